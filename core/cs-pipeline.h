@@ -1,0 +1,43 @@
+#pragma once
+
+#include "cs-dataset.h"
+#include "cs-registry.h"
+
+G_BEGIN_DECLS
+
+/* The path every front end walks — prepare the dataset, run one algorithm, score the
+ * result — so the window's worker thread, the CLI and the tests do it the same way. */
+typedef struct
+{
+  CsPrepareOptions   prepare;
+  const CsAlgorithm *algorithm;          /* Borrowed */
+  const CsParams    *params;             /* Borrowed, NULL for the defaults */
+  guint              trace_steps;        /* > 0: record up to this many iterations */
+  gsize              silhouette_sample;  /* exact silhouette up to this many rows, a seeded
+                                            sample of this size above; 0 = skip silhouette */
+  gboolean           internal_metrics;   /* Davies–Bouldin and Calinski–Harabasz */
+} CsPipelineOptions;
+
+typedef struct
+{
+  CsPrepared   *prep;        /* Owned */
+  CsClustering *clustering;  /* Owned */
+  CsTrace      *trace;       /* Owned, NULL unless asked for */
+  double        silhouette;  /* NaN when not computed */
+  gboolean      silhouette_sampled;
+  double        davies_bouldin;     /* NaN when not computed */
+  double        calinski_harabasz;  /* NaN when not computed */
+  double        ari;         /* against the dataset's label column; NaN when there is none */
+  double        nmi;
+} CsPipelineResult;
+
+void              cs_pipeline_options_init (CsPipelineOptions *options);
+CsPipelineResult *cs_pipeline_run (const CsDataset         *ds,
+                                   const CsPipelineOptions *options,
+                                   CsProgress              *progress,
+                                   GError                 **error);
+void              cs_pipeline_result_free (CsPipelineResult *result);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsPipelineResult, cs_pipeline_result_free)
+
+G_END_DECLS
