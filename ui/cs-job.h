@@ -1,0 +1,38 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "core/cs-pipeline.h"
+#include "render/cs-plot-model.h"
+
+G_BEGIN_DECLS
+
+/* One background computation for the window: runs cs_pipeline_run and builds the scatter
+ * model on a GTask worker thread, so the main thread never computes. Progress arrives on the
+ * main loop through the "progress" signal (fraction, stage); the result through the
+ * GAsyncReadyCallback given to cs_job_run_async. Cancelling stops the worker at its next
+ * cs_progress_check (well within 100 ms). */
+
+#define CS_TYPE_JOB (cs_job_get_type ())
+G_DECLARE_FINAL_TYPE (CsJob, cs_job, CS, JOB, GObject)
+
+typedef struct
+{
+  CsPipelineResult *pipeline; /* Owned */
+  CsPlotModel      *model;    /* Owned */
+} CsJobResult;
+
+void cs_job_result_free (CsJobResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsJobResult, cs_job_result_free)
+
+/* Everything is copied or referenced: the caller may change its own state at once. */
+CsJob       *cs_job_new (CsDataset               *dataset,
+                         const CsPipelineOptions *options,
+                         int                      x_column,
+                         int                      y_column);
+void         cs_job_run_async (CsJob *job, GAsyncReadyCallback callback, gpointer user_data);
+CsJobResult *cs_job_run_finish (CsJob *job, GAsyncResult *result, GError **error);
+void         cs_job_cancel (CsJob *job);
+gboolean     cs_job_is_running (CsJob *job);
+
+G_END_DECLS
