@@ -1,1 +1,197 @@
-/* placeholder: to be written */
+#include "cs-dataset.h"
+#include "cs-error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+column_free (gpointer data)
+{
+  CsColumn *col = data;
+
+  if (col == NULL)
+    return;
+  g_free (col->name);
+  g_free (col->values);
+  if (col->levels)
+    g_ptr_array_unref (col->levels);
+  g_free (col);
+}
+
+CsDataset *
+cs_dataset_new (const char *name,
+                gsize       n_rows)
+{
+  CsDataset *ds = g_new0 (CsDataset, 1);
+
+  g_atomic_ref_count_init (&ds->ref);
+  ds->name = g_strdup (name ? name : "untitled");
+  ds->n_rows = n_rows;
+  ds->columns = g_ptr_array_new_with_free_func (column_free);
+  ds->label_column = -1;
+  ds->notices = g_ptr_array_new_with_free_func (g_free);
+  return ds;
+}
+
+CsDataset *
+cs_dataset_ref (CsDataset *ds)
+{
+  g_return_val_if_fail (ds != NULL, NULL);
+  g_atomic_ref_count_inc (&ds->ref);
+  return ds;
+}
+
+void
+cs_dataset_unref (CsDataset *ds)
+{
+  if (ds == NULL || !g_atomic_ref_count_dec (&ds->ref))
+    return;
+  g_free (ds->name);
+  g_free (ds->path);
+  g_ptr_array_unref (ds->columns);
+  g_ptr_array_unref (ds->notices);
+  g_free (ds);
+}
+
+CsColumn *
+cs_dataset_add_numeric (CsDataset  *ds,
+                        const char *name,
+                        double     *values)
+{
+  CsColumn *col;
+
+  g_return_val_if_fail (ds != NULL, NULL);
+  g_return_val_if_fail (values != NULL || ds->n_rows == 0, NULL);
+
+  col = g_new0 (CsColumn, 1);
+  col->name = g_strdup (name);
+  col->kind = CS_COLUMN_NUMERIC;
+  col->values = values ? values : g_new0 (double, 1);
+  for (gsize i = 0; i < ds->n_rows; i++)
+    if (isnan (values[i]))
+      col->n_missing++;
+  g_ptr_array_add (ds->columns, col);
+  return col;
+}
+
+CsColumn *
+cs_dataset_add_categorical (CsDataset         *ds,
+                            const char        *name,
+                            const int         *codes,
+                            const char *const *level_names,
+                            guint              n_levels)
+{
+  CsColumn *col;
+
+  g_return_val_if_fail (ds != NULL, NULL);
+  g_return_val_if_fail (codes != NULL || ds->n_rows == 0, NULL);
+
+  col = g_new0 (CsColumn, 1);
+  col->name = g_strdup (name);
+  col->kind = CS_COLUMN_CATEGORICAL;
+  col->values = g_new (double, MAX (ds->n_rows, 1));
+  col->levels = g_ptr_array_new_full (n_levels, g_free);
+  for (guint l = 0; l < n_levels; l++)
+    g_ptr_array_add (col->levels, g_strdup (level_names[l]));
+  for (gsize i = 0; i < ds->n_rows; i++)
+    {
+      if (codes[i] < 0 || (guint) codes[i] >= n_levels)
+        {
+          col->values[i] = NAN;
+          col->n_missing++;
+        }
+      else
+        col->values[i] = codes[i];
+    }
+  g_ptr_array_add (ds->columns, col);
+  return col;
+}
+
+int
+cs_dataset_find_column (const CsDataset *ds,
+                        const char      *name)
+{
+  g_return_val_if_fail (ds != NULL, -1);
+
+  if (name == NULL)
+    return -1;
+  for (guint i = 0; i < ds->columns->len; i++)
+    if (g_ascii_strcasecmp (cs_dataset_column (ds, i)->name, name) == 0)
+      return (int) i;
+  return -1;
+}
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+int *
+cs_dataset_class_labels (const CsDataset *ds,
+                         guint           *n_classes)
+{
+  const CsColumn *col;
+  int *labels;
+
+  g_return_val_if_fail (ds != NULL, NULL);
+
+  if (n_classes)
+    *n_classes = 0;
+  if (ds->label_column < 0 || (guint) ds->label_column >= ds->columns->len)
+    return NULL;
+  col = cs_dataset_column (ds, ds->label_column);
+  labels = g_new (int, MAX (ds->n_rows, 1));
+
+  if (col->kind == CS_COLUMN_CATEGORICAL)
+    {
+      for (gsize i = 0; i < ds->n_rows; i++)
+        labels[i] = isnan (col->values[i]) ? -1 : (int) col->values[i];
+      if (n_classes)
+        *n_classes = col->levels->len;
+    }
+  else
+    {
+      g_autofree double *distinct = g_new (double, MAX (ds->n_rows, 1));
+      gsize n_distinct = 0;
+      gsize m = 0;
+
+      for (gsize i = 0; i < ds->n_rows; i++)
+        if (!isnan (col->values[i]))
+          distinct[m++] = col->values[i];
+      qsort (distinct, m, sizeof (double), compare_doubles);
+      for (gsize i = 0; i < m; i++)
+        if (n_distinct == 0 || distinct[i] != distinct[n_distinct - 1])
+          distinct[n_distinct++] = distinct[i];
+
+      for (gsize i = 0; i < ds->n_rows; i++)
+        {
+          double v = col->values[i];
+          gsize lo = 0;
+          gsize hi = n_distinct;
+
+          if (isnan (v))
+            {
+              labels[i] = -1;
+              continue;
+            }
+          while (lo < hi)
+            {
+              gsize mid = lo + (hi - lo) / 2;
+              if (distinct[mid] < v)
+                lo = mid + 1;
+              else
+                hi = mid;
+            }
+          labels[i] = (int) lo;
+        }
+      if (n_classes)
+        *n_classes = (guint) n_distinct;
+    }
+  return labels;
+}
