@@ -24,7 +24,7 @@ typedef struct
   const CsMatrix   *initial_centers; /* Borrowed, k × d, overrides init and n_init when set */
   guint             n_init;          /* restarts; the lowest inertia wins */
   guint             max_iter;
-  double            tol;             /* relative: stop when the centre shift² sum <= tol × mean column variance × d, as scikit-learn */
+  double            tol;             /* relative: stop when the centre shift² sum <= tol × the mean of the column variances, as scikit-learn */
   guint64           seed;
   CsKmeansAlgorithm algorithm;
 } CsKmeansOptions;

@@ -1,1 +1,375 @@
-/* placeholder: to be written */
+#include "cs-plot-model.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/cs-error.h"
+#include "core/metrics.h"
+
+CsPlotModel *
+cs_plot_model_new (void)
+{
+  CsPlotModel *m = g_new0 (CsPlotModel, 1);
+
+  m->x_label = g_strdup ("");
+  m->y_label = g_strdup ("");
+  m->show_centers = TRUE;
+  m->show_legend = TRUE;
+  m->highlight = -1;
+  m->x_max = 1.0;
+  m->y_max = 1.0;
+  return m;
+}
+
+static void
+clear_clusters (CsPlotModel *m)
+{
+  g_clear_pointer (&m->labels, g_free);
+  g_clear_pointer (&m->cluster_sizes, g_free);
+  g_clear_pointer (&m->color_slot, g_free);
+  g_clear_pointer (&m->center_x, g_free);
+  g_clear_pointer (&m->center_y, g_free);
+  m->k = 0;
+  m->centers_are_medoids = FALSE;
+}
+
+void
+cs_plot_model_free (CsPlotModel *m)
+{
+  if (m == NULL)
+    return;
+  clear_clusters (m);
+  g_free (m->x);
+  g_free (m->y);
+  g_free (m->rows);
+  g_free (m->title);
+  g_free (m->x_label);
+  g_free (m->y_label);
+  g_free (m);
+}
+
+CsPlotModel *
+cs_plot_model_copy (const CsPlotModel *m)
+{
+  CsPlotModel *c;
+
+  g_return_val_if_fail (m != NULL, NULL);
+
+  c = g_memdup2 (m, sizeof *m);
+  c->x = g_memdup2 (m->x, m->n * sizeof (double));
+  c->y = g_memdup2 (m->y, m->n * sizeof (double));
+  c->rows = g_memdup2 (m->rows, m->n * sizeof (gsize));
+  c->labels = g_memdup2 (m->labels, m->n * sizeof (int));
+  c->cluster_sizes = g_memdup2 (m->cluster_sizes, m->k * sizeof (gsize));
+  c->color_slot = g_memdup2 (m->color_slot, m->k * sizeof (int));
+  c->center_x = g_memdup2 (m->center_x, m->k * sizeof (double));
+  c->center_y = g_memdup2 (m->center_y, m->k * sizeof (double));
+  c->title = g_strdup (m->title);
+  c->x_label = g_strdup (m->x_label);
+  c->y_label = g_strdup (m->y_label);
+  return c;
+}
+
+void
+cs_plot_model_set_points (CsPlotModel  *m,
+                          gsize         n,
+                          const double *x,
+                          const double *y,
+                          const gsize  *rows)
+{
+  g_return_if_fail (m != NULL);
+  g_return_if_fail (n == 0 || (x != NULL && y != NULL));
+
+  clear_clusters (m);
+  g_free (m->x);
+  g_free (m->y);
+  g_free (m->rows);
+  m->n = n;
+  m->x = g_memdup2 (x, n * sizeof (double));
+  m->y = g_memdup2 (y, n * sizeof (double));
+  m->rows = rows != NULL ? g_memdup2 (rows, n * sizeof (gsize)) : NULL;
+  m->highlight = -1;
+  cs_plot_model_reset_view (m);
+}
+
+void
+cs_plot_model_set_labels (CsPlotModel *m,
+                          const int   *labels,
+                          guint        k)
+{
+  g_return_if_fail (m != NULL);
+
+  clear_clusters (m);
+  if (labels == NULL)
+    return;
+
+  m->k = k;
+  m->labels = g_memdup2 (labels, m->n * sizeof (int));
+  m->cluster_sizes = g_new0 (gsize, MAX (k, 1));
+  m->color_slot = g_new (int, MAX (k, 1));
+  for (guint j = 0; j < k; j++)
+    m->color_slot[j] = (int) j;
+  for (gsize i = 0; i < m->n; i++)
+    {
+      /* Anything outside [0, k) is drawn as noise; keep it that way in the data too. */
+      if (m->labels[i] < 0 || m->labels[i] >= (int) k)
+        m->labels[i] = -1;
+      else
+        m->cluster_sizes[m->labels[i]]++;
+    }
+}
+
+void
+cs_plot_model_compute_centers (CsPlotModel *m,
+                               const gsize *medoids)
+{
+  g_autofree gsize *count = NULL;
+
+  g_return_if_fail (m != NULL);
+
+  g_clear_pointer (&m->center_x, g_free);
+  g_clear_pointer (&m->center_y, g_free);
+  m->centers_are_medoids = FALSE;
+  if (m->labels == NULL || m->k == 0)
+    return;
+
+  m->center_x = g_new (double, m->k);
+  m->center_y = g_new (double, m->k);
+
+  if (medoids != NULL)
+    {
+      for (guint j = 0; j < m->k; j++)
+        {
+          gboolean valid = medoids[j] < m->n;
+          m->center_x[j] = valid ? m->x[medoids[j]] : NAN;
+          m->center_y[j] = valid ? m->y[medoids[j]] : NAN;
+        }
+      m->centers_are_medoids = TRUE;
+      return;
+    }
+
+  count = g_new0 (gsize, m->k);
+  memset (m->center_x, 0, m->k * sizeof (double));
+  memset (m->center_y, 0, m->k * sizeof (double));
+  for (gsize i = 0; i < m->n; i++)
+    {
+      int l = m->labels[i];
+      if (l < 0 || !isfinite (m->x[i]) || !isfinite (m->y[i]))
+        continue;
+      m->center_x[l] += m->x[i];
+      m->center_y[l] += m->y[i];
+      count[l]++;
+    }
+  for (guint j = 0; j < m->k; j++)
+    {
+      /* An empty cluster has no centre; NaN is simply not drawn. */
+      m->center_x[j] = count[j] > 0 ? m->center_x[j] / count[j] : NAN;
+      m->center_y[j] = count[j] > 0 ? m->center_y[j] / count[j] : NAN;
+    }
+}
+
+void
+cs_plot_model_match_colors (CsPlotModel       *m,
+                            const CsPlotModel *previous)
+{
+  g_autofree int *mapping = NULL;
+  g_autofree int *prev_slot_of = NULL;
+  g_autoptr (GHashTable) used = NULL;
+  guint k_all;
+  int next_free = 0;
+
+  g_return_if_fail (m != NULL);
+
+  if (previous == NULL || previous->labels == NULL || m->labels == NULL
+      || previous->n != m->n || m->k == 0 || previous->k == 0)
+    return;
+
+  mapping = g_new (int, m->k);
+  cs_match_labels (previous->labels, previous->k, m->labels, m->k, m->n, mapping);
+
+  /* mapping[j] is a label of `previous` when j matched one, or a fresh number >= its k.
+   * Matched clusters inherit the previous colour slot; the rest take the lowest slots
+   * nobody is using, in label order, so the result is a permutation of distinct slots. */
+  k_all = MAX (m->k, previous->k);
+  prev_slot_of = g_new (int, k_all);
+  used = g_hash_table_new (g_direct_hash, g_direct_equal);
+  for (guint j = 0; j < m->k; j++)
+    {
+      int t = mapping[j];
+      prev_slot_of[j] = -1;
+      if (t >= 0 && t < (int) previous->k)
+        {
+          prev_slot_of[j] = previous->color_slot[t];
+          g_hash_table_add (used, GINT_TO_POINTER (prev_slot_of[j] + 1));
+        }
+    }
+  for (guint j = 0; j < m->k; j++)
+    {
+      if (prev_slot_of[j] >= 0)
+        {
+          m->color_slot[j] = prev_slot_of[j];
+          continue;
+        }
+      while (g_hash_table_contains (used, GINT_TO_POINTER (next_free + 1)))
+        next_free++;
+      m->color_slot[j] = next_free;
+      g_hash_table_add (used, GINT_TO_POINTER (next_free + 1));
+    }
+}
+
+void
+cs_plot_model_reset_view (CsPlotModel *m)
+{
+  double x0 = INFINITY;
+  double x1 = -INFINITY;
+  double y0 = INFINITY;
+  double y1 = -INFINITY;
+  double pad;
+
+  g_return_if_fail (m != NULL);
+
+  for (gsize i = 0; i < m->n; i++)
+    {
+      /* Points with a missing coordinate are kept (point i stays clustered row i) but
+       * never drawn, so they must not stretch the view either. */
+      if (!isfinite (m->x[i]) || !isfinite (m->y[i]))
+        continue;
+      x0 = MIN (x0, m->x[i]);
+      x1 = MAX (x1, m->x[i]);
+      y0 = MIN (y0, m->y[i]);
+      y1 = MAX (y1, m->y[i]);
+    }
+  if (x0 > x1)
+    {
+      x0 = y0 = 0.0;
+      x1 = y1 = 1.0;
+    }
+
+  /* Zero spread (one point, a constant column) would make a zero-width axis: open it to
+   * a unit-ish interval around the value instead. */
+  if (x1 - x0 <= 1e-12 * MAX (1.0, fabs (x0)))
+    {
+      double h = MAX (0.5, fabs (x0) * 0.1);
+      x0 -= h;
+      x1 += h;
+    }
+  if (y1 - y0 <= 1e-12 * MAX (1.0, fabs (y0)))
+    {
+      double h = MAX (0.5, fabs (y0) * 0.1);
+      y0 -= h;
+      y1 += h;
+    }
+
+  pad = 0.05 * (x1 - x0);
+  m->x_min = x0 - pad;
+  m->x_max = x1 + pad;
+  pad = 0.05 * (y1 - y0);
+  m->y_min = y0 - pad;
+  m->y_max = y1 + pad;
+}
+
+CsPlotModel *
+cs_plot_model_build_scatter (const CsDataset    *ds,
+                             const CsPrepared   *prep,
+                             const CsClustering *clustering,
+                             int                 x_column,
+                             int                 y_column,
+                             GError            **error)
+{
+  g_autoptr (CsPlotModel) m = NULL;
+  g_autofree double *x = NULL;
+  g_autofree double *y = NULL;
+  g_autofree gsize *rows = NULL;
+  gsize n;
+
+  g_return_val_if_fail (ds != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  n = prep != NULL ? prep->x->rows : ds->n_rows;
+  rows = g_new (gsize, n);
+  for (gsize i = 0; i < n; i++)
+    rows[i] = prep != NULL ? prep->rows[i] : i;
+
+  if (clustering != NULL && clustering->n != n)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "The clustering has %" G_GSIZE_FORMAT " rows but the prepared data has %"
+                   G_GSIZE_FORMAT "; run the algorithm again on the current data",
+                   clustering->n, n);
+      return NULL;
+    }
+
+  m = cs_plot_model_new ();
+  x = g_new (double, n);
+  y = g_new (double, n);
+
+  if (x_column < 0 && y_column < 0)
+    {
+      g_autoptr (CsMatrix) scores = NULL;
+      double ratio[2] = { 0.0, 0.0 };
+      gsize nc;
+
+      if (prep == NULL || prep->x->cols == 0 || n == 0)
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                       "A principal-component view needs prepared data with at least one "
+                       "row and one feature; choose two columns instead");
+          return NULL;
+        }
+      nc = MIN (prep->x->cols, 2);
+      if (!cs_pca (prep->x, nc, &scores, NULL, ratio, error))
+        return NULL;
+      for (gsize i = 0; i < n; i++)
+        {
+          x[i] = cs_matrix_get (scores, i, 0);
+          /* One feature has one component: lay the points out on a line. */
+          y[i] = nc > 1 ? cs_matrix_get (scores, i, 1) : 0.0;
+        }
+      g_free (m->x_label);
+      g_free (m->y_label);
+      /* Rounding can leave a vanishing component's share at -1e-17: no "-0.0 %". */
+      m->x_label = g_strdup_printf ("PC1 (%.1f %%)", 100.0 * MAX (ratio[0], 0.0));
+      m->y_label = nc > 1 ? g_strdup_printf ("PC2 (%.1f %%)", 100.0 * MAX (ratio[1], 0.0))
+                          : g_strdup ("");
+    }
+  else
+    {
+      const CsColumn *cx;
+      const CsColumn *cy;
+
+      if (x_column < 0 || y_column < 0 || (gsize) x_column >= cs_dataset_n_columns (ds)
+          || (gsize) y_column >= cs_dataset_n_columns (ds))
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                       "Column %d or %d is not in ‘%s’, which has %" G_GSIZE_FORMAT
+                       " columns; use -1 for both to plot principal components",
+                       x_column, y_column, ds->name, cs_dataset_n_columns (ds));
+          return NULL;
+        }
+      cx = cs_dataset_column (ds, x_column);
+      cy = cs_dataset_column (ds, y_column);
+      for (gsize i = 0; i < n; i++)
+        {
+          /* Missing values stay NaN: the point keeps its index (and its label) but is
+           * neither drawn nor counted in the view range or the centres. */
+          x[i] = cx->values[rows[i]];
+          y[i] = cy->values[rows[i]];
+        }
+      g_free (m->x_label);
+      g_free (m->y_label);
+      m->x_label = g_strdup (cx->name);
+      m->y_label = g_strdup (cy->name);
+    }
+
+  cs_plot_model_set_points (m, n, x, y, rows);
+
+  if (clustering != NULL && clustering->labels != NULL)
+    {
+      cs_plot_model_set_labels (m, clustering->labels, clustering->k);
+      cs_plot_model_compute_centers (m, clustering->medoids);
+    }
+
+  g_free (m->title);
+  m->title = g_strdup (ds->name);
+  return g_steal_pointer (&m);
+}

@@ -14,7 +14,23 @@ typedef struct
 
 /* One render function per view: the screen's draw func, PNG/SVG/PDF export and the CLI
  * all call these, so a figure looks the same everywhere. Units are cairo user units
- * (pixels on screen, points in vector export). */
+ * (pixels on screen, points in vector export).
+ *
+ * Units, precisely: one user unit is one logical pixel on screen and one point (1/72 in)
+ * in every export, PNG included (cs_render_export scales a PNG by dpi / 72). Text sizes,
+ * margins, line widths and CsPlotModel.point_radius are all in user units, and Pango is
+ * set to 72 dpi so a "10" font is 10 units tall: a figure keeps its proportions at any
+ * size, and on a 96-dpi screen text is 3/4 of its printed point size, which is what
+ * desktop charts and print figures each expect.
+ *
+ * Points are rasterised into an image layer the size of the plot frame (at the target's
+ * device scale, or at its fallback resolution for vector targets), which is what keeps a
+ * million points under a frame's time; on SVG, PDF and PostScript targets with at most
+ * CS_RENDER_VECTOR_MAX_POINTS visible points they are real vector marks instead. Axes,
+ * text, centres and the highlight are always vectors. Points whose x or y is not finite
+ * (missing values) are never drawn. The legend counts clusters from one: label 0 is
+ * "Cluster 1". An automatic point radius (point_radius == 0) depends on n and shrinks
+ * on canvases under 600 units. */
 typedef void (*CsRenderFunc) (cairo_t *cr, gconstpointer model, double width, double height);
 
 void cs_render_scatter (cairo_t *cr, const CsPlotModel *m, double width, double height);
@@ -24,8 +40,42 @@ void cs_render_scatter_layout (const CsPlotModel *m, double width, double height
 void cs_plot_data_to_canvas (const CsPlotModel *m, const CsRect *frame, double dx, double dy, double *cx, double *cy);
 void cs_plot_canvas_to_data (const CsPlotModel *m, const CsRect *frame, double cx, double cy, double *dx, double *dy);
 
+#define CS_RENDER_VECTOR_MAX_POINTS 20000
+
+/* Pixels per user unit for the point layer when cr's target cannot say (a recording
+ * surface, as GtkSnapshot hands out, has no device scale): the plot widget passes its
+ * scale factor so HiDPI screens get a sharp layer. Stored on cr; 0 or unset = ask the
+ * target. */
+void cs_render_set_raster_scale (cairo_t *cr, double scale);
+
 /* "Nice" axis ticks (1, 2, 5 × 10^k steps) covering [lo, hi]: writes up to max_ticks values,
  * returns how many. */
 guint cs_nice_ticks (double lo, double hi, guint target, double *ticks, guint max_ticks);
+
+/* Internal helpers shared by the renderers (cs-render-common.c). */
+
+/* Font family used by every view. */
+#define CS_I_RENDER_FONT "Cantarell, DejaVu Sans, Sans"
+
+/* Size of `text` at `size` user units (weight as PangoWeight, 400 normal, 600 semibold),
+ * measured independently of any target so layout and drawing agree. */
+void cs_i_text_extents (const char *text, double size, int weight, double *width, double *height);
+/* Draws `text` with its logical box anchored at (x, y): ax/ay = 0 left/top, 0.5 centre,
+ * 1 right/bottom (before rotation by `angle` radians around the anchor). */
+void cs_i_text_draw (cairo_t    *cr,
+                     const char *text,
+                     double      size,
+                     int         weight,
+                     double      x,
+                     double      y,
+                     double      ax,
+                     double      ay,
+                     double      angle);
+/* A tick value with as many decimals as `step` needs; U+2212 for minus. */
+char *cs_i_format_tick (double value, double step);
+/* 1234567 → "1,234,567" (thin-space-free, locale-independent). */
+char *cs_i_format_count (guint64 count);
+/* Pixels per user unit of cr's target in x and y (see cs_render_set_raster_scale). */
+void cs_i_render_pixel_scale (cairo_t *cr, double *sx, double *sy);
 
 G_END_DECLS
