@@ -1,2 +1,559 @@
-/* placeholder: to be written */
-int main (void) { return 0; }
+/* The main window, driven through its actions as the keyboard, menus and users do.
+ * Runs under Xvfb (./dev test); GSK_RENDERER=cairo and GSETTINGS_BACKEND=memory come from
+ * tests/meson.build. */
+
+#include <gtk/gtk.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/cs-registry.h"
+#include "ui/cs-window.h"
+
+static GtkApplication *app;
+
+typedef gboolean (*Condition) (CsWindow *window);
+
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *)user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop (blocking, as the application does) until `cond` holds or
+ * `timeout_ms` passes; a 5 ms wake-up re-checks the condition. */
+static gboolean
+wait_for (CsWindow *window, Condition cond, guint timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint    timeout = g_timeout_add (timeout_ms, set_flag_cb, &timed_out);
+  guint    wake = g_timeout_add (5, wake_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = cond (window)) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout);
+  g_source_remove (wake);
+  return ok;
+}
+
+static gboolean
+is_idle (CsWindow *window)
+{
+  return !cs_window_is_busy (window);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static CsWindow *
+window_new (void)
+{
+  CsWindow *window = cs_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  spin (50);
+  return window;
+}
+
+static void
+window_free (CsWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+}
+
+static void
+activate (CsWindow *window, const char *action, const char *string_arg)
+{
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), action));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), action));
+  g_action_group_activate_action (G_ACTION_GROUP (window), action,
+                                  string_arg != NULL ? g_variant_new_string (string_arg) : NULL);
+}
+
+static gsize
+n_points (CsWindow *window)
+{
+  const CsPlotModel *model = cs_plot_view_get_model (cs_window_get_plot_view (window));
+
+  return model != NULL ? model->n : 0;
+}
+
+static void
+load_sample (CsWindow *window, const char *id)
+{
+  activate (window, "open-sample", id);
+  g_assert_true (wait_for (window, is_idle, 10000));
+  g_assert_null (cs_window_get_error_text (window));
+}
+
+static void
+set_param (CsWindow *window, const char *name, const char *value)
+{
+  CsParamsPanel *panel = cs_window_get_params_panel (window);
+  g_autoptr (CsParams) params = cs_params_panel_get_params (panel);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (params);
+  cs_params_set (params, name, value, &error);
+  g_assert_no_error (error);
+  cs_params_panel_set_params (panel, params);
+}
+
+/* The number printed after `key` in the status line ("inertia 78.8514"), or NaN. */
+static double
+status_number (CsWindow *window, const char *key)
+{
+  const char      *status = cs_window_get_status_text (window);
+  g_autofree char *pattern = g_strdup_printf ("%s (-?[0-9.]+(e[-+]?[0-9]+)?)", key);
+  g_autoptr (GRegex) re = g_regex_new (pattern, 0, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+  g_autofree char *number = NULL;
+
+  if (status == NULL || !g_regex_match (re, status, 0, &match))
+    return NAN;
+  number = g_match_info_fetch (match, 1);
+  return g_ascii_strtod (number, NULL);
+}
+
+static void
+run_kmeans (CsWindow *window, const char *k)
+{
+  g_assert_true (cs_window_select_algorithm (window, "kmeans"));
+  set_param (window, "k", k);
+  activate (window, "run", NULL);
+  g_assert_true (cs_window_is_busy (window));
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_null (cs_window_get_error_text (window));
+}
+
+static void
+test_open_sample_shows_points (void)
+{
+  CsWindow          *window = window_new ();
+  const CsPlotModel *model;
+
+  g_assert_cmpstr (cs_window_get_page (window), ==, "welcome");
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+
+  load_sample (window, "iris");
+  model = cs_plot_view_get_model (cs_window_get_plot_view (window));
+  g_assert_nonnull (model);
+  g_assert_cmpuint (model->n, ==, 150);
+  /* Raw points first: nothing is clustered until Run. */
+  g_assert_null (model->labels);
+  g_assert_cmpstr (cs_window_get_page (window), ==, "plot");
+  g_assert_cmpuint (cs_window_get_dataset (window)->n_rows, ==, 150);
+  g_assert_true (strstr (gtk_window_get_title (GTK_WINDOW (window)), cs_window_get_dataset (window)->name)
+                 != NULL);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export-labels"));
+
+  window_free (window);
+}
+
+static void
+test_open_csv_shows_points (void)
+{
+  CsWindow *window = window_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-ui-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *uri = NULL;
+  GString         *csv = g_string_new ("a,b,c\n");
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 40; i++)
+    g_string_append_printf (csv, "%d,%d,%d\n", i, i % 7, (i * 13) % 11);
+  path = g_build_filename (dir, "small.csv", NULL);
+  g_file_set_contents (path, csv->str, csv->len, &error);
+  g_assert_no_error (error);
+  g_string_free (csv, TRUE);
+
+  activate (window, "open-file", path);
+  g_assert_true (wait_for (window, is_idle, 10000));
+  g_assert_null (cs_window_get_error_text (window));
+  g_assert_cmpuint (n_points (window), ==, 40);
+  /* The file's name is in the title, and it is remembered as a recent file. */
+  g_assert_true (strstr (gtk_window_get_title (GTK_WINDOW (window)), "small.csv") != NULL);
+  uri = g_filename_to_uri (path, NULL, NULL);
+  g_assert_true (gtk_recent_manager_has_item (gtk_recent_manager_get_default (), uri));
+
+  g_unlink (path);
+  g_rmdir (dir);
+  window_free (window);
+}
+
+static void
+test_axes_show_columns (void)
+{
+  CsWindow          *window = window_new ();
+  const CsPlotModel *model;
+  const CsDataset   *ds;
+  const CsColumn    *x;
+  const CsColumn    *y;
+
+  load_sample (window, "iris");
+  ds = cs_window_get_dataset (window);
+  g_assert_true (cs_window_set_axes (window, "petal_length", "sepal_width"));
+  g_assert_true (wait_for (window, is_idle, 10000));
+  g_assert_false (cs_window_set_axes (window, "petal_length", "no such column"));
+
+  /* Two columns are plotted as they are: point i is dataset row rows[i]. */
+  model = cs_plot_view_get_model (cs_window_get_plot_view (window));
+  x = cs_dataset_column (ds, cs_dataset_find_column (ds, "petal_length"));
+  y = cs_dataset_column (ds, cs_dataset_find_column (ds, "sepal_width"));
+  g_assert_cmpuint (model->n, ==, 150);
+  for (gsize i = 0; i < model->n; i++)
+    {
+      gsize row = model->rows != NULL ? model->rows[i] : i;
+
+      g_assert_cmpfloat (model->x[i], ==, x->values[row]);
+      g_assert_cmpfloat (model->y[i], ==, y->values[row]);
+    }
+
+  /* After a run, changing the axes keeps the clustering and its colours. */
+  run_kmeans (window, "3");
+  g_assert_true (cs_window_set_axes (window, NULL, NULL));
+  g_assert_true (wait_for (window, is_idle, 10000));
+  model = cs_plot_view_get_model (cs_window_get_plot_view (window));
+  g_assert_nonnull (model->labels);
+  g_assert_cmpuint (model->k, ==, 3);
+  g_assert_true (strstr (model->x_label, "PC1") != NULL);
+
+  window_free (window);
+}
+
+static void
+test_generate_shows_points (void)
+{
+  CsWindow *window = window_new ();
+
+  activate (window, "generate", "moons:400");
+  g_assert_true (wait_for (window, is_idle, 10000));
+  g_assert_null (cs_window_get_error_text (window));
+  g_assert_cmpuint (n_points (window), ==, 400);
+
+  /* An unknown kind is reported in the window, and the window stays usable. */
+  activate (window, "generate", "spirals");
+  g_assert_nonnull (cs_window_get_error_text (window));
+  g_assert_true (strstr (cs_window_get_error_text (window), "spirals") != NULL);
+  g_assert_cmpuint (n_points (window), ==, 400);
+
+  window_free (window);
+}
+
+static void
+test_run_kmeans_shows_objective (void)
+{
+  CsWindow          *window = window_new ();
+  const CsPlotModel *model;
+  double             inertia;
+  double             ari;
+
+  load_sample (window, "iris");
+  run_kmeans (window, "3");
+
+  g_test_message ("status: %s", cs_window_get_status_text (window));
+  g_assert_true (strstr (cs_window_get_status_text (window), "inertia") != NULL);
+  /* Unscaled iris, four measurements, k = 3: the known optimum (scikit-learn: 78.851) and
+   * its agreement with the species (ARI 0.730). */
+  inertia = status_number (window, "inertia");
+  ari = status_number (window, "ARI");
+  g_assert_cmpfloat_with_epsilon (inertia, 78.851, 0.05);
+  g_assert_cmpfloat_with_epsilon (ari, 0.730, 0.005);
+
+  model = cs_plot_view_get_model (cs_window_get_plot_view (window));
+  g_assert_nonnull (model);
+  g_assert_cmpuint (model->n, ==, 150);
+  g_assert_nonnull (model->labels);
+  g_assert_cmpuint (model->k, ==, 3);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export-labels"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+
+  window_free (window);
+}
+
+static void
+test_open_bad_file_shows_error (void)
+{
+  CsWindow *window = window_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-ui-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *pattern = NULL;
+  const char      *message;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "ragged.csv", NULL);
+  g_file_set_contents (path, "a,b,c,d,e\n1,2,3,4,5\n6,7,8,9,10\n11,12,13,14\n", -1, &error);
+  g_assert_no_error (error);
+
+  activate (window, "open-file", path);
+  g_assert_true (wait_for (window, is_idle, 10000));
+
+  message = cs_window_get_error_text (window);
+  g_assert_nonnull (message);
+  g_test_message ("error: %s", message);
+  /* FILE:LINE:COLUMN: the ragged row is the fourth line of the file. */
+  g_assert_true (g_regex_match_simple ("ragged\\.csv:4:[0-9]+: ", message, 0, 0));
+  g_assert_false (cs_window_has_dataset (window));
+  g_assert_cmpstr (cs_window_get_page (window), ==, "welcome");
+
+  activate (window, "dismiss-error", NULL);
+  g_assert_null (cs_window_get_error_text (window));
+
+  g_unlink (path);
+  g_rmdir (dir);
+  window_free (window);
+}
+
+typedef struct
+{
+  gint64 last;
+  gint64 max_gap;
+  guint  ticks;
+} Ticker;
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  Ticker *t = user_data;
+  gint64  now = g_get_monotonic_time ();
+
+  if (t->last != 0)
+    t->max_gap = MAX (t->max_gap, now - t->last);
+  t->last = now;
+  t->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_cancel_keeps_window_responsive (void)
+{
+  CsWindow *window = window_new ();
+  Ticker    ticker = { 0 };
+  guint     source;
+  gint64    started;
+  gint64    cancelled;
+  gint64    ended;
+
+  activate (window, "generate", "blobs:200000:8");
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_null (cs_window_get_error_text (window));
+  g_assert_cmpuint (n_points (window), ==, 200000);
+  /* Let the first paint of 200,000 points pass: the ticks below measure the run. */
+  spin (300);
+
+  g_assert_true (cs_window_select_algorithm (window, "kmeans"));
+  set_param (window, "k", "200");
+  set_param (window, "n_init", "20");
+
+  source = g_timeout_add (10, tick_cb, &ticker);
+  started = g_get_monotonic_time ();
+  activate (window, "run", NULL);
+  spin (400);
+  /* Still computing: otherwise this test would prove nothing about cancelling. */
+  g_assert_true (cs_window_is_busy (window));
+
+  cancelled = g_get_monotonic_time ();
+  activate (window, "cancel", NULL);
+  g_assert_true (wait_for (window, is_idle, 5000));
+  ended = g_get_monotonic_time ();
+  g_source_remove (source);
+
+  g_test_message ("cancel took %.1f ms; %u ticks in %.0f ms, largest gap %.1f ms", (ended - cancelled) / 1e3,
+                  ticker.ticks, (ended - started) / 1e3, ticker.max_gap / 1e3);
+  g_assert_cmpint (ended - cancelled, <, 200 * 1000);
+  /* The main loop kept turning: a 10 ms timer fired about as often as it should. */
+  g_assert_cmpuint (ticker.ticks, >=, (ended - started) / 1000 / 10 / 2);
+  g_assert_cmpint (ticker.max_gap, <, 100 * 1000);
+  g_assert_cmpstr (cs_window_get_status_text (window), ==, "Cancelled");
+  g_assert_null (cs_window_get_error_text (window));
+  /* Raw points are still shown, and another run can start. */
+  g_assert_cmpuint (n_points (window), ==, 200000);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+
+  window_free (window);
+}
+
+static gboolean
+is_gone (CsWindow *window)
+{
+  return window == NULL;
+}
+
+static void
+test_close_while_running (void)
+{
+  CsWindow *window = window_new ();
+  gpointer  weak = NULL;
+  gint64    closed;
+
+  activate (window, "generate", "blobs:200000:8");
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_true (cs_window_select_algorithm (window, "kmeans"));
+  set_param (window, "k", "200");
+  set_param (window, "n_init", "20");
+  activate (window, "run", NULL);
+  spin (150);
+  g_assert_true (cs_window_is_busy (window));
+
+  /* Closing cancels the run; the worker lets go of the window soon after. */
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  closed = g_get_monotonic_time ();
+  gtk_window_destroy (GTK_WINDOW (window));
+  {
+    gint64 end = closed + 2 * G_USEC_PER_SEC;
+
+    while (weak != NULL && g_get_monotonic_time () < end)
+      spin (5);
+  }
+  g_test_message ("window finalised %.1f ms after closing", (g_get_monotonic_time () - closed) / 1e3);
+  g_assert_true (is_gone (weak));
+}
+
+static char *
+read_file (const char *path, gsize *length)
+{
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, length, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static void
+test_export_writes_files (void)
+{
+  CsWindow *window = window_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-ui-XXXXXX", &error);
+  g_autofree char *png = g_build_filename (dir, "figure.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "figure.svg", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "figure.pdf", NULL);
+  g_autofree char *csv = g_build_filename (dir, "labels.csv", NULL);
+  g_autofree char *json = g_build_filename (dir, "results.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *data = NULL;
+  g_auto (GStrv) lines = NULL;
+  JsonObject *obj;
+  gsize       length = 0;
+
+  g_assert_no_error (error);
+  load_sample (window, "iris");
+  run_kmeans (window, "3");
+
+  activate (window, "export-to", png);
+  activate (window, "export-to", svg);
+  activate (window, "export-to", pdf);
+  activate (window, "export-labels-to", csv);
+  activate (window, "export-results-to", json);
+  g_assert_true (wait_for (window, is_idle, 20000));
+  g_assert_null (cs_window_get_error_text (window));
+
+  data = read_file (png, &length);
+  g_assert_cmpuint (length, >, 8);
+  g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_clear_pointer (&data, g_free);
+
+  data = read_file (svg, &length);
+  g_assert_true (g_str_has_prefix (data, "<?xml") || g_str_has_prefix (data, "<svg"));
+  g_assert_true (strstr (data, "<svg") != NULL);
+  g_clear_pointer (&data, g_free);
+
+  data = read_file (pdf, &length);
+  g_assert_cmpuint (length, >, 5);
+  g_assert_cmpmem (data, 5, "%PDF-", 5);
+  g_clear_pointer (&data, g_free);
+
+  /* A header and one line per row. */
+  data = read_file (csv, &length);
+  lines = g_strsplit (g_strchomp (data), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 151);
+  g_assert_true (g_str_has_prefix (lines[0], "row,label"));
+
+  json_parser_load_from_file (parser, json, &error);
+  g_assert_no_error (error);
+  obj = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (obj, "k"), ==, 3);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "labels")), ==, 150);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (obj, "ari"), 0.730, 0.005);
+
+  /* An unknown extension is refused in the banner, and nothing is written. */
+  {
+    g_autofree char *bmp = g_build_filename (dir, "figure.bmp", NULL);
+
+    activate (window, "export-to", bmp);
+    g_assert_nonnull (cs_window_get_error_text (window));
+    g_assert_false (g_file_test (bmp, G_FILE_TEST_EXISTS));
+  }
+
+  for (const char *const *p = (const char *const[]){ png, svg, pdf, csv, json, NULL }; *p != NULL; p++)
+    g_unlink (*p);
+  g_rmdir (dir);
+  window_free (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data_home = NULL;
+  int              status;
+
+  /* Recent files go to a throw-away folder, not the user's list; set before anything
+   * asks GLib for the folder, which it remembers. */
+  data_home = g_dir_make_tmp ("cs-test-ui-data-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  app = gtk_application_new ("org.clusterscope.Clusterscope.Test", G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/window/open-sample-shows-points", test_open_sample_shows_points);
+  g_test_add_func ("/ui/window/open-csv-shows-points", test_open_csv_shows_points);
+  g_test_add_func ("/ui/window/axes-show-columns", test_axes_show_columns);
+  g_test_add_func ("/ui/window/generate-shows-points", test_generate_shows_points);
+  g_test_add_func ("/ui/window/run-kmeans-shows-objective", test_run_kmeans_shows_objective);
+  g_test_add_func ("/ui/window/open-bad-file-shows-error", test_open_bad_file_shows_error);
+  g_test_add_func ("/ui/window/cancel-keeps-window-responsive", test_cancel_keeps_window_responsive);
+  g_test_add_func ("/ui/window/close-while-running", test_close_while_running);
+  g_test_add_func ("/ui/window/export-writes-files", test_export_writes_files);
+
+  status = g_test_run ();
+  g_object_unref (app);
+  {
+    g_autofree char *xbel = g_build_filename (data_home, "recently-used.xbel", NULL);
+
+    g_unlink (xbel);
+    g_rmdir (data_home);
+  }
+  return status;
+}

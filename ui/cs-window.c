@@ -1,1 +1,2042 @@
-/* placeholder: to be written */
+#include "cs-window.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/cs-error.h"
+#include "core/cs-pipeline.h"
+#include "core/cs-registry.h"
+#include "core/cs-result-io.h"
+#include "core/cs-samples.h"
+#include "core/cs-toy.h"
+#include "cs-job.h"
+#include "cs-resources.h"
+#include "render/cs-export.h"
+
+#define N_RECENT 5
+#define SILHOUETTE_MAX 5000
+
+/* A finished pipeline result shared between the window and the workers that read it (model
+ * rebuilds after an axis change, exports): a new run replaces the window's reference while
+ * a worker may still hold the old one. */
+typedef struct
+{
+  CsPipelineResult *pipeline; /* Owned */
+} Result;
+
+struct _CsWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  /* Template */
+  GtkWidget *title_label;
+  GtkWidget *subtitle_label;
+  GtkWidget *run_button;
+  GtkWidget *cancel_button;
+  GtkWidget *sidebar_run_button;
+  GtkWidget *sidebar_cancel_button;
+  GtkWidget *error_revealer;
+  GtkWidget *error_label;
+  GtkWidget *dataset_name_label;
+  GtkWidget *dataset_size_label;
+  GtkWidget *columns_list;
+  GtkWidget *notices_label;
+  GtkWidget *x_dropdown;
+  GtkWidget *y_dropdown;
+  GtkWidget *scaling_dropdown;
+  GtkWidget *missing_dropdown;
+  GtkWidget *missing_info_label;
+  GtkWidget *algorithm_dropdown;
+  GtkWidget *algorithm_description_label;
+  GtkWidget *params_panel;
+  GtkWidget *progress_bar;
+  GtkWidget *stack;
+  GtkWidget *recent_heading;
+  GtkWidget *recent_list;
+  GtkWidget *samples_list;
+  GtkWidget *toys_list;
+  GtkWidget *loading_label;
+  GtkWidget *loading_spinner;
+  GtkWidget *plot_view;
+  GtkWidget *status_label;
+  GMenu     *samples_menu;
+  GMenu     *toys_menu;
+
+  /* Owned */
+  CsDataset    *dataset;
+  GArray       *axis_columns;  /* int per axis drop-down item: dataset column, -1 = PCA */
+  GPtrArray    *column_checks; /* GtkCheckButton*, Borrowed from columns_list */
+  Result       *result;
+  CsJob        *job;
+  GCancellable *load_cancellable;
+  GCancellable *model_cancellable;
+  char         *status_text;
+  char         *error_text;
+
+  guint    n_writes; /* exports in flight */
+  gboolean syncing_axes;
+  gboolean disposed;
+};
+
+G_DEFINE_FINAL_TYPE (CsWindow, cs_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void update_actions (CsWindow *self);
+
+static Result *
+result_new (CsPipelineResult *pipeline)
+{
+  Result *r = g_rc_box_new0 (Result);
+
+  r->pipeline = pipeline;
+  return r;
+}
+
+static void
+result_clear (gpointer data)
+{
+  Result *r = data;
+
+  g_clear_pointer (&r->pipeline, cs_pipeline_result_free);
+}
+
+static Result *
+result_ref (Result *r)
+{
+  return g_rc_box_acquire (r);
+}
+
+static void
+result_unref (Result *r)
+{
+  g_rc_box_release_full (r, result_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Result, result_unref)
+
+/* Status, errors, busy state */
+
+static void
+set_status (CsWindow *self, const char *text)
+{
+  g_free (self->status_text);
+  self->status_text = g_strdup (text);
+  gtk_label_set_text (GTK_LABEL (self->status_label), text);
+}
+
+static void
+show_error (CsWindow *self, const char *message)
+{
+  g_free (self->error_text);
+  self->error_text = g_strdup (message);
+  gtk_label_set_text (GTK_LABEL (self->error_label), message);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), TRUE);
+}
+
+static void
+hide_error (CsWindow *self)
+{
+  g_clear_pointer (&self->error_text, g_free);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->error_revealer), FALSE);
+}
+
+static gboolean
+is_loading (CsWindow *self)
+{
+  return self->load_cancellable != NULL;
+}
+
+gboolean
+cs_window_is_busy (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), FALSE);
+
+  return self->job != NULL || is_loading (self) || self->model_cancellable != NULL || self->n_writes > 0;
+}
+
+static void
+set_progress (CsWindow *self, double fraction, const char *text)
+{
+  if (fraction < 0)
+    gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->progress_bar));
+  else
+    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar), CLAMP (fraction, 0.0, 1.0));
+  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress_bar), text);
+}
+
+static void
+update_actions (CsWindow *self)
+{
+  gboolean           running = self->job != NULL;
+  gboolean           busy = running || is_loading (self);
+  const CsPlotModel *model = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+  gboolean           have_result = self->result != NULL;
+  GAction           *action;
+
+  if (self->disposed)
+    return;
+
+#define ENABLE(name, cond)                                                                                   \
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), name);                                           \
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), (cond));
+
+  ENABLE ("run", self->dataset != NULL && !busy
+                     && cs_params_panel_get_algorithm (CS_PARAMS_PANEL (self->params_panel)) != NULL);
+  ENABLE ("cancel", busy);
+  ENABLE ("export", model != NULL);
+  ENABLE ("export-to", model != NULL);
+  ENABLE ("export-labels", have_result);
+  ENABLE ("export-labels-to", have_result);
+  ENABLE ("export-results", have_result);
+  ENABLE ("export-results-to", have_result);
+  ENABLE ("reset-zoom", model != NULL);
+#undef ENABLE
+
+  gtk_widget_set_visible (self->cancel_button, running);
+  gtk_widget_set_visible (self->run_button, !running);
+  gtk_widget_set_sensitive (self->x_dropdown, self->dataset != NULL);
+  gtk_widget_set_sensitive (self->y_dropdown, self->dataset != NULL);
+}
+
+/* Sidebar: dataset, columns, axes */
+
+/* "2,000,000": long row counts are read at a glance; locale grouping would depend on
+ * the environment the tests run in. */
+static char *
+format_count (gsize n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GSIZE_FORMAT, n);
+  GString         *s = g_string_new (NULL);
+  gsize            len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, digits[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static const char *
+column_role (const CsDataset *ds, gsize i)
+{
+  const CsColumn *col = cs_dataset_column (ds, i);
+
+  if ((int)i == ds->label_column)
+    return "label";
+  return col->kind == CS_COLUMN_NUMERIC ? "numeric" : "categorical";
+}
+
+static gboolean
+column_is_feature (const CsDataset *ds, gsize i)
+{
+  return cs_dataset_column (ds, i)->kind == CS_COLUMN_NUMERIC && (int)i != ds->label_column;
+}
+
+/* The dataset columns the user has ticked, in dataset order. */
+static GArray *
+chosen_columns (CsWindow *self)
+{
+  GArray *cols = g_array_new (FALSE, FALSE, sizeof (int));
+
+  for (guint i = 0; i < self->column_checks->len; i++)
+    {
+      GtkCheckButton *check = g_ptr_array_index (self->column_checks, i);
+      int             c = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (check), "cs-column"));
+
+      if (gtk_check_button_get_active (check))
+        g_array_append_val (cols, c);
+    }
+  return cols;
+}
+
+static void
+remove_all_rows (GtkWidget *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (list)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (list), child);
+}
+
+static void
+axis_selection (CsWindow *self, int *x_column, int *y_column)
+{
+  guint xi = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->x_dropdown));
+  guint yi = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->y_dropdown));
+
+  *x_column = -1;
+  *y_column = -1;
+  if (self->axis_columns == NULL || xi >= self->axis_columns->len || yi >= self->axis_columns->len)
+    return;
+  *x_column = g_array_index (self->axis_columns, int, xi);
+  *y_column = g_array_index (self->axis_columns, int, yi);
+  /* The model builder projects both axes or neither. */
+  if (*x_column < 0 || *y_column < 0)
+    *x_column = *y_column = -1;
+}
+
+static void
+fill_prepare_options (CsWindow *self, CsPrepareOptions *prepare)
+{
+  cs_prepare_options_init (prepare);
+  switch (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->scaling_dropdown)))
+    {
+    case 1:
+      prepare->scaling = CS_SCALE_STANDARDIZE;
+      break;
+    case 2:
+      prepare->scaling = CS_SCALE_MINMAX;
+      break;
+    default:
+      prepare->scaling = CS_SCALE_NONE;
+      break;
+    }
+  prepare->missing = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->missing_dropdown)) == 1
+                         ? CS_MISSING_MEAN
+                         : CS_MISSING_DROP;
+}
+
+/* Rebuilding the scatter model on a worker (axes or columns changed) */
+
+typedef struct
+{
+  CsDataset       *dataset; /* Owned */
+  Result          *result;  /* Owned, may be NULL: then the raw points are shown */
+  GArray          *columns; /* Owned */
+  CsPrepareOptions prepare;
+  int              x_column;
+  int              y_column;
+} ModelData;
+
+static void
+model_data_free (ModelData *data)
+{
+  g_clear_pointer (&data->dataset, cs_dataset_unref);
+  g_clear_pointer (&data->result, result_unref);
+  g_clear_pointer (&data->columns, g_array_unref);
+  g_free (data);
+}
+
+static CsPlotModel *
+build_preview (
+    const CsDataset *ds, const CsPrepareOptions *prepare, int x_column, int y_column, GError **error)
+{
+  g_autoptr (CsPrepared) prep = NULL;
+
+  if (prepare->columns != NULL && prepare->n_columns == 0)
+    {
+      g_set_error_literal (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                           "No columns are selected; tick at least one numeric column under Dataset");
+      return NULL;
+    }
+  prep = cs_dataset_prepare (ds, prepare, error);
+  if (prep == NULL)
+    return NULL;
+  return cs_plot_model_build_scatter (ds, prep, NULL, x_column, y_column, error);
+}
+
+static void
+model_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  ModelData   *data = task_data;
+  CsPlotModel *model;
+  GError      *error = NULL;
+
+  if (data->result != NULL)
+    model = cs_plot_model_build_scatter (data->dataset, data->result->pipeline->prep,
+                                         data->result->pipeline->clustering, data->x_column, data->y_column,
+                                         &error);
+  else
+    model = build_preview (data->dataset, &data->prepare, data->x_column, data->y_column, &error);
+
+  if (model == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, model, (GDestroyNotify)cs_plot_model_free);
+}
+
+static gboolean
+same_points (const CsPlotModel *a, const CsPlotModel *b)
+{
+  if (a == NULL || b == NULL || a->n != b->n)
+    return FALSE;
+  if (a->rows != NULL && b->rows != NULL)
+    return memcmp (a->rows, b->rows, a->n * sizeof (gsize)) == 0;
+  return a->rows == NULL && b->rows == NULL;
+}
+
+static void
+show_model (CsWindow *self, CsPlotModel *model)
+{
+  const CsPlotModel *previous = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+
+  if (model->labels != NULL && previous != NULL && previous->labels != NULL && same_points (model, previous))
+    cs_plot_model_match_colors (model, previous);
+  cs_plot_view_set_model (CS_PLOT_VIEW (self->plot_view), model, self->dataset);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
+}
+
+static void
+model_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CsWindow     *self = CS_WINDOW (source);
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (res));
+  g_autoptr (GError) error = NULL;
+  CsPlotModel *model = g_task_propagate_pointer (G_TASK (res), &error);
+
+  if (self->disposed || cancellable != self->model_cancellable)
+    {
+      g_clear_pointer (&model, cs_plot_model_free);
+      return;
+    }
+  g_clear_object (&self->model_cancellable);
+
+  if (model == NULL)
+    show_error (self, error->message);
+  else
+    show_model (self, model);
+  update_actions (self);
+}
+
+static void
+rebuild_model (CsWindow *self)
+{
+  ModelData *data;
+  g_autoptr (GTask) task = NULL;
+
+  if (self->dataset == NULL || is_loading (self))
+    return;
+
+  if (self->model_cancellable != NULL)
+    g_cancellable_cancel (self->model_cancellable);
+  g_clear_object (&self->model_cancellable);
+  self->model_cancellable = g_cancellable_new ();
+
+  data = g_new0 (ModelData, 1);
+  data->dataset = cs_dataset_ref (self->dataset);
+  data->result = self->result != NULL ? result_ref (self->result) : NULL;
+  data->columns = chosen_columns (self);
+  fill_prepare_options (self, &data->prepare);
+  data->prepare.columns = (const int *)(gpointer)data->columns->data;
+  data->prepare.n_columns = data->columns->len;
+  axis_selection (self, &data->x_column, &data->y_column);
+
+  task = g_task_new (self, self->model_cancellable, model_done, NULL);
+  g_task_set_source_tag (task, rebuild_model);
+  g_task_set_task_data (task, data, (GDestroyNotify)model_data_free);
+  g_task_run_in_thread (task, model_thread);
+  update_actions (self);
+}
+
+static void
+axis_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *self)
+{
+  GtkDropDown *other;
+  guint        mine;
+  guint        theirs;
+  int          mine_col;
+  int          their_col;
+
+  if (self->syncing_axes || self->axis_columns == NULL || self->axis_columns->len == 0)
+    return;
+
+  other = GTK_DROP_DOWN (dropdown == GTK_DROP_DOWN (self->x_dropdown) ? self->y_dropdown : self->x_dropdown);
+  mine = gtk_drop_down_get_selected (dropdown);
+  theirs = gtk_drop_down_get_selected (other);
+  if (mine >= self->axis_columns->len || theirs >= self->axis_columns->len)
+    return;
+  mine_col = g_array_index (self->axis_columns, int, mine);
+  their_col = g_array_index (self->axis_columns, int, theirs);
+
+  /* PCA gives both coordinates at once, so the two drop-downs move together between
+   * "PCA" and "two columns". */
+  self->syncing_axes = TRUE;
+  if (mine_col < 0 && their_col >= 0)
+    gtk_drop_down_set_selected (other, 0);
+  else if (mine_col >= 0 && their_col < 0)
+    {
+      for (guint i = 1; i < self->axis_columns->len; i++)
+        if (i != mine)
+          {
+            gtk_drop_down_set_selected (other, i);
+            break;
+          }
+    }
+  self->syncing_axes = FALSE;
+
+  rebuild_model (self);
+}
+
+static void
+columns_changed_cb (GtkCheckButton *check, CsWindow *self)
+{
+  /* A shown result stays until the next run; only the raw preview follows the columns. */
+  if (self->result == NULL)
+    rebuild_model (self);
+}
+
+static void
+preprocessing_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *self)
+{
+  if (self->result == NULL)
+    rebuild_model (self);
+}
+
+static GtkWidget *
+column_row (CsWindow *self, gsize i)
+{
+  const CsColumn  *col = cs_dataset_column (self->dataset, i);
+  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget       *check = gtk_check_button_new ();
+  GtkWidget       *name = gtk_label_new (col->name);
+  GtkWidget       *role = gtk_label_new (column_role (self->dataset, i));
+  g_autofree char *check_name = g_strdup_printf ("Use column %s", col->name);
+
+  gtk_widget_add_css_class (box, "column-row");
+  if (column_is_feature (self->dataset, i))
+    {
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+      g_object_set_data (G_OBJECT (check), "cs-column", GINT_TO_POINTER ((int)i));
+      g_ptr_array_add (self->column_checks, check);
+      g_signal_connect (check, "toggled", G_CALLBACK (columns_changed_cb), self);
+      gtk_widget_set_tooltip_text (check, "Include this column in the clustering");
+    }
+  else
+    {
+      gtk_widget_set_sensitive (check, FALSE);
+      gtk_widget_set_tooltip_text (
+          check, (int)i == self->dataset->label_column
+                     ? "The label column is kept out and used to score the result (ARI, NMI)"
+                     : "Only numeric columns are clustered");
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, check_name, -1);
+
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_widget_set_tooltip_text (name, col->name);
+  gtk_widget_add_css_class (role, "dim-label");
+  gtk_widget_add_css_class (role, "caption");
+  gtk_widget_add_css_class (role, "column-role");
+  if (col->n_missing > 0)
+    {
+      g_autofree char *tip = g_strdup_printf ("%" G_GSIZE_FORMAT " missing values", col->n_missing);
+      g_autofree char *text = g_strdup_printf ("%s · %" G_GSIZE_FORMAT " missing",
+                                               column_role (self->dataset, i), col->n_missing);
+      gtk_label_set_text (GTK_LABEL (role), text);
+      gtk_widget_set_tooltip_text (role, tip);
+    }
+
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), role);
+  return box;
+}
+
+static void
+show_dataset (CsWindow *self)
+{
+  CsDataset *ds = self->dataset;
+  g_autoptr (GtkStringList) axes = gtk_string_list_new (NULL);
+  g_autofree char *size = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *rows = format_count (ds->n_rows);
+  int              pca = -1;
+
+  gtk_label_set_text (GTK_LABEL (self->dataset_name_label), ds->name);
+  gtk_widget_set_tooltip_text (self->dataset_name_label, ds->name);
+  size = g_strdup_printf ("%s %s × %u %s", rows, ds->n_rows == 1 ? "row" : "rows",
+                          (guint)cs_dataset_n_columns (ds),
+                          cs_dataset_n_columns (ds) == 1 ? "column" : "columns");
+  gtk_label_set_text (GTK_LABEL (self->dataset_size_label), size);
+
+  title = g_strdup_printf ("%s — Clusterscope", ds->name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  gtk_label_set_text (GTK_LABEL (self->title_label), ds->name);
+  gtk_label_set_text (GTK_LABEL (self->subtitle_label), ds->path != NULL ? ds->path : "Clusterscope");
+  gtk_widget_set_visible (self->subtitle_label, TRUE);
+
+  remove_all_rows (self->columns_list);
+  g_ptr_array_set_size (self->column_checks, 0);
+  for (gsize i = 0; i < cs_dataset_n_columns (ds); i++)
+    gtk_list_box_append (GTK_LIST_BOX (self->columns_list), column_row (self, i));
+  gtk_widget_set_visible (self->columns_list, cs_dataset_n_columns (ds) > 0);
+
+  if (ds->notices != NULL && ds->notices->len > 0)
+    {
+      GString *text = g_string_new (NULL);
+
+      for (guint i = 0; i < ds->notices->len; i++)
+        g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "",
+                                (const char *)g_ptr_array_index (ds->notices, i));
+      gtk_label_set_text (GTK_LABEL (self->notices_label), text->str);
+      g_string_free (text, TRUE);
+    }
+  gtk_widget_set_visible (self->notices_label, ds->notices != NULL && ds->notices->len > 0);
+
+  g_array_set_size (self->axis_columns, 0);
+  gtk_string_list_append (axes, "PCA (automatic)");
+  g_array_append_val (self->axis_columns, pca);
+  for (gsize i = 0; i < cs_dataset_n_columns (ds); i++)
+    if (cs_dataset_column (ds, i)->kind == CS_COLUMN_NUMERIC)
+      {
+        int c = (int)i;
+
+        gtk_string_list_append (axes, cs_dataset_column (ds, i)->name);
+        g_array_append_val (self->axis_columns, c);
+      }
+  self->syncing_axes = TRUE;
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->x_dropdown), G_LIST_MODEL (axes));
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->y_dropdown), G_LIST_MODEL (axes));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->x_dropdown), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->y_dropdown), 0);
+  self->syncing_axes = FALSE;
+
+  gtk_widget_set_visible (self->missing_info_label, FALSE);
+}
+
+/* Loading a dataset on a worker */
+
+typedef enum
+{
+  SOURCE_FILE,
+  SOURCE_SAMPLE,
+  SOURCE_TOY,
+} SourceKind;
+
+typedef struct
+{
+  SourceKind       kind;
+  char            *path; /* Owned: file path or sample id */
+  CsToyKind        toy;
+  gsize            n;
+  guint            k;
+  CsPrepareOptions prepare;
+  CsWindow        *window;      /* Owned ref, for progress */
+  GCancellable    *cancellable; /* Owned */
+  CsDataset       *dataset;     /* Owned: out */
+  CsPlotModel     *model;       /* Owned: out, NULL when the projection failed */
+  GError          *model_error; /* Owned: why there is no model */
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_free (data->path);
+  g_clear_object (&data->window);
+  g_clear_object (&data->cancellable);
+  g_clear_pointer (&data->dataset, cs_dataset_unref);
+  g_clear_pointer (&data->model, cs_plot_model_free);
+  g_clear_error (&data->model_error);
+  g_free (data);
+}
+
+typedef struct
+{
+  CsWindow     *window;      /* Owned */
+  GCancellable *cancellable; /* Owned: which load or job this belongs to */
+  CsJob        *job;         /* Owned, may be NULL */
+  double        fraction;
+  char         *stage;
+} ProgressUpdate;
+
+static gboolean
+progress_update_idle (gpointer user_data)
+{
+  ProgressUpdate *up = user_data;
+  CsWindow       *self = up->window;
+
+  if (!self->disposed && up->cancellable == self->load_cancellable)
+    {
+      g_autofree char *text = g_strdup_printf ("%s — %.0f %%", up->stage, 100 * up->fraction);
+      set_progress (self, up->fraction, text);
+    }
+  g_object_unref (up->window);
+  g_object_unref (up->cancellable);
+  g_free (up->stage);
+  g_free (up);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread: hand the numbers to the main loop; never touch GTK here. */
+static gboolean
+load_progress_cb (double fraction, const char *stage, gpointer user_data)
+{
+  LoadData       *data = user_data;
+  ProgressUpdate *up = g_new0 (ProgressUpdate, 1);
+
+  up->window = g_object_ref (data->window);
+  up->cancellable = g_object_ref (data->cancellable);
+  up->fraction = fraction;
+  up->stage = g_strdup (stage != NULL ? stage : "Loading");
+  g_idle_add (progress_update_idle, up);
+  return !g_cancellable_is_cancelled (data->cancellable);
+}
+
+static void
+load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  g_autoptr (CsProgress) progress = cs_progress_new (load_progress_cb, data, cancellable);
+  GError *error = NULL;
+
+  switch (data->kind)
+    {
+    case SOURCE_FILE:
+      data->dataset = cs_dataset_load_csv (data->path, NULL, progress, &error);
+      break;
+    case SOURCE_SAMPLE:
+      data->dataset = cs_sample_load (data->path, &error);
+      break;
+    case SOURCE_TOY:
+      {
+        /* Noise in the units scikit-learn's gallery uses: cluster standard deviation for
+         * blobs, jitter relative to a unit radius for moons and circles. */
+        double noise = data->toy == CS_TOY_MOONS || data->toy == CS_TOY_CIRCLES ? 0.06
+                       : data->toy == CS_TOY_UNIFORM                            ? 0.0
+                                                                                : 1.0;
+        data->dataset = cs_toy_generate (data->toy, data->n, data->k, noise, 42);
+        if (data->dataset == NULL)
+          g_set_error (&error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "Could not generate %s",
+                       cs_toy_kind_id (data->toy));
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (data->dataset == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!cs_progress_report (progress, 1.0, "Projecting"))
+    {
+      g_task_return_new_error (task, CS_ERROR, CS_ERROR_CANCELLED, "Cancelled");
+      return;
+    }
+  data->model = build_preview (data->dataset, &data->prepare, -1, -1, &data->model_error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+add_recent (CsDataset *ds)
+{
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *uri = NULL;
+  GtkRecentData    recent = { 0 };
+
+  if (ds->path == NULL)
+    return;
+  file = g_file_new_for_path (ds->path);
+  uri = g_file_get_uri (file);
+  recent.display_name = NULL;
+  recent.mime_type = (char *)(g_str_has_suffix (ds->path, ".tsv") ? "text/tab-separated-values" : "text/csv");
+  recent.app_name = (char *)g_get_application_name ();
+  recent.app_exec = (char *)"clusterscope %f";
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &recent);
+}
+
+static void
+load_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CsWindow     *self = CS_WINDOW (source);
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (res));
+  LoadData     *data = g_task_get_task_data (G_TASK (res));
+  g_autoptr (GError) error = NULL;
+  const char *page;
+
+  if (self->disposed || cancellable != self->load_cancellable)
+    return;
+  g_clear_object (&self->load_cancellable);
+  gtk_spinner_stop (GTK_SPINNER (self->loading_spinner));
+
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      page = self->dataset != NULL ? "plot" : "welcome";
+      gtk_stack_set_visible_child_name (GTK_STACK (self->stack), page);
+      if (g_error_matches (error, CS_ERROR, CS_ERROR_CANCELLED))
+        {
+          set_progress (self, 0, "Cancelled");
+          set_status (self, "Cancelled");
+        }
+      else
+        {
+          set_progress (self, 0, "Failed");
+          show_error (self, error->message);
+        }
+      update_actions (self);
+      return;
+    }
+
+  g_clear_pointer (&self->dataset, cs_dataset_unref);
+  g_clear_pointer (&self->result, result_unref);
+  self->dataset = g_steal_pointer (&data->dataset);
+  show_dataset (self);
+  add_recent (self->dataset);
+  hide_error (self);
+
+  if (data->model != NULL)
+    {
+      /* A new dataset: nothing to match colours with. */
+      cs_plot_view_set_model (CS_PLOT_VIEW (self->plot_view), NULL, NULL);
+      show_model (self, g_steal_pointer (&data->model));
+    }
+  else
+    {
+      cs_plot_view_set_model (CS_PLOT_VIEW (self->plot_view), NULL, NULL);
+      gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
+      show_error (self, data->model_error->message);
+    }
+
+  {
+    g_autofree char *count = format_count (self->dataset->n_rows);
+    g_autofree char *status = g_strdup_printf ("%s points — press Run to cluster", count);
+    set_status (self, status);
+  }
+  set_progress (self, 0, "Ready");
+  update_actions (self);
+}
+
+static void
+start_load (CsWindow *self, LoadData *data, const char *display_name)
+{
+  g_autoptr (GTask) task = NULL;
+
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  if (self->job != NULL)
+    {
+      cs_job_cancel (self->job);
+      g_clear_object (&self->job);
+    }
+  if (self->model_cancellable != NULL)
+    g_cancellable_cancel (self->model_cancellable);
+  g_clear_object (&self->model_cancellable);
+
+  self->load_cancellable = g_cancellable_new ();
+  data->window = g_object_ref (self);
+  data->cancellable = g_object_ref (self->load_cancellable);
+  fill_prepare_options (self, &data->prepare);
+
+  hide_error (self);
+  {
+    g_autofree char *text = g_strdup_printf ("Loading %s…", display_name);
+    gtk_label_set_text (GTK_LABEL (self->loading_label), text);
+    set_progress (self, 0, text);
+  }
+  gtk_spinner_start (GTK_SPINNER (self->loading_spinner));
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "loading");
+
+  task = g_task_new (self, self->load_cancellable, load_done, NULL);
+  g_task_set_source_tag (task, start_load);
+  g_task_set_task_data (task, data, (GDestroyNotify)load_data_free);
+  g_task_run_in_thread (task, load_thread);
+  update_actions (self);
+}
+
+void
+cs_window_open_file (CsWindow *self, GFile *file)
+{
+  LoadData        *data;
+  g_autofree char *path = NULL;
+  g_autofree char *basename = NULL;
+
+  g_return_if_fail (CS_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  path = g_file_get_path (file);
+  basename = g_file_get_basename (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_autofree char *msg
+          = g_strdup_printf ("%s is not a local file; copy it to this computer and open it again", uri);
+      show_error (self, msg);
+      return;
+    }
+  data = g_new0 (LoadData, 1);
+  data->kind = SOURCE_FILE;
+  data->path = g_steal_pointer (&path);
+  start_load (self, data, basename);
+}
+
+void
+cs_window_open_sample (CsWindow *self, const char *sample_id)
+{
+  LoadData *data;
+
+  g_return_if_fail (CS_IS_WINDOW (self));
+  g_return_if_fail (sample_id != NULL);
+
+  data = g_new0 (LoadData, 1);
+  data->kind = SOURCE_SAMPLE;
+  data->path = g_strdup (sample_id);
+  start_load (self, data, sample_id);
+}
+
+void
+cs_window_generate (CsWindow *self, const char *spec)
+{
+  g_auto (GStrv) parts = NULL;
+  LoadData *data;
+  CsToyKind kind;
+  guint64   n = 1500;
+  guint64   k = 3;
+
+  g_return_if_fail (CS_IS_WINDOW (self));
+  g_return_if_fail (spec != NULL);
+
+  parts = g_strsplit (spec, ":", 3);
+  if (parts[0] == NULL || !cs_toy_kind_from_id (parts[0], &kind))
+    {
+      g_autofree char *msg
+          = g_strdup_printf ("There is no generated dataset called ‘%s’; try blobs, moons or circles", spec);
+      show_error (self, msg);
+      return;
+    }
+  if ((parts[1] != NULL && !g_ascii_string_to_unsigned (parts[1], 10, 2, 100000000, &n, NULL))
+      || (parts[1] != NULL && parts[2] != NULL
+          && !g_ascii_string_to_unsigned (parts[2], 10, 1, 1000, &k, NULL)))
+    {
+      g_autofree char *msg = g_strdup_printf (
+          "‘%s’ is not KIND[:ROWS[:CLUSTERS]] with 2 or more rows and 1 to 1000 clusters", spec);
+      show_error (self, msg);
+      return;
+    }
+
+  data = g_new0 (LoadData, 1);
+  data->kind = SOURCE_TOY;
+  data->toy = kind;
+  data->n = n;
+  data->k = k;
+  start_load (self, data, cs_toy_kind_title (kind));
+}
+
+/* Running the algorithm */
+
+static char *
+format_seconds (double s)
+{
+  if (s < 0.01)
+    return g_strdup_printf ("%.1f ms", s * 1000);
+  if (s < 1.0)
+    return g_strdup_printf ("%.0f ms", s * 1000);
+  if (s < 60.0)
+    return g_strdup_printf ("%.2f s", s);
+  return g_strdup_printf ("%.0f min %.0f s", floor (s / 60), fmod (s, 60));
+}
+
+static char *
+format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
+{
+  const CsClustering *c = r->clustering;
+  GString            *s = g_string_new (NULL);
+  g_autofree char    *secs = format_seconds (c->seconds);
+
+  g_string_append_printf (s, "%s: %u clusters", algo != NULL ? algo->name : c->algorithm, c->k);
+  if (c->objective_name != NULL && isfinite (c->objective))
+    {
+      /* Large objectives read better as grouped integers than as 4.00165e+06. */
+      if (fabs (c->objective) >= 1e5 && fabs (c->objective) < 1e15)
+        {
+          g_autofree char *grouped = format_count ((gsize)llround (fabs (c->objective)));
+          g_string_append_printf (s, " · %s %s%s", c->objective_name, c->objective < 0 ? "-" : "", grouped);
+        }
+      else
+        g_string_append_printf (s, " · %s %.6g", c->objective_name, c->objective);
+    }
+  g_string_append_printf (s, " · %u %s%s", c->iterations, c->iterations == 1 ? "iteration" : "iterations",
+                          c->converged ? "" : " (not converged)");
+  g_string_append_printf (s, " · %s", secs);
+  if (isfinite (r->silhouette))
+    g_string_append_printf (s, " · silhouette %.3f%s", r->silhouette,
+                            r->silhouette_sampled ? " (sampled)" : "");
+  if (isfinite (r->ari))
+    g_string_append_printf (s, " · ARI %.3f", r->ari);
+  if (isfinite (r->nmi))
+    g_string_append_printf (s, " · NMI %.3f", r->nmi);
+  if (r->prep != NULL && r->prep->n_dropped > 0)
+    g_string_append_printf (s, " · dropped %" G_GSIZE_FORMAT " rows", r->prep->n_dropped);
+  if (r->prep != NULL && r->prep->n_imputed > 0)
+    g_string_append_printf (s, " · filled %" G_GSIZE_FORMAT " values", r->prep->n_imputed);
+  return g_string_free (s, FALSE);
+}
+
+static void
+job_progress_cb (CsJob *job, double fraction, const char *stage, CsWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (job != self->job)
+    return;
+  text
+      = g_strdup_printf ("%s — %.0f %%", stage != NULL ? stage : "Running", 100 * CLAMP (fraction, 0.0, 1.0));
+  set_progress (self, fraction, text);
+}
+
+static void
+job_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CsJob *job = CS_JOB (source);
+  g_autoptr (CsWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsJobResult) result = cs_job_run_finish (job, res, &error);
+  const CsAlgorithm *algo;
+  g_autofree char   *status = NULL;
+
+  /* A newer run, a new dataset or a closed window: this result belongs to nobody. */
+  if (self->disposed || job != self->job)
+    return;
+  g_signal_handlers_disconnect_by_data (job, self);
+  g_clear_object (&self->job);
+
+  if (result == NULL)
+    {
+      if (g_error_matches (error, CS_ERROR, CS_ERROR_CANCELLED)
+          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_progress (self, 0, "Cancelled");
+          set_status (self, "Cancelled");
+        }
+      else
+        {
+          set_progress (self, 0, "Failed");
+          set_status (self, "The run failed");
+          show_error (self, error->message);
+        }
+      update_actions (self);
+      return;
+    }
+
+  algo = cs_registry_lookup (result->pipeline->clustering->algorithm);
+  status = format_result (algo, result->pipeline);
+  g_clear_pointer (&self->result, result_unref);
+  self->result = result_new (g_steal_pointer (&result->pipeline));
+  show_model (self, g_steal_pointer (&result->model));
+  set_status (self, status);
+
+  {
+    const CsPrepared *prep = self->result->pipeline->prep;
+    g_autofree char  *info = NULL;
+
+    if (prep->n_dropped > 0)
+      info = g_strdup_printf ("Dropped %" G_GSIZE_FORMAT " %s with missing values", prep->n_dropped,
+                              prep->n_dropped == 1 ? "row" : "rows");
+    else if (prep->n_imputed > 0)
+      info = g_strdup_printf ("Filled %" G_GSIZE_FORMAT " missing %s with column means", prep->n_imputed,
+                              prep->n_imputed == 1 ? "value" : "values");
+    else
+      info = g_strdup ("No missing values");
+    gtk_label_set_text (GTK_LABEL (self->missing_info_label), info);
+    gtk_widget_set_visible (self->missing_info_label, TRUE);
+  }
+  {
+    g_autofree char *secs = format_seconds (self->result->pipeline->clustering->seconds);
+    g_autofree char *text = g_strdup_printf ("Done in %s", secs);
+    set_progress (self, 1.0, text);
+  }
+  update_actions (self);
+}
+
+static void
+run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsWindow      *self = user_data;
+  CsParamsPanel *panel = CS_PARAMS_PANEL (self->params_panel);
+  g_autoptr (CsParams) params = NULL;
+  g_autoptr (GArray) columns = NULL;
+  CsPipelineOptions options;
+  int               x_column;
+  int               y_column;
+
+  if (self->dataset == NULL || cs_params_panel_get_algorithm (panel) == NULL)
+    return;
+  if (self->job != NULL)
+    {
+      cs_job_cancel (self->job);
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      g_clear_object (&self->job);
+    }
+
+  columns = chosen_columns (self);
+  if (columns->len == 0)
+    {
+      show_error (self, "No columns are selected; tick at least one numeric column under Dataset");
+      return;
+    }
+  params = cs_params_panel_get_params (panel);
+  cs_pipeline_options_init (&options);
+  fill_prepare_options (self, &options.prepare);
+  options.prepare.columns = (const int *)(gpointer)columns->data;
+  options.prepare.n_columns = columns->len;
+  options.algorithm = cs_params_panel_get_algorithm (panel);
+  options.params = params;
+  options.silhouette_sample = SILHOUETTE_MAX;
+  options.internal_metrics = TRUE;
+  axis_selection (self, &x_column, &y_column);
+
+  hide_error (self);
+  self->job = cs_job_new (self->dataset, &options, x_column, y_column);
+  g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
+  set_progress (self, 0, "Starting");
+  {
+    g_autofree char *count = format_count (self->dataset->n_rows);
+    g_autofree char *text = g_strdup_printf ("Running %s on %s points…", options.algorithm->name, count);
+    set_status (self, text);
+  }
+  cs_job_run_async (self->job, job_done, g_object_ref (self));
+  update_actions (self);
+}
+
+static void
+cancel_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsWindow *self = user_data;
+
+  if (self->job != NULL)
+    cs_job_cancel (self->job);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+}
+
+/* Writing files: figures, labels, results */
+
+typedef enum
+{
+  WRITE_FIGURE,
+  WRITE_LABELS,
+  WRITE_RESULTS,
+} WriteKind;
+
+typedef struct
+{
+  WriteKind      kind;
+  char          *path;  /* Owned */
+  CsPlotModel   *model; /* Owned copy: the view may zoom meanwhile */
+  CsExportFormat format;
+  double         width_mm;
+  double         height_mm;
+  double         dpi;
+  Result        *result;       /* Owned */
+  char          *dataset_name; /* Owned */
+} WriteData;
+
+static void
+write_data_free (WriteData *data)
+{
+  g_free (data->path);
+  g_clear_pointer (&data->model, cs_plot_model_free);
+  g_clear_pointer (&data->result, result_unref);
+  g_free (data->dataset_name);
+  g_free (data);
+}
+
+static void
+add_metric (JsonObject *obj, const char *name, double value)
+{
+  /* JSON has no NaN: a metric that was not computed is left out. */
+  if (isfinite (value))
+    json_object_set_double_member (obj, name, value);
+}
+
+static gboolean
+write_results_json (const WriteData *data, GError **error)
+{
+  const CsPipelineResult *r = data->result->pipeline;
+  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *obj = cs_clustering_to_json (r->clustering);
+
+  json_object_set_string_member (obj, "dataset", data->dataset_name);
+  add_metric (obj, "silhouette", r->silhouette);
+  if (isfinite (r->silhouette))
+    json_object_set_boolean_member (obj, "silhouette_sampled", r->silhouette_sampled);
+  add_metric (obj, "davies_bouldin", r->davies_bouldin);
+  add_metric (obj, "calinski_harabasz", r->calinski_harabasz);
+  add_metric (obj, "ari", r->ari);
+  add_metric (obj, "nmi", r->nmi);
+  if (r->prep != NULL)
+    {
+      json_object_set_int_member (obj, "n_dropped", (gint64)r->prep->n_dropped);
+      json_object_set_int_member (obj, "n_imputed", (gint64)r->prep->n_imputed);
+    }
+  json_node_take_object (root, obj);
+  return cs_json_write (root, TRUE, data->path, error);
+}
+
+static void
+write_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  WriteData *data = task_data;
+  GError    *error = NULL;
+  gboolean   ok = FALSE;
+
+  switch (data->kind)
+    {
+    case WRITE_FIGURE:
+      ok = cs_render_export ((CsRenderFunc)cs_render_scatter, data->model, data->path, data->format,
+                             data->width_mm, data->height_mm, data->dpi, &error);
+      break;
+    case WRITE_LABELS:
+      ok = cs_clustering_write_labels_csv (
+          data->result->pipeline->clustering,
+          data->result->pipeline->prep != NULL ? data->result->pipeline->prep->rows : NULL, data->path,
+          &error);
+      break;
+    case WRITE_RESULTS:
+      ok = write_results_json (data, &error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+write_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CsWindow  *self = CS_WINDOW (source);
+  WriteData *data = g_task_get_task_data (G_TASK (res));
+  g_autoptr (GError) error = NULL;
+
+  self->n_writes--;
+  if (self->disposed)
+    return;
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    show_error (self, error->message);
+  else
+    {
+      g_autofree char *base = g_path_get_basename (data->path);
+      g_autofree char *text = g_strdup_printf ("Saved %s", base);
+      set_progress (self, 1.0, text);
+    }
+}
+
+static void
+start_write (CsWindow *self, WriteData *data)
+{
+  g_autoptr (GTask) task = g_task_new (self, NULL, write_done, NULL);
+
+  data->dataset_name = g_strdup (self->dataset != NULL ? self->dataset->name : "");
+  if (data->kind == WRITE_FIGURE)
+    {
+      const CsPlotModel *model = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+
+      if (model == NULL)
+        {
+          write_data_free (data);
+          return;
+        }
+      data->model = cs_plot_model_copy (model);
+    }
+  else
+    {
+      if (self->result == NULL)
+        {
+          write_data_free (data);
+          return;
+        }
+      data->result = result_ref (self->result);
+    }
+  self->n_writes++;
+  g_task_set_source_tag (task, start_write);
+  g_task_set_task_data (task, data, (GDestroyNotify)write_data_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+static void
+start_figure_write (
+    CsWindow *self, const char *path, CsExportFormat format, double width_mm, double height_mm, double dpi)
+{
+  WriteData *data = g_new0 (WriteData, 1);
+
+  data->kind = WRITE_FIGURE;
+  data->path = g_strdup (path);
+  data->format = format;
+  data->width_mm = width_mm;
+  data->height_mm = height_mm;
+  data->dpi = dpi;
+  start_write (self, data);
+}
+
+static void
+export_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsWindow      *self = user_data;
+  const char    *path = g_variant_get_string (parameter, NULL);
+  CsExportFormat format;
+
+  if (!cs_export_format_from_path (path, &format))
+    {
+      g_autofree char *msg
+          = g_strdup_printf ("%s: unknown figure format; use a name ending in .png, .svg or .pdf", path);
+      show_error (self, msg);
+      return;
+    }
+  start_figure_write (self, path, format, 160, 100, 150);
+}
+
+static void
+export_labels_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsWindow  *self = user_data;
+  WriteData *data = g_new0 (WriteData, 1);
+
+  data->kind = WRITE_LABELS;
+  data->path = g_variant_dup_string (parameter, NULL);
+  start_write (self, data);
+}
+
+static void
+export_results_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsWindow  *self = user_data;
+  WriteData *data = g_new0 (WriteData, 1);
+
+  data->kind = WRITE_RESULTS;
+  data->path = g_variant_dup_string (parameter, NULL);
+  start_write (self, data);
+}
+
+static char *
+suggested_name (CsWindow *self, const char *suffix)
+{
+  const char      *name = self->dataset != NULL ? self->dataset->name : "clusterscope";
+  const char      *dot = strrchr (name, '.');
+  g_autofree char *stem = dot != NULL && dot != name ? g_strndup (name, dot - name) : g_strdup (name);
+
+  return g_strconcat (stem, suffix, NULL);
+}
+
+typedef struct
+{
+  CsWindow      *window; /* Borrowed: the chooser is modal to it */
+  WriteKind      kind;
+  CsExportFormat format;
+  double         width_mm;
+  double         height_mm;
+  double         dpi;
+} SaveRequest;
+
+static void
+save_response_cb (GtkNativeDialog *dialog, int response, SaveRequest *req)
+{
+  CsWindow *self = req->window;
+
+  if (response == GTK_RESPONSE_ACCEPT && !self->disposed)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path == NULL)
+        show_error (self, "Choose a folder on this computer to save to");
+      else if (req->kind == WRITE_FIGURE)
+        start_figure_write (self, path, req->format, req->width_mm, req->height_mm, req->dpi);
+      else
+        {
+          WriteData *data = g_new0 (WriteData, 1);
+
+          data->kind = req->kind;
+          data->path = g_steal_pointer (&path);
+          start_write (self, data);
+        }
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+  g_free (req);
+}
+
+static void
+choose_save_file (CsWindow    *self,
+                  SaveRequest *req,
+                  const char  *title,
+                  const char  *suffix,
+                  const char  *filter_name,
+                  const char  *pattern)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *name = suggested_name (self, suffix);
+
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, "_Save",
+                                         "_Cancel");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (filter, filter_name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+
+  req->window = g_object_ref (self);
+  /* The chooser is kept alive by this reference until "response". */
+  g_signal_connect (chooser, "response", G_CALLBACK (save_response_cb), req);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_labels_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SaveRequest *req = g_new0 (SaveRequest, 1);
+
+  req->kind = WRITE_LABELS;
+  choose_save_file (user_data, req, "Export Labels", "-labels.csv", "CSV files", "*.csv");
+}
+
+static void
+export_results_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SaveRequest *req = g_new0 (SaveRequest, 1);
+
+  req->kind = WRITE_RESULTS;
+  choose_save_file (user_data, req, "Export Results", "-results.json", "JSON files", "*.json");
+}
+
+/* The figure dialog: format, size and resolution, then the file chooser. */
+
+typedef struct
+{
+  CsWindow  *window; /* Borrowed: the dialog is destroyed with it */
+  GtkWidget *dialog;
+  GtkWidget *format;
+  GtkWidget *width;
+  GtkWidget *height;
+  GtkWidget *dpi;
+} ExportDialog;
+
+static const char *const format_suffixes[] = { ".png", ".svg", ".pdf" };
+static const char *const format_patterns[] = { "*.png", "*.svg", "*.pdf" };
+static const char *const format_names[] = { "PNG images", "SVG drawings", "PDF documents" };
+
+static void
+export_format_changed_cb (GtkDropDown *format, GParamSpec *pspec, ExportDialog *ed)
+{
+  gtk_widget_set_sensitive (ed->dpi, gtk_drop_down_get_selected (format) == CS_EXPORT_PNG);
+}
+
+static void
+export_dialog_accept_cb (GtkButton *button, ExportDialog *ed)
+{
+  SaveRequest *req = g_new0 (SaveRequest, 1);
+  guint        f = gtk_drop_down_get_selected (GTK_DROP_DOWN (ed->format));
+
+  req->kind = WRITE_FIGURE;
+  req->format = (CsExportFormat)MIN (f, 2u);
+  req->width_mm = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->width));
+  req->height_mm = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->height));
+  req->dpi = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->dpi));
+  gtk_window_destroy (GTK_WINDOW (ed->dialog));
+  choose_save_file (ed->window, req, "Export Figure", format_suffixes[req->format], format_names[req->format],
+                    format_patterns[req->format]);
+}
+
+static GtkWidget *
+labelled_spin (GtkGrid *grid, int row, const char *label, double min, double max, double value, double step)
+{
+  GtkWidget       *l = gtk_label_new_with_mnemonic (label);
+  GtkWidget       *spin = gtk_spin_button_new_with_range (min, max, step);
+  g_autofree char *plain = g_strdup (label);
+
+  /* The accessible name is the label without its mnemonic underscore. */
+  for (char *p = plain, *q = plain;; p++)
+    {
+      if (*p != '_')
+        *q++ = *p;
+      if (*p == '\0')
+        break;
+    }
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (l), spin);
+  gtk_label_set_xalign (GTK_LABEL (l), 0);
+  gtk_widget_set_hexpand (spin, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, plain, -1);
+  gtk_grid_attach (grid, l, 0, row, 1, 1);
+  gtk_grid_attach (grid, spin, 1, row, 1, 1);
+  return spin;
+}
+
+static void
+export_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsWindow     *self = user_data;
+  ExportDialog *ed = g_new0 (ExportDialog, 1);
+  GtkWidget    *header = gtk_header_bar_new ();
+  GtkWidget    *cancel = gtk_button_new_with_mnemonic ("_Cancel");
+  GtkWidget    *accept = gtk_button_new_with_mnemonic ("_Export…");
+  GtkWidget    *grid = gtk_grid_new ();
+  GtkWidget    *format_label = gtk_label_new_with_mnemonic ("_Format");
+  const char   *formats[] = { "PNG image", "SVG drawing", "PDF document", NULL };
+
+  ed->window = self;
+  ed->dialog = gtk_window_new ();
+  g_object_set_data_full (G_OBJECT (ed->dialog), "cs-export-dialog", ed, g_free);
+  gtk_window_set_title (GTK_WINDOW (ed->dialog), "Export Figure");
+  gtk_window_set_modal (GTK_WINDOW (ed->dialog), TRUE);
+  gtk_window_set_transient_for (GTK_WINDOW (ed->dialog), GTK_WINDOW (self));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (ed->dialog), TRUE);
+  gtk_window_set_resizable (GTK_WINDOW (ed->dialog), FALSE);
+  gtk_window_set_default_widget (GTK_WINDOW (ed->dialog), accept);
+  {
+    GtkEventController *keys = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_add_shortcut (
+        GTK_SHORTCUT_CONTROLLER (keys),
+        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0), gtk_named_action_new ("window.close")));
+    gtk_widget_add_controller (ed->dialog, keys);
+  }
+
+  gtk_header_bar_set_show_title_buttons (GTK_HEADER_BAR (header), FALSE);
+  gtk_header_bar_pack_start (GTK_HEADER_BAR (header), cancel);
+  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), accept);
+  gtk_widget_add_css_class (accept, "suggested-action");
+  gtk_window_set_titlebar (GTK_WINDOW (ed->dialog), header);
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), ed->dialog);
+  g_signal_connect (accept, "clicked", G_CALLBACK (export_dialog_accept_cb), ed);
+
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 8);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 16);
+  gtk_widget_add_css_class (grid, "dialog-content");
+  ed->format = gtk_drop_down_new_from_strings (formats);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (format_label), ed->format);
+  gtk_label_set_xalign (GTK_LABEL (format_label), 0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (ed->format), GTK_ACCESSIBLE_PROPERTY_LABEL, "Format", -1);
+  gtk_grid_attach (GTK_GRID (grid), format_label, 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), ed->format, 1, 0, 1, 1);
+  ed->width = labelled_spin (GTK_GRID (grid), 1, "_Width (mm)", 20, 2000, 160, 5);
+  ed->height = labelled_spin (GTK_GRID (grid), 2, "_Height (mm)", 20, 2000, 100, 5);
+  ed->dpi = labelled_spin (GTK_GRID (grid), 3, "_Resolution (dpi)", 36, 2400, 150, 25);
+  g_signal_connect (ed->format, "notify::selected", G_CALLBACK (export_format_changed_cb), ed);
+  gtk_window_set_child (GTK_WINDOW (ed->dialog), grid);
+
+  gtk_window_present (GTK_WINDOW (ed->dialog));
+}
+
+/* Other actions */
+
+static void
+open_file_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autoptr (GFile) file = g_file_new_for_commandline_arg (g_variant_get_string (parameter, NULL));
+
+  cs_window_open_file (user_data, file);
+}
+
+static void
+open_sample_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  cs_window_open_sample (user_data, g_variant_get_string (parameter, NULL));
+}
+
+static void
+generate_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  cs_window_generate (user_data, g_variant_get_string (parameter, NULL));
+}
+
+static void
+reset_zoom_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsWindow *self = user_data;
+
+  cs_plot_view_reset_zoom (CS_PLOT_VIEW (self->plot_view));
+}
+
+static void
+close_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+}
+
+static void
+dismiss_error_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  hide_error (user_data);
+}
+
+static const GActionEntry win_entries[] = {
+  { "run", run_activated, NULL, NULL, NULL },
+  { "cancel", cancel_activated, NULL, NULL, NULL },
+  { "export", export_activated, NULL, NULL, NULL },
+  { "export-labels", export_labels_activated, NULL, NULL, NULL },
+  { "export-results", export_results_activated, NULL, NULL, NULL },
+  { "export-to", export_to_activated, "s", NULL, NULL },
+  { "export-labels-to", export_labels_to_activated, "s", NULL, NULL },
+  { "export-results-to", export_results_to_activated, "s", NULL, NULL },
+  { "open-file", open_file_activated, "s", NULL, NULL },
+  { "open-sample", open_sample_activated, "s", NULL, NULL },
+  { "generate", generate_activated, "s", NULL, NULL },
+  { "reset-zoom", reset_zoom_activated, NULL, NULL, NULL },
+  { "close", close_activated, NULL, NULL, NULL },
+  { "dismiss-error", dismiss_error_activated, NULL, NULL, NULL },
+};
+
+/* Algorithm choice */
+
+static void
+algorithm_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *self)
+{
+  gsize                     n = 0;
+  const CsAlgorithm *const *algos = cs_registry_list (&n);
+  guint                     i = gtk_drop_down_get_selected (dropdown);
+
+  if (i >= n)
+    return;
+  cs_params_panel_set_algorithm (CS_PARAMS_PANEL (self->params_panel), algos[i]);
+  gtk_label_set_text (GTK_LABEL (self->algorithm_description_label), algos[i]->description);
+  gtk_widget_set_visible (self->algorithm_description_label,
+                          algos[i]->description != NULL && algos[i]->description[0] != '\0');
+  if (!self->disposed)
+    update_actions (self);
+}
+
+gboolean
+cs_window_select_algorithm (CsWindow *self, const char *algorithm_id)
+{
+  gsize                     n = 0;
+  const CsAlgorithm *const *algos = cs_registry_list (&n);
+
+  g_return_val_if_fail (CS_IS_WINDOW (self), FALSE);
+
+  for (gsize i = 0; i < n; i++)
+    if (g_strcmp0 (algos[i]->id, algorithm_id) == 0)
+      {
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (self->algorithm_dropdown), i);
+        algorithm_changed_cb (GTK_DROP_DOWN (self->algorithm_dropdown), NULL, self);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+axis_index (CsWindow *self, const char *name, guint *index)
+{
+  int c;
+
+  if (self->dataset == NULL)
+    return FALSE;
+  c = cs_dataset_find_column (self->dataset, name);
+  for (guint i = 1; c >= 0 && i < self->axis_columns->len; i++)
+    if (g_array_index (self->axis_columns, int, i) == c)
+      {
+        *index = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+cs_window_set_axes (CsWindow *self, const char *x_column, const char *y_column)
+{
+  guint xi = 0;
+  guint yi = 0;
+
+  g_return_val_if_fail (CS_IS_WINDOW (self), FALSE);
+
+  if (self->dataset == NULL)
+    return FALSE;
+  if (x_column != NULL && y_column != NULL
+      && (!axis_index (self, x_column, &xi) || !axis_index (self, y_column, &yi)))
+    return FALSE;
+  self->syncing_axes = TRUE;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->x_dropdown), xi);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->y_dropdown), yi);
+  self->syncing_axes = FALSE;
+  rebuild_model (self);
+  return TRUE;
+}
+
+/* Welcome page */
+
+static GtkWidget *
+welcome_row (const char *title, const char *subtitle, const char *action, const char *target)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *t = gtk_label_new (title);
+  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+  gtk_label_set_xalign (GTK_LABEL (t), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (t), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_add_css_class (t, "row-title");
+  gtk_box_append (GTK_BOX (text), t);
+  if (subtitle != NULL && subtitle[0] != '\0')
+    {
+      GtkWidget *s = gtk_label_new (subtitle);
+
+      gtk_label_set_xalign (GTK_LABEL (s), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (s), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_widget_add_css_class (s, "dim-label");
+      gtk_widget_add_css_class (s, "caption");
+      gtk_box_append (GTK_BOX (text), s);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle,
+                                      -1);
+    }
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_widget_add_css_class (arrow, "dim-label");
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), arrow);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), g_variant_new_string (target));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  return row;
+}
+
+static int
+recent_newest_first (gconstpointer a, gconstpointer b)
+{
+  GDateTime *ma = gtk_recent_info_get_modified ((GtkRecentInfo *)a);
+  GDateTime *mb = gtk_recent_info_get_modified ((GtkRecentInfo *)b);
+
+  return g_date_time_compare (mb, ma);
+}
+
+static void
+fill_recent (CsWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  guint  shown = 0;
+
+  remove_all_rows (self->recent_list);
+  items = g_list_sort (items, recent_newest_first);
+  for (GList *l = items; l != NULL && shown < N_RECENT; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      const char    *uri = gtk_recent_info_get_uri (info);
+      g_autoptr (GFile) file = g_file_new_for_uri (uri);
+      g_autofree char *path = g_file_get_path (file);
+      g_autofree char *base = NULL;
+      g_autofree char *dir = NULL;
+
+      if (path == NULL
+          || !(g_str_has_suffix (path, ".csv") || g_str_has_suffix (path, ".tsv")
+               || g_str_has_suffix (path, ".CSV") || g_str_has_suffix (path, ".TSV"))
+          || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        continue;
+      base = g_path_get_basename (path);
+      dir = g_path_get_dirname (path);
+      gtk_list_box_append (GTK_LIST_BOX (self->recent_list), welcome_row (base, dir, "win.open-file", path));
+      shown++;
+    }
+  g_list_free_full (items, (GDestroyNotify)gtk_recent_info_unref);
+  gtk_widget_set_visible (self->recent_list, shown > 0);
+  gtk_widget_set_visible (self->recent_heading, shown > 0);
+}
+
+static void
+recent_changed_cb (GtkRecentManager *manager, CsWindow *self)
+{
+  if (!self->disposed)
+    fill_recent (self);
+}
+
+static void
+fill_welcome (CsWindow *self)
+{
+  gsize               n_samples = 0;
+  const CsSampleInfo *samples = cs_samples_list (&n_samples);
+
+  for (gsize i = 0; i < n_samples; i++)
+    {
+      g_autofree char *action = NULL;
+      g_autoptr (GMenuItem) item = NULL;
+
+      gtk_list_box_append (
+          GTK_LIST_BOX (self->samples_list),
+          welcome_row (samples[i].title, samples[i].description, "win.open-sample", samples[i].id));
+      item = g_menu_item_new (samples[i].title, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-sample", g_variant_new_string (samples[i].id));
+      g_menu_append_item (self->samples_menu, item);
+    }
+  for (int k = 0; k < CS_TOY_N_KINDS; k++)
+    {
+      const char *id = cs_toy_kind_id (k);
+      g_autoptr (GMenuItem) item = g_menu_item_new (cs_toy_kind_title (k), NULL);
+      g_autofree char *subtitle = NULL;
+
+      if (k == CS_TOY_MOONS || k == CS_TOY_CIRCLES)
+        subtitle = g_strdup ("1500 points in 2 groups");
+      else if (k == CS_TOY_UNIFORM)
+        subtitle = g_strdup ("1500 points with no structure at all");
+      else
+        subtitle = g_strdup ("1500 points in 3 groups");
+      gtk_list_box_append (GTK_LIST_BOX (self->toys_list),
+                           welcome_row (cs_toy_kind_title (k), subtitle, "win.generate", id));
+      g_menu_item_set_action_and_target_value (item, "win.generate", g_variant_new_string (id));
+      g_menu_append_item (self->toys_menu, item);
+    }
+  fill_recent (self);
+}
+
+/* Drag and drop */
+
+static gboolean
+drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, CsWindow *self)
+{
+  GdkFileList  *list;
+  GSList       *files;
+  GApplication *app;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  list = g_value_get_boxed (value);
+  files = gdk_file_list_get_files (list);
+  if (files == NULL)
+    return FALSE;
+
+  cs_window_open_file (self, files->data);
+  /* More than one file: the others each get their own window, as on the command line. */
+  app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  if (files->next != NULL && app != NULL)
+    {
+      guint              n = g_slist_length (files->next);
+      g_autofree GFile **rest = g_new (GFile *, n);
+      guint              i = 0;
+
+      for (GSList *l = files->next; l != NULL; l = l->next)
+        rest[i++] = l->data;
+      g_application_open (app, rest, n, "");
+    }
+  g_slist_free (files);
+  return TRUE;
+}
+
+/* Object */
+
+/* Stops every worker and forgets it: their late results are dropped. */
+static void
+cancel_all (CsWindow *self)
+{
+  if (self->job != NULL)
+    {
+      cs_job_cancel (self->job);
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      g_clear_object (&self->job);
+    }
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  if (self->model_cancellable != NULL)
+    g_cancellable_cancel (self->model_cancellable);
+  g_clear_object (&self->model_cancellable);
+}
+
+/* gtk_window_destroy() unrealizes the window before dropping its reference, but the
+ * workers' GTasks hold references too, so dispose would wait for them to finish on their
+ * own: cancel here instead, so that closing a window stops its computation at once. */
+static void
+cs_window_unrealize (GtkWidget *widget)
+{
+  cancel_all (CS_WINDOW (widget));
+
+  GTK_WIDGET_CLASS (cs_window_parent_class)->unrealize (widget);
+}
+
+static void
+cs_window_dispose (GObject *object)
+{
+  CsWindow *self = CS_WINDOW (object);
+
+  self->disposed = TRUE;
+  cancel_all (self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (cs_window_parent_class)->dispose (object);
+}
+
+static void
+cs_window_finalize (GObject *object)
+{
+  CsWindow *self = CS_WINDOW (object);
+
+  g_clear_pointer (&self->dataset, cs_dataset_unref);
+  g_clear_pointer (&self->result, result_unref);
+  g_clear_pointer (&self->axis_columns, g_array_unref);
+  g_clear_pointer (&self->column_checks, g_ptr_array_unref);
+  g_free (self->status_text);
+  g_free (self->error_text);
+
+  G_OBJECT_CLASS (cs_window_parent_class)->finalize (object);
+}
+
+static void
+cs_window_class_init (CsWindowClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cs_window_dispose;
+  object_class->finalize = cs_window_finalize;
+  widget_class->unrealize = cs_window_unrealize;
+
+  /* Referencing the bundle keeps its object (and the constructor that registers it) in the
+   * link: nothing else names it, and a static library drops unreferenced objects. */
+  (void)cs_get_resource ();
+  g_type_ensure (CS_TYPE_PLOT_VIEW);
+  g_type_ensure (CS_TYPE_PARAMS_PANEL);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/clusterscope/Clusterscope/ui/cs-window.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, CsWindow, name)
+  BIND (title_label);
+  BIND (subtitle_label);
+  BIND (run_button);
+  BIND (cancel_button);
+  BIND (sidebar_run_button);
+  BIND (sidebar_cancel_button);
+  BIND (error_revealer);
+  BIND (error_label);
+  BIND (dataset_name_label);
+  BIND (dataset_size_label);
+  BIND (columns_list);
+  BIND (notices_label);
+  BIND (x_dropdown);
+  BIND (y_dropdown);
+  BIND (scaling_dropdown);
+  BIND (missing_dropdown);
+  BIND (missing_info_label);
+  BIND (algorithm_dropdown);
+  BIND (algorithm_description_label);
+  BIND (params_panel);
+  BIND (progress_bar);
+  BIND (stack);
+  BIND (recent_heading);
+  BIND (recent_list);
+  BIND (samples_list);
+  BIND (toys_list);
+  BIND (loading_label);
+  BIND (loading_spinner);
+  BIND (plot_view);
+  BIND (status_label);
+  BIND (samples_menu);
+  BIND (toys_menu);
+#undef BIND
+}
+
+static void
+cs_window_init (CsWindow *self)
+{
+  gsize                     n_algos = 0;
+  const CsAlgorithm *const *algos = cs_registry_list (&n_algos);
+  g_autoptr (GtkStringList) algo_names = gtk_string_list_new (NULL);
+  CsPrepareOptions prepare;
+  GtkDropTarget   *drop;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->axis_columns = g_array_new (FALSE, FALSE, sizeof (int));
+  self->column_checks = g_ptr_array_new ();
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+
+  cs_prepare_options_init (&prepare);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->scaling_dropdown),
+                              prepare.scaling == CS_SCALE_STANDARDIZE ? 1
+                              : prepare.scaling == CS_SCALE_MINMAX    ? 2
+                                                                      : 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->missing_dropdown),
+                              prepare.missing == CS_MISSING_MEAN ? 1 : 0);
+
+  for (gsize i = 0; i < n_algos; i++)
+    gtk_string_list_append (algo_names, algos[i]->name);
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->algorithm_dropdown), G_LIST_MODEL (algo_names));
+  g_signal_connect (self->algorithm_dropdown, "notify::selected", G_CALLBACK (algorithm_changed_cb), self);
+  if (n_algos > 0)
+    {
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->algorithm_dropdown), 0);
+      algorithm_changed_cb (GTK_DROP_DOWN (self->algorithm_dropdown), NULL, self);
+    }
+
+  g_signal_connect (self->x_dropdown, "notify::selected", G_CALLBACK (axis_changed_cb), self);
+  g_signal_connect (self->y_dropdown, "notify::selected", G_CALLBACK (axis_changed_cb), self);
+  g_signal_connect (self->scaling_dropdown, "notify::selected", G_CALLBACK (preprocessing_changed_cb), self);
+  g_signal_connect (self->missing_dropdown, "notify::selected", G_CALLBACK (preprocessing_changed_cb), self);
+
+  fill_welcome (self);
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed", G_CALLBACK (recent_changed_cb), self,
+                           0);
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  {
+    /* Until a dataset arrives the axis drop-downs show what they will default to. */
+    static const char *const pca_only[] = { "PCA (automatic)", NULL };
+    g_autoptr (GtkStringList) axes = gtk_string_list_new (pca_only);
+
+    gtk_drop_down_set_model (GTK_DROP_DOWN (self->x_dropdown), G_LIST_MODEL (axes));
+    gtk_drop_down_set_model (GTK_DROP_DOWN (self->y_dropdown), G_LIST_MODEL (axes));
+  }
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "welcome");
+  set_status (self, "No dataset");
+  update_actions (self);
+}
+
+CsWindow *
+cs_window_new (GtkApplication *app)
+{
+  return g_object_new (CS_TYPE_WINDOW, "application", app, NULL);
+}
+
+gboolean
+cs_window_has_dataset (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), FALSE);
+
+  return self->dataset != NULL || is_loading (self);
+}
+
+CsDataset *
+cs_window_get_dataset (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return self->dataset;
+}
+
+const char *
+cs_window_get_status_text (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return self->status_text;
+}
+
+const char *
+cs_window_get_error_text (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return self->error_text;
+}
+
+CsPlotView *
+cs_window_get_plot_view (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return CS_PLOT_VIEW (self->plot_view);
+}
+
+CsParamsPanel *
+cs_window_get_params_panel (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return CS_PARAMS_PANEL (self->params_panel);
+}
+
+const char *
+cs_window_get_page (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
+}

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "core/cs-dataset.h"
+#include "cs-params-panel.h"
+#include "cs-plot-view.h"
+
+G_BEGIN_DECLS
+
+/* The main window: a dataset and algorithm sidebar, a welcome page or the plot, and the
+ * header bar. Everything it does is a "win." action (open-file, open-sample, generate, run,
+ * cancel, export, export-to, ...), so the keyboard, menus and tests share one path. */
+
+#define CS_TYPE_WINDOW (cs_window_get_type ())
+G_DECLARE_FINAL_TYPE (CsWindow, cs_window, CS, WINDOW, GtkApplicationWindow)
+
+CsWindow *cs_window_new (GtkApplication *app);
+
+/* Loads a file, a bundled sample or a generated set on a worker; returns at once. */
+void cs_window_open_file (CsWindow *self, GFile *file);
+void cs_window_open_sample (CsWindow *self, const char *sample_id);
+/* `spec` is a toy kind id, optionally with a size and a cluster count: "moons",
+ * "blobs:200000:8". */
+void cs_window_generate (CsWindow *self, const char *spec);
+
+/* TRUE while the window has a dataset (loaded or loading). */
+gboolean   cs_window_has_dataset (CsWindow *self);
+CsDataset *cs_window_get_dataset (CsWindow *self);
+
+/* For tests and scripting: what a user would read on screen. */
+gboolean    cs_window_is_busy (CsWindow *self);
+const char *cs_window_get_status_text (CsWindow *self);
+/* The error banner's message, or NULL when the banner is hidden. */
+const char    *cs_window_get_error_text (CsWindow *self);
+CsPlotView    *cs_window_get_plot_view (CsWindow *self);
+CsParamsPanel *cs_window_get_params_panel (CsWindow *self);
+/* Selects a registry algorithm by id in the sidebar; FALSE when there is none. */
+gboolean cs_window_select_algorithm (CsWindow *self, const char *algorithm_id);
+/* Plots two dataset columns (by name), or the first two principal components when either
+ * is NULL; FALSE when a name is not a numeric column. */
+gboolean cs_window_set_axes (CsWindow *self, const char *x_column, const char *y_column);
+/* The name of the visible main page: "welcome", "loading" or "plot". */
+const char *cs_window_get_page (CsWindow *self);
+
+G_END_DECLS
