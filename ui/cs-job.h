@@ -32,6 +32,8 @@ CsJob       *cs_job_new (CsDataset               *dataset,
                          int                      y_column);
 void         cs_job_run_async (CsJob *job, GAsyncReadyCallback callback, gpointer user_data);
 CsJobResult *cs_job_run_finish (CsJob *job, GAsyncResult *result, GError **error);
+/* After this no "progress" is emitted; the callback still runs once, and cs_job_run_finish
+ * then fails with CS_ERROR_CANCELLED (never G_IO_ERROR_CANCELLED). */
 void         cs_job_cancel (CsJob *job);
 gboolean     cs_job_is_running (CsJob *job);
 

@@ -21,5 +21,8 @@ CsParams  *cs_params_panel_get_params (CsParamsPanel *panel);
 /* Shows these values (e.g. from a session file). */
 void       cs_params_panel_set_params (CsParamsPanel *panel, const CsParams *params);
 void       cs_params_panel_reset (CsParamsPanel *panel);
+/* The control showing parameter `name` (a GtkSpinButton, GtkEntry, GtkDropDown or
+ * GtkSwitch), or NULL: for focusing a parameter named in an error, and for tests. */
+GtkWidget *cs_params_panel_get_control (CsParamsPanel *panel, const char *name);
 
 G_END_DECLS

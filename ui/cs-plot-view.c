@@ -1,1 +1,868 @@
-/* placeholder: to be written */
+#include "cs-plot-view.h"
+
+#include <math.h>
+
+#include "render/cs-render.h"
+
+/* Hover must stay fast on a million points, so picking goes through a uniform grid over
+ * the points in data space, built on a worker thread whenever the model changes. Data
+ * space (not canvas space) keeps the grid valid across zoom and pan: a query maps the
+ * pointer's pick radius to a data rectangle and looks only at the cells it touches.
+ *
+ * The worker reads the model's n, x and y, which never change once the model is set; the
+ * main thread changes only the view fields (range, highlight). A refcounted holder keeps
+ * the model alive for a worker that outlives a set_model. */
+
+#define HOVER_RADIUS 8.0
+#define ZOOM_STEP 1.25
+#define TOOLTIP_MAX_COLUMNS 12
+
+typedef struct
+{
+  gatomicrefcount ref;
+  CsPlotModel    *model; /* Owned */
+} ModelHolder;
+
+typedef struct
+{
+  double   x0, y0; /* data-space corner of cell (0, 0) */
+  double   cw, ch; /* cell size in data units */
+  guint    gx, gy;
+  guint32 *start; /* Owned, gx × gy + 1: points of cell c are idx[start[c] .. start[c + 1]) */
+  guint32 *idx;   /* Owned */
+} PickIndex;
+
+typedef struct
+{
+  double x_min, x_max, y_min, y_max;
+} Range;
+
+/* The layout measures text and counts noise points (O(n)); a pick or a motion event
+ * should not pay for that when nothing it depends on has changed. */
+typedef struct
+{
+  gboolean           valid;
+  const CsPlotModel *model;
+  int                width, height;
+  Range              range;
+  gboolean           show_legend;
+  gboolean           show_centers;
+  CsRect             frame;
+} FrameCache;
+
+struct _CsPlotView
+{
+  GtkWidget parent_instance;
+
+  ModelHolder  *holder;            /* Owned ref, NULL for the empty plot */
+  CsDataset    *dataset;           /* Owned ref, may be NULL */
+  PickIndex    *index;             /* Owned, NULL until the worker has built it */
+  GCancellable *index_cancellable; /* Owned, for the current build */
+
+  gboolean has_pointer;
+  double   pointer_x, pointer_y;
+
+  Range      gesture_range; /* the range when a drag or pinch began */
+  double     pinch_x, pinch_y;
+  gboolean   dragging;
+  FrameCache frame_cache;
+};
+
+G_DEFINE_FINAL_TYPE (CsPlotView, cs_plot_view, GTK_TYPE_WIDGET)
+
+static ModelHolder *
+holder_new (CsPlotModel *model)
+{
+  ModelHolder *h = g_new0 (ModelHolder, 1);
+
+  g_atomic_ref_count_init (&h->ref);
+  h->model = model;
+  return h;
+}
+
+static ModelHolder *
+holder_ref (ModelHolder *h)
+{
+  g_atomic_ref_count_inc (&h->ref);
+  return h;
+}
+
+static void
+holder_unref (gpointer data)
+{
+  ModelHolder *h = data;
+
+  if (h == NULL || !g_atomic_ref_count_dec (&h->ref))
+    return;
+  cs_plot_model_free (h->model);
+  g_free (h);
+}
+
+static void
+pick_index_free (gpointer data)
+{
+  PickIndex *index = data;
+
+  if (index == NULL)
+    return;
+  g_free (index->start);
+  g_free (index->idx);
+  g_free (index);
+}
+
+static CsPlotModel *
+get_model (CsPlotView *self)
+{
+  return self->holder ? self->holder->model : NULL;
+}
+
+/* Index building (worker thread) ------------------------------------------------------- */
+
+static inline guint
+cell_of (double v, double origin, double size, guint cells)
+{
+  double c = floor ((v - origin) / size);
+
+  if (c < 0)
+    return 0;
+  if (c >= cells)
+    return cells - 1;
+  return (guint)c;
+}
+
+static PickIndex *
+pick_index_build (const CsPlotModel *m, GCancellable *cancellable)
+{
+  PickIndex *index = g_new0 (PickIndex, 1);
+  double     xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+  gsize      n_finite = 0;
+  double     wx, wy, cells;
+  guint32   *fill;
+
+  for (gsize i = 0; i < m->n; i++)
+    if (isfinite (m->x[i]) && isfinite (m->y[i]))
+      {
+        xlo = MIN (xlo, m->x[i]);
+        xhi = MAX (xhi, m->x[i]);
+        ylo = MIN (ylo, m->y[i]);
+        yhi = MAX (yhi, m->y[i]);
+        n_finite++;
+      }
+  if (n_finite == 0)
+    return index;
+
+  /* About four points a cell, in cells roughly square in data units. */
+  wx = xhi - xlo;
+  wy = yhi - ylo;
+  cells = CLAMP (n_finite / 4.0, 1.0, 4096.0 * 4096.0);
+  if (wx > 0 && wy > 0)
+    {
+      index->gx = (guint)CLAMP (round (sqrt (cells * wx / wy)), 1, 4096);
+      index->gy = (guint)CLAMP (round (cells / index->gx), 1, 4096);
+    }
+  else
+    {
+      index->gx = wx > 0 ? (guint)CLAMP (cells, 1, 4096) : 1;
+      index->gy = wy > 0 ? (guint)CLAMP (cells, 1, 4096) : 1;
+    }
+  index->x0 = xlo;
+  index->y0 = ylo;
+  index->cw = wx > 0 ? wx / index->gx : 1.0;
+  index->ch = wy > 0 ? wy / index->gy : 1.0;
+
+  if (g_cancellable_is_cancelled (cancellable))
+    return index;
+
+  /* Counting sort by cell: points of a cell sit together and in index order, which makes
+   * ties between equally near points break the same way as a linear scan. */
+  index->start = g_new0 (guint32, (gsize)index->gx * index->gy + 1);
+  index->idx = g_new (guint32, n_finite);
+  for (gsize i = 0; i < m->n; i++)
+    if (isfinite (m->x[i]) && isfinite (m->y[i]))
+      {
+        gsize c = (gsize)cell_of (m->y[i], index->y0, index->ch, index->gy) * index->gx
+                  + cell_of (m->x[i], index->x0, index->cw, index->gx);
+        index->start[c + 1]++;
+      }
+  for (gsize c = 0; c < (gsize)index->gx * index->gy; c++)
+    index->start[c + 1] += index->start[c];
+  fill = g_memdup2 (index->start, ((gsize)index->gx * index->gy) * sizeof (guint32));
+  for (gsize i = 0; i < m->n; i++)
+    if (isfinite (m->x[i]) && isfinite (m->y[i]))
+      {
+        gsize c = (gsize)cell_of (m->y[i], index->y0, index->ch, index->gy) * index->gx
+                  + cell_of (m->x[i], index->x0, index->cw, index->gx);
+        index->idx[fill[c]++] = (guint32)i;
+      }
+  g_free (fill);
+  return index;
+}
+
+static void
+index_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ModelHolder *holder = task_data;
+  PickIndex   *index;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  index = pick_index_build (holder->model, cancellable);
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      pick_index_free (index);
+      g_task_return_error_if_cancelled (task);
+      return;
+    }
+  g_task_return_pointer (task, index, pick_index_free);
+}
+
+static void
+index_ready_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  CsPlotView *self = CS_PLOT_VIEW (source);
+  PickIndex  *index = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (index == NULL)
+    return;
+  /* A set_model since this build started makes its index stale. */
+  if (g_task_get_task_data (G_TASK (result)) != self->holder)
+    {
+      pick_index_free (index);
+      return;
+    }
+  pick_index_free (self->index);
+  self->index = index;
+}
+
+/* Picking (main thread) ---------------------------------------------------------------- */
+
+static gboolean
+get_frame (CsPlotView *self, CsRect *frame)
+{
+  const CsPlotModel *m = get_model (self);
+  int                w = gtk_widget_get_width (GTK_WIDGET (self));
+  int                h = gtk_widget_get_height (GTK_WIDGET (self));
+
+  FrameCache *c = &self->frame_cache;
+
+  if (m == NULL || w <= 0 || h <= 0)
+    return FALSE;
+  if (!(c->valid && c->model == m && c->width == w && c->height == h && c->range.x_min == m->x_min
+        && c->range.x_max == m->x_max && c->range.y_min == m->y_min && c->range.y_max == m->y_max
+        && c->show_legend == m->show_legend && c->show_centers == m->show_centers))
+    {
+      cs_render_scatter_layout (m, w, h, &c->frame);
+      c->valid = TRUE;
+      c->model = m;
+      c->width = w;
+      c->height = h;
+      c->range = (Range){ m->x_min, m->x_max, m->y_min, m->y_max };
+      c->show_legend = m->show_legend;
+      c->show_centers = m->show_centers;
+    }
+  *frame = c->frame;
+  return frame->width > 0 && frame->height > 0;
+}
+
+static inline void
+consider (
+    const CsPlotModel *m, const CsRect *frame, gsize i, double x, double y, double *best_d2, gssize *best)
+{
+  double cx, cy, d2;
+
+  cs_plot_data_to_canvas (m, frame, m->x[i], m->y[i], &cx, &cy);
+  d2 = (cx - x) * (cx - x) + (cy - y) * (cy - y);
+  if (d2 < *best_d2 || (d2 == *best_d2 && (*best < 0 || (gssize)i < *best)))
+    {
+      *best_d2 = d2;
+      *best = (gssize)i;
+    }
+}
+
+static gssize
+pick_linear (const CsPlotModel *m, const CsRect *frame, double x, double y, double radius)
+{
+  double best_d2 = radius * radius;
+  gssize best = -1;
+
+  for (gsize i = 0; i < m->n; i++)
+    if (isfinite (m->x[i]) && isfinite (m->y[i]))
+      consider (m, frame, i, x, y, &best_d2, &best);
+  return best;
+}
+
+static gssize
+pick_indexed (
+    const CsPlotModel *m, const PickIndex *index, const CsRect *frame, double x, double y, double radius)
+{
+  double ax, ay, bx, by;
+  double dx_lo, dx_hi, dy_lo, dy_hi;
+  guint  cx0, cx1, cy0, cy1;
+  double best_d2 = radius * radius;
+  gssize best = -1;
+
+  if (index->gx == 0)
+    return -1;
+  cs_plot_canvas_to_data (m, frame, x - radius, y - radius, &ax, &ay);
+  cs_plot_canvas_to_data (m, frame, x + radius, y + radius, &bx, &by);
+  if (!isfinite (ax) || !isfinite (ay) || !isfinite (bx) || !isfinite (by))
+    return pick_linear (m, frame, x, y, radius);
+  dx_lo = MIN (ax, bx);
+  dx_hi = MAX (ax, bx);
+  dy_lo = MIN (ay, by);
+  dy_hi = MAX (ay, by);
+  cx0 = cell_of (dx_lo, index->x0, index->cw, index->gx);
+  cx1 = cell_of (dx_hi, index->x0, index->cw, index->gx);
+  cy0 = cell_of (dy_lo, index->y0, index->ch, index->gy);
+  cy1 = cell_of (dy_hi, index->y0, index->ch, index->gy);
+  for (guint cy = cy0; cy <= cy1; cy++)
+    for (guint cx = cx0; cx <= cx1; cx++)
+      {
+        gsize c = (gsize)cy * index->gx + cx;
+        for (guint32 k = index->start[c]; k < index->start[c + 1]; k++)
+          consider (m, frame, index->idx[k], x, y, &best_d2, &best);
+      }
+  return best;
+}
+
+gssize
+cs_plot_view_pick (CsPlotView *view, double x, double y, double radius)
+{
+  const CsPlotModel *m;
+  CsRect             frame;
+
+  g_return_val_if_fail (CS_IS_PLOT_VIEW (view), -1);
+
+  m = get_model (view);
+  if (m == NULL || m->n == 0 || !get_frame (view, &frame))
+    return -1;
+  /* Before the index is ready an explicit call still answers, the slow way. */
+  if (view->index == NULL)
+    return pick_linear (m, &frame, x, y, radius);
+  return pick_indexed (m, view->index, &frame, x, y, radius);
+}
+
+gboolean
+cs_plot_view_is_pick_ready (CsPlotView *view)
+{
+  g_return_val_if_fail (CS_IS_PLOT_VIEW (view), FALSE);
+
+  return view->index != NULL;
+}
+
+/* Zoom and pan ------------------------------------------------------------------------- */
+
+static void
+get_range (const CsPlotModel *m, Range *r)
+{
+  r->x_min = m->x_min;
+  r->x_max = m->x_max;
+  r->y_min = m->y_min;
+  r->y_max = m->y_max;
+}
+
+static void
+set_range (CsPlotModel *m, const Range *r)
+{
+  m->x_min = r->x_min;
+  m->x_max = r->x_max;
+  m->y_min = r->y_min;
+  m->y_max = r->y_max;
+}
+
+/* Zooms `from` by `factor` (> 1 zooms in) keeping the data point under canvas (x, y) where
+ * it is. */
+static void
+zoom_from (CsPlotView *self, const Range *from, double x, double y, double factor)
+{
+  CsPlotModel *m = get_model (self);
+  CsRect       frame;
+  Range        to;
+  double       dx, dy;
+
+  if (m == NULL || !(factor > 0) || !isfinite (factor))
+    return;
+  set_range (m, from);
+  if (!get_frame (self, &frame))
+    return;
+  cs_plot_canvas_to_data (m, &frame, x, y, &dx, &dy);
+  to.x_min = dx - (dx - from->x_min) / factor;
+  to.x_max = dx + (from->x_max - dx) / factor;
+  to.y_min = dy - (dy - from->y_min) / factor;
+  to.y_max = dy + (from->y_max - dy) / factor;
+  /* Stop where doubles would no longer tell the edges apart, or overflow. */
+  if (!(to.x_max - to.x_min > 1e-9 * MAX (fabs (to.x_min), fabs (to.x_max)))
+      || !(to.y_max - to.y_min > 1e-9 * MAX (fabs (to.y_min), fabs (to.y_max)))
+      || !isfinite (to.x_max - to.x_min) || !isfinite (to.y_max - to.y_min))
+    return;
+  set_range (m, &to);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+cs_plot_view_zoom (CsPlotView *view, double x, double y, double factor)
+{
+  CsPlotModel *m;
+  Range        from;
+
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  m = get_model (view);
+  if (m == NULL)
+    return;
+  get_range (m, &from);
+  zoom_from (view, &from, x, y, factor);
+}
+
+static void
+zoom_at_center (CsPlotView *self, double factor)
+{
+  CsRect frame;
+
+  if (get_frame (self, &frame))
+    cs_plot_view_zoom (self, frame.x + frame.width / 2, frame.y + frame.height / 2, factor);
+}
+
+void
+cs_plot_view_reset_zoom (CsPlotView *view)
+{
+  CsPlotModel *m;
+
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  m = get_model (view);
+  if (m == NULL)
+    return;
+  cs_plot_model_reset_view (m);
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+}
+
+static void
+set_highlight (CsPlotView *self, gssize i)
+{
+  CsPlotModel *m = get_model (self);
+
+  if (m == NULL || m->highlight == i)
+    return;
+  m->highlight = i;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+scroll_cb (GtkEventControllerScroll *controller, double dx, double dy, CsPlotView *self)
+{
+  CsRect frame;
+  double x, y;
+
+  if (get_model (self) == NULL || dy == 0 || !get_frame (self, &frame))
+    return FALSE;
+  x = self->has_pointer ? self->pointer_x : frame.x + frame.width / 2;
+  y = self->has_pointer ? self->pointer_y : frame.y + frame.height / 2;
+  cs_plot_view_zoom (self, x, y, pow (ZOOM_STEP, -dy));
+  return TRUE;
+}
+
+static void
+zoom_begin_cb (GtkGesture *gesture, GdkEventSequence *sequence, CsPlotView *self)
+{
+  CsPlotModel *m = get_model (self);
+
+  if (m == NULL || !gtk_gesture_get_bounding_box_center (gesture, &self->pinch_x, &self->pinch_y))
+    {
+      gtk_gesture_set_state (gesture, GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  get_range (m, &self->gesture_range);
+  gtk_gesture_set_state (gesture, GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+zoom_scale_changed_cb (GtkGestureZoom *gesture, double scale, CsPlotView *self)
+{
+  zoom_from (self, &self->gesture_range, self->pinch_x, self->pinch_y, scale);
+}
+
+static void
+drag_begin_cb (GtkGestureDrag *gesture, double x, double y, CsPlotView *self)
+{
+  CsPlotModel *m = get_model (self);
+
+  if (m == NULL)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  get_range (m, &self->gesture_range);
+  self->dragging = TRUE;
+}
+
+static void
+drag_update_cb (GtkGestureDrag *gesture, double offset_x, double offset_y, CsPlotView *self)
+{
+  CsPlotModel *m = get_model (self);
+  CsRect       frame;
+  double       ax, ay, bx, by;
+  Range        to;
+
+  if (m == NULL || !self->dragging)
+    return;
+  if (offset_x != 0 || offset_y != 0)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
+  set_range (m, &self->gesture_range);
+  if (!get_frame (self, &frame))
+    return;
+  /* Through the renderer's own mapping, so panning needs no assumption about axis
+   * direction: the data point grabbed stays under the pointer. */
+  cs_plot_canvas_to_data (m, &frame, 0, 0, &ax, &ay);
+  cs_plot_canvas_to_data (m, &frame, offset_x, offset_y, &bx, &by);
+  to.x_min = self->gesture_range.x_min + (ax - bx);
+  to.x_max = self->gesture_range.x_max + (ax - bx);
+  to.y_min = self->gesture_range.y_min + (ay - by);
+  to.y_max = self->gesture_range.y_max + (ay - by);
+  set_range (m, &to);
+  set_highlight (self, -1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+drag_end_cb (GtkGestureDrag *gesture, double offset_x, double offset_y, CsPlotView *self)
+{
+  self->dragging = FALSE;
+  gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+}
+
+static void
+click_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, CsPlotView *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  if (n_press == 2)
+    cs_plot_view_reset_zoom (self);
+}
+
+static void
+motion_cb (GtkEventControllerMotion *controller, double x, double y, CsPlotView *self)
+{
+  self->has_pointer = TRUE;
+  self->pointer_x = x;
+  self->pointer_y = y;
+  /* Without the index a scan of every point per motion event would stall the loop. */
+  if (self->index == NULL || self->dragging)
+    return;
+  set_highlight (self, cs_plot_view_pick (self, x, y, HOVER_RADIUS));
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller, CsPlotView *self)
+{
+  self->has_pointer = FALSE;
+  set_highlight (self, -1);
+}
+
+/* Tooltips ----------------------------------------------------------------------------- */
+
+static void
+append_value (GString *s, const CsColumn *col, gsize row)
+{
+  double v = col->values[row];
+
+  if (isnan (v))
+    g_string_append (s, "missing");
+  else if (col->kind == CS_COLUMN_CATEGORICAL && col->levels != NULL && v >= 0 && v < col->levels->len)
+    g_string_append (s, g_ptr_array_index (col->levels, (guint)v));
+  else
+    g_string_append_printf (s, "%g", v);
+}
+
+char *
+cs_plot_view_describe_point (CsPlotView *view, gsize i)
+{
+  const CsPlotModel *m;
+  GString           *s;
+  gsize              row;
+
+  g_return_val_if_fail (CS_IS_PLOT_VIEW (view), NULL);
+
+  m = get_model (view);
+  if (m == NULL || i >= m->n)
+    return NULL;
+
+  /* Rows and clusters count from 1, as people number table rows and legend entries. */
+  row = m->rows ? m->rows[i] : i;
+  s = g_string_new (NULL);
+  g_string_append_printf (s, "Row %" G_GSIZE_FORMAT, row + 1);
+  if (m->labels != NULL)
+    {
+      if (m->labels[i] < 0)
+        g_string_append (s, " · Noise");
+      else
+        g_string_append_printf (s, " · Cluster %d", m->labels[i] + 1);
+    }
+
+  if (view->dataset != NULL && row < view->dataset->n_rows)
+    {
+      gsize n_cols = cs_dataset_n_columns (view->dataset);
+
+      for (gsize c = 0; c < MIN (n_cols, TOOLTIP_MAX_COLUMNS); c++)
+        {
+          const CsColumn *col = cs_dataset_column (view->dataset, c);
+          g_string_append_printf (s, "\n%s ", col->name);
+          append_value (s, col, row);
+        }
+      if (n_cols > TOOLTIP_MAX_COLUMNS)
+        g_string_append_printf (s, "\n… and %" G_GSIZE_FORMAT " more columns", n_cols - TOOLTIP_MAX_COLUMNS);
+    }
+  else
+    g_string_append_printf (s, "\n%s %g\n%s %g", m->x_label ? m->x_label : "x", m->x[i],
+                            m->y_label ? m->y_label : "y", m->y[i]);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+query_tooltip_cb (
+    GtkWidget *widget, int x, int y, gboolean keyboard_mode, GtkTooltip *tooltip, CsPlotView *self)
+{
+  const CsPlotModel *m = get_model (self);
+  g_autofree char   *text = NULL;
+  CsRect             frame;
+  double             cx, cy;
+  gssize             i;
+
+  if (m == NULL || self->dragging || !get_frame (self, &frame))
+    return FALSE;
+  if (keyboard_mode)
+    i = m->highlight;
+  else if (self->index != NULL)
+    i = cs_plot_view_pick (self, x, y, HOVER_RADIUS);
+  else
+    return FALSE;
+  if (i < 0 || (gsize)i >= m->n)
+    return FALSE;
+
+  text = cs_plot_view_describe_point (self, i);
+  gtk_tooltip_set_text (tooltip, text);
+  /* Leaving the point's disc asks again, so moving to a neighbour updates the text. */
+  cs_plot_data_to_canvas (m, &frame, m->x[i], m->y[i], &cx, &cy);
+  gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle){ (int)floor (cx - HOVER_RADIUS / 2),
+                                                      (int)floor (cy - HOVER_RADIUS / 2), (int)HOVER_RADIUS,
+                                                      (int)HOVER_RADIUS });
+  return TRUE;
+}
+
+/* Keyboard ----------------------------------------------------------------------------- */
+
+static void
+zoom_in_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  zoom_at_center (CS_PLOT_VIEW (widget), ZOOM_STEP);
+}
+
+static void
+zoom_out_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  zoom_at_center (CS_PLOT_VIEW (widget), 1.0 / ZOOM_STEP);
+}
+
+static void
+reset_zoom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  cs_plot_view_reset_zoom (CS_PLOT_VIEW (widget));
+}
+
+/* Widget ------------------------------------------------------------------------------- */
+
+static void
+update_accessible_label (CsPlotView *self)
+{
+  const CsPlotModel *m = get_model (self);
+  g_autofree char   *label = NULL;
+
+  if (m == NULL)
+    label = g_strdup ("Empty scatter plot");
+  else if (m->title != NULL && *m->title != '\0')
+    label = g_strdup_printf ("Scatter plot of %s", m->title);
+  else if (self->dataset != NULL && self->dataset->name != NULL)
+    label = g_strdup_printf ("Scatter plot of %s", self->dataset->name);
+  else
+    label = g_strdup ("Scatter plot");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+static void
+cs_plot_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  CsPlotView        *self = CS_PLOT_VIEW (widget);
+  const CsPlotModel *m = get_model (self);
+  int                w = gtk_widget_get_width (widget);
+  int                h = gtk_widget_get_height (widget);
+  cairo_t           *cr;
+
+  if (w <= 0 || h <= 0)
+    return;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  if (m != NULL)
+    {
+      /* The snapshot's recording surface cannot tell the renderer the screen's scale. */
+      cs_render_set_raster_scale (cr, gtk_widget_get_scale_factor (widget));
+      cs_render_scatter (cr, m, w, h);
+    }
+  else
+    {
+      cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.3);
+      cairo_set_line_width (cr, 1.0);
+      cairo_rectangle (cr, 12.5, 12.5, MAX (w - 25, 0), MAX (h - 25, 0));
+      cairo_stroke (cr);
+    }
+  if (gtk_widget_has_visible_focus (widget))
+    {
+      /* Adwaita's accent blue; the plot has no CSS node of its own to carry an outline. */
+      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.8);
+      cairo_set_line_width (cr, 2.0);
+      cairo_rectangle (cr, 1, 1, w - 2, h - 2);
+      cairo_stroke (cr);
+    }
+  cairo_destroy (cr);
+}
+
+static void
+cs_plot_view_measure (GtkWidget     *widget,
+                      GtkOrientation orientation,
+                      int            for_size,
+                      int           *minimum,
+                      int           *natural,
+                      int           *minimum_baseline,
+                      int           *natural_baseline)
+{
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 160 : 120;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 480 : 360;
+}
+
+static void
+cs_plot_view_dispose (GObject *object)
+{
+  CsPlotView *self = CS_PLOT_VIEW (object);
+
+  if (self->index_cancellable)
+    g_cancellable_cancel (self->index_cancellable);
+  g_clear_object (&self->index_cancellable);
+  g_clear_pointer (&self->index, pick_index_free);
+  g_clear_pointer (&self->holder, holder_unref);
+  g_clear_pointer (&self->dataset, cs_dataset_unref);
+
+  G_OBJECT_CLASS (cs_plot_view_parent_class)->dispose (object);
+}
+
+static void
+cs_plot_view_class_init (CsPlotViewClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cs_plot_view_dispose;
+  widget_class->snapshot = cs_plot_view_snapshot;
+  widget_class->measure = cs_plot_view_measure;
+
+  gtk_widget_class_set_css_name (widget_class, "plotview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+
+  gtk_widget_class_install_action (widget_class, "plot.zoom-in", NULL, zoom_in_action);
+  gtk_widget_class_install_action (widget_class, "plot.zoom-out", NULL, zoom_out_action);
+  gtk_widget_class_install_action (widget_class, "plot.reset-zoom", NULL, reset_zoom_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "plot.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "plot.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "plot.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "plot.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "plot.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "plot.reset-zoom", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, 0, "plot.reset-zoom", NULL);
+}
+
+static void
+cs_plot_view_init (CsPlotView *self)
+{
+  GtkWidget          *widget = GTK_WIDGET (self);
+  GtkEventController *controller;
+  GtkGesture         *gesture;
+
+  gtk_widget_set_focusable (widget, TRUE);
+  gtk_widget_set_focus_on_click (widget, TRUE);
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  gtk_widget_set_hexpand (widget, TRUE);
+  gtk_widget_set_vexpand (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  g_signal_connect (controller, "scroll", G_CALLBACK (scroll_cb), self);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (widget, controller);
+
+  gesture = gtk_gesture_zoom_new ();
+  g_signal_connect (gesture, "begin", G_CALLBACK (zoom_begin_cb), self);
+  g_signal_connect (gesture, "scale-changed", G_CALLBACK (zoom_scale_changed_cb), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
+  g_signal_connect (gesture, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect (gesture, "drag-update", G_CALLBACK (drag_update_cb), self);
+  g_signal_connect (gesture, "drag-end", G_CALLBACK (drag_end_cb), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (click_pressed_cb), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
+
+  update_accessible_label (self);
+}
+
+GtkWidget *
+cs_plot_view_new (void)
+{
+  return g_object_new (CS_TYPE_PLOT_VIEW, NULL);
+}
+
+void
+cs_plot_view_set_model (CsPlotView *view, CsPlotModel *model, CsDataset *dataset)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  if (view->index_cancellable)
+    g_cancellable_cancel (view->index_cancellable);
+  g_clear_object (&view->index_cancellable);
+  g_clear_pointer (&view->index, pick_index_free);
+  g_clear_pointer (&view->holder, holder_unref);
+  /* A new model may reuse the old one's address. */
+  view->frame_cache.valid = FALSE;
+  if (dataset != NULL)
+    cs_dataset_ref (dataset);
+  g_clear_pointer (&view->dataset, cs_dataset_unref);
+  view->dataset = dataset;
+
+  if (model != NULL)
+    {
+      model->highlight = -1;
+      view->holder = holder_new (model);
+      view->index_cancellable = g_cancellable_new ();
+      task = g_task_new (view, view->index_cancellable, index_ready_cb, NULL);
+      g_task_set_source_tag (task, cs_plot_view_set_model);
+      g_task_set_task_data (task, holder_ref (view->holder), holder_unref);
+      g_task_run_in_thread (task, index_thread);
+    }
+
+  update_accessible_label (view);
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+}
+
+const CsPlotModel *
+cs_plot_view_get_model (CsPlotView *view)
+{
+  g_return_val_if_fail (CS_IS_PLOT_VIEW (view), NULL);
+
+  return get_model (view);
+}

@@ -21,5 +21,14 @@ const CsPlotModel *cs_plot_view_get_model (CsPlotView *view);
 void               cs_plot_view_reset_zoom (CsPlotView *view);
 /* Point index nearest to widget coordinates (x, y) within `radius` pixels, or -1. */
 gssize             cs_plot_view_pick (CsPlotView *view, double x, double y, double radius);
+/* Zooms by `factor` (> 1 zooms in) keeping the data point under widget coordinates
+ * (x, y) in place: what the scroll wheel, pinch and the +/- keys do. */
+void               cs_plot_view_zoom (CsPlotView *view, double x, double y, double factor);
+/* TRUE once the hover index over the current model is built (hover and tooltips wait for
+ * it; cs_plot_view_pick answers either way, by a linear scan until then). */
+gboolean           cs_plot_view_is_pick_ready (CsPlotView *view);
+/* The tooltip text for point i: "Row 17 · Cluster 2" (both counted from 1) and then one
+ * "column value" line per dataset column, up to 12. NULL when i is out of range. */
+char              *cs_plot_view_describe_point (CsPlotView *view, gsize i);
 
 G_END_DECLS
