@@ -1,1 +1,141 @@
-/* placeholder: to be written */
+#include "cs-pipeline.h"
+#include "cs-error.h"
+#include "metrics.h"
+
+#include <math.h>
+
+/* Each stage sees its own 0..1 progress; this maps it into the caller's overall range and
+ * shares the caller's cancellation. */
+typedef struct
+{
+  CsProgress *parent;
+  double      lo;
+  double      hi;
+} Stage;
+
+static gboolean
+stage_cb (double      fraction,
+          const char *stage,
+          gpointer    user_data)
+{
+  Stage *s = user_data;
+
+  return cs_progress_report (s->parent, s->lo + fraction * (s->hi - s->lo), stage);
+}
+
+static CsProgress *
+stage_progress_new (Stage      *stage,
+                    CsProgress *parent,
+                    double      lo,
+                    double      hi)
+{
+  stage->parent = parent;
+  stage->lo = lo;
+  stage->hi = hi;
+  return cs_progress_new (parent ? stage_cb : NULL, stage, parent ? parent->cancellable : NULL);
+}
+
+/* The child reports through the parent, but a cancel requested on the parent without a
+ * GCancellable is only visible through the parent's flag: check both. */
+static gboolean
+check_both (CsProgress *child,
+            CsProgress *parent,
+            GError    **error)
+{
+  return cs_progress_check (parent, error) && cs_progress_check (child, error);
+}
+
+void
+cs_pipeline_options_init (CsPipelineOptions *options)
+{
+  *options = (CsPipelineOptions) { 0 };
+  cs_prepare_options_init (&options->prepare);
+  options->silhouette_sample = 5000;
+  options->internal_metrics = TRUE;
+}
+
+void
+cs_pipeline_result_free (CsPipelineResult *result)
+{
+  if (result == NULL)
+    return;
+  cs_prepared_free (result->prep);
+  cs_clustering_unref (result->clustering);
+  cs_trace_free (result->trace);
+  g_free (result);
+}
+
+static void
+external_metrics (const CsDataset  *ds,
+                  CsPipelineResult *r)
+{
+  g_autofree int *classes = NULL;
+  g_autofree int *truth = NULL;
+  guint n_classes = 0;
+  gsize n = r->clustering->n;
+
+  classes = cs_dataset_class_labels (ds, &n_classes);
+  if (classes == NULL)
+    return;
+  truth = g_new (int, n);
+  for (gsize i = 0; i < n; i++)
+    truth[i] = classes[r->prep->rows[i]];
+  r->ari = cs_metric_ari (truth, r->clustering->labels, n);
+  r->nmi = cs_metric_nmi (truth, r->clustering->labels, n);
+}
+
+CsPipelineResult *
+cs_pipeline_run (const CsDataset         *ds,
+                 const CsPipelineOptions *options,
+                 CsProgress              *progress,
+                 GError                 **error)
+{
+  g_autoptr (CsPipelineResult) r = g_new0 (CsPipelineResult, 1);
+  g_autoptr (CsProgress) algo_progress = NULL;
+  g_autoptr (CsProgress) metric_progress = NULL;
+  Stage algo_stage, metric_stage;
+  const CsClustering *c;
+
+  g_return_val_if_fail (ds != NULL && options != NULL && options->algorithm != NULL, NULL);
+  r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = NAN;
+
+  cs_progress_report (progress, 0.0, "Preparing data");
+  r->prep = cs_dataset_prepare (ds, &options->prepare, error);
+  if (r->prep == NULL || !cs_progress_check (progress, error))
+    return NULL;
+
+  if (options->trace_steps > 0)
+    r->trace = cs_trace_new (options->trace_steps);
+  algo_progress = stage_progress_new (&algo_stage, progress, 0.05, 0.90);
+  if (!cs_algorithm_run (options->algorithm, r->prep->x, options->params, algo_progress, r->trace,
+                         &r->clustering, error))
+    return NULL;
+  if (!check_both (algo_progress, progress, error))
+    return NULL;
+  c = r->clustering;
+
+  cs_progress_report (progress, 0.90, "Scoring");
+  metric_progress = stage_progress_new (&metric_stage, progress, 0.90, 1.0);
+  if (options->silhouette_sample > 0 && c->k >= 2 && c->k < c->n)
+    {
+      const CsParamSpec *seed_spec = cs_algorithm_find_param (options->algorithm, "seed");
+      guint64 seed = 0;
+
+      if (seed_spec != NULL && seed_spec->type == CS_PARAM_INT && options->params != NULL)
+        seed = (guint64) cs_params_get_int (options->params, "seed");
+      r->silhouette_sampled = c->n > options->silhouette_sample;
+      if (!cs_metric_silhouette (r->prep->x, c->labels, c->k, r->silhouette_sampled ? options->silhouette_sample : 0,
+                                 seed, NULL, &r->silhouette, metric_progress, error))
+        return NULL;
+    }
+  if (!check_both (metric_progress, progress, error))
+    return NULL;
+  if (options->internal_metrics && c->k >= 2 && c->k < c->n)
+    {
+      r->davies_bouldin = cs_metric_davies_bouldin (r->prep->x, c->labels, c->k);
+      r->calinski_harabasz = cs_metric_calinski_harabasz (r->prep->x, c->labels, c->k);
+    }
+  external_metrics (ds, r);
+  cs_progress_report (progress, 1.0, "Done");
+  return g_steal_pointer (&r);
+}
