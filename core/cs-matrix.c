@@ -77,6 +77,22 @@ cs_matrix_free (CsMatrix *m)
 }
 
 void
+cs_matrix_column_means (const CsMatrix *m,
+                        double         *out)
+{
+  for (gsize j = 0; j < m->cols; j++)
+    out[j] = 0.0;
+  for (gsize i = 0; i < m->rows; i++)
+    {
+      const double *r = cs_matrix_row (m, i);
+      for (gsize j = 0; j < m->cols; j++)
+        out[j] += r[j];
+    }
+  for (gsize j = 0; j < m->cols; j++)
+    out[j] /= (double) MAX (m->rows, 1);
+}
+
+void
 cs_matrix_row_sqnorms (const CsMatrix *m,
                        double         *out)
 {

@@ -33,6 +33,9 @@ cs_matrix_get (const CsMatrix *m, gsize i, gsize j)
   return m->data[i * m->cols + j];
 }
 
+/* out[j] = mean of column j (out has cols entries), summed in row order. */
+void cs_matrix_column_means (const CsMatrix *m, double *out);
+
 /* out[i] = ||row i||^2 */
 void cs_matrix_row_sqnorms (const CsMatrix *m, double *out);
 

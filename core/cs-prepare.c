@@ -293,11 +293,7 @@ cs_pca (const CsMatrix *x,
     }
 
   mean = g_new0 (double, d);
-  for (gsize i = 0; i < n; i++)
-    for (gsize j = 0; j < d; j++)
-      mean[j] += x->data[i * d + j];
-  for (gsize j = 0; j < d; j++)
-    mean[j] /= n;
+  cs_matrix_column_means (x, mean);
 
   /* Covariance by blocks of centred rows through dsyrk: for n >> d this is a d × d problem,
    * far cheaper than an SVD of the n × d matrix, and needs no centred copy of x. */

@@ -12,6 +12,7 @@
 #include "cs-job.h"
 #include "cs-resources.h"
 #include "render/cs-export.h"
+#include "render/cs-render.h"
 
 #define N_RECENT 5
 #define SILHOUETTE_MAX 5000
@@ -198,24 +199,6 @@ update_actions (CsWindow *self)
 }
 
 /* Sidebar: dataset, columns, axes */
-
-/* "2,000,000": long row counts are read at a glance; locale grouping would depend on
- * the environment the tests run in. */
-static char *
-format_count (gsize n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GSIZE_FORMAT, n);
-  GString         *s = g_string_new (NULL);
-  gsize            len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, digits[i]);
-    }
-  return g_string_free (s, FALSE);
-}
 
 static const char *
 column_role (const CsDataset *ds, gsize i)
@@ -541,7 +524,7 @@ show_dataset (CsWindow *self)
   g_autoptr (GtkStringList) axes = gtk_string_list_new (NULL);
   g_autofree char *size = NULL;
   g_autofree char *title = NULL;
-  g_autofree char *rows = format_count (ds->n_rows);
+  g_autofree char *rows = cs_i_format_count (ds->n_rows);
   int              pca = -1;
 
   gtk_label_set_text (GTK_LABEL (self->dataset_name_label), ds->name);
@@ -791,7 +774,7 @@ load_done (GObject *source, GAsyncResult *res, gpointer user_data)
     }
 
   {
-    g_autofree char *count = format_count (self->dataset->n_rows);
+    g_autofree char *count = cs_i_format_count (self->dataset->n_rows);
     g_autofree char *status = g_strdup_printf ("%s points — press Run to cluster", count);
     set_status (self, status);
   }
@@ -942,7 +925,7 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
       /* Large objectives read better as grouped integers than as 4.00165e+06. */
       if (fabs (c->objective) >= 1e5 && fabs (c->objective) < 1e15)
         {
-          g_autofree char *grouped = format_count ((gsize)llround (fabs (c->objective)));
+          g_autofree char *grouped = cs_i_format_count ((gsize)llround (fabs (c->objective)));
           g_string_append_printf (s, " · %s %s%s", c->objective_name, c->objective < 0 ? "-" : "", grouped);
         }
       else
@@ -1083,7 +1066,7 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
   set_progress (self, 0, "Starting");
   {
-    g_autofree char *count = format_count (self->dataset->n_rows);
+    g_autofree char *count = cs_i_format_count (self->dataset->n_rows);
     g_autofree char *text = g_strdup_printf ("Running %s on %s points…", options.algorithm->name, count);
     set_status (self, text);
   }

@@ -913,11 +913,7 @@ cs_kmeans_run (const CsMatrix        *x,
   if (xc == NULL)
     return FALSE;
   mean = g_new0 (double, d);
-  for (gsize i = 0; i < n; i++)
-    for (gsize j = 0; j < d; j++)
-      mean[j] += x->data[i * d + j];
-  for (gsize j = 0; j < d; j++)
-    mean[j] /= (double) n;
+  cs_matrix_column_means (x, mean);
   for (gsize i = 0; i < n; i++)
     for (gsize j = 0; j < d; j++)
       {
