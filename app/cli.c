@@ -1,2 +1,791 @@
-/* placeholder: to be written */
-int main (void) { return 0; }
+/* clusterscope-cli: the same registry, pipeline and renderers as the window, without a
+ * display. Exit status: 0 success, 1 runtime error (message on stderr), 2 usage error. */
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/cs-error.h"
+#include "core/cs-format.h"
+#include "core/cs-pipeline.h"
+#include "core/cs-registry.h"
+#include "core/cs-result-io.h"
+#include "core/cs-samples.h"
+#include "core/cs-toy.h"
+#include "ui/render/cs-export.h"
+#include "ui/render/cs-render.h"
+
+enum
+{
+  EXIT_OK = 0,
+  EXIT_RUNTIME = 1,
+  EXIT_USAGE = 2,
+};
+
+static const char *prog = "clusterscope-cli";
+
+static int
+fail (int         status,
+      const char *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+static int
+fail (int         status,
+      const char *format,
+      ...)
+{
+  va_list args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "%s: %s\n", prog, msg);
+  if (status == EXIT_USAGE)
+    fprintf (stderr, "Try ‘%s --help’ or ‘%s COMMAND --help’.\n", prog, prog);
+  return status;
+}
+
+/* Options shared by the commands that load a dataset and run an algorithm. */
+typedef struct
+{
+  char    *algo;
+  char   **params;
+  char    *columns;
+  char    *label_column;
+  gboolean standardize;
+  gboolean minmax;
+  gboolean impute_mean;
+} RunOptions;
+
+static void
+run_options_clear (RunOptions *o)
+{
+  g_free (o->algo);
+  g_strfreev (o->params);
+  g_free (o->columns);
+  g_free (o->label_column);
+}
+
+static void
+add_run_entries (GOptionContext *ctx,
+                 RunOptions     *o,
+                 gboolean        algo_required)
+{
+  const GOptionEntry entries[] = {
+    { "algo", 'a', 0, G_OPTION_ARG_STRING, &o->algo,
+      algo_required ? "Algorithm id (see ‘list’)" : "Algorithm id (see ‘list’); none draws the data alone", "NAME" },
+    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &o->params, "Set a parameter, e.g. -p k=3 (repeatable)",
+      "KEY=VALUE" },
+    { "columns", 'c', 0, G_OPTION_ARG_STRING, &o->columns,
+      "Comma-separated columns to use (default: every numeric column but the label)", "A,B,..." },
+    { "label-column", 'l', 0, G_OPTION_ARG_STRING, &o->label_column,
+      "Column with known classes, for ARI/NMI (default: label, class, species or target; \"\" for none)", "NAME" },
+    { "standardize", 's', 0, G_OPTION_ARG_NONE, &o->standardize, "Scale each column to mean 0, sd 1 (z-score)",
+      NULL },
+    { "minmax", 0, 0, G_OPTION_ARG_NONE, &o->minmax, "Scale each column to [0, 1]", NULL },
+    { "impute-mean", 0, 0, G_OPTION_ARG_NONE, &o->impute_mean,
+      "Fill missing values with the column mean (default: drop those rows)", NULL },
+    { NULL }
+  };
+  g_option_context_add_main_entries (ctx, entries, NULL);
+}
+
+/* A path, or a bundled dataset by id ("iris" or "sample:iris") when no such file exists. */
+static CsDataset *
+load_dataset (const char *what,
+              const char *label_column,
+              GError    **error)
+{
+  CsCsvOptions opt;
+
+  if (g_str_has_prefix (what, "sample:"))
+    return cs_sample_load (what + strlen ("sample:"), error);
+  if (!g_file_test (what, G_FILE_TEST_EXISTS))
+    {
+      gsize n = 0;
+      const CsSampleInfo *samples = cs_samples_list (&n);
+      for (gsize i = 0; i < n; i++)
+        if (g_ascii_strcasecmp (samples[i].id, what) == 0)
+          return cs_sample_load (samples[i].id, error);
+    }
+  cs_csv_options_init (&opt);
+  opt.label_column = label_column;
+  return cs_dataset_load_csv (what, &opt, NULL, error);
+}
+
+static char *
+list_column_names (const CsDataset *ds)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+
+  for (gsize j = 0; j < cs_dataset_n_columns (ds); j++)
+    g_string_append_printf (s, "%s%s", j ? ", " : "", cs_dataset_column (ds, j)->name);
+  return g_strdup (s->str);
+}
+
+/* Column names → indices; `out` receives a new array. */
+static gboolean
+resolve_columns (const CsDataset *ds,
+                 const char      *spec,
+                 GArray         **out,
+                 GError         **error)
+{
+  g_auto (GStrv) names = g_strsplit (spec, ",", -1);
+  g_autoptr (GArray) idx = g_array_new (FALSE, FALSE, sizeof (int));
+
+  for (char **n = names; *n; n++)
+    {
+      int c = cs_dataset_find_column (ds, g_strstrip (*n));
+      if (c < 0)
+        {
+          g_autofree char *known = list_column_names (ds);
+          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "%s has no column ‘%s’ (it has: %s)", ds->name, *n,
+                       known);
+          return FALSE;
+        }
+      g_array_append_val (idx, c);
+    }
+  *out = g_steal_pointer (&idx);
+  return TRUE;
+}
+
+static gboolean
+build_params (const CsAlgorithm *algo,
+              char             **assignments,
+              CsParams         **out,
+              GError           **error)
+{
+  g_autoptr (CsParams) params = cs_params_new (algo);
+
+  for (char **a = assignments; a && *a; a++)
+    if (!cs_params_set_assignment (params, *a, error))
+      return FALSE;
+  *out = g_steal_pointer (&params);
+  return TRUE;
+}
+
+static char *
+known_algorithms (void)
+{
+  gsize n = 0;
+  const CsAlgorithm *const *all = cs_registry_list (&n);
+  g_autoptr (GString) s = g_string_new (NULL);
+
+  for (gsize i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "", all[i]->id);
+  return g_strdup (s->str);
+}
+
+/* Everything `cluster` and `render` share: load, choose columns, prepare and run. */
+typedef struct
+{
+  CsDataset        *ds;
+  GArray           *columns; /* dataset column indices, or NULL for the default */
+  CsPipelineResult *result;  /* NULL when no algorithm was asked for */
+  CsPrepared       *prep;    /* Borrowed from result, or Owned when there is no result */
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  if (r->result == NULL)
+    cs_prepared_free (r->prep);
+  cs_pipeline_result_free (r->result);
+  if (r->columns)
+    g_array_unref (r->columns);
+  if (r->ds)
+    cs_dataset_unref (r->ds);
+}
+
+static int
+do_run (const char       *file,
+        const RunOptions *o,
+        gboolean          metrics,
+        Run              *r)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsParams) params = NULL;
+  const CsAlgorithm *algo = NULL;
+  CsPipelineOptions popt;
+
+  if (o->algo)
+    {
+      algo = cs_registry_lookup (o->algo);
+      if (algo == NULL)
+        {
+          g_autofree char *known = known_algorithms ();
+          return fail (EXIT_USAGE, "unknown algorithm ‘%s’ (known: %s)", o->algo, known);
+        }
+      if (!build_params (algo, o->params, &params, &error))
+        return fail (EXIT_USAGE, "%s", error->message);
+    }
+  else if (o->params)
+    return fail (EXIT_USAGE, "-p needs --algo");
+  if (o->standardize && o->minmax)
+    return fail (EXIT_USAGE, "--standardize and --minmax exclude each other");
+
+  r->ds = load_dataset (file, o->label_column, &error);
+  if (r->ds == NULL)
+    return fail (EXIT_RUNTIME, "%s", error->message);
+  for (guint i = 0; r->ds->notices && i < r->ds->notices->len; i++)
+    fprintf (stderr, "%s: note: %s\n", prog, (char *) g_ptr_array_index (r->ds->notices, i));
+  if (o->columns && !resolve_columns (r->ds, o->columns, &r->columns, &error))
+    return fail (EXIT_USAGE, "%s", error->message);
+
+  cs_pipeline_options_init (&popt);
+  if (r->columns)
+    {
+      popt.prepare.columns = (const int *) (gpointer) r->columns->data;
+      popt.prepare.n_columns = r->columns->len;
+    }
+  popt.prepare.scaling = o->standardize ? CS_SCALE_STANDARDIZE : o->minmax ? CS_SCALE_MINMAX : CS_SCALE_NONE;
+  popt.prepare.missing = o->impute_mean ? CS_MISSING_MEAN : CS_MISSING_DROP;
+  if (algo == NULL)
+    {
+      r->prep = cs_dataset_prepare (r->ds, &popt.prepare, &error);
+      return r->prep ? EXIT_OK : fail (EXIT_RUNTIME, "%s", error->message);
+    }
+  popt.algorithm = algo;
+  popt.params = params;
+  if (!metrics)
+    {
+      popt.silhouette_sample = 0;
+      popt.internal_metrics = FALSE;
+    }
+  r->result = cs_pipeline_run (r->ds, &popt, NULL, &error);
+  if (r->result == NULL)
+    return fail (EXIT_RUNTIME, "%s", error->message);
+  r->prep = r->result->prep;
+  return EXIT_OK;
+}
+
+static void
+set_metric (JsonObject *o,
+            const char *name,
+            double      v)
+{
+  if (isfinite (v))
+    json_object_set_double_member (o, name, v);
+  else
+    json_object_set_null_member (o, name);
+}
+
+static JsonObject *
+result_to_json (const Run *r)
+{
+  const CsPipelineResult *res = r->result;
+  JsonObject *o = cs_clustering_to_json (res->clustering);
+  JsonArray *features = json_array_new ();
+
+  json_object_set_string_member (o, "dataset", r->ds->name);
+  for (char **f = r->prep->names; f && *f; f++)
+    json_array_add_string_element (features, *f);
+  json_object_set_array_member (o, "features", features);
+  json_object_set_int_member (o, "dropped", (gint64) r->prep->n_dropped);
+  json_object_set_int_member (o, "imputed", (gint64) r->prep->n_imputed);
+  set_metric (o, "silhouette", res->silhouette);
+  json_object_set_boolean_member (o, "silhouette_sampled", res->silhouette_sampled);
+  set_metric (o, "davies_bouldin", res->davies_bouldin);
+  set_metric (o, "calinski_harabasz", res->calinski_harabasz);
+  if (r->ds->label_column >= 0)
+    {
+      json_object_set_string_member (o, "label_column", cs_dataset_column (r->ds, r->ds->label_column)->name);
+      set_metric (o, "ari", res->ari);
+      set_metric (o, "nmi", res->nmi);
+    }
+  return o;
+}
+
+static void
+print_summary (const Run *r)
+{
+  const CsClustering *c = r->result->clustering;
+  const CsPipelineResult *res = r->result;
+  g_autofree gsize *sizes = g_new0 (gsize, MAX (c->k, 1));
+
+  printf ("%s on %s: %" G_GSIZE_FORMAT " rows × %" G_GSIZE_FORMAT " features", c->algorithm, r->ds->name, c->n, c->d);
+  if (r->prep->n_dropped)
+    printf (" (%" G_GSIZE_FORMAT " rows with missing values dropped)", r->prep->n_dropped);
+  if (r->prep->n_imputed)
+    printf (" (%" G_GSIZE_FORMAT " missing values filled with the mean)", r->prep->n_imputed);
+  printf ("\n  clusters     %u\n  %-12s %.6g\n  iterations   %u%s\n  time         %.3f s\n", c->k, c->objective_name,
+          c->objective, c->iterations, c->converged ? "" : " (not converged)", c->seconds);
+  if (isfinite (res->silhouette))
+    printf ("  silhouette   %.4f%s\n", res->silhouette, res->silhouette_sampled ? " (sampled)" : "");
+  if (isfinite (res->davies_bouldin))
+    printf ("  Davies–Bouldin %.4f\n  Calinski–Harabasz %.2f\n", res->davies_bouldin, res->calinski_harabasz);
+  if (isfinite (res->ari))
+    printf ("  ARI          %.4f\n  NMI          %.4f   (against ‘%s’)\n", res->ari, res->nmi,
+            cs_dataset_column (r->ds, r->ds->label_column)->name);
+  cs_clustering_sizes (c, sizes);
+  printf ("  sizes       ");
+  for (guint j = 0; j < c->k; j++)
+    printf (" %" G_GSIZE_FORMAT, sizes[j]);
+  printf ("\n");
+}
+
+static GOptionContext *
+command_context (const char *parameter,
+                 const char *summary)
+{
+  GOptionContext *ctx = g_option_context_new (parameter);
+
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_set_help_enabled (ctx, TRUE);
+  return ctx;
+}
+
+static gboolean
+parse (GOptionContext *ctx,
+       int            *argc,
+       char         ***argv,
+       int            *status)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (g_option_context_parse (ctx, argc, argv, &error))
+    return TRUE;
+  *status = fail (EXIT_USAGE, "%s", error->message);
+  return FALSE;
+}
+
+static int
+cmd_cluster (int    argc,
+             char **argv)
+{
+  RunOptions o = { 0 };
+  gboolean json = FALSE, pretty = FALSE, no_metrics = FALSE;
+  char *labels_out = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
+    { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON", NULL },
+    { "labels-out", 'o', 0, G_OPTION_ARG_FILENAME, &labels_out, "Write row,label CSV to FILE", "FILE" },
+    { "no-metrics", 0, 0, G_OPTION_ARG_NONE, &no_metrics, "Skip silhouette and the other internal scores", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = command_context ("FILE",
+      "Cluster FILE (a CSV/TSV path, or a bundled dataset id such as ‘iris’) with one algorithm.\n\n"
+      "Example: clusterscope-cli cluster iris --algo kmeans -p k=3 -p seed=1 --standardize --json");
+  g_autoptr (GError) error = NULL;
+  Run r = { 0 };
+  int status = EXIT_OK;
+
+  add_run_entries (ctx, &o, TRUE);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!parse (ctx, &argc, &argv, &status))
+    goto out;
+  if (argc != 2)
+    {
+      status = fail (EXIT_USAGE, argc < 2 ? "cluster needs a FILE" : "cluster takes one FILE");
+      goto out;
+    }
+  if (o.algo == NULL)
+    {
+      g_autofree char *known = known_algorithms ();
+      status = fail (EXIT_USAGE, "cluster needs --algo NAME (one of %s)", known);
+      goto out;
+    }
+  status = do_run (argv[1], &o, !no_metrics, &r);
+  if (status != EXIT_OK)
+    goto out;
+  if (labels_out && !cs_clustering_write_labels_csv (r.result->clustering, r.prep->rows, labels_out, &error))
+    {
+      status = fail (EXIT_RUNTIME, "%s", error->message);
+      goto out;
+    }
+  if (json)
+    {
+      g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (), result_to_json (&r));
+      json_object_unref (json_node_get_object (root));
+      if (!cs_json_write (root, pretty, "-", &error))
+        status = fail (EXIT_RUNTIME, "%s", error->message);
+    }
+  else
+    print_summary (&r);
+
+out:
+  run_clear (&r);
+  run_options_clear (&o);
+  g_free (labels_out);
+  return status;
+}
+
+/* Default axes: the two chosen columns when exactly two numeric ones are clustered, else PCA. */
+static void
+default_axes (const Run *r,
+              int       *x,
+              int       *y)
+{
+  g_autoptr (GArray) chosen = g_array_new (FALSE, FALSE, sizeof (int));
+
+  *x = *y = -1;
+  if (r->columns)
+    g_array_append_vals (chosen, r->columns->data, r->columns->len);
+  else
+    for (gsize j = 0; j < cs_dataset_n_columns (r->ds); j++)
+      if ((int) j != r->ds->label_column && cs_dataset_column (r->ds, j)->kind == CS_COLUMN_NUMERIC)
+        g_array_append_val (chosen, j);
+  if (chosen->len == 2 && cs_dataset_column (r->ds, g_array_index (chosen, int, 0))->kind == CS_COLUMN_NUMERIC
+      && cs_dataset_column (r->ds, g_array_index (chosen, int, 1))->kind == CS_COLUMN_NUMERIC)
+    {
+      *x = g_array_index (chosen, int, 0);
+      *y = g_array_index (chosen, int, 1);
+    }
+}
+
+static int
+cmd_render (int    argc,
+            char **argv)
+{
+  RunOptions o = { 0 };
+  char *view = NULL, *out = NULL, *xcol = NULL, *ycol = NULL;
+  double width_mm = 160, height_mm = 100, dpi = 150;
+  const GOptionEntry entries[] = {
+    { "view", 'v', 0, G_OPTION_ARG_STRING, &view, "View to draw: scatter (default)", "VIEW" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Output figure; the format follows the extension", "FIG.png|svg|pdf" },
+    { "width-mm", 0, 0, G_OPTION_ARG_DOUBLE, &width_mm, "Figure width in millimetres (default 160)", "W" },
+    { "height-mm", 0, 0, G_OPTION_ARG_DOUBLE, &height_mm, "Figure height in millimetres (default 100)", "H" },
+    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, "Pixels per inch for PNG (default 150)", "D" },
+    { "x", 'x', 0, G_OPTION_ARG_STRING, &xcol, "Column on the x axis (default: PCA unless two columns)", "COL" },
+    { "y", 'y', 0, G_OPTION_ARG_STRING, &ycol, "Column on the y axis", "COL" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = command_context ("FILE",
+      "Draw a view of FILE (optionally clustered) to PNG, SVG or PDF, without a display.\n\n"
+      "Example: clusterscope-cli render iris --algo kmeans -p k=3 --out iris.pdf");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsPlotModel) model = NULL;
+  CsExportFormat format;
+  Run r = { 0 };
+  int status = EXIT_OK;
+  int x = -1, y = -1;
+
+  add_run_entries (ctx, &o, FALSE);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!parse (ctx, &argc, &argv, &status))
+    goto out;
+  if (argc != 2)
+    {
+      status = fail (EXIT_USAGE, argc < 2 ? "render needs a FILE" : "render takes one FILE");
+      goto out;
+    }
+  if (view && strcmp (view, "scatter") != 0)
+    {
+      status = fail (EXIT_USAGE, "unknown view ‘%s’ (known: scatter)", view);
+      goto out;
+    }
+  if (out == NULL || !cs_export_format_from_path (out, &format))
+    {
+      status = fail (EXIT_USAGE, "render needs --out FILE ending in .png, .svg or .pdf");
+      goto out;
+    }
+  if (!(width_mm > 0 && width_mm <= 2000 && height_mm > 0 && height_mm <= 2000 && dpi >= 10 && dpi <= 2400))
+    {
+      status = fail (EXIT_USAGE, "figure size must be 0–2000 mm and DPI 10–2400");
+      goto out;
+    }
+  if ((xcol == NULL) != (ycol == NULL))
+    {
+      status = fail (EXIT_USAGE, "--x and --y go together");
+      goto out;
+    }
+  status = do_run (argv[1], &o, FALSE, &r);
+  if (status != EXIT_OK)
+    goto out;
+  if (xcol)
+    {
+      x = cs_dataset_find_column (r.ds, xcol);
+      y = cs_dataset_find_column (r.ds, ycol);
+      if (x < 0 || y < 0)
+        {
+          g_autofree char *known = list_column_names (r.ds);
+          status = fail (EXIT_USAGE, "%s has no column ‘%s’ (it has: %s)", r.ds->name, x < 0 ? xcol : ycol, known);
+          goto out;
+        }
+    }
+  else
+    default_axes (&r, &x, &y);
+  model = cs_plot_model_build_scatter (r.ds, r.prep, r.result ? r.result->clustering : NULL, x, y, &error);
+  if (model == NULL
+      || !cs_render_export ((CsRenderFunc) cs_render_scatter, model, out, format, width_mm, height_mm, dpi, &error))
+    status = fail (EXIT_RUNTIME, "%s", error->message);
+
+out:
+  run_clear (&r);
+  run_options_clear (&o);
+  g_free (view);
+  g_free (out);
+  g_free (xcol);
+  g_free (ycol);
+  return status;
+}
+
+static const char *
+param_type_name (const CsParamSpec *s)
+{
+  switch (s->type)
+    {
+    case CS_PARAM_INT: return "int";
+    case CS_PARAM_DOUBLE: return "double";
+    case CS_PARAM_ENUM: return "choice";
+    case CS_PARAM_BOOL: return "bool";
+    case CS_PARAM_STRING:
+    default: return "string";
+    }
+}
+
+static JsonObject *
+algorithm_to_json (const CsAlgorithm *a)
+{
+  JsonObject *o = json_object_new ();
+  JsonArray *params = json_array_new ();
+  g_autoptr (CsParams) defaults = cs_params_new (a);
+  g_autoptr (JsonObject) dv = cs_params_to_json (defaults);
+
+  json_object_set_string_member (o, "id", a->id);
+  json_object_set_string_member (o, "name", a->name);
+  json_object_set_string_member (o, "category", a->category);
+  json_object_set_string_member (o, "description", a->description);
+  for (gsize i = 0; i < a->n_params; i++)
+    {
+      const CsParamSpec *s = &a->params[i];
+      JsonObject *p = json_object_new ();
+
+      json_object_set_string_member (p, "name", s->name);
+      json_object_set_string_member (p, "label", s->label);
+      json_object_set_string_member (p, "type", param_type_name (s));
+      json_object_set_member (p, "default", json_node_copy (json_object_get_member (dv, s->name)));
+      if (s->type == CS_PARAM_INT || s->type == CS_PARAM_DOUBLE)
+        {
+          json_object_set_double_member (p, "min", s->min);
+          json_object_set_double_member (p, "max", s->max);
+        }
+      if (s->type == CS_PARAM_ENUM)
+        {
+          JsonArray *choices = json_array_new ();
+          for (const char *const *c = s->choices; *c; c++)
+            json_array_add_string_element (choices, *c);
+          json_object_set_array_member (p, "choices", choices);
+        }
+      json_object_set_string_member (p, "help", s->help);
+      json_array_add_object_element (params, p);
+    }
+  json_object_set_array_member (o, "params", params);
+  return o;
+}
+
+static void
+print_algorithm (const CsAlgorithm *a)
+{
+  g_autoptr (CsParams) defaults = cs_params_new (a);
+
+  printf ("%s — %s (%s)\n  %s\n", a->id, a->name, a->category, a->description);
+  for (gsize i = 0; i < a->n_params; i++)
+    {
+      const CsParamSpec *s = &a->params[i];
+      g_autofree char *def = cs_params_to_string (defaults, s->name);
+      g_autofree char *range = NULL;
+      char lo[G_ASCII_DTOSTR_BUF_SIZE], hi[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (s->type == CS_PARAM_ENUM)
+        {
+          g_autofree char *joined = g_strjoinv (" | ", (char **) s->choices);
+          range = g_strdup (joined);
+        }
+      else if (s->type == CS_PARAM_INT || s->type == CS_PARAM_DOUBLE)
+        range = g_strdup_printf ("%s %s..%s", param_type_name (s), cs_format_double (lo, sizeof lo, s->min),
+                                 cs_format_double (hi, sizeof hi, s->max));
+      else
+        range = g_strdup (param_type_name (s));
+      g_autofree char *assign = g_strdup_printf ("-p %s=%s", s->name, def);
+      printf ("  %-24s %-26s %s\n", assign, range, s->help);
+    }
+}
+
+static int
+cmd_list (int    argc,
+          char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print as JSON", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = command_context (NULL, "List the algorithms and their parameters.");
+  gsize n = 0;
+  const CsAlgorithm *const *all = cs_registry_list (&n);
+  int status = EXIT_OK;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!parse (ctx, &argc, &argv, &status))
+    return status;
+  if (argc > 1)
+    return fail (EXIT_USAGE, "list takes no arguments");
+  if (json)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      JsonArray *array = json_array_new ();
+
+      for (gsize i = 0; i < n; i++)
+        json_array_add_object_element (array, algorithm_to_json (all[i]));
+      json_node_take_array (root, array);
+      if (!cs_json_write (root, TRUE, "-", &error))
+        return fail (EXIT_RUNTIME, "%s", error->message);
+      return EXIT_OK;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i > 0)
+        printf ("\n");
+      print_algorithm (all[i]);
+    }
+  return EXIT_OK;
+}
+
+static int
+cmd_samples (int    argc,
+             char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print as JSON", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = command_context (NULL,
+      "List the bundled datasets; use an id where a FILE is expected, e.g. ‘cluster iris’.");
+  gsize n = 0;
+  const CsSampleInfo *samples = cs_samples_list (&n);
+  int status = EXIT_OK;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!parse (ctx, &argc, &argv, &status))
+    return status;
+  if (json)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      JsonArray *array = json_array_new ();
+
+      for (gsize i = 0; i < n; i++)
+        {
+          JsonObject *o = json_object_new ();
+          json_object_set_string_member (o, "id", samples[i].id);
+          json_object_set_string_member (o, "title", samples[i].title);
+          json_object_set_string_member (o, "description", samples[i].description);
+          json_array_add_object_element (array, o);
+        }
+      json_node_take_array (root, array);
+      return cs_json_write (root, TRUE, "-", &error) ? EXIT_OK : fail (EXIT_RUNTIME, "%s", error->message);
+    }
+  for (gsize i = 0; i < n; i++)
+    printf ("%-14s %s — %s\n", samples[i].id, samples[i].title, samples[i].description);
+  return EXIT_OK;
+}
+
+static int
+cmd_generate (int    argc,
+              char **argv)
+{
+  int n = 1000, clusters = 3;
+  double noise = NAN;
+  gint64 seed = 0;
+  char *out = NULL;
+  const GOptionEntry entries[] = {
+    { "n", 'n', 0, G_OPTION_ARG_INT, &n, "Number of points (default 1000)", "N" },
+    { "clusters", 'k', 0, G_OPTION_ARG_INT, &clusters, "Number of blobs for the blob kinds (default 3)", "K" },
+    { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &noise, "Standard deviation of extra jitter (default: the kind's own)",
+      "S" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "S" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "CSV file to write", "FILE.csv" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = NULL;
+  g_autoptr (GString) kinds = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = NULL;
+  g_autofree char *summary = NULL;
+  CsToyKind kind;
+  int status = EXIT_OK;
+
+  for (int k = 0; k < CS_TOY_N_KINDS; k++)
+    g_string_append_printf (kinds, "%s%s", k ? ", " : "", cs_toy_kind_id (k));
+  summary = g_strdup_printf ("Write a seeded toy dataset as CSV. KIND is one of: %s.", kinds->str);
+  ctx = command_context ("KIND", summary);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!parse (ctx, &argc, &argv, &status))
+    goto out;
+  if (argc != 2 || !cs_toy_kind_from_id (argv[1], &kind))
+    {
+      status = fail (EXIT_USAGE, "generate needs a KIND (one of %s)", kinds->str);
+      goto out;
+    }
+  if (out == NULL || n < 1 || n > 100000000 || clusters < 1 || clusters > 1000 || seed < 0)
+    {
+      status = fail (EXIT_USAGE, "generate needs --out FILE, 1 ≤ n ≤ 100000000, 1 ≤ clusters ≤ 1000, seed ≥ 0");
+      goto out;
+    }
+  ds = cs_toy_generate (kind, (gsize) n, (guint) clusters, noise, (guint64) seed);
+  if (!cs_dataset_write_csv (ds, out, &error))
+    status = fail (EXIT_RUNTIME, "%s", error->message);
+
+out:
+  g_free (out);
+  return status;
+}
+
+static const struct
+{
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} commands[] = {
+  { "list", cmd_list, "algorithms and their parameters" },
+  { "cluster", cmd_cluster, "cluster a file or bundled dataset; JSON or a summary" },
+  { "render", cmd_render, "draw a view to PNG, SVG or PDF" },
+  { "samples", cmd_samples, "bundled datasets" },
+  { "generate", cmd_generate, "write a toy dataset (blobs, moons, circles, ...)" },
+};
+
+static void
+print_usage (FILE *f)
+{
+  fprintf (f, "Usage: %s COMMAND [OPTIONS...]\n\nClusterscope without a display: the same algorithms, "
+              "scores and figures as the window.\n\nCommands:\n", prog);
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (f, "\n‘%s COMMAND --help’ describes a command's options. Exit status: 0 success, "
+              "1 runtime error, 2 usage error.\n", prog);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_set_prgname (prog);
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      print_usage (stdout);
+      return EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("%s %s\n", prog, CS_VERSION);
+      return EXIT_OK;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      {
+        g_autofree char *name = g_strdup_printf ("%s %s", prog, commands[i].name);
+        argv[1] = name;
+        return commands[i].run (argc - 1, argv + 1);
+      }
+  return fail (EXIT_USAGE, "unknown command ‘%s’", argv[1]);
+}

@@ -1,5 +1,6 @@
 #include "cs-registry.h"
 #include "cs-error.h"
+#include "cs-format.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -336,15 +337,7 @@ cs_params_to_string (const CsParams *params,
     case CS_PARAM_INT:
       return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) params->values[i].num);
     case CS_PARAM_DOUBLE:
-      /* The shortest text that reads back as the same double: "0.0001", not "0.00010000000000000001". */
-      for (int prec = 6; prec <= 17; prec++)
-        {
-          char fmt[8];
-          g_snprintf (fmt, sizeof fmt, "%%.%dg", prec);
-          g_ascii_formatd (buf, sizeof buf, fmt, params->values[i].num);
-          if (g_ascii_strtod (buf, NULL) == params->values[i].num)
-            break;
-        }
+      cs_format_double (buf, sizeof buf, params->values[i].num);
       return g_strdup (buf);
     case CS_PARAM_BOOL:
       return g_strdup (params->values[i].num != 0 ? "true" : "false");

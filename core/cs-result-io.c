@@ -1,10 +1,12 @@
 #include "cs-result-io.h"
 #include "cs-error.h"
+#include "cs-format.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 gboolean
 cs_write_file_atomic (const char *path,
@@ -149,4 +151,60 @@ cs_json_write (JsonNode   *root,
       return TRUE;
     }
   return cs_write_file_atomic (path, text, length, error);
+}
+
+static void
+append_csv_field (GString    *s,
+                  const char *text)
+{
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (s, text);
+      return;
+    }
+  g_string_append_c (s, '"');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (s, '"');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '"');
+}
+
+gboolean
+cs_dataset_write_csv (const CsDataset *ds,
+                      const char      *path,
+                      GError         **error)
+{
+  gsize n_cols = cs_dataset_n_columns (ds);
+  g_autoptr (GString) s = g_string_sized_new (64 + ds->n_rows * n_cols * 12);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (gsize j = 0; j < n_cols; j++)
+    {
+      if (j > 0)
+        g_string_append_c (s, ',');
+      append_csv_field (s, cs_dataset_column (ds, j)->name);
+    }
+  g_string_append_c (s, '\n');
+  for (gsize i = 0; i < ds->n_rows; i++)
+    {
+      for (gsize j = 0; j < n_cols; j++)
+        {
+          const CsColumn *col = cs_dataset_column (ds, j);
+          double v = col->values[i];
+
+          if (j > 0)
+            g_string_append_c (s, ',');
+          if (isnan (v))
+            continue;
+          if (col->kind == CS_COLUMN_CATEGORICAL)
+            append_csv_field (s, g_ptr_array_index (col->levels, (guint) v));
+          else
+            g_string_append (s, cs_format_double (buf, sizeof buf, v));
+        }
+      g_string_append_c (s, '\n');
+    }
+  return cs_write_file_atomic (path, s->str, s->len, error);
 }

@@ -25,6 +25,10 @@ gboolean cs_clustering_write_labels_csv (const CsClustering *c,
 /* Serialises `root` (pretty when asked) to path atomically, or to stdout when path is "-". */
 gboolean cs_json_write (JsonNode *root, gboolean pretty, const char *path, GError **error);
 
+/* The dataset as CSV (header row; categorical values by level name; missing values empty;
+ * numbers in the shortest form that reads back exactly), written atomically. */
+gboolean cs_dataset_write_csv (const CsDataset *ds, const char *path, GError **error);
+
 /* Writes `contents` to `path` through a temporary file in the same folder and a rename. */
 gboolean cs_write_file_atomic (const char *path, const char *contents, gsize length, GError **error);
 
