@@ -1,2 +1,338 @@
-/* placeholder: to be written */
-int main (void) { return 0; }
+/* clusterscope-cli as scripts use it: exit codes, messages and output files.
+ *
+ * The golden file tests/golden/cluster-iris-kmeans.json holds the JSON of
+ *   clusterscope-cli cluster iris --algo kmeans -p k=3 -p seed=1 --standardize --json
+ * To regenerate it after an intended change, run this test with CS_UPDATE_GOLDEN=1 and
+ * review the diff. "seconds" is ignored; other numbers must agree to 1e-9 relative (sums may
+ * differ in the last bit between BLAS kernels); labels and integers must be exact. */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sys/wait.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/cs-dataset.h"
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} CliRun;
+
+static void
+cli_run_clear (CliRun *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
+
+static void
+cli (CliRun     *r,
+     const char *first,
+     ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  const char *cli_path = g_getenv ("CS_CLI");
+  va_list args;
+  int wait_status = 0;
+
+  g_assert_nonnull (cli_path);
+  g_ptr_array_add (argv, (char *) cli_path);
+  va_start (args, first);
+  for (const char *a = first; a; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err,
+                               &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  r->status = WEXITSTATUS (wait_status);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+assert_json_equal (JsonNode   *expected,
+                   JsonNode   *actual,
+                   const char *path)
+{
+  g_assert_cmpint (json_node_get_node_type (actual), ==, json_node_get_node_type (expected));
+  switch (json_node_get_node_type (expected))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *e = json_node_get_object (expected);
+        JsonObject *a = json_node_get_object (actual);
+        g_autoptr (GList) members = json_object_get_members (e);
+
+        g_assert_cmpuint (json_object_get_size (a), ==, json_object_get_size (e));
+        for (GList *l = members; l; l = l->next)
+          {
+            g_autofree char *sub = g_strdup_printf ("%s.%s", path, (char *) l->data);
+            if (strcmp (l->data, "seconds") == 0)
+              continue;
+            if (!json_object_has_member (a, l->data))
+              g_error ("%s is missing", sub);
+            assert_json_equal (json_object_get_member (e, l->data), json_object_get_member (a, l->data), sub);
+          }
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *e = json_node_get_array (expected);
+        JsonArray *a = json_node_get_array (actual);
+
+        g_assert_cmpuint (json_array_get_length (a), ==, json_array_get_length (e));
+        for (guint i = 0; i < json_array_get_length (e); i++)
+          {
+            g_autofree char *sub = g_strdup_printf ("%s[%u]", path, i);
+            assert_json_equal (json_array_get_element (e, i), json_array_get_element (a, i), sub);
+          }
+      }
+      break;
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (expected) == G_TYPE_DOUBLE || json_node_get_value_type (actual) == G_TYPE_DOUBLE)
+        {
+          double e = json_node_get_double (expected);
+          double a = json_node_get_double (actual);
+          if (fabs (a - e) > 1e-9 * MAX (1.0, fabs (e)))
+            g_error ("%s: expected %.17g, got %.17g", path, e, a);
+        }
+      else if (json_node_get_value_type (expected) == G_TYPE_INT64)
+        {
+          if (json_node_get_int (expected) != json_node_get_int (actual))
+            g_error ("%s: expected %" G_GINT64_FORMAT ", got %" G_GINT64_FORMAT, path, json_node_get_int (expected),
+                     json_node_get_int (actual));
+        }
+      else if (json_node_get_value_type (expected) == G_TYPE_STRING)
+        g_assert_cmpstr (json_node_get_string (actual), ==, json_node_get_string (expected));
+      else
+        g_assert_true (json_node_get_boolean (actual) == json_node_get_boolean (expected));
+      break;
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
+static void
+test_cluster_golden (void)
+{
+  g_auto (CliRun) r = { 0 };
+  g_autofree char *golden = g_test_build_filename (G_TEST_DIST, "golden", "cluster-iris-kmeans.json", NULL);
+  g_autofree char *expected_text = NULL;
+  g_autoptr (JsonNode) expected = NULL;
+  g_autoptr (JsonNode) actual = NULL;
+  g_autoptr (GError) error = NULL;
+
+  cli (&r, "cluster", "iris", "--algo", "kmeans", "-p", "k=3", "-p", "seed=1", "--standardize", "--json", "--pretty",
+       NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  actual = parse_json (r.out);
+  if (g_getenv ("CS_UPDATE_GOLDEN"))
+    {
+      g_assert_true (g_file_set_contents (golden, r.out, -1, &error));
+      g_test_message ("rewrote %s", golden);
+    }
+  g_assert_true (g_file_get_contents (golden, &expected_text, NULL, &error));
+  g_assert_no_error (error);
+  expected = parse_json (expected_text);
+  assert_json_equal (expected, actual, "$");
+
+  /* Known facts, independent of the golden file: standardised iris with k = 3. */
+  {
+    JsonObject *o = json_node_get_object (actual);
+    g_assert_cmpint (json_object_get_int_member (o, "n"), ==, 150);
+    g_assert_cmpint (json_object_get_int_member (o, "d"), ==, 4);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "labels")), ==, 150);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "centers")), ==, 3);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "objective"), 139.82, 0.01);
+    g_assert_true (json_object_has_member (o, "ari"));
+    g_assert_true (json_object_has_member (o, "nmi"));
+    g_assert_cmpstr (json_object_get_string_member (o, "label_column"), ==, "species");
+  }
+}
+
+static void
+test_list_json (void)
+{
+  g_auto (CliRun) r = { 0 };
+  g_autoptr (JsonNode) root = NULL;
+  JsonArray *algos;
+  gboolean found = FALSE;
+
+  cli (&r, "list", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_json (r.out);
+  algos = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (algos); i++)
+    {
+      JsonObject *a = json_array_get_object_element (algos, i);
+      if (strcmp (json_object_get_string_member (a, "id"), "kmeans") == 0)
+        {
+          JsonArray *params = json_object_get_array_member (a, "params");
+          g_autoptr (GString) names = g_string_new (NULL);
+          for (guint j = 0; j < json_array_get_length (params); j++)
+            g_string_append_printf (names, "%s ",
+                                    json_object_get_string_member (json_array_get_object_element (params, j), "name"));
+          g_assert_cmpstr (names->str, ==, "k init n_init max_iter tol seed algorithm ");
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+}
+
+static void
+test_usage_errors_exit_2 (void)
+{
+  struct
+  {
+    const char *args[6];
+    const char *message;
+  } cases[] = {
+    { { "cluster", "iris", "--algo", "nope", NULL }, "unknown algorithm ‘nope’" },
+    { { "cluster", "iris", "--algo", "kmeans", "-p", "k=zero" }, "‘k’" },
+    { { "cluster", "--algo", "kmeans", NULL }, "needs a FILE" },
+    { { "cluster", "iris", "--bogus", NULL }, "bogus" },
+    { { "frobnicate", NULL }, "unknown command" },
+    { { "render", "iris", "--out", "x.gif", NULL }, ".png" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (CliRun) r = { 0 };
+      const char *const *a = cases[i].args;
+      cli (&r, a[0], a[1], a[2], a[3], a[4], a[5], NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      if (strstr (r.err, cases[i].message) == NULL)
+        g_error ("case %" G_GSIZE_FORMAT ": stderr lacks ‘%s’: %s", i, cases[i].message, r.err);
+    }
+}
+
+static void
+test_bad_csv_exit_1_names_position (void)
+{
+  g_auto (CliRun) r = { 0 };
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "ragged.csv", NULL);
+  g_autofree char *where = NULL;
+
+  g_assert_true (g_file_set_contents (path, "a,b,c\n1,2,3\n4,5,6\n7,8\n", -1, NULL));
+  cli (&r, "cluster", path, "--algo", "kmeans", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  where = g_strdup_printf ("%s:4:", path);
+  g_assert_nonnull (strstr (r.err, where));
+  g_assert_true (g_str_has_prefix (r.err, "clusterscope-cli: "));
+  g_assert_cmpstr (r.out, ==, "");
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+static guint32
+be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+static void
+test_render_writes_figures (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  const char *names[] = { "fig.png", "fig.svg", "fig.pdf" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_auto (CliRun) r = { 0 };
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autofree char *data = NULL;
+      gsize len = 0;
+
+      cli (&r, "render", "iris", "--algo", "kmeans", "-p", "k=3", "--out", path, "--width-mm", "101.6",
+           "--height-mm", "50.8", "--dpi", "100", NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+      if (i == 0)
+        {
+          /* 4 in × 2 in at 100 dpi: the IHDR chunk says 400 × 200. */
+          g_assert_cmpuint (len, >, 24);
+          g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);
+          g_assert_cmpuint (be32 ((const guint8 *) data + 16), ==, 400);
+          g_assert_cmpuint (be32 ((const guint8 *) data + 20), ==, 200);
+        }
+      else if (i == 1)
+        g_assert_nonnull (strstr (data, "<svg"));
+      else
+        {
+          g_assert_true (g_str_has_prefix (data, "%PDF-"));
+          /* The trailer sits in the last bytes; the body may hold NULs, so no string search. */
+          g_assert_cmpuint (len, >, 16);
+          g_assert_nonnull (g_strstr_len (data + len - 16, 16, "%%EOF"));
+        }
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_labels_out_and_generate_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (dir, "moons.csv", NULL);
+  g_autofree char *labels = g_build_filename (dir, "labels.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (CsDataset) ds = NULL;
+  g_autoptr (GError) error = NULL;
+
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "generate", "moons", "--n", "250", "--seed", "4", "--out", data, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  ds = cs_dataset_load_csv (data, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ds->n_rows, ==, 250);
+  g_assert_cmpint (ds->label_column, >=, 0);
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "cluster", data, "--algo", "kmeans", "-p", "k=2", "--labels-out", labels, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "ARI"));
+  }
+  g_assert_true (g_file_get_contents (labels, &text, NULL, NULL));
+  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 251);
+  g_assert_cmpstr (lines[0], ==, "row,label");
+  g_assert_true (g_str_has_prefix (lines[1], "0,"));
+  g_remove (labels);
+  g_remove (data);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/cluster/golden-iris-kmeans", test_cluster_golden);
+  g_test_add_func ("/cli/list/json-has-kmeans-params", test_list_json);
+  g_test_add_func ("/cli/usage-errors-exit-2", test_usage_errors_exit_2);
+  g_test_add_func ("/cli/bad-csv-exit-1-names-position", test_bad_csv_exit_1_names_position);
+  g_test_add_func ("/cli/render/writes-png-svg-pdf", test_render_writes_figures);
+  g_test_add_func ("/cli/labels-out-and-generate-round-trip", test_labels_out_and_generate_round_trip);
+  return g_test_run ();
+}

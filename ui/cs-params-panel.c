@@ -238,10 +238,15 @@ show_value (CsParamsPanel *self, Row *row)
       break;
     case CS_PARAM_ENUM:
       {
-        const char *value = cs_params_get_string (self->values, spec->name);
+        /* Selecting fires the drop-down's callback, which replaces the stored string:
+         * compare against a copy, and stop at the match. */
+        g_autofree char *value = g_strdup (cs_params_get_string (self->values, spec->name));
         for (guint i = 0; spec->choices[i] != NULL; i++)
           if (g_strcmp0 (spec->choices[i], value) == 0)
-            gtk_drop_down_set_selected (GTK_DROP_DOWN (row->control), i);
+            {
+              gtk_drop_down_set_selected (GTK_DROP_DOWN (row->control), i);
+              break;
+            }
       }
       break;
     case CS_PARAM_BOOL:
