@@ -34,6 +34,7 @@ typedef struct
 } CsParamSpec;
 
 typedef struct _CsAlgorithm CsAlgorithm;
+typedef struct _CsDissim CsDissim; /* core/cs-dissim.h */
 
 typedef gboolean (*CsAlgorithmRunFunc) (const CsMatrix *x,
                                         const CsParams *params,
@@ -41,6 +42,15 @@ typedef gboolean (*CsAlgorithmRunFunc) (const CsMatrix *x,
                                         CsTrace        *trace,
                                         CsClustering  **out,
                                         GError        **error);
+
+/* For algorithms that work on dissimilarities: runs on a given matrix (precomputed from a
+ * file, or Gower over mixed columns) instead of computing one from x. */
+typedef gboolean (*CsAlgorithmDissimRunFunc) (const CsDissim *dissim,
+                                              const CsParams *params,
+                                              CsProgress     *progress,
+                                              CsTrace        *trace,
+                                              CsClustering  **out,
+                                              GError        **error);
 
 struct _CsAlgorithm
 {
@@ -51,6 +61,7 @@ struct _CsAlgorithm
   const CsParamSpec  *params;
   gsize               n_params;
   CsAlgorithmRunFunc  run;
+  CsAlgorithmDissimRunFunc run_dissim; /* may be NULL */
 };
 
 const CsAlgorithm *const *cs_registry_list (gsize *n_algorithms);

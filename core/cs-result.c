@@ -41,6 +41,7 @@ cs_clustering_unref (CsClustering *c)
   g_free (c->labels);
   cs_matrix_free (c->centers);
   g_free (c->medoids);
+  g_free (c->score_by_k);
   g_free (c);
 }
 

@@ -24,6 +24,11 @@ typedef struct
   guint      iterations;
   gboolean   converged;
   double     seconds;        /* wall time of the run */
+  guint      swaps;          /* medoid swaps taken (k-medoids family), else 0 */
+  double    *score_by_k;     /* Owned, may be NULL: a model-selection curve (DynMSC: medoid
+                                silhouette for k = score_k_min, score_k_min + 1, ...) */
+  guint      score_k_min;
+  guint      n_scores;
 } CsClustering;
 
 CsClustering *cs_clustering_new (const char *algorithm, gsize n, gsize d, guint k);
