@@ -62,6 +62,7 @@ cs_pipeline_result_free (CsPipelineResult *result)
   cs_prepared_free (result->prep);
   cs_clustering_unref (result->clustering);
   cs_trace_free (result->trace);
+  g_free (result->silhouette_values);
   g_free (result);
 }
 
@@ -124,8 +125,9 @@ cs_pipeline_run (const CsDataset         *ds,
       if (seed_spec != NULL && seed_spec->type == CS_PARAM_INT && options->params != NULL)
         seed = (guint64) cs_params_get_int (options->params, "seed");
       r->silhouette_sampled = c->n > options->silhouette_sample;
+      r->silhouette_values = g_new (double, c->n);
       if (!cs_metric_silhouette (r->prep->x, c->labels, c->k, r->silhouette_sampled ? options->silhouette_sample : 0,
-                                 seed, NULL, &r->silhouette, metric_progress, error))
+                                 seed, r->silhouette_values, &r->silhouette, metric_progress, error))
         return NULL;
     }
   if (!check_both (metric_progress, progress, error))

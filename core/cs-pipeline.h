@@ -16,6 +16,9 @@ typedef struct
   gsize              silhouette_sample;  /* exact silhouette up to this many rows, a seeded
                                             sample of this size above; 0 = skip silhouette */
   gboolean           internal_metrics;   /* Davies–Bouldin and Calinski–Harabasz */
+  const CsDissim    *dissim;             /* Borrowed, may be NULL: a precomputed dissimilarity
+                                            matrix over the dataset's rows, for algorithms with
+                                            run_dissim (rows with missing values are not dropped) */
 } CsPipelineOptions;
 
 typedef struct
@@ -24,6 +27,8 @@ typedef struct
   CsClustering *clustering;  /* Owned */
   CsTrace      *trace;       /* Owned, NULL unless asked for */
   double        silhouette;  /* NaN when not computed */
+  double       *silhouette_values; /* Owned, clustering->n entries or NULL: per row; NaN for
+                                      rows outside the sample */
   gboolean      silhouette_sampled;
   double        davies_bouldin;     /* NaN when not computed */
   double        calinski_harabasz;  /* NaN when not computed */
