@@ -411,29 +411,6 @@ out:
   return status;
 }
 
-/* Default axes: the two chosen columns when exactly two numeric ones are clustered, else PCA. */
-static void
-default_axes (const Run *r,
-              int       *x,
-              int       *y)
-{
-  g_autoptr (GArray) chosen = g_array_new (FALSE, FALSE, sizeof (int));
-
-  *x = *y = -1;
-  if (r->columns)
-    g_array_append_vals (chosen, r->columns->data, r->columns->len);
-  else
-    for (gsize j = 0; j < cs_dataset_n_columns (r->ds); j++)
-      if ((int) j != r->ds->label_column && cs_dataset_column (r->ds, j)->kind == CS_COLUMN_NUMERIC)
-        g_array_append_val (chosen, j);
-  if (chosen->len == 2 && cs_dataset_column (r->ds, g_array_index (chosen, int, 0))->kind == CS_COLUMN_NUMERIC
-      && cs_dataset_column (r->ds, g_array_index (chosen, int, 1))->kind == CS_COLUMN_NUMERIC)
-    {
-      *x = g_array_index (chosen, int, 0);
-      *y = g_array_index (chosen, int, 1);
-    }
-}
-
 static int
 cmd_render (int    argc,
             char **argv)
@@ -505,7 +482,8 @@ cmd_render (int    argc,
         }
     }
   else
-    default_axes (&r, &x, &y);
+    cs_dataset_default_axes (r.ds, r.columns ? (const int *) (gpointer) r.columns->data : NULL,
+                             r.columns ? r.columns->len : 0, &x, &y);
   model = cs_plot_model_build_scatter (r.ds, r.prep, r.result ? r.result->clustering : NULL, x, y, &error);
   if (model == NULL
       || !cs_render_export ((CsRenderFunc) cs_render_scatter, model, out, format, width_mm, height_mm, dpi, &error))

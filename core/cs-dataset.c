@@ -195,3 +195,35 @@ cs_dataset_class_labels (const CsDataset *ds,
     }
   return labels;
 }
+
+void
+cs_dataset_default_axes (const CsDataset *ds,
+                         const int       *columns,
+                         gsize            n_columns,
+                         int             *x_column,
+                         int             *y_column)
+{
+  int found[2];
+  guint n_found = 0;
+  gsize n = columns ? n_columns : cs_dataset_n_columns (ds);
+
+  *x_column = *y_column = -1;
+  for (gsize i = 0; i < n; i++)
+    {
+      int c = columns ? columns[i] : (int) i;
+      if (c == ds->label_column || cs_dataset_column (ds, c)->kind != CS_COLUMN_NUMERIC)
+        {
+          if (columns)
+            return; /* a categorical column is one-hot encoded: more than two features */
+          continue;
+        }
+      if (n_found == 2)
+        return;
+      found[n_found++] = c;
+    }
+  if (n_found == 2)
+    {
+      *x_column = found[0];
+      *y_column = found[1];
+    }
+}

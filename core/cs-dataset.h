@@ -72,6 +72,15 @@ int cs_dataset_find_column (const CsDataset *ds, const char *name);
  * label column. */
 int *cs_dataset_class_labels (const CsDataset *ds, guint *n_classes);
 
+/* The axes a scatter of these columns (NULL: every numeric column but the label) shows by
+ * default: the two columns themselves when exactly two numeric ones are chosen, else -1 and
+ * -1 for the first two principal components. */
+void cs_dataset_default_axes (const CsDataset *ds,
+                              const int       *columns,
+                              gsize            n_columns,
+                              int             *x_column,
+                              int             *y_column);
+
 typedef struct
 {
   char        delimiter;    /* 0: sniff among , ; tab space */

@@ -998,6 +998,34 @@ test_samples_list (void)
   g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
 }
 
+static void
+test_default_axes (void)
+{
+  g_autoptr (CsDataset) two = cs_toy_generate (CS_TOY_MOONS, 50, 2, 0.0, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) iris = cs_sample_load ("iris", &error);
+  const int pick[] = { 2, 3 };
+  const int with_label[] = { 0, 4 };
+  int x, y;
+
+  g_assert_no_error (error);
+  /* x, y and a label column: the two features as they are. */
+  cs_dataset_default_axes (two, NULL, 0, &x, &y);
+  g_assert_cmpint (x, ==, 0);
+  g_assert_cmpint (y, ==, 1);
+  /* Four features: PCA. */
+  cs_dataset_default_axes (iris, NULL, 0, &x, &y);
+  g_assert_cmpint (x, ==, -1);
+  g_assert_cmpint (y, ==, -1);
+  /* Two chosen features of four: those. */
+  cs_dataset_default_axes (iris, pick, 2, &x, &y);
+  g_assert_cmpint (x, ==, 2);
+  g_assert_cmpint (y, ==, 3);
+  /* One feature and the label: not two features. */
+  cs_dataset_default_axes (iris, with_label, 2, &x, &y);
+  g_assert_cmpint (x, ==, -1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1050,5 +1078,6 @@ main (int    argc,
     }
   g_test_add_func ("/core/dataset/samples/list", test_samples_list);
 
+  g_test_add_func ("/core/dataset/default-axes", test_default_axes);
   return g_test_run ();
 }

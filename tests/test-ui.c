@@ -251,6 +251,12 @@ test_generate_shows_points (void)
   g_assert_true (wait_for (window, is_idle, 10000));
   g_assert_null (cs_window_get_error_text (window));
   g_assert_cmpuint (n_points (window), ==, 400);
+  /* Two features: drawn as they are (axis titles are the column names), not as PCA. */
+  {
+    const CsPlotModel *model = cs_plot_view_get_model (CS_PLOT_VIEW (cs_window_get_plot_view (window)));
+    g_assert_cmpstr (model->x_label, ==, "x");
+    g_assert_cmpstr (model->y_label, ==, "y");
+  }
 
   /* An unknown kind is reported in the window, and the window stays usable. */
   activate (window, "generate", "spirals");

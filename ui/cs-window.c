@@ -569,12 +569,26 @@ show_dataset (CsWindow *self)
         gtk_string_list_append (axes, cs_dataset_column (ds, i)->name);
         g_array_append_val (self->axis_columns, c);
       }
-  self->syncing_axes = TRUE;
-  gtk_drop_down_set_model (GTK_DROP_DOWN (self->x_dropdown), G_LIST_MODEL (axes));
-  gtk_drop_down_set_model (GTK_DROP_DOWN (self->y_dropdown), G_LIST_MODEL (axes));
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->x_dropdown), 0);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->y_dropdown), 0);
-  self->syncing_axes = FALSE;
+  /* Two numeric features besides the label: show them as they are, not rotated by PCA. */
+  {
+    guint x_item = 0, y_item = 0;
+    int x_col, y_col;
+
+    cs_dataset_default_axes (ds, NULL, 0, &x_col, &y_col);
+    for (guint i = 1; i < self->axis_columns->len; i++)
+      {
+        if (g_array_index (self->axis_columns, int, i) == x_col)
+          x_item = i;
+        if (g_array_index (self->axis_columns, int, i) == y_col)
+          y_item = i;
+      }
+    self->syncing_axes = TRUE;
+    gtk_drop_down_set_model (GTK_DROP_DOWN (self->x_dropdown), G_LIST_MODEL (axes));
+    gtk_drop_down_set_model (GTK_DROP_DOWN (self->y_dropdown), G_LIST_MODEL (axes));
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (self->x_dropdown), x_item);
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (self->y_dropdown), y_item);
+    self->syncing_axes = FALSE;
+  }
 
   gtk_widget_set_visible (self->missing_info_label, FALSE);
 }
@@ -699,7 +713,12 @@ load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
       g_task_return_new_error (task, CS_ERROR, CS_ERROR_CANCELLED, "Cancelled");
       return;
     }
-  data->model = build_preview (data->dataset, &data->prepare, -1, -1, &data->model_error);
+  {
+    int x_col, y_col;
+
+    cs_dataset_default_axes (data->dataset, NULL, 0, &x_col, &y_col);
+    data->model = build_preview (data->dataset, &data->prepare, x_col, y_col, &data->model_error);
+  }
   g_task_return_boolean (task, TRUE);
 }
 
