@@ -1,4 +1,5 @@
 #include "cs-pipeline.h"
+#include "cs-dissim.h"
 #include "cs-error.h"
 #include "metrics.h"
 
@@ -85,6 +86,67 @@ external_metrics (const CsDataset  *ds,
   r->nmi = cs_metric_nmi (truth, r->clustering->labels, n);
 }
 
+/* The metric a k-medoids-style algorithm was asked for, or NULL when it has none. */
+static const char *
+metric_param (const CsPipelineOptions *options)
+{
+  const CsParamSpec *spec = cs_algorithm_find_param (options->algorithm, "metric");
+
+  if (spec == NULL || spec->type != CS_PARAM_ENUM || options->params == NULL)
+    return NULL;
+  return cs_params_get_string (options->params, "metric");
+}
+
+/* On coordinates, on a given dissimilarity matrix, or on Gower dissimilarities over the
+ * chosen dataset columns (numeric and categorical alike), as the options say. */
+static gboolean
+run_algorithm (const CsDataset         *ds,
+               const CsPipelineOptions *options,
+               CsPipelineResult        *r,
+               CsProgress              *progress,
+               GError                 **error)
+{
+  const char *metric = metric_param (options);
+  g_autoptr (CsDissim) gower = NULL;
+  const CsDissim *D = options->dissim;
+
+  if (D == NULL && g_strcmp0 (metric, "precomputed") == 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "The metric ‘precomputed’ needs a dissimilarity matrix: load one (--distances FILE in the CLI)");
+      return FALSE;
+    }
+  if (D == NULL && g_strcmp0 (metric, "gower") == 0)
+    {
+      g_autoptr (GArray) cols = g_array_new (FALSE, FALSE, sizeof (int));
+
+      if (options->prepare.columns != NULL)
+        g_array_append_vals (cols, options->prepare.columns, options->prepare.n_columns);
+      else
+        for (gsize j = 0; j < cs_dataset_n_columns (ds); j++)
+          if ((int) j != ds->label_column)
+            g_array_append_val (cols, j);
+      gower = cs_dissim_new_gower (ds, (const int *) (gpointer) cols->data, cols->len, r->prep->rows,
+                                   r->prep->x->rows, FALSE, progress, error);
+      if (gower == NULL)
+        return FALSE;
+      D = gower;
+    }
+  if (D == NULL)
+    return cs_algorithm_run (options->algorithm, r->prep->x, options->params, progress, r->trace, &r->clustering,
+                             error);
+  if (D->n != r->prep->x->rows)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "The dissimilarity matrix has %" G_GSIZE_FORMAT " rows but %" G_GSIZE_FORMAT " data rows are "
+                   "clustered%s", D->n, r->prep->x->rows,
+                   r->prep->n_dropped ? " (rows with missing values were dropped: fill them with the mean instead)"
+                                      : "");
+      return FALSE;
+    }
+  return cs_algorithm_run_dissim (options->algorithm, D, options->params, progress, r->trace, &r->clustering, error);
+}
+
 CsPipelineResult *
 cs_pipeline_run (const CsDataset         *ds,
                  const CsPipelineOptions *options,
@@ -108,8 +170,7 @@ cs_pipeline_run (const CsDataset         *ds,
   if (options->trace_steps > 0)
     r->trace = cs_trace_new (options->trace_steps);
   algo_progress = stage_progress_new (&algo_stage, progress, 0.05, 0.90);
-  if (!cs_algorithm_run (options->algorithm, r->prep->x, options->params, algo_progress, r->trace,
-                         &r->clustering, error))
+  if (!run_algorithm (ds, options, r, algo_progress, error))
     return NULL;
   if (!check_both (algo_progress, progress, error))
     return NULL;

@@ -76,6 +76,16 @@ gboolean cs_algorithm_run (const CsAlgorithm *algo,
                            CsClustering     **out,
                            GError           **error);
 
+/* The same on a ready dissimilarity matrix; fails with CS_ERROR_INVALID_ARGUMENT when the
+ * algorithm has no run_dissim. */
+gboolean cs_algorithm_run_dissim (const CsAlgorithm *algo,
+                                  const CsDissim    *dissim,
+                                  const CsParams    *params,
+                                  CsProgress        *progress,
+                                  CsTrace           *trace,
+                                  CsClustering     **out,
+                                  GError           **error);
+
 const CsParamSpec *cs_algorithm_find_param (const CsAlgorithm *algo, const char *name);
 
 /* Parameter values for one algorithm, starting at the defaults. */

@@ -521,6 +521,113 @@ test_export_writes_files (void)
   window_free (window);
 }
 
+/* Pixels in exactly one of the grey levels an image cell of value 4..12 (of 16) gets: the
+ * medoid images are made of large blocks of them, while in the scatter plot they occur
+ * only where anti-aliasing happens to land on one. */
+static guint
+count_digit_greys (const char *png)
+{
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  gboolean         level[256] = { FALSE };
+  int              w;
+  int              h;
+  int              stride;
+  const guint8    *data;
+  guint            n = 0;
+
+  for (int v = 4; v <= 12; v++)
+    level[lround (255.0 * (1.0 - v / 16.0))] = TRUE;
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  w = cairo_image_surface_get_width (s);
+  h = cairo_image_surface_get_height (s);
+  stride = cairo_image_surface_get_stride (s);
+  data = cairo_image_surface_get_data (s);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 p = *(const guint32 *)(data + y * stride + 4 * x);
+        guint   r = (p >> 16) & 0xff;
+
+        n += r == ((p >> 8) & 0xff) && r == (p & 0xff) && level[r];
+      }
+  cairo_surface_destroy (s);
+  return n;
+}
+
+static void
+test_medoid_views_on_digits (void)
+{
+  CsWindow *window = window_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-ui-XXXXXX", &error);
+  g_autofree char *scatter_png = g_build_filename (dir, "scatter.png", NULL);
+  g_autofree char *medoids_png = g_build_filename (dir, "medoids.png", NULL);
+  const char      *status;
+
+  g_assert_no_error (error);
+  load_sample (window, "digits");
+  g_assert_true (cs_window_select_algorithm (window, "fasterpam"));
+  set_param (window, "k", "10");
+  activate (window, "run", NULL);
+  g_assert_true (wait_for (window, is_idle, 60000));
+  g_assert_null (cs_window_get_error_text (window));
+
+  /* A medoid result reports its loss and swaps. */
+  status = cs_window_get_status_text (window);
+  g_assert_true (isfinite (status_number (window, "loss")));
+  g_assert_nonnull (strstr (status, "swap"));
+  g_assert_cmpstr (cs_window_get_view (window), ==, "scatter");
+  g_assert_true (cs_plot_view_get_model (cs_window_get_plot_view (window))->centers_are_medoids);
+
+  /* Every view this result has can be shown; choose k belongs to DynMSC only. */
+  activate (window, "show-view", "silhouette");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "silhouette");
+  activate (window, "show-view", "medoids");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "medoids");
+  activate (window, "show-view", "choose-k");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "medoids");
+  activate (window, "show-view", "convergence");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "convergence");
+
+  /* Export writes the view on screen: the medoid images are blocks of the digits' greys. */
+  activate (window, "show-view", "medoids");
+  activate (window, "export-to", medoids_png);
+  g_assert_true (wait_for (window, is_idle, 20000));
+  activate (window, "show-view", "scatter");
+  activate (window, "export-to", scatter_png);
+  g_assert_true (wait_for (window, is_idle, 20000));
+  g_assert_null (cs_window_get_error_text (window));
+  g_test_message ("digit greys: medoids %u, scatter %u", count_digit_greys (medoids_png),
+                  count_digit_greys (scatter_png));
+  g_assert_cmpuint (count_digit_greys (medoids_png), >, 10 * count_digit_greys (scatter_png) + 1000);
+
+  /* Links to medoids are a toggle on the scatter plot. */
+  g_assert_false (cs_plot_view_get_model (cs_window_get_plot_view (window))->show_medoid_links);
+  activate (window, "medoid-links", NULL);
+  g_assert_true (cs_plot_view_get_model (cs_window_get_plot_view (window))->show_medoid_links);
+
+  /* DynMSC's medoid silhouette by k gets its chart. */
+  g_assert_true (cs_window_select_algorithm (window, "dynmsc"));
+  set_param (window, "k_max", "6");
+  activate (window, "run", NULL);
+  g_assert_true (wait_for (window, is_idle, 60000));
+  g_assert_null (cs_window_get_error_text (window));
+  activate (window, "show-view", "choose-k");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "choose-k");
+
+  /* k-means has no medoids: no links, no curve, and the image page shows means. */
+  run_kmeans (window, "10");
+  g_assert_false (cs_plot_view_get_model (cs_window_get_plot_view (window))->centers_are_medoids);
+  g_assert_cmpstr (cs_window_get_view (window), ==, "scatter");
+  activate (window, "show-view", "medoids");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "medoids");
+
+  g_unlink (scatter_png);
+  g_unlink (medoids_png);
+  g_rmdir (dir);
+  window_free (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -553,6 +660,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/cancel-keeps-window-responsive", test_cancel_keeps_window_responsive);
   g_test_add_func ("/ui/window/close-while-running", test_close_while_running);
   g_test_add_func ("/ui/window/export-writes-files", test_export_writes_files);
+  g_test_add_func ("/ui/window/medoid-views-on-digits", test_medoid_views_on_digits);
 
   status = g_test_run ();
   g_object_unref (app);

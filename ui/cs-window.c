@@ -9,13 +9,19 @@
 #include "core/cs-result-io.h"
 #include "core/cs-samples.h"
 #include "core/cs-toy.h"
+#include "cs-figure-view.h"
 #include "cs-job.h"
 #include "cs-resources.h"
 #include "render/cs-export.h"
 #include "render/cs-render.h"
+#include "render/cs-render-views.h"
 
 #define N_RECENT 5
 #define SILHOUETTE_MAX 5000
+/* Every recorded trace step copies the labels of all rows: the convergence chart gets at
+ * most this many bytes of them (and at most TRACE_MAX_STEPS steps). */
+#define TRACE_BUDGET    (64u << 20)
+#define TRACE_MAX_STEPS 10000
 
 /* A finished pipeline result shared between the window and the workers that read it (model
  * rebuilds after an axis change, exports): a new run replaces the window's reference while
@@ -60,6 +66,13 @@ struct _CsWindow
   GtkWidget *loading_spinner;
   GtkWidget *plot_view;
   GtkWidget *status_label;
+  GtkWidget *view_bar;
+  GtkWidget *view_stack;
+  GtkWidget *links_button;
+  GtkWidget *silhouette_view;
+  GtkWidget *convergence_view;
+  GtkWidget *images_view;
+  GtkWidget *choose_k_view;
   GMenu     *samples_menu;
   GMenu     *toys_menu;
 
@@ -349,15 +362,169 @@ same_points (const CsPlotModel *a, const CsPlotModel *b)
   return a->rows == NULL && b->rows == NULL;
 }
 
+static gboolean
+links_enabled (CsWindow *self)
+{
+  g_autoptr (GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), "medoid-links");
+
+  return state != NULL && g_variant_get_boolean (state);
+}
+
 static void
 show_model (CsWindow *self, CsPlotModel *model)
 {
   const CsPlotModel *previous = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
 
+  model->show_medoid_links = links_enabled (self);
+
   if (model->labels != NULL && previous != NULL && previous->labels != NULL && same_points (model, previous))
     cs_plot_model_match_colors (model, previous);
   cs_plot_view_set_model (CS_PLOT_VIEW (self->plot_view), model, self->dataset);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
+}
+
+/* Views of the current result beside the scatter plot: silhouette, convergence, images,
+ * choose k. Their models are small and built here once per result; pages without one are
+ * hidden, so the switcher only offers what this result can show. */
+
+static void
+set_figure (GtkWidget *view, CsRenderFunc func, gpointer model, GBoxedCopyFunc ref, GDestroyNotify unref)
+{
+  GtkStack *stack = GTK_STACK (gtk_widget_get_parent (view));
+
+  cs_figure_view_set_figure (CS_FIGURE_VIEW (view), func, model, ref, unref);
+  gtk_stack_page_set_visible (gtk_stack_get_page (stack, view), model != NULL);
+}
+
+static gboolean
+result_has_medoids (CsWindow *self)
+{
+  return self->result != NULL && self->result->pipeline->clustering->medoids != NULL;
+}
+
+static void
+update_links_button (CsWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (GTK_STACK (self->view_stack));
+
+  gtk_widget_set_visible (self->links_button, result_has_medoids (self) && g_strcmp0 (page, "scatter") == 0);
+}
+
+static void
+update_views (CsWindow *self)
+{
+  const CsPipelineResult *r = self->result != NULL ? self->result->pipeline : NULL;
+  const CsPlotModel      *scatter = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+  GtkStack               *stack = GTK_STACK (self->view_stack);
+  const int              *slots = NULL;
+  GtkWidget              *visible;
+  g_autoptr (CsSilhouetteModel) sil = NULL;
+  g_autoptr (CsChartModel) convergence = NULL;
+  g_autoptr (CsChartModel) choose_k = NULL;
+  g_autoptr (CsImagesModel) images = NULL;
+
+  if (r != NULL)
+    {
+      const CsClustering *c = r->clustering;
+
+      /* The scatter plot's colours, matched to the previous run, are the ones to repeat. */
+      if (scatter != NULL && scatter->labels != NULL && scatter->k == c->k)
+        slots = scatter->color_slot;
+
+      if (r->silhouette_values != NULL)
+        {
+          sil = cs_silhouette_model_new (c->n, r->silhouette_values, c->labels, c->k, slots);
+          sil->sampled = r->silhouette_sampled;
+          if (r->silhouette_sampled)
+            {
+              g_autofree char *count = cs_i_format_count (sil->n);
+              sil->title = g_strdup_printf ("Silhouette per point (a sample of %s rows)", count);
+            }
+          else
+            sil->title = g_strdup ("Silhouette per point");
+        }
+
+      convergence = cs_chart_model_new_convergence (r->trace, c->objective_name);
+      /* One step is a dot, not a curve. */
+      if (convergence != NULL && convergence->n < 2)
+        g_clear_pointer (&convergence, cs_chart_model_unref);
+      /* DynMSC's steps also remove medoids on its way down in k: those are not swaps. */
+      if (convergence != NULL && c->medoids != NULL && c->score_by_k == NULL)
+        {
+          g_free (convergence->x_label);
+          convergence->x_label = g_strdup ("Swap");
+          g_free (convergence->title);
+          convergence->title = g_strdup_printf ("%s after each swap", convergence->y_label);
+        }
+      else if (convergence != NULL && c->medoids == NULL)
+        {
+          g_free (convergence->x_label);
+          convergence->x_label = g_strdup ("Iteration");
+        }
+
+      choose_k = cs_chart_model_new_choose_k (c);
+      if (self->dataset != NULL)
+        images = cs_images_model_build (self->dataset, r->prep, c, slots);
+    }
+
+  set_figure (self->silhouette_view, cs_render_silhouette, sil, (GBoxedCopyFunc)cs_silhouette_model_ref,
+              (GDestroyNotify)cs_silhouette_model_unref);
+  set_figure (self->convergence_view, cs_render_trace, convergence, (GBoxedCopyFunc)cs_chart_model_ref,
+              (GDestroyNotify)cs_chart_model_unref);
+  set_figure (self->choose_k_view, cs_render_trace, choose_k, (GBoxedCopyFunc)cs_chart_model_ref,
+              (GDestroyNotify)cs_chart_model_unref);
+  set_figure (self->images_view, cs_render_images, images, (GBoxedCopyFunc)cs_images_model_ref,
+              (GDestroyNotify)cs_images_model_unref);
+  gtk_stack_page_set_title (gtk_stack_get_page (stack, self->images_view),
+                            result_has_medoids (self) ? "Medoids" : "Means");
+
+  visible = gtk_stack_get_visible_child (stack);
+  if (visible == NULL || !gtk_stack_page_get_visible (gtk_stack_get_page (stack, visible)))
+    gtk_stack_set_visible_child_name (stack, "scatter");
+  gtk_widget_set_visible (self->view_bar, r != NULL);
+  update_links_button (self);
+}
+
+static void
+view_changed_cb (GtkStack *stack, GParamSpec *pspec, CsWindow *self)
+{
+  update_links_button (self);
+}
+
+static void
+show_view_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsWindow   *self = user_data;
+  const char *name = g_variant_get_string (parameter, NULL);
+  GtkWidget  *child = gtk_stack_get_child_by_name (GTK_STACK (self->view_stack), name);
+
+  /* A view this result cannot show stays hidden, as its switcher button is. */
+  if (child != NULL && gtk_stack_page_get_visible (gtk_stack_get_page (GTK_STACK (self->view_stack), child)))
+    gtk_stack_set_visible_child (GTK_STACK (self->view_stack), child);
+}
+
+static void
+medoid_links_changed (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  CsWindow          *self = user_data;
+  const CsPlotModel *model = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+
+  g_simple_action_set_state (action, value);
+  /* The flag is view state, like the zoom the plot view keeps in the same model; nothing
+   * the view caches depends on it, so a redraw is all it takes. */
+  if (model != NULL)
+    {
+      ((CsPlotModel *)model)->show_medoid_links = g_variant_get_boolean (value);
+      gtk_widget_queue_draw (self->plot_view);
+    }
+}
+
+const char *
+cs_window_get_view (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (GTK_STACK (self->view_stack));
 }
 
 static void
@@ -775,6 +942,7 @@ load_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_clear_pointer (&self->dataset, cs_dataset_unref);
   g_clear_pointer (&self->result, result_unref);
   self->dataset = g_steal_pointer (&data->dataset);
+  update_views (self);
   show_dataset (self);
   add_recent (self->dataset);
   hide_error (self);
@@ -952,6 +1120,8 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
     }
   g_string_append_printf (s, " · %u %s%s", c->iterations, c->iterations == 1 ? "iteration" : "iterations",
                           c->converged ? "" : " (not converged)");
+  if (c->medoids != NULL)
+    g_string_append_printf (s, " · %u %s", c->swaps, c->swaps == 1 ? "swap" : "swaps");
   g_string_append_printf (s, " · %s", secs);
   if (isfinite (r->silhouette))
     g_string_append_printf (s, " · silhouette %.3f%s", r->silhouette,
@@ -1018,6 +1188,7 @@ job_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_clear_pointer (&self->result, result_unref);
   self->result = result_new (g_steal_pointer (&result->pipeline));
   show_model (self, g_steal_pointer (&result->model));
+  update_views (self);
   set_status (self, status);
 
   {
@@ -1078,6 +1249,8 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   options.params = params;
   options.silhouette_sample = SILHOUETTE_MAX;
   options.internal_metrics = TRUE;
+  options.trace_steps
+      = (guint)CLAMP (TRACE_BUDGET / (sizeof (int) * MAX (self->dataset->n_rows, 1)), 2, TRACE_MAX_STEPS);
   axis_selection (self, &x_column, &y_column);
 
   hide_error (self);
@@ -1118,6 +1291,9 @@ typedef struct
   WriteKind      kind;
   char          *path;  /* Owned */
   CsPlotModel   *model; /* Owned copy: the view may zoom meanwhile */
+  CsRenderFunc   func;         /* with figure: another view than the scatter plot */
+  gpointer       figure;       /* Owned: a reference, dropped with figure_free */
+  GDestroyNotify figure_free;
   CsExportFormat format;
   double         width_mm;
   double         height_mm;
@@ -1131,6 +1307,8 @@ write_data_free (WriteData *data)
 {
   g_free (data->path);
   g_clear_pointer (&data->model, cs_plot_model_free);
+  if (data->figure != NULL)
+    data->figure_free (data->figure);
   g_clear_pointer (&data->result, result_unref);
   g_free (data->dataset_name);
   g_free (data);
@@ -1178,8 +1356,12 @@ write_thread (GTask *task, gpointer source_object, gpointer task_data, GCancella
   switch (data->kind)
     {
     case WRITE_FIGURE:
-      ok = cs_render_export ((CsRenderFunc)cs_render_scatter, data->model, data->path, data->format,
-                             data->width_mm, data->height_mm, data->dpi, &error);
+      if (data->figure != NULL)
+        ok = cs_render_export (data->func, data->figure, data->path, data->format, data->width_mm,
+                               data->height_mm, data->dpi, &error);
+      else
+        ok = cs_render_export ((CsRenderFunc)cs_render_scatter, data->model, data->path, data->format,
+                               data->width_mm, data->height_mm, data->dpi, &error);
       break;
     case WRITE_LABELS:
       ok = cs_clustering_write_labels_csv (
@@ -1228,13 +1410,21 @@ start_write (CsWindow *self, WriteData *data)
   if (data->kind == WRITE_FIGURE)
     {
       const CsPlotModel *model = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+      GtkWidget         *shown = gtk_stack_get_visible_child (GTK_STACK (self->view_stack));
 
-      if (model == NULL)
+      /* Export writes the view on screen. */
+      if (CS_IS_FIGURE_VIEW (shown))
+        {
+          data->func = cs_figure_view_get_func (CS_FIGURE_VIEW (shown));
+          data->figure = cs_figure_view_dup_model (CS_FIGURE_VIEW (shown), &data->figure_free);
+        }
+      if (data->figure == NULL && model == NULL)
         {
           write_data_free (data);
           return;
         }
-      data->model = cs_plot_model_copy (model);
+      if (data->figure == NULL)
+        data->model = cs_plot_model_copy (model);
     }
   else
     {
@@ -1432,8 +1622,16 @@ export_dialog_accept_cb (GtkButton *button, ExportDialog *ed)
   req->height_mm = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->height));
   req->dpi = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->dpi));
   gtk_window_destroy (GTK_WINDOW (ed->dialog));
-  choose_save_file (ed->window, req, "Export Figure", format_suffixes[req->format], format_names[req->format],
-                    format_patterns[req->format]);
+  {
+    const char      *view = cs_window_get_view (ed->window);
+    /* "digits-silhouette.pdf": the name says which view the file holds. */
+    g_autofree char *suffix = g_strcmp0 (view, "scatter") == 0 || view == NULL
+                                  ? g_strdup (format_suffixes[req->format])
+                                  : g_strconcat ("-", view, format_suffixes[req->format], NULL);
+
+    choose_save_file (ed->window, req, "Export Figure", suffix, format_names[req->format],
+                      format_patterns[req->format]);
+  }
 }
 
 static GtkWidget *
@@ -1574,6 +1772,8 @@ static const GActionEntry win_entries[] = {
   { "reset-zoom", reset_zoom_activated, NULL, NULL, NULL },
   { "close", close_activated, NULL, NULL, NULL },
   { "dismiss-error", dismiss_error_activated, NULL, NULL, NULL },
+  { "show-view", show_view_activated, "s", NULL, NULL },
+  { "medoid-links", NULL, NULL, "false", medoid_links_changed },
 };
 
 /* Algorithm choice */
@@ -1881,6 +2081,7 @@ cs_window_class_init (CsWindowClass *klass)
    * link: nothing else names it, and a static library drops unreferenced objects. */
   (void)cs_get_resource ();
   g_type_ensure (CS_TYPE_PLOT_VIEW);
+  g_type_ensure (CS_TYPE_FIGURE_VIEW);
   g_type_ensure (CS_TYPE_PARAMS_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1916,6 +2117,13 @@ cs_window_class_init (CsWindowClass *klass)
   BIND (loading_spinner);
   BIND (plot_view);
   BIND (status_label);
+  BIND (view_bar);
+  BIND (view_stack);
+  BIND (links_button);
+  BIND (silhouette_view);
+  BIND (convergence_view);
+  BIND (images_view);
+  BIND (choose_k_view);
   BIND (samples_menu);
   BIND (toys_menu);
 #undef BIND
@@ -1956,6 +2164,7 @@ cs_window_init (CsWindow *self)
     }
 
   g_signal_connect (self->x_dropdown, "notify::selected", G_CALLBACK (axis_changed_cb), self);
+  g_signal_connect (self->view_stack, "notify::visible-child", G_CALLBACK (view_changed_cb), self);
   g_signal_connect (self->y_dropdown, "notify::selected", G_CALLBACK (axis_changed_cb), self);
   g_signal_connect (self->scaling_dropdown, "notify::selected", G_CALLBACK (preprocessing_changed_cb), self);
   g_signal_connect (self->missing_dropdown, "notify::selected", G_CALLBACK (preprocessing_changed_cb), self);

@@ -42,5 +42,8 @@ gboolean cs_window_select_algorithm (CsWindow *self, const char *algorithm_id);
 gboolean cs_window_set_axes (CsWindow *self, const char *x_column, const char *y_column);
 /* The name of the visible main page: "welcome", "loading" or "plot". */
 const char *cs_window_get_page (CsWindow *self);
+/* The view of the result on the plot page: "scatter", "silhouette", "convergence",
+ * "medoids" or "choose-k" (switch with the win.show-view action). */
+const char *cs_window_get_view (CsWindow *self);
 
 G_END_DECLS

@@ -37,6 +37,8 @@ typedef struct
   gboolean show_centers;
   gboolean show_legend;
   gssize   highlight;      /* point index or -1 */
+  gboolean show_medoid_links; /* a thin line from each point to its cluster's medoid
+                                 (only when centers_are_medoids) */
 } CsPlotModel;
 
 CsPlotModel *cs_plot_model_new (void);

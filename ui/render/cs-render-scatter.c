@@ -883,6 +883,64 @@ draw_points (cairo_t           *cr,
   cairo_restore (cr);
 }
 
+/* Above this many points the links are drawn for an evenly spaced subset: past a few
+ * thousand lines per cluster they merge into a fan whose shape a subset shows as well, at
+ * a bounded cost per frame. */
+#define MAX_MEDOID_LINKS 20000
+
+/* Thin translucent lines from each point to its medoid, under the points. */
+static void
+draw_medoid_links (cairo_t           *cr,
+                   const CsPlotModel *m,
+                   const Layout      *L)
+{
+  gsize stride;
+  double alpha;
+
+  if (!m->show_medoid_links || !m->centers_are_medoids || m->labels == NULL || m->center_x == NULL
+      || m->center_y == NULL || m->n == 0 || !(m->x_max > m->x_min) || !(m->y_max > m->y_min))
+    return;
+
+  stride = (m->n + MAX_MEDOID_LINKS - 1) / MAX_MEDOID_LINKS;
+  alpha = CLAMP (0.55 - 0.08 * log10 ((double) m->n / stride), 0.15, 0.5);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, L->frame.x, L->frame.y, L->frame.width, L->frame.height);
+  cairo_clip (cr);
+  cairo_set_line_width (cr, 0.8);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  for (guint j = 0; j < m->k; j++)
+    {
+      double rgb[3];
+      CsMarker shape;
+      double mx;
+      double my;
+      gboolean any = FALSE;
+
+      if (!isfinite (m->center_x[j]) || !isfinite (m->center_y[j]))
+        continue;
+      cs_plot_data_to_canvas (m, &L->frame, m->center_x[j], m->center_y[j], &mx, &my);
+      for (gsize i = 0; i < m->n; i += stride)
+        {
+          double cx;
+          double cy;
+
+          if (m->labels[i] != (int) j || !isfinite (m->x[i]) || !isfinite (m->y[i]))
+            continue;
+          cs_plot_data_to_canvas (m, &L->frame, m->x[i], m->y[i], &cx, &cy);
+          cairo_move_to (cr, mx, my);
+          cairo_line_to (cr, cx, cy);
+          any = TRUE;
+        }
+      if (!any)
+        continue;
+      label_style (m, (int) j, rgb, &shape);
+      cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], alpha);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
 /* Decorations ------------------------------------------------------------------------- */
 
 static void
@@ -1208,6 +1266,7 @@ cs_render_scatter (cairo_t           *cr,
     {
       compute_layout (m, width, height, &L);
       draw_grid (cr, m, &L);
+      draw_medoid_links (cr, m, &L);
       draw_points (cr, m, &L);
       draw_frame (cr, &L);
       draw_centers (cr, m, &L);

@@ -1,0 +1,371 @@
+#include "cs-render-views.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "cs-render-views-private.h"
+
+#define FRAME_W    3.0   /* cluster-colour frame around an image */
+#define CELL_GAP   14.0
+#define ROW_GAP    12.0
+#define CAPTION_GAP 6.0
+#define MAX_SIDE   220.0 /* a lone medoid is not blown up to fill a screen */
+#define MIN_CAPTION 6.5  /* smallest caption size, in points */
+
+/* Model ------------------------------------------------------------------------------- */
+
+CsImagesModel *
+cs_images_model_build (const CsDataset    *ds,
+                       const CsPrepared   *prep,
+                       const CsClustering *c,
+                       const int          *color_slot)
+{
+  g_autofree int *pixel_cols = NULL;
+  g_autofree double *count = NULL;
+  CsImagesModel *m;
+  gsize npix;
+  gsize found = 0;
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (ds != NULL && c != NULL, NULL);
+
+  if (ds->image_rows == 0 || ds->image_cols == 0 || c->k == 0 || c->labels == NULL)
+    return NULL;
+  npix = (gsize) ds->image_rows * ds->image_cols;
+  pixel_cols = g_new (int, npix);
+  for (gsize i = 0; i < cs_dataset_n_columns (ds) && found < npix; i++)
+    if (cs_dataset_column (ds, i)->kind == CS_COLUMN_NUMERIC && (int) i != ds->label_column)
+      pixel_cols[found++] = (int) i;
+  if (found < npix)
+    return NULL;
+
+  m = g_new0 (CsImagesModel, 1);
+  g_atomic_ref_count_init (&m->ref);
+  m->k = c->k;
+  m->rows = ds->image_rows;
+  m->cols = ds->image_cols;
+  m->pixels = g_new0 (double, c->k * npix);
+  m->exemplar = g_new (gssize, c->k);
+  m->sizes = g_new0 (gsize, c->k);
+  m->color_slot = g_new (int, c->k);
+  for (guint j = 0; j < c->k; j++)
+    m->color_slot[j] = color_slot != NULL ? color_slot[j] : (int) j;
+  cs_clustering_sizes (c, m->sizes);
+
+  if (c->medoids != NULL)
+    {
+      for (guint j = 0; j < c->k; j++)
+        {
+          gsize row = prep != NULL ? prep->rows[c->medoids[j]] : c->medoids[j];
+
+          m->exemplar[j] = (gssize) row;
+          for (gsize p = 0; p < npix; p++)
+            m->pixels[j * npix + p] = cs_dataset_column (ds, pixel_cols[p])->values[row];
+        }
+      m->title = g_strdup ("Medoids: one real row per cluster");
+    }
+  else
+    {
+      /* Per pixel counts: a missing value leaves that pixel's mean to the others. */
+      count = g_new0 (double, c->k * npix);
+      for (gsize i = 0; i < c->n; i++)
+        {
+          int j = c->labels[i];
+          gsize row = prep != NULL ? prep->rows[i] : i;
+
+          if (j < 0 || j >= (int) c->k)
+            continue;
+          for (gsize p = 0; p < npix; p++)
+            {
+              double v = cs_dataset_column (ds, pixel_cols[p])->values[row];
+              if (isnan (v))
+                continue;
+              m->pixels[j * npix + p] += v;
+              count[j * npix + p] += 1.0;
+            }
+        }
+      for (gsize q = 0; q < c->k * npix; q++)
+        m->pixels[q] = count[q] > 0 ? m->pixels[q] / count[q] : NAN;
+      for (guint j = 0; j < c->k; j++)
+        m->exemplar[j] = -1;
+      m->title = g_strdup ("Cluster means");
+    }
+
+  m->vmin = 0.0;
+  m->vmax = -INFINITY;
+  for (gsize q = 0; q < c->k * npix; q++)
+    if (isfinite (m->pixels[q]))
+      {
+        m->vmin = MIN (m->vmin, m->pixels[q]);
+        m->vmax = MAX (m->vmax, m->pixels[q]);
+        any = TRUE;
+      }
+  if (!any || m->vmax <= m->vmin)
+    m->vmax = m->vmin + 1.0;
+  return m;
+}
+
+CsImagesModel *
+cs_images_model_ref (CsImagesModel *m)
+{
+  g_return_val_if_fail (m != NULL, NULL);
+
+  g_atomic_ref_count_inc (&m->ref);
+  return m;
+}
+
+void
+cs_images_model_unref (CsImagesModel *m)
+{
+  if (m == NULL || !g_atomic_ref_count_dec (&m->ref))
+    return;
+  g_free (m->pixels);
+  g_free (m->exemplar);
+  g_free (m->sizes);
+  g_free (m->color_slot);
+  g_free (m->title);
+  g_free (m);
+}
+
+/* Layout ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  guint  ncols;
+  double img_w;     /* image, inside its frame */
+  double img_h;
+  double cell_w;
+  double cell_h;    /* frame + caption */
+  double x0;        /* first cell's left edge */
+  double y0;
+  double font;      /* caption size: shrinks so a caption fits its cell */
+  double line_h;    /* caption line height at that size */
+  double title_h;
+} GridLayout;
+
+static char *
+caption_line (const CsImagesModel *m,
+              guint                j)
+{
+  g_autofree char *size = cs_i_format_count (m->sizes[j]);
+  const char *unit = m->sizes[j] == 1 ? "row" : "rows";
+
+  /* Rows are counted from one, as in the scatter plot's tooltips. */
+  if (m->exemplar[j] >= 0)
+    return g_strdup_printf ("row %" G_GSSIZE_FORMAT " · %s %s", m->exemplar[j] + 1, size, unit);
+  return g_strdup_printf ("mean · %s %s", size, unit);
+}
+
+static void
+grid_layout (const CsImagesModel *m,
+             double               width,
+             double               height,
+             GridLayout          *G)
+{
+  double aspect = (double) m->rows / (double) m->cols;
+  double caption_w = 0.0;
+  double small_h;
+  double top;
+  double avail_w;
+  double avail_h;
+  double best = -1.0;
+
+  memset (G, 0, sizeof *G);
+  cs_i_text_extents ("0", CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL, NULL, &small_h);
+  if (m->title != NULL && m->title[0] != '\0')
+    cs_i_text_extents (m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, NULL, &G->title_h);
+  for (guint j = 0; j < m->k; j++)
+    {
+      g_autofree char *name = g_strdup_printf ("Cluster %u", j + 1);
+      g_autofree char *line = caption_line (m, j);
+      double w;
+
+      cs_i_text_extents (name, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, &w, NULL);
+      caption_w = MAX (caption_w, w);
+      cs_i_text_extents (line, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL, &w, NULL);
+      caption_w = MAX (caption_w, w);
+    }
+
+  top = CS_I_VIEW_PAD + (G->title_h > 0 ? G->title_h + 14.0 : 0.0);
+  avail_w = width - 2.0 * CS_I_VIEW_PAD;
+  avail_h = height - top - CS_I_VIEW_PAD;
+
+  /* The column count that gives the largest images. Captions shrink to fit their cell,
+   * down to a size that is still legible on paper; the images matter more than the text. */
+  for (guint ncols = 1; ncols <= m->k; ncols++)
+    {
+      guint nrows = (m->k + ncols - 1) / ncols;
+      double cell_w = (avail_w - (ncols - 1) * CELL_GAP) / ncols;
+      double font = caption_w > 0 ? MIN (CS_I_VIEW_SMALL_SIZE, CS_I_VIEW_SMALL_SIZE * cell_w / caption_w)
+                                  : CS_I_VIEW_SMALL_SIZE;
+      double caption_h = CAPTION_GAP + 2.0 * small_h * font / CS_I_VIEW_SMALL_SIZE;
+      double side_w = cell_w - 2.0 * FRAME_W;
+      double side_h = ((avail_h - (nrows - 1) * ROW_GAP) / nrows - caption_h - 2.0 * FRAME_W) / aspect;
+      double side = MIN (MIN (side_w, side_h), MAX_SIDE);
+
+      if (font < MIN_CAPTION && ncols > 1)
+        break;
+      if (side > best)
+        {
+          best = side;
+          G->ncols = ncols;
+          G->font = font;
+          G->line_h = small_h * font / CS_I_VIEW_SMALL_SIZE;
+        }
+    }
+
+  G->img_w = MAX (1.0, floor (best));
+  G->img_h = MAX (1.0, floor (best * aspect));
+  G->cell_w = MAX (G->img_w + 2.0 * FRAME_W, caption_w * G->font / CS_I_VIEW_SMALL_SIZE);
+  G->cell_h = G->img_h + 2.0 * FRAME_W + CAPTION_GAP + 2.0 * G->line_h;
+  {
+    guint nrows = (m->k + G->ncols - 1) / G->ncols;
+    double grid_w = G->ncols * G->cell_w + (G->ncols - 1) * CELL_GAP;
+    double grid_h = nrows * G->cell_h + (nrows - 1) * ROW_GAP;
+
+    G->x0 = round (MAX (CS_I_VIEW_PAD, (width - grid_w) / 2));
+    G->y0 = round (top + MAX (0.0, (avail_h - grid_h) / 2));
+  }
+}
+
+static void
+cell_image_rect (const GridLayout *G,
+                 guint             j,
+                 CsRect           *r)
+{
+  guint col = j % G->ncols;
+  guint row = j / G->ncols;
+  double cx = G->x0 + col * (G->cell_w + CELL_GAP);
+
+  r->x = round (cx + (G->cell_w - G->img_w) / 2);
+  r->y = round (G->y0 + row * (G->cell_h + ROW_GAP) + FRAME_W);
+  r->width = G->img_w;
+  r->height = G->img_h;
+}
+
+gboolean
+cs_render_images_cell (const CsImagesModel *m,
+                       double               width,
+                       double               height,
+                       guint                j,
+                       CsRect              *image)
+{
+  GridLayout G;
+
+  g_return_val_if_fail (m != NULL && image != NULL, FALSE);
+
+  if (j >= m->k)
+    return FALSE;
+  grid_layout (m, width, height, &G);
+  cell_image_rect (&G, j, image);
+  return TRUE;
+}
+
+/* Drawing ----------------------------------------------------------------------------- */
+
+/* Grey ramp: vmin white, vmax black, as the digits are printed; missing pixels are a pale
+ * blue-grey so they are not mistaken for ink or paper. */
+static guint32
+pixel_argb (const CsImagesModel *m,
+            double               v)
+{
+  double t;
+  guint g;
+
+  if (!isfinite (v))
+    return 0xffd8dee6u;
+  t = CLAMP ((v - m->vmin) / (m->vmax - m->vmin), 0.0, 1.0);
+  g = (guint) lround (255.0 * (1.0 - t));
+  return 0xff000000u | (g << 16) | (g << 8) | g;
+}
+
+static void
+draw_image (cairo_t             *cr,
+            const CsImagesModel *m,
+            guint                j,
+            const CsRect        *r)
+{
+  cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) m->cols, (int) m->rows);
+  const double *px = m->pixels + (gsize) j * m->rows * m->cols;
+  guint8 *data;
+  int stride;
+  cairo_pattern_t *pattern;
+  cairo_matrix_t matrix;
+
+  cairo_surface_flush (img);
+  data = cairo_image_surface_get_data (img);
+  stride = cairo_image_surface_get_stride (img);
+  for (guint y = 0; y < m->rows; y++)
+    for (guint x = 0; x < m->cols; x++)
+      ((guint32 *) (data + (gsize) y * stride))[x] = pixel_argb (m, px[y * m->cols + x]);
+  cairo_surface_mark_dirty (img);
+
+  pattern = cairo_pattern_create_for_surface (img);
+  /* Nearest neighbour: an 8 × 8 digit should look like 64 squares, not a blur. */
+  cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+  cairo_matrix_init_scale (&matrix, m->cols / r->width, m->rows / r->height);
+  cairo_matrix_translate (&matrix, -r->x, -r->y);
+  cairo_pattern_set_matrix (pattern, &matrix);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, r->x, r->y, r->width, r->height);
+  cairo_set_source (cr, pattern);
+  cairo_fill (cr);
+  cairo_restore (cr);
+
+  cairo_pattern_destroy (pattern);
+  cairo_surface_destroy (img);
+}
+
+void
+cs_render_images (cairo_t       *cr,
+                  gconstpointer  model,
+                  double         width,
+                  double         height)
+{
+  const CsImagesModel *m = model;
+  GridLayout G;
+
+  g_return_if_fail (cr != NULL);
+
+  cairo_save (cr);
+  cs_i_view_clear (cr, width, height);
+  if (m == NULL || m->k == 0)
+    {
+      cairo_restore (cr);
+      return;
+    }
+
+  grid_layout (m, width, height, &G);
+  if (G.title_h > 0)
+    {
+      cs_i_view_set_rgb (cr, cs_i_view_title);
+      cs_i_text_draw (cr, m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, CS_I_VIEW_PAD, CS_I_VIEW_PAD,
+                      0.0, 0.0, 0.0);
+    }
+
+  for (guint j = 0; j < m->k; j++)
+    {
+      g_autofree char *name = g_strdup_printf ("Cluster %u", j + 1);
+      g_autofree char *line = caption_line (m, j);
+      double rgb[3];
+      CsRect r;
+      double cx;
+      double ty;
+
+      cell_image_rect (&G, j, &r);
+      cs_i_view_cluster_rgb (m->color_slot, j, rgb);
+      cairo_rectangle (cr, r.x - FRAME_W, r.y - FRAME_W, r.width + 2 * FRAME_W, r.height + 2 * FRAME_W);
+      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      cairo_fill (cr);
+      draw_image (cr, m, j, &r);
+
+      cx = r.x + r.width / 2;
+      ty = r.y + r.height + FRAME_W + CAPTION_GAP;
+      cs_i_view_set_rgb (cr, cs_i_view_label);
+      cs_i_text_draw (cr, name, G.font, CS_I_WEIGHT_SEMIBOLD, cx, ty, 0.5, 0.0, 0.0);
+      cs_i_view_set_rgb (cr, cs_i_view_tick);
+      cs_i_text_draw (cr, line, G.font, CS_I_WEIGHT_NORMAL, cx, ty + G.line_h, 0.5, 0.0, 0.0);
+    }
+  cairo_restore (cr);
+}
