@@ -41,6 +41,13 @@ cs_dissim_get (const CsDissim *D, gsize i, gsize j)
   return D->single ? (double) D->f[a * (a - 1) / 2 + b] : D->d[a * (a - 1) / 2 + b];
 }
 
+/* out[i] = d(i, j) for all i (n entries): one column gathered into a contiguous buffer, the
+ * fast way to scan all dissimilarities to one object in the packed layout. */
+void cs_dissim_column (const CsDissim *D, gsize j, double *out);
+/* Columns j0 .. j0 + count − 1 at once, out[c · n + i] = d(i, j0 + c): below the block each
+ * row's entries are adjacent, so this reads each cache line once instead of once per column. */
+void cs_dissim_columns (const CsDissim *D, gsize j0, gsize count, double *out);
+
 /* Bytes the packed matrix for n objects needs. */
 guint64 cs_dissim_bytes (gsize n, gboolean single);
 /* The largest n whose matrix fits the memory budget (core/cs-matrix.h). */

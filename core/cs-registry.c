@@ -9,9 +9,29 @@
 /* Adding an algorithm: one file in algorithms/ that defines a `const CsAlgorithm`, plus one
  * line in each of the two lists below. */
 extern const CsAlgorithm cs_algorithm_kmeans;
+extern const CsAlgorithm cs_algorithm_pam;
+extern const CsAlgorithm cs_algorithm_fastpam1;
+extern const CsAlgorithm cs_algorithm_fasterpam;
+extern const CsAlgorithm cs_algorithm_alternating;
+extern const CsAlgorithm cs_algorithm_clara;
+extern const CsAlgorithm cs_algorithm_fastclara;
+extern const CsAlgorithm cs_algorithm_clarans;
+extern const CsAlgorithm cs_algorithm_fastclarans;
+extern const CsAlgorithm cs_algorithm_fastermsc;
+extern const CsAlgorithm cs_algorithm_dynmsc;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
+  &cs_algorithm_pam,
+  &cs_algorithm_fastpam1,
+  &cs_algorithm_fasterpam,
+  &cs_algorithm_alternating,
+  &cs_algorithm_clara,
+  &cs_algorithm_fastclara,
+  &cs_algorithm_clarans,
+  &cs_algorithm_fastclarans,
+  &cs_algorithm_fastermsc,
+  &cs_algorithm_dynmsc,
 };
 
 typedef union
@@ -44,32 +64,31 @@ cs_registry_lookup (const char *id)
   return NULL;
 }
 
-gboolean
-cs_algorithm_run (const CsAlgorithm *algo,
-                  const CsMatrix    *x,
-                  const CsParams    *params,
-                  CsProgress        *progress,
-                  CsTrace           *trace,
-                  CsClustering     **out,
-                  GError           **error)
+/* Runs through whichever entry point applies, then stamps the result with what made it. */
+static gboolean
+run_common (const CsAlgorithm *algo,
+            const CsMatrix    *x,
+            const CsDissim    *dissim,
+            const CsParams    *params,
+            CsProgress        *progress,
+            CsTrace           *trace,
+            CsClustering     **out,
+            GError           **error)
 {
   g_autoptr (CsParams) defaults = NULL;
   gint64 t0;
   CsClustering *c = NULL;
+  gboolean ok;
 
-  g_return_val_if_fail (algo != NULL && x != NULL && out != NULL, FALSE);
+  g_return_val_if_fail (algo != NULL && out != NULL, FALSE);
   if (params == NULL)
     params = defaults = cs_params_new (algo);
   g_return_val_if_fail (cs_params_get_algorithm (params) == algo, FALSE);
 
-  if (x->rows == 0 || x->cols == 0)
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "%s needs at least one row and one column of data",
-                   algo->name);
-      return FALSE;
-    }
   t0 = g_get_monotonic_time ();
-  if (!algo->run (x, params, progress, trace, &c, error))
+  ok = dissim ? algo->run_dissim (dissim, params, progress, trace, &c, error)
+              : algo->run (x, params, progress, trace, &c, error);
+  if (!ok)
     return FALSE;
   c->seconds = (g_get_monotonic_time () - t0) / 1e6;
   if (c->algorithm == NULL || strcmp (c->algorithm, algo->id) != 0)
@@ -81,6 +100,45 @@ cs_algorithm_run (const CsAlgorithm *algo,
     c->params = cs_params_copy (params);
   *out = c;
   return TRUE;
+}
+
+gboolean
+cs_algorithm_run (const CsAlgorithm *algo,
+                  const CsMatrix    *x,
+                  const CsParams    *params,
+                  CsProgress        *progress,
+                  CsTrace           *trace,
+                  CsClustering     **out,
+                  GError           **error)
+{
+  g_return_val_if_fail (algo != NULL && x != NULL, FALSE);
+  if (x->rows == 0 || x->cols == 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "%s needs at least one row and one column of data",
+                   algo->name);
+      return FALSE;
+    }
+  return run_common (algo, x, NULL, params, progress, trace, out, error);
+}
+
+gboolean
+cs_algorithm_run_dissim (const CsAlgorithm *algo,
+                         const CsDissim    *dissim,
+                         const CsParams    *params,
+                         CsProgress        *progress,
+                         CsTrace           *trace,
+                         CsClustering     **out,
+                         GError           **error)
+{
+  g_return_val_if_fail (algo != NULL && dissim != NULL, FALSE);
+  if (algo->run_dissim == NULL)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "%s works on the data’s coordinates, not on a dissimilarity matrix; pick a k-medoids method",
+                   algo->name);
+      return FALSE;
+    }
+  return run_common (algo, NULL, dissim, params, progress, trace, out, error);
 }
 
 static gssize
