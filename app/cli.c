@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/cs-dissim.h"
 #include "core/cs-error.h"
 #include "core/cs-format.h"
 #include "core/cs-pipeline.h"
@@ -56,6 +57,7 @@ typedef struct
   gboolean standardize;
   gboolean minmax;
   gboolean impute_mean;
+  char    *distances;
 } RunOptions;
 
 static void
@@ -65,6 +67,7 @@ run_options_clear (RunOptions *o)
   g_strfreev (o->params);
   g_free (o->columns);
   g_free (o->label_column);
+  g_free (o->distances);
 }
 
 static void
@@ -86,6 +89,9 @@ add_run_entries (GOptionContext *ctx,
     { "minmax", 0, 0, G_OPTION_ARG_NONE, &o->minmax, "Scale each column to [0, 1]", NULL },
     { "impute-mean", 0, 0, G_OPTION_ARG_NONE, &o->impute_mean,
       "Fill missing values with the column mean (default: drop those rows)", NULL },
+    { "distances", 'D', 0, G_OPTION_ARG_FILENAME, &o->distances,
+      "Precomputed dissimilarities between FILE's rows (square CSV, or i,j,d lines) for the k-medoids methods",
+      "FILE" },
     { NULL }
   };
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -184,6 +190,7 @@ typedef struct
   GArray           *columns; /* dataset column indices, or NULL for the default */
   CsPipelineResult *result;  /* NULL when no algorithm was asked for */
   CsPrepared       *prep;    /* Borrowed from result, or Owned when there is no result */
+  CsDissim         *dissim;  /* Owned, may be NULL */
 } Run;
 
 static void
@@ -194,6 +201,7 @@ run_clear (Run *r)
   cs_pipeline_result_free (r->result);
   if (r->columns)
     g_array_unref (r->columns);
+  cs_dissim_free (r->dissim);
   if (r->ds)
     cs_dataset_unref (r->ds);
 }
@@ -245,6 +253,13 @@ do_run (const char       *file,
     {
       r->prep = cs_dataset_prepare (r->ds, &popt.prepare, &error);
       return r->prep ? EXIT_OK : fail (EXIT_RUNTIME, "%s", error->message);
+    }
+  if (o->distances)
+    {
+      r->dissim = cs_dissim_load (o->distances, &error);
+      if (r->dissim == NULL)
+        return fail (EXIT_RUNTIME, "%s", error->message);
+      popt.dissim = r->dissim;
     }
   popt.algorithm = algo;
   popt.params = params;

@@ -103,6 +103,22 @@ cs_clustering_to_json (const CsClustering *c)
       json_object_set_array_member (o, "medoids", medoids);
     }
   set_number (o, "objective", c->objective);
+  if (g_strcmp0 (c->objective_name, "loss") == 0)
+    set_number (o, "loss", c->objective);
+  if (c->medoids)
+    json_object_set_int_member (o, "swaps", c->swaps);
+  if (c->score_by_k)
+    {
+      JsonArray *curve = json_array_sized_new (c->n_scores);
+      for (guint i = 0; i < c->n_scores; i++)
+        {
+          JsonObject *pt = json_object_new ();
+          json_object_set_int_member (pt, "k", c->score_k_min + i);
+          set_number (pt, "score", c->score_by_k[i]);
+          json_array_add_object_element (curve, pt);
+        }
+      json_object_set_array_member (o, "score_by_k", curve);
+    }
   json_object_set_string_member (o, "objective_name", c->objective_name);
   json_object_set_int_member (o, "iterations", c->iterations);
   json_object_set_boolean_member (o, "converged", c->converged);

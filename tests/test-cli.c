@@ -323,6 +323,36 @@ test_labels_out_and_generate_round_trip (void)
   g_rmdir (dir);
 }
 
+/* The 5-object example of the k-medoids papers' reference implementations: from medoids
+ * {0, 1}, FasterPAM reaches loss 4 with medoids {0, 3}. */
+static void
+test_cluster_precomputed_distances (void)
+{
+  g_auto (CliRun) r = { 0 };
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  g_autofree char *dist = g_build_filename (dir, "d.csv", NULL);
+  g_autofree char *data = g_build_filename (dir, "rows.csv", NULL);
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *o;
+  JsonArray *medoids;
+
+  g_assert_true (g_file_set_contents (dist, "0,1,2,4,7\n1,0,3,5,8\n2,3,0,6,9\n4,5,6,0,1\n7,8,9,1,0\n", -1, NULL));
+  g_assert_true (g_file_set_contents (data, "id\n1\n2\n3\n4\n5\n", -1, NULL));
+  cli (&r, "cluster", data, "--algo", "fasterpam", "-p", "k=2", "-p", "init=0,1", "--distances", dist, "--json",
+       "--no-metrics", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_json (r.out);
+  o = json_node_get_object (root);
+  g_assert_cmpfloat (json_object_get_double_member (o, "loss"), ==, 4.0);
+  medoids = json_object_get_array_member (o, "medoids");
+  g_assert_cmpint (json_array_get_int_element (medoids, 0), ==, 0);
+  g_assert_cmpint (json_array_get_int_element (medoids, 1), ==, 3);
+  g_assert_true (json_object_has_member (o, "swaps"));
+  g_remove (dist);
+  g_remove (data);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -334,5 +364,6 @@ main (int   argc,
   g_test_add_func ("/cli/bad-csv-exit-1-names-position", test_bad_csv_exit_1_names_position);
   g_test_add_func ("/cli/render/writes-png-svg-pdf", test_render_writes_figures);
   g_test_add_func ("/cli/labels-out-and-generate-round-trip", test_labels_out_and_generate_round_trip);
+  g_test_add_func ("/cli/cluster/precomputed-distances", test_cluster_precomputed_distances);
   return g_test_run ();
 }
