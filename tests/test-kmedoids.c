@@ -167,14 +167,27 @@ test_five_point_swaps (void)
   g_autoptr (CsClustering) fp1 = NULL;
   g_autoptr (CsClustering) fp = NULL;
   g_autoptr (CsClustering) alt = NULL;
+  g_autoptr (CsTrace) trace = cs_trace_new (0);
+  const CsTraceStep *step;
 
   five_options (&o, start, 2);
   g_assert_cmpfloat (cs_dissim_assign (D, start, 2, NULL), ==, 13.0);
   /* kmedoids crate, pam.rs test_pam_swap_simple: one swap, the second pass finds nothing. */
-  pam = run_ok (cs_pam_run, D, &o, NULL);
+  pam = run_ok (cs_pam_run, D, &o, trace);
   assert_five_result (pam);
   g_assert_cmpuint (pam->swaps, ==, 1);
   g_assert_cmpuint (pam->iterations, ==, 2);
+  /* The teaching view's record: the start, then the one swap (loss 13 → 4). */
+  g_assert_cmpuint (trace->steps->len, ==, 2);
+  step = trace->steps->pdata[0];
+  g_assert_cmpfloat (step->objective, ==, 13.0);
+  g_assert_cmpstr (step->note, ==, "initial medoids (given rows)");
+  step = trace->steps->pdata[1];
+  g_assert_cmpfloat (step->objective, ==, 4.0);
+  g_assert_cmpstr (step->note, ==, "medoid 1 (row 1) left, row 3 came in, Δ −9");
+  g_assert_cmpuint (step->n_changed, ==, 3); /* rows 1, 3 and 4 */
+  g_assert_cmpuint (step->medoids[0], ==, 0);
+  g_assert_cmpuint (step->medoids[1], ==, 3);
   fp1 = run_ok (cs_fastpam1_run, D, &o, NULL);
   assert_five_result (fp1);
   g_assert_cmpuint (fp1->swaps, ==, 1);

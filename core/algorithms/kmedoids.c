@@ -1045,18 +1045,17 @@ cs_pam_run (const CsDissim          *D,
  * shared gain `acc`, and its own medoid's removal no longer costs) or, if the candidate beats
  * its second, goes there instead of to the second when its medoid leaves. Returns the best
  * slot (the lowest among equals); *total is its Δ. O(n + k). */
-/* Adds rows j0 .. j1 − 1's part of the above to delta (indexed by slot); returns their part
- * of acc. */
-static inline double
-candidate_accumulate (const Swap   *s,
-                      const double *col,
-                      gsize         j0,
-                      gsize         j1,
-                      double       *delta)
+static guint
+candidate_eval (const Swap   *s,
+                const double *col,
+                double       *delta,
+                double       *total)
 {
   double acc = 0.0;
+  guint best = 0;
 
-  for (gsize j = j0; j < j1; j++)
+  memcpy (delta, s->rloss, s->k * sizeof (double));
+  for (gsize j = 0; j < s->n; j++)
     {
       double d = col[j];
       if (d < s->dn[j])
@@ -1067,35 +1066,11 @@ candidate_accumulate (const Swap   *s,
       else if (d < s->ds[j])
         delta[s->near[j]] += d - s->ds[j];
     }
-  return acc;
-}
-
-static guint
-candidate_best (const Swap   *s,
-                const double *delta,
-                double        acc,
-                double       *total)
-{
-  guint best = 0;
-
   for (guint m = 1; m < s->k; m++)
     if (delta[m] < delta[best])
       best = m;
   *total = delta[best] + acc;
   return best;
-}
-
-static guint
-candidate_eval (const Swap   *s,
-                const double *col,
-                double       *delta,
-                double       *total)
-{
-  double acc;
-
-  memcpy (delta, s->rloss, s->k * sizeof (double));
-  acc = candidate_accumulate (s, col, 0, s->n, delta);
-  return candidate_best (s, delta, acc, total);
 }
 
 typedef struct
