@@ -301,6 +301,8 @@ result_to_json (const Run *r)
   json_object_set_int_member (o, "imputed", (gint64) r->prep->n_imputed);
   set_metric (o, "silhouette", res->silhouette);
   json_object_set_boolean_member (o, "silhouette_sampled", res->silhouette_sampled);
+  if (res->clustering->medoids)
+    set_metric (o, "medoid_silhouette", res->medoid_silhouette);
   set_metric (o, "davies_bouldin", res->davies_bouldin);
   set_metric (o, "calinski_harabasz", res->calinski_harabasz);
   if (r->ds->label_column >= 0)
@@ -328,6 +330,8 @@ print_summary (const Run *r)
           c->objective, c->iterations, c->converged ? "" : " (not converged)", c->seconds);
   if (isfinite (res->silhouette))
     printf ("  silhouette   %.4f%s\n", res->silhouette, res->silhouette_sampled ? " (sampled)" : "");
+  if (isfinite (res->medoid_silhouette) && g_strcmp0 (c->objective_name, "medoid silhouette") != 0)
+    printf ("  medoid silhouette %.4f\n", res->medoid_silhouette);
   if (isfinite (res->davies_bouldin))
     printf ("  Davies–Bouldin %.4f\n  Calinski–Harabasz %.2f\n", res->davies_bouldin, res->calinski_harabasz);
   if (isfinite (res->ari))

@@ -128,13 +128,13 @@ dissim_set (CsDissim *D,
     D->d[a * (a - 1) / 2 + b] = v;
 }
 
-static double
-pair_value (const double *a,
-            const double *b,
-            gsize         d,
-            CsMetric      metric,
-            double        na,
-            double        nb)
+double
+cs_metric_distance (CsMetric      metric,
+                    const double *a,
+                    const double *b,
+                    gsize         d,
+                    double        na,
+                    double        nb)
 {
   double s = 0.0;
 
@@ -149,13 +149,16 @@ pair_value (const double *a,
         s += fabs (a[t] - b[t]);
       return s;
     case CS_METRIC_COSINE:
-    default:
       if (na == 0.0 || nb == 0.0)
         return 1.0;
       for (gsize t = 0; t < d; t++)
         s += a[t] * b[t];
       /* Rounding can push the cosine of parallel rows a hair past 1. */
       return MAX (0.0, 1.0 - s / (na * nb));
+    case CS_METRIC_GOWER:
+    case CS_METRIC_PRECOMPUTED:
+    default:
+      g_assert_not_reached ();
     }
 }
 
@@ -207,7 +210,7 @@ cs_dissim_new_from_matrix (const CsMatrix *x,
         }
       for (gsize j = 0; j < i; j++)
         {
-          double v = pair_value (xi, cs_matrix_row (x, j), x->cols, metric, norms ? norms[i] : 1.0,
+          double v = cs_metric_distance (metric, xi, cs_matrix_row (x, j), x->cols, norms ? norms[i] : 1.0,
                                  norms ? norms[j] : 1.0);
           if (single)
             D->f[base + j] = (float) v;

@@ -19,6 +19,15 @@ typedef enum
 const char *cs_metric_id (CsMetric metric);                 /* "euclidean", ... */
 gboolean    cs_metric_from_id (const char *id, CsMetric *metric);
 
+/* The distance between two rows of length d under a coordinate metric (not GOWER or
+ * PRECOMPUTED). na and nb are the rows' Euclidean norms, used by COSINE only. */
+double cs_metric_distance (CsMetric      metric,
+                           const double *a,
+                           const double *b,
+                           gsize         d,
+                           double        na,
+                           double        nb);
+
 /* A symmetric dissimilarity matrix with a zero diagonal, stored once as the packed strict
  * lower triangle: d(i, j) for j < i at i(i−1)/2 + j. Values in double, or float when memory
  * is tight (losses are still accumulated in double by every algorithm). Immutable once built. */

@@ -2,6 +2,7 @@
 #include "cs-dissim.h"
 #include "cs-error.h"
 #include "metrics.h"
+#include "algorithms/kmedoids.h"
 
 #include <math.h>
 
@@ -64,6 +65,7 @@ cs_pipeline_result_free (CsPipelineResult *result)
   cs_clustering_unref (result->clustering);
   cs_trace_free (result->trace);
   g_free (result->silhouette_values);
+  g_free (result->medoid_silhouette_values);
   g_free (result);
 }
 
@@ -133,8 +135,20 @@ run_algorithm (const CsDataset         *ds,
       D = gower;
     }
   if (D == NULL)
-    return cs_algorithm_run (options->algorithm, r->prep->x, options->params, progress, r->trace, &r->clustering,
-                             error);
+    {
+      CsMetric m = CS_METRIC_EUCLIDEAN;
+
+      if (!cs_algorithm_run (options->algorithm, r->prep->x, options->params, progress, r->trace, &r->clustering,
+                             error))
+        return FALSE;
+      if (r->clustering->medoids != NULL && (metric == NULL || cs_metric_from_id (metric, &m)))
+        {
+          r->medoid_silhouette_values = g_new (double, r->clustering->n);
+          r->medoid_silhouette = cs_medoid_silhouette_x (r->prep->x, m, r->clustering->medoids, r->clustering->k,
+                                                         r->medoid_silhouette_values);
+        }
+      return TRUE;
+    }
   if (D->n != r->prep->x->rows)
     {
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
@@ -144,7 +158,15 @@ run_algorithm (const CsDataset         *ds,
                                       : "");
       return FALSE;
     }
-  return cs_algorithm_run_dissim (options->algorithm, D, options->params, progress, r->trace, &r->clustering, error);
+  if (!cs_algorithm_run_dissim (options->algorithm, D, options->params, progress, r->trace, &r->clustering, error))
+    return FALSE;
+  if (r->clustering->medoids != NULL)
+    {
+      r->medoid_silhouette_values = g_new (double, r->clustering->n);
+      r->medoid_silhouette = cs_medoid_silhouette (D, r->clustering->medoids, r->clustering->k,
+                                                   r->medoid_silhouette_values);
+    }
+  return TRUE;
 }
 
 CsPipelineResult *
@@ -160,7 +182,7 @@ cs_pipeline_run (const CsDataset         *ds,
   const CsClustering *c;
 
   g_return_val_if_fail (ds != NULL && options != NULL && options->algorithm != NULL, NULL);
-  r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = NAN;
+  r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
 
   cs_progress_report (progress, 0.0, "Preparing data");
   r->prep = cs_dataset_prepare (ds, &options->prepare, error);

@@ -30,6 +30,9 @@ typedef struct
   double       *silhouette_values; /* Owned, clustering->n entries or NULL: per row; NaN for
                                       rows outside the sample */
   gboolean      silhouette_sampled;
+  double        medoid_silhouette; /* results with medoids: mean over rows of 1 − a/b (distances
+                                      to the nearest and second-nearest medoid); else NaN */
+  double       *medoid_silhouette_values; /* Owned, clustering->n entries, or NULL */
   double        davies_bouldin;     /* NaN when not computed */
   double        calinski_harabasz;  /* NaN when not computed */
   double        ari;         /* against the dataset's label column; NaN when there is none */

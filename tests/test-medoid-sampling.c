@@ -10,6 +10,8 @@
 
 #include "core/algorithms/kmedoids.h"
 #include "core/cs-error.h"
+#include "core/cs-pipeline.h"
+#include "core/cs-samples.h"
 #include "core/cs-rng.h"
 #include "core/metrics.h"
 
@@ -924,6 +926,39 @@ test_registry (void)
     }
 }
 
+/* The pipeline scores every medoid result by the medoid silhouette, computed from the
+ * coordinates without a matrix: it must equal the value on the full matrix. */
+static void
+test_pipeline_medoid_silhouette (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("iris", &error);
+  g_autoptr (CsPipelineResult) r = NULL;
+  g_autoptr (CsDissim) D = NULL;
+  g_autoptr (CsParams) params = NULL;
+  g_autofree double *per_point = NULL;
+  CsPipelineOptions opt;
+  double expected;
+
+  g_assert_no_error (error);
+  cs_pipeline_options_init (&opt);
+  opt.algorithm = cs_registry_lookup ("fasterpam");
+  params = cs_params_new (opt.algorithm);
+  g_assert_true (cs_params_set (params, "metric", "manhattan", NULL));
+  opt.params = params;
+  r = cs_pipeline_run (ds, &opt, NULL, &error);
+  g_assert_no_error (error);
+  D = cs_dissim_new_from_matrix (r->prep->x, CS_METRIC_MANHATTAN, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  per_point = g_new (double, D->n);
+  expected = cs_medoid_silhouette (D, r->clustering->medoids, r->clustering->k, per_point);
+  g_assert_cmpfloat_with_epsilon (r->medoid_silhouette, expected, 1e-12);
+  for (gsize i = 0; i < D->n; i++)
+    g_assert_cmpfloat_with_epsilon (r->medoid_silhouette_values[i], per_point[i], 1e-12);
+  g_assert_cmpfloat (expected, >, 0.3);
+  g_assert_cmpfloat (expected, <, 1.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -948,5 +983,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/medoid-sampling/errors", test_errors);
   g_test_add_func ("/core/medoid-sampling/edge-k", test_edge_k);
   g_test_add_func ("/core/medoid-sampling/registry", test_registry);
+  g_test_add_func ("/core/medoid-silhouette/pipeline-matches-matrix", test_pipeline_medoid_silhouette);
   return g_test_run ();
 }

@@ -431,7 +431,13 @@ update_views (CsWindow *self)
       if (scatter != NULL && scatter->labels != NULL && scatter->k == c->k)
         slots = scatter->color_slot;
 
-      if (r->silhouette_values != NULL)
+      /* For the methods that optimise it, the medoid silhouette is the one to show. */
+      if (r->medoid_silhouette_values != NULL && g_strcmp0 (c->objective_name, "medoid silhouette") == 0)
+        {
+          sil = cs_silhouette_model_new (c->n, r->medoid_silhouette_values, c->labels, c->k, slots);
+          sil->title = g_strdup ("Medoid silhouette per point (1 − nearest / second-nearest medoid distance)");
+        }
+      else if (r->silhouette_values != NULL)
         {
           sil = cs_silhouette_model_new (c->n, r->silhouette_values, c->labels, c->k, slots);
           sil->sampled = r->silhouette_sampled;

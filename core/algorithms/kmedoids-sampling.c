@@ -75,40 +75,6 @@ lazy_perm_draw (LazyPerm *p,
   return TRUE;
 }
 
-/* The same formulas as cs-dissim.c, on two rows of x; norms only for cosine. */
-static double
-row_distance (CsMetric      metric,
-              const double *a,
-              const double *b,
-              gsize         d,
-              double        na,
-              double        nb)
-{
-  double s = 0.0;
-
-  switch (metric)
-    {
-    case CS_METRIC_EUCLIDEAN:
-      return sqrt (cs_sqdist (a, b, d));
-    case CS_METRIC_SQEUCLIDEAN:
-      return cs_sqdist (a, b, d);
-    case CS_METRIC_MANHATTAN:
-      for (gsize j = 0; j < d; j++)
-        s += fabs (a[j] - b[j]);
-      return s;
-    case CS_METRIC_COSINE:
-      if (na == 0.0 || nb == 0.0)
-        return 1.0;
-      for (gsize j = 0; j < d; j++)
-        s += a[j] * b[j];
-      return MAX (0.0, 1.0 - s / (na * nb));
-    case CS_METRIC_GOWER:
-    case CS_METRIC_PRECOMPUTED:
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 typedef struct
 {
   const CsMatrix *x;
@@ -168,7 +134,7 @@ evaluate_all (Evaluator   *ev,
                 {
                   gsize r = medoids[m];
                   double dist = r == i ? 0.0
-                                       : row_distance (ev->metric, xi, cs_matrix_row (ev->x, r), d, ni,
+                                       : cs_metric_distance (ev->metric, xi, cs_matrix_row (ev->x, r), d, ni,
                                                        ev->norms ? ev->norms[r] : 0.0);
                   if (dist < best)
                     {

@@ -22,6 +22,20 @@ ratio (double a,
   return a == 0.0 ? 0.0 : a / b;
 }
 
+static inline void
+keep_two_nearest (double  dist,
+                  double *a,
+                  double *b)
+{
+  if (dist < *a)
+    {
+      *b = *a;
+      *a = dist;
+    }
+  else if (dist < *b)
+    *b = dist;
+}
+
 double
 cs_medoid_silhouette (const CsDissim *D,
                       const gsize    *medoids,
@@ -38,22 +52,49 @@ cs_medoid_silhouette (const CsDissim *D,
       double s;
 
       for (guint m = 0; m < k; m++)
-        {
-          double dist = cs_dissim_get (D, i, medoids[m]);
-          if (dist < a)
-            {
-              b = a;
-              a = dist;
-            }
-          else if (dist < b)
-            b = dist;
-        }
+        keep_two_nearest (cs_dissim_get (D, i, medoids[m]), &a, &b);
       s = ratio (a, b);
       if (per_point)
         per_point[i] = 1.0 - s;
       sum += s;
     }
   return D->n > 0 ? 1.0 - sum / D->n : NAN;
+}
+
+double
+cs_medoid_silhouette_x (const CsMatrix *x,
+                        CsMetric        metric,
+                        const gsize    *medoids,
+                        guint           k,
+                        double         *per_point)
+{
+  g_autofree double *norms = NULL;
+  double sum = 0.0;
+
+  g_return_val_if_fail (x != NULL && medoids != NULL && k >= 1, NAN);
+  if (metric == CS_METRIC_COSINE)
+    {
+      norms = g_new (double, x->rows);
+      cs_matrix_row_sqnorms (x, norms);
+      for (gsize i = 0; i < x->rows; i++)
+        norms[i] = sqrt (norms[i]);
+    }
+  for (gsize i = 0; i < x->rows; i++)
+    {
+      double a = INFINITY;
+      double b = INFINITY;
+      double s;
+
+      for (guint m = 0; m < k; m++)
+        keep_two_nearest (cs_metric_distance (metric, cs_matrix_row (x, i), cs_matrix_row (x, medoids[m]), x->cols,
+                                              norms ? norms[i] : 1.0, norms ? norms[medoids[m]] : 1.0),
+                          &a, &b);
+      s = ratio (a, b);
+      if (per_point)
+        per_point[i] = 1.0 - s;
+      sum += s;
+    }
+  return x->rows > 0 ? 1.0 - sum / x->rows : NAN;
 }
 
 /* Slot of a medoid and the distance to it; slot -1 with an infinite distance when there is
