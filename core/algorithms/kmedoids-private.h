@@ -7,10 +7,32 @@ G_BEGIN_DECLS
 /* Shared by the k-medoids family's registry entries (kmedoids.c, kmedoids-sampling.c,
  * medoid-silhouette.c). */
 
-/* The parameters every member has, in this order, as CsParamSpec initialisers:
- * k, init (build | lab | random | k-means++ | "I1,I2,..." explicit rows — a STRING param,
- * validated when run), metric (euclidean | sqeuclidean | manhattan | cosine | gower |
- * precomputed), seed, max_iter. Entries append their own after these. */
+/* The parameters every member has, in this order: k, init (build | lab | random | k-means++
+ * | "I1,I2,..." explicit rows — a STRING param, validated when run), metric, seed, max_iter.
+ * Each entry's table starts with CS_I_KMEDOIDS_COMMON_PARAMS (...) and appends its own. */
+extern const char *const cs_i_metric_choices[];
+
+#define CS_I_KMEDOIDS_INIT_HELP(default_note)                                                                      \
+  "How the first medoids are chosen: build (PAM's greedy BUILD, O(kn²)), lab (its fast sampled "                  \
+  "approximation), random, k-means++, or explicit 0-based rows such as 0,5,9. " default_note
+
+#define CS_I_KMEDOIDS_COMMON_PARAMS(k_help, init_default, init_help, max_iter_help)                              \
+  { .name = "k", .label = "Clusters (k)", .help = k_help, .type = CS_PARAM_INT, .min = 1, .max = 10000,           \
+    .default_num = 3 },                                                                                            \
+  { .name = "init", .label = "Initialisation", .help = init_help, .type = CS_PARAM_STRING,                         \
+    .default_str = init_default },                                                                                 \
+  { .name = "metric", .label = "Dissimilarity",                                                                   \
+    .help = "How unlike two rows are: Euclidean, squared Euclidean, Manhattan, cosine, Gower for mixed columns, "  \
+            "or a precomputed matrix from a file.",                                                                \
+    .type = CS_PARAM_ENUM, .default_str = "euclidean", .choices = cs_i_metric_choices },                          \
+  { .name = "seed", .label = "Random seed",                                                                        \
+    .help = "The same seed gives the same medoids on any machine and any number of threads.",                      \
+    .type = CS_PARAM_INT, .min = 0, .max = 2147483647.0, .default_num = 0 },                                       \
+  { .name = "max_iter", .label = "Maximum iterations", .help = max_iter_help, .type = CS_PARAM_INT, .min = 1,      \
+    .max = 1000000, .default_num = 100, .advanced = TRUE }
+
+#define CS_I_KMEDOIDS_K_HELP "How many medoids, i.e. clusters, to find."
+
 extern const CsParamSpec cs_i_kmedoids_common_params[5];
 #define CS_I_KMEDOIDS_N_COMMON 5
 

@@ -964,25 +964,6 @@ out:
   return ok;
 }
 
-static const char *const metric_choices[] = { "euclidean", "sqeuclidean", "manhattan", "cosine", "gower",
-                                              "precomputed", NULL };
-
-/* The five common parameters (kmedoids-private.h), in the same order, then each entry's own. */
-#define COMMON_PARAMS(init_default, init_help, max_iter_help)                                                                     \
-  { .name = "k", .label = "Clusters (k)", .help = "How many medoids, i.e. clusters, to find.",                     \
-    .type = CS_PARAM_INT, .min = 1, .max = 10000, .default_num = 3 },                                              \
-  { .name = "init", .label = "Initialisation", .help = init_help, .type = CS_PARAM_STRING,                         \
-    .default_str = init_default },                                                                                 \
-  { .name = "metric", .label = "Dissimilarity",                                                                   \
-    .help = "How unlike two rows are: Euclidean, squared Euclidean, Manhattan, cosine, Gower for mixed columns, "  \
-            "or a precomputed matrix from a file.",                                                                \
-    .type = CS_PARAM_ENUM, .default_str = "euclidean", .choices = metric_choices },                               \
-  { .name = "seed", .label = "Random seed",                                                                        \
-    .help = "The same seed gives the same medoids on any machine and any number of threads.",                      \
-    .type = CS_PARAM_INT, .min = 0, .max = 2147483647.0, .default_num = 0 },                                       \
-  { .name = "max_iter", .label = "Maximum iterations",                                                             \
-    .help = max_iter_help, .type = CS_PARAM_INT, .min = 1, .max = 1000000, .default_num = 100, .advanced = TRUE }
-
 #define CLARA_INIT_HELP                                                                                            \
   "How each sample's first medoids are chosen: build, lab, random, k-means++, or explicit 0-based rows such as "   \
   "0,5,9 (then every sample starts from the best medoids so far)."
@@ -994,7 +975,7 @@ static const char *const metric_choices[] = { "euclidean", "sqeuclidean", "manha
   "k-means++, or explicit 0-based rows such as 0,5,9."
 
 static const CsParamSpec clara_params[] = {
-  COMMON_PARAMS ("build", CLARA_INIT_HELP, CLARA_MAX_ITER_HELP),
+  CS_I_KMEDOIDS_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP, "build", CLARA_INIT_HELP, CLARA_MAX_ITER_HELP),
   { .name = "samples", .label = "Samples",
     .help = "How many random samples to cluster; the best medoids so far are carried into each later sample.",
     .type = CS_PARAM_INT, .min = 1, .max = 1000, .default_num = 5 },
@@ -1004,7 +985,7 @@ static const CsParamSpec clara_params[] = {
 };
 
 static const CsParamSpec fastclara_params[] = {
-  COMMON_PARAMS ("lab", CLARA_INIT_HELP, CLARA_MAX_ITER_HELP),
+  CS_I_KMEDOIDS_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP, "lab", CLARA_INIT_HELP, CLARA_MAX_ITER_HELP),
   { .name = "samples", .label = "Samples",
     .help = "How many random samples to cluster; the best medoids so far are carried into each later sample.",
     .type = CS_PARAM_INT, .min = 1, .max = 1000, .default_num = 5 },
@@ -1014,7 +995,7 @@ static const CsParamSpec fastclara_params[] = {
 };
 
 static const CsParamSpec clarans_params[] = {
-  COMMON_PARAMS ("random", CLARANS_INIT_HELP, CLARANS_MAX_ITER_HELP),
+  CS_I_KMEDOIDS_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP, "random", CLARANS_INIT_HELP, CLARANS_MAX_ITER_HELP),
   { .name = "num_local", .label = "Restarts",
     .help = "How many local searches from different starts; the lowest loss wins.", .type = CS_PARAM_INT,
     .min = 1, .max = 1000, .default_num = 2 },

@@ -13,26 +13,13 @@
 #define BLOCK 16
 
 static const char *const init_choices_doc = "build, lab, random, k-means++ or a list of rows such as 0,5,9";
-static const char *const metric_choices[] = { "euclidean", "sqeuclidean", "manhattan", "cosine", "gower",
-                                              "precomputed", NULL };
+const char *const cs_i_metric_choices[] = { "euclidean", "sqeuclidean", "manhattan", "cosine", "gower",
+                                            "precomputed", NULL };
+
+#define PAM_MAX_ITER_HELP "Upper bound on swaps (PAM, FastPAM1), full passes (FasterPAM) or iterations (alternating)."
 
 const CsParamSpec cs_i_kmedoids_common_params[5] = {
-  { .name = "k", .label = "Clusters (k)", .help = "How many medoids, i.e. clusters, to find.", .type = CS_PARAM_INT,
-    .min = 1, .max = 10000, .default_num = 3 },
-  { .name = "init", .label = "Initialisation",
-    .help = "How the first medoids are chosen: build (PAM's greedy BUILD), lab (its fast sampled approximation), "
-            "random, k-means++, or explicit 0-based rows such as 0,5,9.",
-    .type = CS_PARAM_STRING, .default_str = "build" },
-  { .name = "metric", .label = "Dissimilarity",
-    .help = "How unlike two rows are: Euclidean, squared Euclidean, Manhattan, cosine, Gower for mixed columns, "
-            "or a precomputed matrix from a file.",
-    .type = CS_PARAM_ENUM, .default_str = "euclidean", .choices = metric_choices },
-  { .name = "seed", .label = "Random seed",
-    .help = "The same seed gives the same medoids on any machine and any number of threads.", .type = CS_PARAM_INT,
-    .min = 0, .max = 2147483647.0, .default_num = 0 },
-  { .name = "max_iter", .label = "Maximum iterations",
-    .help = "Upper bound on swaps (PAM, FastPAM1), full passes (FasterPAM) or iterations (alternating).",
-    .type = CS_PARAM_INT, .min = 1, .max = 1000000, .default_num = 100, .advanced = TRUE },
+  CS_I_KMEDOIDS_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP, "build", CS_I_KMEDOIDS_INIT_HELP (""), PAM_MAX_ITER_HELP),
 };
 
 void
@@ -1411,46 +1398,15 @@ DEFINE_ENTRY_RUNS (fastpam1, cs_fastpam1_run)
 DEFINE_ENTRY_RUNS (fasterpam, cs_fasterpam_run)
 DEFINE_ENTRY_RUNS (alternating, cs_alternating_run)
 
-/* The common parameters, spelled out because C cannot initialise a static array from
- * cs_i_kmedoids_common_params; the tests check that the names stay in step. */
 static const CsParamSpec pam_params[] = {
-  { .name = "k", .label = "Clusters (k)", .help = "How many medoids, i.e. clusters, to find.", .type = CS_PARAM_INT,
-    .min = 1, .max = 10000, .default_num = 3 },
-  { .name = "init", .label = "Initialisation",
-    .help = "How the first medoids are chosen: build (PAM's greedy BUILD), lab (its fast sampled approximation), "
-            "random, k-means++, or explicit 0-based rows such as 0,5,9.",
-    .type = CS_PARAM_STRING, .default_str = "build" },
-  { .name = "metric", .label = "Dissimilarity",
-    .help = "How unlike two rows are: Euclidean, squared Euclidean, Manhattan, cosine, Gower for mixed columns, "
-            "or a precomputed matrix from a file.",
-    .type = CS_PARAM_ENUM, .default_str = "euclidean", .choices = metric_choices },
-  { .name = "seed", .label = "Random seed",
-    .help = "The same seed gives the same medoids on any machine and any number of threads.", .type = CS_PARAM_INT,
-    .min = 0, .max = 2147483647.0, .default_num = 0 },
-  { .name = "max_iter", .label = "Maximum iterations",
-    .help = "Upper bound on swaps (PAM, FastPAM1), full passes (FasterPAM) or iterations (alternating).",
-    .type = CS_PARAM_INT, .min = 1, .max = 1000000, .default_num = 100, .advanced = TRUE },
+  CS_I_KMEDOIDS_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP, "build", CS_I_KMEDOIDS_INIT_HELP (""), PAM_MAX_ITER_HELP),
 };
 
 /* FasterPAM's own default: LAB, as the paper recommends for speed (BUILD alone costs O(kn²),
  * more than the eager swaps); BUILD stays one parameter away for the best quality. */
 static const CsParamSpec fasterpam_params[] = {
-  { .name = "k", .label = "Clusters (k)", .help = "How many medoids, i.e. clusters, to find.", .type = CS_PARAM_INT,
-    .min = 1, .max = 10000, .default_num = 3 },
-  { .name = "init", .label = "Initialisation",
-    .help = "How the first medoids are chosen: lab (fast sampled BUILD, the default here), build (PAM's greedy "
-            "BUILD), random, k-means++, or explicit 0-based rows such as 0,5,9.",
-    .type = CS_PARAM_STRING, .default_str = "lab" },
-  { .name = "metric", .label = "Dissimilarity",
-    .help = "How unlike two rows are: Euclidean, squared Euclidean, Manhattan, cosine, Gower for mixed columns, "
-            "or a precomputed matrix from a file.",
-    .type = CS_PARAM_ENUM, .default_str = "euclidean", .choices = metric_choices },
-  { .name = "seed", .label = "Random seed",
-    .help = "The same seed gives the same medoids on any machine and any number of threads.", .type = CS_PARAM_INT,
-    .min = 0, .max = 2147483647.0, .default_num = 0 },
-  { .name = "max_iter", .label = "Maximum iterations",
-    .help = "Upper bound on swaps (PAM, FastPAM1), full passes (FasterPAM) or iterations (alternating).",
-    .type = CS_PARAM_INT, .min = 1, .max = 1000000, .default_num = 100, .advanced = TRUE },
+  CS_I_KMEDOIDS_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP, "lab", CS_I_KMEDOIDS_INIT_HELP ("LAB is the default here."),
+                               PAM_MAX_ITER_HELP),
 };
 
 const CsAlgorithm cs_algorithm_pam = {

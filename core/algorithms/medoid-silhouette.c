@@ -753,35 +753,17 @@ out:
   return ok;
 }
 
-static const char *const metric_choices[] = { "euclidean", "sqeuclidean", "manhattan", "cosine", "gower",
-                                              "precomputed", NULL };
-
-/* The five common parameters (kmedoids-private.h), in the same order, then each entry's own.
- * LAB by default, as FasterPAM: BUILD's O(kn²) would cost more than the eager swaps. */
-#define COMMON_PARAMS(k_help)                                                                                      \
-  { .name = "k", .label = "Clusters (k)", .help = k_help, .type = CS_PARAM_INT, .min = 1, .max = 10000,           \
-    .default_num = 3 },                                                                                            \
-  { .name = "init", .label = "Initialisation",                                                                     \
-    .help = "How the first medoids are chosen: lab (fast sampled BUILD, the default here), build (PAM's greedy "   \
-            "BUILD, O(kn²)), random, k-means++, or explicit 0-based rows such as 0,5,9.",                           \
-    .type = CS_PARAM_STRING, .default_str = "lab" },                                                               \
-  { .name = "metric", .label = "Dissimilarity",                                                                   \
-    .help = "How unlike two rows are: Euclidean, squared Euclidean, Manhattan, cosine, Gower for mixed columns, "  \
-            "or a precomputed matrix from a file.",                                                                \
-    .type = CS_PARAM_ENUM, .default_str = "euclidean", .choices = metric_choices },                               \
-  { .name = "seed", .label = "Random seed",                                                                        \
-    .help = "The same seed gives the same medoids on any machine and any number of threads.",                      \
-    .type = CS_PARAM_INT, .min = 0, .max = 2147483647.0, .default_num = 0 },                                       \
-  { .name = "max_iter", .label = "Maximum iterations",                                                             \
-    .help = "Upper bound on passes over the rows; a run ends sooner, after a pass without a swap.", .type = CS_PARAM_INT, .min = 1,            \
-    .max = 1000000, .default_num = 100, .advanced = TRUE }
+/* LAB by default, as FasterPAM: BUILD's O(kn²) would cost more than the eager swaps. */
+#define MSC_COMMON_PARAMS(k_help)                                                                                  \
+  CS_I_KMEDOIDS_COMMON_PARAMS (k_help, "lab", CS_I_KMEDOIDS_INIT_HELP ("LAB is the default here."),               \
+                               "Upper bound on passes over the rows; a run ends sooner, after a pass without a swap.")
 
 static const CsParamSpec fastermsc_params[] = {
-  COMMON_PARAMS ("How many medoids, i.e. clusters, to find."),
+  MSC_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP),
 };
 
 static const CsParamSpec dynmsc_params[] = {
-  COMMON_PARAMS ("Not used: DynMSC chooses k between k_min and k_max (with an explicit init, set k = k_max)."),
+  MSC_COMMON_PARAMS ("Not used: DynMSC chooses k between k_min and k_max (with an explicit init, set k = k_max)."),
   { .name = "k_min", .label = "Smallest k",
     .help = "The smallest number of clusters tried (at least 2: the medoid silhouette needs two medoids).",
     .type = CS_PARAM_INT, .min = 2, .max = 10000, .default_num = 2 },
