@@ -19,6 +19,7 @@ extern const CsAlgorithm cs_algorithm_clarans;
 extern const CsAlgorithm cs_algorithm_fastclarans;
 extern const CsAlgorithm cs_algorithm_fastermsc;
 extern const CsAlgorithm cs_algorithm_dynmsc;
+extern const CsAlgorithm cs_algorithm_meanshift;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
@@ -32,6 +33,7 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_fastclarans,
   &cs_algorithm_fastermsc,
   &cs_algorithm_dynmsc,
+  &cs_algorithm_meanshift,
 };
 
 typedef union

@@ -7,6 +7,8 @@ G_BEGIN_DECLS
 
 /* Two-dimensional kernel density estimation on a grid (issue: density surfaces). */
 
+/* Both kernels have covariance H: the Gaussian is N(0, H); the Epanechnikov kernel is the
+ * spherical one on the H-whitened space, ∝ (1 − uᵀH⁻¹u / 6)₊ (not the product kernel). */
 typedef enum
 {
   CS_KERNEL_GAUSSIAN,
@@ -17,8 +19,8 @@ typedef enum
 {
   CS_BANDWIDTH_SCOTT,
   CS_BANDWIDTH_SILVERMAN,
-  CS_BANDWIDTH_LSCV,   /* least-squares cross-validation */
-  CS_BANDWIDTH_PLUGIN, /* Sheather–Jones plug-in per axis */
+  CS_BANDWIDTH_LSCV,   /* least-squares cross-validation over a multiple of Scott's H (binned above 2000 points) */
+  CS_BANDWIDTH_PLUGIN, /* Sheather–Jones plug-in per axis (R's bw.SJ), a diagonal H; ignores weights */
   CS_BANDWIDTH_MANUAL, /* the matrix given in the options */
 } CsBandwidthRule;
 
@@ -63,15 +65,22 @@ void           cs_density_grid_unref (CsDensityGrid *g);
 gboolean cs_kde_bandwidth (const CsMatrix *xy, CsBandwidthRule rule, gboolean diagonal, const double *weights,
                            double H[4], CsProgress *progress, GError **error);
 
+/* The least-squares cross-validation criterion ∫f̂² − 2 Σ w_i f̂₋ᵢ(x_i) of the Gaussian KDE
+ * with bandwidth H, computed exactly (O(n²)); the LSCV rule minimises it over a multiple of Scott's H. */
+double cs_kde_lscv_score (const CsMatrix *xy, const double H[4], const double *weights);
+
 /* The density of the n × 2 points on a grid. options->h receives the H used. */
 CsDensityGrid *cs_kde_grid (const CsMatrix *xy, CsKdeOptions *options, CsProgress *progress, GError **error);
 
 /* Heights at which the highest-density regions enclose each probability mass (e.g. 0.5, 0.8,
- * 0.95) of the estimated density: levels[i] for masses[i]. */
+ * 0.95) of the estimated density: levels[i] for masses[i]. The mass is relative to the total
+ * on the grid (≈ 1 with the default padded extent). */
 void cs_density_hdr_levels (const CsDensityGrid *g, const double *masses, guint n, double *levels);
 
 /* Marching squares: closed or open polylines of the iso-line at `level`, as a flat array of
- * (x, y) pairs per line in data coordinates. Returns a GPtrArray of GArray<double>. */
+ * (x, y) pairs per line in data coordinates; a closed line repeats its first point at the end.
+ * Saddle cells are resolved by the mean of the four corners. Returns a GPtrArray of
+ * GArray<double> that frees its lines. */
 GPtrArray *cs_density_contour (const CsDensityGrid *g, double level);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsDensityGrid, cs_density_grid_unref)
