@@ -11,6 +11,8 @@
 
 #include "core/cs-registry.h"
 #include "ui/cs-window.h"
+#include "ui/cs-figure-view.h"
+#include "ui/render/cs-render-density.h"
 
 static GtkApplication *app;
 
@@ -628,6 +630,92 @@ test_medoid_views_on_digits (void)
   window_free (window);
 }
 
+static GtkWidget *
+density_child (CsWindow *window, const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), CS_TYPE_WINDOW, name));
+}
+
+static gboolean
+density_shown (CsWindow *window)
+{
+  return cs_figure_view_get_model (CS_FIGURE_VIEW (density_child (window, "density_view"))) != NULL;
+}
+
+static const CsDensityModel *
+density_model (CsWindow *window)
+{
+  return cs_figure_view_get_model (CS_FIGURE_VIEW (density_child (window, "density_view")));
+}
+
+static gboolean
+density_idle (CsWindow *window)
+{
+  return density_shown (window) && !gtk_spinner_get_spinning (GTK_SPINNER (density_child (window, "density_spinner")));
+}
+
+/* The density page follows the scatter's points, recomputes on the bandwidth slider (a burst
+ * of moves ends on the last one's H) and exports itself when shown. */
+static void
+test_density_view (void)
+{
+  CsWindow *window = window_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-ui-XXXXXX", &error);
+  g_autofree char *svg = g_build_filename (dir, "density.svg", NULL);
+  g_autofree char *data = NULL;
+  GtkRange *scale;
+  double    base[4];
+
+  g_assert_no_error (error);
+  load_sample (window, "faithful");
+  activate (window, "show-view", "density");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "density");
+  g_assert_true (wait_for (window, density_idle, 20000));
+  g_assert_cmpuint (density_model (window)->surface->grid->nx, ==, 256);
+  g_assert_cmpuint (density_model (window)->surface->n, ==, 272);
+  memcpy (base, density_model (window)->surface->grid->h, sizeof base);
+  g_assert_cmpfloat (base[0], >, 0.0);
+
+  /* Five moves in a row without waiting: the UI never blocks, and the last one wins. */
+  scale = GTK_RANGE (density_child (window, "density_scale"));
+  for (guint i = 1; i <= 5; i++)
+    gtk_range_set_value (scale, -0.2 * i);
+  g_assert_true (wait_for (window, density_idle, 20000));
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpfloat_with_epsilon (density_model (window)->surface->grid->h[i], base[i] * 0.25,
+                                    1e-9 * fabs (base[i]) + 1e-15);
+
+  /* A typed bandwidth is used as it is: h = 0.3 is H = 0.09·I, and the rule becomes Manual. */
+  gtk_editable_set_text (GTK_EDITABLE (density_child (window, "density_h_entry")), "0.3");
+  g_signal_emit_by_name (density_child (window, "density_h_entry"), "activate");
+  g_assert_true (wait_for (window, density_idle, 20000));
+  g_assert_cmpfloat_with_epsilon (density_model (window)->surface->grid->h[0], 0.09, 1e-12);
+  g_assert_cmpfloat_with_epsilon (density_model (window)->surface->grid->h[1], 0.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (density_model (window)->surface->grid->h[3], 0.09, 1e-12);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (density_child (window, "density_rule_dropdown"))), ==,
+                    4);
+
+  /* Look-only toggles share the surface. */
+  {
+    const CsDensitySurface *before = density_model (window)->surface;
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (density_child (window, "density_marginals_toggle")), TRUE);
+    g_assert_true (density_model (window)->show_marginals);
+    g_assert_true (density_model (window)->surface == before);
+  }
+
+  activate (window, "export-to", svg);
+  g_assert_true (wait_for (window, is_idle, 20000));
+  g_assert_null (cs_window_get_error_text (window));
+  g_assert_true (g_file_get_contents (svg, &data, NULL, NULL));
+  /* The density view, not the scatter: an embedded heatmap image. */
+  g_assert_nonnull (strstr (data, "<image"));
+
+  g_unlink (svg);
+  g_rmdir (dir);
+  window_free (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -661,6 +749,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/close-while-running", test_close_while_running);
   g_test_add_func ("/ui/window/export-writes-files", test_export_writes_files);
   g_test_add_func ("/ui/window/medoid-views-on-digits", test_medoid_views_on_digits);
+  g_test_add_func ("/ui/window/density-view-slider-and-export", test_density_view);
 
   status = g_test_run ();
   g_object_unref (app);

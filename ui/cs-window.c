@@ -15,6 +15,10 @@
 #include "render/cs-export.h"
 #include "render/cs-render.h"
 #include "render/cs-render-views.h"
+#include "render/cs-render-privacy.h"
+#include "render/cs-render-density.h"
+#include "render/cs-render-diagnostics.h"
+#include "core/kde-diagnostics.h"
 
 #define N_RECENT 5
 #define SILHOUETTE_MAX 5000
@@ -73,6 +77,27 @@ struct _CsWindow
   GtkWidget *convergence_view;
   GtkWidget *images_view;
   GtkWidget *choose_k_view;
+  GtkWidget *privacy_view;
+  GtkWidget *privacy_epsilon_spin;
+  GtkWidget *privacy_delta_dropdown;
+  GtkWidget *privacy_spinner;
+  GtkWidget *privacy_status_label;
+  GtkWidget *diag_view;
+  GtkWidget *diag_h_scale;
+  GtkWidget *diag_spinner;
+  GtkWidget *diag_status_label;
+  GtkWidget *density_view;
+  GtkWidget *density_rule_dropdown;
+  GtkWidget *density_scale;
+  GtkWidget *density_h_entry;
+  GtkWidget *density_grid_dropdown;
+  GtkWidget *density_colormap_dropdown;
+  GtkWidget *density_points_toggle;
+  GtkWidget *density_opacity_scale;
+  GtkWidget *density_clusters_toggle;
+  GtkWidget *density_marginals_toggle;
+  GtkWidget *density_spinner;
+  GtkWidget *density_status_label;
   GMenu     *samples_menu;
   GMenu     *toys_menu;
 
@@ -84,6 +109,19 @@ struct _CsWindow
   CsJob        *job;
   GCancellable *load_cancellable;
   GCancellable *model_cancellable;
+  GCancellable *privacy_cancellable; /* the privacy page's worker, NULL when idle */
+  gboolean      privacy_stale;       /* the points changed since the privacy page was drawn */
+  GCancellable *diag_cancellable;    /* the diagnostics page's worker, NULL when idle */
+  gboolean      diag_stale;          /* diag_source changed since the page was computed */
+  CsMatrix     *diag_source;         /* Owned, may be NULL: the clustered matrix, when d > 2 */
+  CsKdeDiagnostics *diag;            /* Owned, may be NULL: what the page shows */
+  GCancellable *density_cancellable; /* the density page's worker, NULL when idle */
+  gboolean      density_pending;     /* a request waits for that worker to finish */
+  gboolean      density_stale;       /* the points or the bandwidth changed since the page was drawn */
+  guint         density_serial;      /* counts point changes, so a late surface for old points is dropped */
+  gboolean      density_have_base;   /* density_base_h is valid */
+  CsBandwidthRule density_base_rule; /* what density_base_h came from (MANUAL: typed) */
+  double        density_base_h[4];   /* H at slider × 1 */
   char         *status_text;
   char         *error_text;
 
@@ -95,6 +133,12 @@ struct _CsWindow
 G_DEFINE_FINAL_TYPE (CsWindow, cs_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static void update_actions (CsWindow *self);
+static void privacy_points_changed (CsWindow *self);
+static void privacy_view_shown (CsWindow *self);
+static void density_points_changed (CsWindow *self);
+static void density_view_shown (CsWindow *self);
+static void diag_data_changed (CsWindow *self, const CsMatrix *x);
+static void diag_view_shown (CsWindow *self);
 
 static Result *
 result_new (CsPipelineResult *pipeline)
@@ -381,6 +425,8 @@ show_model (CsWindow *self, CsPlotModel *model)
     cs_plot_model_match_colors (model, previous);
   cs_plot_view_set_model (CS_PLOT_VIEW (self->plot_view), model, self->dataset);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
+  privacy_points_changed (self);
+  density_points_changed (self);
 }
 
 /* Views of the current result beside the scatter plot: silhouette, convergence, images,
@@ -484,17 +530,814 @@ update_views (CsWindow *self)
   gtk_stack_page_set_title (gtk_stack_get_page (stack, self->images_view),
                             result_has_medoids (self) ? "Medoids" : "Means");
 
+  diag_data_changed (self, r != NULL && r->prep != NULL ? r->prep->x : NULL);
+
   visible = gtk_stack_get_visible_child (stack);
   if (visible == NULL || !gtk_stack_page_get_visible (gtk_stack_get_page (stack, visible)))
     gtk_stack_set_visible_child_name (stack, "scatter");
-  gtk_widget_set_visible (self->view_bar, r != NULL);
+  /* The privacy page needs only the points, so the bar shows once there are any. */
+  gtk_widget_set_visible (self->view_bar,
+                          r != NULL || cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view)) != NULL);
   update_links_button (self);
+}
+
+/* The diagnostics page: how an isotropic Gaussian KDE of the clustered matrix behaves as
+ * the bandwidth shrinks (core/kde-diagnostics.h). Offered when that matrix has d > 2;
+ * computed on a worker the first time the page is shown after the data changed. The
+ * slider only moves the "current h" marker, so it never recomputes. */
+
+typedef struct
+{
+  CsMatrix *x; /* Owned */
+} DiagData;
+
+static void
+diag_data_free (DiagData *data)
+{
+  cs_matrix_free (data->x);
+  g_free (data);
+}
+
+static void
+diag_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  DiagData *data = task_data;
+  g_autoptr (CsProgress) progress = cs_progress_new (NULL, NULL, cancellable);
+  GError   *error = NULL;
+  CsKdeDiagOptions options;
+  CsKdeDiagnostics *diag;
+
+  /* Standardised whatever the clustering's scaling: one wide column (wine's proline) would
+   * otherwise set every distance, and the regimes are about all d dimensions. */
+  for (gsize j = 0; j < data->x->cols; j++)
+    {
+      double mean = 0.0;
+      double var = 0.0;
+      for (gsize i = 0; i < data->x->rows; i++)
+        mean += cs_matrix_get (data->x, i, j);
+      mean /= (double) data->x->rows;
+      for (gsize i = 0; i < data->x->rows; i++)
+        var += (cs_matrix_get (data->x, i, j) - mean) * (cs_matrix_get (data->x, i, j) - mean);
+      var /= (double) data->x->rows;
+      for (gsize i = 0; i < data->x->rows; i++)
+        cs_matrix_row (data->x, i)[j] = var > 0.0 ? (cs_matrix_get (data->x, i, j) - mean) / sqrt (var) : 0.0;
+    }
+  cs_kde_diag_options_init (&options);
+  diag = cs_kde_diagnostics_run (data->x, &options, progress, &error);
+  if (diag == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, diag, (GDestroyNotify)cs_kde_diagnostics_unref);
+}
+
+static double
+diag_current_h (CsWindow *self)
+{
+  return pow (10.0, gtk_range_get_value (GTK_RANGE (self->diag_h_scale)));
+}
+
+/* Redraws with the slider's h and says which regime it is in. */
+static void
+diag_show (CsWindow *self)
+{
+  g_autoptr (CsDiagnosticsModel) model = NULL;
+  g_autofree char *text = NULL;
+  CsKdeDiagnostics *d = self->diag;
+  double h;
+
+  if (d == NULL)
+    return;
+  h = diag_current_h (self);
+  model = cs_diagnostics_model_new (d, h);
+  text = g_strdup_printf ("h = %.3g is in the %s regime · n_eff ≈ %.3g points · likelihood-optimal h = %.3g", h,
+                          cs_kde_regime_name (cs_kde_diagnostics_regime (d, h)), cs_kde_diagnostics_n_eff_at (d, h),
+                          d->h_opt);
+  gtk_label_set_text (GTK_LABEL (self->diag_status_label), text);
+  cs_figure_view_set_figure (CS_FIGURE_VIEW (self->diag_view), cs_render_diagnostics, model,
+                             (GBoxedCopyFunc)cs_diagnostics_model_ref, (GDestroyNotify)cs_diagnostics_model_unref);
+}
+
+static void
+diag_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CsWindow     *self = CS_WINDOW (source);
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (res));
+  g_autoptr (GError) error = NULL;
+  CsKdeDiagnostics *diag = g_task_propagate_pointer (G_TASK (res), &error);
+  GtkAdjustment    *adj;
+
+  if (self->disposed || cancellable != self->diag_cancellable)
+    {
+      g_clear_pointer (&diag, cs_kde_diagnostics_unref);
+      return;
+    }
+  g_clear_object (&self->diag_cancellable);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->diag_spinner), FALSE);
+  if (diag == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->diag_status_label), error->message);
+      return;
+    }
+  g_clear_pointer (&self->diag, cs_kde_diagnostics_unref);
+  self->diag = diag;
+  /* The slider spans the computed grid in log10 h and starts at the likelihood optimum. */
+  adj = gtk_range_get_adjustment (GTK_RANGE (self->diag_h_scale));
+  g_signal_handlers_block_by_func (self->diag_h_scale, diag_show, self);
+  gtk_adjustment_configure (adj, log10 (diag->h_opt), log10 (diag->h[0]), log10 (diag->h[diag->n_h - 1]),
+                            (log10 (diag->h[diag->n_h - 1]) - log10 (diag->h[0])) / 200.0,
+                            (log10 (diag->h[diag->n_h - 1]) - log10 (diag->h[0])) / 20.0, 0.0);
+  g_signal_handlers_unblock_by_func (self->diag_h_scale, diag_show, self);
+  diag_show (self);
+}
+
+static void
+diag_recompute (CsWindow *self)
+{
+  DiagData *data;
+  g_autoptr (GTask) task = NULL;
+
+  if (self->diag_cancellable != NULL)
+    g_cancellable_cancel (self->diag_cancellable);
+  g_clear_object (&self->diag_cancellable);
+  if (self->diag_source == NULL || self->disposed)
+    return;
+
+  self->diag_stale = FALSE;
+  self->diag_cancellable = g_cancellable_new ();
+  data = g_new0 (DiagData, 1);
+  data->x = cs_matrix_copy (self->diag_source);
+
+  gtk_spinner_set_spinning (GTK_SPINNER (self->diag_spinner), TRUE);
+  gtk_label_set_text (GTK_LABEL (self->diag_status_label), "Computing leave-one-out likelihoods…");
+  task = g_task_new (self, self->diag_cancellable, diag_done, NULL);
+  g_task_set_source_tag (task, diag_recompute);
+  g_task_set_task_data (task, data, (GDestroyNotify)diag_data_free);
+  g_task_run_in_thread (task, diag_thread);
+}
+
+static void
+diag_view_shown (CsWindow *self)
+{
+  GtkWidget *page = gtk_widget_get_parent (self->diag_view);
+
+  if (gtk_stack_get_visible_child (GTK_STACK (self->view_stack)) == page && self->diag_stale)
+    diag_recompute (self);
+}
+
+/* A new result: the page is offered for d > 2, and recomputed only if the matrix changed. */
+static void
+diag_data_changed (CsWindow *self, const CsMatrix *x)
+{
+  GtkStack *stack = GTK_STACK (self->view_stack);
+  gboolean  have = x != NULL && x->cols > 2 && x->rows >= 3;
+
+  gtk_stack_page_set_visible (gtk_stack_get_page (stack, gtk_widget_get_parent (self->diag_view)), have);
+  if (!have)
+    {
+      if (self->diag_cancellable != NULL)
+        g_cancellable_cancel (self->diag_cancellable);
+      g_clear_object (&self->diag_cancellable);
+      g_clear_pointer (&self->diag_source, cs_matrix_free);
+      return;
+    }
+  if (self->diag_source != NULL && self->diag_source->rows == x->rows && self->diag_source->cols == x->cols
+      && memcmp (self->diag_source->data, x->data, x->rows * x->cols * sizeof (double)) == 0)
+    return;
+  g_clear_pointer (&self->diag_source, cs_matrix_free);
+  self->diag_source = cs_matrix_copy (x);
+  self->diag_stale = TRUE;
+  diag_view_shown (self);
+}
+
+/* The privacy page: differentially private similarity sums of the plotted points beside the
+ * exact ones (core/dp-kernel.h), and classification by average private similarity when the
+ * dataset has labels. Computed on a worker when the page is shown or ε / δ change; a newer
+ * request cancels the older one. */
+
+#define PRIVACY_MAX_ROWS 20000
+#define PRIVACY_GRID     64
+
+static const double privacy_deltas[] = { 1e-3, 1e-4, 1e-5, 1e-6, 1e-8 };
+static const double privacy_curve_epsilons[] = { 0.1, 0.2, 0.5, 1, 2, 5, 10 };
+
+typedef struct
+{
+  CsDataset *dataset; /* Owned */
+  gsize      n;
+  double    *x;       /* Owned, n: plotted coordinates */
+  double    *y;       /* Owned, n */
+  gsize     *rows;    /* Owned, n, may be NULL */
+  char      *x_label; /* Owned */
+  char      *y_label; /* Owned */
+  double     epsilon;
+  double     delta;
+} PrivacyData;
+
+static void
+privacy_data_free (PrivacyData *data)
+{
+  g_clear_pointer (&data->dataset, cs_dataset_unref);
+  g_free (data->x);
+  g_free (data->y);
+  g_free (data->rows);
+  g_free (data->x_label);
+  g_free (data->y_label);
+  g_free (data);
+}
+
+static void
+privacy_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  PrivacyData *data = task_data;
+  g_autoptr (CsProgress) progress = cs_progress_new (NULL, NULL, cancellable);
+  g_autoptr (CsMatrix) xy = NULL;
+  g_autoptr (CsDpSurface) surface = NULL;
+  g_autoptr (CsPrivacyModel) model = NULL;
+  g_autofree int *labels = NULL;
+  GError          *error = NULL;
+  CsDpKernelOptions options;
+  gsize            n = 0;
+  gsize            stride;
+  guint            k = 0;
+
+  /* The exact surface is a direct sum over rows at every node: above the cap a fixed,
+   * evenly spaced subset keeps the page interactive (the title says so). */
+  stride = data->n > PRIVACY_MAX_ROWS ? (data->n + PRIVACY_MAX_ROWS - 1) / PRIVACY_MAX_ROWS : 1;
+  xy = cs_matrix_new ((data->n + stride - 1) / stride, 2);
+  for (gsize i = 0; i < data->n; i += stride)
+    if (isfinite (data->x[i]) && isfinite (data->y[i]))
+      {
+        cs_matrix_row (xy, n)[0] = data->x[i];
+        cs_matrix_row (xy, n)[1] = data->y[i];
+        n++;
+      }
+  xy->rows = n;
+  if (n == 0)
+    {
+      g_task_return_new_error (task, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "No plotted points to compare");
+      return;
+    }
+
+  /* Fixed seeds (the options' defaults): the page previews what a release looks like and
+   * must not flicker as the user moves ε; a real release (the CLI) draws fresh noise. */
+  cs_dp_kernel_options_init (&options);
+  /* ‖φ(y)‖ = 1 whatever D, so more features cut the random-feature error at no cost in
+   * noise: only time limits D. */
+  options.n_features = 4096;
+  options.bandwidth = cs_dp_default_bandwidth (xy);
+  options.epsilon = data->epsilon;
+  options.delta = data->delta;
+  surface = cs_dp_surface_compute (xy, &options, PRIVACY_GRID, NULL, progress, &error);
+  if (surface == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  model = cs_privacy_model_new (surface, &options, n);
+  model->title = stride > 1 ? g_strdup_printf ("Average Gaussian similarity to every %" G_GSIZE_FORMAT
+                                               "th point, exact and differentially private", stride)
+                            : g_strdup ("Average Gaussian similarity to the data, exact and differentially private");
+  g_free (model->x_label);
+  g_free (model->y_label);
+  model->x_label = g_strdup (data->x_label);
+  model->y_label = g_strdup (data->y_label);
+
+  labels = cs_dataset_class_labels (data->dataset, &k);
+  if (labels != NULL && k >= 2 && data->dataset->n_rows <= PRIVACY_MAX_ROWS)
+    {
+      g_autoptr (CsPrepared) prep = NULL;
+      g_autofree int *prep_labels = NULL;
+      CsPrepareOptions prepare;
+      CsDpKernelOptions copt = options;
+      double            accuracy[G_N_ELEMENTS (privacy_curve_epsilons)];
+      double            nonprivate = NAN;
+
+      /* Classification uses every feature, standardised, as the clustering does by default. */
+      cs_prepare_options_init (&prepare);
+      prepare.scaling = CS_SCALE_STANDARDIZE;
+      prep = cs_dataset_prepare (data->dataset, &prepare, NULL);
+      if (prep != NULL && prep->x->rows >= 10)
+        {
+          prep_labels = g_new (int, prep->x->rows);
+          for (gsize i = 0; i < prep->x->rows; i++)
+            prep_labels[i] = labels[prep->rows[i]];
+          copt.bandwidth = cs_dp_default_bandwidth (prep->x);
+          copt.n_features = 1024;
+          if (cs_dp_accuracy_curve (prep->x, prep_labels, k, 0.3, privacy_curve_epsilons,
+                                    G_N_ELEMENTS (privacy_curve_epsilons), 5, &copt, accuracy, &nonprivate,
+                                    progress, &error))
+            cs_privacy_model_set_curve (model, G_N_ELEMENTS (privacy_curve_epsilons), privacy_curve_epsilons,
+                                        accuracy, nonprivate, k);
+          else if (g_error_matches (error, CS_ERROR, CS_ERROR_CANCELLED))
+            {
+              g_task_return_error (task, error);
+              return;
+            }
+          else
+            g_clear_error (&error);
+        }
+    }
+  g_task_return_pointer (task, g_steal_pointer (&model), (GDestroyNotify)cs_privacy_model_unref);
+}
+
+static void
+privacy_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CsWindow     *self = CS_WINDOW (source);
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (res));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsPrivacyModel) model = g_task_propagate_pointer (G_TASK (res), &error);
+
+  if (self->disposed || cancellable != self->privacy_cancellable)
+    return;
+  g_clear_object (&self->privacy_cancellable);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->privacy_spinner), FALSE);
+  if (model == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->privacy_status_label), error->message);
+      return;
+    }
+  {
+    g_autofree char *text = g_strdup_printf ("Error max %.1f %%, mean %.2f %% of the peak", 100.0 * model->max_error,
+                                             100.0 * model->mean_error);
+    gtk_label_set_text (GTK_LABEL (self->privacy_status_label), text);
+  }
+  cs_figure_view_set_figure (CS_FIGURE_VIEW (self->privacy_view), cs_render_privacy, model,
+                             (GBoxedCopyFunc)cs_privacy_model_ref, (GDestroyNotify)cs_privacy_model_unref);
+}
+
+static void
+privacy_recompute (CsWindow *self)
+{
+  const CsPlotModel *m = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+  guint              di = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->privacy_delta_dropdown));
+  PrivacyData       *data;
+  g_autoptr (GTask) task = NULL;
+
+  if (self->privacy_cancellable != NULL)
+    g_cancellable_cancel (self->privacy_cancellable);
+  g_clear_object (&self->privacy_cancellable);
+  if (m == NULL || self->dataset == NULL || self->disposed)
+    return;
+
+  self->privacy_stale = FALSE;
+  self->privacy_cancellable = g_cancellable_new ();
+  data = g_new0 (PrivacyData, 1);
+  data->dataset = cs_dataset_ref (self->dataset);
+  data->n = m->n;
+  data->x = g_memdup2 (m->x, m->n * sizeof (double));
+  data->y = g_memdup2 (m->y, m->n * sizeof (double));
+  data->x_label = g_strdup (m->x_label != NULL ? m->x_label : "x");
+  data->y_label = g_strdup (m->y_label != NULL ? m->y_label : "y");
+  data->epsilon = gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->privacy_epsilon_spin));
+  data->delta = privacy_deltas[MIN (di, G_N_ELEMENTS (privacy_deltas) - 1)];
+
+  gtk_spinner_set_spinning (GTK_SPINNER (self->privacy_spinner), TRUE);
+  gtk_label_set_text (GTK_LABEL (self->privacy_status_label), "Computing the private sketch…");
+  task = g_task_new (self, self->privacy_cancellable, privacy_done, NULL);
+  g_task_set_source_tag (task, privacy_recompute);
+  g_task_set_task_data (task, data, (GDestroyNotify)privacy_data_free);
+  g_task_run_in_thread (task, privacy_thread);
+}
+
+static gboolean
+privacy_page_visible (CsWindow *self)
+{
+  return gtk_stack_get_visible_child (GTK_STACK (self->view_stack)) == gtk_widget_get_parent (self->privacy_view);
+}
+
+static void
+privacy_view_shown (CsWindow *self)
+{
+  if (privacy_page_visible (self) && self->privacy_stale)
+    privacy_recompute (self);
+}
+
+static void
+privacy_points_changed (CsWindow *self)
+{
+  gboolean have = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view)) != NULL;
+  GtkStack *stack = GTK_STACK (self->view_stack);
+
+  gtk_stack_page_set_visible (gtk_stack_get_page (stack, gtk_widget_get_parent (self->privacy_view)), have);
+  if (have)
+    gtk_widget_set_visible (self->view_bar, TRUE);
+  self->privacy_stale = TRUE;
+  privacy_view_shown (self);
+}
+
+/* The density page: a KDE of the plotted x and y (two columns or the PCA plane, whatever the
+ * scatter shows) with HDR contours. The bandwidth controls recompute on a worker with the
+ * binned method; at most one computation is in flight and a request made meanwhile waits
+ * for it and then runs with the controls as they are by then, so dragging the slider shows
+ * a stream of surfaces and always ends on the newest one. Look-only controls (colours,
+ * points, marginals) make a new model on the same surface without any computation. */
+
+static const CsBandwidthRule density_rules[] = {
+  CS_BANDWIDTH_SCOTT, CS_BANDWIDTH_SILVERMAN, CS_BANDWIDTH_LSCV, CS_BANDWIDTH_PLUGIN, CS_BANDWIDTH_MANUAL,
+};
+static const char *const density_rule_names[] = { "Scott", "Silverman", "LSCV", "plug-in", "manual" };
+static const guint       density_grids[] = { 64, 128, 256, 512 };
+
+typedef struct
+{
+  gsize           n;
+  double         *x;      /* Owned, n */
+  double         *y;      /* Owned, n */
+  int            *labels; /* Owned, n, may be NULL */
+  guint           k;
+  int            *color_slot; /* Owned, k, may be NULL */
+  CsBandwidthRule rule;
+  CsBandwidthRule cluster_rule; /* each cluster's own H by this rule (MANUAL: the typed H) */
+  gboolean        have_base;    /* base_h holds the rule's H for these points */
+  double          base_h[4];
+  double          scale; /* bandwidth multiplier: H = base_h · scale² */
+  guint           grid;
+  gboolean        per_cluster;
+  guint           serial; /* self->density_serial when the request was made */
+  /* Out */
+  CsDensitySurface *surface;
+  double            used_h[4];
+  double            seconds;
+} DensityData;
+
+static void
+density_data_free (DensityData *data)
+{
+  g_free (data->x);
+  g_free (data->y);
+  g_free (data->labels);
+  g_free (data->color_slot);
+  g_clear_pointer (&data->surface, cs_density_surface_unref);
+  g_free (data);
+}
+
+static void
+density_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  DensityData *data = task_data;
+  g_autoptr (CsProgress) progress = cs_progress_new (NULL, NULL, cancellable);
+  gint64       start = g_get_monotonic_time ();
+  GError      *error = NULL;
+  CsKdeOptions options;
+
+  if (!data->have_base)
+    {
+      g_autoptr (CsMatrix) xy = cs_matrix_new (MAX (data->n, 1), 2);
+      gsize m = 0;
+
+      for (gsize i = 0; i < data->n; i++)
+        if (isfinite (data->x[i]) && isfinite (data->y[i]))
+          {
+            cs_matrix_row (xy, m)[0] = data->x[i];
+            cs_matrix_row (xy, m)[1] = data->y[i];
+            m++;
+          }
+      xy->rows = m;
+      if (m < 2)
+        {
+          g_task_return_new_error (task, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                                   "A density needs at least two plotted points");
+          return;
+        }
+      if (!cs_kde_bandwidth (xy, data->rule, FALSE, NULL, data->base_h, progress, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      data->have_base = TRUE;
+    }
+
+  /* The rule's H scaled, passed as a manual matrix: the slider never re-runs a selector. */
+  cs_kde_options_init (&options);
+  options.rule = CS_BANDWIDTH_MANUAL;
+  options.method = CS_KDE_BINNED;
+  options.grid = data->grid;
+  for (guint i = 0; i < 4; i++)
+    options.h[i] = data->base_h[i] * data->scale * data->scale;
+  data->surface = cs_density_surface_build (data->n, data->x, data->y, data->labels, data->k,
+                                            data->color_slot, &options, data->per_cluster, data->cluster_rule,
+                                            data->scale, progress, &error);
+  if (data->surface == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  memcpy (data->used_h, options.h, sizeof data->used_h);
+  data->seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_task_return_boolean (task, TRUE);
+}
+
+static double
+density_scale_value (CsWindow *self)
+{
+  return exp2 (gtk_range_get_value (GTK_RANGE (self->density_scale)));
+}
+
+static char *
+density_format_h (const double h[4])
+{
+  return g_strdup_printf ("%.4g, %.4g; %.4g, %.4g", h[0], h[1], h[2], h[3]);
+}
+
+/* A new model on `surface` with the page's look-only settings. */
+static void
+density_show (CsWindow *self, CsDensitySurface *surface)
+{
+  const CsPlotModel *scatter = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+  g_autoptr (CsDensityModel) model = NULL;
+  guint map = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->density_colormap_dropdown));
+
+  if (surface == NULL)
+    {
+      const CsDensityModel *current = cs_figure_view_get_model (CS_FIGURE_VIEW (self->density_view));
+      if (current == NULL)
+        return;
+      surface = current->surface;
+    }
+  model = cs_density_model_new (surface);
+  model->colormap = map < CS_COLORMAP_N ? (CsColormap)map : CS_COLORMAP_VIRIDIS;
+  model->show_points = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->density_points_toggle));
+  model->point_alpha = gtk_range_get_value (GTK_RANGE (self->density_opacity_scale));
+  model->show_marginals = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->density_marginals_toggle));
+  model->show_clusters = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->density_clusters_toggle))
+                         && surface->n_clusters > 0;
+  if (scatter != NULL)
+    {
+      model->title = g_strdup (scatter->title);
+      model->x_label = g_strdup (scatter->x_label);
+      model->y_label = g_strdup (scatter->y_label);
+    }
+  cs_figure_view_set_figure (CS_FIGURE_VIEW (self->density_view), cs_render_density, model,
+                             (GBoxedCopyFunc)cs_density_model_ref, (GDestroyNotify)cs_density_model_unref);
+}
+
+static void density_request (CsWindow *self);
+
+static void
+density_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CsWindow     *self = CS_WINDOW (source);
+  DensityData  *data = g_task_get_task_data (G_TASK (res));
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (res));
+  g_autoptr (GError) error = NULL;
+
+  if (self->disposed || cancellable != self->density_cancellable)
+    return;
+  g_clear_object (&self->density_cancellable);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->density_spinner), FALSE);
+
+  /* Results for other points (the axes changed meanwhile) are dropped; the pending request
+   * below computes the right ones. */
+  if (data->serial == self->density_serial)
+    {
+      if (!g_task_propagate_boolean (G_TASK (res), &error))
+        gtk_label_set_text (GTK_LABEL (self->density_status_label), error->message);
+      else
+        {
+          g_autofree char *h = density_format_h (data->used_h);
+          g_autofree char *text = NULL;
+          guint            ri = MIN ((guint)data->rule, G_N_ELEMENTS (density_rule_names) - 1);
+
+          /* Kept for the slider, unless the user has since typed an H or picked another rule. */
+          if (data->rule != CS_BANDWIDTH_MANUAL && data->rule == self->density_base_rule)
+            {
+              memcpy (self->density_base_h, data->base_h, sizeof self->density_base_h);
+              self->density_base_rule = data->rule;
+              self->density_have_base = TRUE;
+            }
+          if (!gtk_widget_has_focus (self->density_h_entry))
+            gtk_editable_set_text (GTK_EDITABLE (self->density_h_entry), h);
+          text = g_strdup_printf ("%s × %.2f · %u² binned in %.0f ms", density_rule_names[ri], data->scale,
+                                  data->grid, data->seconds * 1e3);
+          gtk_label_set_text (GTK_LABEL (self->density_status_label), text);
+          density_show (self, data->surface);
+        }
+    }
+  if (self->density_pending)
+    {
+      self->density_pending = FALSE;
+      density_request (self);
+    }
+}
+
+static void
+density_request (CsWindow *self)
+{
+  const CsPlotModel *m = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+  guint              ri = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->density_rule_dropdown));
+  guint              gi = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->density_grid_dropdown));
+  DensityData       *data;
+  g_autoptr (GTask) task = NULL;
+
+  if (m == NULL || self->disposed)
+    return;
+  if (self->density_cancellable != NULL)
+    {
+      self->density_pending = TRUE;
+      return;
+    }
+
+  self->density_stale = FALSE;
+  data = g_new0 (DensityData, 1);
+  data->n = m->n;
+  data->x = g_memdup2 (m->x, m->n * sizeof (double));
+  data->y = g_memdup2 (m->y, m->n * sizeof (double));
+  if (m->labels != NULL && m->k > 0)
+    {
+      data->labels = g_memdup2 (m->labels, m->n * sizeof (int));
+      data->k = m->k;
+      data->color_slot = g_memdup2 (m->color_slot, m->k * sizeof (int));
+    }
+  data->rule = density_rules[MIN (ri, G_N_ELEMENTS (density_rules) - 1)];
+  data->cluster_rule = data->rule;
+  data->scale = density_scale_value (self);
+  data->grid = density_grids[MIN (gi, G_N_ELEMENTS (density_grids) - 1)];
+  data->per_cluster = data->labels != NULL
+                      && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->density_clusters_toggle));
+  data->serial = self->density_serial;
+  /* Manual H is whatever was last typed (or the last rule's H); a rule's H is reused while the
+   * points and the rule stay the same. */
+  if (self->density_have_base && (data->rule == CS_BANDWIDTH_MANUAL || data->rule == self->density_base_rule))
+    {
+      data->have_base = TRUE;
+      memcpy (data->base_h, self->density_base_h, sizeof data->base_h);
+    }
+  else if (data->rule == CS_BANDWIDTH_MANUAL)
+    data->rule = CS_BANDWIDTH_SCOTT;
+
+  self->density_cancellable = g_cancellable_new ();
+  gtk_spinner_set_spinning (GTK_SPINNER (self->density_spinner), TRUE);
+  task = g_task_new (self, self->density_cancellable, density_done, NULL);
+  g_task_set_source_tag (task, density_request);
+  g_task_set_task_data (task, data, (GDestroyNotify)density_data_free);
+  g_task_run_in_thread (task, density_thread);
+}
+
+static gboolean
+density_page_visible (CsWindow *self)
+{
+  return gtk_stack_get_visible_child (GTK_STACK (self->view_stack))
+         == gtk_widget_get_parent (self->density_view);
+}
+
+static void
+density_view_shown (CsWindow *self)
+{
+  if (density_page_visible (self) && self->density_stale)
+    density_request (self);
+}
+
+static void
+density_points_changed (CsWindow *self)
+{
+  const CsPlotModel *m = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+  GtkStack          *stack = GTK_STACK (self->view_stack);
+
+  gtk_stack_page_set_visible (gtk_stack_get_page (stack, gtk_widget_get_parent (self->density_view)),
+                              m != NULL);
+  gtk_widget_set_sensitive (self->density_clusters_toggle, m != NULL && m->labels != NULL && m->k > 0);
+  if (m != NULL)
+    gtk_widget_set_visible (self->view_bar, TRUE);
+  self->density_serial++;
+  /* A manual H survives new points (the user typed it); a rule's H is for the old points. */
+  if (self->density_base_rule != CS_BANDWIDTH_MANUAL)
+    self->density_have_base = FALSE;
+  self->density_stale = TRUE;
+  density_view_shown (self);
+}
+
+/* A control that changes the surface: recompute now when the page shows, else when it next
+ * does. */
+static void
+density_changed (CsWindow *self)
+{
+  self->density_stale = TRUE;
+  density_view_shown (self);
+}
+
+static void
+density_rule_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *self)
+{
+  guint ri = gtk_drop_down_get_selected (dropdown);
+
+  CsBandwidthRule rule = density_rules[MIN (ri, G_N_ELEMENTS (density_rules) - 1)];
+
+  /* Choosing Manual keeps the last H as the starting point; a rule starts afresh at × 1. */
+  if (rule == CS_BANDWIDTH_MANUAL)
+    self->density_base_rule = CS_BANDWIDTH_MANUAL;
+  else if (rule != self->density_base_rule)
+    {
+      self->density_base_rule = rule;
+      self->density_have_base = FALSE;
+      g_signal_handlers_block_by_func (self->density_scale, density_changed, self);
+      gtk_range_set_value (GTK_RANGE (self->density_scale), 0.0);
+      g_signal_handlers_unblock_by_func (self->density_scale, density_changed, self);
+    }
+  density_changed (self);
+}
+
+static void
+density_h_activate_cb (GtkEntry *entry, CsWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_auto (GStrv) parts = g_strsplit_set (text, ",; \t", -1);
+  double v[4];
+  guint  n = 0;
+  double h[4];
+
+  for (char **p = parts; *p != NULL; p++)
+    {
+      char  *end = NULL;
+      double x;
+
+      if (**p == '\0')
+        continue;
+      x = g_ascii_strtod (*p, &end);
+      if (end == *p || *end != '\0' || !isfinite (x) || n == 4)
+        {
+          n = 0;
+          break;
+        }
+      v[n++] = x;
+    }
+  if (n == 1 && v[0] > 0)
+    {
+      h[0] = h[3] = v[0] * v[0];
+      h[1] = h[2] = 0.0;
+    }
+  else if (n == 2 && v[0] > 0 && v[1] > 0)
+    {
+      h[0] = v[0];
+      h[3] = v[1];
+      h[1] = h[2] = 0.0;
+    }
+  else if (n == 4 && v[0] > 0 && v[3] > 0 && v[0] * v[3] - v[1] * v[2] > 0 && v[1] == v[2])
+    memcpy (h, v, sizeof h);
+  else
+    {
+      gtk_label_set_text (GTK_LABEL (self->density_status_label),
+                          "H must be symmetric and positive definite: “h11, h12; h12, h22”, two diagonal "
+                          "entries, or one bandwidth");
+      gtk_widget_error_bell (GTK_WIDGET (entry));
+      return;
+    }
+  memcpy (self->density_base_h, h, sizeof h);
+  self->density_base_rule = CS_BANDWIDTH_MANUAL;
+  self->density_have_base = TRUE;
+  /* The typed matrix is what gets used: the multiplier starts again from 1. */
+  g_signal_handlers_block_by_func (self->density_rule_dropdown, density_rule_changed_cb, self);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->density_rule_dropdown), G_N_ELEMENTS (density_rules) - 1);
+  g_signal_handlers_unblock_by_func (self->density_rule_dropdown, density_rule_changed_cb, self);
+  g_signal_handlers_block_by_func (self->density_scale, density_changed, self);
+  gtk_range_set_value (GTK_RANGE (self->density_scale), 0.0);
+  g_signal_handlers_unblock_by_func (self->density_scale, density_changed, self);
+  density_changed (self);
+}
+
+static void
+density_look_changed (CsWindow *self)
+{
+  gtk_widget_set_sensitive (self->density_opacity_scale,
+                            gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->density_points_toggle)));
+  density_show (self, NULL);
+}
+
+static char *
+density_format_scale_cb (GtkScale *scale, double value, gpointer user_data)
+{
+  return g_strdup_printf ("× %.2f", exp2 (value));
+}
+
+static void
+density_setup (CsWindow *self)
+{
+  self->density_base_rule = CS_BANDWIDTH_SCOTT;
+  gtk_scale_add_mark (GTK_SCALE (self->density_scale), 0.0, GTK_POS_BOTTOM, NULL);
+  gtk_scale_set_format_value_func (GTK_SCALE (self->density_scale), density_format_scale_cb, NULL, NULL);
+  g_signal_connect (self->density_rule_dropdown, "notify::selected", G_CALLBACK (density_rule_changed_cb),
+                    self);
+  g_signal_connect_swapped (self->density_scale, "value-changed", G_CALLBACK (density_changed), self);
+  g_signal_connect (self->density_h_entry, "activate", G_CALLBACK (density_h_activate_cb), self);
+  g_signal_connect_swapped (self->density_grid_dropdown, "notify::selected", G_CALLBACK (density_changed),
+                            self);
+  g_signal_connect_swapped (self->density_clusters_toggle, "toggled", G_CALLBACK (density_changed), self);
+  g_signal_connect_swapped (self->density_colormap_dropdown, "notify::selected",
+                            G_CALLBACK (density_look_changed), self);
+  g_signal_connect_swapped (self->density_points_toggle, "toggled", G_CALLBACK (density_look_changed), self);
+  g_signal_connect_swapped (self->density_opacity_scale, "value-changed", G_CALLBACK (density_look_changed),
+                            self);
+  g_signal_connect_swapped (self->density_marginals_toggle, "toggled", G_CALLBACK (density_look_changed),
+                            self);
 }
 
 static void
 view_changed_cb (GtkStack *stack, GParamSpec *pspec, CsWindow *self)
 {
   update_links_button (self);
+  privacy_view_shown (self);
+  density_view_shown (self);
+  diag_view_shown (self);
 }
 
 static void
@@ -1419,6 +2262,10 @@ start_write (CsWindow *self, WriteData *data)
       GtkWidget         *shown = gtk_stack_get_visible_child (GTK_STACK (self->view_stack));
 
       /* Export writes the view on screen. */
+      if (shown != NULL && shown == gtk_widget_get_parent (self->density_view))
+        shown = self->density_view;
+      if (shown != NULL && shown == gtk_widget_get_parent (self->diag_view))
+        shown = self->diag_view;
       if (CS_IS_FIGURE_VIEW (shown))
         {
           data->func = cs_figure_view_get_func (CS_FIGURE_VIEW (shown));
@@ -2032,6 +2879,16 @@ cancel_all (CsWindow *self)
   if (self->model_cancellable != NULL)
     g_cancellable_cancel (self->model_cancellable);
   g_clear_object (&self->model_cancellable);
+  if (self->privacy_cancellable != NULL)
+    g_cancellable_cancel (self->privacy_cancellable);
+  g_clear_object (&self->privacy_cancellable);
+  if (self->diag_cancellable != NULL)
+    g_cancellable_cancel (self->diag_cancellable);
+  g_clear_object (&self->diag_cancellable);
+  if (self->density_cancellable != NULL)
+    g_cancellable_cancel (self->density_cancellable);
+  g_clear_object (&self->density_cancellable);
+  self->density_pending = FALSE;
 }
 
 /* gtk_window_destroy() unrealizes the window before dropping its reference, but the
@@ -2065,6 +2922,8 @@ cs_window_finalize (GObject *object)
 
   g_clear_pointer (&self->dataset, cs_dataset_unref);
   g_clear_pointer (&self->result, result_unref);
+  g_clear_pointer (&self->diag, cs_kde_diagnostics_unref);
+  g_clear_pointer (&self->diag_source, cs_matrix_free);
   g_clear_pointer (&self->axis_columns, g_array_unref);
   g_clear_pointer (&self->column_checks, g_ptr_array_unref);
   g_free (self->status_text);
@@ -2130,6 +2989,27 @@ cs_window_class_init (CsWindowClass *klass)
   BIND (convergence_view);
   BIND (images_view);
   BIND (choose_k_view);
+  BIND (privacy_view);
+  BIND (privacy_epsilon_spin);
+  BIND (privacy_delta_dropdown);
+  BIND (privacy_spinner);
+  BIND (privacy_status_label);
+  BIND (diag_view);
+  BIND (diag_h_scale);
+  BIND (diag_spinner);
+  BIND (diag_status_label);
+  BIND (density_view);
+  BIND (density_rule_dropdown);
+  BIND (density_scale);
+  BIND (density_h_entry);
+  BIND (density_grid_dropdown);
+  BIND (density_colormap_dropdown);
+  BIND (density_points_toggle);
+  BIND (density_opacity_scale);
+  BIND (density_clusters_toggle);
+  BIND (density_marginals_toggle);
+  BIND (density_spinner);
+  BIND (density_status_label);
   BIND (samples_menu);
   BIND (toys_menu);
 #undef BIND
@@ -2171,6 +3051,10 @@ cs_window_init (CsWindow *self)
 
   g_signal_connect (self->x_dropdown, "notify::selected", G_CALLBACK (axis_changed_cb), self);
   g_signal_connect (self->view_stack, "notify::visible-child", G_CALLBACK (view_changed_cb), self);
+  g_signal_connect_swapped (self->diag_h_scale, "value-changed", G_CALLBACK (diag_show), self);
+  g_signal_connect_swapped (self->privacy_epsilon_spin, "value-changed", G_CALLBACK (privacy_recompute), self);
+  g_signal_connect_swapped (self->privacy_delta_dropdown, "notify::selected", G_CALLBACK (privacy_recompute), self);
+  density_setup (self);
   g_signal_connect (self->y_dropdown, "notify::selected", G_CALLBACK (axis_changed_cb), self);
   g_signal_connect (self->scaling_dropdown, "notify::selected", G_CALLBACK (preprocessing_changed_cb), self);
   g_signal_connect (self->missing_dropdown, "notify::selected", G_CALLBACK (preprocessing_changed_cb), self);
