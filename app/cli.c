@@ -867,9 +867,9 @@ density_csv (const CsDensityGrid *g)
   for (guint j = 0; j < g->ny; j++)
     for (guint i = 0; i < g->nx; i++)
       g_string_append_printf (s, "%s,%s,%s\n",
-                              g_ascii_formatd (a, sizeof a, "%.17g", node (g->x_min, g->x_max, g->nx, i)),
-                              g_ascii_formatd (b, sizeof b, "%.17g", node (g->y_min, g->y_max, g->ny, j)),
-                              g_ascii_formatd (c, sizeof c, "%.17g", g->values[(gsize) j * g->nx + i]));
+                              cs_format_double (a, sizeof a, node (g->x_min, g->x_max, g->nx, i)),
+                              cs_format_double (b, sizeof b, node (g->y_min, g->y_max, g->ny, j)),
+                              cs_format_double (c, sizeof c, g->values[(gsize) j * g->nx + i]));
   return g_string_free (s, FALSE);
 }
 
