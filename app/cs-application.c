@@ -187,7 +187,6 @@ static const GActionEntry app_entries[] = {
 static void
 cs_application_startup (GApplication *app)
 {
-  g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
   static const struct
   {
     const char *action;
@@ -205,9 +204,7 @@ cs_application_startup (GApplication *app)
   for (gsize i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
 
-  gtk_css_provider_load_from_resource (css, "/org/clusterscope/Clusterscope/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  cs_window_install_style ();
 }
 
 static void

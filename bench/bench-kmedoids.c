@@ -15,7 +15,9 @@ static int
 compare_double (const void *a,
                 const void *b)
 {
-  double x = *(const double *) a, y = *(const double *) b;
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
   return (x > y) - (x < y);
 }
 

@@ -1,104 +1,182 @@
 #!/usr/bin/python3
-"""k-medoids: ours against R's cluster::pam from the same initial medoids, in one run.
+"""k-medoids: ours against R's cluster::pam from the same initial medoids on the same data.
 
-    /usr/bin/python3 bench/kmedoids.py [BENCH_KMEDOIDS] [--quick]
+    bench/kmedoids.py [BENCH_KMEDOIDS] [--repeats N] [--limit SECONDS] [--quick] [--full]
+                        [--only peers|scaling]
 
-FasterPAM vs pam(pamonce = 6) and PAM vs pam(pamonce = 0), both including the Euclidean
-dissimilarity matrix (R: dist()); then our FastPAM1 vs our PAM for growing k. Medians of
-3 repeats; the machine is shared, so read ratios, not absolute times.
+BENCH_KMEDOIDS defaults to build-release/bench/bench-kmedoids. Data are Gaussian blobs in 10-D
+from a fixed seed, written as CSV with every digit so both sides read the same doubles; the
+initial medoids are drawn once per case and written as 0-based rows. Both timings include
+building the Euclidean dissimilarity matrix (R: dist()). Every run is a separate process so
+its peak RSS (VmHWM) is its own. A run taking over --limit seconds per repeat is stopped and
+reported as such.
+
+Our binary uses OpenMP (all cores unless OMP_NUM_THREADS says otherwise); R's pam is serial,
+so the FasterPAM rows also give our time on one thread.
 """
-import json, os, subprocess, sys, tempfile, time
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
 
 import numpy as np
 
-BIN = next((a for a in sys.argv[1:] if not a.startswith("--")), "build-release/bench/bench-kmedoids")
-QUICK = "--quick" in sys.argv
-R_TIMEOUT = 600
-
-R_SCRIPT = r"""
-args <- commandArgs(trailingOnly = TRUE)
-suppressPackageStartupMessages(library(cluster))
-x <- as.matrix(read.csv(args[1], header = FALSE))
-start <- scan(args[2], quiet = TRUE) + 1
-pamonce <- as.integer(args[3]); repeats <- as.integer(args[4])
-times <- numeric(repeats)
-for (r in seq_len(repeats)) {
-  t <- system.time({ d <- dist(x); p <- pam(d, k = length(start), medoids = start, pamonce = pamonce,
-                                          diss = TRUE, cluster.only = FALSE) })
-  times[r] <- t[["elapsed"]]
-}
-st <- readLines("/proc/self/status"); hwm <- st[grepl("^VmHWM", st)]
-loss <- p$objective[["swap"]] * nrow(x)
-cat(sprintf('{"seconds_total": %.6f, "loss": %.10g, "medoids": [%s], "peak_rss_kib": %s}\n',
-            median(times), loss, paste(sort(p$id.med) - 1, collapse = ","), gsub("[^0-9]", "", hwm)))
-"""
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+R_SCRIPT = os.path.join(ROOT, "bench", "kmedoids.R")
+SEED = 20240607
+D = 10
 
 
-def blobs(n, d, centers, seed):
+class TimedOut(Exception):
+    pass
+
+
+def blobs(n, seed):
+    """n points around 20 centres in [-10, 10]^D, unequal spreads and sizes."""
     rng = np.random.default_rng(seed)
-    c = rng.uniform(-10, 10, size=(centers, d))
-    lab = rng.integers(0, centers, size=n)
-    return c[lab] + rng.normal(size=(n, d))
+    centres = rng.uniform(-10, 10, size=(20, D))
+    spread = rng.uniform(0.5, 2.0, size=20)
+    which = rng.choice(20, size=n, p=rng.dirichlet(np.full(20, 5.0)))
+    return centres[which] + rng.normal(size=(n, D)) * spread[which, None]
 
 
-def write_case(tmp, n, d, k, seed):
-    x = blobs(n, d, max(k, 5), seed)
-    start = np.random.default_rng(seed + 1).choice(n, size=k, replace=False)
-    data = os.path.join(tmp, f"x-{n}-{k}.csv")
-    med = os.path.join(tmp, f"m-{n}-{k}.txt")
-    np.savetxt(data, x, delimiter=",", fmt="%.17g")
-    np.savetxt(med, start, fmt="%d")
-    return data, med
+def write_case(tmp, n, k, seed):
+    data = os.path.join(tmp, f"x-{n}.csv")
+    if not os.path.exists(data):
+        np.savetxt(data, blobs(n, seed), delimiter=",", fmt="%.17g")
+    start = np.random.default_rng(seed + k).choice(n, size=k, replace=False)
+    medoids = os.path.join(tmp, f"m-{n}-{k}.txt")
+    np.savetxt(medoids, start, fmt="%d")
+    return data, medoids
 
 
-def ours(data, med, algo, repeats=3):
-    out = subprocess.run([BIN, data, med, algo, str(repeats)], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
-
-
-def r_pam(rfile, data, med, pamonce, repeats=3):
+def run_json(cmd, limit, repeats, env=None):
+    """limit is per repeat; the process gets that times repeats plus a few seconds to start."""
     try:
-        out = subprocess.run(["Rscript", rfile, data, med, str(pamonce), str(repeats)], capture_output=True,
-                             text=True, timeout=R_TIMEOUT)
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=limit * repeats + 5, env=env)
     except subprocess.TimeoutExpired:
-        return None
-    if out.returncode != 0:
-        sys.stderr.write(out.stderr)
-        return None
+        raise TimedOut()
+    except subprocess.CalledProcessError as e:
+        sys.exit(f"{' '.join(cmd)} failed:\n{e.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def ours(binary, data, medoids, algorithm, repeats, limit, threads=None):
+    env = dict(os.environ)
+    if threads:
+        env["OMP_NUM_THREADS"] = str(threads)
+    return run_json([binary, data, medoids, algorithm, str(repeats)], limit, repeats, env)
+
+
+def theirs(data, medoids, pamonce, repeats, limit):
+    return run_json(["Rscript", R_SCRIPT, data, medoids, str(pamonce), str(repeats)], limit, repeats)
+
+
+def mib(kib):
+    return f"{kib / 1024:.0f}"
+
+
+def same_loss(a, b):
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+
+
+def peers_table(a, tmp, n_small, n_large):
+    # (n, k, ours, R's pamonce); classic PAM at k = 100 costs ~k n^2 per swap times ~k swaps.
+    cases = [(n_small, 10, "fasterpam", 6), (n_small, 10, "fastpam1", 3), (n_small, 10, "pam", 0),
+             (n_small, 100, "fasterpam", 6), (n_small, 100, "fastpam1", 3)]
+    if a.full:
+        cases.append((n_small, 100, "pam", 0))
+    cases.append((n_large, 100, "fasterpam", 6))
+
+    print(f"Gaussian blobs in {D}-D (seed {SEED}), the same random initial medoids for both; "
+          f"medians of {a.repeats}; times include the distance matrix; limit {a.limit:.0f} s per repeat; "
+          f"ours on {os.environ.get('OMP_NUM_THREADS', os.cpu_count())} threads, R serial")
+    hdr = (f"{'n':>6} {'k':>4} {'ours':<9} {'R pamonce':>9} {'ours s':>8} {'ours 1t s':>9} {'R s':>8} "
+           f"{'R/ours':>7} {'R/1t':>6} {'ours loss':>14} {'R loss':>14} {'same loss':>9} {'same medoids':>12} "
+           f"{'ours MiB':>8} {'R MiB':>6}  swaps")
+    print(hdr)
+    print("-" * len(hdr))
+    for n, k, algo, pamonce in cases:
+        data, medoids = write_case(tmp, n, k, SEED)
+        try:
+            o = ours(a.binary, data, medoids, algo, a.repeats, a.limit)
+        except TimedOut:
+            print(f"{n:>6} {k:>4} {algo:<9} {pamonce:>9}  ours over {a.limit:.0f} s")
+            continue
+        o1 = None
+        if algo == "fasterpam":
+            try:
+                o1 = ours(a.binary, data, medoids, algo, a.repeats, a.limit, threads=1)
+            except TimedOut:
+                pass
+        try:
+            r = theirs(data, medoids, pamonce, a.repeats, a.limit)
+        except TimedOut:
+            r = None
+        t1s = f"{o1['seconds_total']:>9.3f}" if o1 else f"{'':>9}"
+        if r is None:
+            print(f"{n:>6} {k:>4} {algo:<9} {pamonce:>9} {o['seconds_total']:>8.3f} {t1s} "
+                  f"{'>' + format(a.limit, '.0f'):>8} {'':>7} {'':>6} {o['loss']:>14.4f} {'(R stopped)':>14} "
+                  f"{'':>9} {'':>12} {mib(o['peak_rss_kib']):>8} {'':>6}  {o['swaps']}")
+            continue
+        ratio = r["seconds_total"] / o["seconds_total"]
+        ratio1 = f"{r['seconds_total'] / o1['seconds_total']:>6.1f}" if o1 else f"{'':>6}"
+        same_m = "yes" if sorted(o["medoids"]) == sorted(r["medoids"]) else "no"
+        print(f"{n:>6} {k:>4} {algo:<9} {pamonce:>9} {o['seconds_total']:>8.3f} {t1s} {r['seconds_total']:>8.3f} "
+              f"{ratio:>7.1f} {ratio1} {o['loss']:>14.4f} {r['loss']:>14.4f} "
+              f"{'yes' if same_loss(o['loss'], r['loss']) else 'NO':>9} {same_m:>12} "
+              f"{mib(o['peak_rss_kib']):>8} {mib(r['peak_rss_kib']):>6}  {o['swaps']}")
+        sys.stdout.flush()
+    if not a.full:
+        print("  Classic PAM at k = 100 skipped: both sides cost O(k n^2) per swap and need about k swaps,\n"
+              "  about an hour per run for R's pamonce = 0 at n = 5,000 (46 s for 16 swaps at k = 10); --full runs it.")
+
+
+def scaling_table(a, tmp, n_scaling):
+    print(f"Our FastPAM1 vs our PAM (n = {n_scaling}, same start, medians of {a.repeats}); "
+          f"'swap s' leaves out the distance matrix")
+    hdr = (f"{'k':>4} {'PAM s':>8} {'FastPAM1 s':>10} {'PAM swap s':>10} {'FP1 swap s':>10} "
+           f"{'speed-up (swap)':>15} {'same loss':>9} {'swaps':>6}")
+    print(hdr)
+    print("-" * len(hdr))
+    for k in (5, 10, 20, 50):
+        data, medoids = write_case(tmp, n_scaling, k, SEED + 1)
+        try:
+            p = ours(a.binary, data, medoids, "pam", a.repeats, a.limit)
+            f = ours(a.binary, data, medoids, "fastpam1", a.repeats, a.limit)
+        except TimedOut:
+            print(f"{k:>4}  over {a.limit:.0f} s")
+            continue
+        ps = p["seconds_total"] - p["seconds_dissim"]
+        fs = f["seconds_total"] - f["seconds_dissim"]
+        print(f"{k:>4} {p['seconds_total']:>8.3f} {f['seconds_total']:>10.3f} {ps:>10.3f} {fs:>10.3f} "
+              f"{ps / max(fs, 1e-9):>15.1f} {'yes' if same_loss(p['loss'], f['loss']) else 'NO':>9} "
+              f"{p['swaps']:>6}")
+        sys.stdout.flush()
+
+
 def main():
-    cases = [(5000, 10, 10, "fasterpam", 6), (5000, 10, 100, "fasterpam", 6), (5000, 10, 10, "pam", 0),
-             (20000, 10, 100, "fasterpam", 6)]
-    if QUICK:
-        cases = [(2000, 10, 10, "fasterpam", 6), (2000, 10, 10, "pam", 0)]
-    with tempfile.TemporaryDirectory() as tmp:
-        rfile = os.path.join(tmp, "pam.R")
-        open(rfile, "w").write(R_SCRIPT)
-        print(f"{'n':>6} {'k':>4} {'ours':<10} {'R':<12} {'ours s':>8} {'R s':>8} {'ratio':>6} "
-              f"{'our loss':>14} {'R loss':>14} {'same':>5} {'our MiB':>8} {'R MiB':>7}")
-        for n, d, k, algo, pamonce in cases:
-            data, med = write_case(tmp, n, d, k, seed=n + k)
-            o = ours(data, med, algo)
-            r = r_pam(rfile, data, med, pamonce, repeats=1 if n > 10000 else 3)
-            if r is None:
-                print(f"{n:>6} {k:>4} {algo:<10} {'pamonce=' + str(pamonce):<12} {o['seconds_total']:>8.3f} "
-                      f"{'n/a':>8} {'':>6} {o['loss']:>14.6f} {'(R did not finish in ' + str(R_TIMEOUT) + ' s)'}")
-                continue
-            same = sorted(o["medoids"]) == sorted(r["medoids"])
-            print(f"{n:>6} {k:>4} {algo:<10} {'pamonce=' + str(pamonce):<12} {o['seconds_total']:>8.3f} "
-                  f"{r['seconds_total']:>8.3f} {o['seconds_total'] / r['seconds_total']:>6.2f} {o['loss']:>14.6f} "
-                  f"{r['loss']:>14.6f} {str(same):>5} {o['peak_rss_kib'] / 1024:>8.1f} "
-                  f"{r['peak_rss_kib'] / 1024:>7.1f}")
-        print("\nOur FastPAM1 against our PAM (n = 2,000, same start): the O(k) speed-up")
-        print(f"{'k':>4} {'PAM s':>8} {'FastPAM1 s':>11} {'speed-up':>9} {'same loss':>10}")
-        for k in ([5, 10] if QUICK else [5, 10, 20, 50]):
-            data, med = write_case(tmp, 2000, 10, k, seed=7 + k)
-            p = ours(data, med, "pam", repeats=1)
-            f = ours(data, med, "fastpam1", repeats=3)
-            print(f"{k:>4} {p['seconds_total']:>8.3f} {f['seconds_total']:>11.3f} "
-                  f"{p['seconds_total'] / f['seconds_total']:>9.1f} {str(abs(p['loss'] - f['loss']) < 1e-9 * p['loss']):>10}")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("binary", nargs="?", default=os.path.join(ROOT, "build-release", "bench", "bench-kmedoids"))
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--limit", type=float, default=300.0, help="seconds per repeat before giving up on a run")
+    ap.add_argument("--quick", action="store_true", help="n = 1,000 / 2,000 / 500 instead of 5,000 / 20,000 / 2,000")
+    ap.add_argument("--only", choices=("peers", "scaling"), help="just the table against R, or just FastPAM1 vs PAM")
+    ap.add_argument("--full", action="store_true", help="also classic PAM at k = 100 (both sides: O(k n^2) per swap)")
+    a = ap.parse_args()
+    if not os.access(a.binary, os.X_OK):
+        sys.exit(f"{a.binary}: not built (meson setup build-release -Dbuildtype=release; meson compile -C build-release)")
+
+    n_small, n_large, n_scaling = (1000, 2000, 500) if a.quick else (5000, 20000, 2000)
+    with tempfile.TemporaryDirectory(prefix="kmedoids-bench-") as tmp:
+        if a.only != "scaling":
+            peers_table(a, tmp, n_small, n_large)
+        if a.only is None:
+            print()
+        if a.only != "peers":
+            scaling_table(a, tmp, n_scaling)
 
 
 if __name__ == "__main__":

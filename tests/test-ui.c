@@ -716,6 +716,22 @@ test_density_view (void)
   window_free (window);
 }
 
+/* With every view of a result on offer (digits: 64 dimensions, images), the window must
+ * still fit a 1280-pixel-wide screen. */
+static void
+test_window_fits_small_screen (void)
+{
+  CsWindow *window = window_new ();
+  int minimum = 0;
+
+  load_sample (window, "digits");
+  run_kmeans (window, "3");
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("minimum width %d", minimum);
+  g_assert_cmpint (minimum, <=, 1280);
+  window_free (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -735,6 +751,7 @@ main (int argc, char *argv[])
       return 0;
     }
 
+  cs_window_install_style ();
   app = gtk_application_new ("org.clusterscope.Clusterscope.Test", G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
@@ -748,6 +765,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/cancel-keeps-window-responsive", test_cancel_keeps_window_responsive);
   g_test_add_func ("/ui/window/close-while-running", test_close_while_running);
   g_test_add_func ("/ui/window/export-writes-files", test_export_writes_files);
+  g_test_add_func ("/ui/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/ui/window/medoid-views-on-digits", test_medoid_views_on_digits);
   g_test_add_func ("/ui/window/density-view-slider-and-export", test_density_view);
 

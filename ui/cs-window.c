@@ -3141,3 +3141,19 @@ cs_window_get_page (CsWindow *self)
 
   return gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
 }
+
+void
+cs_window_install_style (void)
+{
+  static gsize installed = 0;
+
+  if (g_once_init_enter (&installed))
+    {
+      g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_resource (css, "/org/clusterscope/Clusterscope/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      g_once_init_leave (&installed, 1);
+    }
+}

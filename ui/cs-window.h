@@ -46,4 +46,8 @@ const char *cs_window_get_page (CsWindow *self);
  * "medoids" or "choose-k" (switch with the win.show-view action). */
 const char *cs_window_get_view (CsWindow *self);
 
+/* Installs the application's style sheet on the default display (once): the application
+ * calls it at startup, and UI tests do too so they measure what users see. */
+void cs_window_install_style (void);
+
 G_END_DECLS

@@ -496,7 +496,6 @@ draw_regime_names (cairo_t                *cr,
       double x0;
       double x1;
       double tw;
-      double th;
       const char *text = regime_label[r];
 
       regime_span (d, r, &lo, &hi);
@@ -504,15 +503,19 @@ draw_regime_names (cairo_t                *cr,
         continue;
       x0 = x_of (L, f, lo);
       x1 = x_of (L, f, hi);
-      cs_i_text_extents (text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, &tw, &th);
+      cs_i_text_extents (text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, &tw, NULL);
       cs_i_view_set_rgb (cr, regime_ink[r]);
       if (tw + 8.0 <= x1 - x0)
         cs_i_text_draw (cr, text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, (x0 + x1) / 2.0, f->y + 6.0, 0.5, 0.0,
                         0.0);
-      /* A narrow band still gets its name, written upwards. */
-      else if (th + 4.0 <= x1 - x0 && tw + 12.0 <= f->height)
-        cs_i_text_draw (cr, text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, (x0 + x1) / 2.0, f->y + 6.0, 1.0, 0.5,
-                        -G_PI / 2);
+      /* A narrow band still gets its name: at the top of the n_eff panel, where the curve is
+       * low through the middle regime, on a box that may overhang the band. */
+      else
+        {
+          double cx = CLAMP ((x0 + x1) / 2.0, L->bottom.x + tw / 2 + 4.0, L->bottom.x + L->bottom.width - tw / 2 - 4.0);
+          label_box (cr, text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, cx - tw / 2, L->bottom.y + 5.0,
+                     regime_ink[r]);
+        }
     }
 }
 
@@ -729,12 +732,12 @@ cs_render_diagnostics (cairo_t       *cr,
   draw_grid_and_frame (cr, &L, &L.bottom, nc, L.n_nticks);
   draw_boundaries (cr, d, &L, &L.top, TRUE);
   draw_boundaries (cr, d, &L, &L.bottom, FALSE);
-  draw_regime_names (cr, d, &L);
   draw_neff_references (cr, d, &L);
 
   cs_palette_color (0, series);
   draw_curve (cr, d->h, d->loo_ll, d->n_h, &L, &L.top, FALSE, series);
   draw_curve (cr, d->h, d->n_eff, d->n_h, &L, &L.bottom, TRUE, series);
+  draw_regime_names (cr, d, &L);
   draw_optimum (cr, d, &L);
   draw_current (cr, m, &L);
   draw_axes_text (cr, &L, width);
