@@ -280,16 +280,6 @@ do_run (const char       *file,
   return EXIT_OK;
 }
 
-static void
-set_metric (JsonObject *o,
-            const char *name,
-            double      v)
-{
-  if (isfinite (v))
-    json_object_set_double_member (o, name, v);
-  else
-    json_object_set_null_member (o, name);
-}
 
 static JsonObject *
 result_to_json (const Run *r)
@@ -304,17 +294,17 @@ result_to_json (const Run *r)
   json_object_set_array_member (o, "features", features);
   json_object_set_int_member (o, "dropped", (gint64) r->prep->n_dropped);
   json_object_set_int_member (o, "imputed", (gint64) r->prep->n_imputed);
-  set_metric (o, "silhouette", res->silhouette);
+  cs_json_set_number (o, "silhouette", res->silhouette);
   json_object_set_boolean_member (o, "silhouette_sampled", res->silhouette_sampled);
   if (res->clustering->medoids)
-    set_metric (o, "medoid_silhouette", res->medoid_silhouette);
-  set_metric (o, "davies_bouldin", res->davies_bouldin);
-  set_metric (o, "calinski_harabasz", res->calinski_harabasz);
+    cs_json_set_number (o, "medoid_silhouette", res->medoid_silhouette);
+  cs_json_set_number (o, "davies_bouldin", res->davies_bouldin);
+  cs_json_set_number (o, "calinski_harabasz", res->calinski_harabasz);
   if (r->ds->label_column >= 0)
     {
       json_object_set_string_member (o, "label_column", cs_dataset_column (r->ds, r->ds->label_column)->name);
-      set_metric (o, "ari", res->ari);
-      set_metric (o, "nmi", res->nmi);
+      cs_json_set_number (o, "ari", res->ari);
+      cs_json_set_number (o, "nmi", res->nmi);
     }
   return o;
 }
@@ -1121,12 +1111,12 @@ kde_diagnostics_to_json (const CsKdeDiagnostics *d,
   json_object_set_int_member (o, "seed", (gint64) seed);
   json_object_set_string_member (o, "thresholds_assume",
                                  "Gaussian data with the sample covariance, this n and d (Biroli & Mézard)");
-  set_metric (o, "h_g", d->h_g);
-  set_metric (o, "h_clt", d->h_clt);
-  set_metric (o, "h_g_empirical", d->h_g_emp);
-  set_metric (o, "h_clt_empirical", d->h_clt_emp);
-  set_metric (o, "h_opt", d->h_opt);
-  set_metric (o, "loo_log_likelihood_opt", d->loo_ll_opt);
+  cs_json_set_number (o, "h_g", d->h_g);
+  cs_json_set_number (o, "h_clt", d->h_clt);
+  cs_json_set_number (o, "h_g_empirical", d->h_g_emp);
+  cs_json_set_number (o, "h_clt_empirical", d->h_clt_emp);
+  cs_json_set_number (o, "h_opt", d->h_opt);
+  cs_json_set_number (o, "loo_log_likelihood_opt", d->loo_ll_opt);
   json_object_set_string_member (o, "regime_opt", cs_kde_regime_name (cs_kde_diagnostics_regime (d, d->h_opt)));
   if (bandwidth > 0)
     {
@@ -1137,8 +1127,8 @@ kde_diagnostics_to_json (const CsKdeDiagnostics *d,
     {
       JsonObject *p = json_object_new ();
       json_object_set_double_member (p, "h", d->h[k]);
-      set_metric (p, "loo_log_likelihood", d->loo_ll[k]);
-      set_metric (p, "n_eff", d->n_eff[k]);
+      cs_json_set_number (p, "loo_log_likelihood", d->loo_ll[k]);
+      cs_json_set_number (p, "n_eff", d->n_eff[k]);
       json_array_add_object_element (curve, p);
     }
   json_object_set_array_member (o, "curve", curve);

@@ -54,11 +54,10 @@ cs_params_to_json (const CsParams *params)
   return o;
 }
 
-/* JSON has no NaN: a value that was not computed is null. */
-static void
-set_number (JsonObject *o,
-            const char *name,
-            double      v)
+void
+cs_json_set_number (JsonObject *o,
+                    const char *name,
+                    double      v)
 {
   if (isfinite (v))
     json_object_set_double_member (o, name, v);
@@ -102,9 +101,9 @@ cs_clustering_to_json (const CsClustering *c)
         json_array_add_int_element (medoids, (gint64) c->medoids[j]);
       json_object_set_array_member (o, "medoids", medoids);
     }
-  set_number (o, "objective", c->objective);
+  cs_json_set_number (o, "objective", c->objective);
   if (g_strcmp0 (c->objective_name, "loss") == 0)
-    set_number (o, "loss", c->objective);
+    cs_json_set_number (o, "loss", c->objective);
   if (c->medoids)
     json_object_set_int_member (o, "swaps", c->swaps);
   if (c->score_by_k)
@@ -114,7 +113,7 @@ cs_clustering_to_json (const CsClustering *c)
         {
           JsonObject *pt = json_object_new ();
           json_object_set_int_member (pt, "k", c->score_k_min + i);
-          set_number (pt, "score", c->score_by_k[i]);
+          cs_json_set_number (pt, "score", c->score_by_k[i]);
           json_array_add_object_element (curve, pt);
         }
       json_object_set_array_member (o, "score_by_k", curve);

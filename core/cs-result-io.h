@@ -14,6 +14,8 @@ G_BEGIN_DECLS
  * Extra members (metrics) are added by the caller to the returned object. */
 JsonObject *cs_clustering_to_json (const CsClustering *c);
 JsonObject *cs_params_to_json (const CsParams *params);
+/* Sets member `name` to v, or to null when v is not finite (JSON has no NaN). */
+void        cs_json_set_number (JsonObject *o, const char *name, double v);
 
 /* CSV with header "row,label" (dataset row numbers from `rows`, or 0..n-1 when NULL),
  * written atomically. */

@@ -539,24 +539,7 @@ draw_optimum (cairo_t                *cr,
   cs_palette_color (1, accent);
 
   cairo_save (cr);
-  cairo_set_line_width (cr, 1.2);
-  cairo_set_dash (cr, (double[]) { 4.0, 3.0 }, 2, 0.0);
-  cairo_set_source_rgb (cr, accent[0], accent[1], accent[2]);
-  cairo_move_to (cr, cs_i_view_snap_x (cr, cx), cy);
-  cairo_line_to (cr, cs_i_view_snap_x (cr, cx), f->y + f->height);
-  cairo_stroke (cr);
-  cairo_set_dash (cr, NULL, 0, 0.0);
-
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, cx, cy, 5.5, 0, 2 * G_PI);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_set_line_width (cr, 4.0);
-  cairo_stroke_preserve (cr);
-  cairo_set_source_rgb (cr, accent[0], accent[1], accent[2]);
-  cairo_fill_preserve (cr);
-  cs_i_view_set_rgb (cr, cs_i_view_ink);
-  cairo_set_line_width (cr, 1.5);
-  cairo_stroke (cr);
+  cs_i_view_mark_point (cr, cx, cy, 5.5, f->y + f->height, accent);
 
   text = g_strdup_printf ("best h = %.3g (%s)", d->h_opt, cs_kde_regime_name (cs_kde_diagnostics_regime (d, d->h_opt)));
   cs_i_text_extents (text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, &tw, &th);

@@ -35,6 +35,36 @@ cs_i_view_snap_x (cairo_t *cr,
   return x;
 }
 
+void
+cs_i_view_mark_point (cairo_t      *cr,
+                      double        cx,
+                      double        cy,
+                      double        radius,
+                      double        bottom,
+                      const double  accent[3])
+{
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.2);
+  cairo_set_dash (cr, (double[]) { 4.0, 3.0 }, 2, 0.0);
+  cairo_set_source_rgb (cr, accent[0], accent[1], accent[2]);
+  cairo_move_to (cr, cs_i_view_snap_x (cr, cx), cy);
+  cairo_line_to (cr, cs_i_view_snap_x (cr, cx), bottom);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0.0);
+
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, cx, cy, radius, 0, 2 * G_PI);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 0.75 * radius);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, accent[0], accent[1], accent[2]);
+  cairo_fill_preserve (cr);
+  cs_i_view_set_rgb (cr, cs_i_view_ink);
+  cairo_set_line_width (cr, 0.27 * radius);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
 double
 cs_i_view_snap_y (cairo_t *cr,
                   double   y)
@@ -502,24 +532,7 @@ draw_mark (cairo_t            *cr,
 
   cairo_save (cr);
   /* A dashed drop line ties the chosen point to its k on the axis. */
-  cairo_set_line_width (cr, 1.2);
-  cairo_set_dash (cr, (double[]) { 4.0, 3.0 }, 2, 0.0);
-  cairo_set_source_rgb (cr, accent[0], accent[1], accent[2]);
-  cairo_move_to (cr, cs_i_view_snap_x (cr, cx), cy);
-  cairo_line_to (cr, cs_i_view_snap_x (cr, cx), f->y + f->height);
-  cairo_stroke (cr);
-  cairo_set_dash (cr, NULL, 0, 0.0);
-
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, cx, cy, 6.0, 0, 2 * G_PI);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_set_line_width (cr, 4.5);
-  cairo_stroke_preserve (cr);
-  cairo_set_source_rgb (cr, accent[0], accent[1], accent[2]);
-  cairo_fill_preserve (cr);
-  cs_i_view_set_rgb (cr, cs_i_view_ink);
-  cairo_set_line_width (cr, 1.6);
-  cairo_stroke (cr);
+  cs_i_view_mark_point (cr, cx, cy, 6.0, f->y + f->height, accent);
 
   if (m->mark_label != NULL)
     {

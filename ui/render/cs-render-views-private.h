@@ -30,6 +30,10 @@ void   cs_i_view_set_rgb (cairo_t *cr, const double rgb[3]);
 /* A coordinate of a 1-unit line moved to a device pixel's middle, so it stays crisp. */
 double cs_i_view_snap_x (cairo_t *cr, double x);
 double cs_i_view_snap_y (cairo_t *cr, double y);
+/* A highlighted point: a dashed drop line in `accent` from (cx, cy) down to `bottom`, then a
+ * disc with a white halo and a dark rim. */
+void   cs_i_view_mark_point (cairo_t *cr, double cx, double cy, double radius, double bottom,
+                             const double accent[3]);
 /* White canvas. */
 void   cs_i_view_clear (cairo_t *cr, double width, double height);
 /* Colour of a palette slot for label j (identity without slots). */
