@@ -630,7 +630,7 @@ looks_long (GPtrArray *lines,
   for (gsize r = first; r < lines->len; r++)
     {
       const Line *l = lines->pdata[r];
-      gsize a;
+      gsize a = 0;
       double v;
       if (l->fields->len != 3 || !is_index (field_at (l, 0)->text, &a) || !is_index (field_at (l, 1)->text, &a)
           || !parse_number (field_at (l, 2)->text, &v))
@@ -653,8 +653,8 @@ load_long (const char *path,
   for (gsize r = first; r < lines->len; r++)
     {
       const Line *l = lines->pdata[r];
-      gsize a;
-      gsize b;
+      gsize a = 0;
+      gsize b = 0;
       is_index (field_at (l, 0)->text, &a);
       is_index (field_at (l, 1)->text, &b);
       n = MAX (n, MAX (a, b) + 1);
@@ -667,8 +667,8 @@ load_long (const char *path,
   for (gsize r = first; r < lines->len; r++)
     {
       const Line *l = lines->pdata[r];
-      gsize a;
-      gsize b;
+      gsize a = 0;
+      gsize b = 0;
       gsize idx;
       double v;
 
@@ -820,9 +820,8 @@ cs_dissim_load (const char *path,
       gboolean square = lines->len - first == 3;
       for (gsize i = 0; square && i < 3; i++)
         {
-          double v;
-          parse_number (field_at (lines->pdata[first + i], i)->text, &v);
-          square = v == 0.0;
+          double v = NAN;
+          square = parse_number (field_at (lines->pdata[first + i], i)->text, &v) && v == 0.0;
         }
       if (!square)
         {
