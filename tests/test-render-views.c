@@ -4,9 +4,13 @@
 
 #include "core/cs-dataset.h"
 #include "core/cs-result.h"
+#include "core/cs-toy.h"
+#include "core/dp-kernel.h"
+#include "ui/render/cs-colormap.h"
 #include "ui/render/cs-export.h"
 #include "ui/render/cs-palette.h"
 #include "ui/render/cs-plot-model.h"
+#include "ui/render/cs-render-privacy.h"
 #include "ui/render/cs-render-views.h"
 
 /* Helpers ------------------------------------------------------------------------------ */
@@ -576,6 +580,244 @@ test_scatter_medoid_links (void)
   cairo_surface_destroy (on);
 }
 
+/* Privacy ------------------------------------------------------------------------------ */
+
+#define PRIVACY_W 900
+#define PRIVACY_H 700
+
+/* One seeded Gaussian blob (x, y columns of the toy set) through the privacy surface. */
+static CsPrivacyModel *
+blob_privacy (double epsilon)
+{
+  g_autoptr (CsDataset) ds = cs_toy_generate (CS_TOY_BLOBS, 400, 1, 0.0, 7);
+  g_autoptr (CsMatrix) xy = cs_matrix_new (ds->n_rows, 2);
+  g_autoptr (CsDpSurface) surface = NULL;
+  g_autoptr (GError) error = NULL;
+  const CsColumn *cx = cs_dataset_column (ds, cs_dataset_find_column (ds, "x"));
+  const CsColumn *cy = cs_dataset_column (ds, cs_dataset_find_column (ds, "y"));
+  CsDpKernelOptions options;
+
+  for (gsize i = 0; i < ds->n_rows; i++)
+    {
+      cs_matrix_row (xy, i)[0] = cx->values[i];
+      cs_matrix_row (xy, i)[1] = cy->values[i];
+    }
+  cs_dp_kernel_options_init (&options);
+  options.n_features = 2048;
+  options.bandwidth = cs_dp_default_bandwidth (xy);
+  options.epsilon = epsilon;
+  surface = cs_dp_surface_compute (xy, &options, 48, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (surface);
+  return cs_privacy_model_new (surface, &options, xy->rows);
+}
+
+/* Grid cell (c, r) of a heat map drawn in f: row 0 is y_min, at the bottom of the frame. */
+static void
+privacy_cell_centre (const CsPrivacyModel *m,
+                     const CsRect         *f,
+                     guint                 c,
+                     guint                 r,
+                     double               *x,
+                     double               *y)
+{
+  *x = f->x + (c + 0.5) * f->width / m->nx;
+  *y = f->y + (m->ny - 1 - r + 0.5) * f->height / m->ny;
+}
+
+static gboolean
+rects_overlap (const CsRect *a,
+               const CsRect *b)
+{
+  return a->x < b->x + b->width && b->x < a->x + a->width && a->y < b->y + b->height && b->y < a->y + a->height;
+}
+
+static void
+assert_rect_inside (const CsRect *r,
+                    double        width,
+                    double        height)
+{
+  g_assert_cmpfloat (r->width, >, 40);
+  g_assert_cmpfloat (r->height, >, 40);
+  g_assert_cmpfloat (r->x, >=, 0);
+  g_assert_cmpfloat (r->y, >=, 0);
+  g_assert_cmpfloat (r->x + r->width, <=, width);
+  g_assert_cmpfloat (r->y + r->height, <=, height);
+}
+
+/* The exact panel maps 0 .. peak onto viridis: the peak cell is the map's top colour, a
+ * corner far from the blob (the grid is padded by 3h) its bottom colour; the private panel
+ * shows its own values on the same scale. */
+static void
+test_privacy_heatmap_colours (void)
+{
+  g_autoptr (CsPrivacyModel) m = blob_privacy (1.0);
+  cairo_surface_t *s;
+  CsRect exact;
+  CsRect priv;
+  double top[3];
+  double bottom[3];
+  double want[3];
+  gsize peak = 0;
+  double x;
+  double y;
+
+  g_assert_cmpuint (m->nx, ==, 48);
+  g_assert_cmpuint (m->ny, ==, 48);
+  for (gsize k = 1; k < (gsize) m->nx * m->ny; k++)
+    if (m->exact[k] > m->exact[peak])
+      peak = k;
+  g_assert_cmpfloat (m->exact[peak], ==, m->peak);
+
+  cs_render_privacy_layout (m, PRIVACY_W, PRIVACY_H, &exact, &priv, NULL);
+  /* Several device pixels per cell, so the bilinear filter blends in little of the neighbours. */
+  g_assert_cmpfloat (exact.width / m->nx, >=, 4.0);
+  g_assert_cmpfloat (exact.height / m->ny, >=, 4.0);
+  s = render (cs_render_privacy, m, PRIVACY_W, PRIVACY_H);
+
+  cs_colormap_rgb (CS_COLORMAP_VIRIDIS, 1.0, top);
+  cs_colormap_rgb (CS_COLORMAP_VIRIDIS, 0.0, bottom);
+  privacy_cell_centre (m, &exact, peak % m->nx, peak / m->nx, &x, &y);
+  g_test_message ("peak cell (%u, %u) at (%.1f, %.1f)", (guint) (peak % m->nx), (guint) (peak / m->nx), x, y);
+  g_assert_true (pixel_is (pixel_at (s, x, y), top, 6));
+  privacy_cell_centre (m, &exact, 1, 1, &x, &y);
+  g_assert_cmpfloat (m->exact[m->nx + 1] / m->peak, <, 1e-3);
+  g_assert_true (pixel_is (pixel_at (s, x, y), bottom, 6));
+
+  cs_colormap_rgb (CS_COLORMAP_VIRIDIS, CLAMP (m->priv[peak] / m->peak, 0.0, 1.0), want);
+  privacy_cell_centre (m, &priv, peak % m->nx, peak / m->nx, &x, &y);
+  g_assert_true (pixel_is (pixel_at (s, x, y), want, 12));
+  cairo_surface_destroy (s);
+}
+
+static void
+test_privacy_layout (void)
+{
+  static const double eps[] = { 0.1, 0.3, 3.0, 10.0 };
+  static const double acc[] = { 0.40, 0.70, 0.90, 0.95 };
+  g_autoptr (CsPrivacyModel) m = blob_privacy (1.0);
+  CsRect exact;
+  CsRect priv;
+  CsRect curve;
+
+  /* Without labels there is no curve. */
+  cs_render_privacy_layout (m, PRIVACY_W, PRIVACY_H, &exact, &priv, &curve);
+  assert_rect_inside (&exact, PRIVACY_W, PRIVACY_H);
+  assert_rect_inside (&priv, PRIVACY_W, PRIVACY_H);
+  g_assert_false (rects_overlap (&exact, &priv));
+  g_assert_cmpfloat (curve.width * curve.height, ==, 0.0);
+
+  cs_privacy_model_set_curve (m, G_N_ELEMENTS (eps), eps, acc, 0.97, 3);
+  for (guint size = 0; size < 3; size++)
+    {
+      static const double wh[][2] = { { 900, 700 }, { 640, 480 }, { 1600, 1000 } };
+
+      cs_render_privacy_layout (m, wh[size][0], wh[size][1], &exact, &priv, &curve);
+      assert_rect_inside (&exact, wh[size][0], wh[size][1]);
+      assert_rect_inside (&priv, wh[size][0], wh[size][1]);
+      assert_rect_inside (&curve, wh[size][0], wh[size][1]);
+      g_assert_false (rects_overlap (&exact, &priv));
+      g_assert_false (rects_overlap (&exact, &curve));
+      g_assert_false (rects_overlap (&priv, &curve));
+      /* Side by side, on one row, the curve below both. */
+      g_assert_cmpfloat (exact.y, ==, priv.y);
+      g_assert_cmpfloat (exact.height, ==, priv.height);
+      g_assert_cmpfloat (curve.y, >=, exact.y + exact.height);
+    }
+}
+
+/* The accuracy curve: ε on a log axis padded by 4 % of its range on each side, accuracy from
+ * 0 at the bottom to 1.04 at the top (cs-render-privacy.c). A dot away from the current-ε
+ * marker is the series colour; the curve is absent when no curve was set. */
+static void
+test_privacy_curve_colour (void)
+{
+  static const double eps[] = { 0.1, 0.3, 3.0, 10.0 };
+  static const double acc[] = { 0.40, 0.70, 0.90, 0.95 };
+  g_autoptr (CsPrivacyModel) m = blob_privacy (1.0);
+  cairo_surface_t *s;
+  CsRect curve;
+  double series[3];
+  double lo = log (eps[0]);
+  double hi = log (eps[G_N_ELEMENTS (eps) - 1]);
+  double pad = 0.04 * (hi - lo);
+  guint matches = 0;
+
+  cs_privacy_model_set_curve (m, G_N_ELEMENTS (eps), eps, acc, 0.97, 3);
+  g_assert_cmpuint (m->n_curve, ==, 4);
+  s = render (cs_render_privacy, m, PRIVACY_W, PRIVACY_H);
+  cs_render_privacy_layout (m, PRIVACY_W, PRIVACY_H, NULL, NULL, &curve);
+  cs_palette_color (0, series);
+  for (guint i = 0; i < G_N_ELEMENTS (eps); i++)
+    {
+      double x = curve.x + (log (eps[i]) - lo + pad) / (hi - lo + 2 * pad) * curve.width;
+      double y = curve.y + (1.04 - acc[i]) / 1.04 * curve.height;
+
+      g_assert_true (pixel_is (pixel_at (s, x, y), series, 3));
+    }
+  /* Halfway along the segment from ε = 0.3 to ε = 3 (straight on the log axis), away from the
+   * ε = 1 marker: on the line. */
+  {
+    double x1 = curve.x + (log (eps[1]) - lo + pad) / (hi - lo + 2 * pad) * curve.width;
+    double x2 = curve.x + (log (eps[2]) - lo + pad) / (hi - lo + 2 * pad) * curve.width;
+    double y1 = curve.y + (1.04 - acc[1]) / 1.04 * curve.height;
+    double y2 = curve.y + (1.04 - acc[2]) / 1.04 * curve.height;
+    double t = 0.25;
+
+    for (double dy = -1.0; dy <= 1.0; dy += 1.0)
+      matches += pixel_is (pixel_at (s, x1 + t * (x2 - x1), y1 + t * (y2 - y1) + dy), series, 40);
+    g_assert_cmpuint (matches, >=, 1);
+  }
+  cairo_surface_destroy (s);
+}
+
+static void
+test_privacy_export (void)
+{
+  static const double eps[] = { 0.1, 1.0, 10.0 };
+  static const double acc[] = { 0.5, 0.8, 0.9 };
+  static const char *ext[] = { "png", "svg", "pdf" };
+  static const CsExportFormat fmt[] = { CS_EXPORT_PNG, CS_EXPORT_SVG, CS_EXPORT_PDF };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-views-XXXXXX", &error);
+  g_autoptr (CsPrivacyModel) m = blob_privacy (0.5);
+
+  g_assert_no_error (error);
+  cs_privacy_model_set_curve (m, G_N_ELEMENTS (eps), eps, acc, 0.95, 2);
+  for (guint e = 0; e < 3; e++)
+    {
+      g_autofree char *base = g_strdup_printf ("privacy.%s", ext[e]);
+      g_autofree char *path = g_build_filename (dir, base, NULL);
+
+      g_assert_true (cs_render_export (cs_render_privacy, m, path, fmt[e], 200, 150, 96, &error));
+      g_assert_no_error (error);
+      if (e == 0)
+        {
+          cairo_surface_t *s;
+
+          assert_file_starts (path, "\x89PNG\r\n\x1a\n", 0);
+          /* 200 mm at 96 dpi. */
+          s = cairo_image_surface_create_from_png (path);
+          g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+          g_assert_cmpint (abs (cairo_image_surface_get_width (s) - (int) lround (200 / 25.4 * 96)), <=, 1);
+          cairo_surface_destroy (s);
+        }
+      else if (e == 1)
+        {
+          g_autofree char *contents = NULL;
+
+          assert_file_starts (path, "<svg", G_MAXSIZE);
+          /* The heat maps travel as embedded images in vector output. */
+          g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+          g_assert_nonnull (strstr (contents, "<image"));
+        }
+      else
+        assert_file_starts (path, "%PDF", 0);
+      g_assert_cmpint (g_remove (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -593,6 +835,10 @@ main (int    argc,
   g_test_add_func ("/render/views/images/cluster-means", test_images_means);
   g_test_add_func ("/render/views/export-png-svg-pdf", test_export_views);
   g_test_add_func ("/render/scatter/medoid-links", test_scatter_medoid_links);
+  g_test_add_func ("/render/views/privacy/heatmap-peak-colour", test_privacy_heatmap_colours);
+  g_test_add_func ("/render/views/privacy/layout-no-overlap", test_privacy_layout);
+  g_test_add_func ("/render/views/privacy/curve-colour", test_privacy_curve_colour);
+  g_test_add_func ("/render/views/privacy/export-png-svg-pdf", test_privacy_export);
 
   return g_test_run ();
 }

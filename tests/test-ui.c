@@ -13,6 +13,7 @@
 #include "ui/cs-window.h"
 #include "ui/cs-figure-view.h"
 #include "ui/render/cs-render-density.h"
+#include "ui/render/cs-render-privacy.h"
 
 static GtkApplication *app;
 
@@ -716,6 +717,144 @@ test_density_view (void)
   window_free (window);
 }
 
+/* The widget under `root` whose accessible name is `label`, as a screen reader finds it. */
+static GtkWidget *
+find_by_accessible_label (GtkWidget *root, const char *label)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    {
+      g_autofree char *mismatch
+          = gtk_test_accessible_check_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+
+      if (mismatch == NULL)
+        return root;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_accessible_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static const CsPrivacyModel *
+privacy_model (CsWindow *window)
+{
+  return cs_figure_view_get_model (CS_FIGURE_VIEW (density_child (window, "privacy_view")));
+}
+
+static gboolean
+privacy_idle (CsWindow *window)
+{
+  return privacy_model (window) != NULL
+         && !gtk_spinner_get_spinning (GTK_SPINNER (density_child (window, "privacy_spinner")));
+}
+
+/* Pixels of a PNG within 12 of viridis' top colour: the peaks of the heat maps. */
+static guint
+count_viridis_top (const char *png)
+{
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  const guint8    *data;
+  int              stride;
+  guint            n = 0;
+
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  data = cairo_image_surface_get_data (s);
+  stride = cairo_image_surface_get_stride (s);
+  for (int y = 0; y < cairo_image_surface_get_height (s); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (s); x++)
+      {
+        guint32 p = *(const guint32 *)(data + y * stride + 4 * x);
+
+        n += abs ((int)((p >> 16) & 0xff) - 253) <= 12 && abs ((int)((p >> 8) & 0xff) - 231) <= 12
+             && abs ((int)(p & 0xff) - 37) <= 12;
+      }
+  cairo_surface_destroy (s);
+  return n;
+}
+
+/* The privacy page computes on a worker when shown, follows the ε control (found by its
+ * accessible name) with a new private surface over the same exact one, and is what
+ * win.export-to writes while it is on screen. */
+static void
+test_privacy_view (void)
+{
+  CsWindow *window = window_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-ui-XXXXXX", &error);
+  g_autofree char *png = g_build_filename (dir, "privacy.png", NULL);
+  g_autofree char *scatter_png = g_build_filename (dir, "scatter.png", NULL);
+  g_autoptr (CsPrivacyModel) before = NULL;
+  const CsPrivacyModel *after;
+  GtkWidget            *spin;
+  gsize                 cells;
+  guint                 changed = 0;
+  gsize                 n_bytes = 0;
+  g_autofree char      *data = NULL;
+
+  g_assert_no_error (error);
+  load_sample (window, "iris");
+  activate (window, "show-view", "privacy");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "privacy");
+  g_assert_true (wait_for (window, privacy_idle, 60000));
+  before = cs_privacy_model_ref ((CsPrivacyModel *)privacy_model (window));
+  g_assert_cmpuint (before->n, ==, 150);
+  g_assert_cmpfloat (before->epsilon, ==, 1.0);
+  g_assert_cmpfloat (before->delta, ==, 1e-5);
+  /* Sensitivity 2 (two unit-norm feature vectors) through the analytic Gaussian mechanism. */
+  g_assert_cmpfloat_with_epsilon (before->sigma, cs_dp_gaussian_sigma_analytic (2.0, 1.0, 1e-5),
+                                  1e-9 * before->sigma);
+  /* Iris has species labels: three classes, and the accuracy-against-ε curve. */
+  g_assert_cmpuint (before->n_classes, ==, 3);
+  g_assert_cmpuint (before->n_curve, >=, 3);
+  g_assert_cmpfloat (before->nonprivate_accuracy, >, 0.8);
+
+  spin = find_by_accessible_label (GTK_WIDGET (window), "Privacy epsilon");
+  g_assert_nonnull (spin);
+  g_assert_true (GTK_IS_SPIN_BUTTON (spin));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0.2);
+  g_assert_true (wait_for (window, privacy_idle, 60000));
+  after = privacy_model (window);
+  g_assert_true (after != before);
+  g_assert_cmpfloat_with_epsilon (after->epsilon, 0.2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (after->sigma, cs_dp_gaussian_sigma_analytic (2.0, 0.2, 1e-5),
+                                  1e-9 * after->sigma);
+  g_assert_cmpfloat (after->sigma, >, 4.0 * before->sigma);
+  /* The exact surface is the data's, whatever ε; the private one is a new draw. */
+  g_assert_cmpuint (after->nx, ==, before->nx);
+  g_assert_cmpuint (after->ny, ==, before->ny);
+  cells = (gsize)after->nx * after->ny;
+  g_assert_cmpmem (after->exact, cells * sizeof (double), before->exact, cells * sizeof (double));
+  for (gsize k = 0; k < cells; k++)
+    changed += after->priv[k] != before->priv[k];
+  g_assert_cmpuint (changed, >, cells / 2);
+  /* Five times the noise: a larger error against the same exact peak. */
+  g_assert_cmpfloat (after->mean_error, >, before->mean_error);
+
+  activate (window, "export-to", png);
+  g_assert_true (wait_for (window, is_idle, 20000));
+  g_assert_null (cs_window_get_error_text (window));
+  g_assert_true (g_file_get_contents (png, &data, &n_bytes, NULL));
+  g_assert_cmpuint (n_bytes, >, 8);
+  g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);
+  /* The privacy view, not the scatter behind it: the heat maps' yellow peaks. */
+  activate (window, "show-view", "scatter");
+  activate (window, "export-to", scatter_png);
+  g_assert_true (wait_for (window, is_idle, 20000));
+  g_test_message ("viridis-top pixels: privacy %u, scatter %u", count_viridis_top (png),
+                  count_viridis_top (scatter_png));
+  g_assert_cmpuint (count_viridis_top (png), >, 100 + 10 * count_viridis_top (scatter_png));
+
+  g_unlink (png);
+  g_unlink (scatter_png);
+  g_rmdir (dir);
+  window_free (window);
+}
+
 /* With every view of a result on offer (digits: 64 dimensions, images), the window must
  * still fit a 1280-pixel-wide screen. */
 static void
@@ -768,6 +907,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/ui/window/medoid-views-on-digits", test_medoid_views_on_digits);
   g_test_add_func ("/ui/window/density-view-slider-and-export", test_density_view);
+  g_test_add_func ("/ui/window/privacy-view-epsilon-and-export", test_privacy_view);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -2266,6 +2266,8 @@ start_write (CsWindow *self, WriteData *data)
         shown = self->density_view;
       if (shown != NULL && shown == gtk_widget_get_parent (self->diag_view))
         shown = self->diag_view;
+      if (shown != NULL && shown == gtk_widget_get_parent (self->privacy_view))
+        shown = self->privacy_view;
       if (CS_IS_FIGURE_VIEW (shown))
         {
           data->func = cs_figure_view_get_func (CS_FIGURE_VIEW (shown));
