@@ -15,22 +15,35 @@ G_BEGIN_DECLS
  *   h_G < h < h_CLT    heavy-tailed regime: the sum follows an α-stable law;
  *   h < h_G            extreme-value (condensed, "glassy") regime: a few points dominate.
  *
- * The thresholds are the paper's, evaluated for Gaussian data with the data's covariance
- * (eigenvalues λ_k), its d and its n — an assumption: for real data they are a guide, and
- * the measured n_eff curve shows what actually happens. For a query drawn from the data,
- * u = |x − y|² obeys a large-deviation law whose cost at the saddle that dominates
- * E[exp(−β u)] is
- *   J(β) = Σ_k [ ½ log(1 + 2βλ_k) − βλ_k / (1 + 2βλ_k)² ]     (per-coordinate, x typical)
- * The first moment's saddle is populated by the sample while J(β) < log n; condensation
- * sets in where it is not: J(β_G) = log n with β = 1/(2h²). The CLT needs the second
- * moment's saddle (at 2β) populated: J(2β_CLT) = log n, so h_CLT = √2 h_G. For isotropic
- * data (λ_k = σ²) with a = 1 + σ²/h²: α = ½ log a − (a − 1)/(2a²).
+ * The thresholds are for Gaussian data with the data's covariance (eigenvalues λ_k), its d
+ * and its n — an assumption: for real data they are a guide, and the measured n_eff curve
+ * shows what actually happens. They follow the paper's random-energy-model argument for a
+ * query x drawn from the data (x typical: x_k² = λ_k in the eigenbasis). The number of points
+ * at u = |x − y|² ≈ d v is n·exp(−d I(v)), I the large-deviation rate of u; the first
+ * moment E[exp(−β u)], β = 1/(2h²), is dominated by the saddle v*(β) where I'(v*) = −β,
+ * whose cost is
+ *   J(β) = d I(v*(β)) = Σ_k [ ½ log(1 + 2βλ_k) − βλ_k / (1 + 2βλ_k)² ]
+ * (the Legendre transform of log E[exp(−β u)] = Σ_k [−½ log(1 + 2βλ_k) − βλ_k / (1 + 2βλ_k)]).
+ *   h_G:   the saddle stops being populated, J(β_G) = log n: below it the sum is carried
+ *          by the nearest points (extreme-value statistics).
+ *   h_CLT: the second moment E[exp(−2β u)] needs its saddle (at 2β) populated,
+ *          J(2β_CLT) = log n, so β_CLT = β_G / 2 and h_CLT = √2 h_G exactly, for any
+ *          covariance (as in the REM, where Gaussian fluctuations end at half the
+ *          condensation β). Between the two the sum is α-stable with index μ = (h / h_G)².
+ * For isotropic data (λ_k = σ²) these are closed forms in α:
+ *   α = ½ log(1 + σ²/h_G²) − σ² h_G² / (2 (σ² + h_G²)²)
+ *   α = ½ log(1 + 2σ²/h_CLT²) − σ² h_CLT² / (h_CLT² + 2σ²)²
+ * J was checked against a Legendre transform done numerically (the tests hold its values)
+ * and I against the exact noncentral χ² tail at large d; the paper's body (its equation
+ * numbers) was not at hand, so this is a derivation of its setup, not a transcription.
  *
  * Empirical counterparts from n_eff = 1/Σ w_i² (w the normalised kernel weights over the
- * other n − 1 points, averaged over queries): in a stable regime of index μ the largest
- * of n terms carries a share n^(1/μ − 1), so n_eff ≈ n^(1 − 1/μ): √n at the CLT edge
- * (μ = 2) and O(1) at condensation (μ = 1). We mark h where the mean n_eff crosses
- * √(n − 1) and 2. */
+ * other n − 1 points, averaged over queries). At h_G the largest term is as large as the
+ * whole sum, so n_eff = O(1): we mark where the mean n_eff crosses 2. Above h_CLT the same
+ * argument gives n_eff ≈ n·E[Z]²/E[Z²], a power of n below ½ at h_CLT (about n^0.23 for
+ * α = 0.69), rising with h; the mark where the mean n_eff crosses √(n − 1) is therefore a
+ * practical "many points contribute" line that lies somewhat above h_CLT, not an estimate
+ * of it. */
 
 typedef enum
 {

@@ -126,6 +126,105 @@ test_thresholds_isotropic (void)
     }
 }
 
+/* The isotropic closed forms of the header, for σ ≠ 1 (the existing cases all have σ = 1):
+ *   h_G:   α = ½ log(1 + σ²/h²) − σ²h² / (2 (σ² + h²)²)
+ *   h_CLT: α = ½ log(1 + 2σ²/h²) − σ²h² / (h² + 2σ²)²   (the second moment, kernel squared)
+ * Expected values: each equation solved on its own with SciPy's brentq (xtol 1e-15), so the
+ * ratio √2 is checked rather than assumed. */
+static double
+iso_residual_g (double h,
+                double sigma,
+                double alpha)
+{
+  double s2 = sigma * sigma;
+  double h2 = h * h;
+
+  return 0.5 * log (1.0 + s2 / h2) - s2 * h2 / (2.0 * (s2 + h2) * (s2 + h2)) - alpha;
+}
+
+static double
+iso_residual_clt (double h,
+                  double sigma,
+                  double alpha)
+{
+  double s2 = sigma * sigma;
+  double h2 = h * h;
+
+  return 0.5 * log (1.0 + 2.0 * s2 / h2) - s2 * h2 / ((h2 + 2.0 * s2) * (h2 + 2.0 * s2)) - alpha;
+}
+
+static void
+test_thresholds_closed_form (void)
+{
+  static const struct
+  {
+    double n;
+    gsize  d;
+    double sigma;
+    double h_g;
+    double h_clt;
+  } cases[] = {
+    { 1000, 10, 2.5, 1.2985963115639227, 1.8364925158613767 },
+    { 1e6, 50, 0.3, 0.2709801043855758, 0.38322373875535837 },
+    { 20000, 5, 1.7, 0.2346157633106248, 0.3317967944204014 },
+    { 300, 40, 1.0, 1.2004841529231436, 1.6977409704778856 },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree double *lambda = g_new (double, cases[c].d);
+      double alpha = log (cases[c].n) / (double) cases[c].d;
+      double h_g;
+      double h_clt;
+      g_autoptr (GError) error = NULL;
+
+      for (gsize k = 0; k < cases[c].d; k++)
+        lambda[k] = cases[c].sigma * cases[c].sigma;
+      g_assert_true (cs_kde_regime_thresholds (lambda, cases[c].d, cases[c].n, &h_g, &h_clt, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (h_g, cases[c].h_g, 1e-10 * cases[c].h_g);
+      g_assert_cmpfloat_with_epsilon (h_clt, cases[c].h_clt, 1e-10 * cases[c].h_clt);
+      /* And the returned values satisfy the closed forms themselves. */
+      g_assert_cmpfloat_with_epsilon (iso_residual_g (h_g, cases[c].sigma, alpha), 0.0, 1e-12);
+      g_assert_cmpfloat_with_epsilon (iso_residual_clt (h_clt, cases[c].sigma, alpha), 0.0, 1e-12);
+      /* Both sides are monotone in h: a 1 % step moves the residual off zero on each side. */
+      g_assert_cmpfloat (iso_residual_g (h_g * 1.01, cases[c].sigma, alpha), <, 0.0);
+      g_assert_cmpfloat (iso_residual_g (h_g * 0.99, cases[c].sigma, alpha), >, 0.0);
+    }
+}
+
+/* A non-isotropic covariance, where no closed form exists. Expected values from a
+ * computation that shares no algebra with saddle_cost (): the rate I(v) of u = |x − y|² as a
+ * numerical Legendre transform of log E[exp(−t u)] (SciPy minimize_scalar), the saddle
+ * found by minimising I(v) + βv numerically, then brentq on d·I(v*) = log n for β_G and on
+ * the same at 2β for β_CLT; h = 1/√(2β). That route agrees with J(β) to about 1e-8. */
+static void
+test_thresholds_anisotropic (void)
+{
+  static const double lambda[] = { 4.0, 2.5, 1.0, 1.0, 0.5, 0.3, 0.2, 0.1 };
+  double h_g;
+  double h_clt;
+  double permuted[G_N_ELEMENTS (lambda)];
+  double h_g2;
+  double h_clt2;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cs_kde_regime_thresholds (lambda, G_N_ELEMENTS (lambda), 5000.0, &h_g, &h_clt, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (h_g, 0.28795246148839737, 1e-7);
+  g_assert_cmpfloat_with_epsilon (h_clt, 0.4072262777798073, 1e-7);
+  /* Only the spectrum matters, not its order. */
+  for (guint k = 0; k < G_N_ELEMENTS (lambda); k++)
+    permuted[k] = lambda[G_N_ELEMENTS (lambda) - 1 - k];
+  g_assert_true (cs_kde_regime_thresholds (permuted, G_N_ELEMENTS (lambda), 5000.0, &h_g2, &h_clt2, &error));
+  g_assert_cmpfloat_with_epsilon (h_g2, h_g, 1e-12 * h_g);
+  g_assert_cmpfloat_with_epsilon (h_clt2, h_clt, 1e-12 * h_clt);
+  /* More points populate rarer distances: both thresholds move down as n grows. */
+  g_assert_true (cs_kde_regime_thresholds (lambda, G_N_ELEMENTS (lambda), 50000.0, &h_g2, &h_clt2, &error));
+  g_assert_cmpfloat (h_g2, <, h_g);
+  g_assert_cmpfloat (h_clt2, <, h_clt);
+}
+
 static void
 test_gaussian_d10 (void)
 {
@@ -243,6 +342,8 @@ main (int    argc,
   g_test_add_func ("/core/kde-diagnostics/n-eff-limits", test_n_eff_limits);
   g_test_add_func ("/core/kde-diagnostics/loo-matches-direct", test_loo_matches_direct);
   g_test_add_func ("/core/kde-diagnostics/thresholds-isotropic", test_thresholds_isotropic);
+  g_test_add_func ("/core/kde-diagnostics/thresholds-closed-form", test_thresholds_closed_form);
+  g_test_add_func ("/core/kde-diagnostics/thresholds-anisotropic", test_thresholds_anisotropic);
   g_test_add_func ("/core/kde-diagnostics/gaussian-d10-optimum-heavy-tailed", test_gaussian_d10);
   g_test_add_func ("/core/kde-diagnostics/sampled-queries-deterministic", test_sampled_deterministic);
   g_test_add_func ("/core/kde-diagnostics/cancel", test_cancel);
