@@ -1,2 +1,3 @@
 /* placeholder: to be written */
-int main (void) { return 77; }
+#include <stdio.h>
+int main (void) { printf ("1..0 # SKIP not written yet\n"); return 0; }
