@@ -1277,7 +1277,7 @@ print_usage (FILE *f)
   fprintf (f, "Usage: %s COMMAND [OPTIONS...]\n\nClusterscope without a display: the same algorithms, "
               "scores and figures as the window.\n\nCommands:\n", prog);
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf (f, "  %-16s %s\n", commands[i].name, commands[i].summary);
   fprintf (f, "\n‘%s COMMAND --help’ describes a command's options. Exit status: 0 success, "
               "1 runtime error, 2 usage error.\n", prog);
 }
@@ -1308,6 +1308,8 @@ main (int    argc,
       {
         g_autofree char *name = g_strdup_printf ("%s %s", prog, commands[i].name);
         argv[1] = name;
+        /* GOptionContext's usage line names the program: "clusterscope-cli density". */
+        g_set_prgname (name);
         return commands[i].run (argc - 1, argv + 1);
       }
   return fail (EXIT_USAGE, "unknown command ‘%s’", argv[1]);
