@@ -52,4 +52,27 @@ CsDissim *cs_i_kmedoids_dissim_from_params (const CsMatrix *x,
                                             CsProgress     *progress,
                                             GError        **error);
 
+typedef gboolean (*CsKmedoidsRunFunc) (const CsDissim *, const CsKmedoidsOptions *, CsProgress *, CsTrace *,
+                                       CsClustering **, GError **);
+
+/* A registry entry's two entry points around one run function: options from the params,
+ * then the given matrix, or one built from x by the params' metric (after the options, so a
+ * bad k never costs an n × n matrix). */
+gboolean cs_i_kmedoids_run_on_dissim (CsKmedoidsRunFunc fn, const CsDissim *D, const CsParams *params,
+                                      CsProgress *progress, CsTrace *trace, CsClustering **out, GError **error);
+gboolean cs_i_kmedoids_run_on_matrix (CsKmedoidsRunFunc fn, const CsMatrix *x, const CsParams *params,
+                                      CsProgress *progress, CsTrace *trace, CsClustering **out, GError **error);
+
+#define CS_I_KMEDOIDS_DEFINE_ENTRY_RUNS(stem, fn)                                                      \
+  static gboolean stem##_run_params (const CsMatrix *x, const CsParams *p, CsProgress *pr, CsTrace *t, \
+                                     CsClustering **out, GError **e)                                   \
+  {                                                                                                    \
+    return cs_i_kmedoids_run_on_matrix (fn, x, p, pr, t, out, e);                                      \
+  }                                                                                                    \
+  static gboolean stem##_run_dissim (const CsDissim *D, const CsParams *p, CsProgress *pr, CsTrace *t, \
+                                     CsClustering **out, GError **e)                                   \
+  {                                                                                                    \
+    return cs_i_kmedoids_run_on_dissim (fn, D, p, pr, t, out, e);                                      \
+  }
+
 G_END_DECLS

@@ -1336,11 +1336,8 @@ cs_alternating_run (const CsDissim          *D,
 
 /* ---- registry entries ---- */
 
-typedef gboolean (*DissimRun) (const CsDissim *, const CsKmedoidsOptions *, CsProgress *, CsTrace *,
-                               CsClustering **, GError **);
-
-static gboolean
-run_on_dissim (DissimRun       fn,
+gboolean
+cs_i_kmedoids_run_on_dissim (CsKmedoidsRunFunc fn,
                const CsDissim *D,
                const CsParams *params,
                CsProgress     *progress,
@@ -1356,8 +1353,8 @@ run_on_dissim (DissimRun       fn,
   return fn (D, &o, progress, trace, out, error);
 }
 
-static gboolean
-run_on_matrix (DissimRun       fn,
+gboolean
+cs_i_kmedoids_run_on_matrix (CsKmedoidsRunFunc fn,
                const CsMatrix *x,
                const CsParams *params,
                CsProgress     *progress,
@@ -1381,22 +1378,10 @@ run_on_matrix (DissimRun       fn,
   return TRUE;
 }
 
-#define DEFINE_ENTRY_RUNS(stem, fn)                                                                    \
-  static gboolean stem##_run_params (const CsMatrix *x, const CsParams *p, CsProgress *pr, CsTrace *t, \
-                                     CsClustering **out, GError **e)                                   \
-  {                                                                                                    \
-    return run_on_matrix (fn, x, p, pr, t, out, e);                                                    \
-  }                                                                                                    \
-  static gboolean stem##_run_dissim (const CsDissim *D, const CsParams *p, CsProgress *pr, CsTrace *t, \
-                                     CsClustering **out, GError **e)                                   \
-  {                                                                                                    \
-    return run_on_dissim (fn, D, p, pr, t, out, e);                                                    \
-  }
-
-DEFINE_ENTRY_RUNS (pam, cs_pam_run)
-DEFINE_ENTRY_RUNS (fastpam1, cs_fastpam1_run)
-DEFINE_ENTRY_RUNS (fasterpam, cs_fasterpam_run)
-DEFINE_ENTRY_RUNS (alternating, cs_alternating_run)
+CS_I_KMEDOIDS_DEFINE_ENTRY_RUNS (pam, cs_pam_run)
+CS_I_KMEDOIDS_DEFINE_ENTRY_RUNS (fastpam1, cs_fastpam1_run)
+CS_I_KMEDOIDS_DEFINE_ENTRY_RUNS (fasterpam, cs_fasterpam_run)
+CS_I_KMEDOIDS_DEFINE_ENTRY_RUNS (alternating, cs_alternating_run)
 
 static const CsParamSpec pam_params[] = {
   CS_I_KMEDOIDS_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP, "build", CS_I_KMEDOIDS_INIT_HELP (""), PAM_MAX_ITER_HELP),

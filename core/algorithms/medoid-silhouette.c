@@ -660,6 +660,13 @@ cs_dynmsc_run (const CsDissim          *D,
   gboolean ok = FALSE;
 
   g_return_val_if_fail (D != NULL && o != NULL && out != NULL, FALSE);
+  if (o->init == CS_KMEDOIDS_INIT_EXPLICIT && o->k != o->k_max)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "DynMSC starts from k_max = %u medoids: list %u rows in ‘init’ and set k = %u", o->k_max,
+                   o->k_max, o->k_max);
+      return FALSE;
+    }
   k_min = o->k_min;
   k_max = o->k_max;
   if (k_min < 2 || k_max < k_min)
@@ -772,114 +779,8 @@ static const CsParamSpec dynmsc_params[] = {
     .type = CS_PARAM_INT, .min = 2, .max = 10000, .default_num = 10 },
 };
 
-typedef gboolean (*MscRun) (const CsDissim *, const CsKmedoidsOptions *, CsProgress *, CsTrace *,
-                            CsClustering **, GError **);
-
-static gboolean
-options_for (MscRun                fn,
-             const CsParams       *params,
-             gsize                 n,
-             CsKmedoidsOptions    *o,
-             gsize               **explicit_medoids,
-             GError              **error)
-{
-  if (!cs_i_kmedoids_options_from_params (params, n, o, explicit_medoids, error))
-    return FALSE;
-  if (fn == cs_dynmsc_run && o->init == CS_KMEDOIDS_INIT_EXPLICIT && o->k != o->k_max)
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "DynMSC starts from k_max = %u medoids: list %u rows in ‘init’ and set k = %u", o->k_max,
-                   o->k_max, o->k_max);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-run_on_dissim (MscRun          fn,
-               const CsDissim *D,
-               const CsParams *params,
-               CsProgress     *progress,
-               CsTrace        *trace,
-               CsClustering  **out,
-               GError        **error)
-{
-  CsKmedoidsOptions o;
-  g_autofree gsize *explicit_medoids = NULL;
-
-  if (!options_for (fn, params, D->n, &o, &explicit_medoids, error))
-    return FALSE;
-  return fn (D, &o, progress, trace, out, error);
-}
-
-static gboolean
-run_on_matrix (MscRun          fn,
-               const CsMatrix *x,
-               const CsParams *params,
-               CsProgress     *progress,
-               CsTrace        *trace,
-               CsClustering  **out,
-               GError        **error)
-{
-  CsKmedoidsOptions o;
-  g_autofree gsize *explicit_medoids = NULL;
-  g_autoptr (CsDissim) D = NULL;
-
-  /* Parameters first: a bad k should not cost an n × n matrix. */
-  if (!options_for (fn, params, x->rows, &o, &explicit_medoids, error))
-    return FALSE;
-  D = cs_i_kmedoids_dissim_from_params (x, params, progress, error);
-  if (D == NULL)
-    return FALSE;
-  if (!fn (D, &o, progress, trace, out, error))
-    return FALSE;
-  (*out)->d = x->cols;
-  return TRUE;
-}
-
-static gboolean
-fastermsc_run_params (const CsMatrix *x,
-                      const CsParams *params,
-                      CsProgress     *progress,
-                      CsTrace        *trace,
-                      CsClustering  **out,
-                      GError        **error)
-{
-  return run_on_matrix (cs_fastermsc_run, x, params, progress, trace, out, error);
-}
-
-static gboolean
-fastermsc_run_dissim (const CsDissim *D,
-                      const CsParams *params,
-                      CsProgress     *progress,
-                      CsTrace        *trace,
-                      CsClustering  **out,
-                      GError        **error)
-{
-  return run_on_dissim (cs_fastermsc_run, D, params, progress, trace, out, error);
-}
-
-static gboolean
-dynmsc_run_params (const CsMatrix *x,
-                   const CsParams *params,
-                   CsProgress     *progress,
-                   CsTrace        *trace,
-                   CsClustering  **out,
-                   GError        **error)
-{
-  return run_on_matrix (cs_dynmsc_run, x, params, progress, trace, out, error);
-}
-
-static gboolean
-dynmsc_run_dissim (const CsDissim *D,
-                   const CsParams *params,
-                   CsProgress     *progress,
-                   CsTrace        *trace,
-                   CsClustering  **out,
-                   GError        **error)
-{
-  return run_on_dissim (cs_dynmsc_run, D, params, progress, trace, out, error);
-}
+CS_I_KMEDOIDS_DEFINE_ENTRY_RUNS (fastermsc, cs_fastermsc_run)
+CS_I_KMEDOIDS_DEFINE_ENTRY_RUNS (dynmsc, cs_dynmsc_run)
 
 const CsAlgorithm cs_algorithm_fastermsc = {
   .id = "fastermsc",
