@@ -959,6 +959,33 @@ test_pipeline_medoid_silhouette (void)
   g_assert_cmpfloat (expected, <, 1.0);
 }
 
+/* DynMSC starts from k_max medoids: an explicit start of another size is refused by the run
+ * function itself, whichever front end called it. */
+static void
+test_dynmsc_explicit_start_size (void)
+{
+  const double m[] = { 0, 1, 2, 4, 7, 1, 0, 3, 5, 8, 2, 3, 0, 6, 9, 4, 5, 6, 0, 1, 7, 8, 9, 1, 0 };
+  g_autoptr (CsMatrix) full = cs_matrix_new_from_data (5, 5, m);
+  g_autoptr (CsDissim) D = NULL;
+  g_autoptr (GError) error = NULL;
+  const gsize start[] = { 0, 3 };
+  CsClustering *c = NULL;
+  CsKmedoidsOptions o;
+
+  D = cs_dissim_new_from_matrix (full, CS_METRIC_EUCLIDEAN, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  cs_kmedoids_options_init (&o);
+  o.init = CS_KMEDOIDS_INIT_EXPLICIT;
+  o.initial_medoids = start;
+  o.k = 2;
+  o.k_min = 2;
+  o.k_max = 3;
+  g_assert_false (cs_dynmsc_run (D, &o, NULL, NULL, &c, &error));
+  g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "k_max = 3"));
+  g_assert_null (c);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -984,5 +1011,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/medoid-sampling/edge-k", test_edge_k);
   g_test_add_func ("/core/medoid-sampling/registry", test_registry);
   g_test_add_func ("/core/medoid-silhouette/pipeline-matches-matrix", test_pipeline_medoid_silhouette);
+  g_test_add_func ("/core/medoid-silhouette/dynmsc-explicit-start-size", test_dynmsc_explicit_start_size);
   return g_test_run ();
 }
