@@ -9,8 +9,6 @@
 #include "core/cs-error.h"
 #include "core/cs-format.h"
 #include "core/kde.h"
-#include "core/kde-diagnostics.h"
-#include "core/dp-kernel.h"
 #include "core/cs-pipeline.h"
 #include "core/cs-registry.h"
 #include "core/cs-result-io.h"
@@ -19,26 +17,15 @@
 #include "ui/render/cs-export.h"
 #include "ui/render/cs-render.h"
 #include "ui/render/cs-render-density.h"
-#include "ui/render/cs-render-diagnostics.h"
 
-enum
-{
-  EXIT_OK = 0,
-  EXIT_RUNTIME = 1,
-  EXIT_USAGE = 2,
-};
+#include "cli-private.h"
 
-static const char *prog = "clusterscope-cli";
+const char *cs_i_cli_prog = "clusterscope-cli";
 
-static int
-fail (int         status,
-      const char *format,
-      ...) G_GNUC_PRINTF (2, 3);
-
-static int
-fail (int         status,
-      const char *format,
-      ...)
+int
+cs_i_cli_fail (int         status,
+               const char *format,
+               ...)
 {
   va_list args;
   g_autofree char *msg = NULL;
@@ -46,27 +33,15 @@ fail (int         status,
   va_start (args, format);
   msg = g_strdup_vprintf (format, args);
   va_end (args);
-  fprintf (stderr, "%s: %s\n", prog, msg);
+  fprintf (stderr, "%s: %s\n", cs_i_cli_prog, msg);
   if (status == EXIT_USAGE)
-    fprintf (stderr, "Try ‘%s --help’ or ‘%s COMMAND --help’.\n", prog, prog);
+    fprintf (stderr, "Try ‘%s --help’ or ‘%s COMMAND --help’.\n", cs_i_cli_prog, cs_i_cli_prog);
   return status;
 }
 
-/* Options shared by the commands that load a dataset and run an algorithm. */
-typedef struct
-{
-  char    *algo;
-  char   **params;
-  char    *columns;
-  char    *label_column;
-  gboolean standardize;
-  gboolean minmax;
-  gboolean impute_mean;
-  char    *distances;
-} RunOptions;
 
-static void
-run_options_clear (RunOptions *o)
+void
+cs_i_cli_run_options_clear (RunOptions *o)
 {
   g_free (o->algo);
   g_strfreev (o->params);
@@ -75,8 +50,8 @@ run_options_clear (RunOptions *o)
   g_free (o->distances);
 }
 
-static void
-add_run_entries (GOptionContext *ctx,
+void
+cs_i_cli_add_run_entries (GOptionContext *ctx,
                  RunOptions     *o,
                  gboolean        algo_required)
 {
@@ -102,9 +77,8 @@ add_run_entries (GOptionContext *ctx,
   g_option_context_add_main_entries (ctx, entries, NULL);
 }
 
-/* A path, or a bundled dataset by id ("iris" or "sample:iris") when no such file exists. */
-static CsDataset *
-load_dataset (const char *what,
+CsDataset *
+cs_i_cli_load_dataset (const char *what,
               const char *label_column,
               GError    **error)
 {
@@ -125,8 +99,8 @@ load_dataset (const char *what,
   return cs_dataset_load_csv (what, &opt, NULL, error);
 }
 
-static char *
-list_column_names (const CsDataset *ds)
+char *
+cs_i_cli_list_column_names (const CsDataset *ds)
 {
   g_autoptr (GString) s = g_string_new (NULL);
 
@@ -135,9 +109,8 @@ list_column_names (const CsDataset *ds)
   return g_strdup (s->str);
 }
 
-/* Column names → indices; `out` receives a new array. */
-static gboolean
-resolve_columns (const CsDataset *ds,
+gboolean
+cs_i_cli_resolve_columns (const CsDataset *ds,
                  const char      *spec,
                  GArray         **out,
                  GError         **error)
@@ -150,7 +123,7 @@ resolve_columns (const CsDataset *ds,
       int c = cs_dataset_find_column (ds, g_strstrip (*n));
       if (c < 0)
         {
-          g_autofree char *known = list_column_names (ds);
+          g_autofree char *known = cs_i_cli_list_column_names (ds);
           g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "%s has no column ‘%s’ (it has: %s)", ds->name, *n,
                        known);
           return FALSE;
@@ -188,18 +161,9 @@ known_algorithms (void)
   return g_strdup (s->str);
 }
 
-/* Everything `cluster` and `render` share: load, choose columns, prepare and run. */
-typedef struct
-{
-  CsDataset        *ds;
-  GArray           *columns; /* dataset column indices, or NULL for the default */
-  CsPipelineResult *result;  /* NULL when no algorithm was asked for */
-  CsPrepared       *prep;    /* Borrowed from result, or Owned when there is no result */
-  CsDissim         *dissim;  /* Owned, may be NULL */
-} Run;
 
-static void
-run_clear (Run *r)
+void
+cs_i_cli_run_clear (Run *r)
 {
   if (r->result == NULL)
     cs_prepared_free (r->prep);
@@ -211,8 +175,8 @@ run_clear (Run *r)
     cs_dataset_unref (r->ds);
 }
 
-static int
-do_run (const char       *file,
+int
+cs_i_cli_do_run (const char       *file,
         const RunOptions *o,
         gboolean          metrics,
         Run              *r)
@@ -228,23 +192,23 @@ do_run (const char       *file,
       if (algo == NULL)
         {
           g_autofree char *known = known_algorithms ();
-          return fail (EXIT_USAGE, "unknown algorithm ‘%s’ (known: %s)", o->algo, known);
+          return cs_i_cli_fail (EXIT_USAGE, "unknown algorithm ‘%s’ (known: %s)", o->algo, known);
         }
       if (!build_params (algo, o->params, &params, &error))
-        return fail (EXIT_USAGE, "%s", error->message);
+        return cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
     }
   else if (o->params)
-    return fail (EXIT_USAGE, "-p needs --algo");
+    return cs_i_cli_fail (EXIT_USAGE, "-p needs --algo");
   if (o->standardize && o->minmax)
-    return fail (EXIT_USAGE, "--standardize and --minmax exclude each other");
+    return cs_i_cli_fail (EXIT_USAGE, "--standardize and --minmax exclude each other");
 
-  r->ds = load_dataset (file, o->label_column, &error);
+  r->ds = cs_i_cli_load_dataset (file, o->label_column, &error);
   if (r->ds == NULL)
-    return fail (EXIT_RUNTIME, "%s", error->message);
+    return cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
   for (guint i = 0; r->ds->notices && i < r->ds->notices->len; i++)
-    fprintf (stderr, "%s: note: %s\n", prog, (char *) g_ptr_array_index (r->ds->notices, i));
-  if (o->columns && !resolve_columns (r->ds, o->columns, &r->columns, &error))
-    return fail (EXIT_USAGE, "%s", error->message);
+    fprintf (stderr, "%s: note: %s\n", cs_i_cli_prog, (char *) g_ptr_array_index (r->ds->notices, i));
+  if (o->columns && !cs_i_cli_resolve_columns (r->ds, o->columns, &r->columns, &error))
+    return cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
 
   cs_pipeline_options_init (&popt);
   if (r->columns)
@@ -257,13 +221,13 @@ do_run (const char       *file,
   if (algo == NULL)
     {
       r->prep = cs_dataset_prepare (r->ds, &popt.prepare, &error);
-      return r->prep ? EXIT_OK : fail (EXIT_RUNTIME, "%s", error->message);
+      return r->prep ? EXIT_OK : cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
     }
   if (o->distances)
     {
       r->dissim = cs_dissim_load (o->distances, &error);
       if (r->dissim == NULL)
-        return fail (EXIT_RUNTIME, "%s", error->message);
+        return cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
       popt.dissim = r->dissim;
     }
   popt.algorithm = algo;
@@ -275,7 +239,7 @@ do_run (const char       *file,
     }
   r->result = cs_pipeline_run (r->ds, &popt, NULL, &error);
   if (r->result == NULL)
-    return fail (EXIT_RUNTIME, "%s", error->message);
+    return cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
   r->prep = r->result->prep;
   return EXIT_OK;
 }
@@ -339,8 +303,8 @@ print_summary (const Run *r)
   printf ("\n");
 }
 
-static GOptionContext *
-command_context (const char *parameter,
+GOptionContext *
+cs_i_cli_command_context (const char *parameter,
                  const char *summary)
 {
   GOptionContext *ctx = g_option_context_new (parameter);
@@ -350,8 +314,8 @@ command_context (const char *parameter,
   return ctx;
 }
 
-static gboolean
-parse (GOptionContext *ctx,
+gboolean
+cs_i_cli_parse (GOptionContext *ctx,
        int            *argc,
        char         ***argv,
        int            *status)
@@ -360,7 +324,7 @@ parse (GOptionContext *ctx,
 
   if (g_option_context_parse (ctx, argc, argv, &error))
     return TRUE;
-  *status = fail (EXIT_USAGE, "%s", error->message);
+  *status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
   return FALSE;
 }
 
@@ -378,34 +342,34 @@ cmd_cluster (int    argc,
     { "no-metrics", 0, 0, G_OPTION_ARG_NONE, &no_metrics, "Skip silhouette and the other internal scores", NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = command_context ("FILE",
+  g_autoptr (GOptionContext) ctx = cs_i_cli_command_context ("FILE",
       "Cluster FILE (a CSV/TSV path, or a bundled dataset id such as ‘iris’) with one algorithm.\n\n"
       "Example: clusterscope-cli cluster iris --algo kmeans -p k=3 -p seed=1 --standardize --json");
   g_autoptr (GError) error = NULL;
   Run r = { 0 };
   int status = EXIT_OK;
 
-  add_run_entries (ctx, &o, TRUE);
+  cs_i_cli_add_run_entries (ctx, &o, TRUE);
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!parse (ctx, &argc, &argv, &status))
+  if (!cs_i_cli_parse (ctx, &argc, &argv, &status))
     goto out;
   if (argc != 2)
     {
-      status = fail (EXIT_USAGE, argc < 2 ? "cluster needs a FILE" : "cluster takes one FILE");
+      status = cs_i_cli_fail (EXIT_USAGE, argc < 2 ? "cluster needs a FILE" : "cluster takes one FILE");
       goto out;
     }
   if (o.algo == NULL)
     {
       g_autofree char *known = known_algorithms ();
-      status = fail (EXIT_USAGE, "cluster needs --algo NAME (one of %s)", known);
+      status = cs_i_cli_fail (EXIT_USAGE, "cluster needs --algo NAME (one of %s)", known);
       goto out;
     }
-  status = do_run (argv[1], &o, !no_metrics, &r);
+  status = cs_i_cli_do_run (argv[1], &o, !no_metrics, &r);
   if (status != EXIT_OK)
     goto out;
   if (labels_out && !cs_clustering_write_labels_csv (r.result->clustering, r.prep->rows, labels_out, &error))
     {
-      status = fail (EXIT_RUNTIME, "%s", error->message);
+      status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
       goto out;
     }
   if (json)
@@ -413,14 +377,14 @@ cmd_cluster (int    argc,
       g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (), result_to_json (&r));
       json_object_unref (json_node_get_object (root));
       if (!cs_json_write (root, pretty, "-", &error))
-        status = fail (EXIT_RUNTIME, "%s", error->message);
+        status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
     }
   else
     print_summary (&r);
 
 out:
-  run_clear (&r);
-  run_options_clear (&o);
+  cs_i_cli_run_clear (&r);
+  cs_i_cli_run_options_clear (&o);
   g_free (labels_out);
   return status;
 }
@@ -444,7 +408,7 @@ cmd_render (int    argc,
     { "y", 'y', 0, G_OPTION_ARG_STRING, &ycol, "Column on the y axis", "COL" },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = command_context ("FILE",
+  g_autoptr (GOptionContext) ctx = cs_i_cli_command_context ("FILE",
       "Draw a view of FILE (optionally clustered) to PNG, SVG or PDF, without a display.\n\n"
       "Example: clusterscope-cli render iris --algo kmeans -p k=3 --out iris.pdf");
   g_autoptr (GError) error = NULL;
@@ -454,36 +418,36 @@ cmd_render (int    argc,
   int status = EXIT_OK;
   int x = -1, y = -1;
 
-  add_run_entries (ctx, &o, FALSE);
+  cs_i_cli_add_run_entries (ctx, &o, FALSE);
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!parse (ctx, &argc, &argv, &status))
+  if (!cs_i_cli_parse (ctx, &argc, &argv, &status))
     goto out;
   if (argc != 2)
     {
-      status = fail (EXIT_USAGE, argc < 2 ? "render needs a FILE" : "render takes one FILE");
+      status = cs_i_cli_fail (EXIT_USAGE, argc < 2 ? "render needs a FILE" : "render takes one FILE");
       goto out;
     }
   if (view && strcmp (view, "scatter") != 0 && strcmp (view, "density") != 0)
     {
-      status = fail (EXIT_USAGE, "unknown view ‘%s’ (known: scatter, density)", view);
+      status = cs_i_cli_fail (EXIT_USAGE, "unknown view ‘%s’ (known: scatter, density)", view);
       goto out;
     }
   if (out == NULL || !cs_export_format_from_path (out, &format))
     {
-      status = fail (EXIT_USAGE, "render needs --out FILE ending in .png, .svg or .pdf");
+      status = cs_i_cli_fail (EXIT_USAGE, "render needs --out FILE ending in .png, .svg or .pdf");
       goto out;
     }
   if (!(width_mm > 0 && width_mm <= 2000 && height_mm > 0 && height_mm <= 2000 && dpi >= 10 && dpi <= 2400))
     {
-      status = fail (EXIT_USAGE, "figure size must be 0–2000 mm and DPI 10–2400");
+      status = cs_i_cli_fail (EXIT_USAGE, "figure size must be 0–2000 mm and DPI 10–2400");
       goto out;
     }
   if ((xcol == NULL) != (ycol == NULL))
     {
-      status = fail (EXIT_USAGE, "--x and --y go together");
+      status = cs_i_cli_fail (EXIT_USAGE, "--x and --y go together");
       goto out;
     }
-  status = do_run (argv[1], &o, FALSE, &r);
+  status = cs_i_cli_do_run (argv[1], &o, FALSE, &r);
   if (status != EXIT_OK)
     goto out;
   if (xcol)
@@ -492,8 +456,8 @@ cmd_render (int    argc,
       y = cs_dataset_find_column (r.ds, ycol);
       if (x < 0 || y < 0)
         {
-          g_autofree char *known = list_column_names (r.ds);
-          status = fail (EXIT_USAGE, "%s has no column ‘%s’ (it has: %s)", r.ds->name, x < 0 ? xcol : ycol, known);
+          g_autofree char *known = cs_i_cli_list_column_names (r.ds);
+          status = cs_i_cli_fail (EXIT_USAGE, "%s has no column ‘%s’ (it has: %s)", r.ds->name, x < 0 ? xcol : ycol, known);
           goto out;
         }
     }
@@ -512,7 +476,7 @@ cmd_render (int    argc,
       surface = cs_density_surface_build (model->n, model->x, model->y, model->labels, model->k, model->color_slot,
                                           &kopt, model->labels != NULL, kopt.rule, 1.0, NULL, &error);
       if (surface == NULL)
-        status = fail (EXIT_RUNTIME, "%s", error->message);
+        status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
       else
         {
           dm = cs_density_model_new (surface);
@@ -521,17 +485,17 @@ cmd_render (int    argc,
           dm->x_label = g_strdup (model->x_label);
           dm->y_label = g_strdup (model->y_label);
           if (!cs_render_export (cs_render_density, dm, out, format, width_mm, height_mm, dpi, &error))
-            status = fail (EXIT_RUNTIME, "%s", error->message);
+            status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
         }
     }
   else if (model == NULL
            || !cs_render_export ((CsRenderFunc) cs_render_scatter, model, out, format, width_mm, height_mm, dpi,
                                  &error))
-    status = fail (EXIT_RUNTIME, "%s", error->message);
+    status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
 
 out:
-  run_clear (&r);
-  run_options_clear (&o);
+  cs_i_cli_run_clear (&r);
+  cs_i_cli_run_options_clear (&o);
   g_free (view);
   g_free (out);
   g_free (xcol);
@@ -630,16 +594,16 @@ cmd_list (int    argc,
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print as JSON", NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = command_context (NULL, "List the algorithms and their parameters.");
+  g_autoptr (GOptionContext) ctx = cs_i_cli_command_context (NULL, "List the algorithms and their parameters.");
   gsize n = 0;
   const CsAlgorithm *const *all = cs_registry_list (&n);
   int status = EXIT_OK;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!parse (ctx, &argc, &argv, &status))
+  if (!cs_i_cli_parse (ctx, &argc, &argv, &status))
     return status;
   if (argc > 1)
-    return fail (EXIT_USAGE, "list takes no arguments");
+    return cs_i_cli_fail (EXIT_USAGE, "list takes no arguments");
   if (json)
     {
       g_autoptr (GError) error = NULL;
@@ -650,7 +614,7 @@ cmd_list (int    argc,
         json_array_add_object_element (array, algorithm_to_json (all[i]));
       json_node_take_array (root, array);
       if (!cs_json_write (root, TRUE, "-", &error))
-        return fail (EXIT_RUNTIME, "%s", error->message);
+        return cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
       return EXIT_OK;
     }
   for (gsize i = 0; i < n; i++)
@@ -671,14 +635,14 @@ cmd_samples (int    argc,
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print as JSON", NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = command_context (NULL,
+  g_autoptr (GOptionContext) ctx = cs_i_cli_command_context (NULL,
       "List the bundled datasets; use an id where a FILE is expected, e.g. ‘cluster iris’.");
   gsize n = 0;
   const CsSampleInfo *samples = cs_samples_list (&n);
   int status = EXIT_OK;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!parse (ctx, &argc, &argv, &status))
+  if (!cs_i_cli_parse (ctx, &argc, &argv, &status))
     return status;
   if (json)
     {
@@ -695,7 +659,7 @@ cmd_samples (int    argc,
           json_array_add_object_element (array, o);
         }
       json_node_take_array (root, array);
-      return cs_json_write (root, TRUE, "-", &error) ? EXIT_OK : fail (EXIT_RUNTIME, "%s", error->message);
+      return cs_json_write (root, TRUE, "-", &error) ? EXIT_OK : cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
     }
   for (gsize i = 0; i < n; i++)
     printf ("%-14s %s — %s\n", samples[i].id, samples[i].title, samples[i].description);
@@ -730,528 +694,25 @@ cmd_generate (int    argc,
   for (int k = 0; k < CS_TOY_N_KINDS; k++)
     g_string_append_printf (kinds, "%s%s", k ? ", " : "", cs_toy_kind_id (k));
   summary = g_strdup_printf ("Write a seeded toy dataset as CSV. KIND is one of: %s.", kinds->str);
-  ctx = command_context ("KIND", summary);
+  ctx = cs_i_cli_command_context ("KIND", summary);
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!parse (ctx, &argc, &argv, &status))
+  if (!cs_i_cli_parse (ctx, &argc, &argv, &status))
     goto out;
   if (argc != 2 || !cs_toy_kind_from_id (argv[1], &kind))
     {
-      status = fail (EXIT_USAGE, "generate needs a KIND (one of %s)", kinds->str);
+      status = cs_i_cli_fail (EXIT_USAGE, "generate needs a KIND (one of %s)", kinds->str);
       goto out;
     }
   if (out == NULL || n < 1 || n > 100000000 || clusters < 1 || clusters > 1000 || seed < 0)
     {
-      status = fail (EXIT_USAGE, "generate needs --out FILE, 1 ≤ n ≤ 100000000, 1 ≤ clusters ≤ 1000, seed ≥ 0");
+      status = cs_i_cli_fail (EXIT_USAGE, "generate needs --out FILE, 1 ≤ n ≤ 100000000, 1 ≤ clusters ≤ 1000, seed ≥ 0");
       goto out;
     }
   ds = cs_toy_generate (kind, (gsize) n, (guint) clusters, noise, (guint64) seed);
   if (!cs_dataset_write_csv (ds, out, &error))
-    status = fail (EXIT_RUNTIME, "%s", error->message);
+    status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
 
 out:
-  g_free (out);
-  return status;
-}
-
-static const char *const bandwidth_names[] = {
-  [CS_BANDWIDTH_SCOTT] = "scott",
-  [CS_BANDWIDTH_SILVERMAN] = "silverman",
-  [CS_BANDWIDTH_LSCV] = "lscv",
-  [CS_BANDWIDTH_PLUGIN] = "plugin",
-  [CS_BANDWIDTH_MANUAL] = "manual",
-};
-
-/* "scott", "silverman", "lscv", "plugin", or a bandwidth h in data units (H = h²·I). */
-static gboolean
-parse_bandwidth (const char   *spec,
-                 CsKdeOptions *opt,
-                 GError      **error)
-{
-  char *end = NULL;
-  double h;
-
-  for (guint r = 0; r < G_N_ELEMENTS (bandwidth_names); r++)
-    if (r != CS_BANDWIDTH_MANUAL && g_ascii_strcasecmp (spec, bandwidth_names[r]) == 0)
-      {
-        opt->rule = (CsBandwidthRule) r;
-        return TRUE;
-      }
-  h = g_ascii_strtod (spec, &end);
-  if (end == spec || *end != '\0' || !(h > 0) || !isfinite (h))
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "--bandwidth ‘%s’ is neither a rule (scott, silverman, lscv, plugin) nor a positive number", spec);
-      return FALSE;
-    }
-  opt->rule = CS_BANDWIDTH_MANUAL;
-  opt->h[0] = opt->h[3] = h * h;
-  opt->h[1] = opt->h[2] = 0.0;
-  return TRUE;
-}
-
-/* The x and y values of two dataset columns, rows with a missing value left out. */
-static gboolean
-density_points (const CsDataset *ds,
-                const char      *spec,
-                CsMatrix       **out,
-                char           **names,
-                GError         **error)
-{
-  g_autoptr (GArray) cols = NULL;
-  g_autoptr (CsMatrix) xy = NULL;
-  const CsColumn *cx;
-  const CsColumn *cy;
-  gsize m = 0;
-
-  if (!resolve_columns (ds, spec, &cols, error))
-    return FALSE;
-  if (cols->len != 2)
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "--columns takes exactly two columns (x,y), not %u",
-                   cols->len);
-      return FALSE;
-    }
-  cx = cs_dataset_column (ds, g_array_index (cols, int, 0));
-  cy = cs_dataset_column (ds, g_array_index (cols, int, 1));
-  xy = cs_matrix_try_new (MAX (ds->n_rows, 1), 2, "density points", error);
-  if (xy == NULL)
-    return FALSE;
-  for (gsize i = 0; i < ds->n_rows; i++)
-    if (isfinite (cx->values[i]) && isfinite (cy->values[i]))
-      {
-        xy->data[2 * m] = cx->values[i];
-        xy->data[2 * m + 1] = cy->values[i];
-        m++;
-      }
-  if (m < 2)
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "a density needs at least two rows with both ‘%s’ and ‘%s’ present", cx->name, cy->name);
-      return FALSE;
-    }
-  xy->rows = m;
-  names[0] = g_strdup (cx->name);
-  names[1] = g_strdup (cy->name);
-  *out = g_steal_pointer (&xy);
-  return TRUE;
-}
-
-static double
-node (double lo,
-      double hi,
-      guint  n,
-      guint  i)
-{
-  return n > 1 ? lo + (hi - lo) * (double) i / (double) (n - 1) : lo;
-}
-
-static char *
-density_csv (const CsDensityGrid *g)
-{
-  GString *s = g_string_sized_new ((gsize) g->nx * g->ny * 40 + 16);
-  char a[G_ASCII_DTOSTR_BUF_SIZE];
-  char b[G_ASCII_DTOSTR_BUF_SIZE];
-  char c[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_string_append (s, "x,y,density\n");
-  for (guint j = 0; j < g->ny; j++)
-    for (guint i = 0; i < g->nx; i++)
-      g_string_append_printf (s, "%s,%s,%s\n",
-                              cs_format_double (a, sizeof a, node (g->x_min, g->x_max, g->nx, i)),
-                              cs_format_double (b, sizeof b, node (g->y_min, g->y_max, g->ny, j)),
-                              cs_format_double (c, sizeof c, g->values[(gsize) j * g->nx + i]));
-  return g_string_free (s, FALSE);
-}
-
-static JsonNode *
-density_json (const CsDensityGrid *g,
-              char *const         *names,
-              gsize                n)
-{
-  JsonObject *o = json_object_new ();
-  JsonObject *bw = json_object_new ();
-  JsonArray *H = json_array_new ();
-  JsonArray *extent = json_array_new ();
-  JsonArray *cols = json_array_new ();
-  JsonArray *xs = json_array_new ();
-  JsonArray *ys = json_array_new ();
-  JsonArray *dens = json_array_new ();
-  JsonNode *root = json_node_alloc ();
-
-  for (guint r = 0; r < 2; r++)
-    {
-      JsonArray *row = json_array_new ();
-      json_array_add_double_element (row, g->h[2 * r]);
-      json_array_add_double_element (row, g->h[2 * r + 1]);
-      json_array_add_array_element (H, row);
-    }
-  json_object_set_string_member (bw, "selector", bandwidth_names[g->rule]);
-  json_object_set_array_member (bw, "matrix", H);
-  json_object_set_string_member (o, "method", g->method == CS_KDE_EXACT ? "exact" : "binned");
-  json_array_add_string_element (cols, names[0]);
-  json_array_add_string_element (cols, names[1]);
-  json_object_set_array_member (o, "columns", cols);
-  json_object_set_int_member (o, "n", (gint64) n);
-  json_object_set_object_member (o, "bandwidth", bw);
-  json_array_add_double_element (extent, g->x_min);
-  json_array_add_double_element (extent, g->x_max);
-  json_array_add_double_element (extent, g->y_min);
-  json_array_add_double_element (extent, g->y_max);
-  json_object_set_array_member (o, "extent", extent);
-  json_object_set_int_member (o, "nx", g->nx);
-  json_object_set_int_member (o, "ny", g->ny);
-  /* The CSV's rows as three columns: node j·nx + i is (x[i], y[j]), x varying fastest. */
-  for (guint i = 0; i < g->nx; i++)
-    json_array_add_double_element (xs, node (g->x_min, g->x_max, g->nx, i));
-  for (guint j = 0; j < g->ny; j++)
-    json_array_add_double_element (ys, node (g->y_min, g->y_max, g->ny, j));
-  for (gsize q = 0; q < (gsize) g->nx * g->ny; q++)
-    json_array_add_double_element (dens, g->values[q]);
-  json_object_set_array_member (o, "x", xs);
-  json_object_set_array_member (o, "y", ys);
-  json_object_set_array_member (o, "density", dens);
-  json_node_init_object (root, o);
-  json_object_unref (o);
-  return root;
-}
-
-static int
-cmd_density (int    argc,
-             char **argv)
-{
-  char *columns = NULL, *bandwidth = NULL, *method = NULL, *out = NULL;
-  int grid = 256;
-  double epsilon = NAN, delta = NAN, dp_sigma = NAN;
-  int features = 1024;
-  gint64 seed = -1;
-  gboolean json = FALSE, pretty = FALSE;
-  const GOptionEntry entries[] = {
-    { "columns", 'c', 0, G_OPTION_ARG_STRING, &columns, "The two columns on x and y", "X,Y" },
-    { "bandwidth", 'b', 0, G_OPTION_ARG_STRING, &bandwidth,
-      "scott (default), silverman, lscv, plugin, or a bandwidth h in data units (H = h²·I)", "RULE|VALUE" },
-    { "grid", 'g', 0, G_OPTION_ARG_INT, &grid, "Nodes per axis (default 256)", "N" },
-    { "method", 'm', 0, G_OPTION_ARG_STRING, &method,
-      "binned (default: linear binning + FFT) or exact (direct sum)", "exact|binned" },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the grid as x,y,density CSV to FILE (default: stdout)",
-      "FILE" },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json,
-      "Print the grid as JSON, with the bandwidth matrix, the selector and the extent", NULL },
-    { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON", NULL },
-    { "epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &epsilon,
-      "Release an (ε, δ)-differentially private density instead (Gaussian kernel, random Fourier features; "
-      "the bandwidth and extent are not privatised: give --bandwidth VALUE for a data-independent one)", "E" },
-    { "delta", 0, 0, G_OPTION_ARG_DOUBLE, &delta, "δ for --epsilon (default 1e-5; keep it well below 1/n)", "D" },
-    { "features", 0, 0, G_OPTION_ARG_INT, &features, "Random features for --epsilon (default 1024)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
-      "Seed for --epsilon's features and noise (default: fresh randomness; a known seed voids the privacy, "
-      "use it only to reproduce a run)", "S" },
-    { NULL }
-  };
-  g_autoptr (GOptionContext) ctx = command_context ("FILE",
-      "Estimate the 2-D kernel density of two columns of FILE on a grid.\n\n"
-      "The CSV has the header x,y,density and one row per grid node, x varying fastest.\n\n"
-      "Example: clusterscope-cli density faithful --columns eruptions,waiting --bandwidth plugin --out grid.csv");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CsDataset) ds = NULL;
-  g_autoptr (CsMatrix) xy = NULL;
-  g_autoptr (CsDensityGrid) g = NULL;
-  char *names[2] = { NULL, NULL };
-  CsKdeOptions opt;
-  int status = EXIT_OK;
-
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!parse (ctx, &argc, &argv, &status))
-    goto out;
-  if (argc != 2)
-    {
-      status = fail (EXIT_USAGE, argc < 2 ? "density needs a FILE" : "density takes one FILE");
-      goto out;
-    }
-  if (columns == NULL)
-    {
-      status = fail (EXIT_USAGE, "density needs --columns X,Y");
-      goto out;
-    }
-  if (json && out != NULL)
-    {
-      status = fail (EXIT_USAGE, "--out and --json are alternatives");
-      goto out;
-    }
-  cs_kde_options_init (&opt);
-  if (grid < 4 || grid > 8192)
-    {
-      status = fail (EXIT_USAGE, "--grid must be 4–8192, not %d", grid);
-      goto out;
-    }
-  opt.grid = (guint) grid;
-  if (method != NULL && strcmp (method, "exact") == 0)
-    opt.method = CS_KDE_EXACT;
-  else if (method != NULL && strcmp (method, "binned") == 0)
-    opt.method = CS_KDE_BINNED;
-  else if (method != NULL)
-    {
-      status = fail (EXIT_USAGE, "--method must be exact or binned, not ‘%s’", method);
-      goto out;
-    }
-  if (bandwidth != NULL && !parse_bandwidth (bandwidth, &opt, &error))
-    {
-      status = fail (EXIT_USAGE, "%s", error->message);
-      goto out;
-    }
-
-  ds = load_dataset (argv[1], NULL, &error);
-  if (ds == NULL)
-    {
-      status = fail (EXIT_RUNTIME, "%s", error->message);
-      goto out;
-    }
-  if (!density_points (ds, columns, &xy, names, &error))
-    {
-      status = fail (EXIT_USAGE, "%s", error->message);
-      goto out;
-    }
-  if (!isnan (delta) && isnan (epsilon))
-    {
-      status = fail (EXIT_USAGE, "--delta needs --epsilon");
-      goto out;
-    }
-  if (!isnan (epsilon))
-    {
-      /* The private surface replaces the KDE's values on the KDE's grid (its H and extent),
-       * so the cheap binned pass is enough, and only the Gaussian kernel has the features. */
-      opt.method = CS_KDE_BINNED;
-      opt.kernel = CS_KERNEL_GAUSSIAN;
-    }
-  g = cs_kde_grid (xy, &opt, NULL, &error);
-  if (g == NULL)
-    {
-      status = fail (EXIT_RUNTIME, "%s", error->message);
-      goto out;
-    }
-  if (!isnan (epsilon))
-    {
-      CsDpKernelOptions dp;
-      double extent[4] = { g->x_min, g->x_max, g->y_min, g->y_max };
-
-      cs_dp_kernel_options_init (&dp);
-      dp.epsilon = epsilon;
-      dp.delta = isnan (delta) ? 1e-5 : delta;
-      dp.n_features = features > 0 ? (guint) features : 0;
-      if (seed >= 0)
-        {
-          dp.seed = (guint64) seed;
-          dp.noise_seed = (guint64) seed + 1;
-        }
-      else
-        {
-          dp.seed = ((guint64) g_random_int () << 32) | g_random_int ();
-          dp.noise_seed = ((guint64) g_random_int () << 32) | g_random_int ();
-        }
-      if (!cs_dp_kde_grid_values (xy, g->h, &dp, g->nx, g->ny, extent, g->values, &dp_sigma, NULL, &error))
-        {
-          status = fail (EXIT_USAGE, "%s", error->message);
-          goto out;
-        }
-      delta = dp.delta;
-    }
-
-  if (json)
-    {
-      g_autoptr (JsonNode) root = density_json (g, names, xy->rows);
-      if (!isnan (epsilon))
-        {
-          JsonObject *p = json_object_new ();
-          json_object_set_double_member (p, "epsilon", epsilon);
-          json_object_set_double_member (p, "delta", delta);
-          json_object_set_double_member (p, "sigma", dp_sigma);
-          json_object_set_double_member (p, "sensitivity", 2.0);
-          json_object_set_int_member (p, "features", features);
-          json_object_set_string_member (p, "mechanism", "analytic Gaussian");
-          json_object_set_string_member (json_node_get_object (root), "method", "private");
-          json_object_set_object_member (json_node_get_object (root), "privacy", p);
-        }
-      if (!cs_json_write (root, pretty, "-", &error))
-        status = fail (EXIT_RUNTIME, "%s", error->message);
-    }
-  else
-    {
-      g_autofree char *csv = density_csv (g);
-
-      if (out == NULL || strcmp (out, "-") == 0)
-        fputs (csv, stdout);
-      else if (!g_file_set_contents (out, csv, -1, &error))
-        status = fail (EXIT_RUNTIME, "%s", error->message);
-    }
-
-out:
-  g_free (names[0]);
-  g_free (names[1]);
-  g_free (columns);
-  g_free (bandwidth);
-  g_free (method);
-  g_free (out);
-  return status;
-}
-
-static JsonObject *
-kde_diagnostics_to_json (const CsKdeDiagnostics *d,
-                         const char             *dataset,
-                         double                  bandwidth,
-                         guint64                 seed)
-{
-  JsonObject *o = json_object_new ();
-  JsonArray *curve = json_array_new ();
-
-  json_object_set_string_member (o, "dataset", dataset);
-  json_object_set_int_member (o, "n", (gint64) d->n);
-  json_object_set_int_member (o, "d", (gint64) d->d);
-  json_object_set_double_member (o, "alpha", d->alpha);
-  json_object_set_int_member (o, "queries", (gint64) d->n_queries);
-  json_object_set_boolean_member (o, "sampled", d->sampled);
-  json_object_set_int_member (o, "seed", (gint64) seed);
-  json_object_set_string_member (o, "thresholds_assume",
-                                 "Gaussian data with the sample covariance, this n and d (Biroli & Mézard)");
-  cs_json_set_number (o, "h_g", d->h_g);
-  cs_json_set_number (o, "h_clt", d->h_clt);
-  cs_json_set_number (o, "h_g_empirical", d->h_g_emp);
-  cs_json_set_number (o, "h_clt_empirical", d->h_clt_emp);
-  cs_json_set_number (o, "h_opt", d->h_opt);
-  cs_json_set_number (o, "loo_log_likelihood_opt", d->loo_ll_opt);
-  json_object_set_string_member (o, "regime_opt", cs_kde_regime_name (cs_kde_diagnostics_regime (d, d->h_opt)));
-  if (bandwidth > 0)
-    {
-      json_object_set_double_member (o, "bandwidth", bandwidth);
-      json_object_set_string_member (o, "regime", cs_kde_regime_name (cs_kde_diagnostics_regime (d, bandwidth)));
-    }
-  for (guint k = 0; k < d->n_h; k++)
-    {
-      JsonObject *p = json_object_new ();
-      json_object_set_double_member (p, "h", d->h[k]);
-      cs_json_set_number (p, "loo_log_likelihood", d->loo_ll[k]);
-      cs_json_set_number (p, "n_eff", d->n_eff[k]);
-      json_array_add_object_element (curve, p);
-    }
-  json_object_set_array_member (o, "curve", curve);
-  return o;
-}
-
-static int
-cmd_kde_diagnostics (int    argc,
-                     char **argv)
-{
-  RunOptions o = { 0 };
-  gboolean json = FALSE, pretty = FALSE;
-  double bandwidth = 0.0;
-  int grid = 60, max_queries = 2000;
-  gint64 seed = 1;
-  char *out = NULL;
-  const GOptionEntry entries[] = {
-    { "columns", 'c', 0, G_OPTION_ARG_STRING, &o.columns,
-      "Comma-separated columns to use (default: every numeric column but the label)", "A,B,..." },
-    { "standardize", 's', 0, G_OPTION_ARG_NONE, &o.standardize, "Scale each column to mean 0, sd 1 (z-score)", NULL },
-    { "impute-mean", 0, 0, G_OPTION_ARG_NONE, &o.impute_mean,
-      "Fill missing values with the column mean (default: drop those rows)", NULL },
-    { "bandwidth", 'b', 0, G_OPTION_ARG_DOUBLE, &bandwidth, "A bandwidth h to place among the regimes", "H" },
-    { "grid", 0, 0, G_OPTION_ARG_INT, &grid, "Bandwidths on the log grid (default 60)", "N" },
-    { "max-queries", 0, 0, G_OPTION_ARG_INT, &max_queries,
-      "Query points for the leave-one-out means; larger data is sampled (default 2000)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed for that sample (default 1)", "S" },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print the curves and thresholds as JSON", NULL },
-    { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON", NULL },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Also draw the diagnostics view to a figure", "FIG.png|svg|pdf" },
-    { NULL }
-  };
-  g_autoptr (GOptionContext) ctx = command_context ("FILE",
-      "High-dimensional KDE diagnostics (Biroli & Mézard): the leave-one-out log-likelihood and the effective "
-      "number of points n_eff of an isotropic Gaussian KDE as functions of the bandwidth h, the extreme-value, "
-      "heavy-tailed and CLT regimes, and where the likelihood-optimal h falls.\n\n"
-      "Example: clusterscope-cli kde-diagnostics wine --standardize --bandwidth 1.5");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CsKdeDiagnostics) diag = NULL;
-  CsKdeDiagOptions dopt;
-  CsExportFormat format = CS_EXPORT_PNG;
-  Run r = { 0 };
-  int status = EXIT_OK;
-
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!parse (ctx, &argc, &argv, &status))
-    goto out;
-  if (argc != 2)
-    {
-      status = fail (EXIT_USAGE, argc < 2 ? "kde-diagnostics needs a FILE" : "kde-diagnostics takes one FILE");
-      goto out;
-    }
-  if (grid < 3 || grid > 1000 || max_queries < 1 || seed < 0 || bandwidth < 0 || !isfinite (bandwidth))
-    {
-      status = fail (EXIT_USAGE, "kde-diagnostics needs 3 ≤ grid ≤ 1000, max-queries ≥ 1, seed ≥ 0, bandwidth > 0");
-      goto out;
-    }
-  if (out != NULL && !cs_export_format_from_path (out, &format))
-    {
-      status = fail (EXIT_USAGE, "--out FILE must end in .png, .svg or .pdf");
-      goto out;
-    }
-  status = do_run (argv[1], &o, FALSE, &r);
-  if (status != EXIT_OK)
-    goto out;
-
-  cs_kde_diag_options_init (&dopt);
-  dopt.n_h = (guint) grid;
-  dopt.max_queries = (guint) max_queries;
-  dopt.seed = (guint64) seed;
-  diag = cs_kde_diagnostics_run (r.prep->x, &dopt, NULL, &error);
-  if (diag == NULL)
-    {
-      status = fail (EXIT_RUNTIME, "%s", error->message);
-      goto out;
-    }
-  if (diag->d <= 2)
-    fprintf (stderr, "%s: note: with d = %" G_GSIZE_FORMAT " the large-dimension regimes are only indicative; "
-             "the ‘density’ command draws low-dimensional densities\n", prog, diag->d);
-
-  if (out != NULL)
-    {
-      g_autoptr (CsDiagnosticsModel) model = cs_diagnostics_model_new (diag, bandwidth > 0 ? bandwidth : NAN);
-      if (!cs_render_export (cs_render_diagnostics, model, out, format, 180, 130, 150, &error))
-        {
-          status = fail (EXIT_RUNTIME, "%s", error->message);
-          goto out;
-        }
-    }
-  if (json)
-    {
-      g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (),
-                                                         kde_diagnostics_to_json (diag, r.ds->name, bandwidth,
-                                                                                  (guint64) seed));
-      json_object_unref (json_node_get_object (root));
-      if (!cs_json_write (root, pretty, "-", &error))
-        status = fail (EXIT_RUNTIME, "%s", error->message);
-    }
-  else
-    {
-      printf ("KDE diagnostics for %s: n = %" G_GSIZE_FORMAT ", d = %" G_GSIZE_FORMAT ", α = log n / d = %.4g\n",
-              r.ds->name, diag->n, diag->d, diag->alpha);
-      if (diag->sampled)
-        printf ("  leave-one-out means over %" G_GSIZE_FORMAT " sampled points (seed %" G_GINT64_FORMAT ")\n",
-                diag->n_queries, seed);
-      printf ("  h_G           %.4g   extreme-value regime below (paper, Gaussian data with this covariance)\n",
-              diag->h_g);
-      printf ("  h_CLT         %.4g   CLT regime above; heavy-tailed in between\n", diag->h_clt);
-      if (isfinite (diag->h_g_emp))
-        printf ("  n_eff = 2     %.4g   (measured: a couple of points carry the estimate below)\n", diag->h_g_emp);
-      if (isfinite (diag->h_clt_emp))
-        printf ("  n_eff = √n    %.4g   (measured: many points contribute above)\n", diag->h_clt_emp);
-      printf ("  best h (LOO)  %.4g   %s; mean LOO log-likelihood %.6g\n", diag->h_opt,
-              cs_kde_regime_name (cs_kde_diagnostics_regime (diag, diag->h_opt)), diag->loo_ll_opt);
-      if (bandwidth > 0)
-        printf ("  h = %.4g     %s; n_eff ≈ %.4g\n", bandwidth,
-                cs_kde_regime_name (cs_kde_diagnostics_regime (diag, bandwidth)),
-                cs_kde_diagnostics_n_eff_at (diag, bandwidth));
-    }
-
-out:
-  run_clear (&r);
-  run_options_clear (&o);
   g_free (out);
   return status;
 }
@@ -1265,8 +726,8 @@ static const struct
   { "list", cmd_list, "algorithms and their parameters" },
   { "cluster", cmd_cluster, "cluster a file or bundled dataset; JSON or a summary" },
   { "render", cmd_render, "draw a view to PNG, SVG or PDF" },
-  { "density", cmd_density, "2-D kernel density of two columns on a grid; CSV or JSON" },
-  { "kde-diagnostics", cmd_kde_diagnostics, "LOO likelihood, n_eff and KDE regimes by bandwidth (d > 2)" },
+  { "density", cs_i_cli_cmd_density, "2-D kernel density of two columns on a grid; CSV or JSON" },
+  { "kde-diagnostics", cs_i_cli_cmd_kde_diagnostics, "LOO likelihood, n_eff and KDE regimes by bandwidth (d > 2)" },
   { "samples", cmd_samples, "bundled datasets" },
   { "generate", cmd_generate, "write a toy dataset (blobs, moons, circles, ...)" },
 };
@@ -1275,11 +736,11 @@ static void
 print_usage (FILE *f)
 {
   fprintf (f, "Usage: %s COMMAND [OPTIONS...]\n\nClusterscope without a display: the same algorithms, "
-              "scores and figures as the window.\n\nCommands:\n", prog);
+              "scores and figures as the window.\n\nCommands:\n", cs_i_cli_prog);
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (f, "  %-16s %s\n", commands[i].name, commands[i].summary);
   fprintf (f, "\n‘%s COMMAND --help’ describes a command's options. Exit status: 0 success, "
-              "1 runtime error, 2 usage error.\n", prog);
+              "1 runtime error, 2 usage error.\n", cs_i_cli_prog);
 }
 
 int
@@ -1287,7 +748,7 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
-  g_set_prgname (prog);
+  g_set_prgname (cs_i_cli_prog);
   if (argc < 2)
     {
       print_usage (stderr);
@@ -1300,17 +761,17 @@ main (int    argc,
     }
   if (strcmp (argv[1], "--version") == 0)
     {
-      printf ("%s %s\n", prog, CS_VERSION);
+      printf ("%s %s\n", cs_i_cli_prog, CS_VERSION);
       return EXIT_OK;
     }
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     if (strcmp (argv[1], commands[i].name) == 0)
       {
-        g_autofree char *name = g_strdup_printf ("%s %s", prog, commands[i].name);
+        g_autofree char *name = g_strdup_printf ("%s %s", cs_i_cli_prog, commands[i].name);
         argv[1] = name;
         /* GOptionContext's usage line names the program: "clusterscope-cli density". */
         g_set_prgname (name);
         return commands[i].run (argc - 1, argv + 1);
       }
-  return fail (EXIT_USAGE, "unknown command ‘%s’", argv[1]);
+  return cs_i_cli_fail (EXIT_USAGE, "unknown command ‘%s’", argv[1]);
 }

@@ -1,0 +1,70 @@
+#pragma once
+
+/* What the CLI's command files share: exit codes, error printing, the options and steps
+ * of "load a dataset, choose columns, prepare, run an algorithm". One file per group of
+ * commands (cli.c: cluster, render, list, samples, generate; cli-density.c: density and
+ * kde-diagnostics), each command a cs_i_cli_cmd_* entry. */
+
+#include <glib.h>
+#include <stdio.h>
+
+#include "core/cs-dissim.h"
+#include "core/cs-pipeline.h"
+
+G_BEGIN_DECLS
+
+enum
+{
+  EXIT_OK = 0,
+  EXIT_RUNTIME = 1,
+  EXIT_USAGE = 2,
+};
+
+extern const char *cs_i_cli_prog;
+
+/* Prints "clusterscope-cli: message" on stderr (and a --help hint for usage errors); returns status. */
+int cs_i_cli_fail (int status, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Options shared by the commands that load a dataset and run an algorithm. */
+typedef struct
+{
+  char    *algo;
+  char   **params;
+  char    *columns;
+  char    *label_column;
+  gboolean standardize;
+  gboolean minmax;
+  gboolean impute_mean;
+  char    *distances;
+} RunOptions;
+
+void cs_i_cli_run_options_clear (RunOptions *o);
+void cs_i_cli_add_run_entries (GOptionContext *ctx, RunOptions *o, gboolean algo_required);
+
+/* Everything `cluster` and `render` share: load, choose columns, prepare and run. */
+typedef struct
+{
+  CsDataset        *ds;
+  GArray           *columns; /* dataset column indices, or NULL for the default */
+  CsPipelineResult *result;  /* NULL when no algorithm was asked for */
+  CsPrepared       *prep;    /* Borrowed from result, or Owned when there is no result */
+  CsDissim         *dissim;  /* Owned, may be NULL */
+} Run;
+
+void cs_i_cli_run_clear (Run *r);
+/* Loads `file`, prepares it and runs o->algo when given; prints the error and returns the exit status. */
+int  cs_i_cli_do_run (const char *file, const RunOptions *o, gboolean metrics, Run *r);
+
+/* A path, or a bundled dataset by id ("iris" or "sample:iris") when no such file exists. */
+CsDataset *cs_i_cli_load_dataset (const char *what, const char *label_column, GError **error);
+char      *cs_i_cli_list_column_names (const CsDataset *ds);
+/* Column names → indices; `out` receives a new array. */
+gboolean   cs_i_cli_resolve_columns (const CsDataset *ds, const char *spec, GArray **out, GError **error);
+
+GOptionContext *cs_i_cli_command_context (const char *parameter, const char *summary);
+gboolean        cs_i_cli_parse (GOptionContext *ctx, int *argc, char ***argv, int *status);
+
+int cs_i_cli_cmd_density (int argc, char **argv);
+int cs_i_cli_cmd_kde_diagnostics (int argc, char **argv);
+
+G_END_DECLS
