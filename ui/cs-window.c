@@ -1,24 +1,15 @@
-#include "cs-window.h"
+#include "cs-window-private.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "core/cs-error.h"
-#include "core/cs-pipeline.h"
 #include "core/cs-registry.h"
-#include "core/cs-result-io.h"
 #include "core/cs-samples.h"
 #include "core/cs-toy.h"
 #include "cs-figure-view.h"
-#include "cs-job.h"
 #include "cs-resources.h"
-#include "render/cs-export.h"
-#include "render/cs-render.h"
 #include "render/cs-render-views.h"
-#include "render/cs-render-privacy.h"
-#include "render/cs-render-density.h"
-#include "render/cs-render-diagnostics.h"
-#include "core/kde-diagnostics.h"
 
 #define N_RECENT 5
 #define SILHOUETTE_MAX 5000
@@ -27,123 +18,12 @@
 #define TRACE_BUDGET    (64u << 20)
 #define TRACE_MAX_STEPS 10000
 
-/* A finished pipeline result shared between the window and the workers that read it (model
- * rebuilds after an axis change, exports): a new run replaces the window's reference while
- * a worker may still hold the old one. */
-typedef struct
-{
-  CsPipelineResult *pipeline; /* Owned */
-} Result;
-
-struct _CsWindow
-{
-  GtkApplicationWindow parent_instance;
-
-  /* Template */
-  GtkWidget *title_label;
-  GtkWidget *subtitle_label;
-  GtkWidget *run_button;
-  GtkWidget *cancel_button;
-  GtkWidget *sidebar_run_button;
-  GtkWidget *sidebar_cancel_button;
-  GtkWidget *error_revealer;
-  GtkWidget *error_label;
-  GtkWidget *dataset_name_label;
-  GtkWidget *dataset_size_label;
-  GtkWidget *columns_list;
-  GtkWidget *notices_label;
-  GtkWidget *x_dropdown;
-  GtkWidget *y_dropdown;
-  GtkWidget *scaling_dropdown;
-  GtkWidget *missing_dropdown;
-  GtkWidget *missing_info_label;
-  GtkWidget *algorithm_dropdown;
-  GtkWidget *algorithm_description_label;
-  GtkWidget *params_panel;
-  GtkWidget *progress_bar;
-  GtkWidget *stack;
-  GtkWidget *recent_heading;
-  GtkWidget *recent_list;
-  GtkWidget *samples_list;
-  GtkWidget *toys_list;
-  GtkWidget *loading_label;
-  GtkWidget *loading_spinner;
-  GtkWidget *plot_view;
-  GtkWidget *status_label;
-  GtkWidget *view_bar;
-  GtkWidget *view_stack;
-  GtkWidget *links_button;
-  GtkWidget *silhouette_view;
-  GtkWidget *convergence_view;
-  GtkWidget *images_view;
-  GtkWidget *choose_k_view;
-  GtkWidget *privacy_view;
-  GtkWidget *privacy_epsilon_spin;
-  GtkWidget *privacy_delta_dropdown;
-  GtkWidget *privacy_spinner;
-  GtkWidget *privacy_status_label;
-  GtkWidget *diag_view;
-  GtkWidget *diag_h_scale;
-  GtkWidget *diag_spinner;
-  GtkWidget *diag_status_label;
-  GtkWidget *density_view;
-  GtkWidget *density_rule_dropdown;
-  GtkWidget *density_scale;
-  GtkWidget *density_h_entry;
-  GtkWidget *density_grid_dropdown;
-  GtkWidget *density_colormap_dropdown;
-  GtkWidget *density_points_toggle;
-  GtkWidget *density_opacity_scale;
-  GtkWidget *density_clusters_toggle;
-  GtkWidget *density_marginals_toggle;
-  GtkWidget *density_spinner;
-  GtkWidget *density_status_label;
-  GMenu     *samples_menu;
-  GMenu     *toys_menu;
-
-  /* Owned */
-  CsDataset    *dataset;
-  GArray       *axis_columns;  /* int per axis drop-down item: dataset column, -1 = PCA */
-  GPtrArray    *column_checks; /* GtkCheckButton*, Borrowed from columns_list */
-  Result       *result;
-  CsJob        *job;
-  GCancellable *load_cancellable;
-  GCancellable *model_cancellable;
-  GCancellable *privacy_cancellable; /* the privacy page's worker, NULL when idle */
-  gboolean      privacy_stale;       /* the points changed since the privacy page was drawn */
-  GCancellable *diag_cancellable;    /* the diagnostics page's worker, NULL when idle */
-  gboolean      diag_stale;          /* diag_source changed since the page was computed */
-  CsMatrix     *diag_source;         /* Owned, may be NULL: the clustered matrix, when d > 2 */
-  CsKdeDiagnostics *diag;            /* Owned, may be NULL: what the page shows */
-  GCancellable *density_cancellable; /* the density page's worker, NULL when idle */
-  gboolean      density_pending;     /* a request waits for that worker to finish */
-  gboolean      density_stale;       /* the points or the bandwidth changed since the page was drawn */
-  guint         density_serial;      /* counts point changes, so a late surface for old points is dropped */
-  gboolean      density_have_base;   /* density_base_h is valid */
-  CsBandwidthRule density_base_rule; /* what density_base_h came from (MANUAL: typed) */
-  double        density_base_h[4];   /* H at slider × 1 */
-  char         *status_text;
-  char         *error_text;
-
-  guint    n_writes; /* exports in flight */
-  gboolean syncing_axes;
-  gboolean disposed;
-};
-
 G_DEFINE_FINAL_TYPE (CsWindow, cs_window, GTK_TYPE_APPLICATION_WINDOW)
 
-static void update_actions (CsWindow *self);
-static void privacy_points_changed (CsWindow *self);
-static void privacy_view_shown (CsWindow *self);
-static void density_points_changed (CsWindow *self);
-static void density_view_shown (CsWindow *self);
-static void diag_data_changed (CsWindow *self, const CsMatrix *x);
-static void diag_view_shown (CsWindow *self);
-
-static Result *
-result_new (CsPipelineResult *pipeline)
+CsWindowResult *
+cs_i_window_result_new (CsPipelineResult *pipeline)
 {
-  Result *r = g_rc_box_new0 (Result);
+  CsWindowResult *r = g_rc_box_new0 (CsWindowResult);
 
   r->pipeline = pipeline;
   return r;
@@ -152,37 +32,35 @@ result_new (CsPipelineResult *pipeline)
 static void
 result_clear (gpointer data)
 {
-  Result *r = data;
+  CsWindowResult *r = data;
 
   g_clear_pointer (&r->pipeline, cs_pipeline_result_free);
 }
 
-static Result *
-result_ref (Result *r)
+CsWindowResult *
+cs_i_window_result_ref (CsWindowResult *r)
 {
   return g_rc_box_acquire (r);
 }
 
-static void
-result_unref (Result *r)
+void
+cs_i_window_result_unref (CsWindowResult *r)
 {
   g_rc_box_release_full (r, result_clear);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Result, result_unref)
-
 /* Status, errors, busy state */
 
-static void
-set_status (CsWindow *self, const char *text)
+void
+cs_i_window_set_status (CsWindow *self, const char *text)
 {
   g_free (self->status_text);
   self->status_text = g_strdup (text);
   gtk_label_set_text (GTK_LABEL (self->status_label), text);
 }
 
-static void
-show_error (CsWindow *self, const char *message)
+void
+cs_i_window_show_error (CsWindow *self, const char *message)
 {
   g_free (self->error_text);
   self->error_text = g_strdup (message);
@@ -211,8 +89,8 @@ cs_window_is_busy (CsWindow *self)
   return self->job != NULL || is_loading (self) || self->model_cancellable != NULL || self->n_writes > 0;
 }
 
-static void
-set_progress (CsWindow *self, double fraction, const char *text)
+void
+cs_i_window_set_progress (CsWindow *self, double fraction, const char *text)
 {
   if (fraction < 0)
     gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->progress_bar));
@@ -221,8 +99,8 @@ set_progress (CsWindow *self, double fraction, const char *text)
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress_bar), text);
 }
 
-static void
-update_actions (CsWindow *self)
+void
+cs_i_window_update_actions (CsWindow *self)
 {
   gboolean           running = self->job != NULL;
   gboolean           busy = running || is_loading (self);
@@ -342,7 +220,7 @@ fill_prepare_options (CsWindow *self, CsPrepareOptions *prepare)
 typedef struct
 {
   CsDataset       *dataset; /* Owned */
-  Result          *result;  /* Owned, may be NULL: then the raw points are shown */
+  CsWindowResult  *result;  /* Owned, may be NULL: then the raw points are shown */
   GArray          *columns; /* Owned */
   CsPrepareOptions prepare;
   int              x_column;
@@ -353,7 +231,7 @@ static void
 model_data_free (ModelData *data)
 {
   g_clear_pointer (&data->dataset, cs_dataset_unref);
-  g_clear_pointer (&data->result, result_unref);
+  g_clear_pointer (&data->result, cs_i_window_result_unref);
   g_clear_pointer (&data->columns, g_array_unref);
   g_free (data);
 }
@@ -425,16 +303,17 @@ show_model (CsWindow *self, CsPlotModel *model)
     cs_plot_model_match_colors (model, previous);
   cs_plot_view_set_model (CS_PLOT_VIEW (self->plot_view), model, self->dataset);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
-  privacy_points_changed (self);
-  density_points_changed (self);
+  cs_i_window_privacy_points_changed (self);
+  cs_i_window_density_points_changed (self);
 }
 
 /* Views of the current result beside the scatter plot: silhouette, convergence, images,
  * choose k. Their models are small and built here once per result; pages without one are
  * hidden, so the switcher only offers what this result can show. */
 
-static void
-set_figure (GtkWidget *view, CsRenderFunc func, gpointer model, GBoxedCopyFunc ref, GDestroyNotify unref)
+void
+cs_i_window_set_figure (
+    GtkWidget *view, CsRenderFunc func, gpointer model, GBoxedCopyFunc ref, GDestroyNotify unref)
 {
   GtkStack *stack = GTK_STACK (gtk_widget_get_parent (view));
 
@@ -481,7 +360,8 @@ update_views (CsWindow *self)
       if (r->medoid_silhouette_values != NULL && g_strcmp0 (c->objective_name, "medoid silhouette") == 0)
         {
           sil = cs_silhouette_model_new (c->n, r->medoid_silhouette_values, c->labels, c->k, slots);
-          sil->title = g_strdup ("Medoid silhouette per point (1 − nearest / second-nearest medoid distance)");
+          sil->title
+              = g_strdup ("Medoid silhouette per point (1 − nearest / second-nearest medoid distance)");
         }
       else if (r->silhouette_values != NULL)
         {
@@ -519,18 +399,18 @@ update_views (CsWindow *self)
         images = cs_images_model_build (self->dataset, r->prep, c, slots);
     }
 
-  set_figure (self->silhouette_view, cs_render_silhouette, sil, (GBoxedCopyFunc)cs_silhouette_model_ref,
-              (GDestroyNotify)cs_silhouette_model_unref);
-  set_figure (self->convergence_view, cs_render_trace, convergence, (GBoxedCopyFunc)cs_chart_model_ref,
-              (GDestroyNotify)cs_chart_model_unref);
-  set_figure (self->choose_k_view, cs_render_trace, choose_k, (GBoxedCopyFunc)cs_chart_model_ref,
-              (GDestroyNotify)cs_chart_model_unref);
-  set_figure (self->images_view, cs_render_images, images, (GBoxedCopyFunc)cs_images_model_ref,
-              (GDestroyNotify)cs_images_model_unref);
+  cs_i_window_set_figure (self->silhouette_view, cs_render_silhouette, sil,
+                          (GBoxedCopyFunc)cs_silhouette_model_ref, (GDestroyNotify)cs_silhouette_model_unref);
+  cs_i_window_set_figure (self->convergence_view, cs_render_trace, convergence,
+                          (GBoxedCopyFunc)cs_chart_model_ref, (GDestroyNotify)cs_chart_model_unref);
+  cs_i_window_set_figure (self->choose_k_view, cs_render_trace, choose_k, (GBoxedCopyFunc)cs_chart_model_ref,
+                          (GDestroyNotify)cs_chart_model_unref);
+  cs_i_window_set_figure (self->images_view, cs_render_images, images, (GBoxedCopyFunc)cs_images_model_ref,
+                          (GDestroyNotify)cs_images_model_unref);
   gtk_stack_page_set_title (gtk_stack_get_page (stack, self->images_view),
                             result_has_medoids (self) ? "Medoids" : "Means");
 
-  diag_data_changed (self, r != NULL && r->prep != NULL ? r->prep->x : NULL);
+  cs_i_window_diagnostics_result_changed (self);
 
   visible = gtk_stack_get_visible_child (stack);
   if (visible == NULL || !gtk_stack_page_get_visible (gtk_stack_get_page (stack, visible)))
@@ -541,803 +421,13 @@ update_views (CsWindow *self)
   update_links_button (self);
 }
 
-/* The diagnostics page: how an isotropic Gaussian KDE of the clustered matrix behaves as
- * the bandwidth shrinks (core/kde-diagnostics.h). Offered when that matrix has d > 2;
- * computed on a worker the first time the page is shown after the data changed. The
- * slider only moves the "current h" marker, so it never recomputes. */
-
-typedef struct
-{
-  CsMatrix *x; /* Owned */
-} DiagData;
-
-static void
-diag_data_free (DiagData *data)
-{
-  cs_matrix_free (data->x);
-  g_free (data);
-}
-
-static void
-diag_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  DiagData *data = task_data;
-  g_autoptr (CsProgress) progress = cs_progress_new (NULL, NULL, cancellable);
-  GError   *error = NULL;
-  CsKdeDiagOptions options;
-  CsKdeDiagnostics *diag;
-
-  /* Standardised whatever the clustering's scaling: one wide column (wine's proline) would
-   * otherwise set every distance, and the regimes are about all d dimensions. */
-  for (gsize j = 0; j < data->x->cols; j++)
-    {
-      double mean = 0.0;
-      double var = 0.0;
-      for (gsize i = 0; i < data->x->rows; i++)
-        mean += cs_matrix_get (data->x, i, j);
-      mean /= (double) data->x->rows;
-      for (gsize i = 0; i < data->x->rows; i++)
-        var += (cs_matrix_get (data->x, i, j) - mean) * (cs_matrix_get (data->x, i, j) - mean);
-      var /= (double) data->x->rows;
-      for (gsize i = 0; i < data->x->rows; i++)
-        cs_matrix_row (data->x, i)[j] = var > 0.0 ? (cs_matrix_get (data->x, i, j) - mean) / sqrt (var) : 0.0;
-    }
-  cs_kde_diag_options_init (&options);
-  diag = cs_kde_diagnostics_run (data->x, &options, progress, &error);
-  if (diag == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, diag, (GDestroyNotify)cs_kde_diagnostics_unref);
-}
-
-static double
-diag_current_h (CsWindow *self)
-{
-  return pow (10.0, gtk_range_get_value (GTK_RANGE (self->diag_h_scale)));
-}
-
-/* Redraws with the slider's h and says which regime it is in. */
-static void
-diag_show (CsWindow *self)
-{
-  g_autoptr (CsDiagnosticsModel) model = NULL;
-  g_autofree char *text = NULL;
-  CsKdeDiagnostics *d = self->diag;
-  double h;
-
-  if (d == NULL)
-    return;
-  h = diag_current_h (self);
-  model = cs_diagnostics_model_new (d, h);
-  text = g_strdup_printf ("h = %.3g is in the %s regime · n_eff ≈ %.3g points · likelihood-optimal h = %.3g", h,
-                          cs_kde_regime_name (cs_kde_diagnostics_regime (d, h)), cs_kde_diagnostics_n_eff_at (d, h),
-                          d->h_opt);
-  gtk_label_set_text (GTK_LABEL (self->diag_status_label), text);
-  cs_figure_view_set_figure (CS_FIGURE_VIEW (self->diag_view), cs_render_diagnostics, model,
-                             (GBoxedCopyFunc)cs_diagnostics_model_ref, (GDestroyNotify)cs_diagnostics_model_unref);
-}
-
-static void
-diag_done (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  CsWindow     *self = CS_WINDOW (source);
-  GCancellable *cancellable = g_task_get_cancellable (G_TASK (res));
-  g_autoptr (GError) error = NULL;
-  CsKdeDiagnostics *diag = g_task_propagate_pointer (G_TASK (res), &error);
-  GtkAdjustment    *adj;
-
-  if (self->disposed || cancellable != self->diag_cancellable)
-    {
-      g_clear_pointer (&diag, cs_kde_diagnostics_unref);
-      return;
-    }
-  g_clear_object (&self->diag_cancellable);
-  gtk_spinner_set_spinning (GTK_SPINNER (self->diag_spinner), FALSE);
-  if (diag == NULL)
-    {
-      gtk_label_set_text (GTK_LABEL (self->diag_status_label), error->message);
-      return;
-    }
-  g_clear_pointer (&self->diag, cs_kde_diagnostics_unref);
-  self->diag = diag;
-  /* The slider spans the computed grid in log10 h and starts at the likelihood optimum. */
-  adj = gtk_range_get_adjustment (GTK_RANGE (self->diag_h_scale));
-  g_signal_handlers_block_by_func (self->diag_h_scale, diag_show, self);
-  gtk_adjustment_configure (adj, log10 (diag->h_opt), log10 (diag->h[0]), log10 (diag->h[diag->n_h - 1]),
-                            (log10 (diag->h[diag->n_h - 1]) - log10 (diag->h[0])) / 200.0,
-                            (log10 (diag->h[diag->n_h - 1]) - log10 (diag->h[0])) / 20.0, 0.0);
-  g_signal_handlers_unblock_by_func (self->diag_h_scale, diag_show, self);
-  diag_show (self);
-}
-
-static void
-diag_recompute (CsWindow *self)
-{
-  DiagData *data;
-  g_autoptr (GTask) task = NULL;
-
-  if (self->diag_cancellable != NULL)
-    g_cancellable_cancel (self->diag_cancellable);
-  g_clear_object (&self->diag_cancellable);
-  if (self->diag_source == NULL || self->disposed)
-    return;
-
-  self->diag_stale = FALSE;
-  self->diag_cancellable = g_cancellable_new ();
-  data = g_new0 (DiagData, 1);
-  data->x = cs_matrix_copy (self->diag_source);
-
-  gtk_spinner_set_spinning (GTK_SPINNER (self->diag_spinner), TRUE);
-  gtk_label_set_text (GTK_LABEL (self->diag_status_label), "Computing leave-one-out likelihoods…");
-  task = g_task_new (self, self->diag_cancellable, diag_done, NULL);
-  g_task_set_source_tag (task, diag_recompute);
-  g_task_set_task_data (task, data, (GDestroyNotify)diag_data_free);
-  g_task_run_in_thread (task, diag_thread);
-}
-
-static void
-diag_view_shown (CsWindow *self)
-{
-  GtkWidget *page = gtk_widget_get_parent (self->diag_view);
-
-  if (gtk_stack_get_visible_child (GTK_STACK (self->view_stack)) == page && self->diag_stale)
-    diag_recompute (self);
-}
-
-/* A new result: the page is offered for d > 2, and recomputed only if the matrix changed. */
-static void
-diag_data_changed (CsWindow *self, const CsMatrix *x)
-{
-  GtkStack *stack = GTK_STACK (self->view_stack);
-  gboolean  have = x != NULL && x->cols > 2 && x->rows >= 3;
-
-  gtk_stack_page_set_visible (gtk_stack_get_page (stack, gtk_widget_get_parent (self->diag_view)), have);
-  if (!have)
-    {
-      if (self->diag_cancellable != NULL)
-        g_cancellable_cancel (self->diag_cancellable);
-      g_clear_object (&self->diag_cancellable);
-      g_clear_pointer (&self->diag_source, cs_matrix_free);
-      return;
-    }
-  if (self->diag_source != NULL && self->diag_source->rows == x->rows && self->diag_source->cols == x->cols
-      && memcmp (self->diag_source->data, x->data, x->rows * x->cols * sizeof (double)) == 0)
-    return;
-  g_clear_pointer (&self->diag_source, cs_matrix_free);
-  self->diag_source = cs_matrix_copy (x);
-  self->diag_stale = TRUE;
-  diag_view_shown (self);
-}
-
-/* The privacy page: differentially private similarity sums of the plotted points beside the
- * exact ones (core/dp-kernel.h), and classification by average private similarity when the
- * dataset has labels. Computed on a worker when the page is shown or ε / δ change; a newer
- * request cancels the older one. */
-
-#define PRIVACY_MAX_ROWS 20000
-#define PRIVACY_GRID     64
-
-static const double privacy_deltas[] = { 1e-3, 1e-4, 1e-5, 1e-6, 1e-8 };
-static const double privacy_curve_epsilons[] = { 0.1, 0.2, 0.5, 1, 2, 5, 10 };
-
-typedef struct
-{
-  CsDataset *dataset; /* Owned */
-  gsize      n;
-  double    *x;       /* Owned, n: plotted coordinates */
-  double    *y;       /* Owned, n */
-  gsize     *rows;    /* Owned, n, may be NULL */
-  char      *x_label; /* Owned */
-  char      *y_label; /* Owned */
-  double     epsilon;
-  double     delta;
-} PrivacyData;
-
-static void
-privacy_data_free (PrivacyData *data)
-{
-  g_clear_pointer (&data->dataset, cs_dataset_unref);
-  g_free (data->x);
-  g_free (data->y);
-  g_free (data->rows);
-  g_free (data->x_label);
-  g_free (data->y_label);
-  g_free (data);
-}
-
-static void
-privacy_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  PrivacyData *data = task_data;
-  g_autoptr (CsProgress) progress = cs_progress_new (NULL, NULL, cancellable);
-  g_autoptr (CsMatrix) xy = NULL;
-  g_autoptr (CsDpSurface) surface = NULL;
-  g_autoptr (CsPrivacyModel) model = NULL;
-  g_autofree int *labels = NULL;
-  GError          *error = NULL;
-  CsDpKernelOptions options;
-  gsize            n = 0;
-  gsize            stride;
-  guint            k = 0;
-
-  /* The exact surface is a direct sum over rows at every node: above the cap a fixed,
-   * evenly spaced subset keeps the page interactive (the title says so). */
-  stride = data->n > PRIVACY_MAX_ROWS ? (data->n + PRIVACY_MAX_ROWS - 1) / PRIVACY_MAX_ROWS : 1;
-  xy = cs_matrix_new ((data->n + stride - 1) / stride, 2);
-  for (gsize i = 0; i < data->n; i += stride)
-    if (isfinite (data->x[i]) && isfinite (data->y[i]))
-      {
-        cs_matrix_row (xy, n)[0] = data->x[i];
-        cs_matrix_row (xy, n)[1] = data->y[i];
-        n++;
-      }
-  xy->rows = n;
-  if (n == 0)
-    {
-      g_task_return_new_error (task, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "No plotted points to compare");
-      return;
-    }
-
-  /* Fixed seeds (the options' defaults): the page previews what a release looks like and
-   * must not flicker as the user moves ε; a real release (the CLI) draws fresh noise. */
-  cs_dp_kernel_options_init (&options);
-  /* ‖φ(y)‖ = 1 whatever D, so more features cut the random-feature error at no cost in
-   * noise: only time limits D. */
-  options.n_features = 4096;
-  options.bandwidth = cs_dp_default_bandwidth (xy);
-  options.epsilon = data->epsilon;
-  options.delta = data->delta;
-  surface = cs_dp_surface_compute (xy, &options, PRIVACY_GRID, NULL, progress, &error);
-  if (surface == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  model = cs_privacy_model_new (surface, &options, n);
-  model->title = stride > 1 ? g_strdup_printf ("Average Gaussian similarity to every %" G_GSIZE_FORMAT
-                                               "th point, exact and differentially private", stride)
-                            : g_strdup ("Average Gaussian similarity to the data, exact and differentially private");
-  g_free (model->x_label);
-  g_free (model->y_label);
-  model->x_label = g_strdup (data->x_label);
-  model->y_label = g_strdup (data->y_label);
-
-  labels = cs_dataset_class_labels (data->dataset, &k);
-  if (labels != NULL && k >= 2 && data->dataset->n_rows <= PRIVACY_MAX_ROWS)
-    {
-      g_autoptr (CsPrepared) prep = NULL;
-      g_autofree int *prep_labels = NULL;
-      CsPrepareOptions prepare;
-      CsDpKernelOptions copt = options;
-      double            accuracy[G_N_ELEMENTS (privacy_curve_epsilons)];
-      double            nonprivate = NAN;
-
-      /* Classification uses every feature, standardised, as the clustering does by default. */
-      cs_prepare_options_init (&prepare);
-      prepare.scaling = CS_SCALE_STANDARDIZE;
-      prep = cs_dataset_prepare (data->dataset, &prepare, NULL);
-      if (prep != NULL && prep->x->rows >= 10)
-        {
-          prep_labels = g_new (int, prep->x->rows);
-          for (gsize i = 0; i < prep->x->rows; i++)
-            prep_labels[i] = labels[prep->rows[i]];
-          copt.bandwidth = cs_dp_default_bandwidth (prep->x);
-          copt.n_features = 1024;
-          if (cs_dp_accuracy_curve (prep->x, prep_labels, k, 0.3, privacy_curve_epsilons,
-                                    G_N_ELEMENTS (privacy_curve_epsilons), 5, &copt, accuracy, &nonprivate,
-                                    progress, &error))
-            cs_privacy_model_set_curve (model, G_N_ELEMENTS (privacy_curve_epsilons), privacy_curve_epsilons,
-                                        accuracy, nonprivate, k);
-          else if (g_error_matches (error, CS_ERROR, CS_ERROR_CANCELLED))
-            {
-              g_task_return_error (task, error);
-              return;
-            }
-          else
-            g_clear_error (&error);
-        }
-    }
-  g_task_return_pointer (task, g_steal_pointer (&model), (GDestroyNotify)cs_privacy_model_unref);
-}
-
-static void
-privacy_done (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  CsWindow     *self = CS_WINDOW (source);
-  GCancellable *cancellable = g_task_get_cancellable (G_TASK (res));
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CsPrivacyModel) model = g_task_propagate_pointer (G_TASK (res), &error);
-
-  if (self->disposed || cancellable != self->privacy_cancellable)
-    return;
-  g_clear_object (&self->privacy_cancellable);
-  gtk_spinner_set_spinning (GTK_SPINNER (self->privacy_spinner), FALSE);
-  if (model == NULL)
-    {
-      gtk_label_set_text (GTK_LABEL (self->privacy_status_label), error->message);
-      return;
-    }
-  {
-    g_autofree char *text = g_strdup_printf ("Error max %.1f %%, mean %.2f %% of the peak", 100.0 * model->max_error,
-                                             100.0 * model->mean_error);
-    gtk_label_set_text (GTK_LABEL (self->privacy_status_label), text);
-  }
-  cs_figure_view_set_figure (CS_FIGURE_VIEW (self->privacy_view), cs_render_privacy, model,
-                             (GBoxedCopyFunc)cs_privacy_model_ref, (GDestroyNotify)cs_privacy_model_unref);
-}
-
-static void
-privacy_recompute (CsWindow *self)
-{
-  const CsPlotModel *m = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
-  guint              di = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->privacy_delta_dropdown));
-  PrivacyData       *data;
-  g_autoptr (GTask) task = NULL;
-
-  if (self->privacy_cancellable != NULL)
-    g_cancellable_cancel (self->privacy_cancellable);
-  g_clear_object (&self->privacy_cancellable);
-  if (m == NULL || self->dataset == NULL || self->disposed)
-    return;
-
-  self->privacy_stale = FALSE;
-  self->privacy_cancellable = g_cancellable_new ();
-  data = g_new0 (PrivacyData, 1);
-  data->dataset = cs_dataset_ref (self->dataset);
-  data->n = m->n;
-  data->x = g_memdup2 (m->x, m->n * sizeof (double));
-  data->y = g_memdup2 (m->y, m->n * sizeof (double));
-  data->x_label = g_strdup (m->x_label != NULL ? m->x_label : "x");
-  data->y_label = g_strdup (m->y_label != NULL ? m->y_label : "y");
-  data->epsilon = gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->privacy_epsilon_spin));
-  data->delta = privacy_deltas[MIN (di, G_N_ELEMENTS (privacy_deltas) - 1)];
-
-  gtk_spinner_set_spinning (GTK_SPINNER (self->privacy_spinner), TRUE);
-  gtk_label_set_text (GTK_LABEL (self->privacy_status_label), "Computing the private sketch…");
-  task = g_task_new (self, self->privacy_cancellable, privacy_done, NULL);
-  g_task_set_source_tag (task, privacy_recompute);
-  g_task_set_task_data (task, data, (GDestroyNotify)privacy_data_free);
-  g_task_run_in_thread (task, privacy_thread);
-}
-
-static gboolean
-privacy_page_visible (CsWindow *self)
-{
-  return gtk_stack_get_visible_child (GTK_STACK (self->view_stack)) == gtk_widget_get_parent (self->privacy_view);
-}
-
-static void
-privacy_view_shown (CsWindow *self)
-{
-  if (privacy_page_visible (self) && self->privacy_stale)
-    privacy_recompute (self);
-}
-
-static void
-privacy_points_changed (CsWindow *self)
-{
-  gboolean have = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view)) != NULL;
-  GtkStack *stack = GTK_STACK (self->view_stack);
-
-  gtk_stack_page_set_visible (gtk_stack_get_page (stack, gtk_widget_get_parent (self->privacy_view)), have);
-  if (have)
-    gtk_widget_set_visible (self->view_bar, TRUE);
-  self->privacy_stale = TRUE;
-  privacy_view_shown (self);
-}
-
-/* The density page: a KDE of the plotted x and y (two columns or the PCA plane, whatever the
- * scatter shows) with HDR contours. The bandwidth controls recompute on a worker with the
- * binned method; at most one computation is in flight and a request made meanwhile waits
- * for it and then runs with the controls as they are by then, so dragging the slider shows
- * a stream of surfaces and always ends on the newest one. Look-only controls (colours,
- * points, marginals) make a new model on the same surface without any computation. */
-
-static const CsBandwidthRule density_rules[] = {
-  CS_BANDWIDTH_SCOTT, CS_BANDWIDTH_SILVERMAN, CS_BANDWIDTH_LSCV, CS_BANDWIDTH_PLUGIN, CS_BANDWIDTH_MANUAL,
-};
-static const char *const density_rule_names[] = { "Scott", "Silverman", "LSCV", "plug-in", "manual" };
-static const guint       density_grids[] = { 64, 128, 256, 512 };
-
-typedef struct
-{
-  gsize           n;
-  double         *x;      /* Owned, n */
-  double         *y;      /* Owned, n */
-  int            *labels; /* Owned, n, may be NULL */
-  guint           k;
-  int            *color_slot; /* Owned, k, may be NULL */
-  CsBandwidthRule rule;
-  CsBandwidthRule cluster_rule; /* each cluster's own H by this rule (MANUAL: the typed H) */
-  gboolean        have_base;    /* base_h holds the rule's H for these points */
-  double          base_h[4];
-  double          scale; /* bandwidth multiplier: H = base_h · scale² */
-  guint           grid;
-  gboolean        per_cluster;
-  guint           serial; /* self->density_serial when the request was made */
-  /* Out */
-  CsDensitySurface *surface;
-  double            used_h[4];
-  double            seconds;
-} DensityData;
-
-static void
-density_data_free (DensityData *data)
-{
-  g_free (data->x);
-  g_free (data->y);
-  g_free (data->labels);
-  g_free (data->color_slot);
-  g_clear_pointer (&data->surface, cs_density_surface_unref);
-  g_free (data);
-}
-
-static void
-density_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  DensityData *data = task_data;
-  g_autoptr (CsProgress) progress = cs_progress_new (NULL, NULL, cancellable);
-  gint64       start = g_get_monotonic_time ();
-  GError      *error = NULL;
-  CsKdeOptions options;
-
-  if (!data->have_base)
-    {
-      g_autoptr (CsMatrix) xy = cs_matrix_new (MAX (data->n, 1), 2);
-      gsize m = 0;
-
-      for (gsize i = 0; i < data->n; i++)
-        if (isfinite (data->x[i]) && isfinite (data->y[i]))
-          {
-            cs_matrix_row (xy, m)[0] = data->x[i];
-            cs_matrix_row (xy, m)[1] = data->y[i];
-            m++;
-          }
-      xy->rows = m;
-      if (m < 2)
-        {
-          g_task_return_new_error (task, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                                   "A density needs at least two plotted points");
-          return;
-        }
-      if (!cs_kde_bandwidth (xy, data->rule, FALSE, NULL, data->base_h, progress, &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      data->have_base = TRUE;
-    }
-
-  /* The rule's H scaled, passed as a manual matrix: the slider never re-runs a selector. */
-  cs_kde_options_init (&options);
-  options.rule = CS_BANDWIDTH_MANUAL;
-  options.method = CS_KDE_BINNED;
-  options.grid = data->grid;
-  for (guint i = 0; i < 4; i++)
-    options.h[i] = data->base_h[i] * data->scale * data->scale;
-  data->surface = cs_density_surface_build (data->n, data->x, data->y, data->labels, data->k,
-                                            data->color_slot, &options, data->per_cluster, data->cluster_rule,
-                                            data->scale, progress, &error);
-  if (data->surface == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  memcpy (data->used_h, options.h, sizeof data->used_h);
-  data->seconds = (g_get_monotonic_time () - start) / 1e6;
-  g_task_return_boolean (task, TRUE);
-}
-
-static double
-density_scale_value (CsWindow *self)
-{
-  return exp2 (gtk_range_get_value (GTK_RANGE (self->density_scale)));
-}
-
-static char *
-density_format_h (const double h[4])
-{
-  return g_strdup_printf ("%.4g, %.4g; %.4g, %.4g", h[0], h[1], h[2], h[3]);
-}
-
-/* A new model on `surface` with the page's look-only settings. */
-static void
-density_show (CsWindow *self, CsDensitySurface *surface)
-{
-  const CsPlotModel *scatter = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
-  g_autoptr (CsDensityModel) model = NULL;
-  guint map = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->density_colormap_dropdown));
-
-  if (surface == NULL)
-    {
-      const CsDensityModel *current = cs_figure_view_get_model (CS_FIGURE_VIEW (self->density_view));
-      if (current == NULL)
-        return;
-      surface = current->surface;
-    }
-  model = cs_density_model_new (surface);
-  model->colormap = map < CS_COLORMAP_N ? (CsColormap)map : CS_COLORMAP_VIRIDIS;
-  model->show_points = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->density_points_toggle));
-  model->point_alpha = gtk_range_get_value (GTK_RANGE (self->density_opacity_scale));
-  model->show_marginals = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->density_marginals_toggle));
-  model->show_clusters = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->density_clusters_toggle))
-                         && surface->n_clusters > 0;
-  if (scatter != NULL)
-    {
-      model->title = g_strdup (scatter->title);
-      model->x_label = g_strdup (scatter->x_label);
-      model->y_label = g_strdup (scatter->y_label);
-    }
-  cs_figure_view_set_figure (CS_FIGURE_VIEW (self->density_view), cs_render_density, model,
-                             (GBoxedCopyFunc)cs_density_model_ref, (GDestroyNotify)cs_density_model_unref);
-}
-
-static void density_request (CsWindow *self);
-
-static void
-density_done (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  CsWindow     *self = CS_WINDOW (source);
-  DensityData  *data = g_task_get_task_data (G_TASK (res));
-  GCancellable *cancellable = g_task_get_cancellable (G_TASK (res));
-  g_autoptr (GError) error = NULL;
-
-  if (self->disposed || cancellable != self->density_cancellable)
-    return;
-  g_clear_object (&self->density_cancellable);
-  gtk_spinner_set_spinning (GTK_SPINNER (self->density_spinner), FALSE);
-
-  /* Results for other points (the axes changed meanwhile) are dropped; the pending request
-   * below computes the right ones. */
-  if (data->serial == self->density_serial)
-    {
-      if (!g_task_propagate_boolean (G_TASK (res), &error))
-        gtk_label_set_text (GTK_LABEL (self->density_status_label), error->message);
-      else
-        {
-          g_autofree char *h = density_format_h (data->used_h);
-          g_autofree char *text = NULL;
-          guint            ri = MIN ((guint)data->rule, G_N_ELEMENTS (density_rule_names) - 1);
-
-          /* Kept for the slider, unless the user has since typed an H or picked another rule. */
-          if (data->rule != CS_BANDWIDTH_MANUAL && data->rule == self->density_base_rule)
-            {
-              memcpy (self->density_base_h, data->base_h, sizeof self->density_base_h);
-              self->density_base_rule = data->rule;
-              self->density_have_base = TRUE;
-            }
-          if (!gtk_widget_has_focus (self->density_h_entry))
-            gtk_editable_set_text (GTK_EDITABLE (self->density_h_entry), h);
-          text = g_strdup_printf ("%s × %.2f · %u² binned in %.0f ms", density_rule_names[ri], data->scale,
-                                  data->grid, data->seconds * 1e3);
-          gtk_label_set_text (GTK_LABEL (self->density_status_label), text);
-          density_show (self, data->surface);
-        }
-    }
-  if (self->density_pending)
-    {
-      self->density_pending = FALSE;
-      density_request (self);
-    }
-}
-
-static void
-density_request (CsWindow *self)
-{
-  const CsPlotModel *m = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
-  guint              ri = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->density_rule_dropdown));
-  guint              gi = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->density_grid_dropdown));
-  DensityData       *data;
-  g_autoptr (GTask) task = NULL;
-
-  if (m == NULL || self->disposed)
-    return;
-  if (self->density_cancellable != NULL)
-    {
-      self->density_pending = TRUE;
-      return;
-    }
-
-  self->density_stale = FALSE;
-  data = g_new0 (DensityData, 1);
-  data->n = m->n;
-  data->x = g_memdup2 (m->x, m->n * sizeof (double));
-  data->y = g_memdup2 (m->y, m->n * sizeof (double));
-  if (m->labels != NULL && m->k > 0)
-    {
-      data->labels = g_memdup2 (m->labels, m->n * sizeof (int));
-      data->k = m->k;
-      data->color_slot = g_memdup2 (m->color_slot, m->k * sizeof (int));
-    }
-  data->rule = density_rules[MIN (ri, G_N_ELEMENTS (density_rules) - 1)];
-  data->cluster_rule = data->rule;
-  data->scale = density_scale_value (self);
-  data->grid = density_grids[MIN (gi, G_N_ELEMENTS (density_grids) - 1)];
-  data->per_cluster = data->labels != NULL
-                      && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->density_clusters_toggle));
-  data->serial = self->density_serial;
-  /* Manual H is whatever was last typed (or the last rule's H); a rule's H is reused while the
-   * points and the rule stay the same. */
-  if (self->density_have_base && (data->rule == CS_BANDWIDTH_MANUAL || data->rule == self->density_base_rule))
-    {
-      data->have_base = TRUE;
-      memcpy (data->base_h, self->density_base_h, sizeof data->base_h);
-    }
-  else if (data->rule == CS_BANDWIDTH_MANUAL)
-    data->rule = CS_BANDWIDTH_SCOTT;
-
-  self->density_cancellable = g_cancellable_new ();
-  gtk_spinner_set_spinning (GTK_SPINNER (self->density_spinner), TRUE);
-  task = g_task_new (self, self->density_cancellable, density_done, NULL);
-  g_task_set_source_tag (task, density_request);
-  g_task_set_task_data (task, data, (GDestroyNotify)density_data_free);
-  g_task_run_in_thread (task, density_thread);
-}
-
-static gboolean
-density_page_visible (CsWindow *self)
-{
-  return gtk_stack_get_visible_child (GTK_STACK (self->view_stack))
-         == gtk_widget_get_parent (self->density_view);
-}
-
-static void
-density_view_shown (CsWindow *self)
-{
-  if (density_page_visible (self) && self->density_stale)
-    density_request (self);
-}
-
-static void
-density_points_changed (CsWindow *self)
-{
-  const CsPlotModel *m = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
-  GtkStack          *stack = GTK_STACK (self->view_stack);
-
-  gtk_stack_page_set_visible (gtk_stack_get_page (stack, gtk_widget_get_parent (self->density_view)),
-                              m != NULL);
-  gtk_widget_set_sensitive (self->density_clusters_toggle, m != NULL && m->labels != NULL && m->k > 0);
-  if (m != NULL)
-    gtk_widget_set_visible (self->view_bar, TRUE);
-  self->density_serial++;
-  /* A manual H survives new points (the user typed it); a rule's H is for the old points. */
-  if (self->density_base_rule != CS_BANDWIDTH_MANUAL)
-    self->density_have_base = FALSE;
-  self->density_stale = TRUE;
-  density_view_shown (self);
-}
-
-/* A control that changes the surface: recompute now when the page shows, else when it next
- * does. */
-static void
-density_changed (CsWindow *self)
-{
-  self->density_stale = TRUE;
-  density_view_shown (self);
-}
-
-static void
-density_rule_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *self)
-{
-  guint ri = gtk_drop_down_get_selected (dropdown);
-
-  CsBandwidthRule rule = density_rules[MIN (ri, G_N_ELEMENTS (density_rules) - 1)];
-
-  /* Choosing Manual keeps the last H as the starting point; a rule starts afresh at × 1. */
-  if (rule == CS_BANDWIDTH_MANUAL)
-    self->density_base_rule = CS_BANDWIDTH_MANUAL;
-  else if (rule != self->density_base_rule)
-    {
-      self->density_base_rule = rule;
-      self->density_have_base = FALSE;
-      g_signal_handlers_block_by_func (self->density_scale, density_changed, self);
-      gtk_range_set_value (GTK_RANGE (self->density_scale), 0.0);
-      g_signal_handlers_unblock_by_func (self->density_scale, density_changed, self);
-    }
-  density_changed (self);
-}
-
-static void
-density_h_activate_cb (GtkEntry *entry, CsWindow *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-  g_auto (GStrv) parts = g_strsplit_set (text, ",; \t", -1);
-  double v[4];
-  guint  n = 0;
-  double h[4];
-
-  for (char **p = parts; *p != NULL; p++)
-    {
-      char  *end = NULL;
-      double x;
-
-      if (**p == '\0')
-        continue;
-      x = g_ascii_strtod (*p, &end);
-      if (end == *p || *end != '\0' || !isfinite (x) || n == 4)
-        {
-          n = 0;
-          break;
-        }
-      v[n++] = x;
-    }
-  if (n == 1 && v[0] > 0)
-    {
-      h[0] = h[3] = v[0] * v[0];
-      h[1] = h[2] = 0.0;
-    }
-  else if (n == 2 && v[0] > 0 && v[1] > 0)
-    {
-      h[0] = v[0];
-      h[3] = v[1];
-      h[1] = h[2] = 0.0;
-    }
-  else if (n == 4 && v[0] > 0 && v[3] > 0 && v[0] * v[3] - v[1] * v[2] > 0 && v[1] == v[2])
-    memcpy (h, v, sizeof h);
-  else
-    {
-      gtk_label_set_text (GTK_LABEL (self->density_status_label),
-                          "H must be symmetric and positive definite: “h11, h12; h12, h22”, two diagonal "
-                          "entries, or one bandwidth");
-      gtk_widget_error_bell (GTK_WIDGET (entry));
-      return;
-    }
-  memcpy (self->density_base_h, h, sizeof h);
-  self->density_base_rule = CS_BANDWIDTH_MANUAL;
-  self->density_have_base = TRUE;
-  /* The typed matrix is what gets used: the multiplier starts again from 1. */
-  g_signal_handlers_block_by_func (self->density_rule_dropdown, density_rule_changed_cb, self);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->density_rule_dropdown), G_N_ELEMENTS (density_rules) - 1);
-  g_signal_handlers_unblock_by_func (self->density_rule_dropdown, density_rule_changed_cb, self);
-  g_signal_handlers_block_by_func (self->density_scale, density_changed, self);
-  gtk_range_set_value (GTK_RANGE (self->density_scale), 0.0);
-  g_signal_handlers_unblock_by_func (self->density_scale, density_changed, self);
-  density_changed (self);
-}
-
-static void
-density_look_changed (CsWindow *self)
-{
-  gtk_widget_set_sensitive (self->density_opacity_scale,
-                            gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->density_points_toggle)));
-  density_show (self, NULL);
-}
-
-static char *
-density_format_scale_cb (GtkScale *scale, double value, gpointer user_data)
-{
-  return g_strdup_printf ("× %.2f", exp2 (value));
-}
-
-static void
-density_setup (CsWindow *self)
-{
-  self->density_base_rule = CS_BANDWIDTH_SCOTT;
-  gtk_scale_add_mark (GTK_SCALE (self->density_scale), 0.0, GTK_POS_BOTTOM, NULL);
-  gtk_scale_set_format_value_func (GTK_SCALE (self->density_scale), density_format_scale_cb, NULL, NULL);
-  g_signal_connect (self->density_rule_dropdown, "notify::selected", G_CALLBACK (density_rule_changed_cb),
-                    self);
-  g_signal_connect_swapped (self->density_scale, "value-changed", G_CALLBACK (density_changed), self);
-  g_signal_connect (self->density_h_entry, "activate", G_CALLBACK (density_h_activate_cb), self);
-  g_signal_connect_swapped (self->density_grid_dropdown, "notify::selected", G_CALLBACK (density_changed),
-                            self);
-  g_signal_connect_swapped (self->density_clusters_toggle, "toggled", G_CALLBACK (density_changed), self);
-  g_signal_connect_swapped (self->density_colormap_dropdown, "notify::selected",
-                            G_CALLBACK (density_look_changed), self);
-  g_signal_connect_swapped (self->density_points_toggle, "toggled", G_CALLBACK (density_look_changed), self);
-  g_signal_connect_swapped (self->density_opacity_scale, "value-changed", G_CALLBACK (density_look_changed),
-                            self);
-  g_signal_connect_swapped (self->density_marginals_toggle, "toggled", G_CALLBACK (density_look_changed),
-                            self);
-}
-
 static void
 view_changed_cb (GtkStack *stack, GParamSpec *pspec, CsWindow *self)
 {
   update_links_button (self);
-  privacy_view_shown (self);
-  density_view_shown (self);
-  diag_view_shown (self);
+  cs_i_window_privacy_view_shown (self);
+  cs_i_window_density_view_shown (self);
+  cs_i_window_diagnostics_view_shown (self);
 }
 
 static void
@@ -1392,10 +482,10 @@ model_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_clear_object (&self->model_cancellable);
 
   if (model == NULL)
-    show_error (self, error->message);
+    cs_i_window_show_error (self, error->message);
   else
     show_model (self, model);
-  update_actions (self);
+  cs_i_window_update_actions (self);
 }
 
 static void
@@ -1414,7 +504,7 @@ rebuild_model (CsWindow *self)
 
   data = g_new0 (ModelData, 1);
   data->dataset = cs_dataset_ref (self->dataset);
-  data->result = self->result != NULL ? result_ref (self->result) : NULL;
+  data->result = self->result != NULL ? cs_i_window_result_ref (self->result) : NULL;
   data->columns = chosen_columns (self);
   fill_prepare_options (self, &data->prepare);
   data->prepare.columns = (const int *)(gpointer)data->columns->data;
@@ -1425,7 +515,7 @@ rebuild_model (CsWindow *self)
   g_task_set_source_tag (task, rebuild_model);
   g_task_set_task_data (task, data, (GDestroyNotify)model_data_free);
   g_task_run_in_thread (task, model_thread);
-  update_actions (self);
+  cs_i_window_update_actions (self);
 }
 
 static void
@@ -1663,7 +753,7 @@ progress_update_idle (gpointer user_data)
   if (!self->disposed && up->cancellable == self->load_cancellable)
     {
       g_autofree char *text = g_strdup_printf ("%s — %.0f %%", up->stage, 100 * up->fraction);
-      set_progress (self, up->fraction, text);
+      cs_i_window_set_progress (self, up->fraction, text);
     }
   g_object_unref (up->window);
   g_object_unref (up->cancellable);
@@ -1776,20 +866,20 @@ load_done (GObject *source, GAsyncResult *res, gpointer user_data)
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), page);
       if (g_error_matches (error, CS_ERROR, CS_ERROR_CANCELLED))
         {
-          set_progress (self, 0, "Cancelled");
-          set_status (self, "Cancelled");
+          cs_i_window_set_progress (self, 0, "Cancelled");
+          cs_i_window_set_status (self, "Cancelled");
         }
       else
         {
-          set_progress (self, 0, "Failed");
-          show_error (self, error->message);
+          cs_i_window_set_progress (self, 0, "Failed");
+          cs_i_window_show_error (self, error->message);
         }
-      update_actions (self);
+      cs_i_window_update_actions (self);
       return;
     }
 
   g_clear_pointer (&self->dataset, cs_dataset_unref);
-  g_clear_pointer (&self->result, result_unref);
+  g_clear_pointer (&self->result, cs_i_window_result_unref);
   self->dataset = g_steal_pointer (&data->dataset);
   update_views (self);
   show_dataset (self);
@@ -1806,16 +896,16 @@ load_done (GObject *source, GAsyncResult *res, gpointer user_data)
     {
       cs_plot_view_set_model (CS_PLOT_VIEW (self->plot_view), NULL, NULL);
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
-      show_error (self, data->model_error->message);
+      cs_i_window_show_error (self, data->model_error->message);
     }
 
   {
     g_autofree char *count = cs_i_format_count (self->dataset->n_rows);
     g_autofree char *status = g_strdup_printf ("%s points — press Run to cluster", count);
-    set_status (self, status);
+    cs_i_window_set_status (self, status);
   }
-  set_progress (self, 0, "Ready");
-  update_actions (self);
+  cs_i_window_set_progress (self, 0, "Ready");
+  cs_i_window_update_actions (self);
 }
 
 static void
@@ -1844,7 +934,7 @@ start_load (CsWindow *self, LoadData *data, const char *display_name)
   {
     g_autofree char *text = g_strdup_printf ("Loading %s…", display_name);
     gtk_label_set_text (GTK_LABEL (self->loading_label), text);
-    set_progress (self, 0, text);
+    cs_i_window_set_progress (self, 0, text);
   }
   gtk_spinner_start (GTK_SPINNER (self->loading_spinner));
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "loading");
@@ -1853,7 +943,7 @@ start_load (CsWindow *self, LoadData *data, const char *display_name)
   g_task_set_source_tag (task, start_load);
   g_task_set_task_data (task, data, (GDestroyNotify)load_data_free);
   g_task_run_in_thread (task, load_thread);
-  update_actions (self);
+  cs_i_window_update_actions (self);
 }
 
 void
@@ -1873,7 +963,7 @@ cs_window_open_file (CsWindow *self, GFile *file)
       g_autofree char *uri = g_file_get_uri (file);
       g_autofree char *msg
           = g_strdup_printf ("%s is not a local file; copy it to this computer and open it again", uri);
-      show_error (self, msg);
+      cs_i_window_show_error (self, msg);
       return;
     }
   data = g_new0 (LoadData, 1);
@@ -1913,7 +1003,7 @@ cs_window_generate (CsWindow *self, const char *spec)
     {
       g_autofree char *msg
           = g_strdup_printf ("There is no generated dataset called ‘%s’; try blobs, moons or circles", spec);
-      show_error (self, msg);
+      cs_i_window_show_error (self, msg);
       return;
     }
   if ((parts[1] != NULL && !g_ascii_string_to_unsigned (parts[1], 10, 2, 100000000, &n, NULL))
@@ -1922,7 +1012,7 @@ cs_window_generate (CsWindow *self, const char *spec)
     {
       g_autofree char *msg = g_strdup_printf (
           "‘%s’ is not KIND[:ROWS[:CLUSTERS]] with 2 or more rows and 1 to 1000 clusters", spec);
-      show_error (self, msg);
+      cs_i_window_show_error (self, msg);
       return;
     }
 
@@ -1995,7 +1085,7 @@ job_progress_cb (CsJob *job, double fraction, const char *stage, CsWindow *self)
     return;
   text
       = g_strdup_printf ("%s — %.0f %%", stage != NULL ? stage : "Running", 100 * CLAMP (fraction, 0.0, 1.0));
-  set_progress (self, fraction, text);
+  cs_i_window_set_progress (self, fraction, text);
 }
 
 static void
@@ -2019,26 +1109,26 @@ job_done (GObject *source, GAsyncResult *res, gpointer user_data)
       if (g_error_matches (error, CS_ERROR, CS_ERROR_CANCELLED)
           || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          set_progress (self, 0, "Cancelled");
-          set_status (self, "Cancelled");
+          cs_i_window_set_progress (self, 0, "Cancelled");
+          cs_i_window_set_status (self, "Cancelled");
         }
       else
         {
-          set_progress (self, 0, "Failed");
-          set_status (self, "The run failed");
-          show_error (self, error->message);
+          cs_i_window_set_progress (self, 0, "Failed");
+          cs_i_window_set_status (self, "The run failed");
+          cs_i_window_show_error (self, error->message);
         }
-      update_actions (self);
+      cs_i_window_update_actions (self);
       return;
     }
 
   algo = cs_registry_lookup (result->pipeline->clustering->algorithm);
   status = format_result (algo, result->pipeline);
-  g_clear_pointer (&self->result, result_unref);
-  self->result = result_new (g_steal_pointer (&result->pipeline));
+  g_clear_pointer (&self->result, cs_i_window_result_unref);
+  self->result = cs_i_window_result_new (g_steal_pointer (&result->pipeline));
   show_model (self, g_steal_pointer (&result->model));
   update_views (self);
-  set_status (self, status);
+  cs_i_window_set_status (self, status);
 
   {
     const CsPrepared *prep = self->result->pipeline->prep;
@@ -2058,9 +1148,9 @@ job_done (GObject *source, GAsyncResult *res, gpointer user_data)
   {
     g_autofree char *secs = format_seconds (self->result->pipeline->clustering->seconds);
     g_autofree char *text = g_strdup_printf ("Done in %s", secs);
-    set_progress (self, 1.0, text);
+    cs_i_window_set_progress (self, 1.0, text);
   }
-  update_actions (self);
+  cs_i_window_update_actions (self);
 }
 
 static void
@@ -2086,7 +1176,8 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   columns = chosen_columns (self);
   if (columns->len == 0)
     {
-      show_error (self, "No columns are selected; tick at least one numeric column under Dataset");
+      cs_i_window_show_error (self,
+                              "No columns are selected; tick at least one numeric column under Dataset");
       return;
     }
   params = cs_params_panel_get_params (panel);
@@ -2105,14 +1196,14 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   hide_error (self);
   self->job = cs_job_new (self->dataset, &options, x_column, y_column);
   g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
-  set_progress (self, 0, "Starting");
+  cs_i_window_set_progress (self, 0, "Starting");
   {
     g_autofree char *count = cs_i_format_count (self->dataset->n_rows);
     g_autofree char *text = g_strdup_printf ("Running %s on %s points…", options.algorithm->name, count);
-    set_status (self, text);
+    cs_i_window_set_status (self, text);
   }
   cs_job_run_async (self->job, job_done, g_object_ref (self));
-  update_actions (self);
+  cs_i_window_update_actions (self);
 }
 
 static void
@@ -2124,450 +1215,6 @@ cancel_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data
     cs_job_cancel (self->job);
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
-}
-
-/* Writing files: figures, labels, results */
-
-typedef enum
-{
-  WRITE_FIGURE,
-  WRITE_LABELS,
-  WRITE_RESULTS,
-} WriteKind;
-
-typedef struct
-{
-  WriteKind      kind;
-  char          *path;  /* Owned */
-  CsPlotModel   *model; /* Owned copy: the view may zoom meanwhile */
-  CsRenderFunc   func;         /* with figure: another view than the scatter plot */
-  gpointer       figure;       /* Owned: a reference, dropped with figure_free */
-  GDestroyNotify figure_free;
-  CsExportFormat format;
-  double         width_mm;
-  double         height_mm;
-  double         dpi;
-  Result        *result;       /* Owned */
-  char          *dataset_name; /* Owned */
-} WriteData;
-
-static void
-write_data_free (WriteData *data)
-{
-  g_free (data->path);
-  g_clear_pointer (&data->model, cs_plot_model_free);
-  if (data->figure != NULL)
-    data->figure_free (data->figure);
-  g_clear_pointer (&data->result, result_unref);
-  g_free (data->dataset_name);
-  g_free (data);
-}
-
-static void
-add_metric (JsonObject *obj, const char *name, double value)
-{
-  /* JSON has no NaN: a metric that was not computed is left out. */
-  if (isfinite (value))
-    json_object_set_double_member (obj, name, value);
-}
-
-static gboolean
-write_results_json (const WriteData *data, GError **error)
-{
-  const CsPipelineResult *r = data->result->pipeline;
-  g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-  JsonObject *obj = cs_clustering_to_json (r->clustering);
-
-  json_object_set_string_member (obj, "dataset", data->dataset_name);
-  add_metric (obj, "silhouette", r->silhouette);
-  if (isfinite (r->silhouette))
-    json_object_set_boolean_member (obj, "silhouette_sampled", r->silhouette_sampled);
-  add_metric (obj, "davies_bouldin", r->davies_bouldin);
-  add_metric (obj, "calinski_harabasz", r->calinski_harabasz);
-  add_metric (obj, "ari", r->ari);
-  add_metric (obj, "nmi", r->nmi);
-  if (r->prep != NULL)
-    {
-      json_object_set_int_member (obj, "n_dropped", (gint64)r->prep->n_dropped);
-      json_object_set_int_member (obj, "n_imputed", (gint64)r->prep->n_imputed);
-    }
-  json_node_take_object (root, obj);
-  return cs_json_write (root, TRUE, data->path, error);
-}
-
-static void
-write_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  WriteData *data = task_data;
-  GError    *error = NULL;
-  gboolean   ok = FALSE;
-
-  switch (data->kind)
-    {
-    case WRITE_FIGURE:
-      if (data->figure != NULL)
-        ok = cs_render_export (data->func, data->figure, data->path, data->format, data->width_mm,
-                               data->height_mm, data->dpi, &error);
-      else
-        ok = cs_render_export ((CsRenderFunc)cs_render_scatter, data->model, data->path, data->format,
-                               data->width_mm, data->height_mm, data->dpi, &error);
-      break;
-    case WRITE_LABELS:
-      ok = cs_clustering_write_labels_csv (
-          data->result->pipeline->clustering,
-          data->result->pipeline->prep != NULL ? data->result->pipeline->prep->rows : NULL, data->path,
-          &error);
-      break;
-    case WRITE_RESULTS:
-      ok = write_results_json (data, &error);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-write_done (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  CsWindow  *self = CS_WINDOW (source);
-  WriteData *data = g_task_get_task_data (G_TASK (res));
-  g_autoptr (GError) error = NULL;
-
-  self->n_writes--;
-  if (self->disposed)
-    return;
-  if (!g_task_propagate_boolean (G_TASK (res), &error))
-    show_error (self, error->message);
-  else
-    {
-      g_autofree char *base = g_path_get_basename (data->path);
-      g_autofree char *text = g_strdup_printf ("Saved %s", base);
-      set_progress (self, 1.0, text);
-    }
-}
-
-static void
-start_write (CsWindow *self, WriteData *data)
-{
-  g_autoptr (GTask) task = g_task_new (self, NULL, write_done, NULL);
-
-  data->dataset_name = g_strdup (self->dataset != NULL ? self->dataset->name : "");
-  if (data->kind == WRITE_FIGURE)
-    {
-      const CsPlotModel *model = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
-      GtkWidget         *shown = gtk_stack_get_visible_child (GTK_STACK (self->view_stack));
-
-      /* Export writes the view on screen. */
-      if (shown != NULL && shown == gtk_widget_get_parent (self->density_view))
-        shown = self->density_view;
-      if (shown != NULL && shown == gtk_widget_get_parent (self->diag_view))
-        shown = self->diag_view;
-      if (shown != NULL && shown == gtk_widget_get_parent (self->privacy_view))
-        shown = self->privacy_view;
-      if (CS_IS_FIGURE_VIEW (shown))
-        {
-          data->func = cs_figure_view_get_func (CS_FIGURE_VIEW (shown));
-          data->figure = cs_figure_view_dup_model (CS_FIGURE_VIEW (shown), &data->figure_free);
-        }
-      if (data->figure == NULL && model == NULL)
-        {
-          write_data_free (data);
-          return;
-        }
-      if (data->figure == NULL)
-        data->model = cs_plot_model_copy (model);
-    }
-  else
-    {
-      if (self->result == NULL)
-        {
-          write_data_free (data);
-          return;
-        }
-      data->result = result_ref (self->result);
-    }
-  self->n_writes++;
-  g_task_set_source_tag (task, start_write);
-  g_task_set_task_data (task, data, (GDestroyNotify)write_data_free);
-  g_task_run_in_thread (task, write_thread);
-}
-
-static void
-start_figure_write (
-    CsWindow *self, const char *path, CsExportFormat format, double width_mm, double height_mm, double dpi)
-{
-  WriteData *data = g_new0 (WriteData, 1);
-
-  data->kind = WRITE_FIGURE;
-  data->path = g_strdup (path);
-  data->format = format;
-  data->width_mm = width_mm;
-  data->height_mm = height_mm;
-  data->dpi = dpi;
-  start_write (self, data);
-}
-
-static void
-export_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  CsWindow      *self = user_data;
-  const char    *path = g_variant_get_string (parameter, NULL);
-  CsExportFormat format;
-
-  if (!cs_export_format_from_path (path, &format))
-    {
-      g_autofree char *msg
-          = g_strdup_printf ("%s: unknown figure format; use a name ending in .png, .svg or .pdf", path);
-      show_error (self, msg);
-      return;
-    }
-  start_figure_write (self, path, format, 160, 100, 150);
-}
-
-static void
-export_labels_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  CsWindow  *self = user_data;
-  WriteData *data = g_new0 (WriteData, 1);
-
-  data->kind = WRITE_LABELS;
-  data->path = g_variant_dup_string (parameter, NULL);
-  start_write (self, data);
-}
-
-static void
-export_results_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  CsWindow  *self = user_data;
-  WriteData *data = g_new0 (WriteData, 1);
-
-  data->kind = WRITE_RESULTS;
-  data->path = g_variant_dup_string (parameter, NULL);
-  start_write (self, data);
-}
-
-static char *
-suggested_name (CsWindow *self, const char *suffix)
-{
-  const char      *name = self->dataset != NULL ? self->dataset->name : "clusterscope";
-  const char      *dot = strrchr (name, '.');
-  g_autofree char *stem = dot != NULL && dot != name ? g_strndup (name, dot - name) : g_strdup (name);
-
-  return g_strconcat (stem, suffix, NULL);
-}
-
-typedef struct
-{
-  CsWindow      *window; /* Borrowed: the chooser is modal to it */
-  WriteKind      kind;
-  CsExportFormat format;
-  double         width_mm;
-  double         height_mm;
-  double         dpi;
-} SaveRequest;
-
-static void
-save_response_cb (GtkNativeDialog *dialog, int response, SaveRequest *req)
-{
-  CsWindow *self = req->window;
-
-  if (response == GTK_RESPONSE_ACCEPT && !self->disposed)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-      if (path == NULL)
-        show_error (self, "Choose a folder on this computer to save to");
-      else if (req->kind == WRITE_FIGURE)
-        start_figure_write (self, path, req->format, req->width_mm, req->height_mm, req->dpi);
-      else
-        {
-          WriteData *data = g_new0 (WriteData, 1);
-
-          data->kind = req->kind;
-          data->path = g_steal_pointer (&path);
-          start_write (self, data);
-        }
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-  g_free (req);
-}
-
-static void
-choose_save_file (CsWindow    *self,
-                  SaveRequest *req,
-                  const char  *title,
-                  const char  *suffix,
-                  const char  *filter_name,
-                  const char  *pattern)
-{
-  GtkFileChooserNative *chooser;
-  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autofree char *name = suggested_name (self, suffix);
-
-  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, "_Save",
-                                         "_Cancel");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_filter_set_name (filter, filter_name);
-  gtk_file_filter_add_pattern (filter, pattern);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-
-  req->window = g_object_ref (self);
-  /* The chooser is kept alive by this reference until "response". */
-  g_signal_connect (chooser, "response", G_CALLBACK (save_response_cb), req);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-export_labels_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  SaveRequest *req = g_new0 (SaveRequest, 1);
-
-  req->kind = WRITE_LABELS;
-  choose_save_file (user_data, req, "Export Labels", "-labels.csv", "CSV files", "*.csv");
-}
-
-static void
-export_results_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  SaveRequest *req = g_new0 (SaveRequest, 1);
-
-  req->kind = WRITE_RESULTS;
-  choose_save_file (user_data, req, "Export Results", "-results.json", "JSON files", "*.json");
-}
-
-/* The figure dialog: format, size and resolution, then the file chooser. */
-
-typedef struct
-{
-  CsWindow  *window; /* Borrowed: the dialog is destroyed with it */
-  GtkWidget *dialog;
-  GtkWidget *format;
-  GtkWidget *width;
-  GtkWidget *height;
-  GtkWidget *dpi;
-} ExportDialog;
-
-static const char *const format_suffixes[] = { ".png", ".svg", ".pdf" };
-static const char *const format_patterns[] = { "*.png", "*.svg", "*.pdf" };
-static const char *const format_names[] = { "PNG images", "SVG drawings", "PDF documents" };
-
-static void
-export_format_changed_cb (GtkDropDown *format, GParamSpec *pspec, ExportDialog *ed)
-{
-  gtk_widget_set_sensitive (ed->dpi, gtk_drop_down_get_selected (format) == CS_EXPORT_PNG);
-}
-
-static void
-export_dialog_accept_cb (GtkButton *button, ExportDialog *ed)
-{
-  SaveRequest *req = g_new0 (SaveRequest, 1);
-  guint        f = gtk_drop_down_get_selected (GTK_DROP_DOWN (ed->format));
-
-  req->kind = WRITE_FIGURE;
-  req->format = (CsExportFormat)MIN (f, 2u);
-  req->width_mm = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->width));
-  req->height_mm = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->height));
-  req->dpi = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->dpi));
-  gtk_window_destroy (GTK_WINDOW (ed->dialog));
-  {
-    const char      *view = cs_window_get_view (ed->window);
-    /* "digits-silhouette.pdf": the name says which view the file holds. */
-    g_autofree char *suffix = g_strcmp0 (view, "scatter") == 0 || view == NULL
-                                  ? g_strdup (format_suffixes[req->format])
-                                  : g_strconcat ("-", view, format_suffixes[req->format], NULL);
-
-    choose_save_file (ed->window, req, "Export Figure", suffix, format_names[req->format],
-                      format_patterns[req->format]);
-  }
-}
-
-static GtkWidget *
-labelled_spin (GtkGrid *grid, int row, const char *label, double min, double max, double value, double step)
-{
-  GtkWidget       *l = gtk_label_new_with_mnemonic (label);
-  GtkWidget       *spin = gtk_spin_button_new_with_range (min, max, step);
-  g_autofree char *plain = g_strdup (label);
-
-  /* The accessible name is the label without its mnemonic underscore. */
-  for (char *p = plain, *q = plain;; p++)
-    {
-      if (*p != '_')
-        *q++ = *p;
-      if (*p == '\0')
-        break;
-    }
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (l), spin);
-  gtk_label_set_xalign (GTK_LABEL (l), 0);
-  gtk_widget_set_hexpand (spin, TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, plain, -1);
-  gtk_grid_attach (grid, l, 0, row, 1, 1);
-  gtk_grid_attach (grid, spin, 1, row, 1, 1);
-  return spin;
-}
-
-static void
-export_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  CsWindow     *self = user_data;
-  ExportDialog *ed = g_new0 (ExportDialog, 1);
-  GtkWidget    *header = gtk_header_bar_new ();
-  GtkWidget    *cancel = gtk_button_new_with_mnemonic ("_Cancel");
-  GtkWidget    *accept = gtk_button_new_with_mnemonic ("_Export…");
-  GtkWidget    *grid = gtk_grid_new ();
-  GtkWidget    *format_label = gtk_label_new_with_mnemonic ("_Format");
-  const char   *formats[] = { "PNG image", "SVG drawing", "PDF document", NULL };
-
-  ed->window = self;
-  ed->dialog = gtk_window_new ();
-  g_object_set_data_full (G_OBJECT (ed->dialog), "cs-export-dialog", ed, g_free);
-  gtk_window_set_title (GTK_WINDOW (ed->dialog), "Export Figure");
-  gtk_window_set_modal (GTK_WINDOW (ed->dialog), TRUE);
-  gtk_window_set_transient_for (GTK_WINDOW (ed->dialog), GTK_WINDOW (self));
-  gtk_window_set_destroy_with_parent (GTK_WINDOW (ed->dialog), TRUE);
-  gtk_window_set_resizable (GTK_WINDOW (ed->dialog), FALSE);
-  gtk_window_set_default_widget (GTK_WINDOW (ed->dialog), accept);
-  {
-    GtkEventController *keys = gtk_shortcut_controller_new ();
-
-    gtk_shortcut_controller_add_shortcut (
-        GTK_SHORTCUT_CONTROLLER (keys),
-        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0), gtk_named_action_new ("window.close")));
-    gtk_widget_add_controller (ed->dialog, keys);
-  }
-
-  gtk_header_bar_set_show_title_buttons (GTK_HEADER_BAR (header), FALSE);
-  gtk_header_bar_pack_start (GTK_HEADER_BAR (header), cancel);
-  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), accept);
-  gtk_widget_add_css_class (accept, "suggested-action");
-  gtk_window_set_titlebar (GTK_WINDOW (ed->dialog), header);
-  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), ed->dialog);
-  g_signal_connect (accept, "clicked", G_CALLBACK (export_dialog_accept_cb), ed);
-
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 8);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 16);
-  gtk_widget_add_css_class (grid, "dialog-content");
-  ed->format = gtk_drop_down_new_from_strings (formats);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (format_label), ed->format);
-  gtk_label_set_xalign (GTK_LABEL (format_label), 0);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (ed->format), GTK_ACCESSIBLE_PROPERTY_LABEL, "Format", -1);
-  gtk_grid_attach (GTK_GRID (grid), format_label, 0, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), ed->format, 1, 0, 1, 1);
-  ed->width = labelled_spin (GTK_GRID (grid), 1, "_Width (mm)", 20, 2000, 160, 5);
-  ed->height = labelled_spin (GTK_GRID (grid), 2, "_Height (mm)", 20, 2000, 100, 5);
-  ed->dpi = labelled_spin (GTK_GRID (grid), 3, "_Resolution (dpi)", 36, 2400, 150, 25);
-  g_signal_connect (ed->format, "notify::selected", G_CALLBACK (export_format_changed_cb), ed);
-  gtk_window_set_child (GTK_WINDOW (ed->dialog), grid);
-
-  gtk_window_present (GTK_WINDOW (ed->dialog));
 }
 
 /* Other actions */
@@ -2615,12 +1262,12 @@ dismiss_error_activated (GSimpleAction *action, GVariant *parameter, gpointer us
 static const GActionEntry win_entries[] = {
   { "run", run_activated, NULL, NULL, NULL },
   { "cancel", cancel_activated, NULL, NULL, NULL },
-  { "export", export_activated, NULL, NULL, NULL },
-  { "export-labels", export_labels_activated, NULL, NULL, NULL },
-  { "export-results", export_results_activated, NULL, NULL, NULL },
-  { "export-to", export_to_activated, "s", NULL, NULL },
-  { "export-labels-to", export_labels_to_activated, "s", NULL, NULL },
-  { "export-results-to", export_results_to_activated, "s", NULL, NULL },
+  { "export", cs_i_window_export_activated, NULL, NULL, NULL },
+  { "export-labels", cs_i_window_export_labels_activated, NULL, NULL, NULL },
+  { "export-results", cs_i_window_export_results_activated, NULL, NULL, NULL },
+  { "export-to", cs_i_window_export_to_activated, "s", NULL, NULL },
+  { "export-labels-to", cs_i_window_export_labels_to_activated, "s", NULL, NULL },
+  { "export-results-to", cs_i_window_export_results_to_activated, "s", NULL, NULL },
   { "open-file", open_file_activated, "s", NULL, NULL },
   { "open-sample", open_sample_activated, "s", NULL, NULL },
   { "generate", generate_activated, "s", NULL, NULL },
@@ -2647,7 +1294,7 @@ algorithm_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *self)
   gtk_widget_set_visible (self->algorithm_description_label,
                           algos[i]->description != NULL && algos[i]->description[0] != '\0');
   if (!self->disposed)
-    update_actions (self);
+    cs_i_window_update_actions (self);
 }
 
 gboolean
@@ -2881,16 +1528,9 @@ cancel_all (CsWindow *self)
   if (self->model_cancellable != NULL)
     g_cancellable_cancel (self->model_cancellable);
   g_clear_object (&self->model_cancellable);
-  if (self->privacy_cancellable != NULL)
-    g_cancellable_cancel (self->privacy_cancellable);
-  g_clear_object (&self->privacy_cancellable);
-  if (self->diag_cancellable != NULL)
-    g_cancellable_cancel (self->diag_cancellable);
-  g_clear_object (&self->diag_cancellable);
-  if (self->density_cancellable != NULL)
-    g_cancellable_cancel (self->density_cancellable);
-  g_clear_object (&self->density_cancellable);
-  self->density_pending = FALSE;
+  cs_i_window_privacy_cancel (self);
+  cs_i_window_diagnostics_cancel (self);
+  cs_i_window_density_cancel (self);
 }
 
 /* gtk_window_destroy() unrealizes the window before dropping its reference, but the
@@ -2923,9 +1563,8 @@ cs_window_finalize (GObject *object)
   CsWindow *self = CS_WINDOW (object);
 
   g_clear_pointer (&self->dataset, cs_dataset_unref);
-  g_clear_pointer (&self->result, result_unref);
-  g_clear_pointer (&self->diag, cs_kde_diagnostics_unref);
-  g_clear_pointer (&self->diag_source, cs_matrix_free);
+  g_clear_pointer (&self->result, cs_i_window_result_unref);
+  cs_i_window_diagnostics_finalize (self);
   g_clear_pointer (&self->axis_columns, g_array_unref);
   g_clear_pointer (&self->column_checks, g_ptr_array_unref);
   g_free (self->status_text);
@@ -3053,10 +1692,9 @@ cs_window_init (CsWindow *self)
 
   g_signal_connect (self->x_dropdown, "notify::selected", G_CALLBACK (axis_changed_cb), self);
   g_signal_connect (self->view_stack, "notify::visible-child", G_CALLBACK (view_changed_cb), self);
-  g_signal_connect_swapped (self->diag_h_scale, "value-changed", G_CALLBACK (diag_show), self);
-  g_signal_connect_swapped (self->privacy_epsilon_spin, "value-changed", G_CALLBACK (privacy_recompute), self);
-  g_signal_connect_swapped (self->privacy_delta_dropdown, "notify::selected", G_CALLBACK (privacy_recompute), self);
-  density_setup (self);
+  cs_i_window_diagnostics_setup (self);
+  cs_i_window_privacy_setup (self);
+  cs_i_window_density_setup (self);
   g_signal_connect (self->y_dropdown, "notify::selected", G_CALLBACK (axis_changed_cb), self);
   g_signal_connect (self->scaling_dropdown, "notify::selected", G_CALLBACK (preprocessing_changed_cb), self);
   g_signal_connect (self->missing_dropdown, "notify::selected", G_CALLBACK (preprocessing_changed_cb), self);
@@ -3078,8 +1716,8 @@ cs_window_init (CsWindow *self)
     gtk_drop_down_set_model (GTK_DROP_DOWN (self->y_dropdown), G_LIST_MODEL (axes));
   }
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "welcome");
-  set_status (self, "No dataset");
-  update_actions (self);
+  cs_i_window_set_status (self, "No dataset");
+  cs_i_window_update_actions (self);
 }
 
 CsWindow *
