@@ -219,3 +219,46 @@ cs_colormap_from_name (const char *name,
     }
   return FALSE;
 }
+
+/* Oklab (Ottosson 2020) to sRGB, each channel clamped to [0, 1]. */
+static void
+oklab_to_srgb (double L,
+               double a,
+               double b,
+               double rgb[3])
+{
+  double l = L + 0.3963377774 * a + 0.2158037573 * b;
+  double m = L - 0.1055613458 * a - 0.0638541728 * b;
+  double s = L - 0.0894841775 * a - 1.2914855480 * b;
+  double lin[3];
+
+  l = l * l * l;
+  m = m * m * m;
+  s = s * s * s;
+  lin[0] = 4.0767416621 * l - 3.3077115913 * m + 0.2309699292 * s;
+  lin[1] = -1.2684380046 * l + 2.6097574011 * m - 0.3413193965 * s;
+  lin[2] = -0.0041960863 * l - 0.7034186147 * m + 1.7076147010 * s;
+  for (guint i = 0; i < 3; i++)
+    {
+      double v = CLAMP (lin[i], 0.0, 1.0);
+      rgb[i] = v <= 0.0031308 ? 12.92 * v : 1.055 * pow (v, 1.0 / 2.4) - 0.055;
+    }
+}
+
+void
+cs_colormap_diverging_rgb (double t,
+                           double rgb[3])
+{
+  /* Lightness from 0.975 (neutral) to 0.44 at either end; chroma rises to its peak by
+   * |t| = 0.6 and eases off towards the dark end, where sRGB has less room for orange. */
+  const double l_neutral = 0.975;
+  const double l_end = 0.44;
+  const double c_mid = 0.13;
+  const double c_end = 0.105;
+  double u = isnan (t) ? 0.0 : MIN (fabs (t), 1.0);
+  double hue = (t >= 0.0 ? 255.0 : 58.0) * G_PI / 180.0;
+  double lightness = l_neutral - (l_neutral - l_end) * u;
+  double chroma = u < 0.6 ? c_mid * u / 0.6 : c_mid + (c_end - c_mid) * (u - 0.6) / 0.4;
+
+  oklab_to_srgb (lightness, chroma * cos (hue), chroma * sin (hue), rgb);
+}

@@ -28,4 +28,14 @@ const char *cs_colormap_name (CsColormap map);
 /* Accepts the names above (case-insensitive) and "gray"/"greys". */
 gboolean    cs_colormap_from_name (const char *name, CsColormap *map);
 
+/* Diverging map for signed quantities (effect sizes, Shapley contributions) on a symmetric
+ * scale: t in [−1, 1] (clamped; NaN gives the neutral colour), rgb in 0..1.
+ *   t = 0   neutral near-white (#f7f7f7)
+ *   t > 0   blue, darkening to #26538b at +1: the favourable / positive end
+ *   t < 0   orange to brown, #7c4101 at −1: the unfavourable / negative end
+ * Our own scheme: a path through Oklab with lightness falling linearly in |t| and the same on
+ * both sides, so equal |t| reads as equal strength; blue against orange stays apart under
+ * the common colour-vision deficiencies. */
+void        cs_colormap_diverging_rgb (double t, double rgb[3]);
+
 G_END_DECLS
