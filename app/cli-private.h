@@ -3,13 +3,14 @@
 /* What the CLI's command files share: exit codes, error printing, the options and steps
  * of "load a dataset, choose columns, prepare, run an algorithm". One file per group of
  * commands (cli.c: cluster, render, list, samples, generate; cli-density.c: density and
- * kde-diagnostics), each command a cs_i_cli_cmd_* entry. */
+ * kde-diagnostics; cli-saliency.c: saliency), each command a cs_i_cli_cmd_* entry. */
 
 #include <glib.h>
 #include <stdio.h>
 
 #include "core/cs-dissim.h"
 #include "core/cs-pipeline.h"
+#include "ui/render/cs-export.h"
 
 G_BEGIN_DECLS
 
@@ -66,5 +67,9 @@ gboolean        cs_i_cli_parse (GOptionContext *ctx, int *argc, char ***argv, in
 
 int cs_i_cli_cmd_density (int argc, char **argv);
 int cs_i_cli_cmd_kde_diagnostics (int argc, char **argv);
+int cs_i_cli_cmd_saliency (int argc, char **argv);
+/* `render --view saliency`: chart is "bars", "heatmap", "images" or NULL for the default. */
+int cs_i_cli_render_saliency (const Run *r, const char *chart, const char *out, CsExportFormat format,
+                              double width_mm, double height_mm, double dpi);
 
 G_END_DECLS

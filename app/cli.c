@@ -394,12 +394,15 @@ cmd_render (int    argc,
             char **argv)
 {
   RunOptions o = { 0 };
-  char *view = NULL, *out = NULL, *xcol = NULL, *ycol = NULL;
+  char *view = NULL, *out = NULL, *xcol = NULL, *ycol = NULL, *chart = NULL;
   double width_mm = 160, height_mm = 100, dpi = 150;
   const GOptionEntry entries[] = {
     { "view", 'v', 0, G_OPTION_ARG_STRING, &view,
-      "View to draw: scatter (default) or density (a KDE heatmap with 50/80/95 % contours; one contour set per "
-      "cluster with --algo)", "VIEW" },
+      "View to draw: scatter (default), density (a KDE heatmap with 50/80/95 % contours; one contour set per "
+      "cluster with --algo) or saliency (what makes each cluster what it is; needs --algo)", "VIEW" },
+    { "chart", 0, 0, G_OPTION_ARG_STRING, &chart,
+      "Saliency chart: bars, heatmap or images (default: images for image data such as digits, else bars)",
+      "CHART" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Output figure; the format follows the extension", "FIG.png|svg|pdf" },
     { "width-mm", 0, 0, G_OPTION_ARG_DOUBLE, &width_mm, "Figure width in millimetres (default 160)", "W" },
     { "height-mm", 0, 0, G_OPTION_ARG_DOUBLE, &height_mm, "Figure height in millimetres (default 100)", "H" },
@@ -427,9 +430,19 @@ cmd_render (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, argc < 2 ? "render needs a FILE" : "render takes one FILE");
       goto out;
     }
-  if (view && strcmp (view, "scatter") != 0 && strcmp (view, "density") != 0)
+  if (view && strcmp (view, "scatter") != 0 && strcmp (view, "density") != 0 && strcmp (view, "saliency") != 0)
     {
-      status = cs_i_cli_fail (EXIT_USAGE, "unknown view ‘%s’ (known: scatter, density)", view);
+      status = cs_i_cli_fail (EXIT_USAGE, "unknown view ‘%s’ (known: scatter, density, saliency)", view);
+      goto out;
+    }
+  if (chart && g_strcmp0 (view, "saliency") != 0)
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--chart goes with --view saliency");
+      goto out;
+    }
+  if (g_strcmp0 (view, "saliency") == 0 && o.algo == NULL)
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--view saliency needs --algo NAME: it describes a clustering");
       goto out;
     }
   if (out == NULL || !cs_export_format_from_path (out, &format))
@@ -450,6 +463,11 @@ cmd_render (int    argc,
   status = cs_i_cli_do_run (argv[1], &o, FALSE, &r);
   if (status != EXIT_OK)
     goto out;
+  if (g_strcmp0 (view, "saliency") == 0)
+    {
+      status = cs_i_cli_render_saliency (&r, chart, out, format, width_mm, height_mm, dpi);
+      goto out;
+    }
   if (xcol)
     {
       x = cs_dataset_find_column (r.ds, xcol);
@@ -497,6 +515,7 @@ out:
   cs_i_cli_run_clear (&r);
   cs_i_cli_run_options_clear (&o);
   g_free (view);
+  g_free (chart);
   g_free (out);
   g_free (xcol);
   g_free (ycol);
@@ -728,6 +747,7 @@ static const struct
   { "render", cmd_render, "draw a view to PNG, SVG or PDF" },
   { "density", cs_i_cli_cmd_density, "2-D kernel density of two columns on a grid; CSV or JSON" },
   { "kde-diagnostics", cs_i_cli_cmd_kde_diagnostics, "LOO likelihood, n_eff and KDE regimes by bandwidth (d > 2)" },
+  { "saliency", cs_i_cli_cmd_saliency, "what makes each cluster what it is: effect sizes, Shapley maps, summaries" },
   { "samples", cmd_samples, "bundled datasets" },
   { "generate", cmd_generate, "write a toy dataset (blobs, moons, circles, ...)" },
 };

@@ -223,3 +223,355 @@ cs_dataset_write_csv (const CsDataset *ds,
     }
   return cs_write_file_atomic (path, s->str, s->len, error);
 }
+
+static void
+append_csv_number (GString *s,
+                   double   v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_c (s, ',');
+  if (isfinite (v))
+    g_string_append (s, cs_format_double (buf, sizeof buf, v));
+}
+
+/* ranks[c * d + j] = 1 + position of feature j in cluster c's order. */
+static guint *
+saliency_ranks (const CsSaliencyReport *r)
+{
+  guint *ranks = g_new (guint, (gsize) r->k * r->d);
+  g_autofree guint *order = g_new (guint, r->d);
+
+  for (guint c = 0; c < r->k; c++)
+    {
+      cs_saliency_report_rank (r, c, order);
+      for (guint t = 0; t < r->d; t++)
+        ranks[(gsize) c * r->d + order[t]] = t + 1;
+    }
+  return ranks;
+}
+
+JsonObject *
+cs_saliency_report_to_json (const CsSaliencyReport *r)
+{
+  JsonObject *o = json_object_new ();
+  JsonArray *clusters = json_array_new ();
+  JsonArray *names = json_array_new ();
+  g_autofree guint *ranks = saliency_ranks (r);
+
+  json_object_set_string_member (o, "method", r->method != NULL ? r->method : "linear");
+  cs_json_set_number (o, "surrogate_accuracy", r->surrogate_accuracy);
+  if (g_strcmp0 (r->method, "kernelshap") == 0)
+    {
+      json_object_set_int_member (o, "shap_background", r->shap_background);
+      json_object_set_int_member (o, "shap_coalitions", (gint64) r->shap_coalitions);
+    }
+  json_object_set_int_member (o, "n", (gint64) r->n_rows);
+  json_object_set_int_member (o, "n_labelled", (gint64) r->n_labelled);
+  json_object_set_int_member (o, "k", r->k);
+  json_object_set_int_member (o, "d", r->d);
+  for (guint j = 0; j < r->d; j++)
+    json_array_add_string_element (names, r->feature_names[j]);
+  json_object_set_array_member (o, "feature_names", names);
+  for (guint c = 0; c < r->k; c++)
+    {
+      JsonObject *co = json_object_new ();
+      JsonArray *features = json_array_new ();
+      g_autofree char *name = g_strdup_printf ("Cluster %u", c + 1);
+
+      json_object_set_int_member (co, "cluster", c);
+      json_object_set_string_member (co, "name", name);
+      json_object_set_int_member (co, "size", (gint64) r->sizes[c]);
+      cs_json_set_number (co, "share", (double) r->sizes[c] / (double) r->n_rows);
+      cs_json_set_number (co, "model_accuracy", r->model_accuracy[c]);
+      if (r->shap_rows != NULL)
+        json_object_set_int_member (co, "shap_rows", (gint64) r->shap_rows[c]);
+      json_object_set_string_member (co, "summary", r->summaries[c]);
+      for (guint j = 0; j < r->d; j++)
+        {
+          gsize at = (gsize) c * r->d + j;
+          JsonObject *fo = json_object_new ();
+          JsonArray *ci = json_array_new ();
+
+          json_object_set_string_member (fo, "name", r->feature_names[j]);
+          json_object_set_int_member (fo, "rank", ranks[at]);
+          cs_json_set_number (fo, "effect_size", r->hedges_g[at]);
+          if (isfinite (r->hedges_g_lo[at]) && isfinite (r->hedges_g_hi[at]))
+            {
+              json_array_add_double_element (ci, r->hedges_g_lo[at]);
+              json_array_add_double_element (ci, r->hedges_g_hi[at]);
+            }
+          json_object_set_array_member (fo, "effect_size_ci", ci);
+          cs_json_set_number (fo, "cliff_delta", r->cliff_delta[at]);
+          cs_json_set_number (fo, "favourable", r->favourable[at]);
+          cs_json_set_number (fo, "unfavourable", r->unfavourable[at]);
+          cs_json_set_number (fo, "shap_mean_abs", r->shap_mean_abs[at]);
+          json_array_add_object_element (features, fo);
+        }
+      json_object_set_array_member (co, "features", features);
+      json_array_add_object_element (clusters, co);
+    }
+  json_object_set_array_member (o, "clusters", clusters);
+  return o;
+}
+
+char *
+cs_saliency_report_to_csv (const CsSaliencyReport *r)
+{
+  GString *s = g_string_new ("cluster,feature,rank,size,effect_size,effect_lo,effect_hi,cliff_delta,"
+                             "favourable,unfavourable,shap_mean_abs\n");
+  g_autofree guint *ranks = saliency_ranks (r);
+
+  for (guint c = 0; c < r->k; c++)
+    for (guint j = 0; j < r->d; j++)
+      {
+        gsize at = (gsize) c * r->d + j;
+
+        g_string_append_printf (s, "%u,", c);
+        append_csv_field (s, r->feature_names[j]);
+        g_string_append_printf (s, ",%u,%" G_GSIZE_FORMAT, ranks[at], r->sizes[c]);
+        append_csv_number (s, r->hedges_g[at]);
+        append_csv_number (s, r->hedges_g_lo[at]);
+        append_csv_number (s, r->hedges_g_hi[at]);
+        append_csv_number (s, r->cliff_delta[at]);
+        append_csv_number (s, r->favourable[at]);
+        append_csv_number (s, r->unfavourable[at]);
+        append_csv_number (s, r->shap_mean_abs[at]);
+        g_string_append_c (s, '\n');
+      }
+  return g_string_free (s, FALSE);
+}
+
+char *
+cs_saliency_summaries_to_csv (const CsSaliencyReport *r)
+{
+  GString *s = g_string_new ("cluster,size,share,summary\n");
+
+  for (guint c = 0; c < r->k; c++)
+    {
+      g_string_append_printf (s, "%u,%" G_GSIZE_FORMAT, c, r->sizes[c]);
+      append_csv_number (s, (double) r->sizes[c] / (double) r->n_rows);
+      g_string_append_c (s, ',');
+      append_csv_field (s, r->summaries[c]);
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}
+
+char *
+cs_saliency_attributions_to_csv (const CsSaliencyReport *r,
+                                 const CsMatrix         *x,
+                                 const gsize            *rows,
+                                 const int              *labels)
+{
+  GString *s = g_string_new ("row,cluster");
+  g_autofree double *phi = g_new (double, r->d);
+
+  for (guint j = 0; j < r->d; j++)
+    {
+      g_string_append_c (s, ',');
+      append_csv_field (s, r->feature_names[j]);
+    }
+  g_string_append_c (s, '\n');
+  for (gsize i = 0; i < x->rows; i++)
+    {
+      if (labels[i] < 0 || labels[i] >= (int) r->k)
+        continue;
+      cs_saliency_report_shapley (r, (guint) labels[i], cs_matrix_row (x, i), phi);
+      g_string_append_printf (s, "%" G_GSIZE_FORMAT ",%d", rows ? rows[i] : i, labels[i]);
+      for (guint j = 0; j < r->d; j++)
+        append_csv_number (s, phi[j]);
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static int
+compare_level_names (gconstpointer a,
+                     gconstpointer b)
+{
+  return g_utf8_collate (*(char *const *) a, *(char *const *) b);
+}
+
+gboolean
+cs_labels_load_csv (const char *path,
+                    gsize       n_rows,
+                    int       **labels,
+                    guint      *k,
+                    char     ***names,
+                    GError    **error)
+{
+  g_autoptr (CsDataset) ds = NULL;
+  g_autofree int *out = NULL;
+  g_autofree int *remap = NULL;     /* categorical: level index → cluster */
+  g_autofree double *levels = NULL; /* numeric: the distinct labels, ascending */
+  g_autoptr (GPtrArray) level_names = g_ptr_array_new_with_free_func (g_free);
+  CsCsvOptions opt;
+  const CsColumn *label;
+  const CsColumn *row = NULL;
+  int label_index;
+  int row_index;
+  guint n_levels;
+
+  g_return_val_if_fail (path != NULL && labels != NULL && k != NULL, FALSE);
+
+  cs_csv_options_init (&opt);
+  opt.label_column = "";
+  opt.header = 1;
+  ds = cs_dataset_load_csv (path, &opt, NULL, error);
+  if (ds == NULL)
+    return FALSE;
+
+  row_index = cs_dataset_find_column (ds, "row");
+  label_index = cs_dataset_find_column (ds, "label");
+  if (label_index < 0)
+    label_index = cs_dataset_find_column (ds, "cluster");
+  if (label_index < 0 && cs_dataset_n_columns (ds) == (row_index >= 0 ? 2u : 1u))
+    label_index = row_index == 0 ? 1 : 0;
+  if (label_index < 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
+                   "%s:1: no label column: expected a column named ‘label’ or ‘cluster’, or a single column", path);
+      return FALSE;
+    }
+  label = cs_dataset_column (ds, label_index);
+  if (row_index >= 0)
+    {
+      row = cs_dataset_column (ds, row_index);
+      if (row->kind != CS_COLUMN_NUMERIC)
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s:1: column ‘row’ must hold row numbers", path);
+          return FALSE;
+        }
+    }
+  else if (ds->n_rows != n_rows)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
+                   "%s: %" G_GSIZE_FORMAT " labels for a dataset of %" G_GSIZE_FORMAT " rows (add a ‘row’ column "
+                   "to label some rows only)", path, ds->n_rows, n_rows);
+      return FALSE;
+    }
+
+  /* Level index → cluster number, in sorted order of the levels' text. */
+  if (label->kind == CS_COLUMN_CATEGORICAL)
+    {
+      g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
+
+      n_levels = label->levels->len;
+      for (guint l = 0; l < n_levels; l++)
+        g_ptr_array_add (sorted, g_ptr_array_index (label->levels, l));
+      g_ptr_array_sort (sorted, compare_level_names);
+      remap = g_new (int, n_levels);
+      for (guint l = 0; l < n_levels; l++)
+        for (guint t = 0; t < n_levels; t++)
+          if (g_ptr_array_index (sorted, t) == g_ptr_array_index (label->levels, l))
+            remap[l] = (int) t;
+      for (guint t = 0; t < n_levels; t++)
+        g_ptr_array_add (level_names, g_strdup (g_ptr_array_index (sorted, t)));
+    }
+  else
+    {
+      g_autoptr (GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+
+      for (gsize i = 0; i < ds->n_rows; i++)
+        {
+          double v = label->values[i];
+
+          if (isnan (v) || v < 0)
+            continue;
+          if (v != floor (v) || v > G_MAXINT)
+            {
+              g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s:%" G_GSIZE_FORMAT ": label %g is not a whole number",
+                           path, i + 2, v);
+              return FALSE;
+            }
+          g_array_append_val (values, v);
+        }
+      g_array_sort (values, compare_doubles);
+      n_levels = 0;
+      for (guint i = 0; i < values->len; i++)
+        if (i == 0 || g_array_index (values, double, i) != g_array_index (values, double, i - 1))
+          {
+            g_array_index (values, double, n_levels++) = g_array_index (values, double, i);
+            g_ptr_array_add (level_names, g_strdup_printf ("%.0f", g_array_index (values, double, i)));
+          }
+      g_array_set_size (values, n_levels);
+      levels = (double *) (gpointer) g_array_steal (values, NULL);
+    }
+  if (n_levels == 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s: no labels (every row is empty or noise)", path);
+      return FALSE;
+    }
+
+  out = g_new (int, n_rows);
+  for (gsize i = 0; i < n_rows; i++)
+    out[i] = -1;
+  for (gsize i = 0; i < ds->n_rows; i++)
+    {
+      double v = label->values[i];
+      gsize target = i;
+      int cluster = -1;
+
+      if (row != NULL)
+        {
+          double rv = row->values[i];
+
+          if (!(rv >= 0 && rv < (double) n_rows && rv == floor (rv)))
+            {
+              g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
+                           "%s:%" G_GSIZE_FORMAT ": row %g is not a row of the dataset (0 to %" G_GSIZE_FORMAT ")",
+                           path, i + 2, rv, n_rows - 1);
+              return FALSE;
+            }
+          target = (gsize) rv;
+          if (out[target] != -1)
+            {
+              g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s:%" G_GSIZE_FORMAT ": row %" G_GSIZE_FORMAT
+                           " is labelled twice", path, i + 2, target);
+              return FALSE;
+            }
+        }
+      if (label->kind == CS_COLUMN_CATEGORICAL)
+        cluster = isnan (v) ? -1 : remap[(gsize) v];
+      else if (!isnan (v) && v >= 0)
+        {
+          guint lo = 0;
+          guint hi = n_levels;
+
+          while (hi - lo > 1)
+            {
+              guint mid = (lo + hi) / 2;
+              if (levels[mid] <= v)
+                lo = mid;
+              else
+                hi = mid;
+            }
+          cluster = (int) lo;
+        }
+      /* -2 marks "listed as noise", so a second line for the same row is still caught. */
+      out[target] = row != NULL && cluster < 0 ? -2 : cluster;
+    }
+  for (gsize i = 0; i < n_rows; i++)
+    if (out[i] == -2)
+      out[i] = -1;
+
+  *labels = g_steal_pointer (&out);
+  *k = n_levels;
+  if (names != NULL)
+    {
+      g_ptr_array_add (level_names, NULL);
+      *names = (char **) g_ptr_array_free (g_steal_pointer (&level_names), FALSE);
+    }
+  return TRUE;
+}

@@ -4,6 +4,7 @@
 
 #include "cs-dataset.h"
 #include "cs-registry.h"
+#include "saliency.h"
 
 G_BEGIN_DECLS
 
@@ -24,12 +25,48 @@ gboolean cs_clustering_write_labels_csv (const CsClustering *c,
                                          const char         *path,
                                          GError            **error);
 
+/* Reads cluster labels for a dataset of n_rows rows back from a CSV: either "row,label" as
+ * cs_clustering_write_labels_csv writes it (rows not listed get -1), or a single column with
+ * one label per dataset row. The label column is "label", "cluster" or the only column
+ * besides "row". Labels may be numbers or names: the distinct ones become 0..k-1 in sorted
+ * order; an empty field, "-1" (or any negative number) marks noise (-1). Errors name the
+ * file and line: a row number outside the dataset or listed twice, a non-integer number, a
+ * count of lines that does not match, fewer than one cluster. */
+gboolean cs_labels_load_csv (const char *path,
+                             gsize       n_rows,
+                             int       **labels,
+                             guint      *k,
+                             char     ***names,
+                             GError    **error);
+
 /* Serialises `root` (pretty when asked) to path atomically, or to stdout when path is "-". */
 gboolean cs_json_write (JsonNode *root, gboolean pretty, const char *path, GError **error);
 
 /* The dataset as CSV (header row; categorical values by level name; missing values empty;
  * numbers in the shortest form that reads back exactly), written atomically. */
 gboolean cs_dataset_write_csv (const CsDataset *ds, const char *path, GError **error);
+
+/* Saliency reports ------------------------------------------------------------------------- */
+
+/* {"method", "surrogate_accuracy", ["shap_background", "shap_coalitions" for KernelSHAP,]
+ *  "n", "n_labelled", "k", "d", "feature_names",
+ *  "clusters": [{"cluster": 0, "name": "Cluster 1", "size", "share", "model_accuracy", "shap_rows", "summary",
+ *                "features": [{"name", "rank", "effect_size", "effect_size_ci": [lo, hi], "cliff_delta",
+ *                              "favourable", "unfavourable", "shap_mean_abs"}, ...]}, ...]}.
+ * "cluster" is the label (from 0), "name" the one the views print (from 1); features keep the
+ * data's column order and "rank" (1 = most distinctive, by |effect size|) orders them. */
+JsonObject *cs_saliency_report_to_json (const CsSaliencyReport *r);
+/* One line per cluster and feature, header
+ * "cluster,feature,rank,size,effect_size,effect_lo,effect_hi,cliff_delta,favourable,unfavourable,shap_mean_abs". */
+char       *cs_saliency_report_to_csv (const CsSaliencyReport *r);
+/* "cluster,size,share,summary", one line per cluster. */
+char       *cs_saliency_summaries_to_csv (const CsSaliencyReport *r);
+/* "row,cluster,<feature names>": for every labelled row of x, the exact Shapley values of its
+ * own cluster's surrogate logit (row numbers from `rows`, or 0..n-1 when NULL). */
+char       *cs_saliency_attributions_to_csv (const CsSaliencyReport *r,
+                                             const CsMatrix         *x,
+                                             const gsize            *rows,
+                                             const int              *labels);
 
 /* Writes `contents` to `path` through a temporary file in the same folder and a rename. */
 gboolean cs_write_file_atomic (const char *path, const char *contents, gsize length, GError **error);

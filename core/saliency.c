@@ -1,11 +1,17 @@
 #include "saliency.h"
+#include "algorithms/kmeans.h"
 #include "cs-error.h"
+#include "cs-rng.h"
+#include "shapley.h"
 
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 void
 cs_saliency_options_init (CsSaliencyOptions *opt)
@@ -35,6 +41,7 @@ cs_saliency_report_free (CsSaliencyReport *report)
   g_free (report->coef);
   g_free (report->model_accuracy);
   g_strfreev (report->summaries);
+  g_free (report->shap_rows);
   g_free (report);
 }
 
@@ -589,6 +596,8 @@ cs_saliency_run (const CsMatrix          *x,
   r->summaries = g_new0 (char *, k + 1);
   for (guint c = 0; c < k; c++)
     r->summaries[c] = format_summary (r, c, opt->n_summary);
+  r->method = "linear";
+  r->shap_rows = g_memdup2 (r->sizes, k * sizeof *r->sizes);
 
   cs_progress_report (progress, 1.0, "done");
   *out = g_steal_pointer (&r);
@@ -710,5 +719,736 @@ cs_saliency_categorical (const CsDataset         *ds,
         }
     }
   *out = g_steal_pointer (&cat);
+  return TRUE;
+}
+
+void
+cs_kernelshap_options_init (CsKernelShapOptions *opt)
+{
+  opt->n_samples = 2048;
+  opt->n_background = 50;
+  opt->max_rows_per_cluster = 200;
+  opt->seed = 0;
+  opt->exact = TRUE;
+}
+
+/* rng streams, so that the background, each cluster's rows and the coalitions (stream 0, in
+ * the KernelSHAP plan) never share one */
+#define STREAM_BACKGROUND 1
+#define STREAM_ROWS       2
+
+static int
+gsize_cmp (const void *a,
+           const void *b)
+{
+  gsize x = *(const gsize *) a;
+  gsize y = *(const gsize *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Moves a uniform sample of m of idx[0 … n) to the front, sorted, so that the work done on
+ * it (and the order of every sum over it) does not depend on the draw order. */
+static void
+sample_sorted (gsize  *idx,
+               gsize   n,
+               gsize   m,
+               CsRng  *rng)
+{
+  for (gsize t = 0; t < m && t < n; t++)
+    {
+      gsize r = t + (gsize) cs_rng_below (rng, n - t);
+      gsize tmp = idx[t];
+      idx[t] = idx[r];
+      idx[r] = tmp;
+    }
+  qsort (idx, MIN (m, n), sizeof *idx, gsize_cmp);
+}
+
+/* The assignment game of one explained row, made cheap: a hybrid point's squared distance
+ * to centre c minus its distance to centre 0 is a sum of per-feature terms
+ *   q_cj(h) = (h_j − μ_cj)² − (h_j − μ_0j)²,
+ * taken from x for the features in S and from the background row b elsewhere. So with
+ * δ_j = q_cj(x) − q_cj(b) the whole table over (b, c) is  Σ_j q(b) + Σ_{j∈S} δ_j, or
+ * Σ_j q(x) − Σ_{j∉S} δ_j  from the other side. Differences to centre 0 rather than plain
+ * distances make a feature in which all centres coincide contribute exact zeros, so it
+ * cannot move an argmin by rounding and gets exactly 0 under exact enumeration. */
+typedef struct
+{
+  guint         d;
+  guint         k;
+  guint         nb;
+  gsize         nbk;    /* nb × k: one table entry per background row and centre */
+  const double *mu;     /* Borrowed, k × d */
+  double       *qb;     /* Owned, d × nbk: q_cj(b) at [j][b k + c] */
+  double       *base_b; /* Owned, nbk: Σ_j q_cj(b), j ascending */
+} AssignGame;
+
+typedef struct
+{
+  double *qx;     /* k × d */
+  double *delta;  /* d × nbk */
+  double *base_x; /* nbk */
+  double *stack;  /* (d + 1) × nbk: the exact enumeration's partial sums, or KernelSHAP's three tables */
+  double *values; /* one per coalition */
+  guint  *members;
+} GameScratch;
+
+static inline double
+q_term (double h,
+        double mu_c,
+        double mu_0)
+{
+  return (h - mu_c) * (h - mu_c) - (h - mu_0) * (h - mu_0);
+}
+
+static void
+assign_game_init (AssignGame     *g,
+                  const CsMatrix *x,
+                  const gsize    *background,
+                  guint           nb,
+                  const CsMatrix *centers)
+{
+  guint d = x->cols;
+  guint k = centers->rows;
+
+  g->d = d;
+  g->k = k;
+  g->nb = nb;
+  g->nbk = (gsize) nb * k;
+  g->mu = centers->data;
+  g->qb = g_new (double, d * g->nbk);
+  g->base_b = g_new0 (double, g->nbk);
+  for (guint b = 0; b < nb; b++)
+    {
+      const double *row = cs_matrix_row (x, background[b]);
+
+      for (guint c = 0; c < k; c++)
+        for (guint j = 0; j < d; j++)
+          {
+            double q = q_term (row[j], g->mu[(gsize) c * d + j], g->mu[j]);
+
+            g->qb[j * g->nbk + (gsize) b * k + c] = q;
+            g->base_b[(gsize) b * k + c] += q;
+          }
+    }
+}
+
+static void
+assign_game_clear (AssignGame *g)
+{
+  g_free (g->qb);
+  g_free (g->base_b);
+}
+
+static void
+game_scratch_init (GameScratch      *s,
+                   const AssignGame *g,
+                   gboolean          exact,
+                   gsize             n_values)
+{
+  s->qx = g_new (double, (gsize) g->k * g->d);
+  s->delta = g_new (double, g->d * g->nbk);
+  s->base_x = g_new (double, g->nbk);
+  s->stack = g_new (double, (exact ? g->d + 1 : 3) * g->nbk);
+  s->values = g_new (double, MAX (n_values, 1));
+  s->members = g_new (guint, g->d);
+}
+
+static void
+game_scratch_clear (GameScratch *s)
+{
+  g_free (s->qx);
+  g_free (s->delta);
+  g_free (s->base_x);
+  g_free (s->stack);
+  g_free (s->values);
+  g_free (s->members);
+}
+
+static void
+game_set_row (const AssignGame *g,
+              GameScratch      *s,
+              const double     *row)
+{
+  guint d = g->d;
+  guint k = g->k;
+
+  for (guint c = 0; c < k; c++)
+    {
+      double sum = 0.0;
+
+      for (guint j = 0; j < d; j++)
+        {
+          double q = q_term (row[j], g->mu[(gsize) c * d + j], g->mu[j]);
+          s->qx[(gsize) c * d + j] = q;
+          sum += q;
+        }
+      for (guint b = 0; b < g->nb; b++)
+        s->base_x[(gsize) b * k + c] = sum;
+    }
+  for (guint j = 0; j < d; j++)
+    {
+      const double *qb = g->qb + j * g->nbk;
+      double *dj = s->delta + j * g->nbk;
+
+      for (guint b = 0; b < g->nb; b++)
+        for (guint c = 0; c < k; c++)
+          dj[(gsize) b * k + c] = s->qx[(gsize) c * d + j] - qb[(gsize) b * k + c];
+    }
+}
+
+/* The share of background rows whose hybrid goes to `target`; ties go to the lower index. */
+static double
+game_share (const AssignGame *g,
+            const double     *table,
+            guint             target)
+{
+  guint hits = 0;
+
+  for (guint b = 0; b < g->nb; b++)
+    {
+      const double *t = table + (gsize) b * g->k;
+      double vt = t[target];
+      guint c = 0;
+
+      /* the target wins unless a lower index is as close or a higher one closer */
+      while (c < target && t[c] > vt)
+        c++;
+      if (c < target)
+        continue;
+      for (c = target + 1; c < g->k && t[c] >= vt; c++)
+        ;
+      hits += c == g->k;
+    }
+  return (double) hits / g->nb;
+}
+
+/* Every coalition by depth-first search over "add a feature above the last one": each table
+ * is its parent's plus one δ, so all 2^d cost one table addition each, and every coalition's
+ * sum runs over its features in ascending order whichever way it is reached. */
+static void
+exact_dfs (const AssignGame *g,
+           GameScratch      *s,
+           guint             level,
+           guint             next,
+           guint             mask,
+           guint             target)
+{
+  const double *parent = s->stack + level * g->nbk;
+  double *child = s->stack + (level + 1) * g->nbk;
+
+  for (guint j = next; j < g->d; j++)
+    {
+      const double *dj = s->delta + j * g->nbk;
+
+      for (gsize t = 0; t < g->nbk; t++)
+        child[t] = parent[t] + dj[t];
+      s->values[mask | (1u << j)] = game_share (g, child, target);
+      exact_dfs (g, s, level + 1, j + 1, mask | (1u << j), target);
+    }
+}
+
+static gboolean
+explain_exact (const AssignGame *g,
+               GameScratch      *s,
+               guint             target,
+               CsProgress       *progress,
+               double           *phi)
+{
+  double *root = s->stack;
+
+  memcpy (root, g->base_b, g->nbk * sizeof *root);
+  s->values[0] = game_share (g, root, target);
+  /* one subtree per first feature, checking for cancel between them */
+  for (guint j = 0; j < g->d; j++)
+    {
+      double *child = s->stack + g->nbk;
+      const double *dj = s->delta + j * g->nbk;
+
+      if (cs_progress_is_cancelled (progress))
+        return FALSE;
+      for (gsize t = 0; t < g->nbk; t++)
+        child[t] = root[t] + dj[t];
+      s->values[1u << j] = game_share (g, child, target);
+      exact_dfs (g, s, 1, j + 1, 1u << j, target);
+    }
+  cs_shapley_exact_from_values (g->d, s->values, phi);
+  return TRUE;
+}
+
+/* sum = Σ_t delta[members[t]], four rows at a time to spare loads and stores of sum; this
+ * loop is where KernelSHAP spends its time, hence the simd hints (no aliasing here). */
+static void
+table_sum (double       *restrict sum,
+           const double *restrict delta,
+           const guint           *members,
+           guint                  m,
+           gsize                  nbk)
+{
+  guint t = 0;
+
+  memset (sum, 0, nbk * sizeof *sum);
+  for (; t + 4 <= m; t += 4)
+    {
+      const double *restrict a = delta + members[t] * nbk;
+      const double *restrict b = delta + members[t + 1] * nbk;
+      const double *restrict c = delta + members[t + 2] * nbk;
+      const double *restrict e = delta + members[t + 3] * nbk;
+
+#pragma omp simd
+      for (gsize u = 0; u < nbk; u++)
+        sum[u] += (a[u] + b[u]) + (c[u] + e[u]);
+    }
+  for (; t < m; t++)
+    {
+      const double *restrict a = delta + members[t] * nbk;
+
+#pragma omp simd
+      for (gsize u = 0; u < nbk; u++)
+        sum[u] += a[u];
+    }
+}
+
+static void
+pair_tables (double       *restrict inside,
+             double       *restrict outside,
+             const double *restrict base_b,
+             const double *restrict base_x,
+             const double *restrict sum,
+             gsize                  nbk)
+{
+#pragma omp simd
+  for (gsize u = 0; u < nbk; u++)
+    {
+      inside[u] = base_b[u] + sum[u];
+      outside[u] = base_x[u] - sum[u];
+    }
+}
+
+/* The plan stores coalitions as complementary pairs; one sum over the smaller side gives the
+ * tables of both. */
+static gboolean
+explain_sampled (const AssignGame       *g,
+                 GameScratch            *s,
+                 const CsKernelShapPlan *plan,
+                 guint                   target,
+                 CsProgress             *progress,
+                 double                 *phi)
+{
+  gsize n = cs_kernelshap_plan_n_coalitions (plan);
+  gsize nbk = g->nbk;
+  double *sum = s->stack;
+  double *inside = s->stack + nbk;
+  double *outside = s->stack + 2 * nbk;
+
+  for (gsize p = 0; p < n / 2; p++)
+    {
+      const guint8 *a = cs_kernelshap_plan_coalition (plan, 2 * p);
+      gsize small = 2 * p;
+      guint m = 0;
+      const guint8 *z;
+
+      if (p % 64 == 0 && cs_progress_is_cancelled (progress))
+        return FALSE;
+      for (guint j = 0; j < g->d; j++)
+        m += a[j];
+      if (2 * m > g->d)
+        small = 2 * p + 1;
+      z = cs_kernelshap_plan_coalition (plan, small);
+      m = 0;
+      for (guint j = 0; j < g->d; j++)
+        if (z[j])
+          s->members[m++] = j;
+
+      table_sum (sum, s->delta, s->members, m, nbk);
+      pair_tables (inside, outside, g->base_b, s->base_x, sum, nbk);
+      s->values[small] = game_share (g, inside, target);
+      s->values[small ^ 1] = game_share (g, outside, target);
+    }
+  cs_kernelshap_plan_solve (plan, s->values, game_share (g, g->base_b, target),
+                            game_share (g, s->base_x, target), phi);
+  return TRUE;
+}
+
+gboolean
+cs_saliency_report_apply_kernelshap (CsSaliencyReport          *report,
+                                     const CsMatrix            *x,
+                                     const int                 *labels,
+                                     const CsMatrix            *centers,
+                                     const CsKernelShapOptions *opt,
+                                     CsProgress                *progress,
+                                     GError                   **error)
+{
+  CsKernelShapOptions defaults;
+  g_autoptr (CsKernelShapPlan) plan = NULL;
+  g_autofree gsize *labelled = NULL;
+  g_autofree gsize *explain = NULL;
+  g_autofree gsize *offset = NULL;
+  g_autofree gsize *count = NULL;
+  g_autofree double *phi = NULL;
+  g_autofree double *fav = NULL;
+  g_autofree double *unfav = NULL;
+  g_autofree double *mabs = NULL;
+  g_autofree gsize *shap_rows = NULL;
+  AssignGame game;
+  guint d;
+  guint k;
+  gsize n_labelled = 0;
+  gsize n_explain = 0;
+  gsize n_values;
+  guint nb;
+  gboolean exact;
+  gint done = 0;
+  gint stop = 0;
+  CsRng rng;
+
+  g_return_val_if_fail (report != NULL && x != NULL && labels != NULL && centers != NULL, FALSE);
+
+  if (opt == NULL)
+    {
+      cs_kernelshap_options_init (&defaults);
+      opt = &defaults;
+    }
+  d = report->d;
+  k = report->k;
+  if (x->rows != report->n_rows || x->cols != d)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "KernelSHAP: the data is %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT ", but the report was made "
+                   "from %" G_GSIZE_FORMAT " × %u; pass the matrix given to cs_saliency_run()",
+                   x->rows, x->cols, report->n_rows, d);
+      return FALSE;
+    }
+  if (centers->rows != k || centers->cols != d)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "KernelSHAP: the centres are %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT ", but there are %u "
+                   "clusters and %u features", centers->rows, centers->cols, k, d);
+      return FALSE;
+    }
+  if (opt->n_background < 1)
+    {
+      g_set_error_literal (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                           "KernelSHAP: n_background must be at least 1");
+      return FALSE;
+    }
+
+  count = g_new0 (gsize, k);
+  for (gsize i = 0; i < x->rows; i++)
+    {
+      if (labels[i] == -1)
+        continue;
+      if (labels[i] < 0 || (guint) labels[i] >= k)
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                       "KernelSHAP: row %" G_GSIZE_FORMAT " has label %d, outside 0 … %u (or −1 for noise)",
+                       i + 1, labels[i], k - 1);
+          return FALSE;
+        }
+      count[labels[i]]++;
+    }
+  for (guint c = 0; c < k; c++)
+    if (count[c] != report->sizes[c])
+      {
+        g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                     "KernelSHAP: cluster %u has %" G_GSIZE_FORMAT " rows, but %" G_GSIZE_FORMAT " in the report; "
+                     "pass the labels given to cs_saliency_run()", c + 1, count[c], report->sizes[c]);
+        return FALSE;
+      }
+
+  exact = opt->exact && d <= CS_KERNELSHAP_EXACT_MAX_D;
+  if (!exact)
+    {
+      plan = cs_kernelshap_plan_new (d, opt->n_samples, opt->seed, progress, error);
+      if (plan == NULL)
+        return FALSE;
+    }
+  n_values = exact ? (gsize) 1 << d : cs_kernelshap_plan_n_coalitions (plan);
+
+  /* the background: a seeded sample of the labelled rows */
+  labelled = g_new (gsize, report->n_labelled);
+  for (gsize i = 0; i < x->rows; i++)
+    if (labels[i] >= 0)
+      labelled[n_labelled++] = i;
+  nb = (guint) MIN ((gsize) opt->n_background, n_labelled);
+  cs_rng_init_stream (&rng, opt->seed, STREAM_BACKGROUND);
+  sample_sorted (labelled, n_labelled, nb, &rng);
+  if (!cs_memory_check ((guint64) (d + 4) * nb * k * sizeof (double) * (g_get_num_processors () + 1),
+                        "KernelSHAP's background tables", "use fewer background rows", error))
+    return FALSE;
+
+  /* the explained rows: a seeded sample of each cluster, cluster-major */
+  offset = g_new (gsize, k + 1);
+  explain = g_new (gsize, report->n_labelled);
+  for (guint c = 0; c < k; c++)
+    {
+      gsize m = 0;
+      gsize take;
+
+      offset[c] = n_explain;
+      for (gsize i = 0; i < x->rows; i++)
+        if (labels[i] == (int) c)
+          explain[n_explain + m++] = i;
+      take = opt->max_rows_per_cluster > 0 ? MIN (m, (gsize) opt->max_rows_per_cluster) : m;
+      cs_rng_init_stream (&rng, opt->seed, STREAM_ROWS + c);
+      if (take < m)
+        sample_sorted (explain + n_explain, m, take, &rng);
+      n_explain += take;
+    }
+  offset[k] = n_explain;
+
+  assign_game_init (&game, x, labelled, nb, centers);
+  phi = g_new (double, n_explain * d);
+  cs_progress_report (progress, 0.0, exact ? "exact Shapley values" : "KernelSHAP");
+
+  /* Rows are independent and each writes its own φ, so the result does not depend on the
+   * thread count; only the master thread reports, as CsProgress wants one caller. */
+#pragma omp parallel if (n_explain > 1)
+  {
+    GameScratch s;
+    gsize e;
+
+    game_scratch_init (&s, &game, exact, n_values);
+#pragma omp for schedule(dynamic, 1)
+    for (e = 0; e < n_explain; e++)
+      {
+        gsize i = explain[e];
+        guint target = (guint) labels[i];
+        gboolean ok;
+
+        if (g_atomic_int_get (&stop) || cs_progress_is_cancelled (progress))
+          {
+            g_atomic_int_set (&stop, 1);
+            continue;
+          }
+        game_set_row (&game, &s, cs_matrix_row (x, i));
+        ok = exact ? explain_exact (&game, &s, target, progress, phi + e * d)
+                   : explain_sampled (&game, &s, plan, target, progress, phi + e * d);
+        if (!ok)
+          {
+            g_atomic_int_set (&stop, 1);
+            continue;
+          }
+        g_atomic_int_inc (&done);
+#ifdef _OPENMP
+        if (omp_get_thread_num () == 0)
+#endif
+          if (!cs_progress_report (progress, (double) g_atomic_int_get (&done) / n_explain,
+                                   exact ? "exact Shapley values" : "KernelSHAP"))
+            g_atomic_int_set (&stop, 1);
+      }
+    game_scratch_clear (&s);
+  }
+  assign_game_clear (&game);
+  if (!cs_progress_check (progress, error))
+    return FALSE;
+  g_assert (!stop);
+
+  shap_rows = g_new (gsize, k);
+  fav = g_new0 (double, (gsize) k * d);
+  unfav = g_new0 (double, (gsize) k * d);
+  mabs = g_new0 (double, (gsize) k * d);
+  for (guint c = 0; c < k; c++)
+    {
+      gsize m = offset[c + 1] - offset[c];
+
+      for (gsize e = offset[c]; e < offset[c + 1]; e++)
+        for (guint j = 0; j < d; j++)
+          {
+            double v = phi[e * d + j];
+            gsize idx = (gsize) c * d + j;
+
+            if (v > 0.0)
+              fav[idx] += v;
+            else
+              unfav[idx] += v;
+            mabs[idx] += fabs (v);
+          }
+      for (guint j = 0; j < d; j++)
+        {
+          gsize idx = (gsize) c * d + j;
+          fav[idx] /= m;
+          unfav[idx] /= m;
+          mabs[idx] /= m;
+        }
+      shap_rows[c] = m;
+    }
+  g_free (report->favourable);
+  g_free (report->unfavourable);
+  g_free (report->shap_mean_abs);
+  report->favourable = g_steal_pointer (&fav);
+  report->unfavourable = g_steal_pointer (&unfav);
+  report->shap_mean_abs = g_steal_pointer (&mabs);
+  g_free (report->shap_rows);
+  report->shap_rows = g_steal_pointer (&shap_rows);
+  report->method = "kernelshap";
+  report->shap_background = nb;
+  report->shap_coalitions = exact ? n_values : n_values + 2;
+  cs_progress_report (progress, 1.0, "done");
+  return TRUE;
+}
+
+/* A stage of a longer run sees its own 0 … 1 progress, mapped into the caller's range; it
+ * shares the caller's GCancellable, and a cancel set only on the caller's flag reaches it
+ * through its next report, so the caller's flag is checked between stages as well. */
+typedef struct
+{
+  CsProgress *parent;
+  double      lo;
+  double      hi;
+} StageRange;
+
+static gboolean
+stage_cb (double      fraction,
+          const char *stage,
+          gpointer    user_data)
+{
+  StageRange *s = user_data;
+
+  return cs_progress_report (s->parent, s->lo + fraction * (s->hi - s->lo), stage);
+}
+
+static CsProgress *
+stage_progress_new (StageRange *range,
+                    CsProgress *parent,
+                    double      lo,
+                    double      hi)
+{
+  range->parent = parent;
+  range->lo = lo;
+  range->hi = hi;
+  return parent ? cs_progress_new (stage_cb, range, parent->cancellable) : NULL;
+}
+
+gboolean
+cs_saliency_descriptive (const CsMatrix          *x,
+                         const char * const      *feature_names,
+                         const int               *class_labels,
+                         guint                    n_classes,
+                         guint                    k_per_class,
+                         guint64                  seed,
+                         const CsSaliencyOptions *opt,
+                         CsProgress              *progress,
+                         int                    **out_labels,
+                         guint                   *out_k,
+                         int                    **out_cluster_class,
+                         GError                 **error)
+{
+  g_autoptr (CsSaliencyReport) report = NULL;
+  g_autoptr (CsProgress) fit_progress = NULL;
+  g_autofree gsize *class_size = NULL;
+  g_autofree int *labels = NULL;
+  g_autoptr (GArray) cluster_class = g_array_new (FALSE, FALSE, sizeof (int));
+  StageRange fit_range;
+  gsize n;
+  guint d;
+
+  g_return_val_if_fail (x != NULL && class_labels != NULL && out_labels != NULL && out_k != NULL
+                          && out_cluster_class != NULL, FALSE);
+
+  n = x->rows;
+  d = x->cols;
+  if (n_classes < 2)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "Descriptive clustering needs at least 2 classes (got %u)", n_classes);
+      return FALSE;
+    }
+  if (k_per_class < 1)
+    {
+      g_set_error_literal (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                           "Descriptive clustering needs at least 1 cluster per class");
+      return FALSE;
+    }
+  class_size = g_new0 (gsize, n_classes);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (class_labels[i] == -1)
+        continue;
+      if (class_labels[i] < 0 || (guint) class_labels[i] >= n_classes)
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                       "Descriptive clustering: row %" G_GSIZE_FORMAT " has class %d, outside 0 … %u (or −1 "
+                       "for none)", i + 1, class_labels[i], n_classes - 1);
+          return FALSE;
+        }
+      class_size[class_labels[i]]++;
+    }
+  for (guint c = 0; c < n_classes; c++)
+    if (class_size[c] == 0)
+      {
+        g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                     "Descriptive clustering: class %u has no rows; number the classes 0 … %u without gaps",
+                     c + 1, n_classes - 1);
+        return FALSE;
+      }
+
+  fit_progress = stage_progress_new (&fit_range, progress, 0.0, 0.8);
+  if (!cs_saliency_run (x, feature_names, class_labels, n_classes, opt, fit_progress, &report, error)
+      || !cs_progress_check (progress, error))
+    return FALSE;
+
+  labels = g_new (int, n);
+  for (gsize i = 0; i < n; i++)
+    labels[i] = -1;
+  for (guint c = 0; c < n_classes; c++)
+    {
+      g_autoptr (CsMatrix) phi = cs_matrix_new (class_size[c], d);
+      g_autofree gsize *rows = g_new (gsize, class_size[c]);
+      g_autofree int *sub = g_new0 (int, class_size[c]);
+      g_autofree int *renumber = NULL;
+      guint k = (guint) MIN ((gsize) k_per_class, class_size[c]);
+      int next = (int) cluster_class->len;
+      gsize m = 0;
+
+      for (gsize i = 0; i < n; i++)
+        if (class_labels[i] == (int) c)
+          {
+            cs_saliency_report_shapley (report, c, cs_matrix_row (x, i), cs_matrix_row (phi, m));
+            rows[m++] = i;
+          }
+      if (k > 1)
+        {
+          g_autoptr (CsClustering) clustering = NULL;
+          g_autoptr (CsProgress) km_progress = NULL;
+          StageRange km_range;
+          CsKmeansOptions ko;
+
+          cs_kmeans_options_init (&ko);
+          ko.k = k;
+          ko.init = CS_KMEANS_INIT_PLUSPLUS;
+          ko.n_init = 4;
+          ko.seed = seed + c;
+          km_progress = stage_progress_new (&km_range, progress, 0.8 + 0.2 * c / n_classes,
+                                            0.8 + 0.2 * (c + 1) / n_classes);
+          if (!cs_kmeans_run (phi, &ko, km_progress, NULL, &clustering, error)
+              || !cs_progress_check (progress, error))
+            return FALSE;
+          memcpy (sub, clustering->labels, m * sizeof *sub);
+        }
+
+      /* number the non-empty clusters in order of their label */
+      renumber = g_new (int, k);
+      for (guint t = 0; t < k; t++)
+        renumber[t] = -1;
+      for (gsize t = 0; t < m; t++)
+        renumber[sub[t]] = 0;
+      for (guint t = 0; t < k; t++)
+        if (renumber[t] == 0)
+          {
+            int cls = (int) c;
+
+            renumber[t] = next++;
+            g_array_append_val (cluster_class, cls);
+          }
+      for (gsize t = 0; t < m; t++)
+        labels[rows[t]] = renumber[sub[t]];
+    }
+
+  cs_progress_report (progress, 1.0, "done");
+  *out_k = cluster_class->len;
+  *out_labels = g_steal_pointer (&labels);
+  *out_cluster_class = g_memdup2 (cluster_class->data, cluster_class->len * sizeof (int));
   return TRUE;
 }

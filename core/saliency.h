@@ -51,6 +51,14 @@ typedef struct
   double  surrogate_accuracy; /* argmax of the k logits vs the labels */
 
   char  **summaries;     /* Owned, k entries + NULL */
+
+  /* Where favourable / unfavourable / shap_mean_abs come from. */
+  const char *method;    /* static string: "linear" (the surrogate's exact linear Shapley values, in
+                            logits) or "kernelshap" (the clustering's own assignment, in shares of
+                            hybrid points kept in the cluster; see cs_saliency_report_apply_kernelshap()) */
+  gsize  *shap_rows;     /* Owned, k: rows of each cluster that the maps average over */
+  guint   shap_background; /* kernelshap: background rows; 0 for linear */
+  gsize   shap_coalitions; /* kernelshap: coalitions evaluated per explained row; 0 for linear */
 } CsSaliencyReport;
 
 void cs_saliency_report_free (CsSaliencyReport *report);
@@ -85,6 +93,77 @@ void cs_saliency_report_rank (const CsSaliencyReport *report,
                               guint                  *order);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsSaliencyReport, cs_saliency_report_free)
+
+/* Model-agnostic maps: Shapley values of the clustering's own assignment function rather
+ * than of the surrogate. */
+#define CS_KERNELSHAP_EXACT_MAX_D 10
+
+typedef struct
+{
+  guint    n_samples;            /* KernelSHAP coalitions per explained row (>= d + 1); from 2^d − 2 on,
+                                    every coalition is used and the values are exact */
+  guint    n_background;         /* background rows masking the features left out */
+  guint    max_rows_per_cluster; /* explain a seeded sample of this many rows per cluster; 0 = all */
+  guint64  seed;
+  gboolean exact;                /* enumerate all 2^d coalitions when d <= CS_KERNELSHAP_EXACT_MAX_D */
+} CsKernelShapOptions;
+
+/* n_samples 2048, n_background 50, max_rows_per_cluster 200, seed 0, exact TRUE. */
+void cs_kernelshap_options_init (CsKernelShapOptions *opt);
+
+/* Replaces report's favourable / unfavourable / shap_mean_abs maps by aggregates of the
+ * Shapley values of the assignment "nearest centre" (squared Euclidean; centers is k × d,
+ * row c the centre of cluster c). Medoid-based clusterings pass their medoid rows copied
+ * into centers: the nearest medoid in Euclidean distance is the nearest in squared distance.
+ *
+ * For a row x of cluster c the game is interventional, with features independent:
+ *   v(S) = mean over b in B of [assign(x_S, b_S̄) = c],
+ * the share of hybrid points (x's values in S, a background row's elsewhere) still assigned
+ * to c; so Σ_j φ_j = [assign(x) = c] − mean_b [assign(b) = c]. B is a seeded uniform sample
+ * (without replacement) of n_background labelled rows, all of them when there are fewer.
+ * Each cluster's maps are means over a seeded sample of max_rows_per_cluster of its rows of
+ * max(φ_j, 0), min(φ_j, 0) and |φ_j|; shap_rows records how many.
+ *
+ * With opt->exact and d <= CS_KERNELSHAP_EXACT_MAX_D all 2^d coalitions are enumerated
+ * (cs_shapley_exact_from_values()); otherwise every explained row uses the coalitions of
+ * cs_kernelshap_plan_new (d, n_samples, seed), so the least-squares system is set up once.
+ * Rows are explained in parallel (OpenMP); the result does not depend on the thread count.
+ *
+ * x and labels are what cs_saliency_run() was given. Fails with CS_ERROR_INVALID_ARGUMENT
+ * when the shapes disagree or an option is out of range, CS_ERROR_CANCELLED when progress
+ * asks to stop (the report is then unchanged). */
+gboolean cs_saliency_report_apply_kernelshap (CsSaliencyReport          *report,
+                                              const CsMatrix            *x,
+                                              const int                 *labels,
+                                              const CsMatrix            *centers,
+                                              const CsKernelShapOptions *opt,
+                                              CsProgress                *progress,
+                                              GError                   **error);
+
+/* Descriptive clustering (ViDi): clusters that are homogeneous in why a model assigns their
+ * class. The surrogate is fitted to the class labels (cs_saliency_run() with k = n_classes),
+ * every row with a class gets the exact linear Shapley vector of its own class's logit, and
+ * within each class k-means (k-means++, 4 restarts, seed + class) groups those vectors into
+ * min(k_per_class, class size) clusters. Clusters are numbered class-major; a k-means cluster
+ * left empty (identical attribution vectors) is dropped, so *out_k may be smaller than
+ * n_classes × k_per_class.
+ *
+ * class_labels has x->rows entries in [0, n_classes) or -1 (no class: that row gets label -1).
+ * Out: labels (x->rows entries), out_k, and cluster_class (out_k entries, the class of each
+ * cluster). Fails with CS_ERROR_INVALID_ARGUMENT when n_classes < 2, k_per_class = 0, a class
+ * label is out of range or a class has no rows; CS_ERROR_CANCELLED when progress asks to stop. */
+gboolean cs_saliency_descriptive (const CsMatrix          *x,
+                                  const char * const      *feature_names,
+                                  const int               *class_labels,
+                                  guint                    n_classes,
+                                  guint                    k_per_class,
+                                  guint64                  seed,
+                                  const CsSaliencyOptions *opt,
+                                  CsProgress              *progress,
+                                  int                    **out_labels,
+                                  guint                   *out_k,
+                                  int                    **out_cluster_class,
+                                  GError                 **error);
 
 /* A categorical column by proportions: for each cluster and level, the share of the cluster's
  * rows at that level against the share of the other labelled rows, with a 95 % interval for

@@ -606,6 +606,175 @@ test_kde_diagnostics_json (void)
   g_assert_nonnull (strstr (c.err, "nope"));
 }
 
+/* The JSON shape the issue fixes, on iris k-means, and its invariants: sizes add up to the
+ * rows, favourable >= 0 >= unfavourable, shap_mean_abs >= both, ranks are a permutation. */
+static void
+test_saliency_json_shape (void)
+{
+  g_auto (CliRun) r = { 0 };
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *o;
+  JsonArray *clusters;
+  gint64 total = 0;
+
+  cli (&r, "saliency", "iris", "--algo", "kmeans", "-p", "k=3", "-p", "seed=1", "--standardize", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_json (r.out);
+  o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "method"), ==, "linear");
+  g_assert_cmpfloat (json_object_get_double_member (o, "surrogate_accuracy"), >=, 0.95);
+  g_assert_cmpfloat (json_object_get_double_member (o, "surrogate_accuracy"), <=, 1.0);
+  clusters = json_object_get_array_member (o, "clusters");
+  g_assert_cmpuint (json_array_get_length (clusters), ==, 3);
+  for (guint c = 0; c < 3; c++)
+    {
+      JsonObject *co = json_array_get_object_element (clusters, c);
+      JsonArray *features = json_object_get_array_member (co, "features");
+      guint seen_rank = 0;
+
+      g_assert_cmpint (json_object_get_int_member (co, "cluster"), ==, c);
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (co, "summary"), "Cluster "));
+      total += json_object_get_int_member (co, "size");
+      g_assert_cmpuint (json_array_get_length (features), ==, 4);
+      for (guint j = 0; j < 4; j++)
+        {
+          JsonObject *f = json_array_get_object_element (features, j);
+          double fav = json_object_get_double_member (f, "favourable");
+          double unf = json_object_get_double_member (f, "unfavourable");
+          double mabs = json_object_get_double_member (f, "shap_mean_abs");
+
+          g_assert_nonnull (json_object_get_string_member (f, "name"));
+          g_assert_true (isfinite (json_object_get_double_member (f, "effect_size")));
+          g_assert_cmpfloat (fav, >=, 0.0);
+          g_assert_cmpfloat (unf, <=, 0.0);
+          g_assert_cmpfloat (fabs (mabs - (fav - unf)), <, 1e-12);
+          seen_rank |= 1u << (json_object_get_int_member (f, "rank") - 1);
+        }
+      g_assert_cmpuint (seen_rank, ==, 0xf);
+    }
+  g_assert_cmpint (total, ==, 150);
+}
+
+/* Labels written by `cluster --labels-out` and read back by `saliency --labels` describe the
+ * same clusters as `saliency --algo`, number for number; --csv has k × d lines. */
+static void
+test_saliency_labels_file_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  g_autofree char *labels = g_build_filename (dir, "labels.csv", NULL);
+  g_autofree char *summaries = g_build_filename (dir, "summaries.csv", NULL);
+  g_autofree char *attributions = g_build_filename (dir, "phi.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (JsonNode) a = NULL;
+  g_autoptr (JsonNode) b = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "cluster", "wine", "--algo", "fasterpam", "-p", "k=3", "--standardize", "--labels-out", labels, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "saliency", "wine", "--algo", "fasterpam", "-p", "k=3", "--standardize", "--json", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    a = parse_json (r.out);
+    json_object_remove_member (json_node_get_object (a), "algorithm");
+  }
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "saliency", "wine", "--labels", labels, "--standardize", "--json", "--summaries-out", summaries,
+         "--attributions-out", attributions, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    b = parse_json (r.out);
+  }
+  assert_json_equal (a, b, "$");
+
+  g_assert_true (g_file_get_contents (summaries, &text, NULL, NULL));
+  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_cmpstr (lines[0], ==, "cluster,size,share,summary");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&lines, g_strfreev);
+
+  g_assert_true (g_file_get_contents (attributions, &text, NULL, NULL));
+  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 179);
+  g_assert_true (g_str_has_prefix (lines[0], "row,cluster,"));
+  g_clear_pointer (&lines, g_strfreev);
+
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "saliency", "wine", "--labels", labels, "--standardize", "--csv", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    lines = g_strsplit (g_strchomp (r.out), "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 1 + 3 * 13);
+    g_assert_true (g_str_has_prefix (lines[0], "cluster,feature,rank,size,effect_size,"));
+  }
+  g_remove (labels);
+  g_remove (summaries);
+  g_remove (attributions);
+  g_rmdir (dir);
+}
+
+/* A labels file that names a row outside the dataset is refused with its file and line. */
+static void
+test_saliency_bad_labels (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  g_autofree char *labels = g_build_filename (dir, "labels.csv", NULL);
+  g_auto (CliRun) r = { 0 };
+  g_auto (CliRun) u = { 0 };
+  g_auto (CliRun) v = { 0 };
+
+  g_assert_true (g_file_set_contents (labels, "row,label\n0,1\n1,2\n150,1\n", -1, NULL));
+  cli (&r, "saliency", "iris", "--labels", labels, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "labels.csv:4"));
+  g_assert_nonnull (strstr (r.err, "150"));
+
+  cli (&u, "saliency", "iris", "--labels", labels, "--algo", "kmeans", NULL);
+  g_assert_cmpint (u.status, ==, 2);
+  cli (&v, "saliency", "iris", "--algo", "kmeans", "--method", "magic", NULL);
+  g_assert_cmpint (v.status, ==, 2);
+  g_assert_nonnull (strstr (v.err, "magic"));
+  g_remove (labels);
+  g_rmdir (dir);
+}
+
+/* KernelSHAP maps of the clustering's own assignment, and descriptive clusters of the
+ * label column: each descriptive cluster belongs to one class, k per class. */
+static void
+test_saliency_kernelshap_and_descriptive (void)
+{
+  g_autoptr (JsonNode) root = NULL;
+  JsonArray *clusters;
+
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "saliency", "iris", "--algo", "kmeans", "-p", "k=3", "--standardize", "--method", "kernelshap",
+         "--samples", "64", "--json", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    root = parse_json (r.out);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "method"), ==, "kernelshap");
+    g_clear_pointer (&root, json_node_unref);
+  }
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "saliency", "iris", "--descriptive", "2", "--standardize", "--json", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    root = parse_json (r.out);
+    clusters = json_object_get_array_member (json_node_get_object (root), "clusters");
+    g_assert_cmpuint (json_array_get_length (clusters), ==, 6);
+    for (guint c = 0; c < 6; c++)
+      {
+        JsonObject *co = json_array_get_object_element (clusters, c);
+        g_assert_cmpint (json_object_get_int_member (co, "class"), ==, c / 2);
+        g_assert_nonnull (json_object_get_string_member (co, "class_name"));
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -622,5 +791,9 @@ main (int   argc,
   g_test_add_func ("/cli/density/csv-header-rows-and-json", test_density_csv_and_json);
   g_test_add_func ("/cli/render/density-png-svg", test_render_density);
   g_test_add_func ("/cli/kde-diagnostics/json-matches-core", test_kde_diagnostics_json);
+  g_test_add_func ("/cli/saliency/json-shape", test_saliency_json_shape);
+  g_test_add_func ("/cli/saliency/labels-file-round-trip", test_saliency_labels_file_round_trip);
+  g_test_add_func ("/cli/saliency/bad-labels-file-line", test_saliency_bad_labels);
+  g_test_add_func ("/cli/saliency/kernelshap-and-descriptive", test_saliency_kernelshap_and_descriptive);
   return g_test_run ();
 }
