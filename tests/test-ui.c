@@ -14,6 +14,7 @@
 #include "ui/cs-figure-view.h"
 #include "ui/render/cs-render-density.h"
 #include "ui/render/cs-render-privacy.h"
+#include "ui/render/cs-render-saliency.h"
 
 static GtkApplication *app;
 
@@ -855,6 +856,130 @@ test_privacy_view (void)
   window_free (window);
 }
 
+static gboolean
+saliency_idle (CsWindow *window)
+{
+  return cs_figure_view_get_model (CS_FIGURE_VIEW (density_child (window, "saliency_view"))) != NULL
+         && !gtk_spinner_get_spinning (GTK_SPINNER (density_child (window, "saliency_spinner")));
+}
+
+static GtkGesture *
+click_gesture (GtkWidget *widget)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (c))
+        return GTK_GESTURE (c);
+    }
+  return NULL;
+}
+
+static char *
+selected_axis (CsWindow *window, const char *dropdown)
+{
+  GtkDropDown *d = GTK_DROP_DOWN (density_child (window, dropdown));
+  GObject     *item = gtk_drop_down_get_selected_item (d);
+
+  return g_strdup (item != NULL && GTK_IS_STRING_OBJECT (item) ? gtk_string_object_get_string (GTK_STRING_OBJECT (item))
+                                                               : "");
+}
+
+/* The saliency page describes the result on a worker when shown: summaries for every
+ * cluster, the heatmap puts a clicked feature on the scatter's x axis, KernelSHAP is a
+ * drop-down away, and the table exports as CSV (found through accessible names). */
+static void
+test_saliency_view (void)
+{
+  CsWindow *window = window_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-ui-XXXXXX", &error);
+  g_autofree char *csv = g_build_filename (dir, "table.csv", NULL);
+  g_autofree char *png = g_build_filename (dir, "saliency.png", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *x_axis = NULL;
+  g_auto (GStrv) lines = NULL;
+  GtkWidget *view;
+  GtkWidget *chart;
+  GtkWidget *method;
+  GtkWidget *summaries;
+  const CsSaliencyModel *model;
+  GtkGesture *click;
+  CsRect cell;
+  guint petal_length = G_MAXUINT;
+
+  g_assert_no_error (error);
+  load_sample (window, "iris");
+  run_kmeans (window, "3");
+  activate (window, "show-view", "saliency");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "saliency");
+  g_assert_true (wait_for (window, saliency_idle, 30000));
+
+  view = find_by_accessible_label (GTK_WIDGET (window), "Saliency summary chart");
+  /* A label's accessible name is its text: found by template name. */
+  summaries = density_child (window, "saliency_summary_label");
+  chart = find_by_accessible_label (GTK_WIDGET (window), "Saliency chart");
+  method = find_by_accessible_label (GTK_WIDGET (window), "Attribution method");
+  g_assert_nonnull (view);
+  g_assert_nonnull (summaries);
+  g_assert_nonnull (chart);
+  g_assert_nonnull (method);
+  text = g_strdup (gtk_label_get_text (GTK_LABEL (summaries)));
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Cluster 1 ("));
+  g_assert_nonnull (strstr (text, "Cluster 3 ("));
+  g_assert_nonnull (strstr (text, "petal_length"));
+  g_assert_true (cs_figure_view_get_func (CS_FIGURE_VIEW (view)) == cs_render_saliency_bars);
+
+  /* Iris is not image data: bars and heatmap only. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (chart))), ==, 2);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (chart), 1);
+  g_assert_true (cs_figure_view_get_func (CS_FIGURE_VIEW (view)) == cs_render_saliency_heatmap);
+  model = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  for (guint j = 0; j < model->d; j++)
+    if (strcmp (model->feature_names[j], "petal_length") == 0)
+      petal_length = j;
+  g_assert_cmpuint (petal_length, <, model->d);
+  g_assert_true (cs_render_saliency_heatmap_cell (model, gtk_widget_get_width (view), gtk_widget_get_height (view), 0,
+                                                  petal_length, &cell));
+  click = click_gesture (view);
+  g_assert_nonnull (click);
+  g_signal_emit_by_name (click, "pressed", 1, cell.x + cell.width / 2, cell.y + cell.height / 2);
+  g_assert_true (wait_for (window, is_idle, 10000));
+  x_axis = selected_axis (window, "x_dropdown");
+  g_assert_cmpstr (x_axis, ==, "petal_length");
+  g_assert_cmpstr (cs_plot_view_get_model (cs_window_get_plot_view (window))->x_label, ==, "petal_length");
+  model = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  g_assert_cmpint (model->highlight, ==, (gint)petal_length);
+
+  /* The figure export writes the page on screen; the table has a line per cluster and feature. */
+  activate (window, "export-to", png);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "export-saliency-to",
+                                  g_variant_new ("(ss)", "table", csv));
+  g_assert_true (wait_for (window, is_idle, 20000));
+  g_assert_null (cs_window_get_error_text (window));
+  g_assert_true (g_file_test (png, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 3 * 4);
+  g_assert_true (g_str_has_prefix (lines[0], "cluster,feature,rank,"));
+
+  /* Another method recomputes on the worker. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (method), 1);
+  g_assert_true (wait_for (window, saliency_idle, 30000));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (density_child (window, "saliency_status_label"))),
+                            "KernelSHAP"));
+
+  g_unlink (csv);
+  g_unlink (png);
+  g_rmdir (dir);
+  window_free (window);
+}
+
 /* With every view of a result on offer (digits: 64 dimensions, images), the window must
  * still fit a 1280-pixel-wide screen. */
 static void
@@ -908,6 +1033,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/medoid-views-on-digits", test_medoid_views_on_digits);
   g_test_add_func ("/ui/window/density-view-slider-and-export", test_density_view);
   g_test_add_func ("/ui/window/privacy-view-epsilon-and-export", test_privacy_view);
+  g_test_add_func ("/ui/window/saliency-view-click-feature-and-export", test_saliency_view);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -142,6 +142,8 @@ visible_figure_view (CsWindow *self)
     shown = self->diag_view;
   if (shown != NULL && shown == gtk_widget_get_parent (self->privacy_view))
     shown = self->privacy_view;
+  if (shown != NULL && shown == gtk_widget_get_parent (self->saliency_view))
+    shown = self->saliency_view;
   return shown;
 }
 

@@ -6,6 +6,7 @@
 #include "cs-job.h"
 #include "cs-window.h"
 #include "render/cs-render.h"
+#include "render/cs-render-saliency.h"
 
 G_BEGIN_DECLS
 
@@ -44,6 +45,20 @@ CsWindowResult *cs_i_window_result_ref (CsWindowResult *r);
 void            cs_i_window_result_unref (CsWindowResult *r);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsWindowResult, cs_i_window_result_unref)
+
+/* The saliency page's finished report with the result it describes and its drawings;
+ * shared with CSV exports running on a worker. */
+typedef struct
+{
+  gatomicrefcount        ref;
+  CsSaliencyReport      *report; /* Owned */
+  CsWindowResult        *result; /* Owned */
+  CsSaliencyModel       *model;  /* Owned: bars and heatmap */
+  CsSaliencyImagesModel *images; /* Owned, NULL unless the data are images */
+} CsWindowSaliency;
+
+CsWindowSaliency *cs_i_window_saliency_ref (CsWindowSaliency *s);
+void              cs_i_window_saliency_unref (CsWindowSaliency *s);
 
 struct _CsWindow
 {
@@ -92,6 +107,13 @@ struct _CsWindow
   GtkWidget *privacy_delta_dropdown;
   GtkWidget *privacy_spinner;
   GtkWidget *privacy_status_label;
+  GtkWidget *saliency_view;
+  GtkWidget *saliency_chart_dropdown;
+  GtkWidget *saliency_quantity_dropdown;
+  GtkWidget *saliency_method_dropdown;
+  GtkWidget *saliency_spinner;
+  GtkWidget *saliency_status_label;
+  GtkWidget *saliency_summary_label;
   GtkWidget *diag_view;
   GtkWidget *diag_h_scale;
   GtkWidget *diag_spinner;
@@ -125,6 +147,12 @@ struct _CsWindow
   /* The privacy page (cs-window-privacy.c) */
   GCancellable *privacy_cancellable; /* the page's worker, NULL when idle */
   gboolean      privacy_stale;       /* the points changed since the page was drawn */
+
+  /* The saliency page (cs-window-saliency.c) */
+  GCancellable     *saliency_cancellable; /* the page's worker, NULL when idle */
+  gboolean          saliency_stale;       /* the result changed since the page was computed */
+  CsWindowSaliency *saliency;             /* Owned, may be NULL: what the page shows */
+  gint              saliency_highlight;   /* feature outlined in the heatmap, -1 none */
 
   /* The diagnostics page (cs-window-diagnostics.c) */
   GCancellable     *diag_cancellable; /* the page's worker, NULL when idle */
@@ -174,6 +202,15 @@ void cs_i_window_privacy_setup (CsWindow *self);
 void cs_i_window_privacy_points_changed (CsWindow *self);
 void cs_i_window_privacy_view_shown (CsWindow *self);
 void cs_i_window_privacy_cancel (CsWindow *self);
+
+/* The saliency page */
+void cs_i_window_saliency_setup (CsWindow *self);
+void cs_i_window_saliency_result_changed (CsWindow *self);
+void cs_i_window_saliency_view_shown (CsWindow *self);
+void cs_i_window_saliency_cancel (CsWindow *self);
+void cs_i_window_saliency_finalize (CsWindow *self);
+void cs_i_window_export_saliency_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+void cs_i_window_export_saliency_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 
 /* Export: the activate functions of the win.export* actions (GActionEntry in cs-window.c) */
 void cs_i_window_export_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);

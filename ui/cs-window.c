@@ -124,6 +124,8 @@ cs_i_window_update_actions (CsWindow *self)
   ENABLE ("export-labels-to", have_result);
   ENABLE ("export-results", have_result);
   ENABLE ("export-results-to", have_result);
+  ENABLE ("export-saliency", self->saliency != NULL);
+  ENABLE ("export-saliency-to", self->saliency != NULL);
   ENABLE ("reset-zoom", model != NULL);
 #undef ENABLE
 
@@ -411,6 +413,7 @@ update_views (CsWindow *self)
                             result_has_medoids (self) ? "Medoids" : "Means");
 
   cs_i_window_diagnostics_result_changed (self);
+  cs_i_window_saliency_result_changed (self);
 
   visible = gtk_stack_get_visible_child (stack);
   if (visible == NULL || !gtk_stack_page_get_visible (gtk_stack_get_page (stack, visible)))
@@ -428,6 +431,7 @@ view_changed_cb (GtkStack *stack, GParamSpec *pspec, CsWindow *self)
   cs_i_window_privacy_view_shown (self);
   cs_i_window_density_view_shown (self);
   cs_i_window_diagnostics_view_shown (self);
+  cs_i_window_saliency_view_shown (self);
 }
 
 static void
@@ -1268,6 +1272,8 @@ static const GActionEntry win_entries[] = {
   { "export-to", cs_i_window_export_to_activated, "s", NULL, NULL },
   { "export-labels-to", cs_i_window_export_labels_to_activated, "s", NULL, NULL },
   { "export-results-to", cs_i_window_export_results_to_activated, "s", NULL, NULL },
+  { "export-saliency", cs_i_window_export_saliency_activated, "s", NULL, NULL },
+  { "export-saliency-to", cs_i_window_export_saliency_to_activated, "(ss)", NULL, NULL },
   { "open-file", open_file_activated, "s", NULL, NULL },
   { "open-sample", open_sample_activated, "s", NULL, NULL },
   { "generate", generate_activated, "s", NULL, NULL },
@@ -1531,6 +1537,7 @@ cancel_all (CsWindow *self)
   cs_i_window_privacy_cancel (self);
   cs_i_window_diagnostics_cancel (self);
   cs_i_window_density_cancel (self);
+  cs_i_window_saliency_cancel (self);
 }
 
 /* gtk_window_destroy() unrealizes the window before dropping its reference, but the
@@ -1565,6 +1572,7 @@ cs_window_finalize (GObject *object)
   g_clear_pointer (&self->dataset, cs_dataset_unref);
   g_clear_pointer (&self->result, cs_i_window_result_unref);
   cs_i_window_diagnostics_finalize (self);
+  cs_i_window_saliency_finalize (self);
   g_clear_pointer (&self->axis_columns, g_array_unref);
   g_clear_pointer (&self->column_checks, g_ptr_array_unref);
   g_free (self->status_text);
@@ -1635,6 +1643,13 @@ cs_window_class_init (CsWindowClass *klass)
   BIND (privacy_delta_dropdown);
   BIND (privacy_spinner);
   BIND (privacy_status_label);
+  BIND (saliency_view);
+  BIND (saliency_chart_dropdown);
+  BIND (saliency_quantity_dropdown);
+  BIND (saliency_method_dropdown);
+  BIND (saliency_spinner);
+  BIND (saliency_status_label);
+  BIND (saliency_summary_label);
   BIND (diag_view);
   BIND (diag_h_scale);
   BIND (diag_spinner);
@@ -1695,6 +1710,7 @@ cs_window_init (CsWindow *self)
   cs_i_window_diagnostics_setup (self);
   cs_i_window_privacy_setup (self);
   cs_i_window_density_setup (self);
+  cs_i_window_saliency_setup (self);
   g_signal_connect (self->y_dropdown, "notify::selected", G_CALLBACK (axis_changed_cb), self);
   g_signal_connect (self->scaling_dropdown, "notify::selected", G_CALLBACK (preprocessing_changed_cb), self);
   g_signal_connect (self->missing_dropdown, "notify::selected", G_CALLBACK (preprocessing_changed_cb), self);

@@ -1,0 +1,584 @@
+#include "cs-window-private.h"
+
+#include <string.h>
+
+#include "core/cs-error.h"
+#include "core/cs-result-io.h"
+#include "cs-figure-view.h"
+#include "cs-plot-view.h"
+#include "render/cs-render-saliency.h"
+
+/* The saliency page: what makes each cluster what it is (core/saliency.h). Effect sizes, a
+ * one-vs-rest logistic surrogate and Shapley maps are computed on a worker when the page is
+ * shown after a new result or another attribution method; the chart and the heatmap's
+ * quantity only change how the finished report is drawn. Clicking a feature in the heatmap
+ * or the bars puts it on the scatter plot's x axis (Shift: y axis). */
+
+enum
+{
+  CHART_BARS,
+  CHART_HEATMAP,
+  CHART_IMAGES,
+};
+
+enum
+{
+  METHOD_LINEAR,
+  METHOD_KERNELSHAP,
+};
+
+CsWindowSaliency *
+cs_i_window_saliency_ref (CsWindowSaliency *s)
+{
+  g_atomic_ref_count_inc (&s->ref);
+  return s;
+}
+
+void
+cs_i_window_saliency_unref (CsWindowSaliency *s)
+{
+  if (s == NULL || !g_atomic_ref_count_dec (&s->ref))
+    return;
+  cs_saliency_report_free (s->report);
+  cs_i_window_result_unref (s->result);
+  g_clear_pointer (&s->model, cs_saliency_model_unref);
+  g_clear_pointer (&s->images, cs_saliency_images_model_unref);
+  g_free (s);
+}
+
+typedef struct
+{
+  CsWindowResult *result;     /* Owned */
+  CsDataset      *dataset;    /* Owned */
+  int            *color_slot; /* Owned, k, may be NULL */
+  int             method;
+} SaliencyData;
+
+static void
+saliency_data_free (SaliencyData *data)
+{
+  cs_i_window_result_unref (data->result);
+  g_clear_pointer (&data->dataset, cs_dataset_unref);
+  g_free (data->color_slot);
+  g_free (data);
+}
+
+/* The assignment KernelSHAP explains: the clustering's centres, its medoid rows, or (for
+ * algorithms with neither) each cluster's mean, in the clustered feature space. */
+static CsMatrix *
+assignment_centers (const CsMatrix *x, const CsClustering *c)
+{
+  CsMatrix *centers;
+  g_autofree gsize *count = NULL;
+
+  if (c->centers != NULL)
+    return cs_matrix_copy (c->centers);
+  centers = cs_matrix_new (c->k, x->cols);
+  if (c->medoids != NULL)
+    {
+      for (guint j = 0; j < c->k; j++)
+        memcpy (cs_matrix_row (centers, j), cs_matrix_row (x, c->medoids[j]), x->cols * sizeof (double));
+      return centers;
+    }
+  count = g_new0 (gsize, c->k);
+  for (gsize i = 0; i < x->rows; i++)
+    {
+      int j = c->labels[i];
+
+      if (j < 0 || j >= (int) c->k)
+        continue;
+      for (gsize f = 0; f < x->cols; f++)
+        cs_matrix_row (centers, j)[f] += cs_matrix_row (x, i)[f];
+      count[j]++;
+    }
+  for (guint j = 0; j < c->k; j++)
+    for (gsize f = 0; f < x->cols; f++)
+      cs_matrix_row (centers, j)[f] /= (double) MAX (count[j], 1);
+  return centers;
+}
+
+static void
+saliency_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  SaliencyData             *data = task_data;
+  const CsPipelineResult   *r = data->result->pipeline;
+  const CsClustering       *c = r->clustering;
+  g_autoptr (CsProgress)    progress = cs_progress_new (NULL, NULL, cancellable);
+  CsSaliencyReport         *report = NULL;
+  CsWindowSaliency         *s;
+  GError                   *error = NULL;
+
+  if (!cs_saliency_run (r->prep->x, (const char *const *)r->prep->names, c->labels, c->k, NULL, progress, &report,
+                        &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (data->method == METHOD_KERNELSHAP)
+    {
+      g_autoptr (CsMatrix) centers = assignment_centers (r->prep->x, c);
+      CsKernelShapOptions  kopt;
+
+      cs_kernelshap_options_init (&kopt);
+      if (!cs_saliency_report_apply_kernelshap (report, r->prep->x, c->labels, centers, &kopt, progress, &error))
+        {
+          cs_saliency_report_free (report);
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
+  s = g_new0 (CsWindowSaliency, 1);
+  g_atomic_ref_count_init (&s->ref);
+  s->report = report;
+  s->result = cs_i_window_result_ref (data->result);
+  s->model = cs_saliency_model_new (report, data->color_slot);
+  s->images = cs_saliency_images_model_build (data->dataset, r->prep, c, report, data->color_slot);
+  g_task_return_pointer (task, s, (GDestroyNotify)cs_i_window_saliency_unref);
+}
+
+static void
+show_chart (CsWindow *self)
+{
+  CsWindowSaliency *s = self->saliency;
+  guint             chart = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->saliency_chart_dropdown));
+  CsFigureView     *view = CS_FIGURE_VIEW (self->saliency_view);
+
+  gtk_widget_set_visible (self->saliency_quantity_dropdown, chart == CHART_HEATMAP);
+  if (s == NULL)
+    {
+      cs_figure_view_set_figure (view, NULL, NULL, NULL, NULL);
+      return;
+    }
+  if (chart == CHART_IMAGES && s->images != NULL)
+    cs_figure_view_set_figure (view, cs_render_saliency_images, s->images,
+                               (GBoxedCopyFunc)cs_saliency_images_model_ref,
+                               (GDestroyNotify)cs_saliency_images_model_unref);
+  else if (chart == CHART_HEATMAP)
+    {
+      /* The model is shared with any export in flight: change a private copy. */
+      g_autoptr (CsSaliencyModel) m = cs_saliency_model_dup (s->model);
+
+      m->quantity = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->saliency_quantity_dropdown));
+      m->highlight = self->saliency_highlight;
+      cs_figure_view_set_figure (view, cs_render_saliency_heatmap, m, (GBoxedCopyFunc)cs_saliency_model_ref,
+                                 (GDestroyNotify)cs_saliency_model_unref);
+    }
+  else
+    cs_figure_view_set_figure (view, cs_render_saliency_bars, s->model, (GBoxedCopyFunc)cs_saliency_model_ref,
+                               (GDestroyNotify)cs_saliency_model_unref);
+}
+
+static void
+show_report (CsWindow *self)
+{
+  const CsSaliencyReport *r = self->saliency->report;
+  g_autoptr (GString)     summaries = g_string_new (NULL);
+  g_autofree char        *status = NULL;
+
+  for (guint c = 0; c < r->k; c++)
+    g_string_append_printf (summaries, "%s%s", c > 0 ? "\n" : "", r->summaries[c]);
+  gtk_label_set_text (GTK_LABEL (self->saliency_summary_label), summaries->str);
+  if (g_strcmp0 (r->method, "kernelshap") == 0)
+    status = g_strdup_printf ("KernelSHAP of the clustering’s own assignment (%u background rows) · surrogate "
+                              "accuracy %.1f %% · click a feature to plot it",
+                              r->shap_background, 100.0 * r->surrogate_accuracy);
+  else
+    status = g_strdup_printf ("Exact Shapley values of a logistic surrogate, accuracy %.1f %% · click a feature "
+                              "to plot it",
+                              100.0 * r->surrogate_accuracy);
+  gtk_label_set_text (GTK_LABEL (self->saliency_status_label), status);
+  show_chart (self);
+  cs_i_window_update_actions (self);
+}
+
+static void
+saliency_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CsWindow     *self = CS_WINDOW (source);
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (res));
+  g_autoptr (GError) error = NULL;
+  CsWindowSaliency  *s = g_task_propagate_pointer (G_TASK (res), &error);
+
+  if (self->disposed || cancellable != self->saliency_cancellable)
+    {
+      cs_i_window_saliency_unref (s);
+      return;
+    }
+  g_clear_object (&self->saliency_cancellable);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->saliency_spinner), FALSE);
+  if (s == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->saliency_status_label), error->message);
+      return;
+    }
+  g_clear_pointer (&self->saliency, cs_i_window_saliency_unref);
+  self->saliency = s;
+  show_report (self);
+}
+
+void
+cs_i_window_saliency_cancel (CsWindow *self)
+{
+  if (self->saliency_cancellable != NULL)
+    g_cancellable_cancel (self->saliency_cancellable);
+  g_clear_object (&self->saliency_cancellable);
+  if (self->saliency_spinner != NULL)
+    gtk_spinner_set_spinning (GTK_SPINNER (self->saliency_spinner), FALSE);
+}
+
+/* The scatter plot's colours, when it shows this result's labels. */
+static const int *
+scatter_slots (CsWindow *self, const CsClustering *c)
+{
+  const CsPlotModel *scatter = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+
+  return scatter != NULL && scatter->labels != NULL && scatter->k == c->k ? scatter->color_slot : NULL;
+}
+
+static void
+saliency_recompute (CsWindow *self)
+{
+  SaliencyData       *data;
+  const CsClustering *c;
+  const int          *slots;
+  g_autoptr (GTask) task = NULL;
+
+  cs_i_window_saliency_cancel (self);
+  if (self->result == NULL || self->dataset == NULL || self->disposed)
+    return;
+
+  c = self->result->pipeline->clustering;
+  slots = scatter_slots (self, c);
+  self->saliency_stale = FALSE;
+  self->saliency_cancellable = g_cancellable_new ();
+  data = g_new0 (SaliencyData, 1);
+  data->result = cs_i_window_result_ref (self->result);
+  data->dataset = cs_dataset_ref (self->dataset);
+  data->color_slot = slots != NULL ? g_memdup2 (slots, c->k * sizeof (int)) : NULL;
+  data->method = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->saliency_method_dropdown));
+
+  gtk_spinner_set_spinning (GTK_SPINNER (self->saliency_spinner), TRUE);
+  gtk_label_set_text (GTK_LABEL (self->saliency_status_label),
+                      data->method == METHOD_KERNELSHAP ? "Sampling Shapley values of the assignment…"
+                                                        : "Fitting the surrogate…");
+  task = g_task_new (self, self->saliency_cancellable, saliency_done, NULL);
+  g_task_set_source_tag (task, saliency_recompute);
+  g_task_set_task_data (task, data, (GDestroyNotify)saliency_data_free);
+  g_task_run_in_thread (task, saliency_thread);
+}
+
+static gboolean
+saliency_page_visible (CsWindow *self)
+{
+  return gtk_stack_get_visible_child (GTK_STACK (self->view_stack)) == gtk_widget_get_parent (self->saliency_view);
+}
+
+void
+cs_i_window_saliency_view_shown (CsWindow *self)
+{
+  if (saliency_page_visible (self) && self->saliency_stale)
+    saliency_recompute (self);
+}
+
+void
+cs_i_window_saliency_result_changed (CsWindow *self)
+{
+  GtkStack           *stack = GTK_STACK (self->view_stack);
+  const CsClustering *c = self->result != NULL ? self->result->pipeline->clustering : NULL;
+  gboolean            usable = c != NULL && c->k >= 2;
+  gboolean            images = usable && self->dataset != NULL && self->dataset->image_rows > 0;
+  GtkStringList      *charts = GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (self->saliency_chart_dropdown)));
+  guint               n_charts = g_list_model_get_n_items (G_LIST_MODEL (charts));
+
+  cs_i_window_saliency_cancel (self);
+  g_clear_pointer (&self->saliency, cs_i_window_saliency_unref);
+  self->saliency_highlight = -1;
+  gtk_label_set_text (GTK_LABEL (self->saliency_summary_label), "");
+  gtk_label_set_text (GTK_LABEL (self->saliency_status_label), "");
+  show_chart (self);
+
+  /* "Images" is offered for image data only, and chosen first there. */
+  if (images && n_charts == CHART_IMAGES)
+    {
+      gtk_string_list_append (charts, "Images");
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->saliency_chart_dropdown), CHART_IMAGES);
+    }
+  else if (!images && n_charts > CHART_IMAGES)
+    gtk_string_list_remove (charts, CHART_IMAGES);
+
+  gtk_stack_page_set_visible (gtk_stack_get_page (stack, gtk_widget_get_parent (self->saliency_view)), usable);
+  self->saliency_stale = usable;
+  cs_i_window_update_actions (self);
+  cs_i_window_saliency_view_shown (self);
+}
+
+/* Puts feature `f` of the report on the scatter plot's x (or y) axis. When the other axis
+ * shows principal components, it takes the cluster's next most distinctive feature, so the
+ * plot is of two real columns. */
+static void
+plot_feature (CsWindow *self, guint cluster, guint f, gboolean y_axis)
+{
+  const CsSaliencyReport *r = self->saliency->report;
+  const char             *name = r->feature_names[f];
+  int                     column = cs_dataset_find_column (self->dataset, name);
+  guint                   xi = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->x_dropdown));
+  guint                   yi = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->y_dropdown));
+  guint                   index = 0;
+  g_autofree char        *status = NULL;
+
+  for (guint i = 1; column >= 0 && i < self->axis_columns->len; i++)
+    if (g_array_index (self->axis_columns, int, i) == column)
+      index = i;
+  if (index == 0)
+    {
+      status = g_strdup_printf ("‘%s’ is not a column that can be an axis", name);
+      gtk_label_set_text (GTK_LABEL (self->saliency_status_label), status);
+      return;
+    }
+  if (y_axis)
+    yi = index;
+  else
+    xi = index;
+  if (xi == 0 || yi == 0 || xi == yi)
+    {
+      g_autofree guint *order = g_new (guint, r->d);
+
+      cs_saliency_report_rank (r, cluster, order);
+      for (guint t = 0; t < r->d; t++)
+        {
+          int other = cs_dataset_find_column (self->dataset, r->feature_names[order[t]]);
+
+          for (guint i = 1; other >= 0 && other != column && i < self->axis_columns->len; i++)
+            if (g_array_index (self->axis_columns, int, i) == other)
+              {
+                if (y_axis)
+                  xi = i;
+                else
+                  yi = i;
+                t = r->d;
+                break;
+              }
+        }
+    }
+  if (xi == 0 || yi == 0 || xi == yi)
+    return;
+  /* One rebuild for both axes. */
+  self->syncing_axes = TRUE;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->x_dropdown), xi);
+  self->syncing_axes = FALSE;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->y_dropdown), yi);
+
+  self->saliency_highlight = (gint)f;
+  show_chart (self);
+  status = g_strdup_printf ("%s is on the scatter plot’s %s axis (Shift-click for %s)", name, y_axis ? "y" : "x",
+                            y_axis ? "x" : "y");
+  gtk_label_set_text (GTK_LABEL (self->saliency_status_label), status);
+}
+
+static void
+saliency_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, CsWindow *self)
+{
+  GtkWidget *view = self->saliency_view;
+  double     w = gtk_widget_get_width (view);
+  double     h = gtk_widget_get_height (view);
+  guint      chart = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->saliency_chart_dropdown));
+  gboolean   y_axis = (gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture))
+                     & GDK_SHIFT_MASK) != 0;
+  guint      cluster = 0;
+  guint      feature = 0;
+
+  if (self->saliency == NULL)
+    return;
+  if (chart == CHART_HEATMAP)
+    {
+      if (cs_render_saliency_heatmap_hit (self->saliency->model, w, h, x, y, &cluster, &feature))
+        plot_feature (self, cluster, feature, y_axis);
+      return;
+    }
+  if (chart != CHART_BARS)
+    return;
+  /* A bar's row: anywhere in its panel at the height of the bar. */
+  for (guint c = 0; c < self->saliency->model->k; c++)
+    {
+      CsRect panel;
+      CsRect swatch;
+
+      if (!cs_render_saliency_bars_panel (self->saliency->model, w, h, c, &panel, &swatch)
+          || x < panel.x || x > panel.x + panel.width || y < panel.y || y > panel.y + panel.height)
+        continue;
+      for (guint rank = 0; rank < self->saliency->model->d; rank++)
+        {
+          CsRect fav;
+          CsRect unfav;
+
+          if (!cs_render_saliency_bars_bar (self->saliency->model, w, h, c, rank, &feature, &fav, &unfav))
+            break;
+          if (y >= fav.y && y <= fav.y + fav.height)
+            {
+              plot_feature (self, c, feature, y_axis);
+              return;
+            }
+        }
+    }
+}
+
+/* Export of the report as CSV: the cluster × feature table, the summaries, or each row's
+ * Shapley values; formatted and written on a worker. */
+
+typedef struct
+{
+  CsWindowSaliency *saliency; /* Owned */
+  char             *kind;     /* Owned: "table", "summaries" or "attributions" */
+  char             *path;     /* Owned */
+} SaliencyWrite;
+
+static void
+saliency_write_free (SaliencyWrite *w)
+{
+  cs_i_window_saliency_unref (w->saliency);
+  g_free (w->kind);
+  g_free (w->path);
+  g_free (w);
+}
+
+static void
+saliency_write_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  SaliencyWrite          *w = task_data;
+  const CsSaliencyReport *r = w->saliency->report;
+  const CsPipelineResult *p = w->saliency->result->pipeline;
+  g_autofree char        *text = NULL;
+  GError                 *error = NULL;
+
+  if (strcmp (w->kind, "summaries") == 0)
+    text = cs_saliency_summaries_to_csv (r);
+  else if (strcmp (w->kind, "attributions") == 0)
+    text = cs_saliency_attributions_to_csv (r, p->prep->x, p->prep->rows, p->clustering->labels);
+  else
+    text = cs_saliency_report_to_csv (r);
+  if (!cs_write_file_atomic (w->path, text, strlen (text), &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+saliency_write_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CsWindow *self = CS_WINDOW (source);
+  g_autoptr (GError) error = NULL;
+
+  self->n_writes--;
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      if (!self->disposed)
+        cs_i_window_show_error (self, error->message);
+      return;
+    }
+  if (!self->disposed)
+    {
+      SaliencyWrite   *w = g_task_get_task_data (G_TASK (res));
+      g_autofree char *base = g_path_get_basename (w->path);
+      g_autofree char *text = g_strdup_printf ("Saved %s", base);
+
+      cs_i_window_set_status (self, text);
+    }
+}
+
+static void
+start_saliency_write (CsWindow *self, const char *kind, const char *path)
+{
+  SaliencyWrite *w;
+  g_autoptr (GTask) task = NULL;
+
+  if (self->saliency == NULL)
+    return;
+  w = g_new0 (SaliencyWrite, 1);
+  w->saliency = cs_i_window_saliency_ref (self->saliency);
+  w->kind = g_strdup (kind);
+  w->path = g_strdup (path);
+  self->n_writes++;
+  task = g_task_new (self, NULL, saliency_write_done, NULL);
+  g_task_set_task_data (task, w, (GDestroyNotify)saliency_write_free);
+  g_task_run_in_thread (task, saliency_write_thread);
+}
+
+static void
+saliency_save_response_cb (GtkNativeDialog *dialog, int response, CsWindow *self)
+{
+  const char *kind = g_object_get_data (G_OBJECT (dialog), "saliency-kind");
+
+  if (response == GTK_RESPONSE_ACCEPT && !self->disposed)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path == NULL)
+        cs_i_window_show_error (self, "Choose a folder on this computer to save to");
+      else
+        start_saliency_write (self, kind, path);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+void
+cs_i_window_export_saliency_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsWindow             *self = user_data;
+  const char           *kind = g_variant_get_string (parameter, NULL);
+  const char           *stem = self->dataset != NULL ? self->dataset->name : "clusterscope";
+  g_autofree char      *name = NULL;
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  if (strcmp (kind, "table") != 0 && strcmp (kind, "summaries") != 0 && strcmp (kind, "attributions") != 0)
+    return;
+  name = g_strdup_printf ("%.*s-saliency-%s.csv", (int)(strchr (stem, '.') ? strchr (stem, '.') - stem
+                                                                           : (gssize)strlen (stem)),
+                          stem, kind);
+  chooser = gtk_file_chooser_native_new ("Export Saliency", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         "_Save", "_Cancel");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (filter, "CSV files");
+  gtk_file_filter_add_pattern (filter, "*.csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data_full (G_OBJECT (chooser), "saliency-kind", g_strdup (kind), g_free);
+  /* The chooser is kept alive by its own reference until "response". */
+  g_signal_connect (chooser, "response", G_CALLBACK (saliency_save_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* "(ss)": kind and path, without a dialog (scripts and tests). */
+void
+cs_i_window_export_saliency_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  const char *kind = NULL;
+  const char *path = NULL;
+
+  g_variant_get (parameter, "(&s&s)", &kind, &path);
+  start_saliency_write (user_data, kind, path);
+}
+
+void
+cs_i_window_saliency_setup (CsWindow *self)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  self->saliency_highlight = -1;
+  g_signal_connect (click, "pressed", G_CALLBACK (saliency_pressed_cb), self);
+  gtk_widget_add_controller (self->saliency_view, GTK_EVENT_CONTROLLER (click));
+  g_signal_connect_swapped (self->saliency_chart_dropdown, "notify::selected", G_CALLBACK (show_chart), self);
+  g_signal_connect_swapped (self->saliency_quantity_dropdown, "notify::selected", G_CALLBACK (show_chart), self);
+  g_signal_connect_swapped (self->saliency_method_dropdown, "notify::selected", G_CALLBACK (saliency_recompute),
+                            self);
+}
+
+void
+cs_i_window_saliency_finalize (CsWindow *self)
+{
+  g_clear_pointer (&self->saliency, cs_i_window_saliency_unref);
+}
