@@ -208,8 +208,10 @@ make_control (Row *row)
   if (spec->type == CS_PARAM_BOOL)
     gtk_widget_set_hexpand (control, FALSE);
   gtk_widget_set_tooltip_text (control, spec->help);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (control), GTK_ACCESSIBLE_PROPERTY_LABEL, spec->label,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, spec->help ? spec->help : "", -1);
+  /* The name comes from the row's label (its mnemonic widget is this control, which makes
+   * it the labelled-by relation): a LABEL property as well would be read twice. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (control), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  spec->help ? spec->help : "", -1);
   return control;
 }
 

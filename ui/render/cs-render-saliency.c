@@ -175,6 +175,16 @@ colorbar_block_width (double      vmax,
   return BAR_WIDTH + 4.0 + CS_I_VIEW_TICK_GAP + tick_w + 8.0 + text_height (CS_I_VIEW_LABEL_SIZE);
 }
 
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
 /* The colour a value gets on the maps over white paper: what the bar shows. */
 static void
 map_rgb (double t,
@@ -1342,23 +1352,43 @@ cs_saliency_images_model_build (const CsDataset        *ds,
       for (gsize p = 0; p < npix; p++)
         m->prototype[j * npix + p] = cs_dataset_column (ds, pixel_cols[p])->values[m->prototype_row[j]];
 
-  m->map_max = 0.0;
-  for (guint j = 0; j < c->k; j++)
-    for (gsize p = 0; p < npix; p++)
-      {
-        int f = feature_of[p];
-        double fav = f >= 0 && r->favourable != NULL ? r->favourable[(gsize) j * r->d + f] : NAN;
-        double unf = f >= 0 && r->unfavourable != NULL ? r->unfavourable[(gsize) j * r->d + f] : NAN;
+  {
+    g_autoptr (GArray) mags = g_array_new (FALSE, FALSE, sizeof (double));
+    double top = 0.0;
 
-        m->favourable[j * npix + p] = fav;
-        m->unfavourable[j * npix + p] = unf;
-        if (isfinite (fav))
-          m->map_max = MAX (m->map_max, fabs (fav));
-        if (isfinite (unf))
-          m->map_max = MAX (m->map_max, fabs (unf));
+    for (guint j = 0; j < c->k; j++)
+      for (gsize p = 0; p < npix; p++)
+        {
+          int f = feature_of[p];
+          double fav = f >= 0 && r->favourable != NULL ? r->favourable[(gsize) j * r->d + f] : NAN;
+          double unf = f >= 0 && r->unfavourable != NULL ? r->unfavourable[(gsize) j * r->d + f] : NAN;
+
+          m->favourable[j * npix + p] = fav;
+          m->unfavourable[j * npix + p] = unf;
+          for (guint t = 0; t < 2; t++)
+            {
+              double a = fabs (t == 0 ? fav : unf);
+
+              if (isfinite (a) && a > 0.0)
+                g_array_append_val (mags, a);
+            }
+        }
+    /* One scale for every cluster and both maps, saturating at the 98th percentile of the
+     * non-zero magnitudes (nearest rank) as Captum's image attributions do: a few extreme
+     * pixels would otherwise wash every other map out to near white. Below 50 values that is
+     * the maximum itself. */
+    if (mags->len > 0)
+      {
+        guint rank = (guint) ceil (0.98 * mags->len) - 1;
+
+        g_array_sort (mags, compare_doubles);
+        m->map_max = g_array_index (mags, double, rank);
+        top = g_array_index (mags, double, mags->len - 1);
       }
-  if (!(m->map_max > 0))
-    m->map_max = 1.0;
+    m->map_clipped = top > m->map_max;
+    if (!(m->map_max > 0))
+      m->map_max = 1.0;
+  }
 
   m->vmin = 0.0;
   m->vmax = -INFINITY;
@@ -1417,6 +1447,7 @@ static const char *const image_headers[CS_SALIENCY_IMAGE_N] = {
 };
 
 #define MAP_TITLE "Mean Shapley value per pixel"
+#define MAP_TITLE_CLIPPED "Mean Shapley value (clipped)"
 
 typedef struct
 {
@@ -1492,7 +1523,7 @@ images_layout (const CsSaliencyImagesModel *m,
       caption_text = MAX (caption_text, text_width (size, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL));
       caption_text = MAX (caption_text, text_width (proto, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL));
     }
-  bar_block = BAR_GAP + colorbar_block_width (m->map_max, MAP_TITLE);
+  bar_block = BAR_GAP + colorbar_block_width (m->map_max, m->map_clipped ? MAP_TITLE_CLIPPED : MAP_TITLE);
   avail_w = width - 2.0 * CS_I_VIEW_PAD - bar_block;
   L->head_font = CS_I_VIEW_SMALL_SIZE;
   L->head_h = small_h + 6.0;
@@ -1530,10 +1561,12 @@ images_layout (const CsSaliencyImagesModel *m,
     }
   L->caption_w = (caption_text * L->font / CS_I_VIEW_SMALL_SIZE) + 4.0 + 8.0 + 10.0;
   {
-    double w = text_width ("Unfavourable", L->head_font, CS_I_WEIGHT_NORMAL);
+    /* Measured as drawn (semibold), with room left between neighbouring headers. */
+    double w = text_width ("Unfavourable", L->head_font, CS_I_WEIGHT_SEMIBOLD);
+    double room = L->img_w + IMG_GAP - 8.0;
 
-    if (w > L->img_w + IMG_GAP)
-      L->head_font = MAX (MIN_CAPTION, L->head_font * (L->img_w + IMG_GAP) / w);
+    if (w > room)
+      L->head_font = MAX (MIN_CAPTION, L->head_font * room / w);
   }
 
   L->group_w = L->caption_w + images_offset (CS_SALIENCY_IMAGE_UNFAVOURABLE, L->img_w) + L->img_w;
@@ -1748,6 +1781,6 @@ cs_render_saliency_images (cairo_t       *cr,
           draw_map_image (cr, m, j, (CsSaliencyImage) w, &r);
         }
     }
-  draw_colorbar (cr, &L.bar, m->map_max, MAP_TITLE, TRUE);
+  draw_colorbar (cr, &L.bar, m->map_max, m->map_clipped ? MAP_TITLE_CLIPPED : MAP_TITLE, TRUE);
   cairo_restore (cr);
 }

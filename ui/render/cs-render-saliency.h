@@ -134,7 +134,10 @@ typedef struct
   gboolean medoids;        /* the prototypes are the clustering's medoids */
   double   vmin;           /* grey scale: white */
   double   vmax;           /* black */
-  double   map_max;        /* shared scale of both maps: max |value| over all clusters */
+  double   map_max;        /* shared scale of both maps over all clusters: the 98th percentile of
+                              the non-zero |values| (the maximum below 50 of them) */
+  gboolean map_clipped;    /* some |value| exceeds map_max: those pixels saturate, and the colour
+                              bar says "clipped" */
   gsize   *sizes;          /* Owned, k */
   gsize    n_labelled;
   int     *color_slot;     /* Owned, k */
