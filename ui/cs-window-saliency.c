@@ -150,6 +150,20 @@ show_chart (CsWindow *self)
       cs_figure_view_set_figure (view, NULL, NULL, NULL, NULL);
       return;
     }
+  {
+    const CsSaliencyReport *r = s->report;
+    const char             *hint = chart == CHART_IMAGES && s->images != NULL ? "" : " · click a feature to plot it";
+    g_autofree char        *status = NULL;
+
+    if (g_strcmp0 (r->method, "kernelshap") == 0)
+      status = g_strdup_printf ("KernelSHAP of the clustering’s own assignment (%u background rows) · surrogate "
+                                "accuracy %.1f %%%s",
+                                r->shap_background, 100.0 * r->surrogate_accuracy, hint);
+    else
+      status = g_strdup_printf ("Exact Shapley values of a logistic surrogate, accuracy %.1f %%%s",
+                                100.0 * r->surrogate_accuracy, hint);
+    gtk_label_set_text (GTK_LABEL (self->saliency_status_label), status);
+  }
   if (chart == CHART_IMAGES && s->images != NULL)
     cs_figure_view_set_figure (view, cs_render_saliency_images, s->images,
                                (GBoxedCopyFunc)cs_saliency_images_model_ref,
@@ -174,20 +188,10 @@ show_report (CsWindow *self)
 {
   const CsSaliencyReport *r = self->saliency->report;
   g_autoptr (GString)     summaries = g_string_new (NULL);
-  g_autofree char        *status = NULL;
 
   for (guint c = 0; c < r->k; c++)
     g_string_append_printf (summaries, "%s%s", c > 0 ? "\n" : "", r->summaries[c]);
   gtk_label_set_text (GTK_LABEL (self->saliency_summary_label), summaries->str);
-  if (g_strcmp0 (r->method, "kernelshap") == 0)
-    status = g_strdup_printf ("KernelSHAP of the clustering’s own assignment (%u background rows) · surrogate "
-                              "accuracy %.1f %% · click a feature to plot it",
-                              r->shap_background, 100.0 * r->surrogate_accuracy);
-  else
-    status = g_strdup_printf ("Exact Shapley values of a logistic surrogate, accuracy %.1f %% · click a feature "
-                              "to plot it",
-                              100.0 * r->surrogate_accuracy);
-  gtk_label_set_text (GTK_LABEL (self->saliency_status_label), status);
   show_chart (self);
   cs_i_window_update_actions (self);
 }
