@@ -1235,6 +1235,7 @@ build_dataset (Loader  *l,
         return NULL;
       }
   }
+  cs_dataset_guess_image_shape (ds);
   return g_steal_pointer (&ds);
 }
 

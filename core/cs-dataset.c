@@ -227,3 +227,125 @@ cs_dataset_default_axes (const CsDataset *ds,
       *y_column = found[1];
     }
 }
+
+/* "r3c5" → (3, 5): a letter prefix, a number, a separator or letters, a number. */
+static gboolean
+parse_pixel_rc (const char *name,
+                guint64    *r,
+                guint64    *c)
+{
+  const char *p = name;
+  char *end = NULL;
+
+  while (*p != '\0' && !g_ascii_isdigit (*p))
+    {
+      if (!g_ascii_isalpha (*p) && *p != '_')
+        return FALSE;
+      p++;
+    }
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  *r = g_ascii_strtoull (p, &end, 10);
+  p = end;
+  if (*p == '\0')
+    return FALSE;
+  while (*p != '\0' && !g_ascii_isdigit (*p))
+    {
+      if (!g_ascii_isalpha (*p) && *p != '_' && *p != '-' && *p != ',')
+        return FALSE;
+      p++;
+    }
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  *c = g_ascii_strtoull (p, &end, 10);
+  return *end == '\0';
+}
+
+/* "pixel12" → 12. Only "pixel", "pix" and "px" (any case, "_" allowed) count: "x1" … "x4"
+ * are features, not a 2 × 2 image. */
+static gboolean
+parse_pixel_index (const char *name,
+                   guint64    *i)
+{
+  static const char *const prefixes[] = { "pixel", "pix", "px" };
+  const char *p = NULL;
+  char *end = NULL;
+
+  for (guint k = 0; k < G_N_ELEMENTS (prefixes) && p == NULL; k++)
+    if (g_ascii_strncasecmp (name, prefixes[k], strlen (prefixes[k])) == 0)
+      p = name + strlen (prefixes[k]);
+  if (p == NULL)
+    return FALSE;
+  if (*p == '_')
+    p++;
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  *i = g_ascii_strtoull (p, &end, 10);
+  return *end == '\0';
+}
+
+gboolean
+cs_dataset_guess_image_shape (CsDataset *ds)
+{
+  g_autofree int *cols = NULL;
+  gsize n = 0;
+  guint64 r = 0;
+  guint64 c = 0;
+  guint64 width = 0;
+  guint64 base = 0;
+  gsize run = 0;
+
+  g_return_val_if_fail (ds != NULL, FALSE);
+
+  if (ds->image_rows > 0 && ds->image_cols > 0)
+    return TRUE;
+  cols = g_new (int, ds->columns->len);
+  for (guint j = 0; j < ds->columns->len; j++)
+    if ((int) j != ds->label_column && cs_dataset_column (ds, j)->kind == CS_COLUMN_NUMERIC)
+      cols[n++] = (int) j;
+  if (n < 4)
+    return FALSE;
+
+  /* Row and column in the name: (0, 0), (0, 1), … row-major (or from (1, 1)), every row as
+   * wide as the first. */
+  for (run = 0; run < n && parse_pixel_rc (cs_dataset_column (ds, cols[run])->name, &r, &c); run++)
+    {
+      if (run == 0)
+        base = r == 1 && c == 1 ? 1 : 0;
+      if (r < base || c < base)
+        break;
+      r -= base;
+      c -= base;
+      if (width == 0 && r == 1 && c == 0)
+        width = run;
+      if (width == 0 ? (r != 0 || c != run) : (r != run / width || c != run % width))
+        break;
+    }
+  if (width >= 2 && run >= 2 * width && run % width == 0 && run / width <= G_MAXUINT)
+    {
+      ds->image_rows = (guint) (run / width);
+      ds->image_cols = (guint) width;
+      return TRUE;
+    }
+
+  /* Numbered pixels, counting from 0 or from 1, a square number of them. */
+  {
+    guint64 first = 0;
+    guint64 side;
+
+    for (run = 0; run < n && parse_pixel_index (cs_dataset_column (ds, cols[run])->name, &r); run++)
+      {
+        if (run == 0)
+          first = r;
+        if (first > 1 || r != first + run)
+          break;
+      }
+    side = (guint64) llround (sqrt ((double) run));
+    if (run >= 4 && side >= 2 && side * side == run)
+      {
+        ds->image_rows = ds->image_cols = (guint) side;
+        return TRUE;
+      }
+  }
+  return FALSE;
+}

@@ -67,6 +67,14 @@ cs_dataset_column (const CsDataset *ds, gsize i)
 /* Index of the column called `name` (case-insensitive), or -1. */
 int cs_dataset_find_column (const CsDataset *ds, const char *name);
 
+/* Declares an image shape (image_rows × image_cols) when the dataset's numeric non-label
+ * columns begin with pixel columns named by their row and column in row-major order ("r0c0",
+ * "r0c1", …; also "pixel_0_0", "px0_0", "row0col0", …) or numbered pixels whose count is a
+ * square of side >= 2 ("pixel0" … "pixel783" is 28 × 28, counted from 0 or from 1; the prefix
+ * must be pixel, pix or px). Leaves the shape
+ * alone when no such pattern fits, or when one is already set. Returns whether a shape is set. */
+gboolean cs_dataset_guess_image_shape (CsDataset *ds);
+
 /* The label column as class indices in [0, n_classes), -1 where missing. Numeric label
  * columns are mapped by distinct value in ascending order. Returns NULL when there is no
  * label column. */

@@ -1026,6 +1026,58 @@ test_default_axes (void)
   g_assert_cmpint (x, ==, -1);
 }
 
+/* A CSV whose header names pixels declares an image shape; ordinary feature names do not. */
+static CsDataset *
+load_header_only (const char *header, guint n_cols)
+{
+  g_autoptr (GString) text = g_string_new (header);
+  g_autoptr (GError) error = NULL;
+  CsDataset *ds;
+
+  g_string_append_c (text, '\n');
+  for (guint row = 0; row < 3; row++)
+    {
+      for (guint j = 0; j < n_cols; j++)
+        g_string_append_printf (text, "%s%u", j ? "," : "", (row * 7 + j) % 17);
+      g_string_append_c (text, '\n');
+    }
+  ds = cs_dataset_load_csv_data (text->str, text->len, "pixels.csv", NULL, NULL, &error);
+  g_assert_no_error (error);
+  return ds;
+}
+
+static void
+test_image_shape_from_names (void)
+{
+  struct
+  {
+    const char *header;
+    guint       n_cols;
+    guint       rows;
+    guint       cols;
+  } cases[] = {
+    { "r0c0,r0c1,r0c2,r1c0,r1c1,r1c2", 6, 2, 3 },
+    { "pixel_1_1,pixel_1_2,pixel_2_1,pixel_2_2,pixel_3_1,pixel_3_2", 6, 3, 2 },
+    { "px0,px1,px2,px3,px4,px5,px6,px7,px8", 9, 3, 3 },
+    { "pixel1,pixel2,pixel3,pixel4", 4, 2, 2 },
+    /* Features, not images. */
+    { "x1,x2,x3,x4", 4, 0, 0 },
+    { "r0c0,r0c1,r1c1,r1c0", 4, 0, 0 },            /* not row-major */
+    { "r0c0,r0c1,r0c2,r1c0,r1c1", 5, 0, 0 },       /* ragged */
+    { "pixel0,pixel1,pixel2,pixel3,pixel4", 5, 0, 0 }, /* not a square */
+    { "a,b,c,d", 4, 0, 0 },
+  };
+
+  for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
+    {
+      g_autoptr (CsDataset) ds = load_header_only (cases[t].header, cases[t].n_cols);
+
+      g_test_message ("%s", cases[t].header);
+      g_assert_cmpuint (ds->image_rows, ==, cases[t].rows);
+      g_assert_cmpuint (ds->image_cols, ==, cases[t].cols);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1079,5 +1131,6 @@ main (int    argc,
   g_test_add_func ("/core/dataset/samples/list", test_samples_list);
 
   g_test_add_func ("/core/dataset/default-axes", test_default_axes);
+  g_test_add_func ("/core/dataset/image-shape-from-column-names", test_image_shape_from_names);
   return g_test_run ();
 }
