@@ -90,8 +90,31 @@ write_text (const char *path,
   return cs_write_file_atomic (path, owned, strlen (owned), error);
 }
 
+/* Every categorical column (the label column too: a cluster's class make-up) by the shares of
+ * its levels; a column some cluster has no value in is left out. */
+static GPtrArray *
+categorical_summaries (const CsDataset  *ds,
+                       const CsPrepared *prep,
+                       const int        *labels,
+                       guint             k)
+{
+  GPtrArray *cats = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_saliency_categorical_free);
+
+  for (guint j = 0; j < cs_dataset_n_columns (ds); j++)
+    {
+      CsSaliencyCategorical *cat = NULL;
+
+      if (cs_dataset_column (ds, j)->kind != CS_COLUMN_CATEGORICAL)
+        continue;
+      if (cs_saliency_categorical (ds, j, prep->rows, labels, prep->x->rows, k, &cat, NULL))
+        g_ptr_array_add (cats, cat);
+    }
+  return cats;
+}
+
 static void
 print_report (const CsSaliencyReport *r,
+              GPtrArray              *cats,
               const char             *what)
 {
   g_autofree guint *order = g_new (guint, r->d);
@@ -121,6 +144,24 @@ print_report (const CsSaliencyReport *r,
           gsize at = (gsize) c * r->d + order[t];
           printf ("  %-24.24s %+8.3f %+8.3f %11.4f %13.4f\n", r->feature_names[order[t]], r->hedges_g[at],
                   r->cliff_delta[at], r->favourable[at], r->unfavourable[at]);
+        }
+      /* Each categorical column's most over-represented level. */
+      for (guint i = 0; i < cats->len; i++)
+        {
+          const CsSaliencyCategorical *cat = g_ptr_array_index (cats, i);
+          guint best = 0;
+
+          for (guint l = 1; l < cat->n_levels; l++)
+            {
+              gsize a = (gsize) c * cat->n_levels + l;
+              gsize b = (gsize) c * cat->n_levels + best;
+
+              if (cat->proportion[a] - cat->rest_proportion[a] > cat->proportion[b] - cat->rest_proportion[b])
+                best = l;
+            }
+          printf ("  %s: %s %.0f %% of the cluster, %.0f %% of the rest\n", cat->name, cat->levels[best],
+                  100.0 * cat->proportion[(gsize) c * cat->n_levels + best],
+                  100.0 * cat->rest_proportion[(gsize) c * cat->n_levels + best]);
         }
       printf ("\n");
     }
@@ -175,6 +216,7 @@ cs_i_cli_cmd_saliency (int    argc,
   guint k = 0;
   gboolean kernelshap;
   g_autofree char *what = NULL;
+  g_autoptr (GPtrArray) cats = NULL;
   Run r = { 0 };
   int status = EXIT_OK;
   int sources;
@@ -293,6 +335,7 @@ cs_i_cli_cmd_saliency (int    argc,
         }
     }
 
+  cats = categorical_summaries (r.ds, r.prep, labels, k);
   if (s.summaries_out && !write_text (s.summaries_out, cs_saliency_summaries_to_csv (report), &error))
     {
       status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
@@ -328,6 +371,22 @@ cs_i_cli_cmd_saliency (int    argc,
                 json_object_set_string_member (co, "class_name", g_ptr_array_index (col->levels, cls));
             }
         }
+      if (cats->len > 0)
+        {
+          JsonArray *arr = json_array_new ();
+
+          for (guint i = 0; i < cats->len; i++)
+            {
+              const CsSaliencyCategorical *cat = g_ptr_array_index (cats, i);
+              JsonObject *co = cs_saliency_categorical_to_json (cat);
+
+              json_object_set_boolean_member (co, "label",
+                                              r.ds->label_column >= 0
+                                                  && cs_dataset_find_column (r.ds, cat->name) == r.ds->label_column);
+              json_array_add_object_element (arr, co);
+            }
+          json_object_set_array_member (obj, "categorical", arr);
+        }
       if (!cs_json_write (root, s.pretty, "-", &error))
         status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
     }
@@ -337,7 +396,7 @@ cs_i_cli_cmd_saliency (int    argc,
         status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
     }
   else
-    print_report (report, what);
+    print_report (report, cats, what);
 
 out:
   cs_i_cli_run_clear (&r);

@@ -315,6 +315,45 @@ cs_saliency_report_to_json (const CsSaliencyReport *r)
   return o;
 }
 
+JsonObject *
+cs_saliency_categorical_to_json (const CsSaliencyCategorical *cat)
+{
+  JsonObject *o = json_object_new ();
+  JsonArray *levels = json_array_new ();
+  JsonArray *clusters = json_array_new ();
+
+  json_object_set_string_member (o, "name", cat->name);
+  for (guint l = 0; l < cat->n_levels; l++)
+    json_array_add_string_element (levels, cat->levels[l]);
+  json_object_set_array_member (o, "levels", levels);
+  for (guint c = 0; c < cat->k; c++)
+    {
+      JsonObject *co = json_object_new ();
+      JsonArray *p = json_array_new ();
+      JsonArray *rest = json_array_new ();
+      JsonArray *ci = json_array_new ();
+
+      json_object_set_int_member (co, "cluster", c);
+      for (guint l = 0; l < cat->n_levels; l++)
+        {
+          gsize at = (gsize) c * cat->n_levels + l;
+          JsonArray *pair = json_array_new ();
+
+          json_array_add_double_element (p, cat->proportion[at]);
+          json_array_add_double_element (rest, cat->rest_proportion[at]);
+          json_array_add_double_element (pair, cat->diff_lo[at]);
+          json_array_add_double_element (pair, cat->diff_hi[at]);
+          json_array_add_array_element (ci, pair);
+        }
+      json_object_set_array_member (co, "proportions", p);
+      json_object_set_array_member (co, "rest_proportions", rest);
+      json_object_set_array_member (co, "difference_ci", ci);
+      json_array_add_object_element (clusters, co);
+    }
+  json_object_set_array_member (o, "clusters", clusters);
+  return o;
+}
+
 char *
 cs_saliency_report_to_csv (const CsSaliencyReport *r)
 {

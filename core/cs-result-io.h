@@ -56,6 +56,9 @@ gboolean cs_dataset_write_csv (const CsDataset *ds, const char *path, GError **e
  * "cluster" is the label (from 0), "name" the one the views print (from 1); features keep the
  * data's column order and "rank" (1 = most distinctive, by |effect size|) orders them. */
 JsonObject *cs_saliency_report_to_json (const CsSaliencyReport *r);
+/* {"name", "levels": [...], "clusters": [{"cluster", "proportions": [...], "rest_proportions": [...],
+ *  "difference_ci": [[lo, hi], ...]}, ...]}: a categorical column by its levels' shares. */
+JsonObject *cs_saliency_categorical_to_json (const CsSaliencyCategorical *cat);
 /* One line per cluster and feature, header
  * "cluster,feature,rank,size,effect_size,effect_lo,effect_hi,cliff_delta,favourable,unfavourable,shap_mean_abs". */
 char       *cs_saliency_report_to_csv (const CsSaliencyReport *r);

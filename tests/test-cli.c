@@ -653,6 +653,31 @@ test_saliency_json_shape (void)
       g_assert_cmpuint (seen_rank, ==, 0xf);
     }
   g_assert_cmpint (total, ==, 150);
+
+  /* The species by cluster: one cluster is all setosa, and shares add up to 1. */
+  {
+    JsonArray *cats = json_object_get_array_member (o, "categorical");
+    JsonObject *species = json_array_get_object_element (cats, 0);
+    JsonArray *by_cluster = json_object_get_array_member (species, "clusters");
+    gboolean pure_setosa = FALSE;
+
+    g_assert_cmpuint (json_array_get_length (cats), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (species, "name"), ==, "species");
+    g_assert_true (json_object_get_boolean_member (species, "label"));
+    g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (species, "levels"), 0), ==,
+                     "setosa");
+    for (guint c = 0; c < 3; c++)
+      {
+        JsonArray *p = json_object_get_array_member (json_array_get_object_element (by_cluster, c), "proportions");
+        double sum = 0.0;
+
+        for (guint l = 0; l < 3; l++)
+          sum += json_array_get_double_element (p, l);
+        g_assert_cmpfloat (fabs (sum - 1.0), <, 1e-12);
+        pure_setosa |= json_array_get_double_element (p, 0) == 1.0;
+      }
+    g_assert_true (pure_setosa);
+  }
 }
 
 /* Labels written by `cluster --labels-out` and read back by `saliency --labels` describe the
