@@ -90,28 +90,6 @@ write_text (const char *path,
   return cs_write_file_atomic (path, owned, strlen (owned), error);
 }
 
-/* Every categorical column (the label column too: a cluster's class make-up) by the shares of
- * its levels; a column some cluster has no value in is left out. */
-static GPtrArray *
-categorical_summaries (const CsDataset  *ds,
-                       const CsPrepared *prep,
-                       const int        *labels,
-                       guint             k)
-{
-  GPtrArray *cats = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_saliency_categorical_free);
-
-  for (guint j = 0; j < cs_dataset_n_columns (ds); j++)
-    {
-      CsSaliencyCategorical *cat = NULL;
-
-      if (cs_dataset_column (ds, j)->kind != CS_COLUMN_CATEGORICAL)
-        continue;
-      if (cs_saliency_categorical (ds, j, prep->rows, labels, prep->x->rows, k, &cat, NULL))
-        g_ptr_array_add (cats, cat);
-    }
-  return cats;
-}
-
 static void
 print_report (const CsSaliencyReport *r,
               GPtrArray              *cats,
@@ -149,16 +127,8 @@ print_report (const CsSaliencyReport *r,
       for (guint i = 0; i < cats->len; i++)
         {
           const CsSaliencyCategorical *cat = g_ptr_array_index (cats, i);
-          guint best = 0;
+          guint best = cs_saliency_categorical_top_level (cat, c);
 
-          for (guint l = 1; l < cat->n_levels; l++)
-            {
-              gsize a = (gsize) c * cat->n_levels + l;
-              gsize b = (gsize) c * cat->n_levels + best;
-
-              if (cat->proportion[a] - cat->rest_proportion[a] > cat->proportion[b] - cat->rest_proportion[b])
-                best = l;
-            }
           printf ("  %s: %s %.0f %% of the cluster, %.0f %% of the rest\n", cat->name, cat->levels[best],
                   100.0 * cat->proportion[(gsize) c * cat->n_levels + best],
                   100.0 * cat->rest_proportion[(gsize) c * cat->n_levels + best]);
@@ -335,7 +305,7 @@ cs_i_cli_cmd_saliency (int    argc,
         }
     }
 
-  cats = categorical_summaries (r.ds, r.prep, labels, k);
+  cats = cs_saliency_categorical_all (r.ds, r.prep->rows, labels, x->rows, k);
   if (s.summaries_out && !write_text (s.summaries_out, cs_saliency_summaries_to_csv (report), &error))
     {
       status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);

@@ -1452,3 +1452,37 @@ cs_saliency_descriptive (const CsMatrix          *x,
   *out_cluster_class = g_memdup2 (cluster_class->data, cluster_class->len * sizeof (int));
   return TRUE;
 }
+
+GPtrArray *
+cs_saliency_categorical_all (const CsDataset *ds,
+                             const gsize     *rows,
+                             const int       *labels,
+                             gsize            n,
+                             guint            k)
+{
+  GPtrArray *cats = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_saliency_categorical_free);
+
+  for (guint j = 0; j < cs_dataset_n_columns (ds); j++)
+    {
+      CsSaliencyCategorical *cat = NULL;
+
+      if (cs_dataset_column (ds, j)->kind == CS_COLUMN_CATEGORICAL
+          && cs_saliency_categorical (ds, j, rows, labels, n, k, &cat, NULL))
+        g_ptr_array_add (cats, cat);
+    }
+  return cats;
+}
+
+guint
+cs_saliency_categorical_top_level (const CsSaliencyCategorical *cat,
+                                   guint                        cluster)
+{
+  const double *p = cat->proportion + (gsize) cluster * cat->n_levels;
+  const double *rest = cat->rest_proportion + (gsize) cluster * cat->n_levels;
+  guint best = 0;
+
+  for (guint l = 1; l < cat->n_levels; l++)
+    if (p[l] - rest[l] > p[best] - rest[best])
+      best = l;
+  return best;
+}

@@ -194,6 +194,20 @@ gboolean cs_saliency_categorical (const CsDataset         *ds,
                                   CsSaliencyCategorical  **out,
                                   GError                 **error);
 
+/* cs_saliency_categorical() for every categorical column of ds (the label column too: a
+ * cluster's class make-up), leaving out a column some cluster has no value in. A new array
+ * of CsSaliencyCategorical*, which frees them. */
+GPtrArray *cs_saliency_categorical_all (const CsDataset *ds,
+                                        const gsize     *rows,
+                                        const int       *labels,
+                                        gsize            n,
+                                        guint            k);
+
+/* The level most over-represented in `cluster` (largest proportion − rest_proportion; ties
+ * to the lower index). */
+guint cs_saliency_categorical_top_level (const CsSaliencyCategorical *cat,
+                                         guint                        cluster);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsSaliencyCategorical, cs_saliency_categorical_free)
 
 G_END_DECLS

@@ -932,6 +932,8 @@ test_saliency_view (void)
   g_assert_nonnull (strstr (text, "Cluster 1 ("));
   g_assert_nonnull (strstr (text, "Cluster 3 ("));
   g_assert_nonnull (strstr (text, "petal_length"));
+  /* The species make-up: k-means puts every setosa, and only them, in one cluster. */
+  g_assert_nonnull (strstr (text, "; species setosa 100 %"));
   g_assert_true (cs_figure_view_get_func (CS_FIGURE_VIEW (view)) == cs_render_saliency_bars);
 
   /* Iris is not image data: bars and heatmap only. */

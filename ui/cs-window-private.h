@@ -55,6 +55,7 @@ typedef struct
   CsWindowResult        *result; /* Owned */
   CsSaliencyModel       *model;  /* Owned: bars and heatmap */
   CsSaliencyImagesModel *images; /* Owned, NULL unless the data are images */
+  GPtrArray             *categorical; /* Owned: CsSaliencyCategorical* per categorical column */
 } CsWindowSaliency;
 
 CsWindowSaliency *cs_i_window_saliency_ref (CsWindowSaliency *s);

@@ -43,6 +43,7 @@ cs_i_window_saliency_unref (CsWindowSaliency *s)
   cs_i_window_result_unref (s->result);
   g_clear_pointer (&s->model, cs_saliency_model_unref);
   g_clear_pointer (&s->images, cs_saliency_images_model_unref);
+  g_clear_pointer (&s->categorical, g_ptr_array_unref);
   g_free (s);
 }
 
@@ -134,6 +135,7 @@ saliency_thread (GTask *task, gpointer source_object, gpointer task_data, GCance
   s->result = cs_i_window_result_ref (data->result);
   s->model = cs_saliency_model_new (report, data->color_slot);
   s->images = cs_saliency_images_model_build (data->dataset, r->prep, c, report, data->color_slot);
+  s->categorical = cs_saliency_categorical_all (data->dataset, r->prep->rows, c->labels, c->n, c->k);
   g_task_return_pointer (task, s, (GDestroyNotify)cs_i_window_saliency_unref);
 }
 
@@ -190,7 +192,18 @@ show_report (CsWindow *self)
   g_autoptr (GString)     summaries = g_string_new (NULL);
 
   for (guint c = 0; c < r->k; c++)
-    g_string_append_printf (summaries, "%s%s", c > 0 ? "\n" : "", r->summaries[c]);
+    {
+      g_string_append_printf (summaries, "%s%s", c > 0 ? "\n" : "", r->summaries[c]);
+      /* Then what the cluster is made of: each categorical column's most over-represented level. */
+      for (guint i = 0; i < self->saliency->categorical->len; i++)
+        {
+          const CsSaliencyCategorical *cat = g_ptr_array_index (self->saliency->categorical, i);
+          guint                        l = cs_saliency_categorical_top_level (cat, c);
+
+          g_string_append_printf (summaries, "; %s %s %.0f %%", cat->name, cat->levels[l],
+                                  100.0 * cat->proportion[(gsize)c * cat->n_levels + l]);
+        }
+    }
   gtk_label_set_text (GTK_LABEL (self->saliency_summary_label), summaries->str);
   show_chart (self);
   cs_i_window_update_actions (self);
