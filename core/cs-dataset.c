@@ -122,16 +122,6 @@ cs_dataset_find_column (const CsDataset *ds,
   return -1;
 }
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 int *
 cs_dataset_class_labels (const CsDataset *ds,
                          guint           *n_classes)
@@ -164,7 +154,7 @@ cs_dataset_class_labels (const CsDataset *ds,
       for (gsize i = 0; i < ds->n_rows; i++)
         if (!isnan (col->values[i]))
           distinct[m++] = col->values[i];
-      qsort (distinct, m, sizeof (double), compare_doubles);
+      qsort (distinct, m, sizeof (double), cs_compare_doubles);
       for (gsize i = 0; i < m; i++)
         if (n_distinct == 0 || distinct[i] != distinct[n_distinct - 1])
           distinct[n_distinct++] = distinct[i];
@@ -348,4 +338,22 @@ cs_dataset_guess_image_shape (CsDataset *ds)
       }
   }
   return FALSE;
+}
+
+gboolean
+cs_dataset_image_columns (const CsDataset *ds,
+                          int             *cols)
+{
+  gsize npix;
+  gsize found = 0;
+
+  g_return_val_if_fail (ds != NULL && cols != NULL, FALSE);
+
+  if (ds->image_rows == 0 || ds->image_cols == 0)
+    return FALSE;
+  npix = (gsize) ds->image_rows * ds->image_cols;
+  for (guint j = 0; j < ds->columns->len && found < npix; j++)
+    if (cs_dataset_column (ds, j)->kind == CS_COLUMN_NUMERIC && (int) j != ds->label_column)
+      cols[found++] = (int) j;
+  return found == npix;
 }

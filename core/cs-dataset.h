@@ -75,6 +75,11 @@ int cs_dataset_find_column (const CsDataset *ds, const char *name);
  * alone when no such pattern fits, or when one is already set. Returns whether a shape is set. */
 gboolean cs_dataset_guess_image_shape (CsDataset *ds);
 
+/* The columns holding an image row's pixels, in pixel order: the first image_rows × image_cols
+ * numeric non-label columns, written to cols (that many entries). FALSE when the dataset has
+ * no image shape or too few such columns. */
+gboolean cs_dataset_image_columns (const CsDataset *ds, int *cols);
+
 /* The label column as class indices in [0, n_classes), -1 where missing. Numeric label
  * columns are mapped by distinct value in ascending order. Returns NULL when there is no
  * label column. */

@@ -187,3 +187,13 @@ cs_memory_check (guint64     bytes,
                alternative ? alternative : "");
   return FALSE;
 }
+
+int
+cs_compare_doubles (gconstpointer a,
+                    gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}

@@ -36,6 +36,9 @@ cs_matrix_get (const CsMatrix *m, gsize i, gsize j)
 /* out[j] = mean of column j (out has cols entries), summed in row order. */
 void cs_matrix_column_means (const CsMatrix *m, double *out);
 
+/* Ascending order of two doubles (NaN-free), for qsort() and g_array_sort(). */
+int cs_compare_doubles (gconstpointer a, gconstpointer b);
+
 /* out[i] = ||row i||^2 */
 void cs_matrix_row_sqnorms (const CsMatrix *m, double *out);
 

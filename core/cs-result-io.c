@@ -426,16 +426,6 @@ cs_saliency_attributions_to_csv (const CsSaliencyReport *r,
 }
 
 static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static int
 compare_level_names (gconstpointer a,
                      gconstpointer b)
 {
@@ -536,7 +526,7 @@ cs_labels_load_csv (const char *path,
             }
           g_array_append_val (values, v);
         }
-      g_array_sort (values, compare_doubles);
+      g_array_sort (values, cs_compare_doubles);
       n_levels = 0;
       for (guint i = 0; i < values->len; i++)
         if (i == 0 || g_array_index (values, double, i) != g_array_index (values, double, i - 1))

@@ -223,15 +223,6 @@ sj_phi6 (const SjCounts *s,
   return sum / ((double) s->n * (s->n - 1) * pow (h, 7.0) * sqrt (TWO_PI));
 }
 
-static int
-cmp_double (const void *a,
-            const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 /* R's quantile type 7 on sorted data. */
 static double
 quantile7 (const double *sorted,
@@ -283,7 +274,7 @@ sj_bandwidth (const double *x,
       return FALSE;
     }
   sorted = g_memdup2 (x, n * sizeof (double));
-  qsort (sorted, n, sizeof (double), cmp_double);
+  qsort (sorted, n, sizeof (double), cs_compare_doubles);
   for (gsize i = 0; i < n; i++)
     mean += x[i];
   mean /= n;
@@ -1254,7 +1245,7 @@ static int
 cmp_double_desc (const void *a,
                  const void *b)
 {
-  return cmp_double (b, a);
+  return cs_compare_doubles (b, a);
 }
 
 /* The mass is taken relative to the grid's total (value × cell area summed), so a grid that

@@ -24,7 +24,6 @@ cs_images_model_build (const CsDataset    *ds,
   g_autofree double *count = NULL;
   CsImagesModel *m;
   gsize npix;
-  gsize found = 0;
   gboolean any = FALSE;
 
   g_return_val_if_fail (ds != NULL && c != NULL, NULL);
@@ -33,10 +32,7 @@ cs_images_model_build (const CsDataset    *ds,
     return NULL;
   npix = (gsize) ds->image_rows * ds->image_cols;
   pixel_cols = g_new (int, npix);
-  for (gsize i = 0; i < cs_dataset_n_columns (ds) && found < npix; i++)
-    if (cs_dataset_column (ds, i)->kind == CS_COLUMN_NUMERIC && (int) i != ds->label_column)
-      pixel_cols[found++] = (int) i;
-  if (found < npix)
+  if (!cs_dataset_image_columns (ds, pixel_cols))
     return NULL;
 
   m = g_new0 (CsImagesModel, 1);
@@ -263,30 +259,44 @@ cs_render_images_cell (const CsImagesModel *m,
 
 /* Drawing ----------------------------------------------------------------------------- */
 
-/* Grey ramp: vmin white, vmax black, as the digits are printed; missing pixels are a pale
- * blue-grey so they are not mistaken for ink or paper. */
-static guint32
-pixel_argb (const CsImagesModel *m,
-            double               v)
-{
-  double t;
-  guint g;
-
-  if (!isfinite (v))
-    return 0xffd8dee6u;
-  t = CLAMP ((v - m->vmin) / (m->vmax - m->vmin), 0.0, 1.0);
-  g = (guint) lround (255.0 * (1.0 - t));
-  return 0xff000000u | (g << 16) | (g << 8) | g;
-}
-
 static void
 draw_image (cairo_t             *cr,
             const CsImagesModel *m,
             guint                j,
             const CsRect        *r)
 {
-  cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) m->cols, (int) m->rows);
-  const double *px = m->pixels + (gsize) j * m->rows * m->cols;
+  gsize npix = (gsize) m->rows * m->cols;
+  const double *px = m->pixels + (gsize) j * npix;
+  g_autofree guint32 *argb = g_new (guint32, npix);
+
+  for (gsize q = 0; q < npix; q++)
+    argb[q] = cs_i_view_grey_pixel (px[q], m->vmin, m->vmax);
+  cs_i_view_draw_pixels (cr, m->rows, m->cols, argb, r);
+}
+
+guint32
+cs_i_view_grey_pixel (double v,
+                      double vmin,
+                      double vmax)
+{
+  double t;
+  guint g;
+
+  if (!isfinite (v))
+    return 0xffd8dee6u;
+  t = vmax > vmin ? CLAMP ((v - vmin) / (vmax - vmin), 0.0, 1.0) : 0.0;
+  g = (guint) lround (255.0 * (1.0 - t));
+  return 0xff000000u | (g << 16) | (g << 8) | g;
+}
+
+void
+cs_i_view_draw_pixels (cairo_t       *cr,
+                       guint          rows,
+                       guint          cols,
+                       const guint32 *argb,
+                       const CsRect  *r)
+{
+  cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) cols, (int) rows);
   guint8 *data;
   int stride;
   cairo_pattern_t *pattern;
@@ -295,15 +305,13 @@ draw_image (cairo_t             *cr,
   cairo_surface_flush (img);
   data = cairo_image_surface_get_data (img);
   stride = cairo_image_surface_get_stride (img);
-  for (guint y = 0; y < m->rows; y++)
-    for (guint x = 0; x < m->cols; x++)
-      ((guint32 *) (data + (gsize) y * stride))[x] = pixel_argb (m, px[y * m->cols + x]);
+  for (guint y = 0; y < rows; y++)
+    memcpy (data + (gsize) y * stride, argb + (gsize) y * cols, cols * sizeof (guint32));
   cairo_surface_mark_dirty (img);
 
   pattern = cairo_pattern_create_for_surface (img);
-  /* Nearest neighbour: an 8 × 8 digit should look like 64 squares, not a blur. */
   cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
-  cairo_matrix_init_scale (&matrix, m->cols / r->width, m->rows / r->height);
+  cairo_matrix_init_scale (&matrix, cols / r->width, rows / r->height);
   cairo_matrix_translate (&matrix, -r->x, -r->y);
   cairo_pattern_set_matrix (pattern, &matrix);
 

@@ -175,16 +175,6 @@ colorbar_block_width (double      vmax,
   return BAR_WIDTH + 4.0 + CS_I_VIEW_TICK_GAP + tick_w + 8.0 + text_height (CS_I_VIEW_LABEL_SIZE);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* The colour a value gets on the maps over white paper: what the bar shows. */
 static void
 map_rgb (double t,
@@ -1243,7 +1233,6 @@ cs_saliency_images_model_build (const CsDataset        *ds,
   g_autoptr (GHashTable) by_name = NULL;
   CsSaliencyImagesModel *m;
   gsize npix;
-  gsize found = 0;
   gboolean any = FALSE;
 
   g_return_val_if_fail (ds != NULL && c != NULL && r != NULL, NULL);
@@ -1256,10 +1245,7 @@ cs_saliency_images_model_build (const CsDataset        *ds,
     return NULL;
   npix = (gsize) ds->image_rows * ds->image_cols;
   pixel_cols = g_new (int, npix);
-  for (gsize i = 0; i < cs_dataset_n_columns (ds) && found < npix; i++)
-    if (cs_dataset_column (ds, i)->kind == CS_COLUMN_NUMERIC && (int) i != ds->label_column)
-      pixel_cols[found++] = (int) i;
-  if (found < npix)
+  if (!cs_dataset_image_columns (ds, pixel_cols))
     return NULL;
 
   by_name = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1381,7 +1367,7 @@ cs_saliency_images_model_build (const CsDataset        *ds,
       {
         guint rank = (guint) ceil (0.98 * mags->len) - 1;
 
-        g_array_sort (mags, compare_doubles);
+        g_array_sort (mags, cs_compare_doubles);
         m->map_max = g_array_index (mags, double, rank);
         top = g_array_index (mags, double, mags->len - 1);
       }
@@ -1643,13 +1629,8 @@ image_pixel (const CsSaliencyImagesModel *m,
   if (which == CS_SALIENCY_IMAGE_MEAN || which == CS_SALIENCY_IMAGE_PROTOTYPE)
     {
       double v = which == CS_SALIENCY_IMAGE_MEAN ? m->mean[q] : m->prototype[q];
-      double g;
 
-      /* Missing pixels are a pale blue-grey, as in cs_render_images. */
-      if (!isfinite (v))
-        return 0xffd8dee6u;
-      g = 1.0 - grey_t (m, v);
-      rgb[0] = rgb[1] = rgb[2] = g;
+      return cs_i_view_grey_pixel (v, m->vmin, m->vmax);
     }
   else
     {
@@ -1672,40 +1653,18 @@ draw_map_image (cairo_t                     *cr,
                 CsSaliencyImage              which,
                 const CsRect                *r)
 {
-  cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) m->cols, (int) m->rows);
   gsize npix = (gsize) m->rows * m->cols;
-  guint8 *data;
-  int stride;
-  cairo_pattern_t *pattern;
-  cairo_matrix_t matrix;
+  g_autofree guint32 *argb = g_new (guint32, npix);
 
-  cairo_surface_flush (img);
-  data = cairo_image_surface_get_data (img);
-  stride = cairo_image_surface_get_stride (img);
-  for (guint y = 0; y < m->rows; y++)
-    for (guint x = 0; x < m->cols; x++)
-      ((guint32 *) (data + (gsize) y * stride))[x] = image_pixel (m, which, j * npix + (gsize) y * m->cols + x);
-  cairo_surface_mark_dirty (img);
-
-  pattern = cairo_pattern_create_for_surface (img);
-  /* Nearest neighbour: an 8 × 8 digit should look like 64 squares, not a blur. */
-  cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
-  cairo_matrix_init_scale (&matrix, m->cols / r->width, m->rows / r->height);
-  cairo_matrix_translate (&matrix, -r->x, -r->y);
-  cairo_pattern_set_matrix (pattern, &matrix);
-
+  for (gsize q = 0; q < npix; q++)
+    argb[q] = image_pixel (m, which, j * npix + q);
+  cs_i_view_draw_pixels (cr, m->rows, m->cols, argb, r);
   cairo_save (cr);
-  cairo_rectangle (cr, r->x, r->y, r->width, r->height);
-  cairo_set_source (cr, pattern);
-  cairo_fill (cr);
   cs_i_view_set_rgb (cr, cs_i_view_frame);
   cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, r->x - 0.5, r->y - 0.5, r->width + 1.0, r->height + 1.0);
   cairo_stroke (cr);
   cairo_restore (cr);
-
-  cairo_pattern_destroy (pattern);
-  cairo_surface_destroy (img);
 }
 
 void

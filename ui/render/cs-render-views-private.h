@@ -39,4 +39,11 @@ void   cs_i_view_clear (cairo_t *cr, double width, double height);
 /* Colour of a palette slot for label j (identity without slots). */
 void   cs_i_view_cluster_rgb (const int *color_slot, guint j, double rgb[3]);
 
+/* A grey-scale pixel as the image views print digits: vmin white, vmax black; a missing
+ * value is a pale blue-grey, so it is taken for neither ink nor paper. Opaque 0xAARRGGBB. */
+guint32 cs_i_view_grey_pixel (double v, double vmin, double vmax);
+/* Fills r with a rows × cols image of opaque 0xAARRGGBB pixels (row-major), scaled by
+ * nearest neighbour: an 8 × 8 digit is 64 squares, not a blur. */
+void    cs_i_view_draw_pixels (cairo_t *cr, guint rows, guint cols, const guint32 *argb, const CsRect *r);
+
 G_END_DECLS
