@@ -37,44 +37,6 @@ saliency_options_clear (SaliencyOptions *s)
   g_free (s->attributions_out);
 }
 
-/* The clustering's own assignment function for KernelSHAP: its centres, its medoids, or
- * (for labels from a file) the mean of each cluster, all in the clustered feature space. */
-static CsMatrix *
-assignment_centers (const CsMatrix     *x,
-                    const CsClustering *c,
-                    const int          *labels,
-                    guint               k)
-{
-  CsMatrix *centers;
-  g_autofree gsize *count = NULL;
-
-  if (c != NULL && c->centers != NULL)
-    return cs_matrix_copy (c->centers);
-  centers = cs_matrix_new (k, x->cols);
-  if (c != NULL && c->medoids != NULL)
-    {
-      for (guint j = 0; j < k; j++)
-        memcpy (cs_matrix_row (centers, j), cs_matrix_row (x, c->medoids[j]), x->cols * sizeof (double));
-      return centers;
-    }
-  count = g_new0 (gsize, k);
-  for (gsize i = 0; i < x->rows; i++)
-    {
-      double *row;
-
-      if (labels[i] < 0)
-        continue;
-      row = cs_matrix_row (centers, (gsize) labels[i]);
-      for (gsize f = 0; f < x->cols; f++)
-        row[f] += cs_matrix_row (x, i)[f];
-      count[labels[i]]++;
-    }
-  for (guint j = 0; j < k; j++)
-    for (gsize f = 0; f < x->cols; f++)
-      cs_matrix_row (centers, j)[f] /= (double) MAX (count[j], 1);
-  return centers;
-}
-
 static gboolean
 write_text (const char *path,
             char       *text,
@@ -291,7 +253,8 @@ cs_i_cli_cmd_saliency (int    argc,
     }
   if (kernelshap)
     {
-      g_autoptr (CsMatrix) centers = assignment_centers (x, clustering, labels, k);
+      g_autoptr (CsMatrix) centers = cs_saliency_assignment_centers (
+          x, labels, k, clustering ? clustering->centers : NULL, clustering ? clustering->medoids : NULL);
       CsKernelShapOptions kopt;
 
       cs_kernelshap_options_init (&kopt);

@@ -1486,3 +1486,41 @@ cs_saliency_categorical_top_level (const CsSaliencyCategorical *cat,
       best = l;
   return best;
 }
+
+CsMatrix *
+cs_saliency_assignment_centers (const CsMatrix *x,
+                                const int      *labels,
+                                guint           k,
+                                const CsMatrix *centers,
+                                const gsize    *medoids)
+{
+  CsMatrix *out;
+  g_autofree gsize *count = NULL;
+
+  g_return_val_if_fail (x != NULL && labels != NULL && k > 0, NULL);
+
+  if (centers != NULL)
+    return cs_matrix_copy (centers);
+  out = cs_matrix_new (k, x->cols);
+  if (medoids != NULL)
+    {
+      for (guint j = 0; j < k; j++)
+        memcpy (cs_matrix_row (out, j), cs_matrix_row (x, medoids[j]), x->cols * sizeof (double));
+      return out;
+    }
+  count = g_new0 (gsize, k);
+  for (gsize i = 0; i < x->rows; i++)
+    {
+      int j = labels[i];
+
+      if (j < 0 || j >= (int) k)
+        continue;
+      for (gsize f = 0; f < x->cols; f++)
+        cs_matrix_row (out, j)[f] += cs_matrix_row (x, i)[f];
+      count[j]++;
+    }
+  for (guint j = 0; j < k; j++)
+    for (gsize f = 0; f < x->cols; f++)
+      cs_matrix_row (out, j)[f] /= (double) MAX (count[j], 1);
+  return out;
+}

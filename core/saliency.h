@@ -111,6 +111,15 @@ typedef struct
 /* n_samples 2048, n_background 50, max_rows_per_cluster 200, seed 0, exact TRUE. */
 void cs_kernelshap_options_init (CsKernelShapOptions *opt);
 
+/* The centres whose nearest one is a clustering's assignment, for
+ * cs_saliency_report_apply_kernelshap(): a copy of `centers` when given, else the medoid rows
+ * of x (medoids: k row indices), else each cluster's mean row (labels -1 left out). k × x->cols. */
+CsMatrix *cs_saliency_assignment_centers (const CsMatrix *x,
+                                          const int      *labels,
+                                          guint           k,
+                                          const CsMatrix *centers,
+                                          const gsize    *medoids);
+
 /* Replaces report's favourable / unfavourable / shap_mean_abs maps by aggregates of the
  * Shapley values of the assignment "nearest centre" (squared Euclidean; centers is k × d,
  * row c the centre of cluster c). Medoid-based clusterings pass their medoid rows copied

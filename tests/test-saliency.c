@@ -1407,6 +1407,30 @@ test_descriptive_bad_input (void)
   g_assert_null (cluster_class);
 }
 
+/* The assignment KernelSHAP explains: given centres, medoid rows, or cluster means. */
+static void
+test_assignment_centers (void)
+{
+  const double data[] = { 0, 0, 2, 2, 10, 10, 12, 14, 99, 99 };
+  const int labels[] = { 0, 0, 1, 1, -1 };
+  const gsize medoids[] = { 1, 3 };
+  g_autoptr (CsMatrix) x = cs_matrix_new_from_data (5, 2, data);
+  g_autoptr (CsMatrix) means = cs_saliency_assignment_centers (x, labels, 2, NULL, NULL);
+  g_autoptr (CsMatrix) rows = cs_saliency_assignment_centers (x, labels, 2, NULL, medoids);
+  g_autoptr (CsMatrix) copy = cs_saliency_assignment_centers (x, labels, 2, means, medoids);
+
+  g_assert_cmpuint (means->rows, ==, 2);
+  g_assert_cmpfloat (cs_matrix_row (means, 0)[0], ==, 1.0);
+  g_assert_cmpfloat (cs_matrix_row (means, 0)[1], ==, 1.0);
+  /* Noise (row 4) is left out of every mean. */
+  g_assert_cmpfloat (cs_matrix_row (means, 1)[0], ==, 11.0);
+  g_assert_cmpfloat (cs_matrix_row (means, 1)[1], ==, 12.0);
+  g_assert_cmpfloat (cs_matrix_row (rows, 0)[0], ==, 2.0);
+  g_assert_cmpfloat (cs_matrix_row (rows, 1)[1], ==, 14.0);
+  g_assert_true (copy != means);
+  g_assert_cmpmem (copy->data, 4 * sizeof (double), means->data, 4 * sizeof (double));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1440,5 +1464,6 @@ main (int   argc,
   g_test_add_func ("/core/saliency/descriptive/separates-reasons", test_descriptive_separates_reasons);
   g_test_add_func ("/core/saliency/descriptive/bad-input", test_descriptive_bad_input);
 
+  g_test_add_func ("/core/saliency/kernelshap/assignment-centers", test_assignment_centers);
   return g_test_run ();
 }

@@ -64,40 +64,6 @@ saliency_data_free (SaliencyData *data)
   g_free (data);
 }
 
-/* The assignment KernelSHAP explains: the clustering's centres, its medoid rows, or (for
- * algorithms with neither) each cluster's mean, in the clustered feature space. */
-static CsMatrix *
-assignment_centers (const CsMatrix *x, const CsClustering *c)
-{
-  CsMatrix *centers;
-  g_autofree gsize *count = NULL;
-
-  if (c->centers != NULL)
-    return cs_matrix_copy (c->centers);
-  centers = cs_matrix_new (c->k, x->cols);
-  if (c->medoids != NULL)
-    {
-      for (guint j = 0; j < c->k; j++)
-        memcpy (cs_matrix_row (centers, j), cs_matrix_row (x, c->medoids[j]), x->cols * sizeof (double));
-      return centers;
-    }
-  count = g_new0 (gsize, c->k);
-  for (gsize i = 0; i < x->rows; i++)
-    {
-      int j = c->labels[i];
-
-      if (j < 0 || j >= (int) c->k)
-        continue;
-      for (gsize f = 0; f < x->cols; f++)
-        cs_matrix_row (centers, j)[f] += cs_matrix_row (x, i)[f];
-      count[j]++;
-    }
-  for (guint j = 0; j < c->k; j++)
-    for (gsize f = 0; f < x->cols; f++)
-      cs_matrix_row (centers, j)[f] /= (double) MAX (count[j], 1);
-  return centers;
-}
-
 static void
 saliency_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
@@ -117,7 +83,7 @@ saliency_thread (GTask *task, gpointer source_object, gpointer task_data, GCance
     }
   if (data->method == METHOD_KERNELSHAP)
     {
-      g_autoptr (CsMatrix) centers = assignment_centers (r->prep->x, c);
+      g_autoptr (CsMatrix) centers = cs_saliency_assignment_centers (r->prep->x, c->labels, c->k, c->centers, c->medoids);
       CsKernelShapOptions  kopt;
 
       cs_kernelshap_options_init (&kopt);
