@@ -769,6 +769,12 @@ test_plot_million_points (void)
 int
 main (int argc, char *argv[])
 {
+  /* gtk_test_init() aborts without a display; say so as test-ui does. */
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
   gtk_test_init (&argc, &argv, NULL);
   main_thread = g_thread_self ();
 
