@@ -496,7 +496,7 @@ cs_i_cli_cmd_kde_diagnostics (int    argc,
       if (diag->sampled)
         printf ("  leave-one-out means over %" G_GSIZE_FORMAT " sampled points (seed %" G_GINT64_FORMAT ")\n",
                 diag->n_queries, seed);
-      printf ("  h_G           %.4g   extreme-value regime below (paper, Gaussian data with this covariance)\n",
+      printf ("  h_G           %.4g   extreme-value regime below (theory: Gaussian data with this covariance)\n",
               diag->h_g);
       printf ("  h_CLT         %.4g   CLT regime above; heavy-tailed in between\n", diag->h_clt);
       if (isfinite (diag->h_g_emp))
