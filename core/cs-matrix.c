@@ -2,6 +2,9 @@
 #include "cs-error.h"
 
 #include <cblas.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <string.h>
 #include <unistd.h>
 
@@ -196,4 +199,32 @@ cs_compare_doubles (gconstpointer a,
   double y = *(const double *) b;
 
   return (x > y) - (x < y);
+}
+
+int
+cs_i_blas_single_begin (gsize    flops_per_call,
+                        gboolean for_determinism)
+{
+  gboolean threaded = FALSE;
+  int saved;
+
+#ifdef _OPENMP
+  threaded = flops_per_call >= 65536 && omp_get_max_threads () > 1;
+#else
+  (void) flops_per_call;
+#endif
+  if (!threaded && !for_determinism)
+    return 0;
+  saved = openblas_get_num_threads ();
+  if (saved <= 1)
+    return 0;
+  openblas_set_num_threads (1);
+  return saved;
+}
+
+void
+cs_i_blas_single_end (int saved)
+{
+  if (saved > 0)
+    openblas_set_num_threads (saved);
 }

@@ -315,26 +315,6 @@ count_coalitions (guint    d,
   return n;
 }
 
-/* LAPACK's eigensolver calls BLAS, which may split its sums by thread count: run it on one
- * thread, so that the plan (small next to the value-function work) is the same whatever the
- * thread count. */
-static int
-blas_single_begin (void)
-{
-  int saved = openblas_get_num_threads ();
-
-  if (saved > 1)
-    openblas_set_num_threads (1);
-  return saved;
-}
-
-static void
-blas_single_end (int saved)
-{
-  if (saved > 1)
-    openblas_set_num_threads (saved);
-}
-
 CsKernelShapPlan *
 cs_kernelshap_plan_new (guint        d,
                         guint        n_samples,
@@ -410,9 +390,9 @@ cs_kernelshap_plan_new (guint        d,
             a[(gsize) j * r + l] += xi[j] * xi[l];
     }
   lambda = g_new (double, r);
-  saved_threads = blas_single_begin ();
+  saved_threads = cs_i_blas_single_begin (0, TRUE);
   info = LAPACKE_dsyev (LAPACK_ROW_MAJOR, 'V', 'U', r, a, r, lambda);
-  blas_single_end (saved_threads);
+  cs_i_blas_single_end (saved_threads);
   if (info != 0)
     {
       g_set_error (error, CS_ERROR, CS_ERROR_NUMERIC,

@@ -48,31 +48,6 @@ cs_kmeans_options_init (CsKmeansOptions *options)
   options->algorithm = CS_KMEANS_HAMERLY;
 }
 
-/* OpenBLAS (pthreads build) would start its own threads inside each of ours, so a region
- * whose dgemm calls are large enough for OpenBLAS to thread them (it stays single-threaded
- * below m·n·k = 4 × 65536) pins it to one thread. Only then: switching costs about a
- * millisecond, which small runs would feel. */
-static int
-blas_single_begin (gsize flops_per_call)
-{
-#ifdef _OPENMP
-  if (flops_per_call >= 65536 && omp_get_max_threads () > 1 && openblas_get_num_threads () > 1)
-    {
-      int saved = openblas_get_num_threads ();
-      openblas_set_num_threads (1);
-      return saved;
-    }
-#endif
-  return 0;
-}
-
-static void
-blas_single_end (int saved)
-{
-  if (saved > 0)
-    openblas_set_num_threads (saved);
-}
-
 static gboolean
 work_cancelled (Work *w)
 {
@@ -194,7 +169,7 @@ assign_all (Work           *w,
   int saved;
 
   cs_matrix_row_sqnorms (centers, csq);
-  saved = blas_single_begin ((gsize) BLOCK_ROWS * w->k * w->d);
+  saved = cs_i_blas_single_begin ((gsize) BLOCK_ROWS * w->k * w->d, FALSE);
 #pragma omp parallel reduction(+ : changed) if (w->par)
   {
     double *dist = g_new (double, (gsize) BLOCK_ROWS * w->k);
@@ -205,7 +180,7 @@ assign_all (Work           *w,
         changed += assign_chunk (w, c, centers, csq, dist, labels, accumulate, second);
     g_free (dist);
   }
-  blas_single_end (saved);
+  cs_i_blas_single_end (saved);
   if (n_changed)
     *n_changed = changed;
   return work_check (w, error);
@@ -671,7 +646,7 @@ init_plusplus (Work      *w,
         }
       cs_matrix_row_sqnorms (cand, cand_sq);
 
-      saved = blas_single_begin ((gsize) BLOCK_ROWS * trials * d);
+      saved = cs_i_blas_single_begin ((gsize) BLOCK_ROWS * trials * d, FALSE);
 #pragma omp parallel if (w->par)
       {
         double *dist = g_new (double, (gsize) BLOCK_ROWS * trials);
@@ -694,7 +669,7 @@ init_plusplus (Work      *w,
           }
         g_free (dist);
       }
-      blas_single_end (saved);
+      cs_i_blas_single_end (saved);
       if (!work_check (w, error))
         return FALSE;
 
