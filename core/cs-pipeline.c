@@ -6,37 +6,6 @@
 
 #include <math.h>
 
-/* Each stage sees its own 0..1 progress; this maps it into the caller's overall range and
- * shares the caller's cancellation. */
-typedef struct
-{
-  CsProgress *parent;
-  double      lo;
-  double      hi;
-} Stage;
-
-static gboolean
-stage_cb (double      fraction,
-          const char *stage,
-          gpointer    user_data)
-{
-  Stage *s = user_data;
-
-  return cs_progress_report (s->parent, s->lo + fraction * (s->hi - s->lo), stage);
-}
-
-static CsProgress *
-stage_progress_new (Stage      *stage,
-                    CsProgress *parent,
-                    double      lo,
-                    double      hi)
-{
-  stage->parent = parent;
-  stage->lo = lo;
-  stage->hi = hi;
-  return cs_progress_new (parent ? stage_cb : NULL, stage, parent ? parent->cancellable : NULL);
-}
-
 /* The child reports through the parent, but a cancel requested on the parent without a
  * GCancellable is only visible through the parent's flag: check both. */
 static gboolean
@@ -178,7 +147,7 @@ cs_pipeline_run (const CsDataset         *ds,
   g_autoptr (CsPipelineResult) r = g_new0 (CsPipelineResult, 1);
   g_autoptr (CsProgress) algo_progress = NULL;
   g_autoptr (CsProgress) metric_progress = NULL;
-  Stage algo_stage, metric_stage;
+  CsProgressRange algo_stage, metric_stage;
   const CsClustering *c;
 
   g_return_val_if_fail (ds != NULL && options != NULL && options->algorithm != NULL, NULL);
@@ -191,7 +160,7 @@ cs_pipeline_run (const CsDataset         *ds,
 
   if (options->trace_steps > 0)
     r->trace = cs_trace_new (options->trace_steps);
-  algo_progress = stage_progress_new (&algo_stage, progress, 0.05, 0.90);
+  algo_progress = cs_progress_stage_new (&algo_stage, progress, 0.05, 0.90);
   if (!run_algorithm (ds, options, r, algo_progress, error))
     return NULL;
   if (!check_both (algo_progress, progress, error))
@@ -199,7 +168,7 @@ cs_pipeline_run (const CsDataset         *ds,
   c = r->clustering;
 
   cs_progress_report (progress, 0.90, "Scoring");
-  metric_progress = stage_progress_new (&metric_stage, progress, 0.90, 1.0);
+  metric_progress = cs_progress_stage_new (&metric_stage, progress, 0.90, 1.0);
   if (options->silhouette_sample > 0 && c->k >= 2 && c->k < c->n)
     {
       const CsParamSpec *seed_spec = cs_algorithm_find_param (options->algorithm, "seed");

@@ -89,3 +89,25 @@ cs_progress_report (CsProgress *progress,
     }
   return TRUE;
 }
+
+static gboolean
+stage_cb (double      fraction,
+          const char *stage,
+          gpointer    user_data)
+{
+  CsProgressRange *range = user_data;
+
+  return cs_progress_report (range->parent, range->lo + fraction * (range->hi - range->lo), stage);
+}
+
+CsProgress *
+cs_progress_stage_new (CsProgressRange *range,
+                       CsProgress      *parent,
+                       double           lo,
+                       double           hi)
+{
+  range->parent = parent;
+  range->lo = lo;
+  range->hi = hi;
+  return parent != NULL ? cs_progress_new (stage_cb, range, parent->cancellable) : NULL;
+}

@@ -38,6 +38,19 @@ gboolean cs_progress_is_cancelled (CsProgress *progress);
 /* TRUE to go on; FALSE with CS_ERROR_CANCELLED set when the run should stop. */
 gboolean cs_progress_check (CsProgress *progress, GError **error);
 
+/* A stage of a longer run: it reports its own 0 … 1 progress, mapped into [lo, hi] of the
+ * parent's, and shares the parent's GCancellable. A cancel set only on the parent's flag
+ * reaches the stage at its next report, so check the parent between stages too. `range`
+ * holds the mapping and must outlive the stage; NULL parent gives NULL (no progress). */
+typedef struct
+{
+  CsProgress *parent;
+  double      lo;
+  double      hi;
+} CsProgressRange;
+
+CsProgress *cs_progress_stage_new (CsProgressRange *range, CsProgress *parent, double lo, double hi);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsProgress, cs_progress_free)
 
 G_END_DECLS

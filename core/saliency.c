@@ -1347,38 +1347,6 @@ cs_saliency_report_apply_kernelshap (CsSaliencyReport          *report,
   return TRUE;
 }
 
-/* A stage of a longer run sees its own 0 … 1 progress, mapped into the caller's range; it
- * shares the caller's GCancellable, and a cancel set only on the caller's flag reaches it
- * through its next report, so the caller's flag is checked between stages as well. */
-typedef struct
-{
-  CsProgress *parent;
-  double      lo;
-  double      hi;
-} StageRange;
-
-static gboolean
-stage_cb (double      fraction,
-          const char *stage,
-          gpointer    user_data)
-{
-  StageRange *s = user_data;
-
-  return cs_progress_report (s->parent, s->lo + fraction * (s->hi - s->lo), stage);
-}
-
-static CsProgress *
-stage_progress_new (StageRange *range,
-                    CsProgress *parent,
-                    double      lo,
-                    double      hi)
-{
-  range->parent = parent;
-  range->lo = lo;
-  range->hi = hi;
-  return parent ? cs_progress_new (stage_cb, range, parent->cancellable) : NULL;
-}
-
 gboolean
 cs_saliency_descriptive (const CsMatrix          *x,
                          const char * const      *feature_names,
@@ -1398,7 +1366,7 @@ cs_saliency_descriptive (const CsMatrix          *x,
   g_autofree gsize *class_size = NULL;
   g_autofree int *labels = NULL;
   g_autoptr (GArray) cluster_class = g_array_new (FALSE, FALSE, sizeof (int));
-  StageRange fit_range;
+  CsProgressRange fit_range;
   gsize n;
   guint d;
 
@@ -1442,7 +1410,7 @@ cs_saliency_descriptive (const CsMatrix          *x,
         return FALSE;
       }
 
-  fit_progress = stage_progress_new (&fit_range, progress, 0.0, 0.8);
+  fit_progress = cs_progress_stage_new (&fit_range, progress, 0.0, 0.8);
   if (!cs_saliency_run (x, feature_names, class_labels, n_classes, opt, fit_progress, &report, error)
       || !cs_progress_check (progress, error))
     return FALSE;
@@ -1470,7 +1438,7 @@ cs_saliency_descriptive (const CsMatrix          *x,
         {
           g_autoptr (CsClustering) clustering = NULL;
           g_autoptr (CsProgress) km_progress = NULL;
-          StageRange km_range;
+          CsProgressRange km_range;
           CsKmeansOptions ko;
 
           cs_kmeans_options_init (&ko);
@@ -1478,7 +1446,7 @@ cs_saliency_descriptive (const CsMatrix          *x,
           ko.init = CS_KMEANS_INIT_PLUSPLUS;
           ko.n_init = 4;
           ko.seed = seed + c;
-          km_progress = stage_progress_new (&km_range, progress, 0.8 + 0.2 * c / n_classes,
+          km_progress = cs_progress_stage_new (&km_range, progress, 0.8 + 0.2 * c / n_classes,
                                             0.8 + 0.2 * (c + 1) / n_classes);
           if (!cs_kmeans_run (phi, &ko, km_progress, NULL, &clustering, error)
               || !cs_progress_check (progress, error))
