@@ -1118,10 +1118,7 @@ draw_axes (cairo_t              *cr,
     cs_i_text_draw (cr, m->y_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, CS_I_VIEW_PAD,
                     f->y + f->height / 2.0, 0.5, 0.0, -G_PI / 2.0);
   if (L->title_h > 0)
-    {
-      cs_i_view_set_rgb (cr, cs_i_view_title);
-      cs_i_text_draw (cr, m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, f->x, CS_I_VIEW_PAD, 0.0, 0.0, 0.0);
-    }
+    cs_i_view_draw_title (cr, m->title, f->x);
 }
 
 void

@@ -346,11 +346,7 @@ cs_render_images (cairo_t       *cr,
 
   grid_layout (m, width, height, &G);
   if (G.title_h > 0)
-    {
-      cs_i_view_set_rgb (cr, cs_i_view_title);
-      cs_i_text_draw (cr, m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, CS_I_VIEW_PAD, CS_I_VIEW_PAD,
-                      0.0, 0.0, 0.0);
-    }
+    cs_i_view_draw_title (cr, m->title, CS_I_VIEW_PAD);
 
   for (guint j = 0; j < m->k; j++)
     {

@@ -493,11 +493,7 @@ cs_render_privacy (cairo_t *cr, gconstpointer model, double width, double height
 
   layout (m, width, height, &L);
   if (L.title_h > 0)
-    {
-      cs_i_view_set_rgb (cr, cs_i_view_title);
-      cs_i_text_draw (cr, m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, L.exact.x, CS_I_VIEW_PAD, 0.0,
-                      0.0, 0.0);
-    }
+    cs_i_view_draw_title (cr, m->title, L.exact.x);
 
   draw_panel (cr, m, &L, m->exact, &L.exact, "Exact  F(y) / n", TRUE);
   caption = isinf (m->epsilon) ? g_strdup ("Private, ε = ∞ (no noise)")

@@ -852,11 +852,7 @@ cs_render_saliency_bars (cairo_t       *cr,
     }
   bars_layout (m, width, height, &L);
   if (L.title_h > 0)
-    {
-      cs_i_view_set_rgb (cr, cs_i_view_title);
-      cs_i_text_draw (cr, m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, CS_I_VIEW_PAD, CS_I_VIEW_PAD,
-                      0.0, 0.0, 0.0);
-    }
+    cs_i_view_draw_title (cr, m->title, CS_I_VIEW_PAD);
   if (L.n_bars > 0)
     {
       /* Few ticks: a panel is narrow, and the grid lines only need to carry the eye. */
@@ -1194,11 +1190,7 @@ cs_render_saliency_heatmap (cairo_t       *cr,
     }
   heat_layout (m, width, height, &L);
   if (L.title_h > 0)
-    {
-      cs_i_view_set_rgb (cr, cs_i_view_title);
-      cs_i_text_draw (cr, m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, CS_I_VIEW_PAD, CS_I_VIEW_PAD,
-                      0.0, 0.0, 0.0);
-    }
+    cs_i_view_draw_title (cr, m->title, CS_I_VIEW_PAD);
   draw_heat_cells (cr, m, &L);
   draw_heat_labels (cr, m, &L);
 
@@ -1687,11 +1679,7 @@ cs_render_saliency_images (cairo_t       *cr,
     }
   images_layout (m, width, height, &L);
   if (L.title_h > 0)
-    {
-      cs_i_view_set_rgb (cr, cs_i_view_title);
-      cs_i_text_draw (cr, m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, CS_I_VIEW_PAD, CS_I_VIEW_PAD,
-                      0.0, 0.0, 0.0);
-    }
+    cs_i_view_draw_title (cr, m->title, CS_I_VIEW_PAD);
 
   for (guint g = 0; g < L.groups; g++)
     for (guint w = 0; w < CS_SALIENCY_IMAGE_N; w++)

@@ -338,10 +338,7 @@ draw_grid_and_axis (cairo_t                 *cr,
     cs_i_text_draw (cr, m->x_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, f->x + f->width / 2,
                     f->y + f->height + CS_I_VIEW_TICK_GAP + L->tick_h + 6.0, 0.5, 0.0, 0.0);
   if (L->title_h > 0)
-    {
-      cs_i_view_set_rgb (cr, cs_i_view_title);
-      cs_i_text_draw (cr, m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, f->x, CS_I_VIEW_PAD, 0.0, 0.0, 0.0);
-    }
+    cs_i_view_draw_title (cr, m->title, f->x);
 }
 
 static void

@@ -88,6 +88,17 @@ cs_i_view_clear (cairo_t *cr,
 }
 
 void
+cs_i_view_draw_title (cairo_t    *cr,
+                      const char *title,
+                      double      x)
+{
+  if (title == NULL)
+    return;
+  cs_i_view_set_rgb (cr, cs_i_view_title);
+  cs_i_text_draw (cr, title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, x, CS_I_VIEW_PAD, 0.0, 0.0, 0.0);
+}
+
+void
 cs_i_view_cluster_rgb (const int *color_slot,
                        guint      j,
                        double     rgb[3])
@@ -439,10 +450,7 @@ draw_chart_axes (cairo_t            *cr,
     cs_i_text_draw (cr, m->y_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, CS_I_VIEW_PAD, f->y + f->height / 2,
                     0.5, 0.0, -G_PI / 2);
   if (L->title_h > 0)
-    {
-      cs_i_view_set_rgb (cr, cs_i_view_title);
-      cs_i_text_draw (cr, m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, f->x, CS_I_VIEW_PAD, 0.0, 0.0, 0.0);
-    }
+    cs_i_view_draw_title (cr, m->title, f->x);
 }
 
 /* The line colour: palette slot 0, the colour every single-series figure in the app uses. */

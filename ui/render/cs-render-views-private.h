@@ -36,6 +36,8 @@ void   cs_i_view_mark_point (cairo_t *cr, double cx, double cy, double radius, d
                              const double accent[3]);
 /* White canvas. */
 void   cs_i_view_clear (cairo_t *cr, double width, double height);
+/* A view's title, semibold, its top-left corner at (x, CS_I_VIEW_PAD); nothing for NULL. */
+void   cs_i_view_draw_title (cairo_t *cr, const char *title, double x);
 /* Colour of a palette slot for label j (identity without slots). */
 void   cs_i_view_cluster_rgb (const int *color_slot, guint j, double rgb[3]);
 
