@@ -8,17 +8,67 @@ struct _CsApplication
 {
   GtkApplication parent_instance;
 
-  char *sample;   /* Owned: --sample ID, opened by the first window */
-  char *generate; /* Owned: --generate KIND */
+  char      *sample;   /* Owned: --sample ID, opened by the first window */
+  char      *generate; /* Owned: --generate KIND */
+  GSettings *settings; /* Owned, NULL when the schema is nowhere to be found */
 };
 
 G_DEFINE_FINAL_TYPE (CsApplication, cs_application, GTK_TYPE_APPLICATION)
+
+/* The installed schema, or the one compiled in the build tree when running from there; NULL
+ * (and no remembered settings, rather than an abort in g_settings_new) when neither exists. */
+static GSettings *
+settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchemaSource) build_source = NULL;
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, CS_APP_ID, TRUE);
+  if (schema == NULL && g_file_test (CS_SCHEMA_BUILD_DIR "/gschemas.compiled", G_FILE_TEST_EXISTS))
+    {
+      build_source = g_settings_schema_source_new_from_directory (CS_SCHEMA_BUILD_DIR, source, FALSE, NULL);
+      if (build_source != NULL)
+        schema = g_settings_schema_source_lookup (build_source, CS_APP_ID, FALSE);
+    }
+  return schema != NULL ? g_settings_new_full (schema, NULL, NULL) : NULL;
+}
+
+/* The size a window had when it closed is the size the next one opens at. */
+static gboolean
+window_close_request_cb (GtkWindow *window, CsApplication *self)
+{
+  int width = 0;
+  int height = 0;
+
+  if (self->settings == NULL)
+    return FALSE;
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  if (width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+  return FALSE;
+}
 
 static CsWindow *
 new_window (CsApplication *self)
 {
   CsWindow *window = cs_window_new (GTK_APPLICATION (self));
 
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (window), g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (window));
+    }
+  g_signal_connect (window, "close-request", G_CALLBACK (window_close_request_cb), self);
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }
@@ -86,6 +136,16 @@ open_response_cb (GtkNativeDialog *dialog, int response, CsApplication *self)
       g_autoptr (GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
       GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
 
+      if (self->settings != NULL && g_list_model_get_n_items (files) > 0)
+        {
+          g_autoptr (GFile) first = g_list_model_get_item (files, 0);
+          g_autoptr (GFile) folder = g_file_get_parent (first);
+          g_autofree char *path = folder != NULL ? g_file_get_path (folder) : NULL;
+
+          if (path != NULL)
+            g_settings_set_string (self->settings, "last-folder", path);
+        }
+
       for (guint i = 0; i < g_list_model_get_n_items (files); i++)
         {
           g_autoptr (GFile) file = g_list_model_get_item (files, i);
@@ -135,6 +195,16 @@ open_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
                                          GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  if (self->settings != NULL)
+    {
+      g_autofree char *last = g_settings_get_string (self->settings, "last-folder");
+
+      if (last[0] != '\0' && g_file_test (last, G_FILE_TEST_IS_DIR))
+        {
+          g_autoptr (GFile) folder = g_file_new_for_path (last);
+          gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+        }
+    }
   add_filter (GTK_FILE_CHOOSER (chooser), "Tables (CSV, TSV)", table_patterns, table_types);
   add_filter (GTK_FILE_CHOOSER (chooser), "CSV files", csv_patterns, NULL);
   add_filter (GTK_FILE_CHOOSER (chooser), "TSV files", tsv_patterns, NULL);
@@ -187,6 +257,7 @@ static const GActionEntry app_entries[] = {
 static void
 cs_application_startup (GApplication *app)
 {
+  CsApplication *self = CS_APPLICATION (app);
   static const struct
   {
     const char *action;
@@ -205,6 +276,7 @@ cs_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
 
   cs_window_install_style ();
+  self->settings = settings_new ();
 }
 
 static void
@@ -214,6 +286,7 @@ cs_application_finalize (GObject *object)
 
   g_free (self->sample);
   g_free (self->generate);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cs_application_parent_class)->finalize (object);
 }
