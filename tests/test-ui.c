@@ -998,6 +998,240 @@ test_window_fits_small_screen (void)
   window_free (window);
 }
 
+/* The 5-object example of /cli/cluster/precomputed-distances: from medoids {0, 1} PAM
+ * reaches loss 4 with medoids {0, 3}. On the coordinates below (points at 0, 1, 2, 10, 11
+ * on a line) the same start ends at loss 3 instead, so a run shows which one it used. */
+#define DISTANCES_5 "0,1,2,4,7\n1,0,3,5,8\n2,3,0,6,9\n4,5,6,0,1\n7,8,9,1,0\n"
+#define ROWS_5 "x,y\n0,0\n1,0\n2,0\n10,0\n11,0\n"
+
+static char *
+write_temp (const char *dir, const char *name, const char *contents)
+{
+  g_autoptr (GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static GtkWidget *
+window_child (CsWindow *window, const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), CS_TYPE_WINDOW, name));
+}
+
+static char *
+panel_metric (CsWindow *window)
+{
+  g_autoptr (CsParams) params = cs_params_panel_get_params (cs_window_get_params_panel (window));
+
+  return g_strdup (cs_params_get_string (params, "metric"));
+}
+
+static void
+run_pam_from_0_1 (CsWindow *window)
+{
+  g_assert_true (cs_window_select_algorithm (window, "pam"));
+  set_param (window, "k", "2");
+  set_param (window, "init", "0,1");
+  activate (window, "run", NULL);
+  g_assert_true (wait_for (window, is_idle, 10000));
+  g_assert_null (cs_window_get_error_text (window));
+}
+
+static void
+open_distances (CsWindow *window, const char *path)
+{
+  activate (window, "open-distances-path", path);
+  g_assert_true (wait_for (window, is_idle, 10000));
+}
+
+static void
+test_distances_matrix (void)
+{
+  CsWindow *window = window_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-ui-XXXXXX", &error);
+  g_autofree char *rows = write_temp (dir, "rows.csv", ROWS_5);
+  g_autofree char *dist = write_temp (dir, "d.csv", DISTANCES_5);
+  g_autofree char *small = write_temp (dir, "small.csv", "0,1,2,4\n1,0,3,5\n2,3,0,6\n4,5,6,0\n");
+  g_autofree char *bad
+      = write_temp (dir, "bad.csv", "0,1,2,4,7\n1,0,3,5,8\n2,3,0,oops,9\n4,5,6,0,1\n7,8,9,1,0\n");
+  g_autofree char *json = g_build_filename (dir, "results.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  GtkWidget         *box;
+  GtkWidget         *label;
+  GtkWidget         *hint;
+  const char        *message;
+  JsonObject        *obj;
+  JsonArray         *medoids;
+  const CsPlotModel *model;
+
+  g_assert_no_error (error);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "open-distances-path"));
+  activate (window, "open-file", rows);
+  g_assert_true (wait_for (window, is_idle, 10000));
+  g_assert_null (cs_window_get_error_text (window));
+  box = window_child (window, "distances_box");
+  label = window_child (window, "distances_label");
+  hint = window_child (window, "distances_hint_label");
+  g_assert_false (gtk_widget_get_visible (box));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "clear-distances"));
+
+  g_assert_true (cs_window_select_algorithm (window, "pam"));
+  open_distances (window, dist);
+  g_assert_null (cs_window_get_error_text (window));
+  g_assert_true (gtk_widget_get_visible (box));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "Distances: d.csv (5\u00a0×\u00a05)");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "clear-distances"));
+  {
+    g_autofree char *metric = panel_metric (window);
+    g_assert_cmpstr (metric, ==, "precomputed");
+  }
+
+  run_pam_from_0_1 (window);
+  g_test_message ("status: %s", cs_window_get_status_text (window));
+  g_assert_cmpfloat (status_number (window, "loss"), ==, 4.0);
+  /* Scored on the matrix: with medoids {0, 3}, rows 1 and 2 are 1 and 2 from their medoid
+   * and 5 and 6 from the other, row 4 is 1 and 7, so the mean of 1 − a/b over the five rows
+   * (a medoid counts 1) is (1 + (1 − 1/5) + (1 − 2/6) + 1 + (1 − 1/7)) / 5. */
+  g_assert_cmpfloat_with_epsilon (status_number (window, "medoid silhouette"),
+                                  (1 + (1 - 1.0 / 5) + (1 - 2.0 / 6) + 1 + (1 - 1.0 / 7)) / 5, 0.0005);
+  model = cs_plot_view_get_model (cs_window_get_plot_view (window));
+  g_assert_true (model->centers_are_medoids);
+  g_assert_cmpuint (model->k, ==, 2);
+  g_assert_cmpint (model->labels[0], ==, model->labels[2]);
+  g_assert_cmpint (model->labels[3], ==, model->labels[4]);
+  g_assert_cmpint (model->labels[0], !=, model->labels[3]);
+  activate (window, "export-results-to", json);
+  g_assert_true (wait_for (window, is_idle, 10000));
+  json_parser_load_from_file (parser, json, &error);
+  g_assert_no_error (error);
+  obj = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpfloat (json_object_get_double_member (obj, "loss"), ==, 4.0);
+  medoids = json_object_get_array_member (obj, "medoids");
+  g_assert_cmpuint (json_array_get_length (medoids), ==, 2);
+  g_assert_cmpint (json_array_get_int_element (medoids, 0), ==, 0);
+  g_assert_cmpint (json_array_get_int_element (medoids, 1), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (obj, "params"), "metric"),
+                   ==, "precomputed");
+  /* Scored on the matrix only: the silhouette view shows the medoid silhouette. */
+  activate (window, "show-view", "silhouette");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "silhouette");
+  activate (window, "show-view", "scatter");
+
+  /* k-means needs coordinates: Run is off, and the sidebar and the button say why. */
+  g_assert_true (cs_window_select_algorithm (window, "kmeans"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+  g_assert_true (gtk_widget_get_visible (hint));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (hint)), "k-means"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (window_child (window, "run_button")), ==,
+                   gtk_label_get_text (GTK_LABEL (hint)));
+  g_assert_true (cs_window_select_algorithm (window, "fasterpam"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+  g_assert_false (gtk_widget_get_visible (hint));
+  {
+    g_autofree char *metric = panel_metric (window);
+    g_assert_cmpstr (metric, ==, "precomputed");
+  }
+
+  /* A matrix of another size is refused, naming both sizes; the one in use stays. */
+  open_distances (window, small);
+  message = cs_window_get_error_text (window);
+  g_assert_nonnull (message);
+  g_test_message ("error: %s", message);
+  g_assert_nonnull (strstr (message, "4 × 4"));
+  g_assert_nonnull (strstr (message, "5 rows"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "Distances: d.csv (5\u00a0×\u00a05)");
+  activate (window, "dismiss-error", NULL);
+
+  /* A malformed file: FILE:LINE:COLUMN, the non-number is on line 3. */
+  open_distances (window, bad);
+  message = cs_window_get_error_text (window);
+  g_assert_nonnull (message);
+  g_test_message ("error: %s", message);
+  g_assert_true (g_regex_match_simple ("bad\\.csv:3:[0-9]+: ", message, 0, 0));
+  activate (window, "dismiss-error", NULL);
+
+  /* Back to coordinates: the same start now ends at loss 3. */
+  activate (window, "clear-distances", NULL);
+  g_assert_false (gtk_widget_get_visible (box));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "clear-distances"));
+  {
+    g_autofree char *metric = panel_metric (window);
+    g_assert_cmpstr (metric, ==, "euclidean");
+  }
+  run_pam_from_0_1 (window);
+  g_assert_cmpfloat (status_number (window, "loss"), ==, 3.0);
+
+  /* A new dataset has other rows: the matrix goes. */
+  open_distances (window, dist);
+  g_assert_true (gtk_widget_get_visible (box));
+  activate (window, "open-file", rows);
+  g_assert_true (wait_for (window, is_idle, 10000));
+  g_assert_false (gtk_widget_get_visible (box));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "clear-distances"));
+  g_assert_true (cs_window_select_algorithm (window, "kmeans"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"));
+
+  for (const char *const *p = (const char *const[]){ rows, dist, small, bad, json, NULL }; *p != NULL; p++)
+    g_unlink (*p);
+  g_rmdir (dir);
+  window_free (window);
+}
+
+/* Rows with missing values are dropped before clustering, so the matrix must match the
+ * rows that remain, as cs_pipeline_run and the CLI require. */
+static void
+test_distances_match_prepared_rows (void)
+{
+  CsWindow *window = window_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-ui-XXXXXX", &error);
+  g_autofree char *rows = write_temp (dir, "gappy.csv", "x,y\n0,0\n1,0\n,0\n2,0\n10,0\n11,0\n");
+  g_autofree char *dist = write_temp (dir, "d.csv", DISTANCES_5);
+  g_autofree char *six = write_temp (
+      dir, "six.csv", "0,1,1,2,4,7\n1,0,1,3,5,8\n1,1,0,3,5,8\n2,3,3,0,6,9\n4,5,5,6,0,1\n7,8,8,9,1,0\n");
+  const char *message;
+  gpointer    weak;
+
+  g_assert_no_error (error);
+  activate (window, "open-file", rows);
+  g_assert_true (wait_for (window, is_idle, 10000));
+  g_assert_cmpuint (cs_window_get_dataset (window)->n_rows, ==, 6);
+
+  open_distances (window, six);
+  message = cs_window_get_error_text (window);
+  g_assert_nonnull (message);
+  g_test_message ("error: %s", message);
+  g_assert_nonnull (strstr (message, "6 × 6"));
+  g_assert_nonnull (strstr (message, "5 of the dataset’s 6 rows"));
+  activate (window, "dismiss-error", NULL);
+
+  open_distances (window, dist);
+  g_assert_null (cs_window_get_error_text (window));
+  run_pam_from_0_1 (window);
+  g_assert_cmpfloat (status_number (window, "loss"), ==, 4.0);
+
+  /* Closing the window while a matrix loads is safe: the late result is dropped. */
+  activate (window, "open-distances-path", dist);
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  {
+    gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+    while (weak != NULL && g_get_monotonic_time () < end)
+      spin (5);
+  }
+  g_assert_null (weak);
+
+  for (const char *const *p = (const char *const[]){ rows, dist, six, NULL }; *p != NULL; p++)
+    g_unlink (*p);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1036,6 +1270,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/density-view-slider-and-export", test_density_view);
   g_test_add_func ("/ui/window/privacy-view-epsilon-and-export", test_privacy_view);
   g_test_add_func ("/ui/window/saliency-view-click-feature-and-export", test_saliency_view);
+  g_test_add_func ("/ui/window/distances/pam-on-matrix-then-coordinates", test_distances_matrix);
+  g_test_add_func ("/ui/window/distances/match-prepared-rows", test_distances_match_prepared_rows);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -11,10 +11,12 @@ struct _CsJob
 {
   GObject parent_instance;
 
-  CsDataset        *dataset; /* Owned ref */
-  CsPipelineOptions options; /* Copy; prepare.columns and params point at the two below */
-  int              *columns; /* Owned, may be NULL */
-  CsParams         *params;  /* Owned, may be NULL (defaults) */
+  CsDataset        *dataset;      /* Owned ref */
+  CsPipelineOptions options;      /* Copy; prepare.columns and params point at the two below */
+  int              *columns;      /* Owned, may be NULL */
+  CsParams         *params;       /* Owned, may be NULL (defaults) */
+  gpointer          dissim_owner; /* Owned through dissim_release: keeps options.dissim alive */
+  GDestroyNotify    dissim_release;
   int               x_column;
   int               y_column;
 
@@ -63,6 +65,8 @@ cs_job_finalize (GObject *object)
   g_clear_pointer (&self->dataset, cs_dataset_unref);
   g_clear_pointer (&self->columns, g_free);
   g_clear_pointer (&self->params, cs_params_free);
+  if (self->dissim_release != NULL)
+    self->dissim_release (self->dissim_owner);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->stage, g_free);
@@ -105,6 +109,7 @@ cs_job_new (CsDataset *dataset, const CsPipelineOptions *options, int x_column, 
   g_return_val_if_fail (dataset != NULL, NULL);
   g_return_val_if_fail (options != NULL, NULL);
   g_return_val_if_fail (options->algorithm != NULL, NULL);
+  g_return_val_if_fail (options->dissim == NULL, NULL);
 
   self = g_object_new (CS_TYPE_JOB, NULL);
   self->dataset = cs_dataset_ref (dataset);
@@ -120,6 +125,19 @@ cs_job_new (CsDataset *dataset, const CsPipelineOptions *options, int x_column, 
   self->x_column = x_column;
   self->y_column = y_column;
   return self;
+}
+
+void
+cs_job_set_dissim (CsJob *job, const CsDissim *dissim, gpointer owner, GDestroyNotify release)
+{
+  g_return_if_fail (CS_IS_JOB (job));
+  g_return_if_fail (dissim != NULL);
+  g_return_if_fail (!job->started);
+  g_return_if_fail (job->dissim_release == NULL);
+
+  job->options.dissim = dissim;
+  job->dissim_owner = owner;
+  job->dissim_release = release;
 }
 
 static gboolean

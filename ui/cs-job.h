@@ -25,11 +25,21 @@ typedef struct
 void cs_job_result_free (CsJobResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsJobResult, cs_job_result_free)
 
-/* Everything is copied or referenced: the caller may change its own state at once. */
+/* Everything is copied or referenced: the caller may change its own state at once.
+ * options->dissim must be NULL: a matrix is given with cs_job_set_dissim, which also keeps
+ * it alive. */
 CsJob       *cs_job_new (CsDataset               *dataset,
                          const CsPipelineOptions *options,
                          int                      x_column,
                          int                      y_column);
+/* Runs on a precomputed dissimilarity matrix (CsPipelineOptions.dissim). It may be
+ * gigabytes, so it is shared, not copied: `owner` keeps it alive and unchanged, and the job
+ * holds `owner` until it is finalized, after the worker is done, then calls `release` on
+ * it from whichever thread drops the job last. Before cs_job_run_async only. */
+void         cs_job_set_dissim (CsJob          *job,
+                                const CsDissim *dissim,
+                                gpointer        owner,
+                                GDestroyNotify  release);
 void         cs_job_run_async (CsJob *job, GAsyncReadyCallback callback, gpointer user_data);
 CsJobResult *cs_job_run_finish (CsJob *job, GAsyncResult *result, GError **error);
 /* After this no "progress" is emitted; the callback still runs once, and cs_job_run_finish

@@ -61,6 +61,21 @@ typedef struct
 CsWindowSaliency *cs_i_window_saliency_ref (CsWindowSaliency *s);
 void              cs_i_window_saliency_unref (CsWindowSaliency *s);
 
+/* The precomputed dissimilarity matrix in use, shared with the run jobs that read it on
+ * their worker: replacing or clearing it while a run is in flight drops only the window's
+ * reference. Immutable once built. */
+typedef struct
+{
+  CsDissim *dissim; /* Owned */
+  char     *path;   /* Owned */
+  char     *name;   /* Owned: the file's display name */
+} CsWindowDistances;
+
+CsWindowDistances *cs_i_window_distances_ref (CsWindowDistances *d);
+void               cs_i_window_distances_unref (CsWindowDistances *d);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsWindowDistances, cs_i_window_distances_unref)
+
 struct _CsWindow
 {
   GtkApplicationWindow parent_instance;
@@ -85,6 +100,9 @@ struct _CsWindow
   GtkWidget *missing_info_label;
   GtkWidget *algorithm_dropdown;
   GtkWidget *algorithm_description_label;
+  GtkWidget *distances_box;
+  GtkWidget *distances_label;
+  GtkWidget *distances_hint_label;
   GtkWidget *params_panel;
   GtkWidget *progress_bar;
   GtkWidget *stack;
@@ -145,6 +163,10 @@ struct _CsWindow
   char           *status_text;
   char           *error_text;
 
+  /* The distance matrix (cs-window-distances.c) */
+  GCancellable      *distances_cancellable; /* the loading worker, NULL when idle */
+  CsWindowDistances *distances;             /* Owned, may be NULL: runs use it when set */
+
   /* The privacy page (cs-window-privacy.c) */
   GCancellable *privacy_cancellable; /* the page's worker, NULL when idle */
   gboolean      privacy_stale;       /* the points changed since the page was drawn */
@@ -180,10 +202,30 @@ void cs_i_window_set_status (CsWindow *self, const char *text);
 void cs_i_window_set_progress (CsWindow *self, double fraction, const char *text);
 void cs_i_window_show_error (CsWindow *self, const char *message);
 void cs_i_window_update_actions (CsWindow *self);
+/* The preprocessing the sidebar asks for: `columns` (an int GArray, emptied first) gets the
+ * ticked columns and prepare->columns points into it, so keep it unchanged while in use. */
+void cs_i_window_fill_prepare (CsWindow *self, CsPrepareOptions *prepare, GArray *columns);
 /* Shows `model` in `view`, a figure view that is itself a page of the view stack, and hides
  * that page while `model` is NULL. */
 void cs_i_window_set_figure (
     GtkWidget *view, CsRenderFunc func, gpointer model, GBoxedCopyFunc ref, GDestroyNotify unref);
+
+/* The distance matrix: win.open-distances (a file chooser), win.open-distances-path ("s")
+ * and win.clear-distances */
+void cs_i_window_open_distances_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+void
+cs_i_window_open_distances_path_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+void cs_i_window_clear_distances_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+/* Drops the matrix (a new dataset has other rows); stops a load in flight. */
+void cs_i_window_distances_clear (CsWindow *self);
+/* The selected algorithm's parameters now say "precomputed" if it has a dissimilarity
+ * choice and a matrix is in use. */
+void cs_i_window_distances_algorithm_changed (CsWindow *self);
+/* Shows the matrix row and, when the selected algorithm cannot use the matrix, why Run is
+ * off (hint and tooltips); FALSE then. */
+gboolean cs_i_window_distances_sync (CsWindow *self);
+void     cs_i_window_distances_cancel (CsWindow *self);
+void     cs_i_window_distances_finalize (CsWindow *self);
 
 /* The density page */
 void cs_i_window_density_setup (CsWindow *self);

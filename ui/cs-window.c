@@ -86,7 +86,8 @@ cs_window_is_busy (CsWindow *self)
 {
   g_return_val_if_fail (CS_IS_WINDOW (self), FALSE);
 
-  return self->job != NULL || is_loading (self) || self->model_cancellable != NULL || self->n_writes > 0;
+  return self->job != NULL || is_loading (self) || self->model_cancellable != NULL || self->n_writes > 0
+         || self->distances_cancellable != NULL;
 }
 
 void
@@ -103,21 +104,26 @@ void
 cs_i_window_update_actions (CsWindow *self)
 {
   gboolean           running = self->job != NULL;
-  gboolean           busy = running || is_loading (self);
+  gboolean           busy = running || is_loading (self) || self->distances_cancellable != NULL;
   const CsPlotModel *model = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
   gboolean           have_result = self->result != NULL;
+  gboolean           distances_fit;
   GAction           *action;
 
   if (self->disposed)
     return;
+  distances_fit = cs_i_window_distances_sync (self);
 
 #define ENABLE(name, cond)                                                                                   \
   action = g_action_map_lookup_action (G_ACTION_MAP (self), name);                                           \
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), (cond));
 
-  ENABLE ("run", self->dataset != NULL && !busy
+  ENABLE ("run", self->dataset != NULL && !busy && distances_fit
                      && cs_params_panel_get_algorithm (CS_PARAMS_PANEL (self->params_panel)) != NULL);
   ENABLE ("cancel", busy);
+  ENABLE ("open-distances", self->dataset != NULL && !is_loading (self));
+  ENABLE ("open-distances-path", self->dataset != NULL && !is_loading (self));
+  ENABLE ("clear-distances", self->distances != NULL);
   ENABLE ("export", model != NULL);
   ENABLE ("export-to", model != NULL);
   ENABLE ("export-labels", have_result);
@@ -215,6 +221,18 @@ fill_prepare_options (CsWindow *self, CsPrepareOptions *prepare)
   prepare->missing = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->missing_dropdown)) == 1
                          ? CS_MISSING_MEAN
                          : CS_MISSING_DROP;
+}
+
+void
+cs_i_window_fill_prepare (CsWindow *self, CsPrepareOptions *prepare, GArray *columns)
+{
+  g_autoptr (GArray) chosen = chosen_columns (self);
+
+  g_array_set_size (columns, 0);
+  g_array_append_vals (columns, chosen->data, chosen->len);
+  fill_prepare_options (self, prepare);
+  prepare->columns = (const int *)(gpointer)columns->data;
+  prepare->n_columns = columns->len;
 }
 
 /* Rebuilding the scatter model on a worker (axes or columns changed) */
@@ -358,8 +376,10 @@ update_views (CsWindow *self)
       if (scatter != NULL && scatter->labels != NULL && scatter->k == c->k)
         slots = scatter->color_slot;
 
-      /* For the methods that optimise it, the medoid silhouette is the one to show. */
-      if (r->medoid_silhouette_values != NULL && g_strcmp0 (c->objective_name, "medoid silhouette") == 0)
+      /* For the methods that optimise it, the medoid silhouette is the one to show; runs on a
+       * distance matrix are scored on the matrix only, so it is the only one they have. */
+      if (r->medoid_silhouette_values != NULL
+          && (g_strcmp0 (c->objective_name, "medoid silhouette") == 0 || r->silhouette_values == NULL))
         {
           sil = cs_silhouette_model_new (c->n, r->medoid_silhouette_values, c->labels, c->k, slots);
           sil->title
@@ -885,6 +905,8 @@ load_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_clear_pointer (&self->dataset, cs_dataset_unref);
   g_clear_pointer (&self->result, cs_i_window_result_unref);
   self->dataset = g_steal_pointer (&data->dataset);
+  /* A matrix describes the old dataset's rows. */
+  cs_i_window_distances_clear (self);
   update_views (self);
   show_dataset (self);
   add_recent (self->dataset);
@@ -928,6 +950,8 @@ start_load (CsWindow *self, LoadData *data, const char *display_name)
   if (self->model_cancellable != NULL)
     g_cancellable_cancel (self->model_cancellable);
   g_clear_object (&self->model_cancellable);
+  /* It was being checked against the rows about to be replaced. */
+  cs_i_window_distances_cancel (self);
 
   self->load_cancellable = g_cancellable_new ();
   data->window = g_object_ref (self);
@@ -1069,6 +1093,8 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
   if (isfinite (r->silhouette))
     g_string_append_printf (s, " · silhouette %.3f%s", r->silhouette,
                             r->silhouette_sampled ? " (sampled)" : "");
+  else if (isfinite (r->medoid_silhouette) && g_strcmp0 (c->objective_name, "medoid silhouette") != 0)
+    g_string_append_printf (s, " · medoid silhouette %.3f", r->medoid_silhouette);
   if (isfinite (r->ari))
     g_string_append_printf (s, " · ARI %.3f", r->ari);
   if (isfinite (r->nmi))
@@ -1185,6 +1211,14 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
       return;
     }
   params = cs_params_panel_get_params (panel);
+  if (self->distances == NULL && cs_algorithm_find_param (cs_params_get_algorithm (params), "metric") != NULL
+      && g_strcmp0 (cs_params_get_string (params, "metric"), "precomputed") == 0)
+    {
+      cs_i_window_show_error (self,
+                              "The dissimilarity ‘precomputed’ needs a distance matrix: choose Use Distance "
+                              "Matrix… in the main menu, or pick another dissimilarity");
+      return;
+    }
   cs_pipeline_options_init (&options);
   fill_prepare_options (self, &options.prepare);
   options.prepare.columns = (const int *)(gpointer)columns->data;
@@ -1195,15 +1229,32 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   options.internal_metrics = TRUE;
   options.trace_steps
       = (guint)CLAMP (TRACE_BUDGET / (sizeof (int) * MAX (self->dataset->n_rows, 1)), 2, TRACE_MAX_STEPS);
+  if (self->distances != NULL)
+    {
+      /* The clustering sees only the matrix, so the silhouette and the Davies–Bouldin and
+       * Calinski–Harabasz scores on the coordinates would judge it in another geometry; the
+       * medoid silhouette is computed on the matrix. The result records where it came from. */
+      options.silhouette_sample = 0;
+      options.internal_metrics = FALSE;
+      if (cs_algorithm_find_param (options.algorithm, "metric") != NULL)
+        cs_params_set (params, "metric", "precomputed", NULL);
+    }
   axis_selection (self, &x_column, &y_column);
 
   hide_error (self);
   self->job = cs_job_new (self->dataset, &options, x_column, y_column);
+  if (self->distances != NULL)
+    cs_job_set_dissim (self->job, self->distances->dissim, cs_i_window_distances_ref (self->distances),
+                       (GDestroyNotify)cs_i_window_distances_unref);
   g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
   cs_i_window_set_progress (self, 0, "Starting");
   {
     g_autofree char *count = cs_i_format_count (self->dataset->n_rows);
-    g_autofree char *text = g_strdup_printf ("Running %s on %s points…", options.algorithm->name, count);
+    g_autofree char *text
+        = self->distances != NULL
+              ? g_strdup_printf ("Running %s on the distances in %s…", options.algorithm->name,
+                                 self->distances->name)
+              : g_strdup_printf ("Running %s on %s points…", options.algorithm->name, count);
     cs_i_window_set_status (self, text);
   }
   cs_job_run_async (self->job, job_done, g_object_ref (self));
@@ -1219,6 +1270,14 @@ cancel_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data
     cs_job_cancel (self->job);
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
+  /* Reading the matrix cannot be interrupted, so its late result is dropped instead. */
+  if (self->distances_cancellable != NULL)
+    {
+      cs_i_window_distances_cancel (self);
+      cs_i_window_set_progress (self, 0, "Cancelled");
+      cs_i_window_set_status (self, "Cancelled");
+      cs_i_window_update_actions (self);
+    }
 }
 
 /* Other actions */
@@ -1276,6 +1335,9 @@ static const GActionEntry win_entries[] = {
   { "export-saliency-to", cs_i_window_export_saliency_to_activated, "(ss)", NULL, NULL },
   { "open-file", open_file_activated, "s", NULL, NULL },
   { "open-sample", open_sample_activated, "s", NULL, NULL },
+  { "open-distances", cs_i_window_open_distances_activated, NULL, NULL, NULL },
+  { "open-distances-path", cs_i_window_open_distances_path_activated, "s", NULL, NULL },
+  { "clear-distances", cs_i_window_clear_distances_activated, NULL, NULL, NULL },
   { "generate", generate_activated, "s", NULL, NULL },
   { "reset-zoom", reset_zoom_activated, NULL, NULL, NULL },
   { "close", close_activated, NULL, NULL, NULL },
@@ -1299,6 +1361,7 @@ algorithm_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *self)
   gtk_label_set_text (GTK_LABEL (self->algorithm_description_label), algos[i]->description);
   gtk_widget_set_visible (self->algorithm_description_label,
                           algos[i]->description != NULL && algos[i]->description[0] != '\0');
+  cs_i_window_distances_algorithm_changed (self);
   if (!self->disposed)
     cs_i_window_update_actions (self);
 }
@@ -1538,6 +1601,7 @@ cancel_all (CsWindow *self)
   cs_i_window_diagnostics_cancel (self);
   cs_i_window_density_cancel (self);
   cs_i_window_saliency_cancel (self);
+  cs_i_window_distances_cancel (self);
 }
 
 /* gtk_window_destroy() unrealizes the window before dropping its reference, but the
@@ -1573,6 +1637,7 @@ cs_window_finalize (GObject *object)
   g_clear_pointer (&self->result, cs_i_window_result_unref);
   cs_i_window_diagnostics_finalize (self);
   cs_i_window_saliency_finalize (self);
+  cs_i_window_distances_finalize (self);
   g_clear_pointer (&self->axis_columns, g_array_unref);
   g_clear_pointer (&self->column_checks, g_ptr_array_unref);
   g_free (self->status_text);
@@ -1620,6 +1685,9 @@ cs_window_class_init (CsWindowClass *klass)
   BIND (missing_info_label);
   BIND (algorithm_dropdown);
   BIND (algorithm_description_label);
+  BIND (distances_box);
+  BIND (distances_label);
+  BIND (distances_hint_label);
   BIND (params_panel);
   BIND (progress_bar);
   BIND (stack);
