@@ -196,6 +196,9 @@ cs_i_cli_do_run (const char       *file,
         }
       if (!build_params (algo, o->params, &params, &error))
         return cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
+      /* A matrix run records where its dissimilarities came from. */
+      if (o->distances != NULL && cs_algorithm_find_param (algo, "metric") != NULL)
+        cs_params_set (params, "metric", "precomputed", NULL);
     }
   else if (o->params)
     return cs_i_cli_fail (EXIT_USAGE, "-p needs --algo");

@@ -1,7 +1,10 @@
 #include "cs-dissim.h"
 #include "cs-error.h"
+#include "metrics.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -794,6 +797,21 @@ cs_dissim_load (const char *path,
   gsize first = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
+  /* The text and one Field per number (a number and its delimiter take at least 2 bytes) are
+   * held at once: refuse a file that could not fit before reading it, not halfway through. */
+  {
+    GStatBuf st;
+
+    if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode))
+      {
+        guint64 bytes = (guint64) st.st_size;
+        g_autofree char *what = g_strdup_printf ("Reading %s", path);
+
+        if (!cs_memory_check (bytes + bytes / 2 * sizeof (Field), what,
+                              "cluster the coordinates instead (FastCLARA never builds an n × n matrix)", error))
+          return NULL;
+      }
+  }
   if (!g_file_get_contents (path, &buf, NULL, &local))
     {
       g_set_error (error, CS_ERROR, CS_ERROR_IO, "Cannot read the dissimilarity file: %s", local->message);
@@ -834,4 +852,76 @@ cs_dissim_load (const char *path,
         }
     }
   return load_square (path, lines, first, error);
+}
+
+gboolean
+cs_dissim_silhouette (const CsDissim *D,
+                      const int      *labels,
+                      guint           k,
+                      double         *per_point,
+                      double         *mean,
+                      CsProgress     *progress,
+                      GError        **error)
+{
+  g_autofree gsize *sizes = g_new0 (gsize, MAX (k, 1));
+  g_autofree double *s = g_new (double, MAX (D->n, 1));
+  gsize m = 0;
+  guint used = 0;
+  gint stop = 0;
+  double total = 0.0;
+
+  *mean = NAN;
+  for (gsize i = 0; i < D->n; i++)
+    if (labels[i] >= 0 && labels[i] < (int) k)
+      {
+        if (sizes[labels[i]]++ == 0)
+          used++;
+        m++;
+      }
+  if (used < 2 || used > m - 1)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "The silhouette needs between 2 and n − 1 clusters, but the %" G_GSIZE_FORMAT
+                   " labelled rows fall into %u", m, used);
+      return FALSE;
+    }
+
+  /* One gathered column per row: O(n) per row, O(n²) in all, as the matrix itself. */
+#pragma omp parallel if (D->n > 2000)
+  {
+    g_autofree double *col = g_new (double, D->n);
+    g_autofree double *sum = g_new (double, MAX (k, 1));
+
+#pragma omp for schedule(dynamic, 64)
+    for (gsize i = 0; i < D->n; i++)
+      {
+        if (labels[i] < 0 || labels[i] >= (int) k || g_atomic_int_get (&stop))
+          continue;
+        if ((i & 63) == 0 && cs_progress_is_cancelled (progress))
+          {
+            g_atomic_int_set (&stop, 1);
+            continue;
+          }
+        cs_dissim_column (D, i, col);
+        memset (sum, 0, k * sizeof (double));
+        for (gsize j = 0; j < D->n; j++)
+          if (labels[j] >= 0 && labels[j] < (int) k)
+            sum[labels[j]] += col[j];
+        s[i] = cs_i_silhouette_of (sum, sizes, k, labels[i]);
+      }
+  }
+  if (!cs_progress_check (progress, error))
+    return FALSE;
+
+  for (gsize i = 0; i < D->n; i++)
+    {
+      gboolean labelled = labels[i] >= 0 && labels[i] < (int) k;
+
+      if (labelled)
+        total += s[i];
+      if (per_point != NULL)
+        per_point[i] = labelled ? s[i] : NAN;
+    }
+  *mean = total / (double) m;
+  return TRUE;
 }

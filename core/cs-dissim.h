@@ -57,6 +57,17 @@ void cs_dissim_column (const CsDissim *D, gsize j, double *out);
  * row's entries are adjacent, so this reads each cache line once instead of once per column. */
 void cs_dissim_columns (const CsDissim *D, gsize j0, gsize count, double *out);
 
+/* The exact mean silhouette from the matrix itself (rows labelled -1 left out; per_point,
+ * NULL or n entries, gets NaN for them). Fails with CS_ERROR_INVALID_ARGUMENT unless the
+ * labelled rows fall into 2 to n − 1 clusters, CS_ERROR_CANCELLED when progress asks. */
+gboolean cs_dissim_silhouette (const CsDissim *D,
+                               const int      *labels,
+                               guint           k,
+                               double         *per_point,
+                               double         *mean,
+                               CsProgress     *progress,
+                               GError        **error);
+
 /* Bytes the packed matrix for n objects needs. */
 guint64 cs_dissim_bytes (gsize n, gboolean single);
 /* The largest n whose matrix fits the memory budget (core/cs-matrix.h). */

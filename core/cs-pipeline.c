@@ -169,7 +169,30 @@ cs_pipeline_run (const CsDataset         *ds,
 
   cs_progress_report (progress, 0.90, "Scoring");
   metric_progress = cs_progress_stage_new (&metric_stage, progress, 0.90, 1.0);
-  if (options->silhouette_sample > 0 && c->k >= 2 && c->k < c->n)
+  if (options->dissim != NULL)
+    {
+      /* The algorithm saw only the matrix: score it on the matrix (exact: the matrix is already
+       * n × n), not on coordinates it never used. Davies–Bouldin and Calinski–Harabasz need
+       * centroids, which a dissimilarity has not. */
+      if (options->silhouette_sample > 0 && c->k >= 2 && c->k < c->n)
+        {
+          g_autoptr (GError) local = NULL;
+
+          r->silhouette_values = g_new (double, c->n);
+          if (!cs_dissim_silhouette (options->dissim, c->labels, c->k, r->silhouette_values, &r->silhouette,
+                                     metric_progress, &local))
+            {
+              if (!g_error_matches (local, CS_ERROR, CS_ERROR_INVALID_ARGUMENT))
+                {
+                  g_propagate_error (error, g_steal_pointer (&local));
+                  return NULL;
+                }
+              /* fewer than 2 clusters among the labelled rows: no silhouette, not a failed run */
+              g_clear_pointer (&r->silhouette_values, g_free);
+            }
+        }
+    }
+  else if (options->silhouette_sample > 0 && c->k >= 2 && c->k < c->n)
     {
       const CsParamSpec *seed_spec = cs_algorithm_find_param (options->algorithm, "seed");
       guint64 seed = 0;
@@ -184,7 +207,7 @@ cs_pipeline_run (const CsDataset         *ds,
     }
   if (!check_both (metric_progress, progress, error))
     return NULL;
-  if (options->internal_metrics && c->k >= 2 && c->k < c->n)
+  if (options->internal_metrics && options->dissim == NULL && c->k >= 2 && c->k < c->n)
     {
       r->davies_bouldin = cs_metric_davies_bouldin (r->prep->x, c->labels, c->k);
       r->calinski_harabasz = cs_metric_calinski_harabasz (r->prep->x, c->labels, c->k);

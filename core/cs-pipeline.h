@@ -17,8 +17,10 @@ typedef struct
                                             sample of this size above; 0 = skip silhouette */
   gboolean           internal_metrics;   /* Davies–Bouldin and Calinski–Harabasz */
   const CsDissim    *dissim;             /* Borrowed, may be NULL: a precomputed dissimilarity
-                                            matrix over the dataset's rows, for algorithms with
-                                            run_dissim (rows with missing values are not dropped) */
+                                            matrix over the prepared rows (after rows with missing
+                                            values are dropped), for algorithms with run_dissim;
+                                            the silhouette is then computed on it (exactly) and
+                                            Davies–Bouldin / Calinski–Harabasz are skipped */
 } CsPipelineOptions;
 
 typedef struct

@@ -163,6 +163,24 @@ cs_metric_calinski_harabasz (const CsMatrix *x,
 #define SIL_ROWS 64
 #define SIL_COLS 2048
 
+double
+cs_i_silhouette_of (const double *sum,
+                    const gsize  *sizes,
+                    guint         k,
+                    int           own)
+{
+  double a;
+  double bmin = INFINITY;
+
+  if (sizes[own] < 2)
+    return 0.0;
+  for (guint c = 0; c < k; c++)
+    if ((int) c != own && sizes[c] > 0)
+      bmin = MIN (bmin, sum[c] / (double) sizes[c]);
+  a = sum[own] / (double) (sizes[own] - 1);
+  return MAX (a, bmin) > 0.0 ? (bmin - a) / MAX (a, bmin) : 0.0;
+}
+
 gboolean
 cs_metric_silhouette (const CsMatrix *x,
                       const int      *labels,
@@ -297,22 +315,7 @@ cs_metric_silhouette (const CsMatrix *x,
           continue;
         for (gsize r = 0; r < nb; r++)
           {
-            const double *ar = acc + r * k;
-            int own = lab[i0 + r];
-            double a;
-            double bmin = INFINITY;
-
-            for (guint c = 0; c < k; c++)
-              if ((int) c != own && sizes[c] > 0)
-                bmin = MIN (bmin, ar[c] / (double) sizes[c]);
-            /* A singleton's silhouette is 0 (Rousseeuw 1987), as is 0/0. */
-            if (sizes[own] < 2)
-              s[i0 + r] = 0.0;
-            else
-              {
-                a = ar[own] / (double) (sizes[own] - 1);
-                s[i0 + r] = MAX (a, bmin) > 0.0 ? (bmin - a) / MAX (a, bmin) : 0.0;
-              }
+            s[i0 + r] = cs_i_silhouette_of (acc + r * k, sizes, k, lab[i0 + r]);
           }
         g_atomic_int_inc (&done);
 #ifdef _OPENMP

@@ -891,6 +891,23 @@ test_load_bad_files (void)
   g_assert_null (cs_dissim_load ("/nonexistent/d.csv", &error));
   g_assert_error (error, CS_ERROR, CS_ERROR_IO);
   g_clear_error (&error);
+
+  /* A file too big to hold is refused before it is read, with a way out. */
+  {
+    g_autofree char *path = write_temp ("0,1,2\n1,0,3\n2,3,0\n");
+    g_autofree char *saved = g_strdup (g_getenv ("CLUSTERSCOPE_MEMORY_LIMIT"));
+
+    g_setenv ("CLUSTERSCOPE_MEMORY_LIMIT", "16", TRUE);
+    g_assert_null (cs_dissim_load (path, &error));
+    g_assert_error (error, CS_ERROR, CS_ERROR_TOO_LARGE);
+    g_assert_nonnull (strstr (error->message, "FastCLARA"));
+    g_clear_error (&error);
+    if (saved != NULL)
+      g_setenv ("CLUSTERSCOPE_MEMORY_LIMIT", saved, TRUE);
+    else
+      g_unsetenv ("CLUSTERSCOPE_MEMORY_LIMIT");
+    g_unlink (path);
+  }
 }
 
 static void

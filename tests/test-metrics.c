@@ -7,6 +7,7 @@
 
 #include "core/cs-error.h"
 #include "core/cs-rng.h"
+#include "core/cs-dissim.h"
 #include "core/metrics.h"
 
 typedef struct
@@ -380,6 +381,49 @@ test_match_labels_recovers_permutation (void)
   g_assert_cmpint (mapping[5], ==, 5);
 }
 
+/* The silhouette from a Euclidean dissimilarity matrix equals the one from the coordinates,
+ * row by row, noise rows left out of both; one cluster is an error there too. */
+static void
+test_silhouette_from_matrix (void)
+{
+  gsize n = 300;
+  guint k = 4;
+  g_autoptr (CsMatrix) x = cs_matrix_new (n, 3);
+  g_autofree int *labels = g_new (int, n);
+  g_autofree double *by_x = g_new (double, n);
+  g_autofree double *by_d = g_new (double, n);
+  g_autoptr (CsDissim) D = NULL;
+  g_autoptr (GError) error = NULL;
+  CsRng rng;
+  double mean_x = NAN;
+  double mean_d = NAN;
+
+  cs_rng_init (&rng, 11);
+  for (gsize i = 0; i < n; i++)
+    {
+      labels[i] = i % 17 == 0 ? -1 : (int) (i % k);
+      for (gsize j = 0; j < 3; j++)
+        cs_matrix_row (x, i)[j] = 3.0 * (double) (i % k) * (j == 0) + cs_rng_normal (&rng);
+    }
+  D = cs_dissim_new_from_matrix (x, CS_METRIC_EUCLIDEAN, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cs_metric_silhouette (x, labels, k, 0, 0, by_x, &mean_x, NULL, &error));
+  g_assert_true (cs_dissim_silhouette (D, labels, k, by_d, &mean_d, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (fabs (mean_x - mean_d), <, 1e-12);
+  g_assert_cmpfloat (mean_d, >, 0.3);
+  for (gsize i = 0; i < n; i++)
+    if (labels[i] < 0)
+      g_assert_true (isnan (by_d[i]));
+    else
+      g_assert_cmpfloat (fabs (by_x[i] - by_d[i]), <, 1e-12);
+
+  for (gsize i = 0; i < n; i++)
+    labels[i] = 0;
+  g_assert_false (cs_dissim_silhouette (D, labels, k, NULL, &mean_d, NULL, &error));
+  g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,6 +436,7 @@ main (int   argc,
   g_test_add_func ("/core/metrics/silhouette/sample-is-exact-on-the-sample",
                    test_silhouette_sample_is_exact_on_the_sample);
   g_test_add_func ("/core/metrics/silhouette/cancel", test_silhouette_cancel);
+  g_test_add_func ("/core/metrics/silhouette/from-dissimilarity-matrix", test_silhouette_from_matrix);
   g_test_add_func ("/core/metrics/hungarian/known-square", test_hungarian_known_square);
   g_test_add_func ("/core/metrics/hungarian/rectangular", test_hungarian_rectangular);
   g_test_add_func ("/core/metrics/hungarian/brute-force-6x6", test_hungarian_brute_force);

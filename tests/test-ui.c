@@ -1093,11 +1093,12 @@ test_distances_matrix (void)
   run_pam_from_0_1 (window);
   g_test_message ("status: %s", cs_window_get_status_text (window));
   g_assert_cmpfloat (status_number (window, "loss"), ==, 4.0);
-  /* Scored on the matrix: with medoids {0, 3}, rows 1 and 2 are 1 and 2 from their medoid
-   * and 5 and 6 from the other, row 4 is 1 and 7, so the mean of 1 − a/b over the five rows
-   * (a medoid counts 1) is (1 + (1 − 1/5) + (1 − 2/6) + 1 + (1 − 1/7)) / 5. */
-  g_assert_cmpfloat_with_epsilon (status_number (window, "medoid silhouette"),
-                                  (1 + (1 - 1.0 / 5) + (1 - 2.0 / 6) + 1 + (1 - 1.0 / 7)) / 5, 0.0005);
+  /* Scored on the matrix: clusters {0, 1, 2} and {3, 4}; row 0's mean distance to its own
+   * cluster is (1 + 2)/2 and to the other (4 + 7)/2, and so on, so the silhouette is the mean
+   * of 1 − 1.5/5.5, 1 − 2/6.5, 1 − 2.5/7.5, 1 − 1/5 and 1 − 1/8. */
+  g_assert_cmpfloat_with_epsilon (status_number (window, "silhouette"),
+                                  ((1 - 1.5 / 5.5) + (1 - 2 / 6.5) + (1 - 2.5 / 7.5) + (1 - 1.0 / 5) + (1 - 1.0 / 8)) / 5,
+                                  0.0005);
   model = cs_plot_view_get_model (cs_window_get_plot_view (window));
   g_assert_true (model->centers_are_medoids);
   g_assert_cmpuint (model->k, ==, 2);
@@ -1116,6 +1117,11 @@ test_distances_matrix (void)
   g_assert_cmpint (json_array_get_int_element (medoids, 1), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (obj, "params"), "metric"),
                    ==, "precomputed");
+  /* The medoid silhouette on the matrix: rows 1 and 2 are 1 and 2 from their medoid and 5
+   * and 6 from the other, row 4 is 1 and 7, a medoid counts 1. No centroid-based scores. */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (obj, "medoid_silhouette"),
+                                  (1 + (1 - 1.0 / 5) + (1 - 2.0 / 6) + 1 + (1 - 1.0 / 7)) / 5, 1e-12);
+  g_assert_false (json_object_has_member (obj, "davies_bouldin"));
   /* Scored on the matrix only: the silhouette view shows the medoid silhouette. */
   activate (window, "show-view", "silhouette");
   g_assert_cmpstr (cs_window_get_view (window), ==, "silhouette");

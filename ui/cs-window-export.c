@@ -61,6 +61,8 @@ write_results_json (const WriteData *data, GError **error)
   add_metric (obj, "silhouette", r->silhouette);
   if (isfinite (r->silhouette))
     json_object_set_boolean_member (obj, "silhouette_sampled", r->silhouette_sampled);
+  if (r->clustering->medoids != NULL)
+    add_metric (obj, "medoid_silhouette", r->medoid_silhouette);
   add_metric (obj, "davies_bouldin", r->davies_bouldin);
   add_metric (obj, "calinski_harabasz", r->calinski_harabasz);
   add_metric (obj, "ari", r->ari);

@@ -1231,11 +1231,8 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
       = (guint)CLAMP (TRACE_BUDGET / (sizeof (int) * MAX (self->dataset->n_rows, 1)), 2, TRACE_MAX_STEPS);
   if (self->distances != NULL)
     {
-      /* The clustering sees only the matrix, so the silhouette and the Davies–Bouldin and
-       * Calinski–Harabasz scores on the coordinates would judge it in another geometry; the
-       * medoid silhouette is computed on the matrix. The result records where it came from. */
-      options.silhouette_sample = 0;
-      options.internal_metrics = FALSE;
+      /* The pipeline scores a matrix run on the matrix (silhouette and medoid silhouette)
+       * and skips the centroid-based scores; the result records where it came from. */
       if (cs_algorithm_find_param (options.algorithm, "metric") != NULL)
         cs_params_set (params, "metric", "precomputed", NULL);
     }
