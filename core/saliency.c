@@ -319,6 +319,7 @@ logreg_fit (const double            *z,
   g_autofree double *h = g_new (double, (gsize) p * p);
   g_autofree double *grad = g_new (double, p);
   g_autofree double *trial = g_new (double, p);
+  gboolean reuse = FALSE; /* solve with the last Hessian's Cholesky factor, still in h */
   double f;
 
   memset (w, 0, p * sizeof *w);
@@ -334,7 +335,8 @@ logreg_fit (const double            *z,
 
       for (guint j = 0; j < p; j++)
         grad[j] = j < d ? w[j] : 0.0;
-      memset (h, 0, (gsize) p * p * sizeof *h);
+      if (!reuse)
+        memset (h, 0, (gsize) p * p * sizeof *h);
       /* Row blocks keep the scratch small and let a long fit notice a cancel; the blocks are
        * summed in a fixed order, so the result does not depend on the thread count. */
       for (gsize i0 = 0; i0 < m; i0 += BLOCK_ROWS)
@@ -345,27 +347,34 @@ logreg_fit (const double            *z,
             {
               gsize i = i0 + t;
               const double *zi = z + i * d;
-              double eta = linear (zi, w, d);
-              double pi = logistic (eta);
-              double s = sqrt (opt->c * pi * (1.0 - pi));
+              double pi = logistic (linear (zi, w, d));
               double r = opt->c * (pi - y[i]);
 
               for (guint j = 0; j < d; j++)
-                {
-                  grad[j] += r * zi[j];
-                  b[t * p + j] = s * zi[j];
-                }
+                grad[j] += r * zi[j];
               grad[d] += r;
-              b[t * p + d] = s;
+              if (!reuse)
+                {
+                  double s = sqrt (opt->c * pi * (1.0 - pi));
+
+                  for (guint j = 0; j < d; j++)
+                    b[t * p + j] = s * zi[j];
+                  b[t * p + d] = s;
+                }
             }
-          cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, p, nb, 1.0, b, p, 1.0, h, p);
+          if (!reuse)
+            cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, p, nb, 1.0, b, p, 1.0, h, p);
           if (!cs_progress_check (progress, error))
             return FALSE;
         }
-      for (guint j = 0; j < d; j++)
-        h[(gsize) j * p + j] += 1.0;
-
-      info = LAPACKE_dposv (LAPACK_ROW_MAJOR, 'U', p, 1, h, p, grad, 1);
+      if (reuse)
+        info = LAPACKE_dpotrs (LAPACK_ROW_MAJOR, 'U', p, 1, h, p, grad, 1);
+      else
+        {
+          for (guint j = 0; j < d; j++)
+            h[(gsize) j * p + j] += 1.0;
+          info = LAPACKE_dposv (LAPACK_ROW_MAJOR, 'U', p, 1, h, p, grad, 1);
+        }
       if (info != 0)
         {
           g_set_error (error, CS_ERROR, CS_ERROR_NUMERIC,
@@ -394,6 +403,10 @@ logreg_fit (const double            *z,
         }
       if (alpha * step_max < opt->tol)
         break;
+      /* Near the optimum the Hessian hardly moves: a full step smaller than 1e-3 lets the next
+       * iterations reuse its factor (each then costs a gradient, not m·p² for the Hessian) and
+       * still converge fast; any damped step asks for a fresh one. */
+      reuse = alpha == 1.0 && step_max < 1e-3;
     }
   for (guint j = 0; j < p; j++)
     if (!isfinite (w[j]))
