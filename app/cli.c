@@ -228,7 +228,7 @@ cs_i_cli_do_run (const char       *file,
     }
   if (o->distances)
     {
-      r->dissim = cs_dissim_load (o->distances, &error);
+      r->dissim = cs_dissim_load (o->distances, NULL, &error);
       if (r->dissim == NULL)
         return cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
       popt.dissim = r->dissim;

@@ -491,10 +491,20 @@ sniff_delimiter (const char *line)
 
 /* Splits the buffer in place into lines of fields; blank lines and lines starting with '#'
  * are skipped. */
-static GPtrArray *
-split_lines (char *buf)
+static void
+line_free (gpointer p)
 {
-  GPtrArray *lines = g_ptr_array_new ();
+  Line *l = p;
+  g_array_unref (l->fields);
+  g_free (l);
+}
+
+/* NULL when progress asks to stop. */
+static GPtrArray *
+split_lines (char       *buf,
+             CsProgress *progress)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (line_free);
   char delim = 0;
   gsize lineno = 0;
   char *p = buf;
@@ -507,6 +517,11 @@ split_lines (char *buf)
       Line *l;
 
       lineno++;
+      if ((lineno & 4095) == 0 && cs_progress_is_cancelled (progress))
+        {
+          g_ptr_array_unref (lines);
+          return NULL;
+        }
       if (end)
         *end = '\0';
       if (end > p && end[-1] == '\r')
@@ -551,14 +566,6 @@ split_lines (char *buf)
       g_ptr_array_add (lines, l);
     }
   return lines;
-}
-
-static void
-line_free (gpointer p)
-{
-  Line *l = p;
-  g_array_unref (l->fields);
-  g_free (l);
 }
 
 static gboolean
@@ -646,6 +653,7 @@ static CsDissim *
 load_long (const char *path,
            GPtrArray  *lines,
            gsize       first,
+           CsProgress *progress,
            GError    **error)
 {
   gsize n = 0;
@@ -674,6 +682,9 @@ load_long (const char *path,
       gsize b = 0;
       gsize idx;
       double v;
+
+      if ((r & 4095) == 0 && !cs_progress_check (progress, error))
+        return NULL;
 
       is_index (field_at (l, 0)->text, &a);
       is_index (field_at (l, 1)->text, &b);
@@ -717,6 +728,7 @@ static CsDissim *
 load_square (const char *path,
              GPtrArray  *lines,
              gsize       first,
+             CsProgress *progress,
              GError    **error)
 {
   gsize n = lines->len - first;
@@ -744,6 +756,12 @@ load_square (const char *path,
     {
       const Line *l = lines->pdata[first + i];
 
+      if ((i & 63) == 0)
+        {
+          if (!cs_progress_check (progress, error))
+            return NULL;
+          cs_progress_report (progress, 0.5 + 0.5 * i / n, "reading distances");
+        }
       if (l->fields->len != n + skip)
         {
           g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
@@ -789,6 +807,7 @@ load_square (const char *path,
 
 CsDissim *
 cs_dissim_load (const char *path,
+                CsProgress *progress,
                 GError    **error)
 {
   g_autofree char *buf = NULL;
@@ -817,8 +836,14 @@ cs_dissim_load (const char *path,
       g_set_error (error, CS_ERROR, CS_ERROR_IO, "Cannot read the dissimilarity file: %s", local->message);
       return NULL;
     }
-  lines = split_lines (buf);
-  g_ptr_array_set_free_func (lines, line_free);
+  cs_progress_report (progress, 0.1, "reading distances");
+  lines = split_lines (buf, progress);
+  if (lines == NULL || !cs_progress_check (progress, error))
+    {
+      if (lines == NULL)
+        g_set_error_literal (error, CS_ERROR, CS_ERROR_CANCELLED, "Reading the distances was cancelled");
+      return NULL;
+    }
   if (lines->len == 0)
     {
       g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s: the file holds no dissimilarities", path);
@@ -845,13 +870,13 @@ cs_dissim_load (const char *path,
         {
           /* Neither reading is clean: prefer a valid long list, else the square matrix's
            * complaint about its diagonal. */
-          CsDissim *D = lines->len - first == 3 ? load_long (path, lines, first, NULL)
-                                                : load_long (path, lines, first, error);
+          CsDissim *D = lines->len - first == 3 ? load_long (path, lines, first, progress, NULL)
+                                                : load_long (path, lines, first, progress, error);
           if (D != NULL || lines->len - first != 3)
             return D;
         }
     }
-  return load_square (path, lines, first, error);
+  return load_square (path, lines, first, progress, error);
 }
 
 gboolean

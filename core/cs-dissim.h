@@ -93,8 +93,10 @@ CsDissim *cs_dissim_new_gower (const CsDataset *ds,
                                GError         **error);
 /* A square CSV (optionally with a header row / first column of names) or a long "i,j,d"
  * list (0-based; one triangle is enough). Errors name file:line:column, and an asymmetric
- * square matrix or a non-zero diagonal is refused. */
-CsDissim *cs_dissim_load (const char *path, GError **error);
+ * square matrix or a non-zero diagonal is refused. A file too large to hold is refused
+ * before it is read (CS_ERROR_TOO_LARGE); progress (may be NULL) can cancel the parse
+ * (CS_ERROR_CANCELLED). */
+CsDissim *cs_dissim_load (const char *path, CsProgress *progress, GError **error);
 void      cs_dissim_free (CsDissim *D);
 
 /* Loss of a medoid set: Σ_i min_m d(i, m), accumulated in double. labels may be NULL. */

@@ -835,7 +835,7 @@ test_load_files (void)
   for (guint g = 0; g < G_N_ELEMENTS (good); g++)
     {
       g_autofree char *path = write_temp (good[g]);
-      g_autoptr (CsDissim) D = cs_dissim_load (path, &error);
+      g_autoptr (CsDissim) D = cs_dissim_load (path, NULL, &error);
       g_assert_no_error (error);
       assert_equals_five (D);
       g_unlink (path);
@@ -844,14 +844,14 @@ test_load_files (void)
     {
       g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "kmedoids",
                                                      f ? "five-long.csv" : "five-square.csv", NULL);
-      g_autoptr (CsDissim) D = cs_dissim_load (path, &error);
+      g_autoptr (CsDissim) D = cs_dissim_load (path, NULL, &error);
       g_assert_no_error (error);
       assert_equals_five (D);
     }
   /* A 3 × 3 square matrix looks like a long list too; its zero diagonal decides. */
   {
     g_autofree char *path = write_temp ("0,1,2\n1,0,3\n2,3,0\n");
-    g_autoptr (CsDissim) D = cs_dissim_load (path, &error);
+    g_autoptr (CsDissim) D = cs_dissim_load (path, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (D->n, ==, 3);
     g_assert_cmpfloat (cs_dissim_get (D, 2, 1), ==, 3.0);
@@ -880,7 +880,7 @@ test_load_bad_files (void)
   for (guint b = 0; b < G_N_ELEMENTS (bad); b++)
     {
       g_autofree char *path = write_temp (bad[b].contents);
-      CsDissim *D = cs_dissim_load (path, &error);
+      CsDissim *D = cs_dissim_load (path, NULL, &error);
       g_assert_null (D);
       g_assert_error (error, CS_ERROR, CS_ERROR_PARSE);
       if (strstr (error->message, path) == NULL || strstr (error->message, bad[b].where) == NULL)
@@ -888,9 +888,21 @@ test_load_bad_files (void)
       g_clear_error (&error);
       g_unlink (path);
     }
-  g_assert_null (cs_dissim_load ("/nonexistent/d.csv", &error));
+  g_assert_null (cs_dissim_load ("/nonexistent/d.csv", NULL, &error));
   g_assert_error (error, CS_ERROR, CS_ERROR_IO);
   g_clear_error (&error);
+
+  /* A cancelled read stops with the cancelled error, not a half-built matrix. */
+  {
+    g_autofree char *path = write_temp ("0,1,2\n1,0,3\n2,3,0\n");
+    g_autoptr (CsProgress) progress = cs_progress_new (NULL, NULL, NULL);
+
+    cs_progress_cancel (progress);
+    g_assert_null (cs_dissim_load (path, progress, &error));
+    g_assert_error (error, CS_ERROR, CS_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_unlink (path);
+  }
 
   /* A file too big to hold is refused before it is read, with a way out. */
   {
@@ -898,7 +910,7 @@ test_load_bad_files (void)
     g_autofree char *saved = g_strdup (g_getenv ("CLUSTERSCOPE_MEMORY_LIMIT"));
 
     g_setenv ("CLUSTERSCOPE_MEMORY_LIMIT", "16", TRUE);
-    g_assert_null (cs_dissim_load (path, &error));
+    g_assert_null (cs_dissim_load (path, NULL, &error));
     g_assert_error (error, CS_ERROR, CS_ERROR_TOO_LARGE);
     g_assert_nonnull (strstr (error->message, "FastCLARA"));
     g_clear_error (&error);

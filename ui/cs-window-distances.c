@@ -142,10 +142,11 @@ distances_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
   g_autoptr (CsDissim) D = NULL;
   g_autoptr (CsPrepared) prep = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (CsProgress) progress = cs_progress_new (NULL, NULL, cancellable);
   CsWindowDistances *d;
   gsize              rows = load->dataset->n_rows;
 
-  D = cs_dissim_load (load->path, &error);
+  D = cs_dissim_load (load->path, progress, &error);
   if (D == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
