@@ -21,7 +21,6 @@ cs_images_model_build (const CsDataset    *ds,
                        const int          *color_slot)
 {
   g_autofree int *pixel_cols = NULL;
-  g_autofree double *count = NULL;
   CsImagesModel *m;
   gsize npix;
   gboolean any = FALSE;
@@ -62,26 +61,7 @@ cs_images_model_build (const CsDataset    *ds,
     }
   else
     {
-      /* Per pixel counts: a missing value leaves that pixel's mean to the others. */
-      count = g_new0 (double, c->k * npix);
-      for (gsize i = 0; i < c->n; i++)
-        {
-          int j = c->labels[i];
-          gsize row = prep != NULL ? prep->rows[i] : i;
-
-          if (j < 0 || j >= (int) c->k)
-            continue;
-          for (gsize p = 0; p < npix; p++)
-            {
-              double v = cs_dataset_column (ds, pixel_cols[p])->values[row];
-              if (isnan (v))
-                continue;
-              m->pixels[j * npix + p] += v;
-              count[j * npix + p] += 1.0;
-            }
-        }
-      for (gsize q = 0; q < c->k * npix; q++)
-        m->pixels[q] = count[q] > 0 ? m->pixels[q] / count[q] : NAN;
+      cs_i_view_cluster_mean_images (ds, prep, c, pixel_cols, npix, m->pixels);
       for (guint j = 0; j < c->k; j++)
         m->exemplar[j] = -1;
       m->title = g_strdup ("Cluster means");
@@ -258,6 +238,38 @@ cs_render_images_cell (const CsImagesModel *m,
 }
 
 /* Drawing ----------------------------------------------------------------------------- */
+
+void
+cs_i_view_cluster_mean_images (const CsDataset    *ds,
+                               const CsPrepared   *prep,
+                               const CsClustering *c,
+                               const int          *pixel_cols,
+                               gsize               npix,
+                               double             *out)
+{
+  g_autofree double *count = g_new0 (double, c->k * npix);
+
+  memset (out, 0, c->k * npix * sizeof (double));
+  for (gsize i = 0; i < c->n; i++)
+    {
+      int j = c->labels[i];
+      gsize row = prep != NULL ? prep->rows[i] : i;
+
+      if (j < 0 || j >= (int) c->k)
+        continue;
+      for (gsize p = 0; p < npix; p++)
+        {
+          double v = cs_dataset_column (ds, pixel_cols[p])->values[row];
+
+          if (isnan (v))
+            continue;
+          out[j * npix + p] += v;
+          count[j * npix + p] += 1.0;
+        }
+    }
+  for (gsize q = 0; q < c->k * npix; q++)
+    out[q] = count[q] > 0 ? out[q] / count[q] : NAN;
+}
 
 static void
 draw_image (cairo_t             *cr,

@@ -1221,7 +1221,6 @@ cs_saliency_images_model_build (const CsDataset        *ds,
 {
   g_autofree int *pixel_cols = NULL;
   g_autofree int *feature_of = NULL;
-  g_autofree double *count = NULL;
   g_autoptr (GHashTable) by_name = NULL;
   CsSaliencyImagesModel *m;
   gsize npix;
@@ -1269,26 +1268,7 @@ cs_saliency_images_model_build (const CsDataset        *ds,
   for (guint j = 0; j < c->k; j++)
     m->n_labelled += m->sizes[j];
 
-  /* Per pixel counts: a missing value leaves that pixel's mean to the others. */
-  count = g_new0 (double, c->k * npix);
-  for (gsize i = 0; i < c->n; i++)
-    {
-      int j = c->labels[i];
-      gsize row = prep != NULL ? prep->rows[i] : i;
-
-      if (j < 0 || j >= (int) c->k)
-        continue;
-      for (gsize p = 0; p < npix; p++)
-        {
-          double v = cs_dataset_column (ds, pixel_cols[p])->values[row];
-          if (isnan (v))
-            continue;
-          m->mean[j * npix + p] += v;
-          count[j * npix + p] += 1.0;
-        }
-    }
-  for (gsize q = 0; q < c->k * npix; q++)
-    m->mean[q] = count[q] > 0 ? m->mean[q] / count[q] : NAN;
+  cs_i_view_cluster_mean_images (ds, prep, c, pixel_cols, npix, m->mean);
 
   if (c->medoids != NULL)
     {

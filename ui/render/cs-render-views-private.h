@@ -41,6 +41,16 @@ void   cs_i_view_draw_title (cairo_t *cr, const char *title, double x);
 /* Colour of a palette slot for label j (identity without slots). */
 void   cs_i_view_cluster_rgb (const int *color_slot, guint j, double rgb[3]);
 
+/* Each cluster's mean image over its rows (c->labels, dataset rows via prep->rows or the
+ * identity when prep is NULL): out is k × npix, pixel columns pixel_cols; a missing value
+ * leaves that pixel's mean to the others, NaN where a cluster has none. */
+void   cs_i_view_cluster_mean_images (const CsDataset    *ds,
+                                      const CsPrepared   *prep,
+                                      const CsClustering *c,
+                                      const int          *pixel_cols,
+                                      gsize               npix,
+                                      double             *out);
+
 /* A grey-scale pixel as the image views print digits: vmin white, vmax black; a missing
  * value is a pale blue-grey, so it is taken for neither ink nor paper. Opaque 0xAARRGGBB. */
 guint32 cs_i_view_grey_pixel (double v, double vmin, double vmax);
