@@ -591,7 +591,8 @@ is_index (const char *s,
   if (!g_ascii_isdigit (*s))
     return FALSE;
   v = g_ascii_strtoull (s, &end, 10);
-  if (*end != '\0')
+  /* No matrix has 2^31 objects; a larger "index" (or one strtoull saturated) would wrap n. */
+  if (*end != '\0' || v > G_MAXINT32)
     return FALSE;
   *out = (gsize) v;
   return TRUE;
@@ -660,6 +661,7 @@ load_long (const char *path,
   g_autoptr (CsDissim) D = NULL;
   g_autofree guint8 *seen = NULL;
   gsize pairs;
+  const Line *widest = NULL;
 
   for (gsize r = first; r < lines->len; r++)
     {
@@ -668,7 +670,21 @@ load_long (const char *path,
       gsize b = 0;
       is_index (field_at (l, 0)->text, &a);
       is_index (field_at (l, 1)->text, &b);
-      n = MAX (n, MAX (a, b) + 1);
+      if (MAX (a, b) + 1 > n)
+        {
+          n = MAX (a, b) + 1;
+          widest = l;
+        }
+    }
+  /* Every pair must be listed once, so a short file cannot ask for a huge matrix: refuse
+   * before allocating n(n − 1)/2 entries for an index that may be a typo or hostile. A few
+   * missing pairs are left to the check below, which names the first of them. */
+  if (widest != NULL && n_pairs (n) > lines->len - first + 1000000)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
+                   "%s:%zu:1: index %zu means %zu objects and %zu pairs, but the file lists %zu",
+                   path, widest->line, n - 1, n, n_pairs (n), lines->len - first);
+      return NULL;
     }
   D = dissim_alloc (n, FALSE, error);
   if (D == NULL)
@@ -805,37 +821,30 @@ load_square (const char *path,
   return g_steal_pointer (&D);
 }
 
-CsDissim *
-cs_dissim_load (const char *path,
-                CsProgress *progress,
-                GError    **error)
+/* The text and one Field per number (a number and its delimiter take at least 2 bytes) are
+ * held at once. */
+static gboolean
+text_fits (guint64     bytes,
+           const char *name,
+           GError    **error)
 {
-  g_autofree char *buf = NULL;
+  g_autofree char *what = g_strdup_printf ("Reading %s", name);
+
+  return cs_memory_check (bytes + bytes / 2 * sizeof (Field), what,
+                          "cluster the coordinates instead (FastCLARA never builds an n × n matrix)", error);
+}
+
+/* Parses a NUL-terminated buffer it may modify (fields are cut in place); `name` stands for
+ * the file in messages. */
+static CsDissim *
+parse_dissim (char       *buf,
+              const char *path,
+              CsProgress *progress,
+              GError    **error)
+{
   g_autoptr (GPtrArray) lines = NULL;
-  g_autoptr (GError) local = NULL;
   gsize first = 0;
 
-  g_return_val_if_fail (path != NULL, NULL);
-  /* The text and one Field per number (a number and its delimiter take at least 2 bytes) are
-   * held at once: refuse a file that could not fit before reading it, not halfway through. */
-  {
-    GStatBuf st;
-
-    if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode))
-      {
-        guint64 bytes = (guint64) st.st_size;
-        g_autofree char *what = g_strdup_printf ("Reading %s", path);
-
-        if (!cs_memory_check (bytes + bytes / 2 * sizeof (Field), what,
-                              "cluster the coordinates instead (FastCLARA never builds an n × n matrix)", error))
-          return NULL;
-      }
-  }
-  if (!g_file_get_contents (path, &buf, NULL, &local))
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_IO, "Cannot read the dissimilarity file: %s", local->message);
-      return NULL;
-    }
   cs_progress_report (progress, 0.1, "reading distances");
   lines = split_lines (buf, progress);
   if (lines == NULL || !cs_progress_check (progress, error))
@@ -877,6 +886,46 @@ cs_dissim_load (const char *path,
         }
     }
   return load_square (path, lines, first, progress, error);
+}
+
+CsDissim *
+cs_dissim_load_data (const char *data,
+                     gsize       length,
+                     const char *name,
+                     CsProgress *progress,
+                     GError    **error)
+{
+  g_autofree char *buf = NULL;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  if (!text_fits (length, name, error))
+    return NULL;
+  buf = g_strndup (data, length);
+  return parse_dissim (buf, name, progress, error);
+}
+
+CsDissim *
+cs_dissim_load (const char *path,
+                CsProgress *progress,
+                GError    **error)
+{
+  g_autofree char *buf = NULL;
+  g_autoptr (GError) local = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  {
+    GStatBuf st;
+
+    /* Refused before it is read, not halfway through. */
+    if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && !text_fits ((guint64) st.st_size, path, error))
+      return NULL;
+  }
+  if (!g_file_get_contents (path, &buf, NULL, &local))
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_IO, "Cannot read the dissimilarity file: %s", local->message);
+      return NULL;
+    }
+  return parse_dissim (buf, path, progress, error);
 }
 
 gboolean

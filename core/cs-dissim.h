@@ -97,6 +97,9 @@ CsDissim *cs_dissim_new_gower (const CsDataset *ds,
  * before it is read (CS_ERROR_TOO_LARGE); progress (may be NULL) can cancel the parse
  * (CS_ERROR_CANCELLED). */
 CsDissim *cs_dissim_load (const char *path, CsProgress *progress, GError **error);
+/* The same from memory (a NUL byte ends the text); `name` stands for the file in messages. */
+CsDissim *cs_dissim_load_data (const char *data, gsize length, const char *name, CsProgress *progress,
+                               GError **error);
 void      cs_dissim_free (CsDissim *D);
 
 /* Loss of a medoid set: Σ_i min_m d(i, m), accumulated in double. labels may be NULL. */
