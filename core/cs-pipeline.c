@@ -138,34 +138,18 @@ run_algorithm (const CsDataset         *ds,
   return TRUE;
 }
 
-CsPipelineResult *
-cs_pipeline_run (const CsDataset         *ds,
-                 const CsPipelineOptions *options,
-                 CsProgress              *progress,
-                 GError                 **error)
+/* The scores of a finished clustering r->clustering of r->prep: silhouette (on the matrix for
+ * a matrix run), Davies–Bouldin, Calinski–Harabasz, ARI and NMI against the label column. */
+static gboolean
+score (const CsDataset         *ds,
+       const CsPipelineOptions *options,
+       CsPipelineResult        *r,
+       CsProgress              *progress,
+       GError                 **error)
 {
-  g_autoptr (CsPipelineResult) r = g_new0 (CsPipelineResult, 1);
-  g_autoptr (CsProgress) algo_progress = NULL;
   g_autoptr (CsProgress) metric_progress = NULL;
-  CsProgressRange algo_stage, metric_stage;
-  const CsClustering *c;
-
-  g_return_val_if_fail (ds != NULL && options != NULL && options->algorithm != NULL, NULL);
-  r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
-
-  cs_progress_report (progress, 0.0, "Preparing data");
-  r->prep = cs_dataset_prepare (ds, &options->prepare, error);
-  if (r->prep == NULL || !cs_progress_check (progress, error))
-    return NULL;
-
-  if (options->trace_steps > 0)
-    r->trace = cs_trace_new (options->trace_steps);
-  algo_progress = cs_progress_stage_new (&algo_stage, progress, 0.05, 0.90);
-  if (!run_algorithm (ds, options, r, algo_progress, error))
-    return NULL;
-  if (!check_both (algo_progress, progress, error))
-    return NULL;
-  c = r->clustering;
+  CsProgressRange metric_stage;
+  const CsClustering *c = r->clustering;
 
   cs_progress_report (progress, 0.90, "Scoring");
   metric_progress = cs_progress_stage_new (&metric_stage, progress, 0.90, 1.0);
@@ -185,7 +169,7 @@ cs_pipeline_run (const CsDataset         *ds,
               if (!g_error_matches (local, CS_ERROR, CS_ERROR_INVALID_ARGUMENT))
                 {
                   g_propagate_error (error, g_steal_pointer (&local));
-                  return NULL;
+                  return FALSE;
                 }
               /* fewer than 2 clusters among the labelled rows: no silhouette, not a failed run */
               g_clear_pointer (&r->silhouette_values, g_free);
@@ -194,7 +178,8 @@ cs_pipeline_run (const CsDataset         *ds,
     }
   else if (options->silhouette_sample > 0 && c->k >= 2 && c->k < c->n)
     {
-      const CsParamSpec *seed_spec = cs_algorithm_find_param (options->algorithm, "seed");
+      const CsParamSpec *seed_spec
+          = options->algorithm != NULL ? cs_algorithm_find_param (options->algorithm, "seed") : NULL;
       guint64 seed = 0;
 
       if (seed_spec != NULL && seed_spec->type == CS_PARAM_INT && options->params != NULL)
@@ -203,10 +188,10 @@ cs_pipeline_run (const CsDataset         *ds,
       r->silhouette_values = g_new (double, c->n);
       if (!cs_metric_silhouette (r->prep->x, c->labels, c->k, r->silhouette_sampled ? options->silhouette_sample : 0,
                                  seed, r->silhouette_values, &r->silhouette, metric_progress, error))
-        return NULL;
+        return FALSE;
     }
   if (!check_both (metric_progress, progress, error))
-    return NULL;
+    return FALSE;
   if (options->internal_metrics && options->dissim == NULL && c->k >= 2 && c->k < c->n)
     {
       r->davies_bouldin = cs_metric_davies_bouldin (r->prep->x, c->labels, c->k);
@@ -214,5 +199,97 @@ cs_pipeline_run (const CsDataset         *ds,
     }
   external_metrics (ds, r);
   cs_progress_report (progress, 1.0, "Done");
+  return TRUE;
+}
+
+CsPipelineResult *
+cs_pipeline_run (const CsDataset         *ds,
+                 const CsPipelineOptions *options,
+                 CsProgress              *progress,
+                 GError                 **error)
+{
+  g_autoptr (CsPipelineResult) r = g_new0 (CsPipelineResult, 1);
+  g_autoptr (CsProgress) algo_progress = NULL;
+  CsProgressRange algo_stage;
+
+  g_return_val_if_fail (ds != NULL && options != NULL && options->algorithm != NULL, NULL);
+  r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
+
+  cs_progress_report (progress, 0.0, "Preparing data");
+  r->prep = cs_dataset_prepare (ds, &options->prepare, error);
+  if (r->prep == NULL || !cs_progress_check (progress, error))
+    return NULL;
+
+  if (options->trace_steps > 0)
+    r->trace = cs_trace_new (options->trace_steps);
+  algo_progress = cs_progress_stage_new (&algo_stage, progress, 0.05, 0.90);
+  if (!run_algorithm (ds, options, r, algo_progress, error))
+    return NULL;
+  if (!check_both (algo_progress, progress, error))
+    return NULL;
+  if (!score (ds, options, r, progress, error))
+    return NULL;
+  return g_steal_pointer (&r);
+}
+
+CsPipelineResult *
+cs_pipeline_run_labels (const CsDataset         *ds,
+                        const CsPipelineOptions *options,
+                        const int               *labels,
+                        guint                    k,
+                        CsProgress              *progress,
+                        GError                 **error)
+{
+  g_autoptr (CsPipelineResult) r = g_new0 (CsPipelineResult, 1);
+  g_autofree gsize *count = NULL;
+  CsClustering *c;
+  gsize n;
+  gsize d;
+  guint used = 0;
+  gint64 t0 = g_get_monotonic_time ();
+
+  g_return_val_if_fail (ds != NULL && options != NULL && labels != NULL, NULL);
+  r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
+
+  cs_progress_report (progress, 0.0, "Preparing data");
+  r->prep = cs_dataset_prepare (ds, &options->prepare, error);
+  if (r->prep == NULL || !cs_progress_check (progress, error))
+    return NULL;
+  n = r->prep->x->rows;
+  d = r->prep->x->cols;
+
+  c = r->clustering = cs_clustering_new ("labels", n, d, MAX (k, 1));
+  count = g_new0 (gsize, MAX (k, 1));
+  for (gsize i = 0; i < n; i++)
+    {
+      int j = labels[r->prep->rows[i]];
+
+      c->labels[i] = j >= 0 && j < (int) k ? j : -1;
+      if (c->labels[i] >= 0 && count[j]++ == 0)
+        used++;
+    }
+  if (used < 1)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "None of the %" G_GSIZE_FORMAT " rows used has a label", n);
+      return NULL;
+    }
+  /* Centres are the clusters' means, so the views mark them and the objective is the inertia
+   * the labels give, comparable with k-means on the same columns. */
+  c->centers = cs_matrix_new (c->k, d);
+  for (gsize i = 0; i < n; i++)
+    if (c->labels[i] >= 0)
+      for (gsize f = 0; f < d; f++)
+        cs_matrix_row (c->centers, c->labels[i])[f] += cs_matrix_get (r->prep->x, i, f);
+  for (guint j = 0; j < c->k; j++)
+    for (gsize f = 0; f < d; f++)
+      cs_matrix_row (c->centers, j)[f] = count[j] > 0 ? cs_matrix_row (c->centers, j)[f] / (double) count[j] : NAN;
+  c->objective = cs_metric_inertia (r->prep->x, c->labels, c->centers);
+  c->objective_name = "inertia";
+  c->converged = TRUE;
+  c->seconds = (g_get_monotonic_time () - t0) / 1e6;
+
+  if (!score (ds, options, r, progress, error))
+    return NULL;
   return g_steal_pointer (&r);
 }

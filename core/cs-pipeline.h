@@ -46,6 +46,16 @@ CsPipelineResult *cs_pipeline_run (const CsDataset         *ds,
                                    const CsPipelineOptions *options,
                                    CsProgress              *progress,
                                    GError                 **error);
+/* The same preparation and scores for a clustering that already exists: labels (one per
+ * dataset row, in [0, k) or -1) as cs_labels_load_csv() reads them from a file. The result's
+ * algorithm is "labels", its centres the clusters' means and its objective their inertia.
+ * options->algorithm and params are not used. */
+CsPipelineResult *cs_pipeline_run_labels (const CsDataset         *ds,
+                                          const CsPipelineOptions *options,
+                                          const int               *labels,
+                                          guint                    k,
+                                          CsProgress              *progress,
+                                          GError                 **error);
 void              cs_pipeline_result_free (CsPipelineResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsPipelineResult, cs_pipeline_result_free)

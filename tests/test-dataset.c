@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "core/cs-dataset.h"
+#include "core/cs-pipeline.h"
+#include "core/metrics.h"
 #include "core/cs-error.h"
 #include "core/cs-samples.h"
 #include "core/cs-toy.h"
@@ -1078,6 +1080,49 @@ test_image_shape_from_names (void)
     }
 }
 
+/* A clustering given as labels is scored like a run: iris's own species agree with
+ * themselves (ARI = NMI = 1), the objective is the inertia about the species' means, and a
+ * label left out (-1) stays out. */
+static void
+test_pipeline_from_labels (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("iris", &error);
+  g_autofree int *species = NULL;
+  guint k = 0;
+  CsPipelineOptions options;
+  CsPipelineResult *r;
+
+  g_assert_no_error (error);
+  species = cs_dataset_class_labels (ds, &k);
+  g_assert_cmpuint (k, ==, 3);
+  cs_pipeline_options_init (&options);
+  r = cs_pipeline_run_labels (ds, &options, species, k, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (r->clustering->algorithm, ==, "labels");
+  g_assert_cmpuint (r->clustering->n, ==, 150);
+  g_assert_cmpfloat (fabs (r->ari - 1.0), <, 1e-12);
+  g_assert_cmpfloat (fabs (r->nmi - 1.0), <, 1e-12);
+  g_assert_cmpfloat (fabs (r->clustering->objective
+                           - cs_metric_inertia (r->prep->x, r->clustering->labels, r->clustering->centers)),
+                     <, 1e-9);
+  /* Setosa's mean petal length is 1.462 (Fisher's data). */
+  g_assert_cmpfloat (fabs (cs_matrix_get (r->clustering->centers, 0, 2) - 1.462), <, 1e-9);
+  g_assert_true (isfinite (r->silhouette));
+  cs_pipeline_result_free (r);
+
+  species[0] = -1;
+  r = cs_pipeline_run_labels (ds, &options, species, k, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r->clustering->labels[0], ==, -1);
+  cs_pipeline_result_free (r);
+
+  for (gsize i = 0; i < ds->n_rows; i++)
+    species[i] = -1;
+  g_assert_null (cs_pipeline_run_labels (ds, &options, species, k, NULL, &error));
+  g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1132,5 +1177,6 @@ main (int    argc,
 
   g_test_add_func ("/core/dataset/default-axes", test_default_axes);
   g_test_add_func ("/core/dataset/image-shape-from-column-names", test_image_shape_from_names);
+  g_test_add_func ("/core/pipeline/labels-scored-like-a-run", test_pipeline_from_labels);
   return g_test_run ();
 }

@@ -1267,7 +1267,7 @@ cancel_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data
     cs_job_cancel (self->job);
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
-  /* Reading the matrix cannot be interrupted, so its late result is dropped instead. */
+  /* Stops the matrix parse; a result that still arrives is dropped. */
   if (self->distances_cancellable != NULL)
     {
       cs_i_window_distances_cancel (self);
