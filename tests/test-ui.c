@@ -982,6 +982,52 @@ test_saliency_view (void)
   window_free (window);
 }
 
+/* Labels exported from a run and opened again are the same clustering: the same inertia,
+ * ARI and silhouette page; a labels file that names a row the dataset lacks says which line. */
+static void
+test_open_labels (void)
+{
+  CsWindow *window = window_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-ui-XXXXXX", &error);
+  g_autofree char *labels = g_build_filename (dir, "labels.csv", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.csv", NULL);
+  double inertia;
+  double ari;
+
+  g_assert_no_error (error);
+  load_sample (window, "iris");
+  run_kmeans (window, "3");
+  inertia = status_number (window, "inertia");
+  ari = status_number (window, "ARI");
+  g_assert_true (isfinite (inertia));
+  activate (window, "export-labels-to", labels);
+  g_assert_true (wait_for (window, is_idle, 20000));
+
+  /* A different clustering in between, so the reopened labels must replace it. */
+  run_kmeans (window, "5");
+  activate (window, "open-labels-path", labels);
+  g_assert_true (wait_for (window, is_idle, 20000));
+  g_assert_null (cs_window_get_error_text (window));
+  g_test_message ("status: %s", cs_window_get_status_text (window));
+  g_assert_true (g_str_has_prefix (cs_window_get_status_text (window), "Labels from a file: 3 clusters"));
+  g_assert_cmpfloat (fabs (status_number (window, "inertia") - inertia), <, 1e-3 * inertia);
+  g_assert_cmpfloat (fabs (status_number (window, "ARI") - ari), <, 1e-3);
+  activate (window, "show-view", "silhouette");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "silhouette");
+
+  g_assert_true (g_file_set_contents (bad, "row,label\n0,1\n1,2\n150,1\n", -1, NULL));
+  activate (window, "open-labels-path", bad);
+  g_assert_true (wait_for (window, is_idle, 20000));
+  g_assert_nonnull (cs_window_get_error_text (window));
+  g_assert_nonnull (strstr (cs_window_get_error_text (window), "bad.csv:4"));
+
+  g_unlink (labels);
+  g_unlink (bad);
+  g_rmdir (dir);
+  window_free (window);
+}
+
 /* With every view of a result on offer (digits: 64 dimensions, images), the window must
  * still fit a 1280-pixel-wide screen. */
 static void
@@ -1276,6 +1322,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/density-view-slider-and-export", test_density_view);
   g_test_add_func ("/ui/window/privacy-view-epsilon-and-export", test_privacy_view);
   g_test_add_func ("/ui/window/saliency-view-click-feature-and-export", test_saliency_view);
+  g_test_add_func ("/ui/window/open-labels-round-trip", test_open_labels);
   g_test_add_func ("/ui/window/distances/pam-on-matrix-then-coordinates", test_distances_matrix);
   g_test_add_func ("/ui/window/distances/match-prepared-rows", test_distances_match_prepared_rows);
 

@@ -1,6 +1,7 @@
 #include "cs-job.h"
 
 #include "core/cs-error.h"
+#include "core/cs-result-io.h"
 
 /* Threads: everything below the "Worker" line runs on the GTask thread and touches only the
  * copied inputs and the mutex-protected progress slot; everything else runs in the main
@@ -19,6 +20,7 @@ struct _CsJob
   GDestroyNotify    dissim_release;
   int               x_column;
   int               y_column;
+  char             *labels_path;  /* Owned, may be NULL: score labels from this file instead */
 
   GCancellable       *cancellable; /* Owned */
   GMainContext       *context;     /* Owned: where progress and the result are delivered */
@@ -65,6 +67,7 @@ cs_job_finalize (GObject *object)
   g_clear_pointer (&self->dataset, cs_dataset_unref);
   g_clear_pointer (&self->columns, g_free);
   g_clear_pointer (&self->params, cs_params_free);
+  g_free (self->labels_path);
   if (self->dissim_release != NULL)
     self->dissim_release (self->dissim_owner);
   g_clear_object (&self->cancellable);
@@ -101,17 +104,11 @@ cs_job_init (CsJob *self)
   self->cancellable = g_cancellable_new ();
 }
 
-CsJob *
-cs_job_new (CsDataset *dataset, const CsPipelineOptions *options, int x_column, int y_column)
+static CsJob *
+job_new (CsDataset *dataset, const CsPipelineOptions *options, int x_column, int y_column)
 {
-  CsJob *self;
+  CsJob *self = g_object_new (CS_TYPE_JOB, NULL);
 
-  g_return_val_if_fail (dataset != NULL, NULL);
-  g_return_val_if_fail (options != NULL, NULL);
-  g_return_val_if_fail (options->algorithm != NULL, NULL);
-  g_return_val_if_fail (options->dissim == NULL, NULL);
-
-  self = g_object_new (CS_TYPE_JOB, NULL);
   self->dataset = cs_dataset_ref (dataset);
   self->options = *options;
   if (options->prepare.columns != NULL && options->prepare.n_columns > 0)
@@ -124,6 +121,36 @@ cs_job_new (CsDataset *dataset, const CsPipelineOptions *options, int x_column, 
   self->options.params = self->params;
   self->x_column = x_column;
   self->y_column = y_column;
+  return self;
+}
+
+CsJob *
+cs_job_new (CsDataset *dataset, const CsPipelineOptions *options, int x_column, int y_column)
+{
+  g_return_val_if_fail (dataset != NULL, NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+  g_return_val_if_fail (options->algorithm != NULL, NULL);
+  g_return_val_if_fail (options->dissim == NULL, NULL);
+
+  return job_new (dataset, options, x_column, y_column);
+}
+
+CsJob *
+cs_job_new_labels (CsDataset               *dataset,
+                   const CsPipelineOptions *options,
+                   const char              *labels_path,
+                   int                      x_column,
+                   int                      y_column)
+{
+  CsJob *self;
+
+  g_return_val_if_fail (dataset != NULL, NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+  g_return_val_if_fail (options->dissim == NULL, NULL);
+  g_return_val_if_fail (labels_path != NULL, NULL);
+
+  self = job_new (dataset, options, x_column, y_column);
+  self->labels_path = g_strdup (labels_path);
   return self;
 }
 
@@ -210,7 +237,17 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   g_autoptr (GError) error = NULL;
   CsJobResult *result;
 
-  pipeline = cs_pipeline_run (self->dataset, &self->options, progress, &error);
+  if (self->labels_path != NULL)
+    {
+      g_autofree int *labels = NULL;
+      guint k = 0;
+
+      cs_progress_report (progress, 0.0, "Reading the labels");
+      if (cs_labels_load_csv (self->labels_path, self->dataset->n_rows, &labels, &k, NULL, &error))
+        pipeline = cs_pipeline_run_labels (self->dataset, &self->options, labels, k, progress, &error);
+    }
+  else
+    pipeline = cs_pipeline_run (self->dataset, &self->options, progress, &error);
   if (pipeline == NULL)
     {
       /* An algorithm may notice the cancel as a failed report or an odd state rather than

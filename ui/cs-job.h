@@ -32,6 +32,13 @@ CsJob       *cs_job_new (CsDataset               *dataset,
                          const CsPipelineOptions *options,
                          int                      x_column,
                          int                      y_column);
+/* A job that reads cluster labels from `labels_path` (cs_labels_load_csv) and scores them
+ * with cs_pipeline_run_labels instead of running an algorithm; options->algorithm may be NULL. */
+CsJob       *cs_job_new_labels (CsDataset               *dataset,
+                                const CsPipelineOptions *options,
+                                const char              *labels_path,
+                                int                      x_column,
+                                int                      y_column);
 /* Runs on a precomputed dissimilarity matrix (CsPipelineOptions.dissim). It may be
  * gigabytes, so it is shared, not copied: `owner` keeps it alive and unchanged, and the job
  * holds `owner` until it is finalized, after the worker is done, then calls `release` on

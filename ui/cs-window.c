@@ -123,6 +123,8 @@ cs_i_window_update_actions (CsWindow *self)
   ENABLE ("cancel", busy);
   ENABLE ("open-distances", self->dataset != NULL && !is_loading (self));
   ENABLE ("open-distances-path", self->dataset != NULL && !is_loading (self));
+  ENABLE ("open-labels", self->dataset != NULL && !is_loading (self));
+  ENABLE ("open-labels-path", self->dataset != NULL && !is_loading (self));
   ENABLE ("clear-distances", self->distances != NULL);
   ENABLE ("export", model != NULL);
   ENABLE ("export-to", model != NULL);
@@ -1073,7 +1075,10 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
   GString            *s = g_string_new (NULL);
   g_autofree char    *secs = format_seconds (c->seconds);
 
-  g_string_append_printf (s, "%s: %u clusters", algo != NULL ? algo->name : c->algorithm, c->k);
+  gboolean            from_labels = g_strcmp0 (c->algorithm, "labels") == 0;
+
+  g_string_append_printf (s, "%s: %u clusters", from_labels ? "Labels from a file" : algo != NULL ? algo->name : c->algorithm,
+                          c->k);
   if (c->objective_name != NULL && isfinite (c->objective))
     {
       /* Large objectives read better as grouped integers than as 4.00165e+06. */
@@ -1085,8 +1090,9 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
       else
         g_string_append_printf (s, " · %s %.6g", c->objective_name, c->objective);
     }
-  g_string_append_printf (s, " · %u %s%s", c->iterations, c->iterations == 1 ? "iteration" : "iterations",
-                          c->converged ? "" : " (not converged)");
+  if (!from_labels)
+    g_string_append_printf (s, " · %u %s%s", c->iterations, c->iterations == 1 ? "iteration" : "iterations",
+                            c->converged ? "" : " (not converged)");
   if (c->medoids != NULL)
     g_string_append_printf (s, " · %u %s", c->swaps, c->swaps == 1 ? "swap" : "swaps");
   g_string_append_printf (s, " · %s", secs);
@@ -1258,6 +1264,98 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   cs_i_window_update_actions (self);
 }
 
+/* Labels from a file: a clustering made elsewhere (another tool, an earlier export), scored
+ * and shown like a run of our own, with every view of a result. */
+static void
+open_labels_path (CsWindow *self, const char *path)
+{
+  g_autoptr (GArray) columns = NULL;
+  g_autofree char   *base = g_path_get_basename (path);
+  g_autofree char   *text = NULL;
+  CsPipelineOptions  options;
+  int                x_column;
+  int                y_column;
+
+  if (self->dataset == NULL || is_loading (self))
+    return;
+  if (self->job != NULL)
+    {
+      cs_job_cancel (self->job);
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      g_clear_object (&self->job);
+    }
+  columns = chosen_columns (self);
+  if (columns->len == 0)
+    {
+      cs_i_window_show_error (self,
+                              "No columns are selected; tick at least one numeric column under Dataset");
+      return;
+    }
+  cs_pipeline_options_init (&options);
+  fill_prepare_options (self, &options.prepare);
+  options.prepare.columns = (const int *)(gpointer)columns->data;
+  options.prepare.n_columns = columns->len;
+  options.silhouette_sample = SILHOUETTE_MAX;
+  axis_selection (self, &x_column, &y_column);
+
+  hide_error (self);
+  self->job = cs_job_new_labels (self->dataset, &options, path, x_column, y_column);
+  g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
+  cs_i_window_set_progress (self, 0, "Starting");
+  text = g_strdup_printf ("Reading the labels in %s…", base);
+  cs_i_window_set_status (self, text);
+  cs_job_run_async (self->job, job_done, g_object_ref (self));
+  cs_i_window_update_actions (self);
+}
+
+static void
+open_labels_path_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  open_labels_path (user_data, g_variant_get_string (parameter, NULL));
+}
+
+static void
+open_labels_response_cb (GtkNativeDialog *dialog, int response, CsWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && !self->disposed)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path == NULL)
+        cs_i_window_show_error (self, "Choose a file on this computer");
+      else
+        open_labels_path (self, path);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+open_labels_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  CsWindow             *self = user_data;
+  g_autoptr (GtkFileFilter) csv = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) all = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new ("Open Cluster Labels", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         "_Open", "_Cancel");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (csv, "Labels (CSV, TSV)");
+  gtk_file_filter_add_pattern (csv, "*.csv");
+  gtk_file_filter_add_pattern (csv, "*.tsv");
+  gtk_file_filter_add_pattern (csv, "*.txt");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
+  gtk_file_filter_set_name (all, "All files");
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  /* The chooser is kept alive by its own reference until "response". */
+  g_signal_connect (chooser, "response", G_CALLBACK (open_labels_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 cancel_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -1334,6 +1432,8 @@ static const GActionEntry win_entries[] = {
   { "open-sample", open_sample_activated, "s", NULL, NULL },
   { "open-distances", cs_i_window_open_distances_activated, NULL, NULL, NULL },
   { "open-distances-path", cs_i_window_open_distances_path_activated, "s", NULL, NULL },
+  { "open-labels", open_labels_activated, NULL, NULL, NULL },
+  { "open-labels-path", open_labels_path_activated, "s", NULL, NULL },
   { "clear-distances", cs_i_window_clear_distances_activated, NULL, NULL, NULL },
   { "generate", generate_activated, "s", NULL, NULL },
   { "reset-zoom", reset_zoom_activated, NULL, NULL, NULL },
