@@ -1189,6 +1189,32 @@ job_done (GObject *source, GAsyncResult *res, gpointer user_data)
   cs_i_window_update_actions (self);
 }
 
+/* What every job starts from: the current job cancelled, the chosen columns (FALSE with a
+ * message when there are none) and the preprocessing of the sidebar. */
+static gboolean
+begin_job (CsWindow *self, GArray **columns, CsPipelineOptions *options)
+{
+  if (self->job != NULL)
+    {
+      cs_job_cancel (self->job);
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      g_clear_object (&self->job);
+    }
+  *columns = chosen_columns (self);
+  if ((*columns)->len == 0)
+    {
+      cs_i_window_show_error (self,
+                              "No columns are selected; tick at least one numeric column under Dataset");
+      return FALSE;
+    }
+  cs_pipeline_options_init (options);
+  fill_prepare_options (self, &options->prepare);
+  options->prepare.columns = (const int *)(gpointer)(*columns)->data;
+  options->prepare.n_columns = (*columns)->len;
+  options->silhouette_sample = SILHOUETTE_MAX;
+  return TRUE;
+}
+
 static void
 run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -1202,20 +1228,6 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 
   if (self->dataset == NULL || cs_params_panel_get_algorithm (panel) == NULL)
     return;
-  if (self->job != NULL)
-    {
-      cs_job_cancel (self->job);
-      g_signal_handlers_disconnect_by_data (self->job, self);
-      g_clear_object (&self->job);
-    }
-
-  columns = chosen_columns (self);
-  if (columns->len == 0)
-    {
-      cs_i_window_show_error (self,
-                              "No columns are selected; tick at least one numeric column under Dataset");
-      return;
-    }
   params = cs_params_panel_get_params (panel);
   if (self->distances == NULL && cs_algorithm_find_param (cs_params_get_algorithm (params), "metric") != NULL
       && g_strcmp0 (cs_params_get_string (params, "metric"), "precomputed") == 0)
@@ -1225,14 +1237,10 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
                               "Matrix… in the main menu, or pick another dissimilarity");
       return;
     }
-  cs_pipeline_options_init (&options);
-  fill_prepare_options (self, &options.prepare);
-  options.prepare.columns = (const int *)(gpointer)columns->data;
-  options.prepare.n_columns = columns->len;
+  if (!begin_job (self, &columns, &options))
+    return;
   options.algorithm = cs_params_panel_get_algorithm (panel);
   options.params = params;
-  options.silhouette_sample = SILHOUETTE_MAX;
-  options.internal_metrics = TRUE;
   options.trace_steps
       = (guint)CLAMP (TRACE_BUDGET / (sizeof (int) * MAX (self->dataset->n_rows, 1)), 2, TRACE_MAX_STEPS);
   if (self->distances != NULL)
@@ -1276,26 +1284,8 @@ open_labels_path (CsWindow *self, const char *path)
   int                x_column;
   int                y_column;
 
-  if (self->dataset == NULL || is_loading (self))
+  if (self->dataset == NULL || is_loading (self) || !begin_job (self, &columns, &options))
     return;
-  if (self->job != NULL)
-    {
-      cs_job_cancel (self->job);
-      g_signal_handlers_disconnect_by_data (self->job, self);
-      g_clear_object (&self->job);
-    }
-  columns = chosen_columns (self);
-  if (columns->len == 0)
-    {
-      cs_i_window_show_error (self,
-                              "No columns are selected; tick at least one numeric column under Dataset");
-      return;
-    }
-  cs_pipeline_options_init (&options);
-  fill_prepare_options (self, &options.prepare);
-  options.prepare.columns = (const int *)(gpointer)columns->data;
-  options.prepare.n_columns = columns->len;
-  options.silhouette_sample = SILHOUETTE_MAX;
   axis_selection (self, &x_column, &y_column);
 
   hide_error (self);
