@@ -12,6 +12,9 @@ typedef enum
   WRITE_FIGURE,
   WRITE_LABELS,
   WRITE_RESULTS,
+  WRITE_SALIENCY_TABLE,        /* the saliency page's report, a line per cluster and feature */
+  WRITE_SALIENCY_SUMMARIES,    /* its one-line summaries */
+  WRITE_SALIENCY_ATTRIBUTIONS, /* each row's Shapley values */
 } WriteKind;
 
 typedef struct
@@ -26,8 +29,9 @@ typedef struct
   double          width_mm;
   double          height_mm;
   double          dpi;
-  CsWindowResult *result;       /* Owned */
-  char           *dataset_name; /* Owned */
+  CsWindowResult   *result;       /* Owned */
+  CsWindowSaliency *saliency;     /* Owned, for the WRITE_SALIENCY_* kinds */
+  char             *dataset_name; /* Owned */
 } WriteData;
 
 static void
@@ -38,6 +42,7 @@ write_data_free (WriteData *data)
   if (data->figure != NULL)
     data->figure_free (data->figure);
   g_clear_pointer (&data->result, cs_i_window_result_unref);
+  g_clear_pointer (&data->saliency, cs_i_window_saliency_unref);
   g_free (data->dataset_name);
   g_free (data);
 }
@@ -76,6 +81,22 @@ write_results_json (const WriteData *data, GError **error)
   return cs_json_write (root, TRUE, data->path, error);
 }
 
+static gboolean
+write_saliency_csv (const WriteData *data, GError **error)
+{
+  const CsSaliencyReport *r = data->saliency->report;
+  const CsPipelineResult *p = data->saliency->result->pipeline;
+  g_autofree char        *text = NULL;
+
+  if (data->kind == WRITE_SALIENCY_SUMMARIES)
+    text = cs_saliency_summaries_to_csv (r);
+  else if (data->kind == WRITE_SALIENCY_ATTRIBUTIONS)
+    text = cs_saliency_attributions_to_csv (r, p->prep->x, p->prep->rows, p->clustering->labels);
+  else
+    text = cs_saliency_report_to_csv (r);
+  return cs_write_file_atomic (data->path, text, strlen (text), error);
+}
+
 static void
 write_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
@@ -101,6 +122,11 @@ write_thread (GTask *task, gpointer source_object, gpointer task_data, GCancella
       break;
     case WRITE_RESULTS:
       ok = write_results_json (data, &error);
+      break;
+    case WRITE_SALIENCY_TABLE:
+    case WRITE_SALIENCY_SUMMARIES:
+    case WRITE_SALIENCY_ATTRIBUTIONS:
+      ok = write_saliency_csv (data, &error);
       break;
     default:
       g_assert_not_reached ();
@@ -172,6 +198,15 @@ start_write (CsWindow *self, WriteData *data)
         }
       if (data->figure == NULL)
         data->model = cs_plot_model_copy (model);
+    }
+  else if (data->kind >= WRITE_SALIENCY_TABLE)
+    {
+      if (self->saliency == NULL)
+        {
+          write_data_free (data);
+          return;
+        }
+      data->saliency = cs_i_window_saliency_ref (self->saliency);
     }
   else
     {
@@ -460,4 +495,52 @@ cs_i_window_export_activated (GSimpleAction *action, GVariant *parameter, gpoint
   gtk_window_set_child (GTK_WINDOW (ed->dialog), grid);
 
   gtk_window_present (GTK_WINDOW (ed->dialog));
+}
+
+/* "table", "summaries" or "attributions", as the export menu's targets name them. */
+static gboolean
+saliency_kind (const char *name, WriteKind *kind)
+{
+  if (g_strcmp0 (name, "table") == 0)
+    *kind = WRITE_SALIENCY_TABLE;
+  else if (g_strcmp0 (name, "summaries") == 0)
+    *kind = WRITE_SALIENCY_SUMMARIES;
+  else if (g_strcmp0 (name, "attributions") == 0)
+    *kind = WRITE_SALIENCY_ATTRIBUTIONS;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+void
+cs_i_window_export_saliency_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  const char      *name = g_variant_get_string (parameter, NULL);
+  g_autofree char *suffix = g_strdup_printf ("-saliency-%s.csv", name);
+  SaveRequest     *req = g_new0 (SaveRequest, 1);
+
+  if (!saliency_kind (name, &req->kind))
+    {
+      g_free (req);
+      return;
+    }
+  choose_save_file (user_data, req, "Export Saliency", suffix, "CSV files", "*.csv");
+}
+
+/* "(ss)": what to write and where, without a dialog (scripts and tests). */
+void
+cs_i_window_export_saliency_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  const char *name = NULL;
+  const char *path = NULL;
+  WriteData  *data = g_new0 (WriteData, 1);
+
+  g_variant_get (parameter, "(&s&s)", &name, &path);
+  if (!saliency_kind (name, &data->kind))
+    {
+      g_free (data);
+      return;
+    }
+  data->path = g_strdup (path);
+  start_write (user_data, data);
 }

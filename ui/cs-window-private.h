@@ -252,8 +252,6 @@ void cs_i_window_saliency_result_changed (CsWindow *self);
 void cs_i_window_saliency_view_shown (CsWindow *self);
 void cs_i_window_saliency_cancel (CsWindow *self);
 void cs_i_window_saliency_finalize (CsWindow *self);
-void cs_i_window_export_saliency_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
-void cs_i_window_export_saliency_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 
 /* Export: the activate functions of the win.export* actions (GActionEntry in cs-window.c) */
 void cs_i_window_export_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
@@ -262,5 +260,8 @@ void cs_i_window_export_labels_activated (GSimpleAction *action, GVariant *param
 void cs_i_window_export_labels_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 void cs_i_window_export_results_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 void cs_i_window_export_results_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+/* The saliency page's report as CSV: "table", "summaries" or "attributions" ("(ss)": and a path). */
+void cs_i_window_export_saliency_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+void cs_i_window_export_saliency_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 
 G_END_DECLS
