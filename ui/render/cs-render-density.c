@@ -522,15 +522,11 @@ pixel (CsColormap map,
        double     wash)
 {
   double rgb[3];
-  guint32 p = 0xff000000u;
 
   cs_colormap_rgb (map, t, rgb);
   for (guint c = 0; c < 3; c++)
-    {
-      double v = rgb[c] + (1.0 - rgb[c]) * wash;
-      p |= (guint32) lround (CLAMP (v, 0.0, 1.0) * 255.0) << (16 - 8 * c);
-    }
-  return p;
+    rgb[c] += (1.0 - rgb[c]) * wash;
+  return cs_i_view_pack_rgb (rgb);
 }
 
 /* One image pixel per grid node, top row = highest y. */
@@ -1011,30 +1007,12 @@ draw_colorbar (cairo_t              *cr,
 {
   const CsRect *b = &L->pub.colorbar;
   double peak = m->surface->peak > 0 ? m->surface->peak : 1.0;
-  cairo_surface_t *ramp = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, CS_COLORMAP_SIZE);
-  unsigned char *data = cairo_image_surface_get_data (ramp);
-  int stride = cairo_image_surface_get_stride (ramp);
-  cairo_pattern_t *pat;
+  guint32 ramp[CS_COLORMAP_SIZE];
   double label_x;
 
-  cairo_surface_flush (ramp);
   for (guint r = 0; r < CS_COLORMAP_SIZE; r++)
-    *(guint32 *) (data + (gsize) r * stride)
-        = pixel (m->colormap, (CS_COLORMAP_SIZE - 1 - r + 0.5) / CS_COLORMAP_SIZE, heatmap_wash (m));
-  cairo_surface_mark_dirty (ramp);
-
-  cairo_save (cr);
-  cairo_rectangle (cr, b->x, b->y, b->width, b->height);
-  cairo_clip (cr);
-  cairo_translate (cr, b->x, b->y);
-  cairo_scale (cr, b->width, b->height / CS_COLORMAP_SIZE);
-  cairo_set_source_surface (cr, ramp, 0, 0);
-  pat = cairo_get_source (cr);
-  cairo_pattern_set_filter (pat, CAIRO_FILTER_NEAREST);
-  cairo_pattern_set_extend (pat, CAIRO_EXTEND_PAD);
-  cairo_paint (cr);
-  cairo_restore (cr);
-  cairo_surface_destroy (ramp);
+    ramp[r] = pixel (m->colormap, (CS_COLORMAP_SIZE - 1 - r + 0.5) / CS_COLORMAP_SIZE, heatmap_wash (m));
+  cs_i_view_draw_pixels (cr, CS_COLORMAP_SIZE, 1, ramp, b);
 
   cs_i_view_set_rgb (cr, cs_i_view_frame);
   cairo_set_line_width (cr, 1.0);

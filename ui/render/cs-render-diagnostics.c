@@ -378,16 +378,8 @@ draw_grid_and_frame (cairo_t      *cr,
     }
   cairo_stroke (cr);
 
-  cs_i_view_set_rgb (cr, cs_i_view_frame);
-  {
-    double x0 = cs_i_view_snap_x (cr, f->x);
-    double y0 = cs_i_view_snap_y (cr, f->y);
-    double x1 = cs_i_view_snap_x (cr, f->x + f->width);
-    double y1 = cs_i_view_snap_y (cr, f->y + f->height);
-    cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
-    cairo_stroke (cr);
-  }
   cairo_restore (cr);
+  cs_i_view_stroke_frame (cr, f);
 }
 
 static void

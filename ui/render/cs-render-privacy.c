@@ -169,22 +169,6 @@ cs_render_privacy_layout (
 
 /* Drawing --------------------------------------------------------------------------- */
 
-static void
-draw_frame (cairo_t *cr, const CsRect *f)
-{
-  double x0 = cs_i_view_snap_x (cr, f->x);
-  double y0 = cs_i_view_snap_y (cr, f->y);
-  double x1 = cs_i_view_snap_x (cr, f->x + f->width);
-  double y1 = cs_i_view_snap_y (cr, f->y + f->height);
-
-  cairo_save (cr);
-  cairo_set_line_width (cr, 1.0);
-  cs_i_view_set_rgb (cr, cs_i_view_frame);
-  cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
-  cairo_stroke (cr);
-  cairo_restore (cr);
-}
-
 /* One heat map as an image the size of the grid, scaled into the frame. Values are mapped
  * on [0, peak]: the private surface can dip below zero and overshoot, and one shared scale
  * is what makes the two comparable. */
@@ -214,8 +198,7 @@ draw_heatmap (cairo_t *cr, const CsPrivacyModel *m, const double *values, const 
           double rgb[3];
           double t = m->peak > 0.0 ? values[(gsize)r * m->nx + c] / m->peak : 0.0;
           cs_colormap_rgb (CS_COLORMAP_VIRIDIS, CLAMP (t, 0.0, 1.0), rgb);
-          row[c] = ((guint32)lround (rgb[0] * 255) << 16) | ((guint32)lround (rgb[1] * 255) << 8)
-                   | (guint32)lround (rgb[2] * 255);
+          row[c] = cs_i_view_pack_rgb (rgb);
         }
     }
   cairo_surface_mark_dirty (img);
@@ -234,7 +217,7 @@ draw_heatmap (cairo_t *cr, const CsPrivacyModel *m, const double *values, const 
   cairo_pattern_destroy (pattern);
   cairo_restore (cr);
   cairo_surface_destroy (img);
-  draw_frame (cr, f);
+  cs_i_view_stroke_frame (cr, f);
 }
 
 static void
@@ -306,7 +289,7 @@ draw_colorbar (cairo_t *cr, const CsPrivacyModel *m, const CsRect *f)
   cairo_set_source (cr, ramp);
   cairo_fill (cr);
   cairo_pattern_destroy (ramp);
-  draw_frame (cr, f);
+  cs_i_view_stroke_frame (cr, f);
 
   {
     double ticks[CS_I_VIEW_MAX_TICKS];
@@ -370,7 +353,7 @@ draw_curve (cairo_t *cr, const CsPrivacyModel *m, const Layout *L)
     }
   cairo_stroke (cr);
   cairo_restore (cr);
-  draw_frame (cr, f);
+  cs_i_view_stroke_frame (cr, f);
 
   cs_i_view_set_rgb (cr, cs_i_view_tick);
   for (guint i = 0; i <= 4; i++)

@@ -197,18 +197,12 @@ draw_colorbar (cairo_t      *cr,
                gboolean      over_paper)
 {
   const int steps = 256;
-  cairo_surface_t *ramp = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, steps);
-  unsigned char *data;
-  int stride;
-  cairo_pattern_t *pat;
+  guint32 ramp[256];
   double ticks[MAX_TICKS];
   double step;
   guint n;
   double tick_w = 0.0;
 
-  cairo_surface_flush (ramp);
-  data = cairo_image_surface_get_data (ramp);
-  stride = cairo_image_surface_get_stride (ramp);
   for (int r = 0; r < steps; r++)
     {
       double t = 1.0 - 2.0 * (r + 0.5) / steps;
@@ -218,24 +212,9 @@ draw_colorbar (cairo_t      *cr,
         map_rgb (t, 1.0, rgb);
       else
         cs_colormap_diverging_rgb (t, rgb);
-      *(guint32 *) (data + (gsize) r * stride) = ((guint32) lround (rgb[0] * 255) << 16)
-                                                 | ((guint32) lround (rgb[1] * 255) << 8)
-                                                 | (guint32) lround (rgb[2] * 255);
+      ramp[r] = cs_i_view_pack_rgb (rgb);
     }
-  cairo_surface_mark_dirty (ramp);
-
-  cairo_save (cr);
-  cairo_rectangle (cr, b->x, b->y, b->width, b->height);
-  cairo_clip (cr);
-  cairo_translate (cr, b->x, b->y);
-  cairo_scale (cr, b->width, b->height / steps);
-  cairo_set_source_surface (cr, ramp, 0, 0);
-  pat = cairo_get_source (cr);
-  cairo_pattern_set_filter (pat, CAIRO_FILTER_BILINEAR);
-  cairo_pattern_set_extend (pat, CAIRO_EXTEND_PAD);
-  cairo_paint (cr);
-  cairo_restore (cr);
-  cairo_surface_destroy (ramp);
+  cs_i_view_draw_pixels (cr, steps, 1, ramp, b);
 
   cairo_save (cr);
   cs_i_view_set_rgb (cr, cs_i_view_frame);
@@ -1585,13 +1564,6 @@ grey_t (const CsSaliencyImagesModel *m,
 }
 
 static guint32
-pack_rgb (const double rgb[3])
-{
-  return 0xff000000u | ((guint32) lround (CLAMP (rgb[0], 0.0, 1.0) * 255) << 16)
-         | ((guint32) lround (CLAMP (rgb[1], 0.0, 1.0) * 255) << 8) | (guint32) lround (CLAMP (rgb[2], 0.0, 1.0) * 255);
-}
-
-static guint32
 image_pixel (const CsSaliencyImagesModel *m,
              CsSaliencyImage              which,
              gsize                        q)
@@ -1615,7 +1587,7 @@ image_pixel (const CsSaliencyImagesModel *m,
       else
         map_rgb (v / m->map_max, base, rgb);
     }
-  return pack_rgb (rgb);
+  return cs_i_view_pack_rgb (rgb);
 }
 
 static void

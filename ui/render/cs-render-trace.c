@@ -87,6 +87,33 @@ cs_i_view_clear (cairo_t *cr,
   cairo_fill (cr);
 }
 
+guint32
+cs_i_view_pack_rgb (const double rgb[3])
+{
+  guint32 p = 0xff000000u;
+
+  for (guint c = 0; c < 3; c++)
+    p |= (guint32) lround (CLAMP (rgb[c], 0.0, 1.0) * 255.0) << (16 - 8 * c);
+  return p;
+}
+
+void
+cs_i_view_stroke_frame (cairo_t      *cr,
+                        const CsRect *f)
+{
+  double x0 = cs_i_view_snap_x (cr, f->x);
+  double y0 = cs_i_view_snap_y (cr, f->y);
+  double x1 = cs_i_view_snap_x (cr, f->x + f->width);
+  double y1 = cs_i_view_snap_y (cr, f->y + f->height);
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.0);
+  cs_i_view_set_rgb (cr, cs_i_view_frame);
+  cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
 void
 cs_i_view_draw_title (cairo_t    *cr,
                       const char *title,
@@ -411,16 +438,8 @@ draw_chart_axes (cairo_t            *cr,
     }
   cairo_stroke (cr);
 
-  cs_i_view_set_rgb (cr, cs_i_view_frame);
-  {
-    double x0 = cs_i_view_snap_x (cr, f->x);
-    double y0 = cs_i_view_snap_y (cr, f->y);
-    double x1 = cs_i_view_snap_x (cr, f->x + f->width);
-    double y1 = cs_i_view_snap_y (cr, f->y + f->height);
-    cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
-    cairo_stroke (cr);
-  }
   cairo_restore (cr);
+  cs_i_view_stroke_frame (cr, f);
 
   cs_i_view_set_rgb (cr, cs_i_view_tick);
   for (guint i = 0; i < L->n_xticks; i++)

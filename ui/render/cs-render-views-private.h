@@ -51,6 +51,11 @@ void   cs_i_view_cluster_mean_images (const CsDataset    *ds,
                                       gsize               npix,
                                       double             *out);
 
+/* Opaque 0xAARRGGBB from rgb in 0..1 (clamped), for image layers and colour bars. */
+guint32 cs_i_view_pack_rgb (const double rgb[3]);
+/* The plot frame: a 1-unit outline on pixel edges in the frame colour; cr's state is kept. */
+void    cs_i_view_stroke_frame (cairo_t *cr, const CsRect *f);
+
 /* A grey-scale pixel as the image views print digits: vmin white, vmax black; a missing
  * value is a pale blue-grey, so it is taken for neither ink nor paper. Opaque 0xAARRGGBB. */
 guint32 cs_i_view_grey_pixel (double v, double vmin, double vmax);
