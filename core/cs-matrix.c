@@ -228,3 +228,13 @@ cs_i_blas_single_end (int saved)
   if (saved > 0)
     openblas_set_num_threads (saved);
 }
+
+int
+cs_compare_gsize (gconstpointer a,
+                  gconstpointer b)
+{
+  gsize x = *(const gsize *) a;
+  gsize y = *(const gsize *) b;
+
+  return (x > y) - (x < y);
+}

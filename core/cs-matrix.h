@@ -47,6 +47,8 @@ void cs_i_blas_single_end (int saved);
 
 /* Ascending order of two doubles (NaN-free), for qsort() and g_array_sort(). */
 int cs_compare_doubles (gconstpointer a, gconstpointer b);
+/* Ascending order of two gsize (row indices), likewise. */
+int cs_compare_gsize (gconstpointer a, gconstpointer b);
 
 /* out[i] = ||row i||^2 */
 void cs_matrix_row_sqnorms (const CsMatrix *m, double *out);

@@ -77,6 +77,20 @@ cs_rng_below (CsRng *rng, guint64 n)
     }
 }
 
+/* Moves a uniform sample of min(m, n) of idx[0 … n) to its front, by a partial Fisher–Yates
+ * shuffle (one cs_rng_below per entry drawn). */
+static inline void
+cs_rng_sample_front (CsRng *rng, gsize *idx, gsize n, gsize m)
+{
+  for (gsize t = 0; t < m && t < n; t++)
+    {
+      gsize r = t + (gsize) cs_rng_below (rng, n - t);
+      gsize tmp = idx[t];
+      idx[t] = idx[r];
+      idx[r] = tmp;
+    }
+}
+
 /* Standard normal by the polar Box–Muller method. */
 static inline double
 cs_rng_normal (CsRng *rng)

@@ -206,15 +206,6 @@ query_row (const double *dist,
     }
 }
 
-static int
-compare_gsize (const void *a,
-               const void *b)
-{
-  gsize x = *(const gsize *) a;
-  gsize y = *(const gsize *) b;
-  return x < y ? -1 : x > y;
-}
-
 static double
 crossing (const CsKdeDiagnostics *diag,
           double                  target)
@@ -344,16 +335,10 @@ cs_kde_diagnostics_run (const CsMatrix         *x,
     for (gsize i = 0; i < n; i++)
       perm[i] = i;
     if (diag->sampled)
-      for (gsize i = 0; i < nq; i++)
-        {
-          gsize j = i + (gsize) cs_rng_below (&rng, n - i);
-          gsize t = perm[i];
-          perm[i] = perm[j];
-          perm[j] = t;
-        }
+      cs_rng_sample_front (&rng, perm, n, nq);
     qidx = g_new (gsize, nq);
     memcpy (qidx, perm, nq * sizeof (gsize));
-    qsort (qidx, nq, sizeof (gsize), compare_gsize);
+    qsort (qidx, nq, sizeof (gsize), cs_compare_gsize);
   }
   q = cs_matrix_new (nq, d);
   for (gsize i = 0; i < nq; i++)

@@ -225,21 +225,9 @@ cs_metric_silhouette (const CsMatrix *x,
       /* A seeded partial Fisher–Yates over the labelled rows, then back into row order. */
       CsRng rng;
       cs_rng_init (&rng, seed);
-      for (gsize t = 0; t < sample_size; t++)
-        {
-          gsize r = t + cs_rng_below (&rng, m - t);
-          gsize tmp = idx[t];
-          idx[t] = idx[r];
-          idx[r] = tmp;
-        }
+      cs_rng_sample_front (&rng, idx, m, sample_size);
       m = sample_size;
-      for (gsize t = 1; t < m; t++)
-        for (gsize u = t; u > 0 && idx[u - 1] > idx[u]; u--)
-          {
-            gsize tmp = idx[u];
-            idx[u] = idx[u - 1];
-            idx[u - 1] = tmp;
-          }
+      qsort (idx, m, sizeof *idx, cs_compare_gsize);
     }
 
   sizes = g_new0 (gsize, MAX (k, 1));

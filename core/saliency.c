@@ -808,16 +808,6 @@ cs_kernelshap_options_init (CsKernelShapOptions *opt)
 #define STREAM_BACKGROUND 1
 #define STREAM_ROWS       2
 
-static int
-gsize_cmp (const void *a,
-           const void *b)
-{
-  gsize x = *(const gsize *) a;
-  gsize y = *(const gsize *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 /* Moves a uniform sample of m of idx[0 … n) to the front, sorted, so that the work done on
  * it (and the order of every sum over it) does not depend on the draw order. */
 static void
@@ -826,14 +816,8 @@ sample_sorted (gsize  *idx,
                gsize   m,
                CsRng  *rng)
 {
-  for (gsize t = 0; t < m && t < n; t++)
-    {
-      gsize r = t + (gsize) cs_rng_below (rng, n - t);
-      gsize tmp = idx[t];
-      idx[t] = idx[r];
-      idx[r] = tmp;
-    }
-  qsort (idx, MIN (m, n), sizeof *idx, gsize_cmp);
+  cs_rng_sample_front (rng, idx, n, m);
+  qsort (idx, MIN (m, n), sizeof *idx, cs_compare_gsize);
 }
 
 /* The assignment game of one explained row, made cheap: a hybrid point's squared distance

@@ -632,22 +632,6 @@ init_build (const CsDissim *D,
   return TRUE;
 }
 
-/* m distinct entries of pool (n entries) moved to its front, by a partial Fisher–Yates shuffle. */
-static void
-sample_rows (CsRng *rng,
-             gsize *pool,
-             gsize  n,
-             gsize  m)
-{
-  for (gsize i = 0; i < m; i++)
-    {
-      gsize j = i + (gsize) cs_rng_below (rng, n - i);
-      gsize t = pool[i];
-      pool[i] = pool[j];
-      pool[j] = t;
-    }
-}
-
 /* LAB, the linear approximative BUILD of Schubert & Rousseeuw (2021, sec. 3.3): each greedy
  * step looks at a fresh sample of 10 + ⌈√n⌉ non-medoids only, and scores the candidates on
  * that same sample. */
@@ -688,7 +672,7 @@ init_lab (const CsDissim *D,
             }
       avail = n - j;
       ms = MIN (m, avail);
-      sample_rows (&rng, pool, avail, ms);
+      cs_rng_sample_front (&rng, pool, avail, ms);
       memcpy (sample, pool, ms * sizeof (gsize));
       if (j == 0)
         {
@@ -734,7 +718,7 @@ init_random (const CsDissim *D,
   cs_rng_init_stream (&rng, seed, 0x4A4D);
   for (gsize i = 0; i < D->n; i++)
     pool[i] = i;
-  sample_rows (&rng, pool, D->n, k);
+  cs_rng_sample_front (&rng, pool, D->n, k);
   memcpy (med, pool, k * sizeof (gsize));
 }
 
