@@ -922,6 +922,29 @@ draw_contours (cairo_t              *cr,
   cairo_restore (cr);
 }
 
+/* The marginal's curve as a path: along the frame's edge, heights scaled to 92 % of the strip. */
+static void
+marginal_curve (cairo_t      *cr,
+                const CsRect *r,
+                const double *v,
+                guint         n,
+                gboolean      vertical,
+                double        peak)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      double t = (double) i / (double) (n - 1);
+      double a = (isfinite (v[i]) ? v[i] : 0.0) / peak * 0.92;
+      double cx = vertical ? r->x + a * r->width : r->x + t * r->width;
+      double cy = vertical ? r->y + r->height - t * r->height : r->y + r->height - a * r->height;
+
+      if (i == 0)
+        cairo_move_to (cr, cx, cy);
+      else
+        cairo_line_to (cr, cx, cy);
+    }
+}
+
 static void
 draw_marginal (cairo_t      *cr,
                const CsRect *r,
@@ -938,18 +961,7 @@ draw_marginal (cairo_t      *cr,
     return;
 
   cairo_new_path (cr);
-  for (guint i = 0; i < n; i++)
-    {
-      double t = (double) i / (double) (n - 1);
-      double a = (isfinite (v[i]) ? v[i] : 0.0) / peak * 0.92;
-      double cx = vertical ? r->x + a * r->width : r->x + t * r->width;
-      double cy = vertical ? r->y + r->height - t * r->height : r->y + r->height - a * r->height;
-
-      if (i == 0)
-        cairo_move_to (cr, cx, cy);
-      else
-        cairo_line_to (cr, cx, cy);
-    }
+  marginal_curve (cr, r, v, n, vertical, peak);
   cairo_save (cr);
   if (vertical)
     {
@@ -966,18 +978,7 @@ draw_marginal (cairo_t      *cr,
   cairo_fill (cr);
   cairo_restore (cr);
 
-  for (guint i = 0; i < n; i++)
-    {
-      double t = (double) i / (double) (n - 1);
-      double a = (isfinite (v[i]) ? v[i] : 0.0) / peak * 0.92;
-      double cx = vertical ? r->x + a * r->width : r->x + t * r->width;
-      double cy = vertical ? r->y + r->height - t * r->height : r->y + r->height - a * r->height;
-
-      if (i == 0)
-        cairo_move_to (cr, cx, cy);
-      else
-        cairo_line_to (cr, cx, cy);
-    }
+  marginal_curve (cr, r, v, n, vertical, peak);
   cs_i_view_set_rgb (cr, cs_i_view_label);
   cairo_set_line_width (cr, 1.2);
   cairo_stroke (cr);
