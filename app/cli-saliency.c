@@ -7,7 +7,6 @@
 #include "core/cs-error.h"
 #include "core/cs-result-io.h"
 #include "core/saliency.h"
-#include "ui/render/cs-plot-model.h"
 #include "ui/render/cs-render-saliency.h"
 
 #include "cli-private.h"
@@ -268,7 +267,8 @@ cs_i_cli_cmd_saliency (int    argc,
         }
     }
 
-  cats = cs_saliency_categorical_all (r.ds, r.prep->rows, labels, x->rows, k);
+  if (!s.csv)
+    cats = cs_saliency_categorical_all (r.ds, r.prep->rows, labels, x->rows, k);
   if (s.summaries_out && !write_text (s.summaries_out, cs_saliency_summaries_to_csv (report), &error))
     {
       status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
@@ -350,10 +350,8 @@ cs_i_cli_render_saliency (const Run      *r,
   const CsClustering *c = r->result->clustering;
   g_autoptr (GError) error = NULL;
   g_autoptr (CsSaliencyReport) report = NULL;
-  g_autoptr (CsPlotModel) scatter = NULL;
+  /* NULL: palette slot j for cluster j, as `render --view scatter` colours a fresh run. */
   const int *color_slot = NULL;
-  int x = -1;
-  int y = -1;
 
   if (chart != NULL && strcmp (chart, "bars") != 0 && strcmp (chart, "heatmap") != 0 && strcmp (chart, "images") != 0)
     return cs_i_cli_fail (EXIT_USAGE, "unknown chart ‘%s’ (known: bars, heatmap, images)", chart);
@@ -362,13 +360,6 @@ cs_i_cli_render_saliency (const Run      *r,
   if (!cs_saliency_run (r->prep->x, (const char *const *) r->prep->names, c->labels, c->k, NULL, NULL, &report,
                         &error))
     return cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
-
-  /* The scatter's colours, so a cluster looks the same in every figure of this run. */
-  cs_dataset_default_axes (r->ds, r->columns ? (const int *) (gpointer) r->columns->data : NULL,
-                           r->columns ? r->columns->len : 0, &x, &y);
-  scatter = cs_plot_model_build_scatter (r->ds, r->prep, c, x, y, NULL);
-  if (scatter != NULL)
-    color_slot = scatter->color_slot;
 
   if (strcmp (chart, "images") == 0)
     {
