@@ -202,6 +202,9 @@ void cs_i_window_set_status (CsWindow *self, const char *text);
 void cs_i_window_set_progress (CsWindow *self, double fraction, const char *text);
 void cs_i_window_show_error (CsWindow *self, const char *message);
 void cs_i_window_update_actions (CsWindow *self);
+/* The axis drop-downs' item for dataset column `name` (never 0, the PCA item); FALSE when it
+ * is not offered as an axis. */
+gboolean cs_i_window_axis_index (CsWindow *self, const char *name, guint *index);
 /* The preprocessing the sidebar asks for: `columns` (an int GArray, emptied first) gets the
  * ticked columns and prepare->columns points into it, so keep it unchanged while in use. */
 void cs_i_window_fill_prepare (CsWindow *self, CsPrepareOptions *prepare, GArray *columns);

@@ -301,53 +301,33 @@ plot_feature (CsWindow *self, guint cluster, guint f, gboolean y_axis)
 {
   const CsSaliencyReport *r = self->saliency->report;
   const char             *name = r->feature_names[f];
-  int                     column = cs_dataset_find_column (self->dataset, name);
-  guint                   xi = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->x_dropdown));
-  guint                   yi = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->y_dropdown));
+  GtkWidget              *other_dropdown = y_axis ? self->x_dropdown : self->y_dropdown;
+  guint                   other = gtk_drop_down_get_selected (GTK_DROP_DOWN (other_dropdown));
+  const char             *other_name = NULL;
   guint                   index = 0;
   g_autofree char        *status = NULL;
 
-  for (guint i = 1; column >= 0 && i < self->axis_columns->len; i++)
-    if (g_array_index (self->axis_columns, int, i) == column)
-      index = i;
-  if (index == 0)
+  if (!cs_i_window_axis_index (self, name, &index))
     {
       status = g_strdup_printf ("‘%s’ is not a column that can be an axis", name);
       gtk_label_set_text (GTK_LABEL (self->saliency_status_label), status);
       return;
     }
-  if (y_axis)
-    yi = index;
+  if (other > 0 && other < self->axis_columns->len && other != index)
+    other_name = cs_dataset_column (self->dataset, g_array_index (self->axis_columns, int, other))->name;
   else
-    xi = index;
-  if (xi == 0 || yi == 0 || xi == yi)
     {
       g_autofree guint *order = g_new (guint, r->d);
+      guint             unused;
 
       cs_saliency_report_rank (r, cluster, order);
-      for (guint t = 0; t < r->d; t++)
-        {
-          int other = cs_dataset_find_column (self->dataset, r->feature_names[order[t]]);
-
-          for (guint i = 1; other >= 0 && other != column && i < self->axis_columns->len; i++)
-            if (g_array_index (self->axis_columns, int, i) == other)
-              {
-                if (y_axis)
-                  xi = i;
-                else
-                  yi = i;
-                t = r->d;
-                break;
-              }
-        }
+      for (guint t = 0; t < r->d && other_name == NULL; t++)
+        if (order[t] != f && cs_i_window_axis_index (self, r->feature_names[order[t]], &unused))
+          other_name = r->feature_names[order[t]];
     }
-  if (xi == 0 || yi == 0 || xi == yi)
+  if (other_name == NULL
+      || !cs_window_set_axes (self, y_axis ? other_name : name, y_axis ? name : other_name))
     return;
-  /* One rebuild for both axes. */
-  self->syncing_axes = TRUE;
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->x_dropdown), xi);
-  self->syncing_axes = FALSE;
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->y_dropdown), yi);
 
   self->saliency_highlight = (gint)f;
   show_chart (self);

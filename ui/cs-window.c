@@ -1471,8 +1471,8 @@ cs_window_select_algorithm (CsWindow *self, const char *algorithm_id)
   return FALSE;
 }
 
-static gboolean
-axis_index (CsWindow *self, const char *name, guint *index)
+gboolean
+cs_i_window_axis_index (CsWindow *self, const char *name, guint *index)
 {
   int c;
 
@@ -1499,7 +1499,7 @@ cs_window_set_axes (CsWindow *self, const char *x_column, const char *y_column)
   if (self->dataset == NULL)
     return FALSE;
   if (x_column != NULL && y_column != NULL
-      && (!axis_index (self, x_column, &xi) || !axis_index (self, y_column, &yi)))
+      && (!cs_i_window_axis_index (self, x_column, &xi) || !cs_i_window_axis_index (self, y_column, &yi)))
     return FALSE;
   self->syncing_axes = TRUE;
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->x_dropdown), xi);
