@@ -245,7 +245,6 @@ cs_pipeline_run_labels (const CsDataset         *ds,
   CsClustering *c;
   gsize n;
   gsize d;
-  guint used = 0;
   gint64 t0 = g_get_monotonic_time ();
 
   g_return_val_if_fail (ds != NULL && options != NULL && labels != NULL, NULL);
@@ -259,31 +258,26 @@ cs_pipeline_run_labels (const CsDataset         *ds,
   d = r->prep->x->cols;
 
   c = r->clustering = cs_clustering_new ("labels", n, d, MAX (k, 1));
-  count = g_new0 (gsize, MAX (k, 1));
+  count = g_new0 (gsize, c->k);
   for (gsize i = 0; i < n; i++)
     {
       int j = labels[r->prep->rows[i]];
 
       c->labels[i] = j >= 0 && j < (int) k ? j : -1;
-      if (c->labels[i] >= 0 && count[j]++ == 0)
-        used++;
     }
-  if (used < 1)
+  /* Centres are the clusters' means, so the views mark them and the objective is the inertia
+   * the labels give, comparable with k-means on the same columns. */
+  c->centers = cs_matrix_new (c->k, d);
+  if (cs_metric_cluster_means (r->prep->x, c->labels, c->k, c->centers->data, count) == 0)
     {
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
                    "None of the %" G_GSIZE_FORMAT " rows used has a label", n);
       return NULL;
     }
-  /* Centres are the clusters' means, so the views mark them and the objective is the inertia
-   * the labels give, comparable with k-means on the same columns. */
-  c->centers = cs_matrix_new (c->k, d);
-  for (gsize i = 0; i < n; i++)
-    if (c->labels[i] >= 0)
-      for (gsize f = 0; f < d; f++)
-        cs_matrix_row (c->centers, c->labels[i])[f] += cs_matrix_get (r->prep->x, i, f);
   for (guint j = 0; j < c->k; j++)
-    for (gsize f = 0; f < d; f++)
-      cs_matrix_row (c->centers, j)[f] = count[j] > 0 ? cs_matrix_row (c->centers, j)[f] / (double) count[j] : NAN;
+    if (count[j] == 0)
+      for (gsize f = 0; f < d; f++)
+        cs_matrix_row (c->centers, j)[f] = NAN;
   c->objective = cs_metric_inertia (r->prep->x, c->labels, c->centers);
   c->objective_name = "inertia";
   c->converged = TRUE;

@@ -32,9 +32,8 @@ cs_metric_inertia (const CsMatrix *x,
   return total;
 }
 
-/* Per-cluster means and sizes of the labelled rows; returns the number of non-empty clusters. */
-static guint
-cluster_means (const CsMatrix *x,
+guint
+cs_metric_cluster_means (const CsMatrix *x,
                const int      *labels,
                guint           k,
                double         *means,
@@ -81,7 +80,7 @@ cs_metric_davies_bouldin (const CsMatrix *x,
   guint used;
 
   g_return_val_if_fail (x != NULL && labels != NULL, NAN);
-  used = cluster_means (x, labels, k, means, sizes);
+  used = cs_metric_cluster_means (x, labels, k, means, sizes);
   if (used < 2)
     return NAN;
   for (gsize i = 0; i < x->rows; i++)
@@ -138,7 +137,7 @@ cs_metric_calinski_harabasz (const CsMatrix *x,
   guint used;
 
   g_return_val_if_fail (x != NULL && labels != NULL, NAN);
-  used = cluster_means (x, labels, k, means, sizes);
+  used = cs_metric_cluster_means (x, labels, k, means, sizes);
   for (gsize i = 0; i < x->rows; i++)
     if (label_ok (labels[i], k))
       {

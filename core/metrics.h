@@ -7,6 +7,9 @@ G_BEGIN_DECLS
 
 /* Internal validity (need the data) — labels in [0, k); rows labelled -1 (noise) are ignored. */
 double cs_metric_inertia (const CsMatrix *x, const int *labels, const CsMatrix *centers);
+/* Per-cluster means (k × x->cols, row-major; 0 for an empty cluster) and sizes of the
+ * labelled rows; returns how many clusters are non-empty. */
+guint  cs_metric_cluster_means (const CsMatrix *x, const int *labels, guint k, double *means, gsize *sizes);
 double cs_metric_davies_bouldin (const CsMatrix *x, const int *labels, guint k);
 double cs_metric_calinski_harabasz (const CsMatrix *x, const int *labels, guint k);
 

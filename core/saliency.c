@@ -1,4 +1,5 @@
 #include "saliency.h"
+#include "metrics.h"
 #include "algorithms/kmeans.h"
 #include "cs-error.h"
 #include "cs-rng.h"
@@ -1531,19 +1532,7 @@ cs_saliency_assignment_centers (const CsMatrix *x,
         memcpy (cs_matrix_row (out, j), cs_matrix_row (x, medoids[j]), x->cols * sizeof (double));
       return out;
     }
-  count = g_new0 (gsize, k);
-  for (gsize i = 0; i < x->rows; i++)
-    {
-      int j = labels[i];
-
-      if (j < 0 || j >= (int) k)
-        continue;
-      for (gsize f = 0; f < x->cols; f++)
-        cs_matrix_row (out, j)[f] += cs_matrix_row (x, i)[f];
-      count[j]++;
-    }
-  for (guint j = 0; j < k; j++)
-    for (gsize f = 0; f < x->cols; f++)
-      cs_matrix_row (out, j)[f] /= (double) MAX (count[j], 1);
+  count = g_new (gsize, k);
+  cs_metric_cluster_means (x, labels, k, out->data, count);
   return out;
 }
