@@ -157,22 +157,31 @@ write_done (GObject *source, GAsyncResult *res, gpointer user_data)
     }
 }
 
-/* Export writes the view on screen: the visible child of the view stack, or the figure view
- * inside it for the pages that put controls beside their figure. */
+/* The first CsFigureView at or below `widget`, depth first, or NULL. */
+static GtkWidget *
+find_figure_view (GtkWidget *widget)
+{
+  if (CS_IS_FIGURE_VIEW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_figure_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Export writes the view on screen: the figure on the visible page of the view stack (the
+ * page itself, or the one inside it beside its controls); NULL for the scatter plot. */
 static GtkWidget *
 visible_figure_view (CsWindow *self)
 {
   GtkWidget *shown = gtk_stack_get_visible_child (GTK_STACK (self->view_stack));
 
-  if (shown != NULL && shown == gtk_widget_get_parent (self->density_view))
-    shown = self->density_view;
-  if (shown != NULL && shown == gtk_widget_get_parent (self->diag_view))
-    shown = self->diag_view;
-  if (shown != NULL && shown == gtk_widget_get_parent (self->privacy_view))
-    shown = self->privacy_view;
-  if (shown != NULL && shown == gtk_widget_get_parent (self->saliency_view))
-    shown = self->saliency_view;
-  return shown;
+  return shown != NULL ? find_figure_view (shown) : NULL;
 }
 
 static void

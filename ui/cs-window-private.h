@@ -26,9 +26,8 @@ G_BEGIN_DECLS
  * A page declares only the ones it needs. To add a page: put its template children and
  * state in CsWindow below, bind the children in cs_window_class_init, write
  * cs-window-<page>.c with its hooks, add the calls in the core (cs_window_init, show_model,
- * update_views, view_changed_cb, cancel_all, cs_window_finalize as needed) and, if its
- * figure view sits in a box beside controls, name it in cs-window-export.c's
- * visible_figure_view so Export writes what is on screen. Page workers copy their input,
+ * update_views, view_changed_cb, cancel_all, cs_window_finalize as needed). Export writes
+ * the first CsFigureView on the visible page, wherever it sits. Page workers copy their input,
  * keep their GCancellable in the struct and drop results whose cancellable is no longer
  * the current one. */
 
