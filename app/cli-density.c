@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/cs-error.h"
-#include "core/cs-format.h"
-#include "core/cs-result-io.h"
-#include "core/dp-kernel.h"
-#include "core/kde-diagnostics.h"
-#include "core/kde.h"
+#include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
+#include "core/cluster/cs-result-io.h"
+#include "core/density/cs-dp-kernel.h"
+#include "core/density/cs-kde-diagnostics.h"
+#include "core/density/cs-kde.h"
 #include "ui/render/cs-export.h"
 #include "ui/render/cs-render-diagnostics.h"
 

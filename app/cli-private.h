@@ -8,8 +8,8 @@
 #include <glib.h>
 #include <stdio.h>
 
-#include "core/cs-dissim.h"
-#include "core/cs-pipeline.h"
+#include "core/data/cs-dissim.h"
+#include "core/cluster/cs-pipeline.h"
 #include "ui/render/cs-export.h"
 
 G_BEGIN_DECLS

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/cs-error.h"
-#include "core/cs-result-io.h"
-#include "core/saliency.h"
+#include "core/base/cs-error.h"
+#include "core/cluster/cs-result-io.h"
+#include "core/explain/cs-saliency.h"
 #include "ui/render/cs-render-saliency.h"
 
 #include "cli-private.h"

@@ -1,7 +1,7 @@
 #include "cs-application.h"
 
-#include "core/cs-samples.h"
-#include "core/cs-toy.h"
+#include "core/data/cs-samples.h"
+#include "core/data/cs-toy.h"
 #include "ui/cs-window.h"
 
 struct _CsApplication

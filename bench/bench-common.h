@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "core/cs-error.h"
-#include "core/cs-matrix.h"
+#include "core/base/cs-error.h"
+#include "core/base/cs-matrix.h"
 
 static inline CsMatrix *
 read_csv (const char *path,

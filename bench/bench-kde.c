@@ -15,9 +15,9 @@
 #include <string.h>
 
 #include "bench-common.h"
-#include "core/cs-error.h"
-#include "core/cs-rng.h"
-#include "core/kde.h"
+#include "core/base/cs-error.h"
+#include "core/base/cs-rng.h"
+#include "core/density/cs-kde.h"
 
 static int
 cmp_double (const void *a,

@@ -13,8 +13,8 @@
 #include <sys/resource.h>
 
 #include "bench-common.h"
-#include "core/algorithms/kmeans.h"
-#include "core/cs-error.h"
+#include "core/cluster/cs-kmeans.h"
+#include "core/base/cs-error.h"
 
 int
 main (int   argc,

@@ -6,7 +6,7 @@
  * pam, fastpam1 or fasterpam. The Euclidean dissimilarity matrix is built on every repeat and
  * its time is part of the total, as R's dist() + pam() is. Prints one JSON line with medians. */
 #include "bench-common.h"
-#include "core/algorithms/kmedoids.h"
+#include "core/cluster/cs-kmedoids.h"
 
 typedef gboolean (*RunFunc) (const CsDissim *, const CsKmedoidsOptions *, CsProgress *, CsTrace *, CsClustering **,
                              GError **);

@@ -6,8 +6,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "core/cs-dataset.h"
-#include "core/cs-rng.h"
+#include "core/data/cs-dataset.h"
+#include "core/base/cs-rng.h"
 
 static char *
 generate (GError **error)

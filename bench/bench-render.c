@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <glib/gstdio.h>
 
-#include "core/cs-rng.h"
+#include "core/base/cs-rng.h"
 #include "ui/render/cs-export.h"
 
 #define WIDTH   1280

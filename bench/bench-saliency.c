@@ -20,10 +20,10 @@
 #include <string.h>
 
 #include "bench-common.h"
-#include "core/algorithms/kmeans.h"
-#include "core/cs-error.h"
-#include "core/cs-samples.h"
-#include "core/saliency.h"
+#include "core/cluster/cs-kmeans.h"
+#include "core/base/cs-error.h"
+#include "core/data/cs-samples.h"
+#include "core/explain/cs-saliency.h"
 
 /* VmRSS: what the process holds now, as opposed to peak_rss_kib()'s high-water mark. */
 static long

@@ -11,10 +11,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/cs-dataset.h"
-#include "core/dp-kernel.h"
-#include "core/cs-samples.h"
-#include "core/kde-diagnostics.h"
+#include "core/data/cs-dataset.h"
+#include "core/density/cs-dp-kernel.h"
+#include "core/data/cs-samples.h"
+#include "core/density/cs-kde-diagnostics.h"
 
 typedef struct
 {

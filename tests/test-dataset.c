@@ -6,12 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/cs-dataset.h"
-#include "core/cs-pipeline.h"
-#include "core/metrics.h"
-#include "core/cs-error.h"
-#include "core/cs-samples.h"
-#include "core/cs-toy.h"
+#include "core/data/cs-dataset.h"
+#include "core/cluster/cs-pipeline.h"
+#include "core/metrics/cs-metrics.h"
+#include "core/base/cs-error.h"
+#include "core/data/cs-samples.h"
+#include "core/data/cs-toy.h"
 
 static CsDataset *
 load_corpus (const char *kind,

@@ -1,10 +1,10 @@
 #include <math.h>
 
-#include "core/cs-error.h"
-#include "core/cs-rng.h"
-#include "core/cs-samples.h"
-#include "core/cs-toy.h"
-#include "core/dp-kernel.h"
+#include "core/base/cs-error.h"
+#include "core/base/cs-rng.h"
+#include "core/data/cs-samples.h"
+#include "core/data/cs-toy.h"
+#include "core/density/cs-dp-kernel.h"
 
 static CsMatrix *
 random_matrix (gsize n, gsize d, guint64 seed)

@@ -3,11 +3,11 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/cs-error.h"
-#include "core/cs-matrix.h"
-#include "core/cs-progress.h"
-#include "core/cs-registry.h"
-#include "core/cs-rng.h"
+#include "core/base/cs-error.h"
+#include "core/base/cs-matrix.h"
+#include "core/base/cs-progress.h"
+#include "core/cluster/cs-registry.h"
+#include "core/base/cs-rng.h"
 
 typedef struct
 {

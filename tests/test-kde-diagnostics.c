@@ -1,9 +1,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/cs-error.h"
-#include "core/cs-rng.h"
-#include "core/kde-diagnostics.h"
+#include "core/base/cs-error.h"
+#include "core/base/cs-rng.h"
+#include "core/density/cs-kde-diagnostics.h"
 
 static CsMatrix *
 gaussian_data (gsize   n,

@@ -1,8 +1,8 @@
-#include "core/kde.h"
-#include "core/cs-error.h"
-#include "core/cs-registry.h"
-#include "core/cs-rng.h"
-#include "core/metrics.h"
+#include "core/density/cs-kde.h"
+#include "core/base/cs-error.h"
+#include "core/cluster/cs-registry.h"
+#include "core/base/cs-rng.h"
+#include "core/metrics/cs-metrics.h"
 #include "test-common.h"
 
 #include <json-glib/json-glib.h>

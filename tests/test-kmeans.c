@@ -7,10 +7,10 @@
 #include <omp.h>
 #endif
 
-#include "core/algorithms/kmeans.h"
-#include "core/cs-error.h"
-#include "core/cs-rng.h"
-#include "core/metrics.h"
+#include "core/cluster/cs-kmeans.h"
+#include "core/base/cs-error.h"
+#include "core/base/cs-rng.h"
+#include "core/metrics/cs-metrics.h"
 
 /* n rows around k centres `spread` apart along every axis, noise sd 1. */
 static CsMatrix *

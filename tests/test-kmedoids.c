@@ -10,9 +10,9 @@
 #include <omp.h>
 #endif
 
-#include "core/algorithms/kmedoids-private.h"
-#include "core/cs-error.h"
-#include "core/cs-rng.h"
+#include "core/cluster/cs-kmedoids-private.h"
+#include "core/base/cs-error.h"
+#include "core/base/cs-rng.h"
 
 typedef gboolean (*RunFunc) (const CsDissim *, const CsKmedoidsOptions *, CsProgress *, CsTrace *,
                              CsClustering **, GError **);

@@ -8,12 +8,12 @@
 #include <omp.h>
 #endif
 
-#include "core/algorithms/kmedoids.h"
-#include "core/cs-error.h"
-#include "core/cs-pipeline.h"
-#include "core/cs-samples.h"
-#include "core/cs-rng.h"
-#include "core/metrics.h"
+#include "core/cluster/cs-kmedoids.h"
+#include "core/base/cs-error.h"
+#include "core/cluster/cs-pipeline.h"
+#include "core/data/cs-samples.h"
+#include "core/base/cs-rng.h"
+#include "core/metrics/cs-metrics.h"
 
 /* The 5-point matrix of the reference suites (kmedoids crate, fastermsc.rs / fasterpam.rs). */
 static const double five[25] = {

@@ -5,10 +5,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/cs-error.h"
-#include "core/cs-rng.h"
-#include "core/cs-dissim.h"
-#include "core/metrics.h"
+#include "core/base/cs-error.h"
+#include "core/base/cs-rng.h"
+#include "core/data/cs-dissim.h"
+#include "core/metrics/cs-metrics.h"
 
 typedef struct
 {

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "core/cs-error.h"
+#include "core/base/cs-error.h"
 #include "ui/render/cs-colormap.h"
 #include "ui/render/cs-palette.h"
 #include "ui/render/cs-export.h"

@@ -2,8 +2,8 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "core/cs-rng.h"
-#include "core/kde-diagnostics.h"
+#include "core/base/cs-rng.h"
+#include "core/density/cs-kde-diagnostics.h"
 #include "ui/render/cs-export.h"
 #include "ui/render/cs-render-diagnostics.h"
 

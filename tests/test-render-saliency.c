@@ -3,11 +3,11 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "core/algorithms/kmeans.h"
-#include "core/cs-dataset.h"
-#include "core/cs-result.h"
-#include "core/cs-samples.h"
-#include "core/saliency.h"
+#include "core/cluster/cs-kmeans.h"
+#include "core/data/cs-dataset.h"
+#include "core/cluster/cs-result.h"
+#include "core/data/cs-samples.h"
+#include "core/explain/cs-saliency.h"
 #include "ui/render/cs-colormap.h"
 #include "ui/render/cs-export.h"
 #include "ui/render/cs-palette.h"

@@ -2,10 +2,10 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "core/cs-dataset.h"
-#include "core/cs-result.h"
-#include "core/cs-toy.h"
-#include "core/dp-kernel.h"
+#include "core/data/cs-dataset.h"
+#include "core/cluster/cs-result.h"
+#include "core/data/cs-toy.h"
+#include "core/density/cs-dp-kernel.h"
 #include "ui/render/cs-colormap.h"
 #include "ui/render/cs-export.h"
 #include "ui/render/cs-palette.h"

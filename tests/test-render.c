@@ -6,9 +6,9 @@
 #include <omp.h>
 #endif
 
-#include "core/cs-dataset.h"
-#include "core/cs-error.h"
-#include "core/cs-result.h"
+#include "core/data/cs-dataset.h"
+#include "core/base/cs-error.h"
+#include "core/cluster/cs-result.h"
 #include "ui/render/cs-export.h"
 #include "ui/render/cs-palette.h"
 #include "ui/render/cs-plot-model.h"

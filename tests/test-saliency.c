@@ -3,10 +3,10 @@
  * The reference coefficients in fixtures/saliency/ come from scikit-learn 1.2.1:
  *   /usr/bin/python3 tests/fixtures/saliency/make_fixtures.py */
 
-#include "core/saliency.h"
-#include "core/cs-error.h"
-#include "core/metrics.h"
-#include "core/shapley.h"
+#include "core/explain/cs-saliency.h"
+#include "core/base/cs-error.h"
+#include "core/metrics/cs-metrics.h"
+#include "core/explain/cs-shapley.h"
 #include "test-common.h"
 
 #include <math.h>

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/cs-registry.h"
+#include "core/cluster/cs-registry.h"
 #include "ui/cs-window.h"
 #include "ui/cs-figure-view.h"
 #include "ui/render/cs-render-density.h"

@@ -6,10 +6,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/cs-error.h"
-#include "core/cs-pipeline.h"
-#include "core/cs-samples.h"
-#include "core/cs-toy.h"
+#include "core/base/cs-error.h"
+#include "core/cluster/cs-pipeline.h"
+#include "core/data/cs-samples.h"
+#include "core/data/cs-toy.h"
 #include "ui/cs-job.h"
 #include "ui/cs-params-panel.h"
 #include "ui/cs-plot-view.h"

@@ -1,4 +1,4 @@
-#include "cs-figure-view.h"
+#include "ui/cs-figure-view.h"
 
 struct _CsFigureView
 {

@@ -2,7 +2,7 @@
 
 #include <gtk/gtk.h>
 
-#include "render/cs-render.h"
+#include "ui/render/cs-render.h"
 
 G_BEGIN_DECLS
 

@@ -1,7 +1,7 @@
-#include "cs-job.h"
+#include "ui/cs-job.h"
 
-#include "core/cs-error.h"
-#include "core/cs-result-io.h"
+#include "core/base/cs-error.h"
+#include "core/cluster/cs-result-io.h"
 
 /* Threads: everything below the "Worker" line runs on the GTask thread and touches only the
  * copied inputs and the mutex-protected progress slot; everything else runs in the main

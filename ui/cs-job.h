@@ -2,8 +2,8 @@
 
 #include <gio/gio.h>
 
-#include "core/cs-pipeline.h"
-#include "render/cs-plot-model.h"
+#include "core/cluster/cs-pipeline.h"
+#include "ui/render/cs-plot-model.h"
 
 G_BEGIN_DECLS
 

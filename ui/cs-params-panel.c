@@ -1,4 +1,4 @@
-#include "cs-params-panel.h"
+#include "ui/cs-params-panel.h"
 
 #include <math.h>
 

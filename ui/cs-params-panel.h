@@ -2,7 +2,7 @@
 
 #include <gtk/gtk.h>
 
-#include "core/cs-registry.h"
+#include "core/cluster/cs-registry.h"
 
 G_BEGIN_DECLS
 

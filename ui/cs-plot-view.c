@@ -1,8 +1,8 @@
-#include "cs-plot-view.h"
+#include "ui/cs-plot-view.h"
 
 #include <math.h>
 
-#include "render/cs-render.h"
+#include "ui/render/cs-render.h"
 
 /* Hover must stay fast on a million points, so picking goes through a uniform grid over
  * the points in data space, built on a worker thread whenever the model changes. Data

@@ -2,7 +2,7 @@
 
 #include <gtk/gtk.h>
 
-#include "render/cs-plot-model.h"
+#include "ui/render/cs-plot-model.h"
 
 G_BEGIN_DECLS
 

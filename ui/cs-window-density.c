@@ -1,11 +1,11 @@
-#include "cs-window-private.h"
+#include "ui/cs-window-private.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "core/cs-error.h"
-#include "cs-figure-view.h"
-#include "render/cs-render-density.h"
+#include "core/base/cs-error.h"
+#include "ui/cs-figure-view.h"
+#include "ui/render/cs-render-density.h"
 
 /* The density page: a KDE of the plotted x and y (two columns or the PCA plane, whatever the
  * scatter shows) with HDR contours. The bandwidth controls recompute on a worker with the

@@ -1,10 +1,10 @@
-#include "cs-window-private.h"
+#include "ui/cs-window-private.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "cs-figure-view.h"
-#include "render/cs-render-diagnostics.h"
+#include "ui/cs-figure-view.h"
+#include "ui/render/cs-render-diagnostics.h"
 
 /* The diagnostics page: how an isotropic Gaussian KDE of the clustered matrix behaves as
  * the bandwidth shrinks (core/kde-diagnostics.h). Offered when that matrix has d > 2;

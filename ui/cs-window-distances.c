@@ -1,8 +1,8 @@
-#include "cs-window-private.h"
+#include "ui/cs-window-private.h"
 
-#include "core/cs-dissim.h"
-#include "core/cs-error.h"
-#include "core/cs-registry.h"
+#include "core/data/cs-dissim.h"
+#include "core/base/cs-error.h"
+#include "core/cluster/cs-registry.h"
 
 /* A precomputed dissimilarity matrix for the window's runs, as the CLI's --distances gives
  * one: loaded and checked on a worker, then handed to every run until it is cleared or a

@@ -1,11 +1,11 @@
-#include "cs-window-private.h"
+#include "ui/cs-window-private.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "core/cs-result-io.h"
-#include "cs-figure-view.h"
-#include "render/cs-export.h"
+#include "core/cluster/cs-result-io.h"
+#include "ui/cs-figure-view.h"
+#include "ui/render/cs-export.h"
 
 typedef enum
 {

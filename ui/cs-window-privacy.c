@@ -1,10 +1,10 @@
-#include "cs-window-private.h"
+#include "ui/cs-window-private.h"
 
 #include <math.h>
 
-#include "core/cs-error.h"
-#include "cs-figure-view.h"
-#include "render/cs-render-privacy.h"
+#include "core/base/cs-error.h"
+#include "ui/cs-figure-view.h"
+#include "ui/render/cs-render-privacy.h"
 
 /* The privacy page: differentially private similarity sums of the plotted points beside the
  * exact ones (core/dp-kernel.h), and classification by average private similarity when the

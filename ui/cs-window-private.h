@@ -1,12 +1,12 @@
 #pragma once
 
-#include "core/cs-pipeline.h"
-#include "core/kde-diagnostics.h"
-#include "core/kde.h"
-#include "cs-job.h"
-#include "cs-window.h"
-#include "render/cs-render.h"
-#include "render/cs-render-saliency.h"
+#include "core/cluster/cs-pipeline.h"
+#include "core/density/cs-kde-diagnostics.h"
+#include "core/density/cs-kde.h"
+#include "ui/cs-job.h"
+#include "ui/cs-window.h"
+#include "ui/render/cs-render.h"
+#include "ui/render/cs-render-saliency.h"
 
 G_BEGIN_DECLS
 

@@ -1,9 +1,9 @@
-#include "cs-window-private.h"
+#include "ui/cs-window-private.h"
 
-#include "core/cs-error.h"
-#include "cs-figure-view.h"
-#include "cs-plot-view.h"
-#include "render/cs-render-saliency.h"
+#include "core/base/cs-error.h"
+#include "ui/cs-figure-view.h"
+#include "ui/cs-plot-view.h"
+#include "ui/render/cs-render-saliency.h"
 
 /* The saliency page: what makes each cluster what it is (core/saliency.h). Effect sizes, a
  * one-vs-rest logistic surrogate and Shapley maps are computed on a worker when the page is

@@ -1,15 +1,15 @@
-#include "cs-window-private.h"
+#include "ui/cs-window-private.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "core/cs-error.h"
-#include "core/cs-registry.h"
-#include "core/cs-samples.h"
-#include "core/cs-toy.h"
-#include "cs-figure-view.h"
+#include "core/base/cs-error.h"
+#include "core/cluster/cs-registry.h"
+#include "core/data/cs-samples.h"
+#include "core/data/cs-toy.h"
+#include "ui/cs-figure-view.h"
 #include "cs-resources.h"
-#include "render/cs-render-views.h"
+#include "ui/render/cs-render-views.h"
 
 #define N_RECENT 5
 #define SILHOUETTE_MAX 5000

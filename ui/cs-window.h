@@ -2,9 +2,9 @@
 
 #include <gtk/gtk.h>
 
-#include "core/cs-dataset.h"
-#include "cs-params-panel.h"
-#include "cs-plot-view.h"
+#include "core/data/cs-dataset.h"
+#include "ui/cs-params-panel.h"
+#include "ui/cs-plot-view.h"
 
 G_BEGIN_DECLS
 

@@ -3,8 +3,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/cs-dataset.h"
-#include "core/cs-error.h"
+#include "core/data/cs-dataset.h"
+#include "core/base/cs-error.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

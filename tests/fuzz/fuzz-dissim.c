@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/cs-dissim.h"
-#include "core/cs-error.h"
+#include "core/data/cs-dissim.h"
+#include "core/base/cs-error.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

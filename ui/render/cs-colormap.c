@@ -1,4 +1,4 @@
-#include "cs-colormap.h"
+#include "ui/render/cs-colormap.h"
 
 #include <math.h>
 

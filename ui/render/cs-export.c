@@ -1,4 +1,4 @@
-#include "cs-export.h"
+#include "ui/render/cs-export.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 
-#include "core/cs-error.h"
+#include "core/base/cs-error.h"
 
 /* Largest PNG side we agree to make: 20,000 px is 1.7 m at 300 dpi, and keeps a figure
  * under ~1.6 GB of pixels. */

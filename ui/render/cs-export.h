@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cs-render.h"
+#include "ui/render/cs-render.h"
 
 G_BEGIN_DECLS
 

@@ -1,4 +1,4 @@
-#include "cs-palette.h"
+#include "ui/render/cs-palette.h"
 
 /* Okabe & Ito's eight colours ("Color Universal Design", 2008) followed by four of Paul
  * Tol's (indigo, wine and olive from "muted", dark yellow from "dark"; Tol, "Colour

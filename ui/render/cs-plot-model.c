@@ -1,10 +1,10 @@
-#include "cs-plot-model.h"
+#include "ui/render/cs-plot-model.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "core/cs-error.h"
-#include "core/metrics.h"
+#include "core/base/cs-error.h"
+#include "core/metrics/cs-metrics.h"
 
 CsPlotModel *
 cs_plot_model_new (void)

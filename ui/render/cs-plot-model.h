@@ -2,8 +2,8 @@
 
 #include <glib.h>
 
-#include "core/cs-dataset.h"
-#include "core/cs-result.h"
+#include "core/data/cs-dataset.h"
+#include "core/cluster/cs-result.h"
 
 G_BEGIN_DECLS
 

@@ -1,4 +1,4 @@
-#include "cs-render.h"
+#include "ui/render/cs-render.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,11 +1,11 @@
-#include "cs-render-density.h"
+#include "ui/render/cs-render-density.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "core/cs-error.h"
-#include "cs-palette.h"
-#include "cs-render-views-private.h"
+#include "core/base/cs-error.h"
+#include "ui/render/cs-palette.h"
+#include "ui/render/cs-render-views-private.h"
 
 #define MARGINAL_SIZE  44.0
 #define MARGINAL_GAP   6.0

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "cs-render.h"
-#include "cs-colormap.h"
-#include "core/kde.h"
+#include "ui/render/cs-render.h"
+#include "ui/render/cs-colormap.h"
+#include "core/density/cs-kde.h"
 
 G_BEGIN_DECLS
 

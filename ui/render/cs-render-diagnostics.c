@@ -1,10 +1,10 @@
-#include "cs-render-diagnostics.h"
+#include "ui/render/cs-render-diagnostics.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "cs-palette.h"
-#include "cs-render-views-private.h"
+#include "ui/render/cs-palette.h"
+#include "ui/render/cs-render-views-private.h"
 
 /* Soft enough that curves and grid read on top of them, distinct enough in grey print. */
 static const double regime_fill[3][3] = {

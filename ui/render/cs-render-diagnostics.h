@@ -1,7 +1,7 @@
 #pragma once
 
-#include "cs-render.h"
-#include "core/kde-diagnostics.h"
+#include "ui/render/cs-render.h"
+#include "core/density/cs-kde-diagnostics.h"
 
 G_BEGIN_DECLS
 

@@ -1,9 +1,9 @@
-#include "cs-render-views.h"
+#include "ui/render/cs-render-views.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "cs-render-views-private.h"
+#include "ui/render/cs-render-views-private.h"
 
 #define FRAME_W    3.0   /* cluster-colour frame around an image */
 #define CELL_GAP   14.0

@@ -1,11 +1,11 @@
-#include "cs-render-privacy.h"
+#include "ui/render/cs-render-privacy.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "cs-colormap.h"
-#include "cs-palette.h"
-#include "cs-render-views-private.h"
+#include "ui/render/cs-colormap.h"
+#include "ui/render/cs-palette.h"
+#include "ui/render/cs-render-views-private.h"
 
 /* Model ----------------------------------------------------------------------------- */
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "cs-render.h"
-#include "core/dp-kernel.h"
+#include "ui/render/cs-render.h"
+#include "core/density/cs-dp-kernel.h"
 
 G_BEGIN_DECLS
 

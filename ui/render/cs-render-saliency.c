@@ -1,10 +1,10 @@
-#include "cs-render-saliency.h"
+#include "ui/render/cs-render-saliency.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "cs-colormap.h"
-#include "cs-render-views-private.h"
+#include "ui/render/cs-colormap.h"
+#include "ui/render/cs-render-views-private.h"
 
 #define SWATCH        9.0
 #define SWATCH_GAP    6.0

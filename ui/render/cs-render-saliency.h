@@ -1,9 +1,9 @@
 #pragma once
 
-#include "cs-render.h"
-#include "core/cs-dataset.h"
-#include "core/cs-result.h"
-#include "core/saliency.h"
+#include "ui/render/cs-render.h"
+#include "core/data/cs-dataset.h"
+#include "core/cluster/cs-result.h"
+#include "core/explain/cs-saliency.h"
 
 G_BEGIN_DECLS
 

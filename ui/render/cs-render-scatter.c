@@ -1,9 +1,9 @@
-#include "cs-render.h"
+#include "ui/render/cs-render.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "cs-palette.h"
+#include "ui/render/cs-palette.h"
 
 #ifdef _OPENMP
 #include <omp.h>

@@ -1,10 +1,10 @@
-#include "cs-render-views.h"
+#include "ui/render/cs-render-views.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cs-render-views-private.h"
+#include "ui/render/cs-render-views-private.h"
 
 /* Model ------------------------------------------------------------------------------- */
 

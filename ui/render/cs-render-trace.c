@@ -1,10 +1,10 @@
-#include "cs-render-views.h"
+#include "ui/render/cs-render-views.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "cs-palette.h"
-#include "cs-render-views-private.h"
+#include "ui/render/cs-palette.h"
+#include "ui/render/cs-render-views-private.h"
 
 /* Shared view helpers ---------------------------------------------------------------- */
 

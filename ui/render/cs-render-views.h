@@ -1,8 +1,8 @@
 #pragma once
 
-#include "cs-render.h"
-#include "core/cs-dataset.h"
-#include "core/cs-result.h"
+#include "ui/render/cs-render.h"
+#include "core/data/cs-dataset.h"
+#include "core/cluster/cs-result.h"
 
 G_BEGIN_DECLS
 

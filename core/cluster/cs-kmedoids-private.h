@@ -1,0 +1,78 @@
+#pragma once
+
+#include "core/cluster/cs-kmedoids.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the k-medoids family's registry entries (kmedoids.c, kmedoids-sampling.c,
+ * medoid-silhouette.c). */
+
+/* The parameters every member has, in this order: k, init (build | lab | random | k-means++
+ * | "I1,I2,..." explicit rows — a STRING param, validated when run), metric, seed, max_iter.
+ * Each entry's table starts with CS_I_KMEDOIDS_COMMON_PARAMS (...) and appends its own. */
+extern const char *const cs_i_metric_choices[];
+
+#define CS_I_KMEDOIDS_INIT_HELP(default_note)                                                                      \
+  "How the first medoids are chosen: build (PAM's greedy BUILD, O(kn²)), lab (its fast sampled "                  \
+  "approximation), random, k-means++, or explicit 0-based rows such as 0,5,9. " default_note
+
+#define CS_I_KMEDOIDS_COMMON_PARAMS(k_help, init_default, init_help, max_iter_help)                              \
+  { .name = "k", .label = "Clusters (k)", .help = k_help, .type = CS_PARAM_INT, .min = 1, .max = 10000,           \
+    .default_num = 3 },                                                                                            \
+  { .name = "init", .label = "Initialisation", .help = init_help, .type = CS_PARAM_STRING,                         \
+    .default_str = init_default },                                                                                 \
+  { .name = "metric", .label = "Dissimilarity",                                                                   \
+    .help = "How unlike two rows are: Euclidean, squared Euclidean, Manhattan, cosine, Gower for mixed columns, "  \
+            "or a precomputed matrix from a file.",                                                                \
+    .type = CS_PARAM_ENUM, .default_str = "euclidean", .choices = cs_i_metric_choices },                          \
+  { .name = "seed", .label = "Random seed",                                                                        \
+    .help = "The same seed gives the same medoids on any machine and any number of threads.",                      \
+    .type = CS_PARAM_INT, .min = 0, .max = 2147483647.0, .default_num = 0 },                                       \
+  { .name = "max_iter", .label = "Maximum iterations", .help = max_iter_help, .type = CS_PARAM_INT, .min = 1,      \
+    .max = 1000000, .default_num = 100, .advanced = TRUE }
+
+#define CS_I_KMEDOIDS_K_HELP "How many medoids, i.e. clusters, to find."
+
+extern const CsParamSpec cs_i_kmedoids_common_params[5];
+#define CS_I_KMEDOIDS_N_COMMON 5
+
+/* Fills options from params (common ones, plus samples / sample_size / num_local /
+ * max_neighbor / k_min / k_max when the entry declares them). An explicit init list is
+ * parsed into *explicit_medoids (Owned by the caller, g_free) and checked against n. */
+gboolean cs_i_kmedoids_options_from_params (const CsParams    *params,
+                                            gsize              n,
+                                            CsKmedoidsOptions *options,
+                                            gsize            **explicit_medoids,
+                                            GError           **error);
+
+/* The dissimilarity matrix for x under the params' metric (refuses gower and precomputed
+ * here: those come through run_dissim with a matrix the pipeline built). */
+CsDissim *cs_i_kmedoids_dissim_from_params (const CsMatrix *x,
+                                            const CsParams *params,
+                                            CsProgress     *progress,
+                                            GError        **error);
+
+typedef gboolean (*CsKmedoidsRunFunc) (const CsDissim *, const CsKmedoidsOptions *, CsProgress *, CsTrace *,
+                                       CsClustering **, GError **);
+
+/* A registry entry's two entry points around one run function: options from the params,
+ * then the given matrix, or one built from x by the params' metric (after the options, so a
+ * bad k never costs an n × n matrix). */
+gboolean cs_i_kmedoids_run_on_dissim (CsKmedoidsRunFunc fn, const CsDissim *D, const CsParams *params,
+                                      CsProgress *progress, CsTrace *trace, CsClustering **out, GError **error);
+gboolean cs_i_kmedoids_run_on_matrix (CsKmedoidsRunFunc fn, const CsMatrix *x, const CsParams *params,
+                                      CsProgress *progress, CsTrace *trace, CsClustering **out, GError **error);
+
+#define CS_I_KMEDOIDS_DEFINE_ENTRY_RUNS(stem, fn)                                                      \
+  static gboolean stem##_run_params (const CsMatrix *x, const CsParams *p, CsProgress *pr, CsTrace *t, \
+                                     CsClustering **out, GError **e)                                   \
+  {                                                                                                    \
+    return cs_i_kmedoids_run_on_matrix (fn, x, p, pr, t, out, e);                                      \
+  }                                                                                                    \
+  static gboolean stem##_run_dissim (const CsDissim *D, const CsParams *p, CsProgress *pr, CsTrace *t, \
+                                     CsClustering **out, GError **e)                                   \
+  {                                                                                                    \
+    return cs_i_kmedoids_run_on_dissim (fn, D, p, pr, t, out, e);                                      \
+  }
+
+G_END_DECLS

@@ -1,0 +1,289 @@
+#include "core/cluster/cs-pipeline.h"
+#include "core/data/cs-dissim.h"
+#include "core/base/cs-error.h"
+#include "core/metrics/cs-metrics.h"
+#include "core/cluster/cs-kmedoids.h"
+
+#include <math.h>
+
+/* The child reports through the parent, but a cancel requested on the parent without a
+ * GCancellable is only visible through the parent's flag: check both. */
+static gboolean
+check_both (CsProgress *child,
+            CsProgress *parent,
+            GError    **error)
+{
+  return cs_progress_check (parent, error) && cs_progress_check (child, error);
+}
+
+void
+cs_pipeline_options_init (CsPipelineOptions *options)
+{
+  *options = (CsPipelineOptions) { 0 };
+  cs_prepare_options_init (&options->prepare);
+  options->silhouette_sample = 5000;
+  options->internal_metrics = TRUE;
+}
+
+void
+cs_pipeline_result_free (CsPipelineResult *result)
+{
+  if (result == NULL)
+    return;
+  cs_prepared_free (result->prep);
+  cs_clustering_unref (result->clustering);
+  cs_trace_free (result->trace);
+  g_free (result->silhouette_values);
+  g_free (result->medoid_silhouette_values);
+  g_free (result);
+}
+
+static void
+external_metrics (const CsDataset  *ds,
+                  CsPipelineResult *r)
+{
+  g_autofree int *classes = NULL;
+  g_autofree int *truth = NULL;
+  guint n_classes = 0;
+  gsize n = r->clustering->n;
+
+  classes = cs_dataset_class_labels (ds, &n_classes);
+  if (classes == NULL)
+    return;
+  truth = g_new (int, n);
+  for (gsize i = 0; i < n; i++)
+    truth[i] = classes[r->prep->rows[i]];
+  r->ari = cs_metric_ari (truth, r->clustering->labels, n);
+  r->nmi = cs_metric_nmi (truth, r->clustering->labels, n);
+}
+
+/* The metric a k-medoids-style algorithm was asked for, or NULL when it has none. */
+static const char *
+metric_param (const CsPipelineOptions *options)
+{
+  const CsParamSpec *spec = cs_algorithm_find_param (options->algorithm, "metric");
+
+  if (spec == NULL || spec->type != CS_PARAM_ENUM || options->params == NULL)
+    return NULL;
+  return cs_params_get_string (options->params, "metric");
+}
+
+/* On coordinates, on a given dissimilarity matrix, or on Gower dissimilarities over the
+ * chosen dataset columns (numeric and categorical alike), as the options say. */
+static gboolean
+run_algorithm (const CsDataset         *ds,
+               const CsPipelineOptions *options,
+               CsPipelineResult        *r,
+               CsProgress              *progress,
+               GError                 **error)
+{
+  const char *metric = metric_param (options);
+  g_autoptr (CsDissim) gower = NULL;
+  const CsDissim *D = options->dissim;
+
+  if (D == NULL && g_strcmp0 (metric, "precomputed") == 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "The metric ‘precomputed’ needs a dissimilarity matrix: load one (--distances FILE in the CLI)");
+      return FALSE;
+    }
+  if (D == NULL && g_strcmp0 (metric, "gower") == 0)
+    {
+      g_autoptr (GArray) cols = g_array_new (FALSE, FALSE, sizeof (int));
+
+      if (options->prepare.columns != NULL)
+        g_array_append_vals (cols, options->prepare.columns, options->prepare.n_columns);
+      else
+        for (gsize j = 0; j < cs_dataset_n_columns (ds); j++)
+          if ((int) j != ds->label_column)
+            g_array_append_val (cols, j);
+      gower = cs_dissim_new_gower (ds, (const int *) (gpointer) cols->data, cols->len, r->prep->rows,
+                                   r->prep->x->rows, FALSE, progress, error);
+      if (gower == NULL)
+        return FALSE;
+      D = gower;
+    }
+  if (D == NULL)
+    {
+      CsMetric m = CS_METRIC_EUCLIDEAN;
+
+      if (!cs_algorithm_run (options->algorithm, r->prep->x, options->params, progress, r->trace, &r->clustering,
+                             error))
+        return FALSE;
+      if (r->clustering->medoids != NULL && (metric == NULL || cs_metric_from_id (metric, &m)))
+        {
+          r->medoid_silhouette_values = g_new (double, r->clustering->n);
+          r->medoid_silhouette = cs_medoid_silhouette_x (r->prep->x, m, r->clustering->medoids, r->clustering->k,
+                                                         r->medoid_silhouette_values);
+        }
+      return TRUE;
+    }
+  if (D->n != r->prep->x->rows)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "The dissimilarity matrix has %" G_GSIZE_FORMAT " rows but %" G_GSIZE_FORMAT " data rows are "
+                   "clustered%s", D->n, r->prep->x->rows,
+                   r->prep->n_dropped ? " (rows with missing values were dropped: fill them with the mean instead)"
+                                      : "");
+      return FALSE;
+    }
+  if (!cs_algorithm_run_dissim (options->algorithm, D, options->params, progress, r->trace, &r->clustering, error))
+    return FALSE;
+  if (r->clustering->medoids != NULL)
+    {
+      r->medoid_silhouette_values = g_new (double, r->clustering->n);
+      r->medoid_silhouette = cs_medoid_silhouette (D, r->clustering->medoids, r->clustering->k,
+                                                   r->medoid_silhouette_values);
+    }
+  return TRUE;
+}
+
+/* The scores of a finished clustering r->clustering of r->prep: silhouette (on the matrix for
+ * a matrix run), Davies–Bouldin, Calinski–Harabasz, ARI and NMI against the label column. */
+static gboolean
+score (const CsDataset         *ds,
+       const CsPipelineOptions *options,
+       CsPipelineResult        *r,
+       CsProgress              *progress,
+       GError                 **error)
+{
+  g_autoptr (CsProgress) metric_progress = NULL;
+  CsProgressRange metric_stage;
+  const CsClustering *c = r->clustering;
+
+  cs_progress_report (progress, 0.90, "Scoring");
+  metric_progress = cs_progress_stage_new (&metric_stage, progress, 0.90, 1.0);
+  if (options->dissim != NULL)
+    {
+      /* The algorithm saw only the matrix: score it on the matrix (exact: the matrix is already
+       * n × n), not on coordinates it never used. Davies–Bouldin and Calinski–Harabasz need
+       * centroids, which a dissimilarity has not. */
+      if (options->silhouette_sample > 0 && c->k >= 2 && c->k < c->n)
+        {
+          g_autoptr (GError) local = NULL;
+
+          r->silhouette_values = g_new (double, c->n);
+          if (!cs_dissim_silhouette (options->dissim, c->labels, c->k, r->silhouette_values, &r->silhouette,
+                                     metric_progress, &local))
+            {
+              if (!g_error_matches (local, CS_ERROR, CS_ERROR_INVALID_ARGUMENT))
+                {
+                  g_propagate_error (error, g_steal_pointer (&local));
+                  return FALSE;
+                }
+              /* fewer than 2 clusters among the labelled rows: no silhouette, not a failed run */
+              g_clear_pointer (&r->silhouette_values, g_free);
+            }
+        }
+    }
+  else if (options->silhouette_sample > 0 && c->k >= 2 && c->k < c->n)
+    {
+      const CsParamSpec *seed_spec
+          = options->algorithm != NULL ? cs_algorithm_find_param (options->algorithm, "seed") : NULL;
+      guint64 seed = 0;
+
+      if (seed_spec != NULL && seed_spec->type == CS_PARAM_INT && options->params != NULL)
+        seed = (guint64) cs_params_get_int (options->params, "seed");
+      r->silhouette_sampled = c->n > options->silhouette_sample;
+      r->silhouette_values = g_new (double, c->n);
+      if (!cs_metric_silhouette (r->prep->x, c->labels, c->k, r->silhouette_sampled ? options->silhouette_sample : 0,
+                                 seed, r->silhouette_values, &r->silhouette, metric_progress, error))
+        return FALSE;
+    }
+  if (!check_both (metric_progress, progress, error))
+    return FALSE;
+  if (options->internal_metrics && options->dissim == NULL && c->k >= 2 && c->k < c->n)
+    {
+      r->davies_bouldin = cs_metric_davies_bouldin (r->prep->x, c->labels, c->k);
+      r->calinski_harabasz = cs_metric_calinski_harabasz (r->prep->x, c->labels, c->k);
+    }
+  external_metrics (ds, r);
+  cs_progress_report (progress, 1.0, "Done");
+  return TRUE;
+}
+
+CsPipelineResult *
+cs_pipeline_run (const CsDataset         *ds,
+                 const CsPipelineOptions *options,
+                 CsProgress              *progress,
+                 GError                 **error)
+{
+  g_autoptr (CsPipelineResult) r = g_new0 (CsPipelineResult, 1);
+  g_autoptr (CsProgress) algo_progress = NULL;
+  CsProgressRange algo_stage;
+
+  g_return_val_if_fail (ds != NULL && options != NULL && options->algorithm != NULL, NULL);
+  r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
+
+  cs_progress_report (progress, 0.0, "Preparing data");
+  r->prep = cs_dataset_prepare (ds, &options->prepare, error);
+  if (r->prep == NULL || !cs_progress_check (progress, error))
+    return NULL;
+
+  if (options->trace_steps > 0)
+    r->trace = cs_trace_new (options->trace_steps);
+  algo_progress = cs_progress_stage_new (&algo_stage, progress, 0.05, 0.90);
+  if (!run_algorithm (ds, options, r, algo_progress, error))
+    return NULL;
+  if (!check_both (algo_progress, progress, error))
+    return NULL;
+  if (!score (ds, options, r, progress, error))
+    return NULL;
+  return g_steal_pointer (&r);
+}
+
+CsPipelineResult *
+cs_pipeline_run_labels (const CsDataset         *ds,
+                        const CsPipelineOptions *options,
+                        const int               *labels,
+                        guint                    k,
+                        CsProgress              *progress,
+                        GError                 **error)
+{
+  g_autoptr (CsPipelineResult) r = g_new0 (CsPipelineResult, 1);
+  g_autofree gsize *count = NULL;
+  CsClustering *c;
+  gsize n;
+  gsize d;
+  gint64 t0 = g_get_monotonic_time ();
+
+  g_return_val_if_fail (ds != NULL && options != NULL && labels != NULL, NULL);
+  r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
+
+  cs_progress_report (progress, 0.0, "Preparing data");
+  r->prep = cs_dataset_prepare (ds, &options->prepare, error);
+  if (r->prep == NULL || !cs_progress_check (progress, error))
+    return NULL;
+  n = r->prep->x->rows;
+  d = r->prep->x->cols;
+
+  c = r->clustering = cs_clustering_new ("labels", n, d, MAX (k, 1));
+  count = g_new0 (gsize, c->k);
+  for (gsize i = 0; i < n; i++)
+    {
+      int j = labels[r->prep->rows[i]];
+
+      c->labels[i] = j >= 0 && j < (int) k ? j : -1;
+    }
+  /* Centres are the clusters' means, so the views mark them and the objective is the inertia
+   * the labels give, comparable with k-means on the same columns. */
+  c->centers = cs_matrix_new (c->k, d);
+  if (cs_metric_cluster_means (r->prep->x, c->labels, c->k, c->centers->data, count) == 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "None of the %" G_GSIZE_FORMAT " rows used has a label", n);
+      return NULL;
+    }
+  for (guint j = 0; j < c->k; j++)
+    if (count[j] == 0)
+      for (gsize f = 0; f < d; f++)
+        cs_matrix_row (c->centers, j)[f] = NAN;
+  c->objective = cs_metric_inertia (r->prep->x, c->labels, c->centers);
+  c->objective_name = "inertia";
+  c->converged = TRUE;
+  c->seconds = (g_get_monotonic_time () - t0) / 1e6;
+
+  if (!score (ds, options, r, progress, error))
+    return NULL;
+  return g_steal_pointer (&r);
+}

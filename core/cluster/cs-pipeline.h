@@ -1,0 +1,63 @@
+#pragma once
+
+#include "core/data/cs-dataset.h"
+#include "core/cluster/cs-registry.h"
+
+G_BEGIN_DECLS
+
+/* The path every front end walks — prepare the dataset, run one algorithm, score the
+ * result — so the window's worker thread, the CLI and the tests do it the same way. */
+typedef struct
+{
+  CsPrepareOptions   prepare;
+  const CsAlgorithm *algorithm;          /* Borrowed */
+  const CsParams    *params;             /* Borrowed, NULL for the defaults */
+  guint              trace_steps;        /* > 0: record up to this many iterations */
+  gsize              silhouette_sample;  /* exact silhouette up to this many rows, a seeded
+                                            sample of this size above; 0 = skip silhouette */
+  gboolean           internal_metrics;   /* Davies–Bouldin and Calinski–Harabasz */
+  const CsDissim    *dissim;             /* Borrowed, may be NULL: a precomputed dissimilarity
+                                            matrix over the prepared rows (after rows with missing
+                                            values are dropped), for algorithms with run_dissim;
+                                            the silhouette is then computed on it (exactly) and
+                                            Davies–Bouldin / Calinski–Harabasz are skipped */
+} CsPipelineOptions;
+
+typedef struct
+{
+  CsPrepared   *prep;        /* Owned */
+  CsClustering *clustering;  /* Owned */
+  CsTrace      *trace;       /* Owned, NULL unless asked for */
+  double        silhouette;  /* NaN when not computed */
+  double       *silhouette_values; /* Owned, clustering->n entries or NULL: per row; NaN for
+                                      rows outside the sample */
+  gboolean      silhouette_sampled;
+  double        medoid_silhouette; /* results with medoids: mean over rows of 1 − a/b (distances
+                                      to the nearest and second-nearest medoid); else NaN */
+  double       *medoid_silhouette_values; /* Owned, clustering->n entries, or NULL */
+  double        davies_bouldin;     /* NaN when not computed */
+  double        calinski_harabasz;  /* NaN when not computed */
+  double        ari;         /* against the dataset's label column; NaN when there is none */
+  double        nmi;
+} CsPipelineResult;
+
+void              cs_pipeline_options_init (CsPipelineOptions *options);
+CsPipelineResult *cs_pipeline_run (const CsDataset         *ds,
+                                   const CsPipelineOptions *options,
+                                   CsProgress              *progress,
+                                   GError                 **error);
+/* The same preparation and scores for a clustering that already exists: labels (one per
+ * dataset row, in [0, k) or -1) as cs_labels_load_csv() reads them from a file. The result's
+ * algorithm is "labels", its centres the clusters' means and its objective their inertia.
+ * options->algorithm and params are not used. */
+CsPipelineResult *cs_pipeline_run_labels (const CsDataset         *ds,
+                                          const CsPipelineOptions *options,
+                                          const int               *labels,
+                                          guint                    k,
+                                          CsProgress              *progress,
+                                          GError                 **error);
+void              cs_pipeline_result_free (CsPipelineResult *result);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsPipelineResult, cs_pipeline_result_free)
+
+G_END_DECLS

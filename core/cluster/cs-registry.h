@@ -1,0 +1,114 @@
+#pragma once
+
+#include "core/base/cs-matrix.h"
+#include "core/base/cs-progress.h"
+#include "core/cluster/cs-result.h"
+
+G_BEGIN_DECLS
+
+/* One description of each algorithm, read by the parameter panel, the CLI's -p name=value,
+ * session files and the tests. */
+
+typedef enum
+{
+  CS_PARAM_INT,
+  CS_PARAM_DOUBLE,
+  CS_PARAM_ENUM,   /* one of `choices` */
+  CS_PARAM_BOOL,
+  CS_PARAM_STRING, /* free text, e.g. explicit initial medoids "0,5,9" */
+} CsParamType;
+
+typedef struct
+{
+  const char        *name;        /* CLI key: "k", "n_init" */
+  const char        *label;       /* UI label: "Clusters (k)" */
+  const char        *help;        /* one sentence for tooltips and --help */
+  CsParamType        type;
+  double             min;         /* INT / DOUBLE: inclusive range */
+  double             max;
+  double             default_num; /* INT / DOUBLE / BOOL default */
+  const char        *default_str; /* ENUM / STRING default */
+  const char *const *choices;     /* ENUM: NULL-terminated */
+  gboolean           log_scale;   /* DOUBLE: a slider should move in log steps (tolerances) */
+  gboolean           advanced;    /* hidden behind "More options" in the UI */
+} CsParamSpec;
+
+typedef struct _CsAlgorithm CsAlgorithm;
+typedef struct _CsDissim CsDissim; /* core/cs-dissim.h */
+
+typedef gboolean (*CsAlgorithmRunFunc) (const CsMatrix *x,
+                                        const CsParams *params,
+                                        CsProgress     *progress,
+                                        CsTrace        *trace,
+                                        CsClustering  **out,
+                                        GError        **error);
+
+/* For algorithms that work on dissimilarities: runs on a given matrix (precomputed from a
+ * file, or Gower over mixed columns) instead of computing one from x. */
+typedef gboolean (*CsAlgorithmDissimRunFunc) (const CsDissim *dissim,
+                                              const CsParams *params,
+                                              CsProgress     *progress,
+                                              CsTrace        *trace,
+                                              CsClustering  **out,
+                                              GError        **error);
+
+struct _CsAlgorithm
+{
+  const char         *id;          /* "kmeans" */
+  const char         *name;        /* "k-means" */
+  const char         *description; /* a sentence or two for the UI and `list` */
+  const char         *category;    /* "Centroid", "Medoid", "Density", ... */
+  const CsParamSpec  *params;
+  gsize               n_params;
+  CsAlgorithmRunFunc  run;
+  CsAlgorithmDissimRunFunc run_dissim; /* may be NULL */
+};
+
+const CsAlgorithm *const *cs_registry_list (gsize *n_algorithms);
+const CsAlgorithm        *cs_registry_lookup (const char *id);
+
+/* Runs `algo` on x, fills in the result's algorithm id, params and seconds. */
+gboolean cs_algorithm_run (const CsAlgorithm *algo,
+                           const CsMatrix    *x,
+                           const CsParams    *params,
+                           CsProgress        *progress,
+                           CsTrace           *trace,
+                           CsClustering     **out,
+                           GError           **error);
+
+/* The same on a ready dissimilarity matrix; fails with CS_ERROR_INVALID_ARGUMENT when the
+ * algorithm has no run_dissim. */
+gboolean cs_algorithm_run_dissim (const CsAlgorithm *algo,
+                                  const CsDissim    *dissim,
+                                  const CsParams    *params,
+                                  CsProgress        *progress,
+                                  CsTrace           *trace,
+                                  CsClustering     **out,
+                                  GError           **error);
+
+const CsParamSpec *cs_algorithm_find_param (const CsAlgorithm *algo, const char *name);
+
+/* Parameter values for one algorithm, starting at the defaults. */
+CsParams          *cs_params_new (const CsAlgorithm *algo);
+CsParams          *cs_params_copy (const CsParams *params);
+void               cs_params_free (CsParams *params);
+const CsAlgorithm *cs_params_get_algorithm (const CsParams *params);
+
+/* Parses and validates `value` for parameter `name` ("k", "7"). Errors name the parameter,
+ * the value and the accepted range or choices. */
+gboolean cs_params_set (CsParams *params, const char *name, const char *value, GError **error);
+/* "name=value" as given to the CLI's -p. */
+gboolean cs_params_set_assignment (CsParams *params, const char *assignment, GError **error);
+void     cs_params_set_int (CsParams *params, const char *name, gint64 value);
+void     cs_params_set_double (CsParams *params, const char *name, double value);
+
+gint64      cs_params_get_int (const CsParams *params, const char *name);
+double      cs_params_get_double (const CsParams *params, const char *name);
+gboolean    cs_params_get_bool (const CsParams *params, const char *name);
+const char *cs_params_get_string (const CsParams *params, const char *name); /* ENUM and STRING */
+/* The canonical text of a value ("10", "1e-04", "k-means++"): the inverse of cs_params_set. */
+char       *cs_params_to_string (const CsParams *params, const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsParams, cs_params_free)
+
+G_END_DECLS

@@ -1,0 +1,606 @@
+#include "core/cluster/cs-result-io.h"
+#include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+gboolean
+cs_write_file_atomic (const char *path,
+                      const char *contents,
+                      gsize       length,
+                      GError    **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  /* g_file_set_contents writes a temporary file beside `path`, fsyncs it where that matters,
+   * and renames it into place: readers see the old file or the new one, never half of one. */
+  if (g_file_set_contents (path, contents, (gssize) length, &local))
+    return TRUE;
+  g_set_error (error, CS_ERROR, CS_ERROR_IO, "Could not write ‘%s’: %s", path, local->message);
+  return FALSE;
+}
+
+JsonObject *
+cs_params_to_json (const CsParams *params)
+{
+  const CsAlgorithm *algo = cs_params_get_algorithm (params);
+  JsonObject *o = json_object_new ();
+
+  for (gsize i = 0; i < algo->n_params; i++)
+    {
+      const CsParamSpec *s = &algo->params[i];
+      switch (s->type)
+        {
+        case CS_PARAM_INT:
+          json_object_set_int_member (o, s->name, cs_params_get_int (params, s->name));
+          break;
+        case CS_PARAM_DOUBLE:
+          json_object_set_double_member (o, s->name, cs_params_get_double (params, s->name));
+          break;
+        case CS_PARAM_BOOL:
+          json_object_set_boolean_member (o, s->name, cs_params_get_bool (params, s->name));
+          break;
+        case CS_PARAM_ENUM:
+        case CS_PARAM_STRING:
+        default:
+          json_object_set_string_member (o, s->name, cs_params_get_string (params, s->name));
+          break;
+        }
+    }
+  return o;
+}
+
+void
+cs_json_set_number (JsonObject *o,
+                    const char *name,
+                    double      v)
+{
+  if (isfinite (v))
+    json_object_set_double_member (o, name, v);
+  else
+    json_object_set_null_member (o, name);
+}
+
+JsonObject *
+cs_clustering_to_json (const CsClustering *c)
+{
+  JsonObject *o = json_object_new ();
+  JsonArray *labels = json_array_sized_new (c->n);
+  g_autofree gsize *sizes = g_new0 (gsize, MAX (c->k, 1));
+  JsonArray *size_array = json_array_sized_new (c->k);
+
+  json_object_set_string_member (o, "algorithm", c->algorithm);
+  if (c->params)
+    json_object_set_object_member (o, "params", cs_params_to_json (c->params));
+  json_object_set_int_member (o, "n", (gint64) c->n);
+  json_object_set_int_member (o, "d", (gint64) c->d);
+  json_object_set_int_member (o, "k", c->k);
+  for (gsize i = 0; i < c->n; i++)
+    json_array_add_int_element (labels, c->labels[i]);
+  json_object_set_array_member (o, "labels", labels);
+  if (c->centers)
+    {
+      JsonArray *centers = json_array_sized_new (c->centers->rows);
+      for (gsize j = 0; j < c->centers->rows; j++)
+        {
+          JsonArray *row = json_array_sized_new (c->centers->cols);
+          for (gsize f = 0; f < c->centers->cols; f++)
+            json_array_add_double_element (row, cs_matrix_get (c->centers, j, f));
+          json_array_add_array_element (centers, row);
+        }
+      json_object_set_array_member (o, "centers", centers);
+    }
+  if (c->medoids)
+    {
+      JsonArray *medoids = json_array_sized_new (c->k);
+      for (guint j = 0; j < c->k; j++)
+        json_array_add_int_element (medoids, (gint64) c->medoids[j]);
+      json_object_set_array_member (o, "medoids", medoids);
+    }
+  cs_json_set_number (o, "objective", c->objective);
+  if (g_strcmp0 (c->objective_name, "loss") == 0)
+    cs_json_set_number (o, "loss", c->objective);
+  if (c->medoids)
+    json_object_set_int_member (o, "swaps", c->swaps);
+  if (c->score_by_k)
+    {
+      JsonArray *curve = json_array_sized_new (c->n_scores);
+      for (guint i = 0; i < c->n_scores; i++)
+        {
+          JsonObject *pt = json_object_new ();
+          json_object_set_int_member (pt, "k", c->score_k_min + i);
+          cs_json_set_number (pt, "score", c->score_by_k[i]);
+          json_array_add_object_element (curve, pt);
+        }
+      json_object_set_array_member (o, "score_by_k", curve);
+    }
+  json_object_set_string_member (o, "objective_name", c->objective_name);
+  json_object_set_int_member (o, "iterations", c->iterations);
+  json_object_set_boolean_member (o, "converged", c->converged);
+  json_object_set_double_member (o, "seconds", c->seconds);
+  cs_clustering_sizes (c, sizes);
+  for (guint j = 0; j < c->k; j++)
+    json_array_add_int_element (size_array, (gint64) sizes[j]);
+  json_object_set_array_member (o, "sizes", size_array);
+  return o;
+}
+
+gboolean
+cs_clustering_write_labels_csv (const CsClustering *c,
+                                const gsize        *rows,
+                                const char         *path,
+                                GError            **error)
+{
+  g_autoptr (GString) s = g_string_sized_new (16 + c->n * 12);
+
+  g_string_append (s, "row,label\n");
+  for (gsize i = 0; i < c->n; i++)
+    g_string_append_printf (s, "%" G_GSIZE_FORMAT ",%d\n", rows ? rows[i] : i, c->labels[i]);
+  return cs_write_file_atomic (path, s->str, s->len, error);
+}
+
+gboolean
+cs_json_write (JsonNode   *root,
+               gboolean    pretty,
+               const char *path,
+               GError    **error)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+  gsize length = 0;
+
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, pretty);
+  text = json_generator_to_data (gen, &length);
+  if (g_strcmp0 (path, "-") == 0)
+    {
+      if (fwrite (text, 1, length, stdout) != length || fputc ('\n', stdout) == EOF || fflush (stdout) != 0)
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_IO, "Could not write to standard output: %s", g_strerror (errno));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  return cs_write_file_atomic (path, text, length, error);
+}
+
+static void
+append_csv_field (GString    *s,
+                  const char *text)
+{
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (s, text);
+      return;
+    }
+  g_string_append_c (s, '"');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (s, '"');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '"');
+}
+
+gboolean
+cs_dataset_write_csv (const CsDataset *ds,
+                      const char      *path,
+                      GError         **error)
+{
+  gsize n_cols = cs_dataset_n_columns (ds);
+  g_autoptr (GString) s = g_string_sized_new (64 + ds->n_rows * n_cols * 12);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (gsize j = 0; j < n_cols; j++)
+    {
+      if (j > 0)
+        g_string_append_c (s, ',');
+      append_csv_field (s, cs_dataset_column (ds, j)->name);
+    }
+  g_string_append_c (s, '\n');
+  for (gsize i = 0; i < ds->n_rows; i++)
+    {
+      for (gsize j = 0; j < n_cols; j++)
+        {
+          const CsColumn *col = cs_dataset_column (ds, j);
+          double v = col->values[i];
+
+          if (j > 0)
+            g_string_append_c (s, ',');
+          if (isnan (v))
+            continue;
+          if (col->kind == CS_COLUMN_CATEGORICAL)
+            append_csv_field (s, g_ptr_array_index (col->levels, (guint) v));
+          else
+            g_string_append (s, cs_format_double (buf, sizeof buf, v));
+        }
+      g_string_append_c (s, '\n');
+    }
+  return cs_write_file_atomic (path, s->str, s->len, error);
+}
+
+static void
+append_csv_number (GString *s,
+                   double   v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_c (s, ',');
+  if (isfinite (v))
+    g_string_append (s, cs_format_double (buf, sizeof buf, v));
+}
+
+/* ranks[c * d + j] = 1 + position of feature j in cluster c's order. */
+static guint *
+saliency_ranks (const CsSaliencyReport *r)
+{
+  guint *ranks = g_new (guint, (gsize) r->k * r->d);
+  g_autofree guint *order = g_new (guint, r->d);
+
+  for (guint c = 0; c < r->k; c++)
+    {
+      cs_saliency_report_rank (r, c, order);
+      for (guint t = 0; t < r->d; t++)
+        ranks[(gsize) c * r->d + order[t]] = t + 1;
+    }
+  return ranks;
+}
+
+JsonObject *
+cs_saliency_report_to_json (const CsSaliencyReport *r)
+{
+  JsonObject *o = json_object_new ();
+  JsonArray *clusters = json_array_new ();
+  JsonArray *names = json_array_new ();
+  g_autofree guint *ranks = saliency_ranks (r);
+
+  json_object_set_string_member (o, "method", r->method != NULL ? r->method : "linear");
+  cs_json_set_number (o, "surrogate_accuracy", r->surrogate_accuracy);
+  if (g_strcmp0 (r->method, "kernelshap") == 0)
+    {
+      json_object_set_int_member (o, "shap_background", r->shap_background);
+      json_object_set_int_member (o, "shap_coalitions", (gint64) r->shap_coalitions);
+    }
+  json_object_set_int_member (o, "n", (gint64) r->n_rows);
+  json_object_set_int_member (o, "n_labelled", (gint64) r->n_labelled);
+  json_object_set_int_member (o, "k", r->k);
+  json_object_set_int_member (o, "d", r->d);
+  for (guint j = 0; j < r->d; j++)
+    json_array_add_string_element (names, r->feature_names[j]);
+  json_object_set_array_member (o, "feature_names", names);
+  for (guint c = 0; c < r->k; c++)
+    {
+      JsonObject *co = json_object_new ();
+      JsonArray *features = json_array_new ();
+      g_autofree char *name = g_strdup_printf ("Cluster %u", c + 1);
+
+      json_object_set_int_member (co, "cluster", c);
+      json_object_set_string_member (co, "name", name);
+      json_object_set_int_member (co, "size", (gint64) r->sizes[c]);
+      cs_json_set_number (co, "share", (double) r->sizes[c] / (double) r->n_rows);
+      cs_json_set_number (co, "model_accuracy", r->model_accuracy[c]);
+      if (r->shap_rows != NULL)
+        json_object_set_int_member (co, "shap_rows", (gint64) r->shap_rows[c]);
+      json_object_set_string_member (co, "summary", r->summaries[c]);
+      for (guint j = 0; j < r->d; j++)
+        {
+          gsize at = (gsize) c * r->d + j;
+          JsonObject *fo = json_object_new ();
+          JsonArray *ci = json_array_new ();
+
+          json_object_set_string_member (fo, "name", r->feature_names[j]);
+          json_object_set_int_member (fo, "rank", ranks[at]);
+          cs_json_set_number (fo, "effect_size", r->hedges_g[at]);
+          if (isfinite (r->hedges_g_lo[at]) && isfinite (r->hedges_g_hi[at]))
+            {
+              json_array_add_double_element (ci, r->hedges_g_lo[at]);
+              json_array_add_double_element (ci, r->hedges_g_hi[at]);
+            }
+          json_object_set_array_member (fo, "effect_size_ci", ci);
+          cs_json_set_number (fo, "cliff_delta", r->cliff_delta[at]);
+          cs_json_set_number (fo, "favourable", r->favourable[at]);
+          cs_json_set_number (fo, "unfavourable", r->unfavourable[at]);
+          cs_json_set_number (fo, "shap_mean_abs", r->shap_mean_abs[at]);
+          json_array_add_object_element (features, fo);
+        }
+      json_object_set_array_member (co, "features", features);
+      json_array_add_object_element (clusters, co);
+    }
+  json_object_set_array_member (o, "clusters", clusters);
+  return o;
+}
+
+JsonObject *
+cs_saliency_categorical_to_json (const CsSaliencyCategorical *cat)
+{
+  JsonObject *o = json_object_new ();
+  JsonArray *levels = json_array_new ();
+  JsonArray *clusters = json_array_new ();
+
+  json_object_set_string_member (o, "name", cat->name);
+  for (guint l = 0; l < cat->n_levels; l++)
+    json_array_add_string_element (levels, cat->levels[l]);
+  json_object_set_array_member (o, "levels", levels);
+  for (guint c = 0; c < cat->k; c++)
+    {
+      JsonObject *co = json_object_new ();
+      JsonArray *p = json_array_new ();
+      JsonArray *rest = json_array_new ();
+      JsonArray *ci = json_array_new ();
+
+      json_object_set_int_member (co, "cluster", c);
+      for (guint l = 0; l < cat->n_levels; l++)
+        {
+          gsize at = (gsize) c * cat->n_levels + l;
+          JsonArray *pair = json_array_new ();
+
+          json_array_add_double_element (p, cat->proportion[at]);
+          json_array_add_double_element (rest, cat->rest_proportion[at]);
+          json_array_add_double_element (pair, cat->diff_lo[at]);
+          json_array_add_double_element (pair, cat->diff_hi[at]);
+          json_array_add_array_element (ci, pair);
+        }
+      json_object_set_array_member (co, "proportions", p);
+      json_object_set_array_member (co, "rest_proportions", rest);
+      json_object_set_array_member (co, "difference_ci", ci);
+      json_array_add_object_element (clusters, co);
+    }
+  json_object_set_array_member (o, "clusters", clusters);
+  return o;
+}
+
+char *
+cs_saliency_report_to_csv (const CsSaliencyReport *r)
+{
+  GString *s = g_string_new ("cluster,feature,rank,size,effect_size,effect_lo,effect_hi,cliff_delta,"
+                             "favourable,unfavourable,shap_mean_abs\n");
+  g_autofree guint *ranks = saliency_ranks (r);
+
+  for (guint c = 0; c < r->k; c++)
+    for (guint j = 0; j < r->d; j++)
+      {
+        gsize at = (gsize) c * r->d + j;
+
+        g_string_append_printf (s, "%u,", c);
+        append_csv_field (s, r->feature_names[j]);
+        g_string_append_printf (s, ",%u,%" G_GSIZE_FORMAT, ranks[at], r->sizes[c]);
+        append_csv_number (s, r->hedges_g[at]);
+        append_csv_number (s, r->hedges_g_lo[at]);
+        append_csv_number (s, r->hedges_g_hi[at]);
+        append_csv_number (s, r->cliff_delta[at]);
+        append_csv_number (s, r->favourable[at]);
+        append_csv_number (s, r->unfavourable[at]);
+        append_csv_number (s, r->shap_mean_abs[at]);
+        g_string_append_c (s, '\n');
+      }
+  return g_string_free (s, FALSE);
+}
+
+char *
+cs_saliency_summaries_to_csv (const CsSaliencyReport *r)
+{
+  GString *s = g_string_new ("cluster,size,share,summary\n");
+
+  for (guint c = 0; c < r->k; c++)
+    {
+      g_string_append_printf (s, "%u,%" G_GSIZE_FORMAT, c, r->sizes[c]);
+      append_csv_number (s, (double) r->sizes[c] / (double) r->n_rows);
+      g_string_append_c (s, ',');
+      append_csv_field (s, r->summaries[c]);
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}
+
+char *
+cs_saliency_attributions_to_csv (const CsSaliencyReport *r,
+                                 const CsMatrix         *x,
+                                 const gsize            *rows,
+                                 const int              *labels)
+{
+  GString *s = g_string_new ("row,cluster");
+  g_autofree double *phi = g_new (double, r->d);
+
+  for (guint j = 0; j < r->d; j++)
+    {
+      g_string_append_c (s, ',');
+      append_csv_field (s, r->feature_names[j]);
+    }
+  g_string_append_c (s, '\n');
+  for (gsize i = 0; i < x->rows; i++)
+    {
+      if (labels[i] < 0 || labels[i] >= (int) r->k)
+        continue;
+      cs_saliency_report_shapley (r, (guint) labels[i], cs_matrix_row (x, i), phi);
+      g_string_append_printf (s, "%" G_GSIZE_FORMAT ",%d", rows ? rows[i] : i, labels[i]);
+      for (guint j = 0; j < r->d; j++)
+        append_csv_number (s, phi[j]);
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}
+
+static int
+compare_level_names (gconstpointer a,
+                     gconstpointer b)
+{
+  return g_utf8_collate (*(char *const *) a, *(char *const *) b);
+}
+
+gboolean
+cs_labels_load_csv (const char *path,
+                    gsize       n_rows,
+                    int       **labels,
+                    guint      *k,
+                    char     ***names,
+                    GError    **error)
+{
+  g_autoptr (CsDataset) ds = NULL;
+  g_autofree int *out = NULL;
+  g_autofree int *remap = NULL;     /* categorical: level index → cluster */
+  g_autofree double *levels = NULL; /* numeric: the distinct labels, ascending */
+  g_autoptr (GPtrArray) level_names = g_ptr_array_new_with_free_func (g_free);
+  CsCsvOptions opt;
+  const CsColumn *label;
+  const CsColumn *row = NULL;
+  int label_index;
+  int row_index;
+  guint n_levels;
+
+  g_return_val_if_fail (path != NULL && labels != NULL && k != NULL, FALSE);
+
+  cs_csv_options_init (&opt);
+  opt.label_column = "";
+  opt.header = 1;
+  ds = cs_dataset_load_csv (path, &opt, NULL, error);
+  if (ds == NULL)
+    return FALSE;
+
+  row_index = cs_dataset_find_column (ds, "row");
+  label_index = cs_dataset_find_column (ds, "label");
+  if (label_index < 0)
+    label_index = cs_dataset_find_column (ds, "cluster");
+  if (label_index < 0 && cs_dataset_n_columns (ds) == (row_index >= 0 ? 2u : 1u))
+    label_index = row_index == 0 ? 1 : 0;
+  if (label_index < 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
+                   "%s:1: no label column: expected a column named ‘label’ or ‘cluster’, or a single column", path);
+      return FALSE;
+    }
+  label = cs_dataset_column (ds, label_index);
+  if (row_index >= 0)
+    {
+      row = cs_dataset_column (ds, row_index);
+      if (row->kind != CS_COLUMN_NUMERIC)
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s:1: column ‘row’ must hold row numbers", path);
+          return FALSE;
+        }
+    }
+  else if (ds->n_rows != n_rows)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
+                   "%s: %" G_GSIZE_FORMAT " labels for a dataset of %" G_GSIZE_FORMAT " rows (add a ‘row’ column "
+                   "to label some rows only)", path, ds->n_rows, n_rows);
+      return FALSE;
+    }
+
+  /* Level index → cluster number, in sorted order of the levels' text. */
+  if (label->kind == CS_COLUMN_CATEGORICAL)
+    {
+      g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
+
+      n_levels = label->levels->len;
+      for (guint l = 0; l < n_levels; l++)
+        g_ptr_array_add (sorted, g_ptr_array_index (label->levels, l));
+      g_ptr_array_sort (sorted, compare_level_names);
+      remap = g_new (int, n_levels);
+      for (guint l = 0; l < n_levels; l++)
+        for (guint t = 0; t < n_levels; t++)
+          if (g_ptr_array_index (sorted, t) == g_ptr_array_index (label->levels, l))
+            remap[l] = (int) t;
+      for (guint t = 0; t < n_levels; t++)
+        g_ptr_array_add (level_names, g_strdup (g_ptr_array_index (sorted, t)));
+    }
+  else
+    {
+      g_autoptr (GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+
+      for (gsize i = 0; i < ds->n_rows; i++)
+        {
+          double v = label->values[i];
+
+          if (isnan (v) || v < 0)
+            continue;
+          if (v != floor (v) || v > G_MAXINT)
+            {
+              g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s:%" G_GSIZE_FORMAT ": label %g is not a whole number",
+                           path, i + 2, v);
+              return FALSE;
+            }
+          g_array_append_val (values, v);
+        }
+      g_array_sort (values, cs_compare_doubles);
+      n_levels = 0;
+      for (guint i = 0; i < values->len; i++)
+        if (i == 0 || g_array_index (values, double, i) != g_array_index (values, double, i - 1))
+          {
+            g_array_index (values, double, n_levels++) = g_array_index (values, double, i);
+            g_ptr_array_add (level_names, g_strdup_printf ("%.0f", g_array_index (values, double, i)));
+          }
+      g_array_set_size (values, n_levels);
+      levels = (double *) (gpointer) g_array_steal (values, NULL);
+    }
+  if (n_levels == 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s: no labels (every row is empty or noise)", path);
+      return FALSE;
+    }
+
+  out = g_new (int, n_rows);
+  for (gsize i = 0; i < n_rows; i++)
+    out[i] = -1;
+  for (gsize i = 0; i < ds->n_rows; i++)
+    {
+      double v = label->values[i];
+      gsize target = i;
+      int cluster = -1;
+
+      if (row != NULL)
+        {
+          double rv = row->values[i];
+
+          if (!(rv >= 0 && rv < (double) n_rows && rv == floor (rv)))
+            {
+              g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
+                           "%s:%" G_GSIZE_FORMAT ": row %g is not a row of the dataset (0 to %" G_GSIZE_FORMAT ")",
+                           path, i + 2, rv, n_rows - 1);
+              return FALSE;
+            }
+          target = (gsize) rv;
+          if (out[target] != -1)
+            {
+              g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s:%" G_GSIZE_FORMAT ": row %" G_GSIZE_FORMAT
+                           " is labelled twice", path, i + 2, target);
+              return FALSE;
+            }
+        }
+      if (label->kind == CS_COLUMN_CATEGORICAL)
+        cluster = isnan (v) ? -1 : remap[(gsize) v];
+      else if (!isnan (v) && v >= 0)
+        {
+          guint lo = 0;
+          guint hi = n_levels;
+
+          while (hi - lo > 1)
+            {
+              guint mid = (lo + hi) / 2;
+              if (levels[mid] <= v)
+                lo = mid;
+              else
+                hi = mid;
+            }
+          cluster = (int) lo;
+        }
+      /* -2 marks "listed as noise", so a second line for the same row is still caught. */
+      out[target] = row != NULL && cluster < 0 ? -2 : cluster;
+    }
+  for (gsize i = 0; i < n_rows; i++)
+    if (out[i] == -2)
+      out[i] = -1;
+
+  *labels = g_steal_pointer (&out);
+  *k = n_levels;
+  if (names != NULL)
+    {
+      g_ptr_array_add (level_names, NULL);
+      *names = (char **) g_ptr_array_free (g_steal_pointer (&level_names), FALSE);
+    }
+  return TRUE;
+}

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "core/data/cs-dataset.h"
+#include "core/cluster/cs-registry.h"
+#include "core/explain/cs-saliency.h"
+
+G_BEGIN_DECLS
+
+/* Results as JSON and CSV, shared by the CLI, the window's "Export results" and session files. */
+
+/* {"algorithm", "params": {...}, "n", "d", "k", "labels", "centers" | "medoids",
+ *  "objective", "objective_name", "iterations", "converged", "seconds", "sizes"}.
+ * Extra members (metrics) are added by the caller to the returned object. */
+JsonObject *cs_clustering_to_json (const CsClustering *c);
+JsonObject *cs_params_to_json (const CsParams *params);
+/* Sets member `name` to v, or to null when v is not finite (JSON has no NaN). */
+void        cs_json_set_number (JsonObject *o, const char *name, double v);
+
+/* CSV with header "row,label" (dataset row numbers from `rows`, or 0..n-1 when NULL),
+ * written atomically. */
+gboolean cs_clustering_write_labels_csv (const CsClustering *c,
+                                         const gsize        *rows,
+                                         const char         *path,
+                                         GError            **error);
+
+/* Reads cluster labels for a dataset of n_rows rows back from a CSV: either "row,label" as
+ * cs_clustering_write_labels_csv writes it (rows not listed get -1), or a single column with
+ * one label per dataset row. The label column is "label", "cluster" or the only column
+ * besides "row". Labels may be numbers or names: the distinct ones become 0..k-1 in sorted
+ * order; an empty field, "-1" (or any negative number) marks noise (-1). Errors name the
+ * file and line: a row number outside the dataset or listed twice, a non-integer number, a
+ * count of lines that does not match, fewer than one cluster. */
+gboolean cs_labels_load_csv (const char *path,
+                             gsize       n_rows,
+                             int       **labels,
+                             guint      *k,
+                             char     ***names,
+                             GError    **error);
+
+/* Serialises `root` (pretty when asked) to path atomically, or to stdout when path is "-". */
+gboolean cs_json_write (JsonNode *root, gboolean pretty, const char *path, GError **error);
+
+/* The dataset as CSV (header row; categorical values by level name; missing values empty;
+ * numbers in the shortest form that reads back exactly), written atomically. */
+gboolean cs_dataset_write_csv (const CsDataset *ds, const char *path, GError **error);
+
+/* Saliency reports ------------------------------------------------------------------------- */
+
+/* {"method", "surrogate_accuracy", ["shap_background", "shap_coalitions" for KernelSHAP,]
+ *  "n", "n_labelled", "k", "d", "feature_names",
+ *  "clusters": [{"cluster": 0, "name": "Cluster 1", "size", "share", "model_accuracy", "shap_rows", "summary",
+ *                "features": [{"name", "rank", "effect_size", "effect_size_ci": [lo, hi], "cliff_delta",
+ *                              "favourable", "unfavourable", "shap_mean_abs"}, ...]}, ...]}.
+ * "cluster" is the label (from 0), "name" the one the views print (from 1); features keep the
+ * data's column order and "rank" (1 = most distinctive, by |effect size|) orders them. */
+JsonObject *cs_saliency_report_to_json (const CsSaliencyReport *r);
+/* {"name", "levels": [...], "clusters": [{"cluster", "proportions": [...], "rest_proportions": [...],
+ *  "difference_ci": [[lo, hi], ...]}, ...]}: a categorical column by its levels' shares. */
+JsonObject *cs_saliency_categorical_to_json (const CsSaliencyCategorical *cat);
+/* One line per cluster and feature, header
+ * "cluster,feature,rank,size,effect_size,effect_lo,effect_hi,cliff_delta,favourable,unfavourable,shap_mean_abs". */
+char       *cs_saliency_report_to_csv (const CsSaliencyReport *r);
+/* "cluster,size,share,summary", one line per cluster. */
+char       *cs_saliency_summaries_to_csv (const CsSaliencyReport *r);
+/* "row,cluster,<feature names>": for every labelled row of x, the exact Shapley values of its
+ * own cluster's surrogate logit (row numbers from `rows`, or 0..n-1 when NULL). */
+char       *cs_saliency_attributions_to_csv (const CsSaliencyReport *r,
+                                             const CsMatrix         *x,
+                                             const gsize            *rows,
+                                             const int              *labels);
+
+/* Writes `contents` to `path` through a temporary file in the same folder and a rename. */
+gboolean cs_write_file_atomic (const char *path, const char *contents, gsize length, GError **error);
+
+G_END_DECLS

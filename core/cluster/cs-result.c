@@ -1,0 +1,116 @@
+#include "core/cluster/cs-result.h"
+#include "core/cluster/cs-registry.h"
+
+#include <math.h>
+#include <string.h>
+
+CsClustering *
+cs_clustering_new (const char *algorithm,
+                   gsize       n,
+                   gsize       d,
+                   guint       k)
+{
+  CsClustering *c = g_new0 (CsClustering, 1);
+
+  g_atomic_ref_count_init (&c->ref);
+  c->algorithm = g_strdup (algorithm);
+  c->n = n;
+  c->d = d;
+  c->k = k;
+  c->labels = g_new0 (int, MAX (n, 1));
+  c->objective = NAN;
+  c->objective_name = "objective";
+  return c;
+}
+
+CsClustering *
+cs_clustering_ref (CsClustering *c)
+{
+  g_return_val_if_fail (c != NULL, NULL);
+  g_atomic_ref_count_inc (&c->ref);
+  return c;
+}
+
+void
+cs_clustering_unref (CsClustering *c)
+{
+  if (c == NULL || !g_atomic_ref_count_dec (&c->ref))
+    return;
+  g_free (c->algorithm);
+  cs_params_free (c->params);
+  g_free (c->labels);
+  cs_matrix_free (c->centers);
+  g_free (c->medoids);
+  g_free (c->score_by_k);
+  g_free (c);
+}
+
+void
+cs_clustering_sizes (const CsClustering *c,
+                     gsize              *sizes)
+{
+  memset (sizes, 0, c->k * sizeof (gsize));
+  for (gsize i = 0; i < c->n; i++)
+    if (c->labels[i] >= 0 && (guint) c->labels[i] < c->k)
+      sizes[c->labels[i]]++;
+}
+
+static void
+trace_step_free (gpointer data)
+{
+  CsTraceStep *s = data;
+
+  g_free (s->labels);
+  cs_matrix_free (s->centers);
+  g_free (s->medoids);
+  g_free (s->note);
+  g_free (s);
+}
+
+CsTrace *
+cs_trace_new (guint max_steps)
+{
+  CsTrace *t = g_new0 (CsTrace, 1);
+
+  t->max_steps = max_steps;
+  t->steps = g_ptr_array_new_with_free_func (trace_step_free);
+  return t;
+}
+
+void
+cs_trace_free (CsTrace *trace)
+{
+  if (trace == NULL)
+    return;
+  g_ptr_array_unref (trace->steps);
+  g_free (trace);
+}
+
+void
+cs_trace_add (CsTrace        *trace,
+              guint           iteration,
+              const int      *labels,
+              gsize           n,
+              const CsMatrix *centers,
+              const gsize    *medoids,
+              guint           k,
+              double          objective,
+              gsize           n_changed,
+              const char     *note)
+{
+  CsTraceStep *s;
+
+  if (trace == NULL || (trace->max_steps > 0 && trace->steps->len >= trace->max_steps))
+    return;
+  trace->n = n;
+  trace->k = k;
+  s = g_new0 (CsTraceStep, 1);
+  s->iteration = iteration;
+  s->labels = labels ? g_memdup2 (labels, n * sizeof (int)) : NULL;
+  s->centers = centers ? cs_matrix_copy (centers) : NULL;
+  s->medoids = medoids ? g_memdup2 (medoids, k * sizeof (gsize)) : NULL;
+  s->objective = objective;
+  s->n_changed = n_changed;
+  s->note = g_strdup (note);
+  g_ptr_array_add (trace->steps, s);
+}

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "core/base/cs-matrix.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CsParams CsParams;
+
+/* The outcome of one clustering run. Immutable once returned by an algorithm; refcounted so
+ * the window, an export and a comparison can share it. */
+typedef struct
+{
+  gatomicrefcount ref;
+  char      *algorithm;      /* Owned: registry id, e.g. "kmeans" */
+  CsParams  *params;         /* Owned, may be NULL: the values the run used */
+  gsize      n;              /* rows clustered */
+  gsize      d;              /* features used */
+  guint      k;              /* clusters */
+  int       *labels;         /* Owned, n entries in [0, k); -1 marks noise */
+  CsMatrix  *centers;        /* Owned, k × d in the clustered feature space, or NULL */
+  gsize     *medoids;        /* Owned, k row indices (0-based, into the clustered rows), or NULL */
+  double     objective;      /* what the algorithm minimises */
+  const char *objective_name; /* static string: "inertia", "loss", ... */
+  guint      iterations;
+  gboolean   converged;
+  double     seconds;        /* wall time of the run */
+  guint      swaps;          /* medoid swaps taken (k-medoids family), else 0 */
+  double    *score_by_k;     /* Owned, may be NULL: a model-selection curve (DynMSC: medoid
+                                silhouette for k = score_k_min, score_k_min + 1, ...) */
+  guint      score_k_min;
+  guint      n_scores;
+} CsClustering;
+
+CsClustering *cs_clustering_new (const char *algorithm, gsize n, gsize d, guint k);
+CsClustering *cs_clustering_ref (CsClustering *c);
+void          cs_clustering_unref (CsClustering *c);
+/* sizes[k] = number of rows labelled k */
+void          cs_clustering_sizes (const CsClustering *c, gsize *sizes);
+
+/* One snapshot per iteration, filled by an algorithm when the caller passes a CsTrace.
+ * Teaching mode steps through these; it never re-runs an algorithm itself. */
+typedef struct
+{
+  guint     iteration;
+  int      *labels;    /* Owned, n entries */
+  CsMatrix *centers;   /* Owned, or NULL */
+  gsize    *medoids;   /* Owned, k entries, or NULL */
+  double    objective;
+  gsize     n_changed; /* labels that changed since the previous step */
+  char     *note;      /* Owned, may be NULL: "swap medoid 3 for row 117" */
+} CsTraceStep;
+
+typedef struct
+{
+  gsize      n;
+  guint      k;
+  guint      max_steps; /* steps beyond this are not recorded (0 = no limit) */
+  GPtrArray *steps;     /* CsTraceStep* */
+} CsTrace;
+
+CsTrace *cs_trace_new (guint max_steps);
+void     cs_trace_free (CsTrace *trace);
+/* Copies everything it is given. centers / medoids may be NULL. */
+void     cs_trace_add (CsTrace        *trace,
+                       guint           iteration,
+                       const int      *labels,
+                       gsize           n,
+                       const CsMatrix *centers,
+                       const gsize    *medoids,
+                       guint           k,
+                       double          objective,
+                       gsize           n_changed,
+                       const char     *note);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsClustering, cs_clustering_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsTrace, cs_trace_free)
+
+G_END_DECLS

@@ -1,3 +1,0 @@
-#include "cs-error.h"
-
-G_DEFINE_QUARK (cs-error-quark, cs_error)

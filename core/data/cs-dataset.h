@@ -1,0 +1,174 @@
+#pragma once
+
+#include "core/base/cs-matrix.h"
+#include "core/base/cs-progress.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CS_COLUMN_NUMERIC,
+  CS_COLUMN_CATEGORICAL,
+} CsColumnKind;
+
+typedef struct
+{
+  char         *name;      /* Owned; never empty ("column 3" when the file had none) */
+  CsColumnKind  kind;
+  double       *values;    /* Owned, n_rows entries. NaN marks a missing value. Categorical
+                              columns store the level index (0, 1, ...) as a double. */
+  GPtrArray    *levels;    /* Owned, char*: categorical level names in order of first
+                              appearance; NULL for numeric columns */
+  gsize         n_missing;
+} CsColumn;
+
+/* A table of columns, immutable once loaded and refcounted: a worker thread and the window
+ * can hold it at the same time. */
+typedef struct
+{
+  gatomicrefcount ref;
+  char      *name;          /* Owned: shown in the window title, "iris.csv" */
+  char      *path;          /* Owned, NULL for bundled or generated data */
+  gsize      n_rows;
+  GPtrArray *columns;       /* Owned, CsColumn* */
+  int        label_column;  /* index into columns, or -1 */
+  guint      image_rows;    /* > 0 when each row is an image (digits: 8 × 8), else 0 */
+  guint      image_cols;
+  GPtrArray *notices;       /* Owned, char*: forgiven problems, e.g. "Column ‘x’ was empty
+                               and has been dropped"; shown to the user */
+} CsDataset;
+
+CsDataset *cs_dataset_ref (CsDataset *ds);
+void       cs_dataset_unref (CsDataset *ds);
+
+/* An empty dataset with n_rows rows to which columns are added; for generators and tests. */
+CsDataset *cs_dataset_new (const char *name, gsize n_rows);
+/* Takes ownership of `values` (n_rows doubles). Returns the new column. */
+CsColumn  *cs_dataset_add_numeric (CsDataset *ds, const char *name, double *values);
+/* codes[i] in [0, n_levels) or -1 for missing; level names are copied. */
+CsColumn  *cs_dataset_add_categorical (CsDataset         *ds,
+                                       const char        *name,
+                                       const int         *codes,
+                                       const char *const *level_names,
+                                       guint              n_levels);
+
+static inline gsize
+cs_dataset_n_columns (const CsDataset *ds)
+{
+  return ds->columns->len;
+}
+
+static inline CsColumn *
+cs_dataset_column (const CsDataset *ds, gsize i)
+{
+  return g_ptr_array_index (ds->columns, i);
+}
+
+/* Index of the column called `name` (case-insensitive), or -1. */
+int cs_dataset_find_column (const CsDataset *ds, const char *name);
+
+/* Declares an image shape (image_rows × image_cols) when the dataset's numeric non-label
+ * columns begin with pixel columns named by their row and column in row-major order ("r0c0",
+ * "r0c1", …; also "pixel_0_0", "px0_0", "row0col0", …) or numbered pixels whose count is a
+ * square of side >= 2 ("pixel0" … "pixel783" is 28 × 28, counted from 0 or from 1; the prefix
+ * must be pixel, pix or px). Leaves the shape
+ * alone when no such pattern fits, or when one is already set. Returns whether a shape is set. */
+gboolean cs_dataset_guess_image_shape (CsDataset *ds);
+
+/* The columns holding an image row's pixels, in pixel order: the first image_rows × image_cols
+ * numeric non-label columns, written to cols (that many entries). FALSE when the dataset has
+ * no image shape or too few such columns. */
+gboolean cs_dataset_image_columns (const CsDataset *ds, int *cols);
+
+/* The label column as class indices in [0, n_classes), -1 where missing. Numeric label
+ * columns are mapped by distinct value in ascending order. Returns NULL when there is no
+ * label column. */
+int *cs_dataset_class_labels (const CsDataset *ds, guint *n_classes);
+
+/* The axes a scatter of these columns (NULL: every numeric column but the label) shows by
+ * default: the two columns themselves when exactly two numeric ones are chosen, else -1 and
+ * -1 for the first two principal components. */
+void cs_dataset_default_axes (const CsDataset *ds,
+                              const int       *columns,
+                              gsize            n_columns,
+                              int             *x_column,
+                              int             *y_column);
+
+typedef struct
+{
+  char        delimiter;    /* 0: sniff among , ; tab space */
+  char        decimal;      /* 0: sniff ('.' or ',' — comma only when the delimiter is ';') */
+  int         header;       /* -1: detect, 0: no header row, 1: first row is a header */
+  const char *label_column; /* NULL: a column called label/class/species/target if any;
+                               "" for none */
+} CsCsvOptions;
+
+void cs_csv_options_init (CsCsvOptions *options);
+
+/* Loads a CSV/TSV file. Streams large files with progress and cancellation. Errors are
+ * CS_ERROR_PARSE with "FILE:LINE:COLUMN: what was found, what was expected", or CS_ERROR_IO. */
+CsDataset *cs_dataset_load_csv (const char         *path,
+                                const CsCsvOptions *options,
+                                CsProgress         *progress,
+                                GError            **error);
+
+/* The same from memory; `name` stands in for the file name in messages. */
+CsDataset *cs_dataset_load_csv_data (const char         *data,
+                                     gsize               length,
+                                     const char         *name,
+                                     const CsCsvOptions *options,
+                                     CsProgress         *progress,
+                                     GError            **error);
+
+/* Preprocessing: from a dataset to the matrix an algorithm sees. */
+typedef enum
+{
+  CS_SCALE_NONE,
+  CS_SCALE_STANDARDIZE, /* z-score: mean 0, standard deviation 1 (population sd, like scikit-learn) */
+  CS_SCALE_MINMAX,      /* each column to [0, 1] */
+} CsScaling;
+
+typedef enum
+{
+  CS_MISSING_DROP, /* rows with any missing value among the chosen columns are left out */
+  CS_MISSING_MEAN, /* missing values replaced by the column mean */
+} CsMissingPolicy;
+
+typedef struct
+{
+  const int      *columns;   /* column indices to use; NULL: every numeric column except the label */
+  gsize           n_columns;
+  CsScaling       scaling;
+  CsMissingPolicy missing;
+} CsPrepareOptions;
+
+typedef struct
+{
+  CsMatrix *x;          /* Owned: rows × chosen features */
+  gsize    *rows;       /* Owned: x row i came from dataset row rows[i] */
+  char    **names;      /* Owned, NULL-terminated: feature names of x's columns (a categorical
+                           column becomes one-hot columns "name=level") */
+  gsize     n_dropped;  /* rows left out for missing values */
+  gsize     n_imputed;  /* values filled in with the mean */
+  double   *shift;      /* Owned, x->cols: x = (raw - shift) / scale */
+  double   *scale;      /* Owned, x->cols */
+} CsPrepared;
+
+void        cs_prepare_options_init (CsPrepareOptions *options);
+CsPrepared *cs_dataset_prepare (const CsDataset *ds, const CsPrepareOptions *options, GError **error);
+void        cs_prepared_free (CsPrepared *prep);
+
+/* Principal components of x (centred inside): scores (rows × n_components), the components
+ * (n_components × cols, unit rows, sign fixed so the largest |loading| is positive) and the
+ * explained variance ratio of each. Any output may be NULL. */
+gboolean cs_pca (const CsMatrix *x,
+                 gsize           n_components,
+                 CsMatrix      **scores,
+                 CsMatrix      **components,
+                 double         *explained_ratio,
+                 GError        **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsDataset, cs_dataset_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsPrepared, cs_prepared_free)
+
+G_END_DECLS

@@ -1,0 +1,369 @@
+#include "core/data/cs-dataset.h"
+#include "core/base/cs-error.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+#include <math.h>
+#include <string.h>
+
+/* Rows per block when streaming a tall matrix through BLAS: small enough that the centred copy
+ * stays in cache-sized scratch instead of duplicating the whole matrix. */
+#define PCA_BLOCK_ROWS 4096
+
+void
+cs_prepare_options_init (CsPrepareOptions *options)
+{
+  g_return_if_fail (options != NULL);
+
+  options->columns = NULL;
+  options->n_columns = 0;
+  options->scaling = CS_SCALE_NONE;
+  options->missing = CS_MISSING_DROP;
+}
+
+void
+cs_prepared_free (CsPrepared *prep)
+{
+  if (prep == NULL)
+    return;
+  cs_matrix_free (prep->x);
+  g_free (prep->rows);
+  g_strfreev (prep->names);
+  g_free (prep->shift);
+  g_free (prep->scale);
+  g_free (prep);
+}
+
+typedef struct
+{
+  const CsColumn *column; /* Borrowed */
+  guint           level;  /* for one-hot features */
+  gboolean        one_hot;
+} Feature;
+
+CsPrepared *
+cs_dataset_prepare (const CsDataset        *ds,
+                    const CsPrepareOptions *options,
+                    GError                **error)
+{
+  CsPrepareOptions defaults;
+  g_autoptr (GArray) chosen = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GArray) features = g_array_new (FALSE, FALSE, sizeof (Feature));
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (CsPrepared) prep = NULL;
+  g_autofree gboolean *keep = NULL;
+  g_autofree double *means = NULL;
+  gsize n_kept = 0;
+  gsize d;
+
+  g_return_val_if_fail (ds != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (options == NULL)
+    {
+      cs_prepare_options_init (&defaults);
+      options = &defaults;
+    }
+
+  if (options->columns != NULL)
+    {
+      for (gsize i = 0; i < options->n_columns; i++)
+        {
+          int c = options->columns[i];
+          if (c < 0 || (gsize) c >= cs_dataset_n_columns (ds))
+            {
+              g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                           "Column %d does not exist; %s has columns 0 to %u", c, ds->name,
+                           (guint) cs_dataset_n_columns (ds) - 1);
+              return NULL;
+            }
+          g_array_append_val (chosen, c);
+        }
+    }
+  else
+    {
+      for (gsize j = 0; j < cs_dataset_n_columns (ds); j++)
+        if ((int) j != ds->label_column && cs_dataset_column (ds, j)->kind == CS_COLUMN_NUMERIC)
+          {
+            int c = (int) j;
+            g_array_append_val (chosen, c);
+          }
+    }
+
+  for (guint i = 0; i < chosen->len; i++)
+    {
+      const CsColumn *col = cs_dataset_column (ds, g_array_index (chosen, int, i));
+
+      if (col->kind == CS_COLUMN_NUMERIC)
+        {
+          Feature f = { col, 0, FALSE };
+          g_array_append_val (features, f);
+          g_ptr_array_add (names, g_strdup (col->name));
+        }
+      else
+        for (guint l = 0; l < col->levels->len; l++)
+          {
+            Feature f = { col, l, TRUE };
+            g_array_append_val (features, f);
+            g_ptr_array_add (names, g_strdup_printf ("%s=%s", col->name, (char *) g_ptr_array_index (col->levels, l)));
+          }
+    }
+  d = features->len;
+  if (d == 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "No columns to work with in %s; choose at least one numeric or categorical column", ds->name);
+      return NULL;
+    }
+
+  keep = g_new (gboolean, MAX (ds->n_rows, 1));
+  for (gsize i = 0; i < ds->n_rows; i++)
+    {
+      keep[i] = TRUE;
+      if (options->missing == CS_MISSING_DROP)
+        for (guint c = 0; c < chosen->len && keep[i]; c++)
+          keep[i] = !isnan (cs_dataset_column (ds, g_array_index (chosen, int, c))->values[i]);
+      n_kept += keep[i];
+    }
+  if (n_kept == 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "Every row of %s has a missing value in the chosen columns; choose fewer columns or "
+                   "fill missing values with the column mean", ds->name);
+      return NULL;
+    }
+
+  /* Feature means over the rows that have a value: the imputation value, and for one-hot
+   * features the level frequency, so an imputed categorical row sits at the mean too. */
+  means = g_new0 (double, d);
+  for (gsize f = 0; f < d; f++)
+    {
+      const Feature *ft = &g_array_index (features, Feature, f);
+      double sum = 0.0;
+      gsize count = 0;
+
+      for (gsize i = 0; i < ds->n_rows; i++)
+        {
+          double v = ft->column->values[i];
+          if (!keep[i] || isnan (v))
+            continue;
+          sum += ft->one_hot ? (v == ft->level) : v;
+          count++;
+        }
+      if (count == 0)
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                       "Column ‘%s’ of %s has no values; leave it out", ft->column->name, ds->name);
+          return NULL;
+        }
+      means[f] = sum / count;
+    }
+
+  prep = g_new0 (CsPrepared, 1);
+  prep->x = cs_matrix_try_new (n_kept, d, "prepared data matrix", error);
+  if (prep->x == NULL)
+    return NULL;
+  prep->rows = g_new (gsize, n_kept);
+  prep->shift = g_new0 (double, d);
+  prep->scale = g_new (double, d);
+
+  {
+    gsize r = 0;
+    for (gsize i = 0; i < ds->n_rows; i++)
+      {
+        double *row;
+
+        if (!keep[i])
+          continue;
+        row = cs_matrix_row (prep->x, r);
+        prep->rows[r] = i;
+        for (gsize f = 0; f < d; f++)
+          {
+            const Feature *ft = &g_array_index (features, Feature, f);
+            double v = ft->column->values[i];
+            if (isnan (v))
+              row[f] = means[f];
+            else
+              row[f] = ft->one_hot ? (double) (v == ft->level) : v;
+          }
+        r++;
+      }
+    /* Imputation counts dataset cells, not one-hot features. */
+    for (guint c = 0; c < chosen->len; c++)
+      {
+        const CsColumn *col = cs_dataset_column (ds, g_array_index (chosen, int, c));
+        for (gsize i = 0; i < ds->n_rows; i++)
+          if (keep[i] && isnan (col->values[i]))
+            prep->n_imputed++;
+      }
+  }
+  prep->n_dropped = ds->n_rows - n_kept;
+
+  for (gsize f = 0; f < d; f++)
+    {
+      double shift = 0.0;
+      double scale = 1.0;
+
+      if (options->scaling == CS_SCALE_STANDARDIZE)
+        {
+          double mean = 0.0;
+          double ss = 0.0;
+          for (gsize i = 0; i < n_kept; i++)
+            mean += prep->x->data[i * d + f];
+          mean /= n_kept;
+          for (gsize i = 0; i < n_kept; i++)
+            {
+              double t = prep->x->data[i * d + f] - mean;
+              ss += t * t;
+            }
+          shift = mean;
+          scale = sqrt (ss / n_kept);
+        }
+      else if (options->scaling == CS_SCALE_MINMAX)
+        {
+          double lo = INFINITY;
+          double hi = -INFINITY;
+          for (gsize i = 0; i < n_kept; i++)
+            {
+              double v = prep->x->data[i * d + f];
+              lo = MIN (lo, v);
+              hi = MAX (hi, v);
+            }
+          shift = lo;
+          scale = hi - lo;
+        }
+      /* A constant column would divide by zero; left unscaled it is all zeros after the shift. */
+      if (!(scale > 0.0) || !isfinite (scale))
+        scale = 1.0;
+      prep->shift[f] = shift;
+      prep->scale[f] = scale;
+      if (shift != 0.0 || scale != 1.0)
+        for (gsize i = 0; i < n_kept; i++)
+          prep->x->data[i * d + f] = (prep->x->data[i * d + f] - shift) / scale;
+    }
+
+  g_ptr_array_add (names, NULL);
+  prep->names = (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+  return g_steal_pointer (&prep);
+}
+
+gboolean
+cs_pca (const CsMatrix *x,
+        gsize           n_components,
+        CsMatrix      **scores,
+        CsMatrix      **components,
+        double         *explained_ratio,
+        GError        **error)
+{
+  gsize n;
+  gsize d;
+  g_autofree double *mean = NULL;
+  g_autofree double *cov = NULL;
+  g_autofree double *block = NULL;
+  g_autofree double *w = NULL;
+  g_autofree double *z = NULL;
+  g_autofree lapack_int *support = NULL;
+  g_autoptr (CsMatrix) comp = NULL;
+  double total = 0.0;
+  lapack_int found = 0;
+  lapack_int info;
+
+  g_return_val_if_fail (x != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  n = x->rows;
+  d = x->cols;
+  if (scores)
+    *scores = NULL;
+  if (components)
+    *components = NULL;
+  if (n < 2 || d == 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "PCA needs at least 2 rows and 1 column; the data has %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT, n,
+                   d);
+      return FALSE;
+    }
+  if (n_components == 0 || n_components > d)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "PCA components must be between 1 and %" G_GSIZE_FORMAT " (the number of columns), not %"
+                   G_GSIZE_FORMAT, d, n_components);
+      return FALSE;
+    }
+
+  mean = g_new0 (double, d);
+  cs_matrix_column_means (x, mean);
+
+  /* Covariance by blocks of centred rows through dsyrk: for n >> d this is a d × d problem,
+   * far cheaper than an SVD of the n × d matrix, and needs no centred copy of x. */
+  cov = g_new0 (double, d * d);
+  block = g_new (double, PCA_BLOCK_ROWS * d);
+  for (gsize i0 = 0; i0 < n; i0 += PCA_BLOCK_ROWS)
+    {
+      gsize m = MIN ((gsize) PCA_BLOCK_ROWS, n - i0);
+      for (gsize i = 0; i < m; i++)
+        for (gsize j = 0; j < d; j++)
+          block[i * d + j] = x->data[(i0 + i) * d + j] - mean[j];
+      cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, (int) d, (int) m, 1.0, block, (int) d, 1.0, cov, (int) d);
+    }
+  for (gsize j = 0; j < d * d; j++)
+    cov[j] /= (double) (n - 1);
+
+  w = g_new0 (double, d);
+  z = g_new0 (double, d * d);
+  support = g_new0 (lapack_int, 2 * d);
+  info = LAPACKE_dsyevr (LAPACK_ROW_MAJOR, 'V', 'A', 'U', (lapack_int) d, cov, (lapack_int) d, 0.0, 0.0, 0, 0,
+                         0.0, &found, w, z, (lapack_int) d, support);
+  if (info != 0 || (gsize) found != d)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_NUMERIC,
+                   "PCA: the eigendecomposition of the covariance matrix failed (LAPACK dsyevr info %d); "
+                   "check the data for infinite values", (int) info);
+      return FALSE;
+    }
+
+  for (gsize j = 0; j < d; j++)
+    total += MAX (w[j], 0.0);
+
+  /* dsyevr sorts ascending; component k is eigenvector d-1-k (column of z). */
+  comp = cs_matrix_new (n_components, d);
+  for (gsize k = 0; k < n_components; k++)
+    {
+      gsize e = d - 1 - k;
+      gsize argmax = 0;
+      double sign;
+
+      for (gsize j = 0; j < d; j++)
+        {
+          comp->data[k * d + j] = z[j * d + e];
+          if (fabs (comp->data[k * d + j]) > fabs (comp->data[k * d + argmax]))
+            argmax = j;
+        }
+      sign = comp->data[k * d + argmax] < 0 ? -1.0 : 1.0;
+      for (gsize j = 0; j < d; j++)
+        comp->data[k * d + j] *= sign;
+      if (explained_ratio)
+        explained_ratio[k] = total > 0.0 ? MAX (w[e], 0.0) / total : 0.0;
+    }
+
+  if (scores)
+    {
+      CsMatrix *s = cs_matrix_try_new (n, n_components, "PCA scores", error);
+      if (s == NULL)
+        return FALSE;
+      for (gsize i0 = 0; i0 < n; i0 += PCA_BLOCK_ROWS)
+        {
+          gsize m = MIN ((gsize) PCA_BLOCK_ROWS, n - i0);
+          for (gsize i = 0; i < m; i++)
+            for (gsize j = 0; j < d; j++)
+              block[i * d + j] = x->data[(i0 + i) * d + j] - mean[j];
+          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) m, (int) n_components, (int) d, 1.0, block,
+                       (int) d, comp->data, (int) d, 0.0, s->data + i0 * n_components, (int) n_components);
+        }
+      *scores = s;
+    }
+  if (components)
+    *components = g_steal_pointer (&comp);
+  return TRUE;
+}

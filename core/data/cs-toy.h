@@ -1,0 +1,28 @@
+#pragma once
+
+#include "core/data/cs-dataset.h"
+
+G_BEGIN_DECLS
+
+/* The classic 2-D sets people compare clustering algorithms on (as in scikit-learn's
+ * "comparing clustering algorithms" gallery). Every set has columns x, y and a categorical
+ * "label" column with the generating class. Seeded: same arguments, same data. */
+typedef enum
+{
+  CS_TOY_BLOBS,      /* isotropic Gaussian blobs */
+  CS_TOY_ANISO,      /* blobs sheared by a linear map */
+  CS_TOY_VARIED,     /* blobs with unequal variances */
+  CS_TOY_MOONS,      /* two interleaving half circles */
+  CS_TOY_CIRCLES,    /* a circle inside a circle */
+  CS_TOY_UNIFORM,    /* uniform noise: no structure at all */
+  CS_TOY_N_KINDS
+} CsToyKind;
+
+const char *cs_toy_kind_id (CsToyKind kind);    /* "blobs", "moons", ... */
+const char *cs_toy_kind_title (CsToyKind kind); /* "Gaussian blobs", ... */
+gboolean    cs_toy_kind_from_id (const char *id, CsToyKind *kind);
+
+/* n_clusters is used by the blob kinds (ignored by moons and circles, which have 2). */
+CsDataset *cs_toy_generate (CsToyKind kind, gsize n, guint n_clusters, double noise, guint64 seed);
+
+G_END_DECLS
