@@ -197,8 +197,8 @@ cs_i_cli_do_run (const char       *file,
       if (!build_params (algo, o->params, &params, &error))
         return cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
       /* A matrix run records where its dissimilarities came from. */
-      if (o->distances != NULL && cs_algorithm_find_param (algo, "metric") != NULL)
-        cs_params_set (params, "metric", "precomputed", NULL);
+      if (o->distances != NULL)
+        cs_params_set_dissim (params, CS_METRIC_PRECOMPUTED);
     }
   else if (o->params)
     return cs_i_cli_fail (EXIT_USAGE, "-p needs --algo");
@@ -292,7 +292,7 @@ print_summary (const Run *r)
           c->objective, c->iterations, c->converged ? "" : " (not converged)", c->seconds);
   if (isfinite (res->silhouette))
     printf ("  silhouette   %.4f%s\n", res->silhouette, res->silhouette_sampled ? " (sampled)" : "");
-  if (isfinite (res->medoid_silhouette) && g_strcmp0 (c->objective_name, "medoid silhouette") != 0)
+  if (isfinite (res->medoid_silhouette) && c->objective_kind != CS_OBJECTIVE_MEDOID_SILHOUETTE)
     printf ("  medoid silhouette %.4f\n", res->medoid_silhouette);
   if (isfinite (res->davies_bouldin))
     printf ("  Davies–Bouldin %.4f\n  Calinski–Harabasz %.2f\n", res->davies_bouldin, res->calinski_harabasz);

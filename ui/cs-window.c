@@ -381,7 +381,7 @@ update_views (CsWindow *self)
       /* For the methods that optimise it, the medoid silhouette is the one to show; runs on a
        * distance matrix are scored on the matrix only, so it is the only one they have. */
       if (r->medoid_silhouette_values != NULL
-          && (g_strcmp0 (c->objective_name, "medoid silhouette") == 0 || r->silhouette_values == NULL))
+          && (c->objective_kind == CS_OBJECTIVE_MEDOID_SILHOUETTE || r->silhouette_values == NULL))
         {
           sil = cs_silhouette_model_new (c->n, r->medoid_silhouette_values, c->labels, c->k, slots);
           sil->title
@@ -1099,7 +1099,7 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
   if (isfinite (r->silhouette))
     g_string_append_printf (s, " · silhouette %.3f%s", r->silhouette,
                             r->silhouette_sampled ? " (sampled)" : "");
-  else if (isfinite (r->medoid_silhouette) && g_strcmp0 (c->objective_name, "medoid silhouette") != 0)
+  else if (isfinite (r->medoid_silhouette) && c->objective_kind != CS_OBJECTIVE_MEDOID_SILHOUETTE)
     g_string_append_printf (s, " · medoid silhouette %.3f", r->medoid_silhouette);
   if (isfinite (r->ari))
     g_string_append_printf (s, " · ARI %.3f", r->ari);
@@ -1225,12 +1225,12 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   CsPipelineOptions options;
   int               x_column;
   int               y_column;
+  CsMetric          metric;
 
   if (self->dataset == NULL || cs_params_panel_get_algorithm (panel) == NULL)
     return;
   params = cs_params_panel_get_params (panel);
-  if (self->distances == NULL && cs_algorithm_find_param (cs_params_get_algorithm (params), "metric") != NULL
-      && g_strcmp0 (cs_params_get_string (params, "metric"), "precomputed") == 0)
+  if (self->distances == NULL && cs_params_get_dissim (params, &metric) && metric == CS_METRIC_PRECOMPUTED)
     {
       cs_i_window_show_error (self,
                               "The dissimilarity ‘precomputed’ needs a distance matrix: choose Use Distance "
@@ -1247,8 +1247,7 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
     {
       /* The pipeline scores a matrix run on the matrix (silhouette and medoid silhouette)
        * and skips the centroid-based scores; the result records where it came from. */
-      if (cs_algorithm_find_param (options.algorithm, "metric") != NULL)
-        cs_params_set (params, "metric", "precomputed", NULL);
+      cs_params_set_dissim (params, CS_METRIC_PRECOMPUTED);
     }
   axis_selection (self, &x_column, &y_column);
 

@@ -36,15 +36,6 @@ cs_matrix_get (const CsMatrix *m, gsize i, gsize j)
 /* out[j] = mean of column j (out has cols entries), summed in row order. */
 void cs_matrix_column_means (const CsMatrix *m, double *out);
 
-/* OpenBLAS (pthreads build) would start its own threads inside each OpenMP thread: around a
- * parallel region whose BLAS calls are big enough for OpenBLAS to thread them (it stays
- * single-threaded below 65536 multiply-adds a call) it is pinned to one thread. With
- * `for_determinism` it is pinned whatever the sizes, for LAPACK calls whose sums would
- * otherwise split by the thread count. Switching costs about a millisecond, so small runs
- * skip it. Returns what cs_i_blas_single_end() restores. */
-int  cs_i_blas_single_begin (gsize flops_per_call, gboolean for_determinism);
-void cs_i_blas_single_end (int saved);
-
 /* Ascending order of two doubles (NaN-free), for qsort() and g_array_sort(). */
 int cs_compare_doubles (gconstpointer a, gconstpointer b);
 /* Ascending order of two gsize (row indices), likewise. */

@@ -25,11 +25,12 @@
 #define CUTOFF2 25.0
 
 static const char *const seeding_choices[] = { "auto", "all", "bins", NULL };
+static const char *const seeding_labels[] = { "Automatic", "Every point", "One per grid cell", NULL };
 
 static const CsParamSpec meanshift_params[] = {
   { .name = "bandwidth", .label = "Bandwidth",
     .help = "Kernel width in the units of the prepared data; 0 chooses it by Scott’s rule.",
-    .type = CS_PARAM_DOUBLE, .min = 0, .max = 1e12, .default_num = 0 },
+    .type = CS_PARAM_DOUBLE, .min = 0, .max = 1e12, .default_num = 0, .zero_label = "Automatic" },
   { .name = "max_iter", .label = "Maximum iterations", .help = "Each seed stops climbing after this many steps at the latest.",
     .type = CS_PARAM_INT, .min = 1, .max = 100000, .default_num = 300, .advanced = TRUE },
   { .name = "tol", .label = "Tolerance",
@@ -37,7 +38,8 @@ static const CsParamSpec meanshift_params[] = {
     .type = CS_PARAM_DOUBLE, .min = 0, .max = 1, .default_num = 1e-3, .log_scale = TRUE, .advanced = TRUE },
   { .name = "seeding", .label = "Seeds",
     .help = "Start a climb from every point, or from one point per occupied bandwidth-sized cell (faster on large data).",
-    .type = CS_PARAM_ENUM, .default_str = "auto", .choices = seeding_choices, .advanced = TRUE },
+    .type = CS_PARAM_ENUM, .default_str = "auto", .choices = seeding_choices,
+    .choice_labels = seeding_labels, .advanced = TRUE },
   { .name = "min_bin_freq", .label = "Minimum points per seed cell",
     .help = "With cell seeding, cells holding fewer points start no climb.",
     .type = CS_PARAM_INT, .min = 1, .max = 1000000, .default_num = 1, .advanced = TRUE },
@@ -335,6 +337,7 @@ const CsAlgorithm cs_algorithm_meanshift = {
                  "cluster centre and each point joins the mode it climbs to. The number of clusters follows from "
                  "the bandwidth.",
   .category = "Density",
+  .objective = CS_OBJECTIVE_NONE,
   .params = meanshift_params,
   .n_params = G_N_ELEMENTS (meanshift_params),
   .run = meanshift_run,
