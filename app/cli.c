@@ -19,6 +19,8 @@
 #include "ui/render/cs-render-density.h"
 
 #include "cli-private.h"
+#include "core/data/cs-csv.h"
+#include "core/data/cs-prepare.h"
 
 const char *cs_i_cli_prog = "clusterscope-cli";
 

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "core/data/cs-dataset.h"
+#include "core/data/cs-csv.h"
+#include "core/data/cs-prepare.h"
 #include "core/density/cs-dp-kernel.h"
 #include "core/data/cs-samples.h"
 #include "core/density/cs-kde-diagnostics.h"

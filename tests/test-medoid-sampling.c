@@ -14,6 +14,8 @@
 #include "core/data/cs-samples.h"
 #include "core/base/cs-rng.h"
 #include "core/metrics/cs-metrics.h"
+#include "core/cluster/cs-medoid-silhouette.h"
+#include "core/cluster/cs-kmedoids-sampling.h"
 
 /* The 5-point matrix of the reference suites (kmedoids crate, fastermsc.rs / fasterpam.rs). */
 static const double five[25] = {

@@ -10,6 +10,8 @@
 #include "ui/cs-figure-view.h"
 #include "cs-resources.h"
 #include "ui/render/cs-render-views.h"
+#include "core/data/cs-prepare.h"
+#include "core/data/cs-csv.h"
 
 #define N_RECENT 5
 #define SILHOUETTE_MAX 5000

@@ -1,4 +1,5 @@
 #include "core/cluster/cs-kmedoids.h"
+#include "core/cluster/cs-kmedoids-sampling.h"
 #include "core/cluster/cs-kmedoids-private.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-rng.h"

@@ -1,3 +1,4 @@
+#include "core/cluster/cs-meanshift.h"
 #include "core/cluster/cs-registry.h"
 #include "core/base/cs-error.h"
 
@@ -147,21 +148,32 @@ cmp_mode (const void *a,
   return (x->index > y->index) - (x->index < y->index);
 }
 
-static gboolean
-meanshift_run (const CsMatrix *x,
-               const CsParams *params,
-               CsProgress     *progress,
-               CsTrace        *trace,
-               CsClustering  **out,
-               GError        **error)
+void
+cs_meanshift_options_init (CsMeanshiftOptions *options)
+{
+  g_return_if_fail (options != NULL);
+  options->bandwidth = 0.0;
+  options->max_iter = 300;
+  options->tol = 1e-3;
+  options->seeding = CS_MEANSHIFT_SEEDS_AUTO;
+  options->min_bin_freq = 1;
+}
+
+gboolean
+cs_meanshift_run (const CsMatrix           *x,
+                  const CsMeanshiftOptions *options,
+                  CsProgress               *progress,
+                  CsTrace                  *trace,
+                  CsClustering            **out,
+                  GError                  **error)
 {
   gsize n = x->rows;
   gsize d = x->cols;
-  double h = cs_params_get_double (params, "bandwidth");
-  guint max_iter = (guint) cs_params_get_int (params, "max_iter");
-  double tol = cs_params_get_double (params, "tol");
-  const char *seeding = cs_params_get_string (params, "seeding");
-  guint min_freq = (guint) cs_params_get_int (params, "min_bin_freq");
+  double h = options->bandwidth;
+  guint max_iter = options->max_iter;
+  double tol = options->tol;
+  CsMeanshiftSeeding seeding = options->seeding;
+  guint min_freq = MAX (options->min_bin_freq, 1);
   gboolean all_seeds;
   g_autoptr (CsMatrix) seeds = NULL;
   g_autofree double *density = NULL;
@@ -191,7 +203,14 @@ meanshift_run (const CsMatrix *x,
         return FALSE;
       }
   inv2h2 = 1.0 / (2.0 * h * h);
-  all_seeds = g_strcmp0 (seeding, "all") == 0 || (g_strcmp0 (seeding, "auto") == 0 && n <= 2000);
+  if (h < 0.0 || max_iter < 1 || !(tol >= 0.0))
+    {
+      g_set_error_literal (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                           "Mean shift needs a bandwidth of 0 (automatic) or more, max_iter of at least 1 and a "
+                           "tolerance of 0 or more");
+      return FALSE;
+    }
+  all_seeds = seeding == CS_MEANSHIFT_SEEDS_ALL || (seeding == CS_MEANSHIFT_SEEDS_AUTO && n <= 2000);
   if (!all_seeds)
     seeds = bin_seeds (x, h, min_freq);
   if (seeds == NULL)
@@ -330,6 +349,28 @@ meanshift_run (const CsMatrix *x,
   return TRUE;
 }
 
+static gboolean
+meanshift_run_params (const CsMatrix *x,
+                      const CsParams *params,
+                      CsProgress     *progress,
+                      CsTrace        *trace,
+                      CsClustering  **out,
+                      GError        **error)
+{
+  const char        *seeding = cs_params_get_string (params, "seeding");
+  CsMeanshiftOptions o;
+
+  cs_meanshift_options_init (&o);
+  o.bandwidth = cs_params_get_double (params, "bandwidth");
+  o.max_iter = (guint) cs_params_get_int (params, "max_iter");
+  o.tol = cs_params_get_double (params, "tol");
+  o.seeding = g_str_equal (seeding, "all")    ? CS_MEANSHIFT_SEEDS_ALL
+              : g_str_equal (seeding, "bins") ? CS_MEANSHIFT_SEEDS_BINS
+                                              : CS_MEANSHIFT_SEEDS_AUTO;
+  o.min_bin_freq = (guint) cs_params_get_int (params, "min_bin_freq");
+  return cs_meanshift_run (x, &o, progress, trace, out, error);
+}
+
 const CsAlgorithm cs_algorithm_meanshift = {
   .id = "meanshift",
   .name = "Mean shift",
@@ -340,5 +381,5 @@ const CsAlgorithm cs_algorithm_meanshift = {
   .objective = CS_OBJECTIVE_NONE,
   .params = meanshift_params,
   .n_params = G_N_ELEMENTS (meanshift_params),
-  .run = meanshift_run,
+  .run = meanshift_run_params,
 };

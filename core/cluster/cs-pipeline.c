@@ -3,6 +3,8 @@
 #include "core/base/cs-error.h"
 #include "core/metrics/cs-metrics.h"
 #include "core/cluster/cs-kmedoids.h"
+#include "core/data/cs-prepare.h"
+#include "core/cluster/cs-medoid-silhouette.h"
 
 #include <math.h>
 

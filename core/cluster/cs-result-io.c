@@ -1,6 +1,7 @@
 #include "core/cluster/cs-result-io.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
+#include "core/data/cs-csv.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
