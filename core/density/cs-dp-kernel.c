@@ -612,7 +612,7 @@ cs_dp_surface_compute (const CsMatrix          *xy,
           gsize k = (gsize)r * grid + c;
           y[0] = s->extent[0] + (s->extent[1] - s->extent[0]) * c / (grid - 1.0);
           s->exact[k] = cs_dp_kernel_sum_exact (xy, options->bandwidth, y) / xy->rows;
-          s->priv[k] = cs_dp_kernel_sketch_query (sketch, y) / xy->rows;
+          s->priv[k] = MAX (0.0, cs_dp_kernel_sketch_query (sketch, y) / xy->rows);
         }
       cs_progress_report (progress, (r + 1.0) / grid, "exact and private surfaces");
     }
@@ -658,6 +658,13 @@ cs_dp_kde_grid_values (const CsMatrix          *xy,
                    "a private density needs at least one row of two columns and a grid");
       return FALSE;
     }
+  /* An infinite ε means no noise at all: fine for a reference sketch, never for a release. */
+  if (!(options->epsilon > 0.0 && isfinite (options->epsilon)))
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
+                   "epsilon must be a finite positive number for a private release (got %g)", options->epsilon);
+      return FALSE;
+    }
   /* Cholesky of H: L = [a 0; b c]. */
   a = H[0] > 0.0 ? sqrt (H[0]) : NAN;
   b = H[2] / a;
@@ -699,7 +706,9 @@ cs_dp_kde_grid_values (const CsMatrix          *xy,
           double q[2];
           q[0] = xx / a;
           q[1] = (yy - b * q[0]) / c;
-          values[(gsize)j * nx + i] = norm * cs_dp_kernel_sketch_query (sketch, q);
+          /* A density is never negative: clipping the noisy estimate is post-processing (no
+           * privacy cost) and only moves it closer to the truth. */
+          values[(gsize)j * nx + i] = MAX (0.0, norm * cs_dp_kernel_sketch_query (sketch, q));
         }
     }
   return TRUE;
