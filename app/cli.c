@@ -9,6 +9,7 @@
 
 #include "core/data/cs-dissim.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-file.h"
 #include "core/base/cs-format.h"
 #include "core/density/cs-kde.h"
 #include "core/cluster/cs-pipeline.h"
@@ -873,6 +874,8 @@ main (int    argc,
 {
   setlocale (LC_ALL, "");
   g_set_prgname (cs_i_cli_prog);
+  /* Ctrl-C or a kill during `render --out` must not leave a hidden temporary behind. */
+  cs_atomic_file_cleanup_on_signals ();
   if (argc < 2)
     {
       print_usage (stderr);

@@ -8,22 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-gboolean
-cs_write_file_atomic (const char *path,
-                      const char *contents,
-                      gsize       length,
-                      GError    **error)
-{
-  g_autoptr (GError) local = NULL;
-
-  /* g_file_set_contents writes a temporary file beside `path`, fsyncs it where that matters,
-   * and renames it into place: readers see the old file or the new one, never half of one. */
-  if (g_file_set_contents (path, contents, (gssize) length, &local))
-    return TRUE;
-  g_set_error (error, CS_ERROR, CS_ERROR_IO, "Could not write ‘%s’: %s", path, local->message);
-  return FALSE;
-}
-
 JsonObject *
 cs_params_to_json (const CsParams *params)
 {

@@ -2,6 +2,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "core/base/cs-file.h"
 #include "core/data/cs-dataset.h"
 #include "core/cluster/cs-registry.h"
 #include "core/explain/cs-saliency.h"
@@ -71,7 +72,5 @@ char       *cs_saliency_attributions_to_csv (const CsSaliencyReport *r,
                                              const gsize            *rows,
                                              const int              *labels);
 
-/* Writes `contents` to `path` through a temporary file in the same folder and a rename. */
-gboolean cs_write_file_atomic (const char *path, const char *contents, gsize length, GError **error);
 
 G_END_DECLS
