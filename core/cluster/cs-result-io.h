@@ -4,6 +4,7 @@
 
 #include "core/base/cs-file.h"
 #include "core/data/cs-dataset.h"
+#include "core/data/cs-labels.h"
 #include "core/cluster/cs-registry.h"
 #include "core/explain/cs-saliency.h"
 
@@ -26,19 +27,7 @@ gboolean cs_clustering_write_labels_csv (const CsClustering *c,
                                          const char         *path,
                                          GError            **error);
 
-/* Reads cluster labels for a dataset of n_rows rows back from a CSV: either "row,label" as
- * cs_clustering_write_labels_csv writes it (rows not listed get -1), or a single column with
- * one label per dataset row. The label column is "label", "cluster" or the only column
- * besides "row". Labels may be numbers or names: the distinct ones become 0..k-1 in sorted
- * order; an empty field, "-1" (or any negative number) marks noise (-1). Errors name the
- * file and line: a row number outside the dataset or listed twice, a non-integer number, a
- * count of lines that does not match, fewer than one cluster. */
-gboolean cs_labels_load_csv (const char *path,
-                             gsize       n_rows,
-                             int       **labels,
-                             guint      *k,
-                             char     ***names,
-                             GError    **error);
+/* cs_labels_load_csv (reading them back) is in core/data/cs-labels.h. */
 
 /* Serialises `root` (pretty when asked) to path atomically, or to stdout when path is "-". */
 gboolean cs_json_write (JsonNode *root, gboolean pretty, const char *path, GError **error);
