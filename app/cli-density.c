@@ -310,6 +310,9 @@ cs_i_cli_cmd_density (int    argc,
       status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
       goto out;
     }
+  if (g->approximate)
+    fprintf (stderr, "%s: note: the bandwidth is narrow for this grid, so the binned values may be off; "
+             "--method exact sums the kernels at every node\n", cs_i_cli_prog);
   if (epsilon_text != NULL)
     {
       CsDpKernelOptions dp;

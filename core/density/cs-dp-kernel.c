@@ -658,13 +658,6 @@ cs_dp_kde_grid_values (const CsMatrix          *xy,
                    "a private density needs at least one row of two columns and a grid");
       return FALSE;
     }
-  /* An infinite ε means no noise at all: fine for a reference sketch, never for a release. */
-  if (!(options->epsilon > 0.0 && isfinite (options->epsilon)))
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
-                   "epsilon must be a finite positive number for a private release (got %g)", options->epsilon);
-      return FALSE;
-    }
   /* Cholesky of H: L = [a 0; b c]. */
   a = H[0] > 0.0 ? sqrt (H[0]) : NAN;
   b = H[2] / a;
