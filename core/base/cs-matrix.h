@@ -36,6 +36,11 @@ cs_matrix_get (const CsMatrix *m, gsize i, gsize j)
 /* out[j] = mean of column j (out has cols entries), summed in row order. */
 void cs_matrix_column_means (const CsMatrix *m, double *out);
 
+/* TRUE when every value of column j lies within 1e-12 of the column's magnitude of the first:
+ * no spread that a bandwidth or a scale could be estimated from. (A variance is not the test:
+ * the mean of equal values differs from them by rounding, so their variance is ~1e-33, not 0.) */
+gboolean cs_matrix_column_constant (const CsMatrix *m, gsize j);
+
 /* Ascending order of two doubles (NaN-free), for qsort() and g_array_sort(). */
 int cs_compare_doubles (gconstpointer a, gconstpointer b);
 /* Ascending order of two gsize (row indices), likewise. */

@@ -250,7 +250,7 @@ cs_clara_run (const CsMatrix          *x,
     }
   if (k < 1 || k > n)
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
                    "%s: k = %u must be between 1 and the number of rows (%" G_GSIZE_FORMAT ")", algo_name, k, n);
       return FALSE;
     }
@@ -1040,7 +1040,7 @@ clara_run_common (gboolean        fast,
     return FALSE;
   if (!cs_params_get_dissim (params, &metric))
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "%s has no dissimilarity parameter",
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "%s has no dissimilarity parameter",
                    cs_params_get_algorithm (params)->name);
       return FALSE;
     }

@@ -26,11 +26,13 @@ typedef struct
 } CsMeanshiftOptions;
 
 void     cs_meanshift_options_init (CsMeanshiftOptions *options);
+/* bandwidth_used (may be NULL) receives h, the rule's when options->bandwidth is 0. */
 gboolean cs_meanshift_run (const CsMatrix           *x,
                            const CsMeanshiftOptions *options,
                            CsProgress               *progress,
                            CsTrace                  *trace,
                            CsClustering            **out,
+                           double                   *bandwidth_used,
                            GError                  **error);
 
 G_END_DECLS

@@ -22,6 +22,21 @@ typedef struct
   gsize         n_missing;
 } CsColumn;
 
+/* A column that holds numbers except for some cells that are not finite numbers ("zz",
+ * "Inf", "1e400"): where the first one is, how many there are, and how they were read.
+ * The loader's choice follows CsCsvOptions.bad_cells; a front end shows `notice`-like text
+ * built from these fields and may offer the other reading (reload with bad_cells set). */
+typedef struct
+{
+  char     *column;   /* Owned: the column's name in the dataset */
+  gsize     n_bad;    /* cells that are not finite numbers (and not a missing-value token) */
+  gsize     n_cells;  /* non-missing cells in the column */
+  gsize     line;     /* the first such cell, 1-based line and character column in the file */
+  gsize     column_number;
+  char     *excerpt;  /* Owned: that cell's text, escaped and shortened for messages */
+  gboolean  as_text;  /* TRUE: the column was read as text; FALSE: these cells are missing values */
+} CsBadCells;
+
 /* A table of columns, immutable once loaded and refcounted: a worker thread and the window
  * can hold it at the same time. */
 typedef struct
@@ -36,6 +51,8 @@ typedef struct
   guint      image_cols;
   GPtrArray *notices;       /* Owned, char*: forgiven problems, e.g. "Column ‘x’ was empty
                                and has been dropped"; shown to the user */
+  GPtrArray *bad_cells;     /* Owned, CsBadCells*: columns of numbers with cells that are
+                               not (each also has a line in notices) */
 } CsDataset;
 
 CsDataset *cs_dataset_ref (CsDataset *ds);

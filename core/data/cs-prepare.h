@@ -11,7 +11,16 @@ typedef enum
   CS_SCALE_NONE,
   CS_SCALE_STANDARDIZE, /* z-score: mean 0, standard deviation 1 (population sd, like scikit-learn) */
   CS_SCALE_MINMAX,      /* each column to [0, 1] */
+  CS_SCALE_AUTO,        /* STANDARDIZE when the columns' standard deviations differ by more than
+                           CS_SCALE_AUTO_RATIO, else NONE: one wide column (wine's proline, sd 315
+                           against hue's 0.23) would otherwise decide every distance alone */
 } CsScaling;
+
+#define CS_SCALE_AUTO_RATIO 10.0
+
+/* "none", "standardize", "minmax", "auto": what the CLI takes and the result JSON records. */
+const char *cs_scaling_id (CsScaling scaling);
+gboolean    cs_scaling_from_id (const char *id, CsScaling *scaling);
 
 typedef enum
 {
@@ -37,8 +46,13 @@ typedef struct
   gsize     n_imputed;  /* values filled in with the mean */
   double   *shift;      /* Owned, x->cols: x = (raw - shift) / scale */
   double   *scale;      /* Owned, x->cols */
+  CsScaling scaling;    /* what was applied: never CS_SCALE_AUTO */
+  char     *notice;     /* Owned, may be NULL: a sentence for the user when CS_SCALE_AUTO chose to
+                           standardise ("Columns’ spreads differ 1,369-fold (…): standardised…"),
+                           for a status line or the CLI's report */
 } CsPrepared;
 
+/* Every numeric column but the label, CS_SCALE_AUTO, rows with missing values dropped. */
 void        cs_prepare_options_init (CsPrepareOptions *options);
 CsPrepared *cs_dataset_prepare (const CsDataset *ds, const CsPrepareOptions *options, GError **error);
 void        cs_prepared_free (CsPrepared *prep);
