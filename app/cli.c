@@ -685,12 +685,18 @@ algorithm_to_json (const CsAlgorithm *a)
           json_object_set_double_member (p, "min", s->min);
           json_object_set_double_member (p, "max", s->max);
         }
-      if (s->type == CS_PARAM_ENUM)
+      if (s->choices != NULL)
         {
           JsonArray *choices = json_array_new ();
+          JsonArray *labels = json_array_new ();
           for (const char *const *c = s->choices; *c; c++)
-            json_array_add_string_element (choices, *c);
+            {
+              json_array_add_string_element (choices, *c);
+              json_array_add_string_element (labels, cs_param_spec_choice_label (s, *c));
+            }
           json_object_set_array_member (p, "choices", choices);
+          /* What the window shows for each choice; the ids above are what -p takes. */
+          json_object_set_array_member (p, "choice_labels", labels);
         }
       json_object_set_string_member (p, "help", s->help);
       json_array_add_object_element (params, p);

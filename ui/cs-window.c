@@ -8,6 +8,7 @@
 #include "core/data/cs-samples.h"
 #include "core/data/cs-toy.h"
 #include "ui/cs-figure-view.h"
+#include "ui/cs-scroll-guard.h"
 #include "cs-resources.h"
 #include "ui/render/cs-render-views.h"
 #include "core/data/cs-prepare.h"
@@ -1844,6 +1845,9 @@ cs_window_init (CsWindow *self)
   GtkDropTarget   *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The sidebar and the pages' option panels scroll: the wheel is theirs unless a spin button,
+   * scale or drop-down has the focus. */
+  cs_scroll_guard_attach_all (GTK_WIDGET (self));
 
   self->axis_columns = g_array_new (FALSE, FALSE, sizeof (int));
   self->column_checks = g_ptr_array_new ();
