@@ -123,8 +123,13 @@ test_specs (gconstpointer data)
 
       g_assert_nonnull (s);
       g_assert_cmpint (s->type, ==, CS_PARAM_ENUM);
+      /* Offered only where it works: a matrix needs run_dissim. */
       for (guint j = 0; s->choices[j] != NULL; j++)
-        g_assert_true (cs_metric_from_id (s->choices[j], &m));
+        {
+          g_assert_true (cs_metric_from_id (s->choices[j], &m));
+          if (m == CS_METRIC_PRECOMPUTED || m == CS_METRIC_GOWER)
+            g_assert_nonnull (algo->run_dissim);
+        }
     }
   else
     g_assert_false (cs_algorithm_accepts_precomputed (algo));

@@ -15,6 +15,9 @@ G_BEGIN_DECLS
  * panel and the CLI never offer a parameter that does nothing. */
 extern const char *const cs_i_metric_choices[];
 extern const char *const cs_i_metric_labels[];
+/* The first four of those: what can be computed from the rows themselves (CLARA). */
+extern const char *const cs_i_coord_metric_choices[];
+extern const char *const cs_i_coord_metric_labels[];
 extern const char *const cs_i_kmedoids_init_choices[];
 extern const char *const cs_i_kmedoids_init_labels[];
 
@@ -43,6 +46,14 @@ extern const char *const cs_i_kmedoids_init_labels[];
             "or a precomputed matrix from a file.",                                                                \
     .type = CS_PARAM_ENUM, .default_str = "euclidean", .choices = cs_i_metric_choices,                            \
     .choice_labels = cs_i_metric_labels }
+
+/* For methods that compute distances from the rows on demand and take no matrix. */
+#define CS_I_KMEDOIDS_PARAM_COORD_METRIC                                                                           \
+  { .name = "metric", .label = "Dissimilarity",                                                                   \
+    .help = "How unlike two rows are: Euclidean, squared Euclidean, Manhattan or cosine (computed from the rows "   \
+            "as needed, so no matrix and no Gower).",                                                             \
+    .type = CS_PARAM_ENUM, .default_str = "euclidean", .choices = cs_i_coord_metric_choices,                      \
+    .choice_labels = cs_i_coord_metric_labels }
 
 #define CS_I_KMEDOIDS_PARAM_SEED                                                                                   \
   { .name = "seed", .label = "Random seed",                                                                        \

@@ -986,7 +986,11 @@ out:
   "k-means++, or explicit 0-based rows such as 0,5,9."
 
 static const CsParamSpec clara_params[] = {
-  CS_I_KMEDOIDS_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP, "build", CLARA_INIT_HELP, CLARA_MAX_ITER_HELP),
+  CS_I_KMEDOIDS_PARAM_K (CS_I_KMEDOIDS_K_HELP),
+  CS_I_KMEDOIDS_PARAM_INIT ("build", CLARA_INIT_HELP),
+  CS_I_KMEDOIDS_PARAM_COORD_METRIC,
+  CS_I_KMEDOIDS_PARAM_SEED,
+  CS_I_KMEDOIDS_PARAM_MAX_ITER (CLARA_MAX_ITER_HELP),
   { .name = "samples", .label = "Samples",
     .help = "How many random samples to cluster; the best medoids so far are carried into each later sample.",
     .type = CS_PARAM_INT, .min = 1, .max = 1000, .default_num = 5 },
@@ -997,7 +1001,11 @@ static const CsParamSpec clara_params[] = {
 };
 
 static const CsParamSpec fastclara_params[] = {
-  CS_I_KMEDOIDS_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP, "lab", CLARA_INIT_HELP, CLARA_MAX_ITER_HELP),
+  CS_I_KMEDOIDS_PARAM_K (CS_I_KMEDOIDS_K_HELP),
+  CS_I_KMEDOIDS_PARAM_INIT ("lab", CLARA_INIT_HELP),
+  CS_I_KMEDOIDS_PARAM_COORD_METRIC,
+  CS_I_KMEDOIDS_PARAM_SEED,
+  CS_I_KMEDOIDS_PARAM_MAX_ITER (CLARA_MAX_ITER_HELP),
   { .name = "samples", .label = "Samples",
     .help = "How many random samples to cluster; the best medoids so far are carried into each later sample.",
     .type = CS_PARAM_INT, .min = 1, .max = 1000, .default_num = 5 },

@@ -17,6 +17,9 @@ const char *const cs_i_metric_choices[] = { "euclidean", "sqeuclidean", "manhatt
                                             "precomputed", NULL };
 const char *const cs_i_metric_labels[] = { "Euclidean", "Squared Euclidean", "Manhattan (city block)", "Cosine",
                                            "Gower (mixed columns)", "Distance matrix from a file", NULL };
+const char *const cs_i_coord_metric_choices[] = { "euclidean", "sqeuclidean", "manhattan", "cosine", NULL };
+const char *const cs_i_coord_metric_labels[] = { "Euclidean", "Squared Euclidean", "Manhattan (city block)", "Cosine",
+                                                 NULL };
 const char *const cs_i_kmedoids_init_choices[] = { "build", "lab", "random", "k-means++", NULL };
 const char *const cs_i_kmedoids_init_labels[] = { "BUILD (greedy, PAM’s own)", "LAB (fast BUILD on samples)",
                                                   "Random rows", "k-means++ (spread out)", NULL };
