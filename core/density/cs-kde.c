@@ -138,6 +138,27 @@ weighted_cov (const CsMatrix *xy,
   *neff = 1.0 / sw2;
 }
 
+/* Kernels, covariances and bandwidth rules square differences of the coordinates: past
+ * ~1e153 those overflow, and a covariance of inf came out as "not positive definite, the
+ * data may be constant". Name the value instead. */
+static gboolean
+check_magnitude (const CsMatrix *xy,
+                 GError        **error)
+{
+  const double limit = sqrt (G_MAXDOUBLE) / 64.0;
+
+  for (gsize i = 0; i < xy->rows * xy->cols; i++)
+    if (fabs (xy->data[i]) > limit)
+      {
+        g_set_error (error, CS_ERROR, CS_ERROR_NUMERIC,
+                     "Row %" G_GSIZE_FORMAT " has the value %.3g, too large for a density: squared distances "
+                     "would overflow double precision (keep values below %.1g; rescale the column)",
+                     i / xy->cols + 1, xy->data[i], limit);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 static gboolean
 check_h (const double H[4],
          GError     **error)
@@ -932,6 +953,8 @@ cs_kde_bandwidth (const CsMatrix *xy,
                    xy->rows, xy->cols);
       return FALSE;
     }
+  if (!check_magnitude (xy, error))
+    return FALSE;
   w = normalise_weights (weights, xy->rows, &local);
   if (local)
     {
@@ -1201,6 +1224,8 @@ cs_kde_grid (const CsMatrix *xy,
                      "Row %" G_GSIZE_FORMAT " has a missing or infinite value; drop or impute it first", i / 2 + 1);
         return NULL;
       }
+  if (!check_magnitude (xy, error))
+    return NULL;
   if (!cs_memory_check ((guint64) m * m * sizeof (double) * 12, "The density grid", "use a smaller grid", error))
     return NULL;
   memcpy (H, options->h, sizeof H);
