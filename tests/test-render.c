@@ -906,6 +906,34 @@ test_export_unwritable (void)
   g_rmdir (dir);
 }
 
+/* Labels never show a negative zero: the saliency heatmap printed "-0.0" beside "−0.8". */
+static void
+test_format_no_negative_zero (void)
+{
+  const struct
+  {
+    double      v;
+    int         decimals;
+    const char *text;
+  } cases[] = {
+    { -0.004, 1, "0.0" }, { -0.8, 1, "\xe2\x88\x92" "0.8" }, { 0.04, 1, "0.0" }, { -0.0, 0, "0" },
+    { -12.3, 0, "\xe2\x88\x92" "12" }, { -0.049, 1, "0.0" }, { -0.05, 1, "\xe2\x88\x92" "0.1" },
+    { 2.25, 2, "2.25" }, { NAN, 1, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *t = cs_i_format_fixed (cases[i].v, cases[i].decimals);
+      g_assert_cmpstr (t, ==, cases[i].text);
+    }
+  {
+    g_autofree char *tick = cs_i_format_tick (-0.004, 0.1);
+    g_autofree char *neg = cs_i_format_tick (-0.5, 0.1);
+    g_assert_cmpstr (tick, ==, "0.0");
+    g_assert_cmpstr (neg, ==, "\xe2\x88\x92" "0.5");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -930,6 +958,7 @@ main (int    argc,
   g_test_add_func ("/render/scatter/shapes-and-alpha", test_scatter_shapes_and_alpha);
   g_test_add_func ("/render/scatter/automatic-size", test_scatter_auto_size);
   g_test_add_func ("/render/scatter/same-pixels-any-thread-count", test_scatter_thread_count_invariant);
+  g_test_add_func ("/render/text/no-negative-zero", test_format_no_negative_zero);
   g_test_add_func ("/render/export/format-from-path", test_export_formats_from_path);
   g_test_add_func ("/render/export/png-pixel-size", test_export_png_size);
   g_test_add_func ("/render/export/svg-and-pdf", test_export_svg_pdf);
