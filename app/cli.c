@@ -3,6 +3,7 @@
  * parameter error. */
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -876,6 +877,9 @@ main (int    argc,
   g_set_prgname (cs_i_cli_prog);
   /* Ctrl-C or a kill during `render --out` must not leave a hidden temporary behind. */
   cs_atomic_file_cleanup_on_signals ();
+  /* A reader that goes away (`| head`) is an output error like a full disk: exit 1 with a
+   * message rather than death by SIGPIPE, so scripts can tell a cut output from a whole one. */
+  signal (SIGPIPE, SIG_IGN);
   if (argc < 2)
     {
       print_usage (stderr);

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <math.h>
 #include <string.h>
 
@@ -1149,6 +1150,37 @@ test_meanshift_json_bandwidth (void)
   g_assert_cmpfloat (json_object_get_double_member (params, "bandwidth"), >, 0.1);
 }
 
+/* A reader that goes away early (`| head`) is an output error too: exit 1 and a message,
+ * not a silent success and not death by SIGPIPE. */
+static void
+test_stdout_closed_pipe_exit_1 (void)
+{
+  const char *argv[] = { g_getenv ("CS_CLI"), "density", "faithful", "--columns", "eruptions,waiting", "--grid",
+                         "256", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+  GPid pid;
+  int out_fd = -1;
+  int err_fd = -1;
+  int status = 0;
+  char buf[4096];
+  gssize got;
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                                           NULL, &out_fd, &err_fd, &error));
+  g_assert_no_error (error);
+  close (out_fd);
+  while ((got = read (err_fd, buf, sizeof buf)) > 0)
+    g_string_append_len (text, buf, got);
+  close (err_fd);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  g_assert_nonnull (strstr (text->str, "Broken pipe"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1173,6 +1205,7 @@ main (int   argc,
   g_test_add_func ("/cli/density/private-not-negative", test_density_private_not_negative);
   g_test_add_func ("/cli/stdout-write-errors-exit-1", test_stdout_write_errors_exit_1);
   g_test_add_func ("/cli/stdout-full-tmpfs-exit-1", test_stdout_full_tmpfs_exit_1);
+  g_test_add_func ("/cli/stdout-closed-pipe-exit-1", test_stdout_closed_pipe_exit_1);
   g_test_add_func ("/cli/parameter-errors-exit-2", test_parameter_errors_exit_2);
   g_test_add_func ("/cli/saliency/one-label-per-line", test_saliency_one_label_per_line);
   g_test_add_func ("/cli/cluster/silhouette-exact", test_cluster_silhouette_exact);
