@@ -1,5 +1,6 @@
 /* clusterscope-cli density and kde-diagnostics: 2-D KDE on a grid (exact, binned or
  * differentially private) and the high-dimensional bandwidth diagnostics. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +46,16 @@ parse_bandwidth (const char   *spec,
                    "--bandwidth ‘%s’ is neither a rule (scott, silverman, lscv, plugin) nor a positive number", spec);
       return FALSE;
     }
+  /* The kernel uses H = h²·I, its determinant h⁴ and its inverse: all must stay normal
+   * numbers, else the kernel's check blames the data for a bandwidth it cannot represent. */
+  if (!(h * h * h * h >= DBL_MIN && h * h * h * h <= 1.0 / DBL_MIN))
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "--bandwidth %s is too %s to compute with (h⁴ must stay within the range of numbers, so h from "
+                   "about 1e-76 to 1e76); give a bandwidth in the data's units, or a rule such as scott", spec,
+                   h < 1.0 ? "small" : "large");
+      return FALSE;
+    }
   opt->rule = CS_BANDWIDTH_MANUAL;
   opt->h[0] = opt->h[3] = h * h;
   opt->h[1] = opt->h[2] = 0.0;
@@ -75,6 +86,23 @@ density_points (const CsDataset *ds,
     }
   cx = cs_dataset_column (ds, g_array_index (cols, int, 0));
   cy = cs_dataset_column (ds, g_array_index (cols, int, 1));
+  /* A text column stores level codes 0, 1, 2, …: a density of those would be a picture of
+   * the order in which its values first appeared. */
+  for (guint c = 0; c < 2; c++)
+    {
+      const CsColumn *col = c == 0 ? cx : cy;
+      if (col->kind != CS_COLUMN_NUMERIC)
+        {
+          g_autofree char *name = cs_format_excerpt (col->name, -1, CS_FORMAT_EXCERPT_CHARS);
+          g_autofree char *level = cs_format_excerpt (col->levels->len ? g_ptr_array_index (col->levels, 0) : "", -1,
+                                                      CS_FORMAT_EXCERPT_CHARS);
+          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                       "column ‘%s’ holds text (such as ‘%s’), not numbers; a density needs two columns of numbers "
+                       "(if it is numbers with a few odd cells, --bad-cells missing reads those as missing)",
+                       name, level);
+          return FALSE;
+        }
+    }
   xy = cs_matrix_try_new (MAX (ds->n_rows, 1), 2, "density points", error);
   if (xy == NULL)
     return FALSE;
@@ -110,18 +138,38 @@ node (double lo,
 static char *
 density_csv (const CsDensityGrid *g)
 {
-  GString *s = g_string_sized_new ((gsize) g->nx * g->ny * 40 + 16);
-  char a[G_ASCII_DTOSTR_BUF_SIZE];
-  char b[G_ASCII_DTOSTR_BUF_SIZE];
-  char c[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *s = g_string_sized_new ((gsize) g->nx * g->ny * 48 + 16);
+  g_autoptr (GPtrArray) xs = g_ptr_array_new_full (g->nx, g_free);
+  char y[G_ASCII_DTOSTR_BUF_SIZE];
 
+  /* Each node coordinate is printed once, not once per row it appears on. */
+  for (guint i = 0; i < g->nx; i++)
+    {
+      char x[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ptr_array_add (xs, g_strdup (cs_format_double (x, sizeof x, node (g->x_min, g->x_max, g->nx, i))));
+    }
   g_string_append (s, "x,y,density\n");
   for (guint j = 0; j < g->ny; j++)
-    for (guint i = 0; i < g->nx; i++)
-      g_string_append_printf (s, "%s,%s,%s\n",
-                              cs_format_double (a, sizeof a, node (g->x_min, g->x_max, g->nx, i)),
-                              cs_format_double (b, sizeof b, node (g->y_min, g->y_max, g->ny, j)),
-                              cs_format_double (c, sizeof c, g->values[(gsize) j * g->nx + i]));
+    {
+      gsize ylen;
+
+      cs_format_double (y, sizeof y, node (g->y_min, g->y_max, g->ny, j));
+      ylen = strlen (y);
+      for (guint i = 0; i < g->nx; i++)
+        {
+          double v = g->values[(gsize) j * g->nx + i];
+
+          g_string_append (s, g_ptr_array_index (xs, i));
+          g_string_append_c (s, ',');
+          g_string_append_len (s, y, ylen);
+          g_string_append_c (s, ',');
+          /* An empty field is the CSV's missing value; a grid value is never NaN, but no
+           * "nan" text would be read back by anything. */
+          if (isfinite (v))
+            cs_format_double_append (s, v);
+          g_string_append_c (s, '\n');
+        }
+    }
   return g_string_free (s, FALSE);
 }
 

@@ -26,6 +26,20 @@
 
 const char *cs_i_cli_prog = "clusterscope-cli";
 
+/* --bad-cells, an option of every command that reads a FILE. */
+static char *bad_cells_arg = NULL;
+
+/* Messages may quote file content (column names, cells): no byte of it may reach the
+ * terminal as a control sequence. */
+static void
+print_message (const char *kind,
+               const char *msg)
+{
+  g_autofree char *safe = cs_format_terminal_safe (msg);
+
+  fprintf (stderr, "%s: %s%s\n", cs_i_cli_prog, kind, safe);
+}
+
 int
 cs_i_cli_fail (int         status,
                const char *format,
@@ -37,7 +51,7 @@ cs_i_cli_fail (int         status,
   va_start (args, format);
   msg = g_strdup_vprintf (format, args);
   va_end (args);
-  fprintf (stderr, "%s: %s\n", cs_i_cli_prog, msg);
+  print_message ("", msg);
   if (status == EXIT_USAGE)
     fprintf (stderr, "Try ‘%s --help’ or ‘%s COMMAND --help’.\n", cs_i_cli_prog, cs_i_cli_prog);
   return status;
@@ -127,6 +141,7 @@ cs_i_cli_load_dataset (const char *what,
               GError    **error)
 {
   CsCsvOptions opt;
+  CsDataset *ds;
 
   if (g_str_has_prefix (what, "sample:"))
     return cs_sample_load (what + strlen ("sample:"), error);
@@ -140,7 +155,15 @@ cs_i_cli_load_dataset (const char *what,
     }
   cs_csv_options_init (&opt);
   opt.label_column = label_column;
-  return cs_dataset_load_csv (what, &opt, NULL, error);
+  if (bad_cells_arg != NULL)
+    cs_csv_bad_cells_from_id (bad_cells_arg, &opt.bad_cells);
+  ds = cs_dataset_load_csv (what, &opt, NULL, error);
+  for (guint i = 0; ds != NULL && i < ds->notices->len; i++)
+    print_message ("note: ", g_ptr_array_index (ds->notices, i));
+  if (ds != NULL && ds->bad_cells->len > 0 && bad_cells_arg == NULL)
+    print_message ("note: ", "--bad-cells text reads such columns as text, --bad-cells missing reads their odd "
+                             "cells as missing values");
+  return ds;
 }
 
 char *
@@ -252,8 +275,6 @@ cs_i_cli_do_run (const char       *file,
   r->ds = cs_i_cli_load_dataset (file, o->label_column, &error);
   if (r->ds == NULL)
     return cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
-  for (guint i = 0; r->ds->notices && i < r->ds->notices->len; i++)
-    fprintf (stderr, "%s: note: %s\n", cs_i_cli_prog, (char *) g_ptr_array_index (r->ds->notices, i));
   if (o->columns && !cs_i_cli_resolve_columns (r->ds, o->columns, &r->columns, &error))
     return cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
 
@@ -359,6 +380,17 @@ cs_i_cli_command_context (const char *parameter,
 
   g_option_context_set_summary (ctx, summary);
   g_option_context_set_help_enabled (ctx, TRUE);
+  if (g_strcmp0 (parameter, "FILE") == 0)
+    {
+      const GOptionEntry entries[] = {
+        { "bad-cells", 0, 0, G_OPTION_ARG_STRING, &bad_cells_arg,
+          "A column of numbers with cells that are not (‘zz’, ‘Inf’, ‘1e400’): auto (default: those cells are "
+          "missing when at most 5 % of the column, else it is text), missing (when at most half) or text",
+          "auto|missing|text" },
+        { NULL }
+      };
+      g_option_context_add_main_entries (ctx, entries, NULL);
+    }
   return ctx;
 }
 
@@ -371,7 +403,14 @@ cs_i_cli_parse (GOptionContext *ctx,
   g_autoptr (GError) error = NULL;
 
   if (g_option_context_parse (ctx, argc, argv, &error))
-    return TRUE;
+    {
+      if (bad_cells_arg != NULL && !cs_csv_bad_cells_from_id (bad_cells_arg, NULL))
+        {
+          *status = cs_i_cli_fail (EXIT_USAGE, "--bad-cells must be auto, missing or text, not ‘%s’", bad_cells_arg);
+          return FALSE;
+        }
+      return TRUE;
+    }
   *status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
   return FALSE;
 }
@@ -514,9 +553,15 @@ cmd_render (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, "render needs --out FILE ending in .png, .svg or .pdf");
       goto out;
     }
-  if (!(width_mm > 0 && width_mm <= 2000 && height_mm > 0 && height_mm <= 2000 && dpi >= 10 && dpi <= 2400))
+  if (!(width_mm > 0 && width_mm <= 2000 && height_mm > 0 && height_mm <= 2000))
     {
-      status = cs_i_cli_fail (EXIT_USAGE, "figure size must be 0–2000 mm and DPI 10–2400");
+      status = cs_i_cli_fail (EXIT_USAGE, "--width-mm and --height-mm must be more than 0 and at most 2,000 mm "
+                              "(got %g × %g mm)", width_mm, height_mm);
+      goto out;
+    }
+  if (!(dpi >= 10 && dpi <= 2400))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--dpi must be 10–2,400 (got %g)", dpi);
       goto out;
     }
   if ((xcol == NULL) != (ycol == NULL))

@@ -127,19 +127,154 @@ cs_clustering_write_labels_csv (const CsClustering *c,
   return cs_write_file_atomic (path, s->str, s->len, error);
 }
 
+static void
+json_append_string (GString    *s,
+                    const char *text)
+{
+  g_autofree char *valid = g_utf8_validate (text, -1, NULL) ? NULL : g_utf8_make_valid (text, -1);
+
+  g_string_append_c (s, '"');
+  for (const char *p = valid ? valid : text; *p; p++)
+    {
+      guint8 c = (guint8) *p;
+
+      switch (c)
+        {
+        case '"': g_string_append (s, "\\\""); break;
+        case '\\': g_string_append (s, "\\\\"); break;
+        case '\n': g_string_append (s, "\\n"); break;
+        case '\r': g_string_append (s, "\\r"); break;
+        case '\t': g_string_append (s, "\\t"); break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (s, "\\u%04x", c);
+          else
+            g_string_append_c (s, (char) c);
+        }
+    }
+  g_string_append_c (s, '"');
+}
+
+static void
+json_newline (GString *s,
+              gboolean pretty,
+              guint    depth)
+{
+  if (!pretty)
+    return;
+  g_string_append_c (s, '\n');
+  for (guint i = 0; i < depth; i++)
+    g_string_append (s, "  ");
+}
+
+/* json-glib's generator prints doubles with %.17g and a ".0" appended when there is no
+ * point, which makes "1e+20.0" and "inf.0", neither of them JSON. This writer prints the
+ * shortest form that reads back exactly, keeps ".0" on whole numbers only where that is
+ * still a number, and writes null for every value that is not finite. */
+static void
+json_append_node (GString  *s,
+                  JsonNode *node,
+                  gboolean  pretty,
+                  guint     depth)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *o = json_node_get_object (node);
+        g_autoptr (GList) members = json_object_get_members (o);
+
+        g_string_append_c (s, '{');
+        for (GList *l = members; l; l = l->next)
+          {
+            json_newline (s, pretty, depth + 1);
+            json_append_string (s, l->data);
+            g_string_append (s, pretty ? " : " : ":");
+            json_append_node (s, json_object_get_member (o, l->data), pretty, depth + 1);
+            if (l->next)
+              g_string_append_c (s, ',');
+          }
+        if (members)
+          json_newline (s, pretty, depth);
+        g_string_append_c (s, '}');
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *a = json_node_get_array (node);
+        guint n = json_array_get_length (a);
+
+        g_string_append_c (s, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            json_newline (s, pretty, depth + 1);
+            json_append_node (s, json_array_get_element (a, i), pretty, depth + 1);
+            if (i + 1 < n)
+              g_string_append_c (s, ',');
+          }
+        if (n > 0)
+          json_newline (s, pretty, depth);
+        g_string_append_c (s, ']');
+      }
+      break;
+    case JSON_NODE_VALUE:
+      {
+        GType type = json_node_get_value_type (node);
+
+        if (type == G_TYPE_INT64)
+          g_string_append_printf (s, "%" G_GINT64_FORMAT, json_node_get_int (node));
+        else if (type == G_TYPE_DOUBLE)
+          {
+            double v = json_node_get_double (node);
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+            if (!isfinite (v))
+              g_string_append (s, "null");
+            else
+              {
+                g_string_append (s, cs_format_double (buf, sizeof buf, v));
+                if (strpbrk (buf, ".e") == NULL)
+                  g_string_append (s, ".0");
+              }
+          }
+        else if (type == G_TYPE_BOOLEAN)
+          g_string_append (s, json_node_get_boolean (node) ? "true" : "false");
+        else if (type == G_TYPE_STRING)
+          json_append_string (s, json_node_get_string (node));
+        else
+          g_string_append (s, "null");
+      }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (s, "null");
+      break;
+    }
+}
+
+char *
+cs_json_to_string (JsonNode *root,
+                   gboolean  pretty,
+                   gsize    *length)
+{
+  GString *s = g_string_sized_new (4096);
+
+  json_append_node (s, root, pretty, 0);
+  if (length)
+    *length = s->len;
+  return g_string_free (s, FALSE);
+}
+
 gboolean
 cs_json_write (JsonNode   *root,
                gboolean    pretty,
                const char *path,
                GError    **error)
 {
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autofree char *text = NULL;
   gsize length = 0;
 
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, pretty);
-  text = json_generator_to_data (gen, &length);
+  text = cs_json_to_string (root, pretty, &length);
   if (g_strcmp0 (path, "-") == 0)
     {
       if (fwrite (text, 1, length, stdout) != length || fputc ('\n', stdout) == EOF || fflush (stdout) != 0)
@@ -152,16 +287,35 @@ cs_json_write (JsonNode   *root,
   return cs_write_file_atomic (path, text, length, error);
 }
 
-static void
-append_csv_field (GString    *s,
-                  const char *text)
+/* A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return before
+ * one) as a formula: such text gets a leading apostrophe, the usual CSV-injection guard, so
+ * that a column named "=HYPERLINK(…)" is shown, not run. Numbers ("-1.5") stay numbers. */
+static gboolean
+needs_formula_guard (const char *text)
 {
-  if (strpbrk (text, ",\"\r\n") == NULL)
+  char *end = NULL;
+  double v;
+
+  if (strchr ("=+-@\t\r", text[0]) == NULL || text[0] == '\0')
+    return FALSE;
+  v = g_ascii_strtod (text, &end);
+  return !(end != text && *end == '\0' && isfinite (v));
+}
+
+void
+cs_csv_append_field (GString    *s,
+                     const char *text)
+{
+  gboolean guard = needs_formula_guard (text);
+
+  if (!guard && strpbrk (text, ",\"\r\n") == NULL)
     {
       g_string_append (s, text);
       return;
     }
   g_string_append_c (s, '"');
+  if (guard)
+    g_string_append_c (s, '\'');
   for (const char *p = text; *p; p++)
     {
       if (*p == '"')
@@ -184,7 +338,7 @@ cs_dataset_write_csv (const CsDataset *ds,
     {
       if (j > 0)
         g_string_append_c (s, ',');
-      append_csv_field (s, cs_dataset_column (ds, j)->name);
+      cs_csv_append_field (s, cs_dataset_column (ds, j)->name);
     }
   g_string_append_c (s, '\n');
   for (gsize i = 0; i < ds->n_rows; i++)
@@ -199,7 +353,7 @@ cs_dataset_write_csv (const CsDataset *ds,
           if (isnan (v))
             continue;
           if (col->kind == CS_COLUMN_CATEGORICAL)
-            append_csv_field (s, g_ptr_array_index (col->levels, (guint) v));
+            cs_csv_append_field (s, g_ptr_array_index (col->levels, (guint) v));
           else
             g_string_append (s, cs_format_double (buf, sizeof buf, v));
         }
@@ -351,7 +505,7 @@ cs_saliency_report_to_csv (const CsSaliencyReport *r)
         gsize at = (gsize) c * r->d + j;
 
         g_string_append_printf (s, "%u,", c);
-        append_csv_field (s, r->feature_names[j]);
+        cs_csv_append_field (s, r->feature_names[j]);
         g_string_append_printf (s, ",%u,%" G_GSIZE_FORMAT, ranks[at], r->sizes[c]);
         append_csv_number (s, r->hedges_g[at]);
         append_csv_number (s, r->hedges_g_lo[at]);
@@ -375,7 +529,7 @@ cs_saliency_summaries_to_csv (const CsSaliencyReport *r)
       g_string_append_printf (s, "%u,%" G_GSIZE_FORMAT, c, r->sizes[c]);
       append_csv_number (s, (double) r->sizes[c] / (double) r->n_rows);
       g_string_append_c (s, ',');
-      append_csv_field (s, r->summaries[c]);
+      cs_csv_append_field (s, r->summaries[c]);
       g_string_append_c (s, '\n');
     }
   return g_string_free (s, FALSE);
@@ -393,7 +547,7 @@ cs_saliency_attributions_to_csv (const CsSaliencyReport *r,
   for (guint j = 0; j < r->d; j++)
     {
       g_string_append_c (s, ',');
-      append_csv_field (s, r->feature_names[j]);
+      cs_csv_append_field (s, r->feature_names[j]);
     }
   g_string_append_c (s, '\n');
   for (gsize i = 0; i < x->rows; i++)

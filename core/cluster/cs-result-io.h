@@ -29,8 +29,17 @@ gboolean cs_clustering_write_labels_csv (const CsClustering *c,
 
 /* cs_labels_load_csv (reading them back) is in core/data/cs-labels.h. */
 
-/* Serialises `root` (pretty when asked) to path atomically, or to stdout when path is "-". */
+/* Serialises `root` (pretty when asked) to path atomically, or to stdout when path is "-".
+ * Valid JSON whatever the values: numbers in the shortest form that reads back exactly,
+ * null for NaN and infinities, strings as valid UTF-8 with control characters escaped. */
 gboolean cs_json_write (JsonNode *root, gboolean pretty, const char *path, GError **error);
+/* The same text, newly allocated (length may be NULL). */
+char    *cs_json_to_string (JsonNode *root, gboolean pretty, gsize *length);
+
+/* Appends one CSV field: quoted when it holds a delimiter, quote or line break, and with a
+ * leading apostrophe when a spreadsheet would run it as a formula (= + - @ tab CR first,
+ * unless it is a number). Every CSV writer goes through it for text. */
+void     cs_csv_append_field (GString *s, const char *text);
 
 /* The dataset as CSV (header row; categorical values by level name; missing values empty;
  * numbers in the shortest form that reads back exactly), written atomically. */
