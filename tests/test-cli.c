@@ -954,6 +954,8 @@ test_parameter_errors_exit_2 (void)
     { "cluster", "iris", "--algo", "kmeans", "-p", "k=500", NULL },
     { "cluster", "iris", "--algo", "clara", "-p", "k=500", NULL },
     { "cluster", "iris", "--algo", "kmeans", "--silhouette", "approximate", NULL },
+    { "kde-diagnostics", "iris", "--bandwidth", "0", NULL },
+    { "kde-diagnostics", "iris", "--bandwidth", "nan", NULL },
   };
   g_auto (CliRun) help = { 0 };
 
