@@ -231,7 +231,8 @@ cs_i_cli_cmd_density (int    argc,
 {
   char *columns = NULL, *bandwidth = NULL, *method = NULL, *out = NULL;
   int grid = 256;
-  double epsilon = NAN, delta = NAN, dp_sigma = NAN;
+  char *epsilon_text = NULL, *delta_text = NULL;
+  double epsilon = 0.0, delta = 1e-5, dp_sigma = 0.0;
   int features = 1024;
   gint64 seed = -1;
   gboolean json = FALSE, pretty = FALSE;
@@ -247,10 +248,10 @@ cs_i_cli_cmd_density (int    argc,
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json,
       "Print the grid as JSON, with the bandwidth matrix, the selector and the extent", NULL },
     { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON", NULL },
-    { "epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &epsilon,
+    { "epsilon", 0, 0, G_OPTION_ARG_STRING, &epsilon_text,
       "Release an (ε, δ)-differentially private density instead (Gaussian kernel, random Fourier features; "
       "the bandwidth and extent are not privatised: give --bandwidth VALUE for a data-independent one)", "E" },
-    { "delta", 0, 0, G_OPTION_ARG_DOUBLE, &delta, "δ for --epsilon (default 1e-5; keep it well below 1/n)", "D" },
+    { "delta", 0, 0, G_OPTION_ARG_STRING, &delta_text, "δ for --epsilon (default 1e-5; keep it well below 1/n)", "D" },
     { "features", 0, 0, G_OPTION_ARG_INT, &features, "Random features for --epsilon (default 1024)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
       "Seed for --epsilon's features and noise (default: fresh randomness; a known seed voids the privacy, "
@@ -308,6 +309,30 @@ cs_i_cli_cmd_density (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
       goto out;
     }
+  if (delta_text != NULL && epsilon_text == NULL)
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--delta needs --epsilon");
+      goto out;
+    }
+  /* A privacy budget that is not a finite positive number would release the exact surface
+   * (NaN, ∞: no noise) while the output claims a private one. */
+  if ((epsilon_text != NULL && !cs_i_cli_parse_number ("epsilon", epsilon_text, FALSE, &epsilon, &error))
+      || (delta_text != NULL && !cs_i_cli_parse_number ("delta", delta_text, FALSE, &delta, &error)))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
+      goto out;
+    }
+  if (epsilon_text != NULL && !(delta < 1.0))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--delta must be below 1 (well below 1/n, e.g. 1e-5), not ‘%s’",
+                              delta_text);
+      goto out;
+    }
+  if (epsilon_text != NULL && (features < 2 || features > 65536 || features % 2 != 0))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--features must be an even number from 2 to 65,536, not %d", features);
+      goto out;
+    }
 
   ds = cs_i_cli_load_dataset (argv[1], NULL, &error);
   if (ds == NULL)
@@ -320,12 +345,7 @@ cs_i_cli_cmd_density (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
       goto out;
     }
-  if (!isnan (delta) && isnan (epsilon))
-    {
-      status = cs_i_cli_fail (EXIT_USAGE, "--delta needs --epsilon");
-      goto out;
-    }
-  if (!isnan (epsilon))
+  if (epsilon_text != NULL)
     {
       /* The private surface replaces the KDE's values on the KDE's grid (its H and extent),
        * so the cheap binned pass is enough, and only the Gaussian kernel has the features. */
@@ -338,15 +358,18 @@ cs_i_cli_cmd_density (int    argc,
       status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
       goto out;
     }
-  if (!isnan (epsilon))
+  if (g->approximate)
+    fprintf (stderr, "%s: note: the bandwidth is narrow for this grid, so the binned values may be off; "
+             "--method exact sums the kernels at every node\n", cs_i_cli_prog);
+  if (epsilon_text != NULL)
     {
       CsDpKernelOptions dp;
       double extent[4] = { g->x_min, g->x_max, g->y_min, g->y_max };
 
       cs_dp_kernel_options_init (&dp);
       dp.epsilon = epsilon;
-      dp.delta = isnan (delta) ? 1e-5 : delta;
-      dp.n_features = features > 0 ? (guint) features : 0;
+      dp.delta = delta;
+      dp.n_features = (guint) features;
       if (seed >= 0)
         {
           dp.seed = (guint64) seed;
@@ -359,16 +382,15 @@ cs_i_cli_cmd_density (int    argc,
         }
       if (!cs_dp_kde_grid_values (xy, g->h, &dp, g->nx, g->ny, extent, g->values, &dp_sigma, NULL, &error))
         {
-          status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
+          status = cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);
           goto out;
         }
-      delta = dp.delta;
     }
 
   if (json)
     {
       g_autoptr (JsonNode) root = density_json (g, names, xy->rows);
-      if (!isnan (epsilon))
+      if (epsilon_text != NULL)
         {
           JsonObject *p = json_object_new ();
           json_object_set_double_member (p, "epsilon", epsilon);
@@ -388,12 +410,17 @@ cs_i_cli_cmd_density (int    argc,
       g_autofree char *csv = density_csv (g);
 
       if (out == NULL || strcmp (out, "-") == 0)
-        fputs (csv, stdout);
-      else if (!g_file_set_contents (out, csv, -1, &error))
+        {
+          if (!cs_i_cli_write_stdout (csv, strlen (csv), &error))
+            status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
+        }
+      else if (!cs_write_file_atomic (out, csv, strlen (csv), &error))
         status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
     }
 
 out:
+  g_free (epsilon_text);
+  g_free (delta_text);
   g_free (names[0]);
   g_free (names[1]);
   g_free (columns);

@@ -464,12 +464,12 @@ test_edge_cases (void)
       }
       o.k = 13;
       g_assert_false (fns[f] (D, &o, NULL, NULL, &c, &error));
-      g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
       g_assert_nonnull (strstr (error->message, "at most 12"));
       g_clear_error (&error);
       o.k = 0;
       g_assert_false (fns[f] (D, &o, NULL, NULL, &c, &error));
-      g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
       g_clear_error (&error);
       g_assert_null (c);
     }
@@ -1010,17 +1010,17 @@ test_registry (void)
 
       g_assert_true (cs_params_set (params, "init", "0,9", &error));
       g_assert_false (cs_algorithm_run (algo, x, params, NULL, NULL, &c, &error));
-      g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
       g_assert_nonnull (strstr (error->message, "row 9"));
       g_clear_error (&error);
       g_assert_true (cs_params_set (params, "init", "0,1,2", &error));
       g_assert_false (cs_algorithm_run (algo, x, params, NULL, NULL, &c, &error));
-      g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
       g_clear_error (&error);
       g_assert_true (cs_params_set (params, "init", "random", &error));
       g_assert_true (cs_params_set (params, "metric", "gower", &error));
       g_assert_false (cs_algorithm_run (algo, x, params, NULL, NULL, &c, &error));
-      g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
       g_clear_error (&error);
     }
 }

@@ -2,7 +2,9 @@
 
 #include <json-glib/json-glib.h>
 
+#include "core/base/cs-file.h"
 #include "core/data/cs-dataset.h"
+#include "core/data/cs-labels.h"
 #include "core/cluster/cs-registry.h"
 #include "core/explain/cs-saliency.h"
 
@@ -25,19 +27,7 @@ gboolean cs_clustering_write_labels_csv (const CsClustering *c,
                                          const char         *path,
                                          GError            **error);
 
-/* Reads cluster labels for a dataset of n_rows rows back from a CSV: either "row,label" as
- * cs_clustering_write_labels_csv writes it (rows not listed get -1), or a single column with
- * one label per dataset row. The label column is "label", "cluster" or the only column
- * besides "row". Labels may be numbers or names: the distinct ones become 0..k-1 in sorted
- * order; an empty field, "-1" (or any negative number) marks noise (-1). Errors name the
- * file and line: a row number outside the dataset or listed twice, a non-integer number, a
- * count of lines that does not match, fewer than one cluster. */
-gboolean cs_labels_load_csv (const char *path,
-                             gsize       n_rows,
-                             int       **labels,
-                             guint      *k,
-                             char     ***names,
-                             GError    **error);
+/* cs_labels_load_csv (reading them back) is in core/data/cs-labels.h. */
 
 /* Serialises `root` (pretty when asked) to path atomically, or to stdout when path is "-".
  * Valid JSON whatever the values: numbers in the shortest form that reads back exactly,
@@ -80,7 +70,5 @@ char       *cs_saliency_attributions_to_csv (const CsSaliencyReport *r,
                                              const gsize            *rows,
                                              const int              *labels);
 
-/* Writes `contents` to `path` through a temporary file in the same folder and a rename. */
-gboolean cs_write_file_atomic (const char *path, const char *contents, gsize length, GError **error);
 
 G_END_DECLS
