@@ -1,5 +1,8 @@
 #include "core/data/cs-labels.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
+#include "core/base/cs-matrix.h"
+#include "core/data/cs-input.h"
 
 #include <math.h>
 #include <string.h>
@@ -39,29 +42,11 @@ grouped (gsize v,
   return buf;
 }
 
-/* A short, printable excerpt of file text for a message: at most 40 characters, control
- * characters written as \xNN so no terminal sequence from the file reaches the screen. */
+/* A short, printable excerpt of file text for a message (the one helper every reader uses). */
 static char *
 excerpt (const char *text)
 {
-  GString *s = g_string_new (NULL);
-  int n = 0;
-
-  for (const char *p = text; *p; p = g_utf8_next_char (p), n++)
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (n == 40)
-        {
-          g_string_append (s, "…");
-          break;
-        }
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
-        g_string_append_printf (s, "\\x%02x", c);
-      else
-        g_string_append_unichar (s, c);
-    }
-  return g_string_free (s, FALSE);
+  return cs_format_excerpt (text, -1, CS_FORMAT_EXCERPT_CHARS);
 }
 
 static gboolean
@@ -515,16 +500,14 @@ cs_labels_load_csv (const char *path,
                     char     ***names,
                     GError    **error)
 {
-  g_autofree char *data = NULL;
-  g_autoptr (GError) local = NULL;
-  gsize length = 0;
+  g_autoptr (CsInput) input = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (!g_file_get_contents (path, &data, &length, &local))
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_IO, "%s: could not be read: %s", path, local->message);
-      return FALSE;
-    }
-  return cs_labels_load_csv_data (data, length, path, n_rows, labels, k, names, error);
+  /* A named pipe with no writer, /dev/zero or /proc files: as every reader (cs-input.h). */
+  input = cs_input_load (path, "expected a label file (one label per line, or row,label)", cs_memory_budget () / 4,
+                         NULL, error);
+  if (input == NULL)
+    return FALSE;
+  return cs_labels_load_csv_data (input->data, input->length, path, n_rows, labels, k, names, error);
 }
