@@ -12,6 +12,8 @@
 #include "core/cluster/cs-registry.h"
 #include "ui/cs-window.h"
 #include "ui/cs-figure-view.h"
+#include "ui/cs-worker.h"
+#include "core/base/cs-error.h"
 #include "ui/render/cs-render-density.h"
 #include "ui/render/cs-render-privacy.h"
 #include "ui/render/cs-render-saliency.h"
@@ -556,6 +558,201 @@ count_digit_greys (const char *png)
       }
   cairo_surface_destroy (s);
   return n;
+}
+
+/* CsWorker ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  gint started;   /* functions entered */
+  gint saw_cancel; /* functions that returned because their request was cancelled */
+  gint inputs_freed;
+  gint results_freed;
+  guint n_done;
+  int   last_value; /* the delivered result's value, or -1 for an error */
+  GError *last_error;
+} WorkerLog;
+
+typedef struct
+{
+  WorkerLog *log;
+  int        value;
+  guint      sleep_ms;     /* work time */
+  gboolean   check_cancel; /* look at the cancellable while working */
+} WorkerInput;
+
+static void
+worker_input_free (gpointer data)
+{
+  WorkerInput *in = data;
+
+  g_atomic_int_inc (&in->log->inputs_freed);
+  g_free (in);
+}
+
+static WorkerLog *result_log;
+
+static void
+worker_result_free (gpointer data)
+{
+  g_atomic_int_inc (&result_log->results_freed);
+  g_free (data);
+}
+
+static gpointer
+worker_func (gpointer input, CsProgress *progress, GError **error)
+{
+  WorkerInput *in = input;
+  int         *out;
+
+  g_assert_false (g_main_context_is_owner (g_main_context_default ()));
+  g_atomic_int_inc (&in->log->started);
+  for (guint t = 0; t < in->sleep_ms; t++)
+    {
+      g_usleep (1000);
+      cs_progress_report (progress, (t + 1.0) / in->sleep_ms, "working");
+      if (in->check_cancel && !cs_progress_check (progress, error))
+        {
+          g_atomic_int_inc (&in->log->saw_cancel);
+          return NULL;
+        }
+    }
+  out = g_new (int, 1);
+  *out = in->value;
+  return out;
+}
+
+static void
+worker_done (gpointer result, const GError *error, gpointer user_data)
+{
+  WorkerLog *log = user_data;
+
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  log->n_done++;
+  g_clear_error (&log->last_error);
+  if (result != NULL)
+    {
+      log->last_value = *(int *)result;
+      worker_result_free (result);
+    }
+  else
+    {
+      log->last_value = -1;
+      log->last_error = g_error_copy (error);
+    }
+}
+
+static void
+worker_submit (CsWorker *worker, WorkerLog *log, int value, guint sleep_ms, gboolean check_cancel)
+{
+  WorkerInput *in = g_new0 (WorkerInput, 1);
+
+  in->log = log;
+  in->value = value;
+  in->sleep_ms = sleep_ms;
+  in->check_cancel = check_cancel;
+  cs_worker_run (worker, worker_func, in, worker_input_free, worker_result_free, worker_done, log);
+}
+
+/* Waits until the worker is idle and the threads of abandoned requests have returned too. */
+static void
+worker_settle (CsWorker *worker, WorkerLog *log, gint n_requests)
+{
+  for (guint i = 0; i < 4000 && cs_worker_is_busy (worker); i++)
+    spin (5);
+  g_assert_false (cs_worker_is_busy (worker));
+  for (guint i = 0; i < 4000 && g_atomic_int_get (&log->inputs_freed) < n_requests; i++)
+    spin (5);
+  spin (20);
+  g_assert_cmpint (g_atomic_int_get (&log->inputs_freed), ==, n_requests);
+}
+
+/* Five requests in a row: each replaces (and cancels) the one before, only the last one's
+ * result arrives, and every input is freed. */
+static void
+test_worker_newest_wins (void)
+{
+  g_autoptr (CsWorker) worker = cs_worker_new (CS_WORKER_REPLACE);
+  WorkerLog log = { 0 };
+
+  result_log = &log;
+  for (int i = 1; i <= 5; i++)
+    {
+      worker_submit (worker, &log, i, 2000, TRUE);
+      g_assert_true (cs_worker_is_busy (worker));
+      spin (10);
+    }
+  worker_settle (worker, &log, 5);
+  g_assert_cmpuint (log.n_done, ==, 1);
+  g_assert_cmpint (log.last_value, ==, 5);
+  /* The replaced four stopped at their next check instead of running their two seconds. */
+  g_assert_cmpint (g_atomic_int_get (&log.saw_cancel), ==, g_atomic_int_get (&log.started) - 1);
+  g_assert_cmpint (g_atomic_int_get (&log.started), >=, 2);
+}
+
+/* A request that ignores its cancellable and finishes after being replaced: its result is
+ * freed, never delivered. */
+static void
+test_worker_stale_dropped (void)
+{
+  g_autoptr (CsWorker) worker = cs_worker_new (CS_WORKER_REPLACE);
+  WorkerLog log = { 0 };
+
+  result_log = &log;
+  worker_submit (worker, &log, 1, 50, FALSE);
+  spin (5);
+  worker_submit (worker, &log, 2, 200, FALSE);
+  worker_settle (worker, &log, 2);
+  g_assert_cmpuint (log.n_done, ==, 1);
+  g_assert_cmpint (log.last_value, ==, 2);
+  /* Both results were freed: the stale one by the worker, the delivered one by worker_done. */
+  g_assert_cmpint (g_atomic_int_get (&log.results_freed), ==, 2);
+
+  /* Dropped (as on dispose): nothing is delivered at all. */
+  worker_submit (worker, &log, 3, 50, FALSE);
+  cs_worker_drop (worker);
+  g_assert_false (cs_worker_is_busy (worker));
+  worker_settle (worker, &log, 3);
+  g_assert_cmpuint (log.n_done, ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&log.results_freed), ==, 3);
+}
+
+/* Cancel answers once, with CS_ERROR_CANCELLED, after the thread returned. */
+static void
+test_worker_cancel (void)
+{
+  g_autoptr (CsWorker) worker = cs_worker_new (CS_WORKER_REPLACE);
+  WorkerLog log = { 0 };
+
+  result_log = &log;
+  worker_submit (worker, &log, 1, 5000, TRUE);
+  spin (20);
+  cs_worker_cancel (worker);
+  worker_settle (worker, &log, 1);
+  g_assert_cmpuint (log.n_done, ==, 1);
+  g_assert_cmpint (log.last_value, ==, -1);
+  g_assert_error (log.last_error, CS_ERROR, CS_ERROR_CANCELLED);
+  g_assert_cmpint (g_atomic_int_get (&log.saw_cancel), ==, 1);
+  g_clear_error (&log.last_error);
+}
+
+/* Wait mode: the running request finishes and is delivered, the newest waiting one runs
+ * next, and the ones it replaced while waiting never start. */
+static void
+test_worker_wait_mode (void)
+{
+  g_autoptr (CsWorker) worker = cs_worker_new (CS_WORKER_WAIT);
+  WorkerLog log = { 0 };
+
+  result_log = &log;
+  worker_submit (worker, &log, 1, 100, TRUE);
+  for (int i = 2; i <= 4; i++)
+    worker_submit (worker, &log, i, 10, TRUE);
+  worker_settle (worker, &log, 4);
+  g_assert_cmpuint (log.n_done, ==, 2);
+  g_assert_cmpint (log.last_value, ==, 4);
+  g_assert_cmpint (g_atomic_int_get (&log.started), ==, 2);
+  g_assert_cmpint (g_atomic_int_get (&log.saw_cancel), ==, 0);
 }
 
 static void
@@ -1308,6 +1505,10 @@ main (int argc, char *argv[])
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/ui/worker/newest-wins", test_worker_newest_wins);
+  g_test_add_func ("/ui/worker/stale-dropped", test_worker_stale_dropped);
+  g_test_add_func ("/ui/worker/cancel-answers-cancelled", test_worker_cancel);
+  g_test_add_func ("/ui/worker/wait-mode-runs-newest-next", test_worker_wait_mode);
   g_test_add_func ("/ui/window/open-sample-shows-points", test_open_sample_shows_points);
   g_test_add_func ("/ui/window/open-csv-shows-points", test_open_csv_shows_points);
   g_test_add_func ("/ui/window/axes-show-columns", test_axes_show_columns);
