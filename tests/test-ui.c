@@ -829,10 +829,23 @@ test_medoid_views_on_digits (void)
   window_free (window);
 }
 
+/* A named control of the window's template, or of one of its pages' templates (each page is
+ * its own widget with its own template). */
 static GtkWidget *
 density_child (CsWindow *window, const char *name)
 {
-  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), CS_TYPE_WINDOW, name));
+  static const char *const pages[] = { "scatter", "density", "diagnostics", "privacy", "saliency", NULL };
+  GObject *found = gtk_widget_get_template_child (GTK_WIDGET (window), CS_TYPE_WINDOW, name);
+
+  for (guint i = 0; found == NULL && pages[i] != NULL; i++)
+    {
+      GtkWidget *page = cs_window_get_view_page (window, pages[i]);
+
+      g_assert_nonnull (page);
+      found = gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), name);
+    }
+  g_assert_nonnull (found);
+  return GTK_WIDGET (found);
 }
 
 static gboolean
