@@ -293,7 +293,7 @@ cancel_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data
     cs_job_cancel (self->job);
   cs_worker_cancel (self->load_worker);
   /* Stops the matrix parse; a result that still arrives is dropped. */
-  if (self->distances_cancellable != NULL)
+  if (cs_i_window_distances_busy (self))
     {
       cs_i_window_distances_cancel (self);
       cs_i_window_set_progress (self, 0, "Cancelled");

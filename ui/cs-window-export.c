@@ -95,66 +95,72 @@ write_saliency_csv (const WriteData *data, GError **error)
   return cs_write_file_atomic (data->path, text, strlen (text), error);
 }
 
-static void
-write_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+/* Worker thread: the written file's path, or NULL and `error`. */
+static gpointer
+write_compute (gpointer input, CsProgress *progress, GError **error)
 {
-  WriteData *data = task_data;
-  GError    *error = NULL;
+  WriteData *data = input;
   gboolean   ok = FALSE;
 
   switch (data->kind)
     {
     case WRITE_FIGURE:
       ok = cs_render_export (data->func, data->figure, data->path, data->format, data->width_mm, data->height_mm,
-                             data->dpi, &error);
+                             data->dpi, error);
       break;
     case WRITE_LABELS:
       ok = cs_clustering_write_labels_csv (
           data->result->pipeline->clustering,
           data->result->pipeline->prep != NULL ? data->result->pipeline->prep->rows : NULL, data->path,
-          &error);
+          error);
       break;
     case WRITE_RESULTS:
-      ok = write_results_json (data, &error);
+      ok = write_results_json (data, error);
       break;
     case WRITE_SALIENCY_TABLE:
     case WRITE_SALIENCY_SUMMARIES:
     case WRITE_SALIENCY_ATTRIBUTIONS:
-      ok = write_saliency_csv (data, &error);
+      ok = write_saliency_csv (data, error);
       break;
     default:
       g_assert_not_reached ();
     }
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  return ok ? g_strdup (data->path) : NULL;
 }
 
-static void
-write_done (GObject *source, GAsyncResult *res, gpointer user_data)
+/* Each write has a worker of its own: writes run side by side and none replaces another;
+ * the window stays alive until every one has answered. */
+typedef struct
 {
-  CsWindow  *self = CS_WINDOW (source);
-  WriteData *data = g_task_get_task_data (G_TASK (res));
-  g_autoptr (GError) error = NULL;
+  CsWindow *window; /* Owned */
+  CsWorker *worker; /* Owned */
+} Writer;
+
+static void
+write_done (gpointer result, const GError *error, gpointer user_data)
+{
+  Writer          *writer = user_data;
+  CsWindow        *self = writer->window;
+  g_autofree char *path = result;
 
   self->n_writes--;
-  if (self->disposed)
-    return;
-  if (!g_task_propagate_boolean (G_TASK (res), &error))
+  if (!self->disposed && path == NULL)
     cs_i_window_show_error (self, error->message);
-  else
+  else if (!self->disposed)
     {
-      g_autofree char *base = g_path_get_basename (data->path);
+      g_autofree char *base = g_path_get_basename (path);
       g_autofree char *text = g_strdup_printf ("Saved %s", base);
       cs_i_window_set_progress (self, 1.0, text);
     }
+  g_object_unref (writer->worker);
+  g_object_unref (writer->window);
+  g_free (writer);
 }
 
 static void
 start_write (CsWindow *self, WriteData *data)
 {
-  g_autoptr (GTask) task = g_task_new (self, NULL, write_done, NULL);
+  Writer *writer;
 
   data->dataset_name = g_strdup (self->dataset != NULL ? self->dataset->name : "");
   /* Export writes the view on screen, whichever page it is: the page hands over its figure. */
@@ -189,9 +195,10 @@ start_write (CsWindow *self, WriteData *data)
       data->result = cs_page_result_ref (self->result);
     }
   self->n_writes++;
-  g_task_set_source_tag (task, start_write);
-  g_task_set_task_data (task, data, (GDestroyNotify)write_data_free);
-  g_task_run_in_thread (task, write_thread);
+  writer = g_new0 (Writer, 1);
+  writer->window = g_object_ref (self);
+  writer->worker = cs_worker_new (CS_WORKER_REPLACE);
+  cs_worker_run (writer->worker, write_compute, data, (GDestroyNotify)write_data_free, g_free, write_done, writer);
 }
 
 static void

@@ -107,7 +107,7 @@ struct _CsWindow
   char         *error_text;
 
   /* The distance matrix (cs-window-distances.c) */
-  GCancellable      *distances_cancellable; /* the loading worker, NULL when idle */
+  CsWorker          *distances_worker; /* Owned: loads a matrix */
   CsWindowDistances *distances;             /* Owned, may be NULL: runs use it when set */
 
   guint    n_writes; /* exports in flight (cs-window-export.c) */
@@ -181,7 +181,10 @@ void cs_i_window_distances_algorithm_changed (CsWindow *self);
 /* Shows the matrix row and, when the selected algorithm cannot use the matrix, why Run is
  * off (hint and tooltips); FALSE then. */
 gboolean cs_i_window_distances_sync (CsWindow *self);
+void     cs_i_window_distances_init (CsWindow *self);
 void     cs_i_window_distances_cancel (CsWindow *self);
+/* TRUE while a matrix is being loaded. */
+gboolean cs_i_window_distances_busy (CsWindow *self);
 void     cs_i_window_distances_finalize (CsWindow *self);
 
 /* Export: the activate functions of the win.export* actions */

@@ -63,7 +63,7 @@ cs_window_is_busy (CsWindow *self)
   g_return_val_if_fail (CS_IS_WINDOW (self), FALSE);
 
   return self->job != NULL || cs_i_window_is_loading (self) || cs_worker_is_busy (self->model_worker)
-         || self->n_writes > 0 || self->distances_cancellable != NULL;
+         || self->n_writes > 0 || cs_i_window_distances_busy (self);
 }
 
 void
@@ -80,7 +80,7 @@ void
 cs_i_window_update_actions (CsWindow *self)
 {
   gboolean           running = self->job != NULL;
-  gboolean           busy = running || cs_i_window_is_loading (self) || self->distances_cancellable != NULL;
+  gboolean           busy = running || cs_i_window_is_loading (self) || cs_i_window_distances_busy (self);
   const CsPlotModel *model = cs_plot_view_get_model (cs_scatter_page_get_plot_view (self->scatter_page));
   gboolean           have_saliency = cs_saliency_page_get_report (self->saliency_page) != NULL;
   gboolean           have_result = self->result != NULL;
@@ -462,9 +462,8 @@ cs_i_window_cancel_all (CsWindow *self)
   cs_i_window_distances_cancel (self);
 }
 
-/* gtk_window_destroy() unrealizes the window before dropping its reference, but the
- * workers' GTasks hold references too, so dispose would wait for them to finish on their
- * own: cancel here instead, so that closing a window stops its computation at once. */
+/* gtk_window_destroy() unrealizes the window before dropping its reference: stop every
+ * worker here, so that closing a window stops its computation at once. */
 static void
 cs_window_unrealize (GtkWidget *widget)
 {
@@ -575,6 +574,7 @@ cs_window_init (CsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   cs_i_window_data_init (self);
+  cs_i_window_distances_init (self);
   add_pages (self);
   cs_i_window_actions_init (self);
   cs_i_window_sidebar_init (self);
