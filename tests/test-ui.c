@@ -1192,6 +1192,181 @@ test_saliency_view (void)
   window_free (window);
 }
 
+/* Views and navigation ------------------------------------------------------------------ */
+
+static CsWindow *
+window_new_sized (int width, int height)
+{
+  CsWindow *window = cs_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (50);
+  return window;
+}
+
+static gboolean
+is_insensitive_with_reason (GtkWidget *button, const char *word)
+{
+  const char *tip = gtk_widget_get_tooltip_text (button);
+
+  return !gtk_widget_get_sensitive (button) && tip != NULL && strstr (tip, word) != NULL;
+}
+
+/* A click as the button sees it ("clicked" toggles a toggle button). */
+static void
+press (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* Every view has a switcher button found by its accessible name; one that does not apply is
+ * insensitive with the reason in its tooltip and keeps its place; a group button shows the
+ * view last shown in that group. */
+static void
+test_navigation_groups (void)
+{
+  static const char *const clusters[] = { "Scatter", "Silhouette", "Convergence", "Means", "Choose k" };
+  CsWindow *window = window_new_sized (1024, 700);
+  double    x_before[G_N_ELEMENTS (clusters)];
+  GtkWidget *density;
+  GtkWidget *explain;
+  GtkWidget *clusters_group;
+
+  load_sample (window, "iris");
+  spin (50);
+  for (guint i = 0; i < G_N_ELEMENTS (clusters); i++)
+    {
+      GtkWidget      *button = find_by_accessible_label (GTK_WIDGET (window), clusters[i]);
+      graphene_point_t p;
+
+      g_assert_nonnull (button);
+      g_assert_true (GTK_IS_TOGGLE_BUTTON (button));
+      g_assert_true (gtk_widget_compute_point (button, GTK_WIDGET (window), &GRAPHENE_POINT_INIT (0, 0), &p));
+      x_before[i] = p.x;
+    }
+  /* No result yet: only the scatter plot applies among the cluster views. */
+  g_assert_true (gtk_widget_get_sensitive (find_by_accessible_label (GTK_WIDGET (window), "Scatter")));
+  g_assert_true (is_insensitive_with_reason (find_by_accessible_label (GTK_WIDGET (window), "Silhouette"), "Run"));
+  explain = find_by_accessible_label (GTK_WIDGET (window), "Explain");
+  g_assert_true (is_insensitive_with_reason (explain, "Run"));
+  activate (window, "show-view", "saliency");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "scatter");
+
+  run_kmeans (window, "3");
+  spin (50);
+  /* The same buttons in the same places, now with what this result can show. */
+  for (guint i = 0; i < G_N_ELEMENTS (clusters); i++)
+    {
+      GtkWidget      *button = find_by_accessible_label (GTK_WIDGET (window), clusters[i]);
+      graphene_point_t p;
+
+      g_assert_true (gtk_widget_compute_point (button, GTK_WIDGET (window), &GRAPHENE_POINT_INIT (0, 0), &p));
+      g_assert_cmpfloat (p.x, ==, x_before[i]);
+    }
+  g_assert_true (gtk_widget_get_sensitive (find_by_accessible_label (GTK_WIDGET (window), "Silhouette")));
+  /* Iris is not image data, and k-means does not try several k. */
+  g_assert_true (is_insensitive_with_reason (find_by_accessible_label (GTK_WIDGET (window), "Means"), "image"));
+  g_assert_true (is_insensitive_with_reason (find_by_accessible_label (GTK_WIDGET (window), "Choose k"), "DynMSC"));
+
+  /* Clicking a view button shows it; a group shows its first view, later its last one. */
+  press (find_by_accessible_label (GTK_WIDGET (window), "Silhouette"));
+  g_assert_cmpstr (cs_window_get_view (window), ==, "silhouette");
+  density = find_by_accessible_label (GTK_WIDGET (window), "Density");
+  clusters_group = find_by_accessible_label (GTK_WIDGET (window), "Clusters");
+  press (density);
+  g_assert_cmpstr (cs_window_get_view (window), ==, "density");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (density)));
+  press (find_by_accessible_label (GTK_WIDGET (window), "Privacy"));
+  g_assert_cmpstr (cs_window_get_view (window), ==, "privacy");
+  press (explain);
+  g_assert_cmpstr (cs_window_get_view (window), ==, "saliency");
+  press (clusters_group);
+  g_assert_cmpstr (cs_window_get_view (window), ==, "silhouette");
+  press (density);
+  g_assert_cmpstr (cs_window_get_view (window), ==, "privacy");
+  g_assert_true (wait_for (window, is_idle, 30000));
+  window_free (window);
+}
+
+/* After Cancel the plot still shows the last result, and the status line keeps its scores. */
+static void
+test_cancel_keeps_result_status (void)
+{
+  CsWindow        *window = window_new ();
+  g_autofree char *shown = NULL;
+  const char      *status;
+
+  activate (window, "generate", "blobs:200000:8");
+  g_assert_true (wait_for (window, is_idle, 30000));
+  run_kmeans (window, "8");
+  shown = g_strdup (cs_window_get_status_text (window));
+  g_assert_true (isfinite (status_number (window, "inertia")));
+
+  set_param (window, "k", "200");
+  set_param (window, "n_init", "20");
+  activate (window, "run", NULL);
+  spin (200);
+  g_assert_true (cs_window_is_busy (window));
+  activate (window, "cancel", NULL);
+  g_assert_true (wait_for (window, is_idle, 5000));
+  status = cs_window_get_status_text (window);
+  g_test_message ("status: %s", status);
+  g_assert_true (g_str_has_prefix (status, "Cancelled"));
+  g_assert_true (g_str_has_suffix (status, shown));
+  g_assert_cmpuint (cs_plot_view_get_model (cs_window_get_plot_view (window))->k, ==, 8);
+  window_free (window);
+}
+
+/* At 1024 × 700 the page texts are whole: the saliency status with its click hint is not
+ * ellipsized, the cluster summaries get the height they need, and the density page's H
+ * has no rounding noise (wine's PCA plane: uncorrelated axes, so two diagonal entries). */
+static void
+test_page_texts_fit_small_window (void)
+{
+  CsWindow   *window = window_new_sized (1024, 700);
+  GtkWidget  *status;
+  GtkWidget  *summary;
+  GtkWidget  *entry;
+  const char *h;
+  int         needed = 0;
+
+  load_sample (window, "wine");
+  run_kmeans (window, "3");
+  activate (window, "show-view", "saliency");
+  g_assert_true (wait_for (window, saliency_idle, 30000));
+  spin (100);
+  status = density_child (window, "saliency_status_label");
+  g_test_message ("saliency status: %s", gtk_label_get_text (GTK_LABEL (status)));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (status)), "click a feature"));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (status))));
+  summary = density_child (window, "saliency_summary_label");
+  gtk_widget_measure (summary, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (summary), NULL, &needed, NULL, NULL);
+  g_test_message ("summaries: %d px needed, %d px shown", needed,
+                  gtk_widget_get_height (gtk_widget_get_parent (gtk_widget_get_parent (summary))));
+  g_assert_cmpint (gtk_widget_get_height (gtk_widget_get_parent (gtk_widget_get_parent (summary))), >=, needed);
+
+  activate (window, "show-view", "density");
+  g_assert_true (wait_for (window, density_idle, 20000));
+  spin (50);
+  entry = density_child (window, "density_h_entry");
+  h = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_test_message ("H: %s", h);
+  g_assert_null (strstr (h, "e-"));
+  g_assert_null (strchr (h, ';'));
+  {
+    g_auto (GStrv) parts = g_strsplit (h, ",", -1);
+    const double *H = density_model (window)->surface->grid->h;
+
+    g_assert_cmpuint (g_strv_length (parts), ==, 2);
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (parts[0], NULL), H[0], 1e-3 * H[0]);
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (parts[1], NULL), H[3], 1e-3 * H[3]);
+  }
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (density_child (window, "density_status_label")))));
+  window_free (window);
+}
+
 /* Labels exported from a run and opened again are the same clustering: the same inertia,
  * ARI and silhouette page; a labels file that names a row the dataset lacks says which line. */
 static void
@@ -1537,6 +1712,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/privacy-view-epsilon-and-export", test_privacy_view);
   g_test_add_func ("/ui/window/saliency-view-click-feature-and-export", test_saliency_view);
   g_test_add_func ("/ui/window/open-labels-round-trip", test_open_labels);
+  g_test_add_func ("/ui/window/navigation/groups-and-reasons", test_navigation_groups);
+  g_test_add_func ("/ui/window/cancel-keeps-result-status", test_cancel_keeps_result_status);
+  g_test_add_func ("/ui/window/page-texts-fit-1024x700", test_page_texts_fit_small_window);
   g_test_add_func ("/ui/window/distances/pam-on-matrix-then-coordinates", test_distances_matrix);
   g_test_add_func ("/ui/window/distances/match-prepared-rows", test_distances_match_prepared_rows);
 

@@ -170,10 +170,42 @@ density_scale_value (CsDensityPage *self)
   return exp2 (gtk_range_get_value (GTK_RANGE (self->density_scale)));
 }
 
+static void
+density_format_number (GString *out, double x)
+{
+  double a = fabs (x);
+
+  /* Four significant digits, in plain notation where that stays short (17640, 0.3183). */
+  if (a == 0.0)
+    g_string_append (out, "0");
+  else if (a >= 1e-3 && a < 1e6)
+    g_string_append_printf (out, "%.*f", (int)MAX (0, 3 - (int)floor (log10 (a))), x);
+  else
+    g_string_append_printf (out, "%.4g", x);
+}
+
+/* H as the entry reads it back: two diagonal entries when the off-diagonal is zero up to
+ * rounding (a PCA plane's axes are uncorrelated, and the selectors leave -5e-13 there),
+ * else the full "h11, h12; h12, h22". */
 static char *
 density_format_h (const double h[4])
 {
-  return g_strdup_printf ("%.4g, %.4g; %.4g, %.4g", h[0], h[1], h[2], h[3]);
+  GString *s = g_string_new (NULL);
+  double   off = 0.5 * (h[1] + h[2]);
+
+  if (fabs (off) <= 1e-9 * sqrt (fabs (h[0] * h[3])))
+    off = 0.0;
+  density_format_number (s, h[0]);
+  if (off != 0.0)
+    {
+      g_string_append (s, ", ");
+      density_format_number (s, off);
+      g_string_append (s, "; ");
+      density_format_number (s, off);
+    }
+  g_string_append (s, ", ");
+  density_format_number (s, h[3]);
+  return g_string_free (s, FALSE);
 }
 
 /* A new model on `surface` with the page's look-only settings. */

@@ -36,6 +36,7 @@ struct _CsSaliencyPage
   GtkWidget *saliency_spinner;
   GtkWidget *saliency_status_label;
   GtkWidget *saliency_summary_label;
+  GtkWidget *saliency_summary_scroll;
 
   /* Owned */
   CsWorker             *worker;
@@ -142,7 +143,7 @@ show_chart (CsSaliencyPage *self)
     }
   {
     const CsSaliencyReport *r = s->report;
-    const char             *hint = chart == CHART_IMAGES && s->images != NULL ? "" : " · click a feature to plot it";
+    const char             *hint = chart == CHART_IMAGES && s->images != NULL ? "" : " · click a feature to plot it (Shift: y axis)";
     g_autofree char        *status = NULL;
 
     if (g_strcmp0 (r->method, "kernelshap") == 0)
@@ -173,6 +174,26 @@ show_chart (CsSaliencyPage *self)
                                (GDestroyNotify)cs_saliency_model_unref);
 }
 
+/* A scrolled window sizes its child for no width in particular, so a wrapped label would get
+ * the height of its unwrapped lines: give the summaries the height they need at the width
+ * they have (up to SUMMARY_MAX_HEIGHT, then they scroll). Runs when that width changes. */
+#define SUMMARY_MAX_HEIGHT 200
+
+static void
+fit_summaries (CsSaliencyPage *self)
+{
+  GtkScrolledWindow *scroll = GTK_SCROLLED_WINDOW (self->saliency_summary_scroll);
+  int                width = (int)gtk_adjustment_get_page_size (gtk_scrolled_window_get_hadjustment (scroll));
+  int                needed = 0;
+
+  if (width <= 0)
+    return;
+  gtk_widget_measure (self->saliency_summary_label, GTK_ORIENTATION_VERTICAL, width, NULL, &needed, NULL, NULL);
+  needed = MIN (needed, SUMMARY_MAX_HEIGHT);
+  if (needed != gtk_scrolled_window_get_min_content_height (scroll))
+    gtk_scrolled_window_set_min_content_height (scroll, needed);
+}
+
 static void
 show_report (CsSaliencyPage *self)
 {
@@ -193,6 +214,7 @@ show_report (CsSaliencyPage *self)
         }
     }
   gtk_label_set_text (GTK_LABEL (self->saliency_summary_label), summaries->str);
+  fit_summaries (self);
   show_chart (self);
   cs_page_changed (CS_PAGE (self));
 }
@@ -485,6 +507,7 @@ cs_saliency_page_class_init (CsSaliencyPageClass *klass)
   BIND (saliency_spinner);
   BIND (saliency_status_label);
   BIND (saliency_summary_label);
+  BIND (saliency_summary_scroll);
 #undef BIND
 }
 
@@ -498,6 +521,8 @@ cs_saliency_page_init (CsSaliencyPage *self)
   self->highlight = -1;
   g_signal_connect (click, "pressed", G_CALLBACK (saliency_pressed_cb), self);
   gtk_widget_add_controller (self->saliency_view, GTK_EVENT_CONTROLLER (click));
+  g_signal_connect_swapped (gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->saliency_summary_scroll)),
+                            "changed", G_CALLBACK (fit_summaries), self);
   g_signal_connect_swapped (self->saliency_chart_dropdown, "notify::selected", G_CALLBACK (show_chart), self);
   g_signal_connect_swapped (self->saliency_quantity_dropdown, "notify::selected", G_CALLBACK (show_chart), self);
   g_signal_connect_swapped (self->saliency_method_dropdown, "notify::selected", G_CALLBACK (saliency_recompute),
