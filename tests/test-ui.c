@@ -1342,7 +1342,15 @@ test_page_texts_fit_small_window (void)
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (status)), "click a feature"));
   g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (status))));
   summary = density_child (window, "saliency_summary_label");
-  gtk_widget_measure (summary, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (summary), NULL, &needed, NULL, NULL);
+  /* A new minimum height takes a layout pass or two to reach the screen. */
+  for (guint i = 0; i < 100; i++)
+    {
+      gtk_widget_measure (summary, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (summary), NULL, &needed, NULL,
+                          NULL);
+      if (gtk_widget_get_height (gtk_widget_get_parent (gtk_widget_get_parent (summary))) >= needed)
+        break;
+      spin (20);
+    }
   g_test_message ("summaries: %d px needed, %d px shown", needed,
                   gtk_widget_get_height (gtk_widget_get_parent (gtk_widget_get_parent (summary))));
   g_assert_cmpint (gtk_widget_get_height (gtk_widget_get_parent (gtk_widget_get_parent (summary))), >=, needed);
@@ -1425,7 +1433,8 @@ test_window_fits_small_screen (void)
   run_kmeans (window, "3");
   gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
   g_test_message ("minimum width %d", minimum);
-  g_assert_cmpint (minimum, <=, 1280);
+  /* 1024 px wide is the smallest screen the layout is made for (every page's controls). */
+  g_assert_cmpint (minimum, <=, 1024);
   window_free (window);
 }
 

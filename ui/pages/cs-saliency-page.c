@@ -48,7 +48,8 @@ struct _CsSaliencyPage
   const CsPlotModel *scatter;
 
   gboolean stale;     /* the result changed since the page was computed */
-  gint     highlight; /* feature outlined in the heatmap, -1 none */
+  gint     highlight;  /* feature outlined in the heatmap, -1 none */
+  guint    fit_source; /* idle that sizes the summaries, or 0 */
 };
 
 static void cs_saliency_page_iface_init (CsPageInterface *iface);
@@ -192,6 +193,25 @@ fit_summaries (CsSaliencyPage *self)
   needed = MIN (needed, SUMMARY_MAX_HEIGHT);
   if (needed != gtk_scrolled_window_get_min_content_height (scroll))
     gtk_scrolled_window_set_min_content_height (scroll, needed);
+}
+
+static gboolean
+fit_summaries_idle (gpointer data)
+{
+  CsSaliencyPage *self = data;
+
+  self->fit_source = 0;
+  fit_summaries (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The width changes during an allocation, where a new minimum height would not be heard:
+ * fit once the allocation is over. */
+static void
+summary_width_changed (CsSaliencyPage *self)
+{
+  if (self->fit_source == 0)
+    self->fit_source = g_idle_add (fit_summaries_idle, self);
 }
 
 static void
@@ -480,6 +500,7 @@ cs_saliency_page_dispose (GObject *object)
   if (self->worker != NULL)
     cs_worker_drop (self->worker);
   g_clear_object (&self->worker);
+  g_clear_handle_id (&self->fit_source, g_source_remove);
   g_clear_pointer (&self->saliency, cs_saliency_page_report_unref);
   g_clear_pointer (&self->result, cs_page_result_unref);
   g_clear_pointer (&self->dataset, cs_dataset_unref);
@@ -522,7 +543,7 @@ cs_saliency_page_init (CsSaliencyPage *self)
   g_signal_connect (click, "pressed", G_CALLBACK (saliency_pressed_cb), self);
   gtk_widget_add_controller (self->saliency_view, GTK_EVENT_CONTROLLER (click));
   g_signal_connect_swapped (gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->saliency_summary_scroll)),
-                            "changed", G_CALLBACK (fit_summaries), self);
+                            "changed", G_CALLBACK (summary_width_changed), self);
   g_signal_connect_swapped (self->saliency_chart_dropdown, "notify::selected", G_CALLBACK (show_chart), self);
   g_signal_connect_swapped (self->saliency_quantity_dropdown, "notify::selected", G_CALLBACK (show_chart), self);
   g_signal_connect_swapped (self->saliency_method_dropdown, "notify::selected", G_CALLBACK (saliency_recompute),
