@@ -1,5 +1,6 @@
 #include "core/data/cs-dataset.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 
 #include <cblas.h>
 #include <lapacke.h>
@@ -344,9 +345,10 @@ cs_pca (const CsMatrix *x,
     *components = NULL;
   if (n < 2 || d == 0)
     {
+      g_autofree char *rows = cs_format_count (n);
+      g_autofree char *cols = cs_format_count (d);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "PCA needs at least 2 rows and 1 column; the data has %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT, n,
-                   d);
+                   "PCA needs at least 2 rows and 1 column; the data has %s × %s", rows, cols);
       return FALSE;
     }
   if (n_components == 0 || n_components > d)

@@ -1,5 +1,6 @@
 #include "core/density/cs-kde.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 
 #include <fftw3.h>
 #include <math.h>
@@ -948,9 +949,10 @@ cs_kde_bandwidth (const CsMatrix *xy,
   g_return_val_if_fail (xy != NULL && H != NULL, FALSE);
   if (xy->cols != 2 || xy->rows < 2)
     {
+      g_autofree char *rows = cs_format_count (xy->rows);
+      g_autofree char *cols = cs_format_count (xy->cols);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "A 2-D density needs two columns and at least two rows (got %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT ")",
-                   xy->rows, xy->cols);
+                   "A 2-D density needs two columns and at least two rows (got %s × %s)", rows, cols);
       return FALSE;
     }
   if (!check_magnitude (xy, error))
@@ -1212,9 +1214,10 @@ cs_kde_grid (const CsMatrix *xy,
     }
   if (xy->cols != 2 || xy->rows < 2)
     {
+      g_autofree char *rows = cs_format_count (xy->rows);
+      g_autofree char *cols = cs_format_count (xy->cols);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "A 2-D density needs two columns and at least two rows (got %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT ")",
-                   xy->rows, xy->cols);
+                   "A 2-D density needs two columns and at least two rows (got %s × %s)", rows, cols);
       return NULL;
     }
   for (gsize i = 0; i < 2 * xy->rows; i++)
