@@ -33,6 +33,8 @@ cs_i_window_set_status (CsWindow *self, const char *text)
   g_free (self->status_text);
   self->status_text = g_strdup (text);
   gtk_label_set_text (GTK_LABEL (self->status_label), text);
+  /* A long line of scores is cut at the window's edge: the tooltip has all of it. */
+  gtk_widget_set_tooltip_text (self->status_label, text);
 }
 
 void
