@@ -791,6 +791,112 @@ test_export_png_size (void)
   g_rmdir (dir);
 }
 
+/* Pixels of cluster j's colour outside the plot frame (by more than `margin` units):
+ * the legend's swatches, since points and centres are clipped to the frame. */
+static guint
+colour_outside_frame (cairo_surface_t *s,
+                      double           scale,
+                      const CsRect    *frame,
+                      double           margin,
+                      guint            j)
+{
+  int w = cairo_image_surface_get_width (s);
+  int h = cairo_image_surface_get_height (s);
+  double rgb[3];
+  guint n = 0;
+
+  cs_palette_color (j, rgb);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        double ux = (x + 0.5) / scale;
+        double uy = (y + 0.5) / scale;
+        Pixel p;
+
+        if (ux > frame->x - margin && ux < frame->x + frame->width + margin && uy > frame->y - margin
+            && uy < frame->y + frame->height + margin)
+          continue;
+        p = pixel_at (s, x, y);
+        if (abs (p.r - (int) lround (rgb[0] * 255)) <= 2 && abs (p.g - (int) lround (rgb[1] * 255)) <= 2
+            && abs (p.b - (int) lround (rgb[2] * 255)) <= 2)
+          n++;
+      }
+  return n;
+}
+
+static void
+test_scatter_legend_everywhere (void)
+{
+  g_autoptr (CsPlotModel) m = small_model ();
+  static const int sizes[][2] = { { 900, 500 }, { 453, 283 }, { 300, 220 } };
+
+  /* Wide (legend beside the plot), the CLI's 160 × 100 mm default, and small (legend above
+   * the plot): each cluster's swatch is drawn outside the frame, and none without a legend. */
+  for (guint t = 0; t < G_N_ELEMENTS (sizes); t++)
+    for (int legend = 0; legend <= 1; legend++)
+      {
+        cairo_surface_t *s;
+        CsRect frame;
+
+        m->show_legend = legend;
+        s = render_image (m, sizes[t][0], sizes[t][1], 1.0);
+        cs_render_scatter_layout (m, sizes[t][0], sizes[t][1], &frame);
+        for (guint j = 0; j < m->k; j++)
+          {
+            guint n = colour_outside_frame (s, 1.0, &frame, 2.0, j);
+            if (legend)
+              g_assert_cmpuint (n, >=, 20);
+            else
+              g_assert_cmpuint (n, ==, 0);
+          }
+        cairo_surface_destroy (s);
+      }
+}
+
+static void
+test_export_png_has_legend (void)
+{
+  g_autoptr (CsPlotModel) m = cs_plot_model_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-render-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "figure.png", NULL);
+  enum { N = 30000 };
+  g_autofree double *x = g_new (double, N);
+  g_autofree double *y = g_new (double, N);
+  g_autofree int *labels = g_new (int, N);
+  double uw = 160.0 / 25.4 * 72.0;
+  double uh = 100.0 / 25.4 * 72.0;
+  cairo_surface_t *s;
+  CsRect frame;
+
+  /* Three clusters of 10,000: sizes as wide as real data's, which once pushed the legend
+   * off a figure of the CLI's and the window's default size, 160 × 100 mm at 150 dpi. */
+  for (int i = 0; i < N; i++)
+    {
+      labels[i] = i % 3;
+      x[i] = labels[i] + 0.3 * sin (i * 0.7);
+      y[i] = labels[i] + 0.3 * cos (i * 1.3);
+    }
+  cs_plot_model_set_points (m, N, x, y, NULL);
+  cs_plot_model_set_labels (m, labels, 3);
+  g_free (m->x_label);
+  g_free (m->y_label);
+  m->x_label = g_strdup ("PC1 (92.5 %)");
+  m->y_label = g_strdup ("PC2 (5.3 %)");
+  m->title = g_strdup ("Two clusters");
+  g_assert_true (cs_render_export ((CsRenderFunc) cs_render_scatter, m, path, CS_EXPORT_PNG, 160, 100, 150.0,
+                                   &error));
+  g_assert_no_error (error);
+  s = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  cs_render_scatter_layout (m, uw, uh, &frame);
+  for (guint j = 0; j < m->k; j++)
+    g_assert_cmpuint (colour_outside_frame (s, 150.0 / 72.0, &frame, 2.0, j), >=, 40);
+  cairo_surface_destroy (s);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_export_svg_pdf (void)
 {
@@ -931,7 +1037,9 @@ main (int    argc,
   g_test_add_func ("/render/scatter/automatic-size", test_scatter_auto_size);
   g_test_add_func ("/render/scatter/same-pixels-any-thread-count", test_scatter_thread_count_invariant);
   g_test_add_func ("/render/export/format-from-path", test_export_formats_from_path);
+  g_test_add_func ("/render/scatter/legend-at-every-size", test_scatter_legend_everywhere);
   g_test_add_func ("/render/export/png-pixel-size", test_export_png_size);
+  g_test_add_func ("/render/export/png-has-legend", test_export_png_has_legend);
   g_test_add_func ("/render/export/svg-and-pdf", test_export_svg_pdf);
   g_test_add_func ("/render/export/svg-many-points-raster", test_export_svg_large_is_raster);
   g_test_add_func ("/render/export/unwritable-directory", test_export_unwritable);

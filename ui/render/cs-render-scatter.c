@@ -25,6 +25,8 @@
 #define LEGEND_ROW   1.7   /* × LEGEND_SIZE */
 #define MAX_TICKS    32
 #define MAX_LEGEND   64
+#define LEGEND_TOP_ROWS 3     /* rows of a legend above the plot, at most */
+#define LEGEND_COL_GAP  18.0
 
 #define WEIGHT_NORMAL   400
 #define WEIGHT_SEMIBOLD 600
@@ -44,6 +46,13 @@ static const double ink_dark[3] = { 0.11, 0.11, 0.12 };
  * grey, which is reserved for noise and would look washed out on its own. */
 static const double unclustered[3] = { 0.38, 0.42, 0.47 };
 
+typedef enum
+{
+  CS_LEGEND_NONE,
+  CS_LEGEND_RIGHT,
+  CS_LEGEND_TOP,
+} CsLegendPlace;
+
 typedef struct
 {
   CsRect   frame;
@@ -57,11 +66,15 @@ typedef struct
   double   title_h;
   double   xlabel_h;
   double   ylabel_h;
-  gboolean legend;
-  double   legend_x;
+  CsLegendPlace legend;
+  double   legend_x;      /* left of the first column */
+  double   legend_y;      /* top of the first row (CS_LEGEND_TOP) */
   double   legend_text_w;
-  double   legend_w;
-  guint    legend_rows;   /* entries drawn, the last may be "+ N more" */
+  double   legend_w;      /* one entry: swatch, name, size */
+  guint    legend_entries; /* clusters, plus one for noise */
+  guint    legend_shown;  /* entries drawn, the last may be "+ N more" */
+  guint    legend_rows;
+  guint    legend_cols;
   gboolean legend_noise;  /* a "Noise" entry first */
   gsize    n_noise;
   double   canvas_w;
@@ -114,6 +127,48 @@ legend_capacity (const Layout *L)
   return (guint) MAX (1.0, floor (L->frame.height / row));
 }
 
+/* Y ticks for a frame fh tall; returns the widest tick label. */
+static double
+layout_yticks (const CsPlotModel *m,
+               Layout            *L,
+               double             fh)
+{
+  guint target = (guint) CLAMP (fh / 45.0, 2.0, 10.0);
+  double ytick_w = 0.0;
+
+  L->n_yticks = cs_nice_ticks (m->y_min, m->y_max, target, L->yticks, MAX_TICKS);
+  L->ystep = ticks_step (L->yticks, L->n_yticks);
+  for (guint i = 0; i < L->n_yticks; i++)
+    {
+      g_autofree char *t = cs_i_format_tick (L->yticks[i], L->ystep);
+      double w;
+      cs_i_text_extents (t, TICK_SIZE, WEIGHT_NORMAL, &w, NULL);
+      ytick_w = MAX (ytick_w, w);
+    }
+  return ytick_w;
+}
+
+/* Legend entry r: the noise entry comes first when there is noise. */
+static void
+legend_entry (const CsPlotModel *m,
+              const Layout      *L,
+              guint              r,
+              char             **name,
+              guint64           *size)
+{
+  if (L->legend_noise && r == 0)
+    {
+      *name = g_strdup ("Noise");
+      *size = L->n_noise;
+    }
+  else
+    {
+      guint j = r - (L->legend_noise ? 1 : 0);
+      *name = g_strdup_printf ("Cluster %u", j + 1);
+      *size = m->cluster_sizes[j];
+    }
+}
+
 static void
 compute_layout (const CsPlotModel *m,
                 double             width,
@@ -146,16 +201,7 @@ compute_layout (const CsPlotModel *m,
   top = PAD + (L->title_h > 0 ? L->title_h + 10.0 : L->tick_h * 0.5);
   bottom = TICK_GAP + L->tick_h + (L->xlabel_h > 0 ? 6.0 + L->xlabel_h : 0.0) + PAD * 0.85;
   fh = MAX (1.0, floor (height - top - bottom));
-  target = (guint) CLAMP (fh / 45.0, 2.0, 10.0);
-  L->n_yticks = cs_nice_ticks (m->y_min, m->y_max, target, L->yticks, MAX_TICKS);
-  L->ystep = ticks_step (L->yticks, L->n_yticks);
-  for (guint i = 0; i < L->n_yticks; i++)
-    {
-      g_autofree char *t = cs_i_format_tick (L->yticks[i], L->ystep);
-      double w;
-      cs_i_text_extents (t, TICK_SIZE, WEIGHT_NORMAL, &w, NULL);
-      ytick_w = MAX (ytick_w, w);
-    }
+  ytick_w = layout_yticks (m, L, fh);
   left = PAD + (L->ylabel_h > 0 ? L->ylabel_h + 8.0 : 0.0) + ytick_w + TICK_GAP;
   right = PAD + 6.0;
 
@@ -166,63 +212,88 @@ compute_layout (const CsPlotModel *m,
     {
       double text_w = 0.0;
       double count_w = 0.0;
-      guint shown;
       guint entries;
 
       for (gsize i = 0; i < m->n; i++)
         L->n_noise += m->labels[i] < 0;
       L->legend_noise = L->n_noise > 0;
       entries = m->k + (L->legend_noise ? 1 : 0);
-      shown = MIN (entries, MIN (legend_capacity (L), MAX_LEGEND));
-      L->legend_rows = shown;
 
-      for (guint r = 0; r < shown; r++)
+      /* Measured over every entry that either placement could show, so the column is as
+       * wide as its widest name and size wherever it goes. */
+      for (guint r = 0; r < MIN (entries, MAX_LEGEND); r++)
         {
           g_autofree char *name = NULL;
-          g_autofree char *count = NULL;
           double w;
           guint64 size;
 
-          if (r + 1 == shown && shown < entries)
-            {
-              name = g_strdup_printf ("+ %u more", entries - shown + 1);
-              size = 0;
-            }
-          else if (L->legend_noise && r == 0)
-            {
-              name = g_strdup ("Noise");
-              size = L->n_noise;
-            }
-          else
-            {
-              guint j = r - (L->legend_noise ? 1 : 0);
-              name = g_strdup_printf ("Cluster %u", j + 1);
-              size = m->cluster_sizes[j];
-            }
+          legend_entry (m, L, r, &name, &size);
           cs_i_text_extents (name, LEGEND_SIZE, WEIGHT_NORMAL, &w, NULL);
           text_w = MAX (text_w, w);
           if (size > 0)
             {
-              count = cs_i_format_count (size);
+              g_autofree char *count = cs_i_format_count (size);
               cs_i_text_extents (count, LEGEND_SIZE, WEIGHT_NORMAL, &w, NULL);
               count_w = MAX (count_w, w);
             }
         }
+      if (entries > 1)
+        {
+          g_autofree char *more = g_strdup_printf ("+ %u more", entries);
+          double w;
+          cs_i_text_extents (more, LEGEND_SIZE, WEIGHT_NORMAL, &w, NULL);
+          text_w = MAX (text_w, w);
+        }
       L->legend_text_w = text_w;
       L->legend_w = LEGEND_SWATCH + text_w + (count_w > 0 ? 12.0 + count_w : 0.0);
-      /* A legend that would squeeze the plot to less than 60 % of the canvas is dropped:
-       * the points matter more than their key. */
+      L->legend_entries = entries;
+
+      /* Beside the plot when the plot keeps at least 60 % of the canvas' width; else in
+       * rows above it (a 160 mm export is too narrow for a column): the key is part of
+       * the figure, so an export never loses it. */
       if (width - left - (PAD + LEGEND_GAP + L->legend_w) >= 0.6 * width)
         {
-          L->legend = TRUE;
+          guint shown = MIN (entries, MIN (legend_capacity (L), MAX_LEGEND));
+
+          L->legend = CS_LEGEND_RIGHT;
+          L->legend_rows = shown;
+          L->legend_shown = shown;
+          L->legend_cols = 1;
           right = PAD + LEGEND_GAP + L->legend_w;
+        }
+      else
+        {
+          double row = LEGEND_SIZE * LEGEND_ROW;
+          double avail = width - 2 * PAD;
+          guint cols = (guint) MAX (1.0, floor ((avail + LEGEND_COL_GAP) / (L->legend_w + LEGEND_COL_GAP)));
+          guint rows = MIN ((entries + cols - 1) / cols, LEGEND_TOP_ROWS);
+
+          L->legend = CS_LEGEND_TOP;
+          L->legend_cols = cols;
+          L->legend_rows = rows;
+          L->legend_shown = MIN (entries, MIN (rows * cols, MAX_LEGEND));
+          L->legend_y = top;
+          top += rows * row + 6.0;
+          fh = MAX (1.0, floor (height - top - bottom));
+          L->frame.y = round (top);
+          L->frame.height = fh;
+          /* A shorter frame may take fewer y ticks, and so a narrower margin. */
+          ytick_w = layout_yticks (m, L, fh);
+          left = PAD + (L->ylabel_h > 0 ? L->ylabel_h + 8.0 : 0.0) + ytick_w + TICK_GAP;
         }
     }
 
   L->frame.x = round (left);
   fw = MAX (1.0, floor (width - L->frame.x - right));
   L->frame.width = fw;
-  L->legend_x = L->frame.x + fw + LEGEND_GAP;
+  L->legend_x = L->legend == CS_LEGEND_TOP ? L->frame.x : L->frame.x + fw + LEGEND_GAP;
+  if (L->legend == CS_LEGEND_TOP)
+    {
+      /* Left-aligned with the frame when the grid fits there, else with the canvas' pad. */
+      double grid_w = L->legend_cols * L->legend_w + (L->legend_cols - 1) * LEGEND_COL_GAP;
+      if (L->legend_x + grid_w > width - PAD)
+        L->legend_x = MAX (PAD, width - PAD - grid_w);
+    }
 
   target = (guint) CLAMP (fw / 60.0, 2.0, 10.0);
   L->n_xticks = cs_nice_ticks (m->x_min, m->x_max, target, L->xticks, MAX_TICKS);
@@ -1093,38 +1164,40 @@ draw_legend (cairo_t           *cr,
              const Layout      *L)
 {
   double row = LEGEND_SIZE * LEGEND_ROW;
-  double x = L->legend_x;
-  double y = L->frame.y + row / 2;
-  guint entries = m->k + (L->legend_noise ? 1 : 0);
 
-  for (guint r = 0; r < L->legend_rows; r++, y += row)
+  for (guint r = 0; r < L->legend_shown; r++)
     {
       g_autofree char *name = NULL;
       g_autofree char *count = NULL;
+      guint64 size;
       double rgb[3];
       CsMarker shape;
-      int label;
+      double x;
+      double y;
 
-      if (r + 1 == L->legend_rows && L->legend_rows < entries)
+      /* Down the column beside the plot; across the rows above it. */
+      if (L->legend == CS_LEGEND_RIGHT)
         {
-          name = g_strdup_printf ("+ %u more", entries - L->legend_rows + 1);
+          x = L->legend_x;
+          y = L->frame.y + row / 2 + r * row;
+        }
+      else
+        {
+          x = L->legend_x + (r % L->legend_cols) * (L->legend_w + LEGEND_COL_GAP);
+          y = L->legend_y + row / 2 + (r / L->legend_cols) * row;
+        }
+
+      if (r + 1 == L->legend_shown && L->legend_shown < L->legend_entries)
+        {
+          name = g_strdup_printf ("+ %u more", L->legend_entries - L->legend_shown + 1);
           set_rgb (cr, tick_color);
           cs_i_text_draw (cr, name, LEGEND_SIZE, WEIGHT_NORMAL, x + LEGEND_SWATCH, y, 0.0, 0.5, 0.0);
           break;
         }
-      label = L->legend_noise ? (int) r - 1 : (int) r;
-      label_style (m, label, rgb, &shape);
+      legend_entry (m, L, r, &name, &size);
+      label_style (m, L->legend_noise ? (int) r - 1 : (int) r, rgb, &shape);
       draw_swatch (cr, rgb, shape, x + 5.0, y, 4.5);
-      if (label < 0)
-        {
-          name = g_strdup ("Noise");
-          count = cs_i_format_count (L->n_noise);
-        }
-      else
-        {
-          name = g_strdup_printf ("Cluster %d", label + 1);
-          count = cs_i_format_count (m->cluster_sizes[label]);
-        }
+      count = cs_i_format_count (size);
       set_rgb (cr, label_color);
       cs_i_text_draw (cr, name, LEGEND_SIZE, WEIGHT_NORMAL, x + LEGEND_SWATCH, y, 0.0, 0.5, 0.0);
       set_rgb (cr, tick_color);
@@ -1272,7 +1345,7 @@ cs_render_scatter (cairo_t           *cr,
       draw_centers (cr, m, &L);
       draw_highlight (cr, m, &L);
       draw_axes_text (cr, m, &L, width);
-      if (L.legend)
+      if (L.legend != CS_LEGEND_NONE)
         draw_legend (cr, m, &L);
     }
   cairo_restore (cr);
