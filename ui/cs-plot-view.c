@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "ui/render/cs-render.h"
+#include "ui/render/cs-render-style.h"
 
 /* Hover must stay fast on a million points, so picking goes through a uniform grid over
  * the points in data space, built on a worker thread whenever the model changes. Data
@@ -13,7 +14,6 @@
  * main thread changes only the view fields (range, highlight). A refcounted holder keeps
  * the model alive for a worker that outlives a set_model. */
 
-#define HOVER_RADIUS 8.0
 #define ZOOM_STEP 1.25
 #define TOOLTIP_MAX_COLUMNS 12
 
@@ -548,7 +548,7 @@ motion_cb (GtkEventControllerMotion *controller, double x, double y, CsPlotView 
   /* Without the index a scan of every point per motion event would stall the loop. */
   if (self->index == NULL || self->dragging)
     return;
-  set_highlight (self, cs_plot_view_pick (self, x, y, HOVER_RADIUS));
+  set_highlight (self, cs_plot_view_pick (self, x, y, CS_STYLE_HOVER_RADIUS));
 }
 
 static void
@@ -632,7 +632,7 @@ query_tooltip_cb (
   if (keyboard_mode)
     i = m->highlight;
   else if (self->index != NULL)
-    i = cs_plot_view_pick (self, x, y, HOVER_RADIUS);
+    i = cs_plot_view_pick (self, x, y, CS_STYLE_HOVER_RADIUS);
   else
     return FALSE;
   if (i < 0 || (gsize)i >= m->n)
@@ -642,9 +642,10 @@ query_tooltip_cb (
   gtk_tooltip_set_text (tooltip, text);
   /* Leaving the point's disc asks again, so moving to a neighbour updates the text. */
   cs_plot_data_to_canvas (m, &frame, m->x[i], m->y[i], &cx, &cy);
-  gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle){ (int)floor (cx - HOVER_RADIUS / 2),
-                                                      (int)floor (cy - HOVER_RADIUS / 2), (int)HOVER_RADIUS,
-                                                      (int)HOVER_RADIUS });
+  gtk_tooltip_set_tip_area (tooltip,
+                            &(GdkRectangle){ (int)floor (cx - CS_STYLE_HOVER_RADIUS / 2),
+                                             (int)floor (cy - CS_STYLE_HOVER_RADIUS / 2),
+                                             (int)CS_STYLE_HOVER_RADIUS, (int)CS_STYLE_HOVER_RADIUS });
   return TRUE;
 }
 
@@ -709,13 +710,17 @@ cs_plot_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     {
       cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.3);
       cairo_set_line_width (cr, 1.0);
-      cairo_rectangle (cr, 12.5, 12.5, MAX (w - 25, 0), MAX (h - 25, 0));
+      /* The empty plot: where the frame will be, on the canvas' pad. */
+      cairo_rectangle (cr, CS_STYLE_PAD - 1.5, CS_STYLE_PAD - 1.5, MAX (w - 2 * CS_STYLE_PAD + 3, 0),
+                       MAX (h - 2 * CS_STYLE_PAD + 3, 0));
       cairo_stroke (cr);
     }
   if (gtk_widget_has_visible_focus (widget))
     {
-      /* Adwaita's accent blue; the plot has no CSS node of its own to carry an outline. */
-      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.8);
+      /* The plot has no CSS node of its own to carry an outline. */
+      const double *focus = CS_STYLE_RGB_FOCUS;
+
+      cairo_set_source_rgba (cr, focus[0], focus[1], focus[2], 0.8);
       cairo_set_line_width (cr, 2.0);
       cairo_rectangle (cr, 1, 1, w - 2, h - 2);
       cairo_stroke (cr);

@@ -1,4 +1,5 @@
 #include "ui/render/cs-render.h"
+#include "ui/render/cs-render-style.h"
 
 #include <math.h>
 #include <string.h>
@@ -27,7 +28,7 @@ setup_layout (PangoLayout *layout,
               double       size,
               int          weight)
 {
-  PangoFontDescription *desc = pango_font_description_from_string (CS_I_RENDER_FONT);
+  PangoFontDescription *desc = pango_font_description_from_string (CS_STYLE_FONT);
 
   pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
   pango_font_description_set_weight (desc, (PangoWeight) weight);

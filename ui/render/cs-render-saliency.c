@@ -13,11 +13,8 @@
 #define PANEL_ASPECT  1.7   /* width / height a bar panel looks best at */
 #define BAR_MIN_ROW   10.0  /* a bar row any thinner than this is left out */
 #define BAR_MAX_ROW   28.0
-#define NAME_SIZE     10.5
 #define NAME_MIN_SIZE 7.0
 #define MAX_TICKS     16
-#define BAR_WIDTH     12.0  /* colour bar */
-#define BAR_GAP       18.0
 #define CELL_MAX      72.0
 #define ROW_MAX       56.0  /* heatmap row height at most */
 #define LABEL_MAX_W   150.0 /* longest column label before it is ellipsised */
@@ -26,7 +23,6 @@
 #define GROUP_GAP     34.0
 #define ROW_GAP       8.0
 #define IMG_MAX_SIDE  180.0
-#define MIN_CAPTION   6.5
 
 /* Shared helpers ------------------------------------------------------------------------ */
 
@@ -60,7 +56,7 @@ text_height (double size)
 {
   double h;
 
-  cs_i_text_extents ("Ag", size, CS_I_WEIGHT_NORMAL, NULL, &h);
+  cs_i_text_extents ("Ag", size, CS_STYLE_WEIGHT_NORMAL, NULL, &h);
   return h;
 }
 
@@ -170,9 +166,9 @@ colorbar_block_width (double      vmax,
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *t = cs_i_format_tick (ticks[i], step);
-      tick_w = MAX (tick_w, text_width (t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL));
+      tick_w = MAX (tick_w, text_width (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL));
     }
-  return BAR_WIDTH + 4.0 + CS_I_VIEW_TICK_GAP + tick_w + 8.0 + text_height (CS_I_VIEW_LABEL_SIZE);
+  return CS_STYLE_COLORBAR_WIDTH + 4.0 + CS_STYLE_TICK_GAP + tick_w + 8.0 + text_height (CS_STYLE_LABEL_SIZE);
 }
 
 /* The colour a value gets on the maps over white paper: what the bar shows. */
@@ -217,7 +213,7 @@ draw_colorbar (cairo_t      *cr,
   cs_i_view_draw_pixels (cr, steps, 1, ramp, b);
 
   cairo_save (cr);
-  cs_i_view_set_rgb (cr, cs_i_view_frame);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_FRAME);
   cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, cs_i_view_snap_x (cr, b->x), cs_i_view_snap_y (cr, b->y), round (b->width),
                    round (b->height));
@@ -229,21 +225,21 @@ draw_colorbar (cairo_t      *cr,
       g_autofree char *t = cs_i_format_tick (ticks[i], step);
       double cy = cs_i_view_snap_y (cr, b->y + (vmax - ticks[i]) / (2.0 * vmax) * b->height);
 
-      cs_i_view_set_rgb (cr, cs_i_view_tick);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
       cairo_move_to (cr, b->x + b->width, cy);
       cairo_line_to (cr, b->x + b->width + 4.0, cy);
       cairo_stroke (cr);
-      cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, b->x + b->width + CS_I_VIEW_TICK_GAP,
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, b->x + b->width + CS_STYLE_TICK_GAP,
                       cy, 0.0, 0.5, 0.0);
-      tick_w = MAX (tick_w, text_width (t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL));
+      tick_w = MAX (tick_w, text_width (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL));
     }
   if (title != NULL)
     {
-      g_autofree char *fit = ellipsize (title, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, b->height + 40.0);
+      g_autofree char *fit = ellipsize (title, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, b->height + 40.0);
 
-      cs_i_view_set_rgb (cr, cs_i_view_label);
-      cs_i_text_draw (cr, fit, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL,
-                      b->x + b->width + CS_I_VIEW_TICK_GAP + tick_w + 8.0, b->y + b->height / 2, 0.5, 0.0,
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+      cs_i_text_draw (cr, fit, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL,
+                      b->x + b->width + CS_STYLE_TICK_GAP + tick_w + 8.0, b->y + b->height / 2, 0.5, 0.0,
                       -G_PI / 2);
     }
   cairo_restore (cr);
@@ -504,17 +500,17 @@ bars_layout (const CsSaliencyModel *m,
   double avail_w;
   double avail_h;
   double best = -INFINITY;
-  double tick_h = text_height (CS_I_VIEW_TICK_SIZE);
+  double            tick_h = text_height (CS_STYLE_TICK_SIZE);
   double bars_h;
   g_autofree guint *order = g_new (guint, MAX (m->d, 1));
 
   memset (L, 0, sizeof *L);
   if (m->title != NULL && m->title[0] != '\0')
-    L->title_h = text_height (CS_I_VIEW_TITLE_SIZE);
-  top = CS_I_VIEW_PAD + (L->title_h > 0 ? L->title_h + 10.0 : 0.0);
-  L->footer_h = text_height (CS_I_VIEW_SMALL_SIZE);
-  L->footer_y = height - CS_I_VIEW_PAD - L->footer_h;
-  avail_w = MAX (1.0, width - 2.0 * CS_I_VIEW_PAD);
+    L->title_h = text_height (CS_STYLE_TITLE_SIZE);
+  top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 10.0 : 0.0);
+  L->footer_h = text_height (CS_STYLE_SMALL_SIZE);
+  L->footer_y = height - CS_STYLE_PAD - L->footer_h;
+  avail_w = MAX (1.0, width - 2.0 * CS_STYLE_PAD);
   avail_h = MAX (1.0, L->footer_y - 12.0 - top);
 
   for (guint ncols = 1; ncols <= MAX (m->k, 1); ncols++)
@@ -534,10 +530,10 @@ bars_layout (const CsSaliencyModel *m,
           L->panel_h = MAX (1.0, ph);
         }
     }
-  L->x0 = CS_I_VIEW_PAD;
+  L->x0 = CS_STYLE_PAD;
   L->y0 = top;
 
-  L->head_font = MIN (CS_I_VIEW_SMALL_SIZE + 0.5, MAX (MIN_CAPTION, L->panel_h / 5.0));
+  L->head_font = MIN (CS_STYLE_SMALL_SIZE + 0.5, MAX (CS_STYLE_MIN_TEXT_SIZE, L->panel_h / 5.0));
   L->head_h = text_height (L->head_font) + 6.0;
   L->axis_h = tick_h + 4.0;
   bars_h = L->panel_h - L->head_h - L->axis_h;
@@ -550,13 +546,14 @@ bars_layout (const CsSaliencyModel *m,
       return;
     }
   L->row_h = MIN (bars_h / L->n_bars, BAR_MAX_ROW);
-  L->name_font = CLAMP (L->row_h * 0.72, NAME_MIN_SIZE, NAME_SIZE);
+  L->name_font = CLAMP (L->row_h * 0.72, NAME_MIN_SIZE, CS_STYLE_TICK_SIZE);
 
   for (guint c = 0; c < m->k; c++)
     {
       top_features (m, c, order);
       for (guint r = 0; r < L->n_bars; r++)
-        L->name_w = MAX (L->name_w, text_width (m->feature_names[order[r]], L->name_font, CS_I_WEIGHT_NORMAL));
+        L->name_w
+            = MAX (L->name_w, text_width (m->feature_names[order[r]], L->name_font, CS_STYLE_WEIGHT_NORMAL));
     }
   L->name_w = MIN (L->name_w + 8.0, 0.4 * L->panel_w);
   bars_scale (m, &L->lo, &L->hi);
@@ -672,10 +669,10 @@ draw_bars_footer (cairo_t               *cr,
                   const BarsLayout      *L,
                   double                 width)
 {
-  const double size = CS_I_VIEW_SMALL_SIZE;
-  double x = CS_I_VIEW_PAD;
+  const double size = CS_STYLE_SMALL_SIZE;
+  double       x = CS_STYLE_PAD;
   double cy = L->footer_y + L->footer_h / 2.0;
-  double right = width - CS_I_VIEW_PAD;
+  double       right = width - CS_STYLE_PAD;
   const struct
   {
     double      t;
@@ -690,7 +687,7 @@ draw_bars_footer (cairo_t               *cr,
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
-      double w = text_width (keys[i].text, size, CS_I_WEIGHT_NORMAL);
+      double w = text_width (keys[i].text, size, CS_STYLE_WEIGHT_NORMAL);
 
       if (x + SWATCH + 4.0 + w > right)
         return;
@@ -698,8 +695,8 @@ draw_bars_footer (cairo_t               *cr,
       cairo_rectangle (cr, x, cy - SWATCH / 2.0, SWATCH + 3.0, SWATCH);
       cairo_fill (cr);
       x += SWATCH + 3.0 + 4.0;
-      cs_i_view_set_rgb (cr, cs_i_view_label);
-      cs_i_text_draw (cr, keys[i].text, size, CS_I_WEIGHT_NORMAL, x, cy, 0.0, 0.5, 0.0);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+      cs_i_text_draw (cr, keys[i].text, size, CS_STYLE_WEIGHT_NORMAL, x, cy, 0.0, 0.5, 0.0);
       x += w + 12.0;
     }
 
@@ -708,9 +705,9 @@ draw_bars_footer (cairo_t               *cr,
   rest = g_strdup_printf ("%sbars: mean Shapley contribution to the cluster’s logit, positive and negative "
                           "parts",
                           acc != NULL ? acc : "");
-  fit = ellipsize (rest, size, CS_I_WEIGHT_NORMAL, right - x);
-  cs_i_view_set_rgb (cr, cs_i_view_tick);
-  cs_i_text_draw (cr, fit, size, CS_I_WEIGHT_NORMAL, x, cy, 0.0, 0.5, 0.0);
+  fit = ellipsize (rest, size, CS_STYLE_WEIGHT_NORMAL, right - x);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+  cs_i_text_draw (cr, fit, size, CS_STYLE_WEIGHT_NORMAL, x, cy, 0.0, 0.5, 0.0);
 }
 
 static void
@@ -735,9 +732,10 @@ draw_bar_panel (cairo_t               *cr,
   hy = p.y + (L->head_h - 6.0) / 2.0;
   cs_i_view_cluster_rgb (m->color_slot, c, rgb);
   draw_swatch (cr, rgb, p.x, hy - SWATCH / 2.0, SWATCH);
-  fit = ellipsize (title, L->head_font, CS_I_WEIGHT_SEMIBOLD, p.width - SWATCH - SWATCH_GAP);
-  cs_i_view_set_rgb (cr, cs_i_view_title);
-  cs_i_text_draw (cr, fit, L->head_font, CS_I_WEIGHT_SEMIBOLD, p.x + SWATCH + SWATCH_GAP, hy, 0.0, 0.5, 0.0);
+  fit = ellipsize (title, L->head_font, CS_STYLE_WEIGHT_SEMIBOLD, p.width - SWATCH - SWATCH_GAP);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
+  cs_i_text_draw (cr, fit, L->head_font, CS_STYLE_WEIGHT_SEMIBOLD, p.x + SWATCH + SWATCH_GAP, hy, 0.0, 0.5,
+                  0.0);
   if (L->n_bars == 0)
     return;
 
@@ -746,7 +744,7 @@ draw_bar_panel (cairo_t               *cr,
 
   /* Grid lines at the shared ticks, so bars in different panels can be read off alike. */
   cairo_set_line_width (cr, 1.0);
-  cs_i_view_set_rgb (cr, cs_i_view_grid);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_GRID);
   for (guint i = 0; i < n_ticks; i++)
     {
       double x;
@@ -768,7 +766,8 @@ draw_bar_panel (cairo_t               *cr,
       double h = MAX (1.0, L->row_h * 0.62);
       double y = area.y + r * L->row_h + (L->row_h - h) / 2.0;
       double cy = area.y + (r + 0.5) * L->row_h;
-      g_autofree char *name = ellipsize (m->feature_names[f], L->name_font, CS_I_WEIGHT_NORMAL, L->name_w - 8.0);
+      g_autofree char *name
+          = ellipsize (m->feature_names[f], L->name_font, CS_STYLE_WEIGHT_NORMAL, L->name_w - 8.0);
 
       if (fav > 0)
         {
@@ -784,11 +783,11 @@ draw_bar_panel (cairo_t               *cr,
           cairo_rectangle (cr, left, y, zero - left, h);
           cairo_fill (cr);
         }
-      cs_i_view_set_rgb (cr, cs_i_view_label);
-      cs_i_text_draw (cr, name, L->name_font, CS_I_WEIGHT_NORMAL, area.x - 8.0, cy, 1.0, 0.5, 0.0);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+      cs_i_text_draw (cr, name, L->name_font, CS_STYLE_WEIGHT_NORMAL, area.x - 8.0, cy, 1.0, 0.5, 0.0);
     }
 
-  cs_i_view_set_rgb (cr, cs_i_view_ink);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_INK);
   cairo_set_line_width (cr, 1.0);
   cairo_move_to (cr, cs_i_view_snap_x (cr, zero), area.y - 2.0);
   cairo_line_to (cr, cs_i_view_snap_x (cr, zero), area.y + area.height + 2.0);
@@ -798,13 +797,13 @@ draw_bar_panel (cairo_t               *cr,
     {
       g_autofree char *t = cs_i_format_tick (ticks[i], step);
       double x = bars_x (L, &area, ticks[i]);
-      double w = text_width (t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL);
+      double           w = text_width (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL);
 
       if (x - w / 2 < p.x || x + w / 2 > p.x + p.width + 4.0)
         continue;
-      cs_i_view_set_rgb (cr, cs_i_view_tick);
-      cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, x, area.y + area.height + 3.0, 0.5, 0.0,
-                      0.0);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, x, area.y + area.height + 3.0, 0.5,
+                      0.0, 0.0);
     }
 }
 
@@ -831,7 +830,7 @@ cs_render_saliency_bars (cairo_t       *cr,
     }
   bars_layout (m, width, height, &L);
   if (L.title_h > 0)
-    cs_i_view_draw_title (cr, m->title, CS_I_VIEW_PAD);
+    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD);
   if (L.n_bars > 0)
     {
       /* Few ticks: a panel is narrow, and the grid lines only need to carry the eye. */
@@ -938,25 +937,25 @@ heat_layout (const CsSaliencyModel *m,
   memset (L, 0, sizeof *L);
   L->vmax = heat_vmax (m);
   if (m->title != NULL && m->title[0] != '\0')
-    L->title_h = text_height (CS_I_VIEW_TITLE_SIZE);
-  top = CS_I_VIEW_PAD + (L->title_h > 0 ? L->title_h + 12.0 : 0.0);
+    L->title_h = text_height (CS_STYLE_TITLE_SIZE);
+  top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 12.0 : 0.0);
 
-  L->row_font = CS_I_VIEW_SMALL_SIZE;
+  L->row_font = CS_STYLE_SMALL_SIZE;
   for (guint c = 0; c < m->k; c++)
     {
       g_autofree char *name = g_strdup_printf ("Cluster %u", c + 1);
-      row_label_w = MAX (row_label_w, text_width (name, L->row_font, CS_I_WEIGHT_SEMIBOLD));
+      row_label_w = MAX (row_label_w, text_width (name, L->row_font, CS_STYLE_WEIGHT_SEMIBOLD));
     }
   row_label_w += SWATCH + SWATCH_GAP + 10.0;
-  bar_block = BAR_GAP + colorbar_block_width (L->vmax, heat_title (m));
+  bar_block = CS_STYLE_COLORBAR_GAP + colorbar_block_width (L->vmax, heat_title (m));
 
-  grid_w = MAX (1.0, width - 2.0 * CS_I_VIEW_PAD - row_label_w - bar_block);
+  grid_w = MAX (1.0, width - 2.0 * CS_STYLE_PAD - row_label_w - bar_block);
   L->cell_w = MIN (grid_w / MAX (m->d, 1), CELL_MAX);
 
-  L->label_font = CS_I_VIEW_TICK_SIZE;
+  L->label_font = CS_STYLE_TICK_SIZE;
   th = text_height (L->label_font);
   for (guint f = 0; f < m->d; f++)
-    max_label = MAX (max_label, text_width (m->feature_names[f], L->label_font, CS_I_WEIGHT_NORMAL));
+    max_label = MAX (max_label, text_width (m->feature_names[f], L->label_font, CS_STYLE_WEIGHT_NORMAL));
   L->label_max_w = MIN (max_label, LABEL_MAX_W);
   L->label_every = 1;
   if (max_label <= L->cell_w - 4.0)
@@ -977,7 +976,7 @@ heat_layout (const CsSaliencyModel *m,
     }
 
   /* Long labels must not crowd out the cells on a short canvas. */
-  avail_h = height - top - CS_I_VIEW_PAD - 6.0;
+  avail_h = height - top - CS_STYLE_PAD - 6.0;
   if (label_h > 0.4 * avail_h && L->label_angle > 0)
     {
       double scale = 0.4 * avail_h / label_h;
@@ -987,14 +986,14 @@ heat_layout (const CsSaliencyModel *m,
   avail_h -= label_h;
   /* Rows take the height they are given, up to a band that still reads as a row. */
   L->cell_h = MAX (1.0, MIN (avail_h / MAX (m->k, 1), ROW_MAX));
-  L->row_font = MIN (CS_I_VIEW_SMALL_SIZE, MAX (MIN_CAPTION, L->cell_h * 0.8));
+  L->row_font = MIN (CS_STYLE_SMALL_SIZE, MAX (CS_STYLE_MIN_TEXT_SIZE, L->cell_h * 0.8));
 
   /* Centre the whole block when the cells are capped. */
-  x0 = MAX (CS_I_VIEW_PAD, (width - (row_label_w + L->cell_w * m->d + bar_block)) / 2.0);
+  x0 = MAX (CS_STYLE_PAD, (width - (row_label_w + L->cell_w * m->d + bar_block)) / 2.0);
   L->grid = (CsRect) { round (x0 + row_label_w), round (top + MAX (0.0, (avail_h - L->cell_h * m->k) / 2.0)),
                        L->cell_w * m->d, L->cell_h * m->k };
-  L->bar = (CsRect) { L->grid.x + L->grid.width + BAR_GAP, L->grid.y, BAR_WIDTH,
-                      MAX (L->grid.height, MIN (avail_h, 80.0)) };
+  L->bar = (CsRect){ L->grid.x + L->grid.width + CS_STYLE_COLORBAR_GAP, L->grid.y, CS_STYLE_COLORBAR_WIDTH,
+                     MAX (L->grid.height, MIN (avail_h, 80.0)) };
 }
 
 gboolean
@@ -1085,13 +1084,13 @@ draw_heat_cells (cairo_t               *cr,
             /* The minus sign, not a hyphen, as the ticks print it. */
             if (v < 0 && fabs (v) >= 0.05)
               u = g_strconcat ("−", t + 1, NULL);
-            if (text_width (u != NULL ? u : t, value_font, CS_I_WEIGHT_NORMAL) > L->cell_w - 4.0)
+            if (text_width (u != NULL ? u : t, value_font, CS_STYLE_WEIGHT_NORMAL) > L->cell_w - 4.0)
               continue;
             if (fabs (v / L->vmax) > 0.55)
               cairo_set_source_rgb (cr, 1, 1, 1);
             else
-              cs_i_view_set_rgb (cr, cs_i_view_label);
-            cs_i_text_draw (cr, u != NULL ? u : t, value_font, CS_I_WEIGHT_NORMAL, x + L->cell_w / 2,
+              cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+            cs_i_text_draw (cr, u != NULL ? u : t, value_font, CS_STYLE_WEIGHT_NORMAL, x + L->cell_w / 2,
                             y + L->cell_h / 2, 0.5, 0.5, 0.0);
           }
       }
@@ -1110,7 +1109,7 @@ draw_heat_labels (cairo_t               *cr,
       double rgb[3];
       double cy = L->grid.y + (c + 0.5) * L->cell_h;
       double side = MIN (SWATCH, L->cell_h);
-      double w = text_width (name, L->row_font, CS_I_WEIGHT_SEMIBOLD);
+      double           w = text_width (name, L->row_font, CS_STYLE_WEIGHT_SEMIBOLD);
       double tx = L->grid.x - 8.0;
 
       if (L->cell_h < text_height (L->row_font) * 0.9
@@ -1118,27 +1117,27 @@ draw_heat_labels (cairo_t               *cr,
         continue;
       cs_i_view_cluster_rgb (m->color_slot, c, rgb);
       draw_swatch (cr, rgb, tx - w - SWATCH_GAP - side, cy - side / 2, side);
-      cs_i_view_set_rgb (cr, cs_i_view_label);
-      cs_i_text_draw (cr, name, L->row_font, CS_I_WEIGHT_SEMIBOLD, tx, cy, 1.0, 0.5, 0.0);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+      cs_i_text_draw (cr, name, L->row_font, CS_STYLE_WEIGHT_SEMIBOLD, tx, cy, 1.0, 0.5, 0.0);
     }
 
   for (guint i = 0; i < m->d; i++)
     {
       guint f = heat_column_feature (m, i);
       double cx = L->grid.x + (i + 0.5) * L->cell_w;
-      int weight = (gint) f == m->highlight ? CS_I_WEIGHT_SEMIBOLD : CS_I_WEIGHT_NORMAL;
+      int              weight = (gint)f == m->highlight ? CS_STYLE_WEIGHT_SEMIBOLD : CS_STYLE_WEIGHT_NORMAL;
       double max_w = L->label_max_w;
       g_autofree char *fit = NULL;
 
       if (i % L->label_every != 0 && (gint) f != m->highlight)
         continue;
       if (L->label_angle == G_PI / 4)
-        max_w = MIN (max_w, (cx - CS_I_VIEW_PAD) * G_SQRT2 - text_height (L->label_font));
+        max_w = MIN (max_w, (cx - CS_STYLE_PAD) * G_SQRT2 - text_height (L->label_font));
       fit = ellipsize (m->feature_names[f], L->label_font, weight, max_w);
       if ((gint) f == m->highlight)
-        cs_i_view_set_rgb (cr, cs_i_view_title);
+        cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
       else
-        cs_i_view_set_rgb (cr, cs_i_view_label);
+        cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
       if (L->label_angle == 0.0)
         cs_i_text_draw (cr, fit, L->label_font, weight, cx, label_y, 0.5, 0.0, 0.0);
       else if (L->label_angle == G_PI / 4)
@@ -1169,7 +1168,7 @@ cs_render_saliency_heatmap (cairo_t       *cr,
     }
   heat_layout (m, width, height, &L);
   if (L.title_h > 0)
-    cs_i_view_draw_title (cr, m->title, CS_I_VIEW_PAD);
+    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD);
   draw_heat_cells (cr, m, &L);
   draw_heat_labels (cr, m, &L);
 
@@ -1180,7 +1179,7 @@ cs_render_saliency_heatmap (cairo_t       *cr,
       for (guint i = 0; i < m->d; i++)
         if (heat_column_feature (m, i) == (guint) m->highlight)
           col = i;
-      cs_i_view_set_rgb (cr, cs_i_view_ink);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_INK);
       cairo_set_line_width (cr, 2.0);
       cairo_rectangle (cr, L.grid.x + col * L.cell_w - 1.0, L.grid.y - 1.0, L.cell_w + 2.0, L.grid.height + 2.0);
       cairo_stroke (cr);
@@ -1443,28 +1442,29 @@ images_layout (const CsSaliencyImagesModel *m,
   double avail_w;
   double avail_h;
   double bar_block;
-  double small_h = text_height (CS_I_VIEW_SMALL_SIZE);
+  double small_h = text_height (CS_STYLE_SMALL_SIZE);
   double best = -INFINITY;
 
   memset (L, 0, sizeof *L);
   if (m->title != NULL && m->title[0] != '\0')
-    L->title_h = text_height (CS_I_VIEW_TITLE_SIZE);
-  top = CS_I_VIEW_PAD + (L->title_h > 0 ? L->title_h + 12.0 : 0.0);
+    L->title_h = text_height (CS_STYLE_TITLE_SIZE);
+  top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 12.0 : 0.0);
   for (guint j = 0; j < m->k; j++)
     {
       g_autofree char *name = image_caption_name (j);
       g_autofree char *size = size_text (m->sizes[j], m->n_labelled);
       g_autofree char *proto = image_caption_proto (m, j);
 
-      caption_text = MAX (caption_text, text_width (name, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD));
-      caption_text = MAX (caption_text, text_width (size, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL));
-      caption_text = MAX (caption_text, text_width (proto, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL));
+      caption_text = MAX (caption_text, text_width (name, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD));
+      caption_text = MAX (caption_text, text_width (size, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL));
+      caption_text = MAX (caption_text, text_width (proto, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL));
     }
-  bar_block = BAR_GAP + colorbar_block_width (m->map_max, m->map_clipped ? MAP_TITLE_CLIPPED : MAP_TITLE);
-  avail_w = width - 2.0 * CS_I_VIEW_PAD - bar_block;
-  L->head_font = CS_I_VIEW_SMALL_SIZE;
+  bar_block = CS_STYLE_COLORBAR_GAP
+              + colorbar_block_width (m->map_max, m->map_clipped ? MAP_TITLE_CLIPPED : MAP_TITLE);
+  avail_w = width - 2.0 * CS_STYLE_PAD - bar_block;
+  L->head_font = CS_STYLE_SMALL_SIZE;
   L->head_h = small_h + 6.0;
-  avail_h = height - top - CS_I_VIEW_PAD - L->head_h;
+  avail_h = height - top - CS_STYLE_PAD - L->head_h;
 
   /* One group of rows, or two side by side: whichever gives the larger images. */
   for (guint groups = 1; groups <= MIN (2u, m->k); groups++)
@@ -1489,21 +1489,21 @@ images_layout (const CsSaliencyImagesModel *m,
   L->img_h = MAX (1.0, floor (best * aspect));
 
   /* Captions: three lines at full size, fewer or smaller when a row is short. */
-  L->font = CS_I_VIEW_SMALL_SIZE;
+  L->font = CS_STYLE_SMALL_SIZE;
   L->line_h = small_h;
   if (3.0 * L->line_h > L->img_h)
     {
-      L->font = MAX (MIN_CAPTION, CS_I_VIEW_SMALL_SIZE * L->img_h / (2.0 * small_h));
-      L->line_h = small_h * L->font / CS_I_VIEW_SMALL_SIZE;
+      L->font = MAX (CS_STYLE_MIN_TEXT_SIZE, CS_STYLE_SMALL_SIZE * L->img_h / (2.0 * small_h));
+      L->line_h = small_h * L->font / CS_STYLE_SMALL_SIZE;
     }
-  L->caption_w = (caption_text * L->font / CS_I_VIEW_SMALL_SIZE) + 4.0 + 8.0 + 10.0;
+  L->caption_w = (caption_text * L->font / CS_STYLE_SMALL_SIZE) + 4.0 + 8.0 + 10.0;
   {
     /* Measured as drawn (semibold), with room left between neighbouring headers. */
-    double w = text_width ("Unfavourable", L->head_font, CS_I_WEIGHT_SEMIBOLD);
+    double w = text_width ("Unfavourable", L->head_font, CS_STYLE_WEIGHT_SEMIBOLD);
     double room = L->img_w + IMG_GAP - 8.0;
 
     if (w > room)
-      L->head_font = MAX (MIN_CAPTION, L->head_font * room / w);
+      L->head_font = MAX (CS_STYLE_MIN_TEXT_SIZE, L->head_font * room / w);
   }
 
   L->group_w = L->caption_w + images_offset (CS_SALIENCY_IMAGE_UNFAVOURABLE, L->img_w) + L->img_w;
@@ -1512,10 +1512,10 @@ images_layout (const CsSaliencyImagesModel *m,
     double grid_h = L->per_group * L->img_h + (L->per_group - 1) * ROW_GAP;
     double bar_h = MIN (grid_h, MAX (L->img_h * 3.0, 120.0));
 
-    L->x0 = round (MAX (CS_I_VIEW_PAD, (width - total_w) / 2.0));
+    L->x0 = round (MAX (CS_STYLE_PAD, (width - total_w) / 2.0));
     L->y0 = round (top + L->head_h + MAX (0.0, (avail_h - grid_h) / 2.0));
-    L->bar = (CsRect) { L->x0 + L->groups * L->group_w + (L->groups - 1) * GROUP_GAP + BAR_GAP,
-                        round (L->y0 + (grid_h - bar_h) / 2.0), BAR_WIDTH, MAX (1.0, bar_h) };
+    L->bar = (CsRect){ L->x0 + L->groups * L->group_w + (L->groups - 1) * GROUP_GAP + CS_STYLE_COLORBAR_GAP,
+                       round (L->y0 + (grid_h - bar_h) / 2.0), CS_STYLE_COLORBAR_WIDTH, MAX (1.0, bar_h) };
   }
 }
 
@@ -1604,7 +1604,7 @@ draw_map_image (cairo_t                     *cr,
     argb[q] = image_pixel (m, which, j * npix + q);
   cs_i_view_draw_pixels (cr, m->rows, m->cols, argb, r);
   cairo_save (cr);
-  cs_i_view_set_rgb (cr, cs_i_view_frame);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_FRAME);
   cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, r->x - 0.5, r->y - 0.5, r->width + 1.0, r->height + 1.0);
   cairo_stroke (cr);
@@ -1631,7 +1631,7 @@ cs_render_saliency_images (cairo_t       *cr,
     }
   images_layout (m, width, height, &L);
   if (L.title_h > 0)
-    cs_i_view_draw_title (cr, m->title, CS_I_VIEW_PAD);
+    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD);
 
   for (guint g = 0; g < L.groups; g++)
     for (guint w = 0; w < CS_SALIENCY_IMAGE_N; w++)
@@ -1642,9 +1642,10 @@ cs_render_saliency_images (cairo_t       *cr,
         if (g * L.per_group >= m->k)
           continue;
         images_rect (&L, g * L.per_group, (CsSaliencyImage) w, &r);
-        fit = ellipsize (image_headers[w], L.head_font, CS_I_WEIGHT_SEMIBOLD, r.width + PAIR_GAP);
-        cs_i_view_set_rgb (cr, cs_i_view_label);
-        cs_i_text_draw (cr, fit, L.head_font, CS_I_WEIGHT_SEMIBOLD, r.x + r.width / 2, r.y - 6.0, 0.5, 1.0, 0.0);
+        fit = ellipsize (image_headers[w], L.head_font, CS_STYLE_WEIGHT_SEMIBOLD, r.width + PAIR_GAP);
+        cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+        cs_i_text_draw (cr, fit, L.head_font, CS_STYLE_WEIGHT_SEMIBOLD, r.x + r.width / 2, r.y - 6.0, 0.5,
+                        1.0, 0.0);
       }
 
   for (guint j = 0; j < m->k; j++)
@@ -1666,13 +1667,14 @@ cs_render_saliency_images (cairo_t       *cr,
       cairo_fill (cr);
 
       ty = r.y + (r.height - lines * L.line_h) / 2.0;
-      cs_i_view_set_rgb (cr, cs_i_view_title);
-      cs_i_text_draw (cr, name, L.font, CS_I_WEIGHT_SEMIBOLD, cx + 12.0, ty, 0.0, 0.0, 0.0);
-      cs_i_view_set_rgb (cr, cs_i_view_tick);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
+      cs_i_text_draw (cr, name, L.font, CS_STYLE_WEIGHT_SEMIBOLD, cx + 12.0, ty, 0.0, 0.0, 0.0);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
       if (lines >= 2)
-        cs_i_text_draw (cr, size, L.font, CS_I_WEIGHT_NORMAL, cx + 12.0, ty + L.line_h, 0.0, 0.0, 0.0);
+        cs_i_text_draw (cr, size, L.font, CS_STYLE_WEIGHT_NORMAL, cx + 12.0, ty + L.line_h, 0.0, 0.0, 0.0);
       if (lines >= 3)
-        cs_i_text_draw (cr, proto, L.font, CS_I_WEIGHT_NORMAL, cx + 12.0, ty + 2.0 * L.line_h, 0.0, 0.0, 0.0);
+        cs_i_text_draw (cr, proto, L.font, CS_STYLE_WEIGHT_NORMAL, cx + 12.0, ty + 2.0 * L.line_h, 0.0, 0.0,
+                        0.0);
 
       for (guint w = 0; w < CS_SALIENCY_IMAGE_N; w++)
         {

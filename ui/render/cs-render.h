@@ -54,9 +54,6 @@ guint cs_nice_ticks (double lo, double hi, guint target, double *ticks, guint ma
 
 /* Internal helpers shared by the renderers (cs-render-common.c). */
 
-/* Font family used by every view. */
-#define CS_I_RENDER_FONT "Cantarell, DejaVu Sans, Sans"
-
 /* Size of `text` at `size` user units (weight as PangoWeight, 400 normal, 600 semibold),
  * measured independently of any target so layout and drawing agree. */
 void cs_i_text_extents (const char *text, double size, int weight, double *width, double *height);
