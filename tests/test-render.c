@@ -7,6 +7,7 @@
 #endif
 
 #include "core/data/cs-dataset.h"
+#include "core/data/cs-samples.h"
 #include "core/base/cs-error.h"
 #include "core/cluster/cs-result.h"
 #include "ui/render/cs-export.h"
@@ -452,6 +453,130 @@ test_model_build_scatter_pca (void)
     }
   /* |(1, 2, -2)| = 3 per step. */
   g_assert_cmpfloat_with_epsilon (spread, 3.0 * (N - 1), 1e-8);
+}
+
+static CsPlotModel *
+iris_model (CsScaling scaling, const int *labels, int x_column, int y_column)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("iris", &error);
+  g_autoptr (CsPrepared) prep = NULL;
+  g_autoptr (CsClustering) c = NULL;
+  CsPrepareOptions options;
+  CsPlotModel *m;
+
+  g_assert_no_error (error);
+  cs_prepare_options_init (&options);
+  options.scaling = scaling;
+  prep = cs_dataset_prepare (ds, &options, &error);
+  g_assert_no_error (error);
+  if (labels != NULL)
+    {
+      c = cs_clustering_new ("test", prep->x->rows, 3, prep->x->cols);
+      memcpy (c->labels, labels, prep->x->rows * sizeof (int));
+    }
+  m = cs_plot_model_build_scatter (ds, prep, c, x_column, y_column, &error);
+  g_assert_no_error (error);
+  return m;
+}
+
+static void
+test_model_axes_key (void)
+{
+  int a[150];
+  int b[150];
+  g_autoptr (CsPlotModel) pca = NULL;
+  g_autoptr (CsPlotModel) pca_again = NULL;
+  g_autoptr (CsPlotModel) pca_scaled = NULL;
+  g_autoptr (CsPlotModel) cols = NULL;
+  g_autoptr (CsPlotModel) cols_again = NULL;
+  g_autoptr (CsPlotModel) cols_swapped = NULL;
+
+  for (int i = 0; i < 150; i++)
+    {
+      a[i] = i / 50;
+      b[i] = i % 3;
+    }
+  /* A new clustering of the same prepared data plots on the same PCA basis; scaling the
+   * columns gives another basis, and columns are their own axes whatever the scaling. */
+  pca = iris_model (CS_SCALE_NONE, a, -1, -1);
+  pca_again = iris_model (CS_SCALE_NONE, b, -1, -1);
+  pca_scaled = iris_model (CS_SCALE_STANDARDIZE, a, -1, -1);
+  cols = iris_model (CS_SCALE_NONE, a, 0, 2);
+  cols_again = iris_model (CS_SCALE_STANDARDIZE, b, 0, 2);
+  cols_swapped = iris_model (CS_SCALE_NONE, a, 2, 0);
+  g_assert_nonnull (pca->axes_key);
+  g_assert_cmpstr (pca->axes_key, ==, pca_again->axes_key);
+  g_assert_cmpstr (pca->axes_key, !=, pca_scaled->axes_key);
+  g_assert_cmpstr (cols->axes_key, ==, cols_again->axes_key);
+  g_assert_cmpstr (cols->axes_key, !=, cols_swapped->axes_key);
+  g_assert_cmpstr (cols->axes_key, !=, pca->axes_key);
+  g_assert_cmpint (cols->x_column, ==, 0);
+  g_assert_cmpint (cols->y_column, ==, 2);
+  g_assert_cmpint (pca->x_column, ==, -1);
+}
+
+/* Cohen's d with the pooled SD, computed the plain way for the test's reference. */
+static double
+reference_d (const double *v, const int *labels, gsize n, int j)
+{
+  double s_in = 0, s_out = 0, n_in = 0, n_out = 0, q_in = 0, q_out = 0;
+
+  for (gsize i = 0; i < n; i++)
+    if (labels[i] == j)
+      s_in += v[i], n_in++;
+    else
+      s_out += v[i], n_out++;
+  s_in /= n_in;
+  s_out /= n_out;
+  for (gsize i = 0; i < n; i++)
+    if (labels[i] == j)
+      q_in += (v[i] - s_in) * (v[i] - s_in);
+    else
+      q_out += (v[i] - s_out) * (v[i] - s_out);
+  return (s_in - s_out) / sqrt ((q_in + q_out) / (n_in + n_out - 2));
+}
+
+static void
+test_model_distinctive_features (void)
+{
+  int labels[150];
+  g_autoptr (CsPlotModel) m = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("iris", &error);
+
+  /* The true species: petal length and width set setosa apart far more than the sepals
+   * (its petals are much smaller, so the differences are negative); the species column
+   * itself is the label and never ranked. */
+  for (int i = 0; i < 150; i++)
+    labels[i] = i / 50;
+  m = iris_model (CS_SCALE_STANDARDIZE, labels, -1, -1);
+  g_assert_cmpuint (m->n_distinctive, ==, CS_PLOT_MODEL_DISTINCTIVE);
+  g_assert_nonnull (m->distinctive);
+  for (guint j = 0; j < 3; j++)
+    {
+      const int *cj = m->distinctive + j * m->n_distinctive;
+      const double *dj = m->distinctive_d + j * m->n_distinctive;
+      guint ranked = 0;
+
+      for (guint r = 0; r < m->n_distinctive; r++)
+        {
+          if (cj[r] < 0)
+            continue;
+          ranked++;
+          g_assert_cmpint (cj[r], !=, ds->label_column);
+          /* Sorted by |d|, each one the plain computation's. */
+          if (r > 0)
+            g_assert_cmpfloat (fabs (dj[r]), <=, fabs (dj[r - 1]));
+          g_assert_cmpfloat_with_epsilon (dj[r], reference_d (cs_dataset_column (ds, cj[r])->values, labels, 150,
+                                                              (int) j),
+                                          1e-9);
+        }
+      g_assert_cmpuint (ranked, ==, 4);
+    }
+  g_assert_nonnull (strstr (cs_dataset_column (ds, m->distinctive[0])->name, "petal"));
+  g_assert_nonnull (strstr (cs_dataset_column (ds, m->distinctive[1])->name, "petal"));
+  g_assert_cmpfloat (m->distinctive_d[0], <, -3.0);
 }
 
 /* Drawing ------------------------------------------------------------------------------ */
@@ -1028,6 +1153,8 @@ main (int    argc,
   g_test_add_func ("/render/model/match-colours-new-cluster", test_model_match_colors_more_clusters);
   g_test_add_func ("/render/model/build-scatter-columns", test_model_build_scatter_columns);
   g_test_add_func ("/render/model/build-scatter-pca", test_model_build_scatter_pca);
+  g_test_add_func ("/render/model/axes-key", test_model_axes_key);
+  g_test_add_func ("/render/model/distinctive-features", test_model_distinctive_features);
   g_test_add_func ("/render/scatter/point-has-cluster-colour", test_scatter_point_color);
   g_test_add_func ("/render/scatter/empty-model", test_scatter_empty_model);
   g_test_add_func ("/render/scatter/hidpi-device-scale", test_scatter_hidpi);

@@ -672,6 +672,96 @@ test_plot_zoom (void)
   gtk_window_destroy (GTK_WINDOW (f.window));
 }
 
+static CsPlotModel *
+iris_result_model (CsDataset *ds, int labels_kind, int x_column, int y_column)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsPrepared) prep = NULL;
+  g_autoptr (CsClustering) c = NULL;
+  CsPrepareOptions options;
+  CsPlotModel *m;
+
+  cs_prepare_options_init (&options);
+  prep = cs_dataset_prepare (ds, &options, &error);
+  g_assert_no_error (error);
+  c = cs_clustering_new ("test", prep->x->rows, 3, prep->x->cols);
+  for (gsize i = 0; i < prep->x->rows; i++)
+    c->labels[i] = labels_kind == 0 ? (int) (i / 50) : (int) (i % 3);
+  m = cs_plot_model_build_scatter (ds, prep, c, x_column, y_column, &error);
+  g_assert_no_error (error);
+  return m;
+}
+
+static void
+assert_range (const CsPlotModel *m, const double r[4])
+{
+  g_assert_cmpfloat (m->x_min, ==, r[0]);
+  g_assert_cmpfloat (m->x_max, ==, r[1]);
+  g_assert_cmpfloat (m->y_min, ==, r[2]);
+  g_assert_cmpfloat (m->y_max, ==, r[3]);
+}
+
+static void
+test_plot_keeps_view (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("iris", &error);
+  g_autoptr (CsDataset) reloaded = cs_sample_load ("iris", &error);
+  PlotFixture        f;
+  CsPlotView        *view;
+  CsPlotModel       *next;
+  const CsPlotModel *m;
+  CsRect             frame;
+  double             zoomed[4];
+  double             own[4];
+
+  g_assert_no_error (error);
+  plot_fixture_show (&f, iris_result_model (ds, 0, -1, -1), ds);
+  view = CS_PLOT_VIEW (f.view);
+
+  /* Not zoomed: a new result shows its own whole range. */
+  next = iris_result_model (ds, 1, -1, -1);
+  next->x_min -= 1.0;
+  own[0] = next->x_min, own[1] = next->x_max, own[2] = next->y_min, own[3] = next->y_max;
+  cs_plot_view_set_model (view, next, ds);
+  assert_range (cs_plot_view_get_model (view), own);
+
+  /* Zoomed in, then Run again on the same PCA axes: the view stays where it was. */
+  frame_of (&f, &frame);
+  cs_plot_view_zoom (view, frame.x + frame.width / 3, frame.y + frame.height / 3, 2.5);
+  m = cs_plot_view_get_model (view);
+  zoomed[0] = m->x_min, zoomed[1] = m->x_max, zoomed[2] = m->y_min, zoomed[3] = m->y_max;
+  cs_plot_view_set_model (view, iris_result_model (ds, 0, -1, -1), ds);
+  m = cs_plot_view_get_model (view);
+  assert_range (m, zoomed);
+  g_assert_cmpint (m->labels[1], ==, 0);
+
+  /* Other axes: back to the whole data. */
+  next = iris_result_model (ds, 0, 0, 2);
+  own[0] = next->x_min, own[1] = next->x_max, own[2] = next->y_min, own[3] = next->y_max;
+  cs_plot_view_set_model (view, next, ds);
+  assert_range (cs_plot_view_get_model (view), own);
+
+  /* The same axes of a dataset loaded again are new data: the view resets, and a reset
+   * by the user also means the next result shows its own range. */
+  frame_of (&f, &frame);
+  cs_plot_view_zoom (view, frame.x + frame.width / 2, frame.y + frame.height / 2, 2.0);
+  next = iris_result_model (reloaded, 0, 0, 2);
+  own[0] = next->x_min, own[1] = next->x_max, own[2] = next->y_min, own[3] = next->y_max;
+  cs_plot_view_set_model (view, next, reloaded);
+  assert_range (cs_plot_view_get_model (view), own);
+  frame_of (&f, &frame);
+  cs_plot_view_zoom (view, frame.x + frame.width / 2, frame.y + frame.height / 2, 2.0);
+  cs_plot_view_reset_zoom (view);
+  next = iris_result_model (reloaded, 1, 0, 2);
+  next->y_max += 1.0;
+  own[0] = next->x_min, own[1] = next->x_max, own[2] = next->y_min, own[3] = next->y_max;
+  cs_plot_view_set_model (view, next, reloaded);
+  assert_range (cs_plot_view_get_model (view), own);
+
+  gtk_window_destroy (GTK_WINDOW (f.window));
+}
+
 static void
 test_plot_tooltip_text (void)
 {
@@ -784,6 +874,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/params-panel/every-type", test_params_every_type);
   g_test_add_func ("/ui/plot-view/pick-matches-scan", test_plot_pick);
   g_test_add_func ("/ui/plot-view/zoom-around-pointer", test_plot_zoom);
+  g_test_add_func ("/ui/plot-view/run-keeps-zoom-on-same-axes", test_plot_keeps_view);
   g_test_add_func ("/ui/plot-view/tooltip-text", test_plot_tooltip_text);
   g_test_add_func ("/ui/plot-view/million-points", test_plot_million_points);
   return g_test_run ();

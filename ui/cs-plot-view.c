@@ -65,6 +65,7 @@ struct _CsPlotView
   Range      gesture_range; /* the range when a drag or pinch began */
   double     pinch_x, pinch_y;
   gboolean   dragging;
+  gboolean   user_view; /* zoomed or panned since the last reset */
   FrameCache frame_cache;
 };
 
@@ -396,6 +397,7 @@ zoom_from (CsPlotView *self, const Range *from, double x, double y, double facto
       || !isfinite (to.x_max - to.x_min) || !isfinite (to.y_max - to.y_min))
     return;
   set_range (m, &to);
+  self->user_view = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -434,6 +436,7 @@ cs_plot_view_reset_zoom (CsPlotView *view)
   if (m == NULL)
     return;
   cs_plot_model_reset_view (m);
+  view->user_view = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (view));
 }
 
@@ -520,6 +523,7 @@ drag_update_cb (GtkGestureDrag *gesture, double offset_x, double offset_y, CsPlo
   to.y_min = self->gesture_range.y_min + (ay - by);
   to.y_max = self->gesture_range.y_max + (ay - by);
   set_range (m, &to);
+  self->user_view = TRUE;
   set_highlight (self, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -830,12 +834,33 @@ cs_plot_view_new (void)
   return g_object_new (CS_TYPE_PLOT_VIEW, NULL);
 }
 
+/* A new model over the same dataset and the same axes (a new result, the same columns or
+ * PCA basis) keeps a view the user zoomed or panned to; anything else starts from the
+ * whole data. */
+static gboolean
+keeps_view (CsPlotView *self, const CsPlotModel *model, const CsDataset *dataset)
+{
+  const CsPlotModel *old = get_model (self);
+
+  return self->user_view && old != NULL && model != NULL && dataset != NULL && dataset == self->dataset
+         && old->axes_key != NULL && g_strcmp0 (old->axes_key, model->axes_key) == 0;
+}
+
 void
 cs_plot_view_set_model (CsPlotView *view, CsPlotModel *model, CsDataset *dataset)
 {
   g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  if (keeps_view (view, model, dataset))
+    {
+      Range r;
+      get_range (get_model (view), &r);
+      set_range (model, &r);
+    }
+  else
+    view->user_view = FALSE;
 
   if (view->index_cancellable)
     g_cancellable_cancel (view->index_cancellable);

@@ -15,7 +15,10 @@ G_DECLARE_FINAL_TYPE (CsPlotView, cs_plot_view, CS, PLOT_VIEW, GtkWidget)
 GtkWidget         *cs_plot_view_new (void);
 
 /* Takes ownership of `model` (may be NULL for an empty plot). `dataset` (may be NULL) is
- * referenced to show row values in tooltips; the model's rows[] index into it. */
+ * referenced to show row values in tooltips; the model's rows[] index into it. When the
+ * user has zoomed or panned and the new model plots the same dataset (the same object) on
+ * the same axes (equal, non-NULL axes_key), the new model takes the current visible range
+ * instead of its own: a new result keeps the view, new axes or new data reset it. */
 void               cs_plot_view_set_model (CsPlotView *view, CsPlotModel *model, CsDataset *dataset);
 const CsPlotModel *cs_plot_view_get_model (CsPlotView *view);
 void               cs_plot_view_reset_zoom (CsPlotView *view);
