@@ -114,6 +114,34 @@ count_entries (const char *dir)
   return n;
 }
 
+/* Numbers ------------------------------------------------------------------------------ */
+
+static void
+expect_text (char *got, const char *want)
+{
+  g_assert_cmpstr (got, ==, want);
+  g_free (got);
+}
+
+static void
+test_format_grouped (void)
+{
+  expect_text (cs_render_format_number (1234567), "1,234,567");
+  expect_text (cs_render_format_number (1000), "1,000");
+  expect_text (cs_render_format_number (999), "999");
+  expect_text (cs_render_format_number (-12345.6), "\xe2\x88\x92" "12,345.6");
+  expect_text (cs_render_format_number (0.125), "0.125");
+  expect_text (cs_render_format_number (-0.0), "0");
+  expect_text (cs_render_format_number (1e20), "1e+20");
+  expect_text (cs_render_format_number (NAN), "NaN");
+  expect_text (cs_i_format_tick (250000, 50000), "250,000");
+  expect_text (cs_i_format_tick (-1500, 500), "\xe2\x88\x92" "1,500");
+  expect_text (cs_i_format_tick (0.25, 0.05), "0.25");
+  expect_text (cs_i_format_tick (4e6, 1e6), "4,000,000");
+  expect_text (cs_i_format_tick (2.5e7, 5e6), "2.5e+07");
+  expect_text (cs_i_format_count (1000000), "1,000,000");
+}
+
 /* Palette ------------------------------------------------------------------------------ */
 
 static void
@@ -577,6 +605,19 @@ test_model_distinctive_features (void)
   g_assert_nonnull (strstr (cs_dataset_column (ds, m->distinctive[0])->name, "petal"));
   g_assert_nonnull (strstr (cs_dataset_column (ds, m->distinctive[1])->name, "petal"));
   g_assert_cmpfloat (m->distinctive_d[0], <, -3.0);
+  {
+    const double *v = cs_dataset_column (ds, m->distinctive[0])->values;
+    double in = 0.0;
+    double out = 0.0;
+
+    for (int i = 0; i < 150; i++)
+      {
+        in += i < 50 ? v[i] / 50 : 0.0;
+        out += i >= 50 ? v[i] / 100 : 0.0;
+      }
+    g_assert_cmpfloat_with_epsilon (m->distinctive_mean[0], in, 1e-9);
+    g_assert_cmpfloat_with_epsilon (m->distinctive_mean[1], out, 1e-9);
+  }
 }
 
 /* Drawing ------------------------------------------------------------------------------ */
@@ -1143,6 +1184,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/render/format/grouped-numbers", test_format_grouped);
   g_test_add_func ("/render/palette/twelve-distinct-colours", test_palette_distinct);
   g_test_add_func ("/render/palette/slot-12-changes-shape", test_palette_shapes);
   g_test_add_func ("/render/ticks/unit-interval", test_ticks_unit);

@@ -574,7 +574,61 @@ append_value (GString *s, const CsColumn *col, gsize row)
   else if (col->kind == CS_COLUMN_CATEGORICAL && col->levels != NULL && v >= 0 && v < col->levels->len)
     g_string_append (s, g_ptr_array_index (col->levels, (guint)v));
   else
-    g_string_append_printf (s, "%g", v);
+    {
+      g_autofree char *text = cs_render_format_number (v);
+      g_string_append (s, text);
+    }
+}
+
+/* One "name value" line per column, at most TOOLTIP_MAX_COLUMNS, each column once. */
+typedef struct
+{
+  GString         *s;
+  const CsDataset *ds;
+  gsize            row;
+  gboolean        *shown; /* per dataset column */
+  guint            lines;
+} Lines;
+
+static gboolean
+add_column (Lines *l, int c, const char *note)
+{
+  const CsColumn *col;
+
+  if (c < 0 || (gsize)c >= cs_dataset_n_columns (l->ds) || l->shown[c] || l->lines >= TOOLTIP_MAX_COLUMNS)
+    return FALSE;
+  col = cs_dataset_column (l->ds, c);
+  g_string_append_printf (l->s, "\n%s ", col->name);
+  append_value (l->s, col, l->row);
+  if (note != NULL)
+    g_string_append_printf (l->s, " (%s)", note);
+  l->shown[c] = TRUE;
+  l->lines++;
+  return TRUE;
+}
+
+/* A mean to 3 significant digits: the tooltip compares, it does not report. */
+static double
+round_for_people (double v)
+{
+  double scale;
+
+  if (v == 0 || !isfinite (v))
+    return v;
+  scale = pow (10.0, 2 - floor (log10 (fabs (v))));
+  return round (v * scale) / scale;
+}
+
+static void
+add_axis (Lines *l, const char *label, double value)
+{
+  g_autofree char *text = NULL;
+
+  if (label == NULL || *label == '\0')
+    return;
+  text = cs_render_format_number (value);
+  g_string_append_printf (l->s, "\n%s %s", label, isnan (value) ? "missing" : text);
+  l->lines++;
 }
 
 char *
@@ -583,6 +637,7 @@ cs_plot_view_describe_point (CsPlotView *view, gsize i)
   const CsPlotModel *m;
   GString           *s;
   gsize              row;
+  g_autofree char   *row_text = NULL;
 
   g_return_val_if_fail (CS_IS_PLOT_VIEW (view), NULL);
 
@@ -592,8 +647,9 @@ cs_plot_view_describe_point (CsPlotView *view, gsize i)
 
   /* Rows and clusters count from 1, as people number table rows and legend entries. */
   row = m->rows ? m->rows[i] : i;
+  row_text = cs_render_format_number ((double)row + 1);
   s = g_string_new (NULL);
-  g_string_append_printf (s, "Row %" G_GSIZE_FORMAT, row + 1);
+  g_string_append_printf (s, "Row %s", row_text);
   if (m->labels != NULL)
     {
       if (m->labels[i] < 0)
@@ -604,20 +660,49 @@ cs_plot_view_describe_point (CsPlotView *view, gsize i)
 
   if (view->dataset != NULL && row < view->dataset->n_rows)
     {
-      gsize n_cols = cs_dataset_n_columns (view->dataset);
+      gsize                n_cols = cs_dataset_n_columns (view->dataset);
+      g_autofree gboolean *shown = g_new0 (gboolean, MAX (n_cols, 1));
+      Lines                l = { s, view->dataset, row, shown, 0 };
+      gsize                n_shown = 0;
 
-      for (gsize c = 0; c < MIN (n_cols, TOOLTIP_MAX_COLUMNS); c++)
+      /* What matters for this point first: where it is plotted, then what sets its
+       * cluster apart, then the other columns in file order. */
+      if (m->x_column >= 0)
+        add_column (&l, m->x_column, NULL);
+      else
+        add_axis (&l, m->x_label, m->x[i]);
+      if (m->y_column >= 0)
+        add_column (&l, m->y_column, NULL);
+      else
+        add_axis (&l, m->y_label, m->y[i]);
+      if (m->labels != NULL && m->labels[i] >= 0 && m->distinctive != NULL)
+        for (guint r = 0; r < m->n_distinctive; r++)
+          {
+            gsize            e = (gsize)m->labels[i] * m->n_distinctive + r;
+            g_autofree char *in = cs_render_format_number (round_for_people (m->distinctive_mean[2 * e]));
+            g_autofree char *out
+                = cs_render_format_number (round_for_people (m->distinctive_mean[2 * e + 1]));
+            g_autofree char *note = g_strdup_printf ("cluster mean %s, others %s", in, out);
+
+            add_column (&l, m->distinctive[e], note);
+          }
+      for (gsize c = 0; c < n_cols; c++)
+        add_column (&l, (int)c, NULL);
+      for (gsize c = 0; c < n_cols; c++)
+        n_shown += shown[c];
+      if (n_shown < n_cols)
         {
-          const CsColumn *col = cs_dataset_column (view->dataset, c);
-          g_string_append_printf (s, "\n%s ", col->name);
-          append_value (s, col, row);
+          g_autofree char *more = cs_render_format_number ((double)(n_cols - n_shown));
+          g_string_append_printf (s, "\n… and %s more column%s", more, n_cols - n_shown == 1 ? "" : "s");
         }
-      if (n_cols > TOOLTIP_MAX_COLUMNS)
-        g_string_append_printf (s, "\n… and %" G_GSIZE_FORMAT " more columns", n_cols - TOOLTIP_MAX_COLUMNS);
     }
   else
-    g_string_append_printf (s, "\n%s %g\n%s %g", m->x_label ? m->x_label : "x", m->x[i],
-                            m->y_label ? m->y_label : "y", m->y[i]);
+    {
+      g_autofree char *x = cs_render_format_number (m->x[i]);
+      g_autofree char *y = cs_render_format_number (m->y[i]);
+      g_string_append_printf (s, "\n%s %s\n%s %s", m->x_label && *m->x_label ? m->x_label : "x", x,
+                              m->y_label && *m->y_label ? m->y_label : "y", y);
+    }
   return g_string_free (s, FALSE);
 }
 

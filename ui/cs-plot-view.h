@@ -30,8 +30,12 @@ void               cs_plot_view_zoom (CsPlotView *view, double x, double y, doub
 /* TRUE once the hover index over the current model is built (hover and tooltips wait for
  * it; cs_plot_view_pick answers either way, by a linear scan until then). */
 gboolean           cs_plot_view_is_pick_ready (CsPlotView *view);
-/* The tooltip text for point i: "Row 17 · Cluster 2" (both counted from 1) and then one
- * "column value" line per dataset column, up to 12. NULL when i is out of range. */
+/* The tooltip text for point i: "Row 17 · Cluster 2" (both counted from 1), then "name
+ * value" lines, at most 12, for what matters for this point first: the plotted axes (the
+ * columns, or the principal components' values), the columns that set its cluster apart
+ * most (model->distinctive, with the cluster's mean and the others'), then the other columns in
+ * file order, and "… and N more columns" for the rest. Numbers are grouped (1,234.5).
+ * NULL when i is out of range. */
 char              *cs_plot_view_describe_point (CsPlotView *view, gsize i);
 
 G_END_DECLS

@@ -33,6 +33,7 @@ clear_clusters (CsPlotModel *m)
   g_clear_pointer (&m->center_y, g_free);
   g_clear_pointer (&m->distinctive, g_free);
   g_clear_pointer (&m->distinctive_d, g_free);
+  g_clear_pointer (&m->distinctive_mean, g_free);
   m->n_distinctive = 0;
   m->k = 0;
   m->centers_are_medoids = FALSE;
@@ -76,6 +77,7 @@ cs_plot_model_copy (const CsPlotModel *m)
   c->axes_key = g_strdup (m->axes_key);
   c->distinctive = g_memdup2 (m->distinctive, (gsize) m->k * m->n_distinctive * sizeof (int));
   c->distinctive_d = g_memdup2 (m->distinctive_d, (gsize) m->k * m->n_distinctive * sizeof (double));
+  c->distinctive_mean = g_memdup2 (m->distinctive_mean, (gsize)m->k * m->n_distinctive * 2 * sizeof (double));
   return c;
 }
 
@@ -294,6 +296,7 @@ cs_plot_model_rank_features (CsPlotModel     *m,
 
   g_clear_pointer (&m->distinctive, g_free);
   g_clear_pointer (&m->distinctive_d, g_free);
+  g_clear_pointer (&m->distinctive_mean, g_free);
   m->n_distinctive = 0;
   if (m->labels == NULL || m->k == 0 || per_cluster == 0)
     return;
@@ -304,6 +307,7 @@ cs_plot_model_rank_features (CsPlotModel     *m,
   m->n_distinctive = per_cluster;
   m->distinctive = g_new (int, (gsize) k * per_cluster);
   m->distinctive_d = g_new (double, (gsize) k * per_cluster);
+  m->distinctive_mean = g_new0 (double, (gsize)k *per_cluster * 2);
   for (gsize e = 0; e < (gsize) k * per_cluster; e++)
     {
       m->distinctive[e] = -1;
@@ -354,6 +358,7 @@ cs_plot_model_rank_features (CsPlotModel     *m,
           double pooled;
           double d;
           double *dj = m->distinctive_d + (gsize) j * per_cluster;
+          double *mj = m->distinctive_mean + (gsize)j * per_cluster * 2;
           int *cj = m->distinctive + (gsize) j * per_cluster;
           guint at;
 
@@ -388,8 +393,11 @@ cs_plot_model_rank_features (CsPlotModel     *m,
             continue;
           memmove (cj + at + 1, cj + at, (per_cluster - at - 1) * sizeof (int));
           memmove (dj + at + 1, dj + at, (per_cluster - at - 1) * sizeof (double));
+          memmove (mj + 2 * (at + 1), mj + 2 * at, (per_cluster - at - 1) * 2 * sizeof (double));
           cj[at] = (int) c;
           dj[at] = d;
+          mj[2 * at] = mean[j];
+          mj[2 * at + 1] = mean_out;
         }
     }
 }

@@ -40,6 +40,8 @@ typedef struct
   guint    n_distinctive;  /* entries per cluster */
   int     *distinctive;    /* Owned, k × n_distinctive, may be NULL: columns, -1 pads */
   double  *distinctive_d;  /* Owned, same shape: the signed standardised difference */
+  double  *distinctive_mean; /* Owned, k × n_distinctive × 2: the cluster's mean and the
+                                other rows' mean of each of those columns */
 
   /* View state */
   double   x_min, x_max;   /* visible data range */

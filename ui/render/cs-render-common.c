@@ -91,12 +91,56 @@ cs_i_text_draw (cairo_t    *cr,
   g_object_unref (context);
 }
 
+/* "-1234567.5" → "−1,234,567.5": commas between groups of three digits of the integer
+ * part, U+2212 for the minus sign; a number in exponent form is only given its minus. */
+static char *
+group_digits (const char *text)
+{
+  GString    *s = g_string_new (NULL);
+  const char *p = text;
+  gsize       int_len;
+
+  if (*p == '-')
+    {
+      g_string_append (s, "\xe2\x88\x92");
+      p++;
+    }
+  int_len = strspn (p, "0123456789");
+  if (strpbrk (p, "eEnN") != NULL)
+    int_len = 0;
+  for (gsize i = 0; i < int_len; i++)
+    {
+      if (i > 0 && (int_len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, p[i]);
+    }
+  g_string_append (s, p + int_len);
+  return g_string_free (s, FALSE);
+}
+
+char *
+cs_render_format_number (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    return g_strdup ("NaN");
+  if (isinf (value))
+    return g_strdup (value > 0 ? "\xe2\x88\x9e" : "\xe2\x88\x92\xe2\x88\x9e");
+  /* Whole numbers print in full up to 10^15, where doubles stop being exact integers. */
+  if (value == floor (value) && fabs (value) < 1e15)
+    g_ascii_formatd (buf, sizeof buf, "%.0f", value == 0.0 ? 0.0 : value);
+  else
+    g_ascii_formatd (buf, sizeof buf, "%.6g", value);
+  return group_digits (buf);
+}
+
 char *
 cs_i_format_tick (double value,
                   double step)
 {
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
   int decimals = 0;
-  char *text;
 
   if (!isfinite (value))
     return g_strdup ("");
@@ -104,23 +148,22 @@ cs_i_format_tick (double value,
   if (fabs (value) < 1e-9 * fabs (step))
     value = 0.0;
 
-  if (fabs (value) >= 1e6 || (step > 0 && step < 1e-4))
-    text = g_strdup_printf ("%.4g", value);
+  /* ASCII formatting, whatever LC_NUMERIC says: a decimal comma would read as a group
+   * separator. */
+  /* Past ten million a grouped tick label ("12,500,000") is wider than the ticks' spacing. */
+  if (fabs (value) >= 1e7 || (step > 0 && step < 1e-4))
+    g_ascii_formatd (buf, sizeof buf, "%.4g", value);
   else
     {
+      char fmt[8];
+
       if (step > 0 && step < 1.0)
         decimals = (int) ceil (-log10 (step) - 1e-9);
       decimals = CLAMP (decimals, 0, 6);
-      text = g_strdup_printf ("%.*f", decimals, value);
+      g_snprintf (fmt, sizeof fmt, "%%.%df", decimals);
+      g_ascii_formatd (buf, sizeof buf, fmt, value);
     }
-
-  if (text[0] == '-')
-    {
-      char *t = g_strconcat ("\xe2\x88\x92", text + 1, NULL);
-      g_free (text);
-      text = t;
-    }
-  return text;
+  return group_digits (buf);
 }
 
 char *

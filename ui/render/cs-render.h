@@ -52,6 +52,11 @@ void cs_render_set_raster_scale (cairo_t *cr, double scale);
  * returns how many. */
 guint cs_nice_ticks (double lo, double hi, guint target, double *ticks, guint max_ticks);
 
+/* A value for people to read, in figures and tooltips: whole numbers in full, others to 6
+ * significant digits, the integer part grouped in threes ("1,234,567", "12,345.6"), U+2212
+ * for minus; locale-independent. */
+char *cs_render_format_number (double value);
+
 /* Internal helpers shared by the renderers (cs-render-common.c). */
 
 /* Size of `text` at `size` user units (weight as PangoWeight, 400 normal, 600 semibold),
@@ -68,7 +73,8 @@ void cs_i_text_draw (cairo_t    *cr,
                      double      ax,
                      double      ay,
                      double      angle);
-/* A tick value with as many decimals as `step` needs; U+2212 for minus. */
+/* A tick value with as many decimals as `step` needs, grouped in threes ("12,000") below
+ * ten million; U+2212 for minus. */
 char *cs_i_format_tick (double value, double step);
 /* 1234567 → "1,234,567" (thin-space-free, locale-independent). */
 char *cs_i_format_count (guint64 count);
