@@ -126,7 +126,10 @@ caption_line (const CsImagesModel *m,
 
   /* Rows are counted from one, as in the scatter plot's tooltips. */
   if (m->exemplar[j] >= 0)
-    return g_strdup_printf ("row %" G_GSSIZE_FORMAT " · %s %s", m->exemplar[j] + 1, size, unit);
+    {
+      g_autofree char *row = cs_i_format_count ((guint64)m->exemplar[j] + 1);
+      return g_strdup_printf ("row %s · %s %s", row, size, unit);
+    }
   return g_strdup_printf ("mean · %s %s", size, unit);
 }
 

@@ -1385,22 +1385,32 @@ static const char *const image_headers[CS_SALIENCY_IMAGE_N] = {
 #define MAP_TITLE "Mean Shapley value per pixel"
 #define MAP_TITLE_CLIPPED "Mean Shapley value (clipped)"
 
+/* Two arrangements, whichever gives the larger images: one row per cluster (a caption left
+ * of its four images, in one or two groups side by side; best for few clusters), or one
+ * column per cluster (a small table header above: cluster number, rows, share, prototype
+ * row; the four kinds of image down the rows, named on the left; best for many clusters,
+ * as a row per cluster leaves them a strip of thumbnails with wide margins). */
 typedef struct
 {
-  double title_h;
-  guint  groups;
-  guint  per_group;   /* cluster rows in each group */
-  double img_w;
-  double img_h;
-  double caption_w;   /* strip + caption text, left of the images */
-  double font;        /* caption size */
-  double line_h;
-  double head_font;
-  double head_h;
-  double group_w;
-  double x0;          /* first group's left edge */
-  double y0;          /* first image row's top */
-  CsRect bar;
+  double   title_h;
+  gboolean by_column;
+  guint    groups;      /* side-by-side groups of rows, or bands of columns one above another */
+  guint    per_group;   /* clusters in each group */
+  double   img_w;
+  double   img_h;
+  double   caption_w;   /* by row: strip + caption text, left of the images */
+  double   font;        /* caption size */
+  double   line_h;
+  double   head_font;   /* image kind names */
+  double   head_h;      /* by row: the header line above the images */
+  double   row_head_w;  /* by column: the names' column, left of the images */
+  double   table_h;     /* by column: the table header above each band */
+  guint    table_lines;
+  double   band_h;      /* by column: one band, table header and images */
+  double   group_w;
+  double   x0;          /* first group's left edge (by column: the first image column's) */
+  double   y0;          /* first image row's top (by column: the first band's table header) */
+  CsRect   bar;
 } ImgLayout;
 
 static char *
@@ -1413,10 +1423,61 @@ static char *
 image_caption_proto (const CsSaliencyImagesModel *m,
                      guint                        j)
 {
+  g_autofree char *row = NULL;
+
   if (m->prototype_row[j] < 0)
     return g_strdup ("");
   /* Rows are counted from one, as in the scatter plot's tooltips. */
-  return g_strdup_printf ("%s row %" G_GSSIZE_FORMAT, m->medoids ? "medoid" : "prototype", m->prototype_row[j] + 1);
+  row = cs_i_format_count ((guint64)m->prototype_row[j] + 1);
+  return g_strdup_printf ("%s row %s", m->medoids ? "medoid" : "prototype", row);
+}
+
+static const char *
+image_kind_name (const CsSaliencyImagesModel *m, CsSaliencyImage which)
+{
+  if (which == CS_SALIENCY_IMAGE_PROTOTYPE && m->medoids)
+    return "Medoid";
+  return image_headers[which];
+}
+
+static gboolean
+any_prototype (const CsSaliencyImagesModel *m)
+{
+  for (guint j = 0; j < m->k; j++)
+    if (m->prototype_row[j] >= 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* By column, the table header's lines: "Cluster", "Rows", "Share" and, when there are
+ * prototypes, "Prototype row" / "Medoid row"; line i's cell text for cluster j. */
+static char *
+table_cell (const CsSaliencyImagesModel *m, guint line, guint j)
+{
+  switch (line)
+    {
+    case 0:
+      return g_strdup_printf ("%u", j + 1);
+    case 1:
+      return cs_i_format_count (m->sizes[j]);
+    case 2:
+      {
+        g_autofree char *pct = format_percent (m->n_labelled > 0 ? (double)m->sizes[j] / m->n_labelled : NAN);
+        return *pct != '\0' ? g_strdup_printf ("%s %%", pct) : g_strdup ("");
+      }
+    default:
+      return m->prototype_row[j] >= 0 ? cs_i_format_count ((guint64)m->prototype_row[j] + 1) : g_strdup ("");
+    }
+}
+
+static const char *
+table_name (const CsSaliencyImagesModel *m, guint line)
+{
+  static const char *const names[] = { "Cluster", "Rows", "Share" };
+
+  if (line < G_N_ELEMENTS (names))
+    return names[line];
+  return m->medoids ? "Medoid row" : "Prototype row";
 }
 
 static double
@@ -1428,6 +1489,46 @@ images_offset (CsSaliencyImage which,
   if (which >= CS_SALIENCY_IMAGE_FAVOURABLE)
     x += PAIR_GAP - IMG_GAP;
   return x;
+}
+
+/* One row per cluster: the image side for `groups` groups side by side. */
+static double
+rows_side (const CsSaliencyImagesModel *m,
+           double                       avail_w,
+           double                       avail_h,
+           double                       caption_w,
+           guint                        groups,
+           guint                       *per)
+{
+  double aspect = (double)m->rows / (double)m->cols;
+  double inner_w;
+  double side_h;
+
+  *per = (m->k + groups - 1) / groups;
+  inner_w = (avail_w - (groups - 1) * GROUP_GAP) / groups - caption_w - 3 * IMG_GAP - (PAIR_GAP - IMG_GAP);
+  side_h = (avail_h - (*per - 1) * ROW_GAP) / *per / aspect;
+  return MIN (MIN (inner_w / 4.0, side_h), IMG_MAX_SIDE);
+}
+
+/* One column per cluster: the image side for `bands` bands one above another. */
+static double
+columns_side (const CsSaliencyImagesModel *m,
+              double                       avail_w,
+              double                       avail_h,
+              double                       row_head_w,
+              double                       table_h,
+              guint                        bands,
+              guint                       *per)
+{
+  double aspect = (double)m->rows / (double)m->cols;
+  double side_w;
+  double side_h;
+
+  *per = (m->k + bands - 1) / bands;
+  side_w = (avail_w - row_head_w) / *per - IMG_GAP;
+  side_h = (avail_h - (bands - 1) * GROUP_GAP - bands * (table_h + 3 * IMG_GAP + PAIR_GAP - IMG_GAP))
+           / (4.0 * bands) / aspect;
+  return MIN (MIN (side_w, side_h), IMG_MAX_SIDE);
 }
 
 static void
@@ -1443,7 +1544,19 @@ images_layout (const CsSaliencyImagesModel *m,
   double avail_h;
   double bar_block;
   double small_h = text_height (CS_STYLE_SMALL_SIZE);
-  double best = -INFINITY;
+  double best_rows = -INFINITY;
+  double best_cols = -INFINITY;
+  guint  rows_groups = 1;
+  guint  rows_per = m->k;
+  guint  cols_bands = 1;
+  guint  cols_per = m->k;
+  double head_need;
+  double row_head_w = 0.0;
+  double cell_text = 0.0;
+  double table_h;
+  double grid_h;
+  double bar_title_w;
+  double bar_h;
 
   memset (L, 0, sizeof *L);
   if (m->title != NULL && m->title[0] != '\0')
@@ -1459,34 +1572,102 @@ images_layout (const CsSaliencyImagesModel *m,
       caption_text = MAX (caption_text, text_width (size, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL));
       caption_text = MAX (caption_text, text_width (proto, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL));
     }
+  bar_title_w = text_width (m->map_clipped ? MAP_TITLE_CLIPPED : MAP_TITLE, CS_STYLE_LABEL_SIZE,
+                            CS_STYLE_WEIGHT_NORMAL);
   bar_block = CS_STYLE_COLORBAR_GAP
               + colorbar_block_width (m->map_max, m->map_clipped ? MAP_TITLE_CLIPPED : MAP_TITLE);
   avail_w = width - 2.0 * CS_STYLE_PAD - bar_block;
   L->head_font = CS_STYLE_SMALL_SIZE;
   L->head_h = small_h + 6.0;
-  avail_h = height - top - CS_STYLE_PAD - L->head_h;
+  avail_h = height - top - CS_STYLE_PAD;
 
-  /* One group of rows, or two side by side: whichever gives the larger images. */
+  /* By row: one group of rows, or two side by side. A second group has to earn its place:
+   * the captions it repeats cost width. The image kinds' names head the columns, so an
+   * image narrower than the longest name would shrink them: that arrangement then loses
+   * to the other. */
   for (guint groups = 1; groups <= MIN (2u, m->k); groups++)
     {
-      guint per = (m->k + groups - 1) / groups;
-      double caption_w = caption_text + 4.0 + 8.0 + 10.0;
-      double inner_w = (avail_w - (groups - 1) * GROUP_GAP) / groups - caption_w - 3 * IMG_GAP - (PAIR_GAP - IMG_GAP);
-      double side_w = inner_w / 4.0;
-      double side_h = (avail_h - (per - 1) * ROW_GAP) / per / aspect;
-      double side = MIN (MIN (side_w, side_h), IMG_MAX_SIDE);
+      guint  per;
+      double side = rows_side (m, avail_w, avail_h - L->head_h, caption_text + 22.0, groups, &per);
 
-      /* A second group has to earn its place: the captions it repeats cost width. */
-      if (side > best * (groups > 1 ? 1.08 : 1.0))
+      if (side > best_rows * (groups > 1 ? 1.08 : 1.0))
         {
-          best = side;
-          L->groups = groups;
-          L->per_group = per;
-          L->caption_w = caption_w;
+          best_rows = side;
+          rows_groups = groups;
+          rows_per = per;
         }
     }
-  L->img_w = MAX (1.0, floor (best));
-  L->img_h = MAX (1.0, floor (best * aspect));
+  head_need = 0.0;
+  for (guint w = 0; w < CS_SALIENCY_IMAGE_N; w++)
+    head_need = MAX (head_need, text_width (image_kind_name (m, (CsSaliencyImage)w), CS_STYLE_SMALL_SIZE,
+                                            CS_STYLE_WEIGHT_SEMIBOLD));
+
+  /* By column: the names on the left, the table header above each band. */
+  L->table_lines = any_prototype (m) ? 4 : 3;
+  for (guint line = 0; line < L->table_lines; line++)
+    {
+      row_head_w
+          = MAX (row_head_w, text_width (table_name (m, line), CS_STYLE_SMALL_SIZE,
+                                         line == 0 ? CS_STYLE_WEIGHT_SEMIBOLD : CS_STYLE_WEIGHT_NORMAL));
+      for (guint j = 0; j < m->k; j++)
+        {
+          g_autofree char *t = table_cell (m, line, j);
+          cell_text
+              = MAX (cell_text, text_width (t, CS_STYLE_SMALL_SIZE,
+                                            line == 0 ? CS_STYLE_WEIGHT_SEMIBOLD : CS_STYLE_WEIGHT_NORMAL));
+        }
+    }
+  row_head_w = MAX (row_head_w, head_need) + 10.0;
+  table_h = 6.0 + L->table_lines * small_h + 6.0;
+  for (guint bands = 1; bands <= MIN (3u, m->k); bands++)
+    {
+      guint  per;
+      double side = columns_side (m, avail_w, avail_h, row_head_w, table_h, bands, &per);
+
+      /* Table cells narrower than their numbers would need smaller text: not an option. */
+      if (side + IMG_GAP < cell_text + 4.0)
+        side = MIN (side, 0.5 * side);
+      if (side > best_cols * (bands > 1 ? 1.08 : 1.0))
+        {
+          best_cols = side;
+          cols_bands = bands;
+          cols_per = per;
+        }
+    }
+
+  /* By row is the familiar reading (a cluster, then its pictures): it keeps the place
+   * unless the columns give clearly larger images, or its headers would not fit. */
+  if (best_rows + IMG_GAP - 8.0 < head_need)
+    best_rows = MIN (best_rows, 0.8 * best_rows);
+  L->by_column = best_cols > 1.15 * best_rows;
+
+  if (L->by_column)
+    {
+      L->groups = cols_bands;
+      L->per_group = cols_per;
+      L->img_w = MAX (1.0, floor (best_cols));
+      L->img_h = MAX (1.0, floor (best_cols * aspect));
+      L->font = CS_STYLE_SMALL_SIZE;
+      L->line_h = small_h;
+      L->row_head_w = row_head_w;
+      L->table_h = table_h;
+      L->band_h = table_h + 4.0 * L->img_h + 3 * IMG_GAP + (PAIR_GAP - IMG_GAP);
+      L->group_w = L->per_group * (L->img_w + IMG_GAP) - IMG_GAP;
+      grid_h = L->groups * L->band_h + (L->groups - 1) * GROUP_GAP;
+      L->x0 = round (MAX (CS_STYLE_PAD, (width - (row_head_w + L->group_w + bar_block)) / 2.0) + row_head_w);
+      L->y0 = round (top + MAX (0.0, (avail_h - grid_h) / 2.0));
+      bar_h = MIN (grid_h - table_h, MAX (L->img_h * 3.0, 120.0));
+      bar_h = MAX (bar_h, MIN (bar_title_w - 36.0, avail_h));
+      L->bar = (CsRect){ L->x0 + L->group_w + CS_STYLE_COLORBAR_GAP,
+                         round (MAX (top, L->y0 + table_h + (grid_h - table_h - bar_h) / 2.0)),
+                         CS_STYLE_COLORBAR_WIDTH, MAX (1.0, bar_h) };
+      return;
+    }
+
+  L->groups = rows_groups;
+  L->per_group = rows_per;
+  L->img_w = MAX (1.0, floor (best_rows));
+  L->img_h = MAX (1.0, floor (best_rows * aspect));
 
   /* Captions: three lines at full size, fewer or smaller when a row is short. */
   L->font = CS_STYLE_SMALL_SIZE;
@@ -1499,23 +1680,24 @@ images_layout (const CsSaliencyImagesModel *m,
   L->caption_w = (caption_text * L->font / CS_STYLE_SMALL_SIZE) + 4.0 + 8.0 + 10.0;
   {
     /* Measured as drawn (semibold), with room left between neighbouring headers. */
-    double w = text_width ("Unfavourable", L->head_font, CS_STYLE_WEIGHT_SEMIBOLD);
     double room = L->img_w + IMG_GAP - 8.0;
 
-    if (w > room)
-      L->head_font = MAX (CS_STYLE_MIN_TEXT_SIZE, L->head_font * room / w);
+    if (head_need > room)
+      L->head_font = MAX (CS_STYLE_MIN_TEXT_SIZE, L->head_font * room / head_need);
   }
 
   L->group_w = L->caption_w + images_offset (CS_SALIENCY_IMAGE_UNFAVOURABLE, L->img_w) + L->img_w;
   {
     double total_w = L->groups * L->group_w + (L->groups - 1) * GROUP_GAP + bar_block;
-    double grid_h = L->per_group * L->img_h + (L->per_group - 1) * ROW_GAP;
-    double bar_h = MIN (grid_h, MAX (L->img_h * 3.0, 120.0));
 
+    grid_h = L->per_group * L->img_h + (L->per_group - 1) * ROW_GAP;
+    bar_h = MIN (grid_h, MAX (L->img_h * 3.0, 120.0));
+    bar_h = MAX (bar_h, MIN (bar_title_w - 36.0, avail_h - L->head_h));
     L->x0 = round (MAX (CS_STYLE_PAD, (width - total_w) / 2.0));
-    L->y0 = round (top + L->head_h + MAX (0.0, (avail_h - grid_h) / 2.0));
+    L->y0 = round (top + L->head_h + MAX (0.0, (avail_h - L->head_h - grid_h) / 2.0));
     L->bar = (CsRect){ L->x0 + L->groups * L->group_w + (L->groups - 1) * GROUP_GAP + CS_STYLE_COLORBAR_GAP,
-                       round (L->y0 + (grid_h - bar_h) / 2.0), CS_STYLE_COLORBAR_WIDTH, MAX (1.0, bar_h) };
+                       round (MAX (top, L->y0 + (grid_h - bar_h) / 2.0)), CS_STYLE_COLORBAR_WIDTH,
+                       MAX (1.0, bar_h) };
   }
 }
 
@@ -1526,11 +1708,22 @@ images_rect (const ImgLayout *L,
              CsRect          *r)
 {
   guint g = j / L->per_group;
-  guint row = j % L->per_group;
-  double gx = L->x0 + g * (L->group_w + GROUP_GAP);
+  guint pos = j % L->per_group;
 
-  r->x = round (gx + L->caption_w + images_offset (which, L->img_w));
-  r->y = round (L->y0 + row * (L->img_h + ROW_GAP));
+  if (L->by_column)
+    {
+      double y = L->y0 + g * (L->band_h + GROUP_GAP) + L->table_h + images_offset (which, L->img_h);
+
+      r->x = round (L->x0 + pos * (L->img_w + IMG_GAP));
+      r->y = round (y);
+    }
+  else
+    {
+      double gx = L->x0 + g * (L->group_w + GROUP_GAP);
+
+      r->x = round (gx + L->caption_w + images_offset (which, L->img_w));
+      r->y = round (L->y0 + pos * (L->img_h + ROW_GAP));
+    }
   r->width = L->img_w;
   r->height = L->img_h;
 }
@@ -1611,14 +1804,111 @@ draw_map_image (cairo_t                     *cr,
   cairo_restore (cr);
 }
 
+static void
+draw_images_by_row (cairo_t *cr, const CsSaliencyImagesModel *m, const ImgLayout *L)
+{
+  for (guint g = 0; g < L->groups; g++)
+    for (guint w = 0; w < CS_SALIENCY_IMAGE_N; w++)
+      {
+        CsRect r;
+        g_autofree char *fit = NULL;
+
+        if (g * L->per_group >= m->k)
+          continue;
+        images_rect (L, g * L->per_group, (CsSaliencyImage)w, &r);
+        fit = ellipsize (image_kind_name (m, (CsSaliencyImage)w), L->head_font, CS_STYLE_WEIGHT_SEMIBOLD,
+                         r.width + PAIR_GAP);
+        cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+        cs_i_text_draw (cr, fit, L->head_font, CS_STYLE_WEIGHT_SEMIBOLD, r.x + r.width / 2, r.y - 6.0, 0.5,
+                        1.0, 0.0);
+      }
+
+  for (guint j = 0; j < m->k; j++)
+    {
+      g_autofree char *name = image_caption_name (j);
+      g_autofree char *size = size_text (m->sizes[j], m->n_labelled);
+      g_autofree char *proto = image_caption_proto (m, j);
+      double rgb[3];
+      CsRect r;
+      double cx;
+      guint            lines = L->img_h >= 3.0 * L->line_h ? 3 : (L->img_h >= 2.0 * L->line_h ? 2 : 1);
+      double ty;
+
+      images_rect (L, j, CS_SALIENCY_IMAGE_MEAN, &r);
+      cx = r.x - L->caption_w;
+      cs_i_view_cluster_rgb (m->color_slot, j, rgb);
+      cairo_rectangle (cr, cx, r.y, 4.0, r.height);
+      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      cairo_fill (cr);
+
+      ty = r.y + (r.height - lines * L->line_h) / 2.0;
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
+      cs_i_text_draw (cr, name, L->font, CS_STYLE_WEIGHT_SEMIBOLD, cx + 12.0, ty, 0.0, 0.0, 0.0);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+      if (lines >= 2)
+        cs_i_text_draw (cr, size, L->font, CS_STYLE_WEIGHT_NORMAL, cx + 12.0, ty + L->line_h, 0.0, 0.0, 0.0);
+      if (lines >= 3)
+        cs_i_text_draw (cr, proto, L->font, CS_STYLE_WEIGHT_NORMAL, cx + 12.0, ty + 2.0 * L->line_h, 0.0, 0.0,
+                        0.0);
+    }
+}
+
+static void
+draw_images_by_column (cairo_t *cr, const CsSaliencyImagesModel *m, const ImgLayout *L)
+{
+  double name_x = L->x0 - 10.0;
+
+  for (guint g = 0; g * L->per_group < m->k; g++)
+    {
+      double band_y = L->y0 + g * (L->band_h + GROUP_GAP);
+
+      /* The table header: names on the left, one cell per cluster, a strip in its colour. */
+      for (guint line = 0; line < L->table_lines; line++)
+        {
+          int    weight = line == 0 ? CS_STYLE_WEIGHT_SEMIBOLD : CS_STYLE_WEIGHT_NORMAL;
+          double y = band_y + 6.0 + line * L->line_h;
+
+          cs_i_view_set_rgb (cr, line == 0 ? CS_STYLE_RGB_TITLE : CS_STYLE_RGB_TICK);
+          cs_i_text_draw (cr, table_name (m, line), CS_STYLE_SMALL_SIZE, weight, name_x, y, 1.0, 0.0, 0.0);
+          for (guint j = g * L->per_group; j < MIN (m->k, (g + 1) * L->per_group); j++)
+            {
+              g_autofree char *t = table_cell (m, line, j);
+              CsRect           r;
+
+              images_rect (L, j, CS_SALIENCY_IMAGE_MEAN, &r);
+              cs_i_view_set_rgb (cr, line == 0 ? CS_STYLE_RGB_TITLE : CS_STYLE_RGB_TICK);
+              cs_i_text_draw (cr, t, CS_STYLE_SMALL_SIZE, weight, r.x + r.width / 2, y, 0.5, 0.0, 0.0);
+            }
+        }
+      for (guint j = g * L->per_group; j < MIN (m->k, (g + 1) * L->per_group); j++)
+        {
+          double rgb[3];
+          CsRect r;
+
+          images_rect (L, j, CS_SALIENCY_IMAGE_MEAN, &r);
+          cs_i_view_cluster_rgb (m->color_slot, j, rgb);
+          cairo_rectangle (cr, r.x, band_y, r.width, 4.0);
+          cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+          cairo_fill (cr);
+        }
+      /* The image kinds, level with their row of images. */
+      for (guint w = 0; w < CS_SALIENCY_IMAGE_N; w++)
+        {
+          CsRect r;
+
+          images_rect (L, g * L->per_group, (CsSaliencyImage)w, &r);
+          cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+          cs_i_text_draw (cr, image_kind_name (m, (CsSaliencyImage)w), CS_STYLE_SMALL_SIZE,
+                          CS_STYLE_WEIGHT_SEMIBOLD, name_x, r.y + r.height / 2, 1.0, 0.5, 0.0);
+        }
+    }
+}
+
 void
-cs_render_saliency_images (cairo_t       *cr,
-                           gconstpointer  model,
-                           double         width,
-                           double         height)
+cs_render_saliency_images (cairo_t *cr, gconstpointer model, double width, double height)
 {
   const CsSaliencyImagesModel *m = model;
-  ImgLayout L;
+  ImgLayout                    L;
 
   g_return_if_fail (cr != NULL);
 
@@ -1632,56 +1922,18 @@ cs_render_saliency_images (cairo_t       *cr,
   images_layout (m, width, height, &L);
   if (L.title_h > 0)
     cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD);
-
-  for (guint g = 0; g < L.groups; g++)
+  if (L.by_column)
+    draw_images_by_column (cr, m, &L);
+  else
+    draw_images_by_row (cr, m, &L);
+  for (guint j = 0; j < m->k; j++)
     for (guint w = 0; w < CS_SALIENCY_IMAGE_N; w++)
       {
         CsRect r;
-        g_autofree char *fit = NULL;
 
-        if (g * L.per_group >= m->k)
-          continue;
-        images_rect (&L, g * L.per_group, (CsSaliencyImage) w, &r);
-        fit = ellipsize (image_headers[w], L.head_font, CS_STYLE_WEIGHT_SEMIBOLD, r.width + PAIR_GAP);
-        cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
-        cs_i_text_draw (cr, fit, L.head_font, CS_STYLE_WEIGHT_SEMIBOLD, r.x + r.width / 2, r.y - 6.0, 0.5,
-                        1.0, 0.0);
+        images_rect (&L, j, (CsSaliencyImage)w, &r);
+        draw_map_image (cr, m, j, (CsSaliencyImage)w, &r);
       }
-
-  for (guint j = 0; j < m->k; j++)
-    {
-      g_autofree char *name = image_caption_name (j);
-      g_autofree char *size = size_text (m->sizes[j], m->n_labelled);
-      g_autofree char *proto = image_caption_proto (m, j);
-      double rgb[3];
-      CsRect r;
-      double cx;
-      guint lines = L.img_h >= 3.0 * L.line_h ? 3 : (L.img_h >= 2.0 * L.line_h ? 2 : 1);
-      double ty;
-
-      images_rect (&L, j, CS_SALIENCY_IMAGE_MEAN, &r);
-      cx = r.x - L.caption_w;
-      cs_i_view_cluster_rgb (m->color_slot, j, rgb);
-      cairo_rectangle (cr, cx, r.y, 4.0, r.height);
-      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-      cairo_fill (cr);
-
-      ty = r.y + (r.height - lines * L.line_h) / 2.0;
-      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
-      cs_i_text_draw (cr, name, L.font, CS_STYLE_WEIGHT_SEMIBOLD, cx + 12.0, ty, 0.0, 0.0, 0.0);
-      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
-      if (lines >= 2)
-        cs_i_text_draw (cr, size, L.font, CS_STYLE_WEIGHT_NORMAL, cx + 12.0, ty + L.line_h, 0.0, 0.0, 0.0);
-      if (lines >= 3)
-        cs_i_text_draw (cr, proto, L.font, CS_STYLE_WEIGHT_NORMAL, cx + 12.0, ty + 2.0 * L.line_h, 0.0, 0.0,
-                        0.0);
-
-      for (guint w = 0; w < CS_SALIENCY_IMAGE_N; w++)
-        {
-          images_rect (&L, j, (CsSaliencyImage) w, &r);
-          draw_map_image (cr, m, j, (CsSaliencyImage) w, &r);
-        }
-    }
   draw_colorbar (cr, &L.bar, m->map_max, m->map_clipped ? MAP_TITLE_CLIPPED : MAP_TITLE, TRUE);
   cairo_restore (cr);
 }
