@@ -15,6 +15,8 @@
 
 #include "test-render-common.h"
 
+#include "test-render-canvas.h"
+
 /* Helpers ------------------------------------------------------------------------------ */
 
 static gboolean
@@ -952,6 +954,44 @@ test_digits_figures (void)
   g_assert_no_error (error);
 }
 
+static void
+test_text_on_canvas (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("wine", &error);
+  g_autoptr (CsPrepared) prep = NULL;
+  g_autoptr (CsClustering) c = NULL;
+  g_autoptr (CsSaliencyReport) r = NULL;
+  g_autoptr (CsSaliencyModel) bars = NULL;
+  g_autoptr (CsSaliencyModel) heat = NULL;
+  CsPrepareOptions po;
+  CsKmeansOptions ko;
+  CsSaliencyOptions so;
+
+  /* Wine's long column names and the footer's explanation, at the window's and the CLI's
+   * figure sizes: nothing runs off the canvas (the footer wraps, names are cut). */
+  g_assert_no_error (error);
+  cs_prepare_options_init (&po);
+  po.scaling = CS_SCALE_STANDARDIZE;
+  prep = cs_dataset_prepare (ds, &po, &error);
+  g_assert_no_error (error);
+  cs_kmeans_options_init (&ko);
+  ko.k = 3;
+  ko.n_init = 2;
+  g_assert_true (cs_kmeans_run (prep->x, &ko, NULL, NULL, &c, &error));
+  cs_saliency_options_init (&so);
+  g_assert_true (cs_saliency_run (prep->x, (const char *const *) prep->names, c->labels, c->k, &so, NULL, &r,
+                                  &error));
+  g_assert_no_error (error);
+  bars = cs_saliency_model_new (r, NULL);
+  heat = cs_saliency_model_dup (bars);
+  for (guint i = 0; i < G_N_ELEMENTS (figure_sizes); i++)
+    {
+      assert_drawn_inside (cs_render_saliency_bars, bars, figure_sizes[i][0], figure_sizes[i][1]);
+      assert_drawn_inside (cs_render_saliency_heatmap, heat, figure_sizes[i][0], figure_sizes[i][1]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -970,6 +1010,7 @@ main (int   argc,
   g_test_add_func ("/render/saliency/images/fill-a-short-wide-figure", test_images_fill_window);
   g_test_add_func ("/render/saliency/export-png-svg-pdf", test_export);
   g_test_add_func ("/render/saliency/degenerate-inputs", test_degenerate);
+  g_test_add_func ("/render/saliency/text-on-canvas", test_text_on_canvas);
   g_test_add_func ("/render/saliency/digits-figures", test_digits_figures);
 
   return g_test_run ();

@@ -15,6 +15,8 @@
 #include "ui/render/cs-plot-model.h"
 #include "ui/render/cs-render.h"
 
+#include "test-render-canvas.h"
+
 /* Helpers ------------------------------------------------------------------------------ */
 
 typedef struct
@@ -137,6 +139,9 @@ test_format_grouped (void)
   expect_text (cs_i_format_tick (250000, 50000), "250,000");
   expect_text (cs_i_format_tick (-1500, 500), "\xe2\x88\x92" "1,500");
   expect_text (cs_i_format_tick (0.25, 0.05), "0.25");
+  expect_text (cs_i_format_tick (0.75, 0.25), "0.75");
+  expect_text (cs_i_format_tick (0.5, 0.25), "0.5");
+  expect_text (cs_i_format_tick (0.3, 0.1), "0.3");
   expect_text (cs_i_format_tick (4e6, 1e6), "4,000,000");
   expect_text (cs_i_format_tick (2.5e7, 5e6), "2.5e+07");
   expect_text (cs_i_format_count (1000000), "1,000,000");
@@ -1178,6 +1183,33 @@ test_export_unwritable (void)
   g_rmdir (dir);
 }
 
+static void
+scatter_func (cairo_t *cr, gconstpointer model, double width, double height)
+{
+  cs_render_scatter (cr, model, width, height);
+}
+
+static void
+test_scatter_text_on_canvas (void)
+{
+  int labels[150];
+  g_autoptr (CsPlotModel) pca = NULL;
+  g_autoptr (CsPlotModel) cols = NULL;
+
+  for (int i = 0; i < 150; i++)
+    labels[i] = i % 12;
+  labels[3] = -1;
+  /* Twelve clusters and noise: the legend's longest form, beside and above the plot. */
+  pca = iris_model (CS_SCALE_NONE, NULL, -1, -1);
+  cs_plot_model_set_labels (pca, labels, 12);
+  cols = iris_model (CS_SCALE_NONE, NULL, 0, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (figure_sizes); i++)
+    {
+      assert_drawn_inside (scatter_func, pca, figure_sizes[i][0], figure_sizes[i][1]);
+      assert_drawn_inside (scatter_func, cols, figure_sizes[i][0], figure_sizes[i][1]);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1207,6 +1239,7 @@ main (int    argc,
   g_test_add_func ("/render/scatter/same-pixels-any-thread-count", test_scatter_thread_count_invariant);
   g_test_add_func ("/render/export/format-from-path", test_export_formats_from_path);
   g_test_add_func ("/render/scatter/legend-at-every-size", test_scatter_legend_everywhere);
+  g_test_add_func ("/render/scatter/text-on-canvas", test_scatter_text_on_canvas);
   g_test_add_func ("/render/export/png-pixel-size", test_export_png_size);
   g_test_add_func ("/render/export/png-has-legend", test_export_png_has_legend);
   g_test_add_func ("/render/export/svg-and-pdf", test_export_svg_pdf);

@@ -160,10 +160,145 @@ cs_i_format_tick (double value,
       if (step > 0 && step < 1.0)
         decimals = (int) ceil (-log10 (step) - 1e-9);
       decimals = CLAMP (decimals, 0, 6);
-      g_snprintf (fmt, sizeof fmt, "%%.%df", decimals);
-      g_ascii_formatd (buf, sizeof buf, fmt, value);
+      /* A step of 0.25 needs two decimals where log10 says one: 0.75 is not "0.8". */
+      for (;; decimals++)
+        {
+          g_snprintf (fmt, sizeof fmt, "%%.%df", decimals);
+          g_ascii_formatd (buf, sizeof buf, fmt, value);
+          if (decimals >= 6 || fabs (g_ascii_strtod (buf, NULL) - value) <= 1e-6 * MAX (fabs (step), 1e-300))
+            break;
+        }
     }
   return group_digits (buf);
+}
+
+static double
+width_of (const char *text, double size, int weight)
+{
+  double w;
+
+  cs_i_text_extents (text, size, weight, &w, NULL);
+  return w;
+}
+
+char *
+cs_i_text_ellipsize (const char *text, double size, int weight, double max_w)
+{
+  glong n = g_utf8_strlen (text, -1);
+  glong lo = 0;
+  glong hi = n;
+
+  if (width_of (text, size, weight) <= max_w)
+    return g_strdup (text);
+  if (width_of ("…", size, weight) > max_w)
+    return g_strdup ("");
+  /* Largest prefix length lo whose "prefix…" fits. */
+  while (lo < hi)
+    {
+      glong            mid = (lo + hi + 1) / 2;
+      const char      *end = g_utf8_offset_to_pointer (text, mid);
+      g_autofree char *prefix = g_strndup (text, end - text);
+      g_autofree char *cut = g_strconcat (prefix, "…", NULL);
+
+      if (width_of (cut, size, weight) <= max_w)
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+  {
+    const char      *end = g_utf8_offset_to_pointer (text, lo);
+    g_autofree char *prefix = g_strndup (text, end - text);
+
+    g_strchomp (prefix);
+    return g_strconcat (prefix, "…", NULL);
+  }
+}
+
+const char *
+cs_i_text_first_fitting (const char *const *texts, double size, int weight, double max_w)
+{
+  guint i = 0;
+
+  for (; texts[i + 1] != NULL; i++)
+    if (width_of (texts[i], size, weight) <= max_w)
+      break;
+  return texts[i];
+}
+
+void
+cs_i_draw_title (cairo_t *cr, const char *title, double x, double width)
+{
+  double           right = width - CS_STYLE_PAD;
+  double           size = CS_STYLE_TITLE_SIZE;
+  double           w;
+  g_autofree char *fit = NULL;
+
+  if (title == NULL || *title == '\0')
+    return;
+  /* Aligned with the plot when it fits there; else further left, down to the pad; then
+   * smaller, down to the small text size; only then cut. */
+  w = width_of (title, size, CS_STYLE_WEIGHT_SEMIBOLD);
+  if (x + w > right)
+    x = MAX (CS_STYLE_PAD, right - w);
+  if (x + w > right)
+    {
+      /* Text does not scale exactly linearly (hinting): aim a little short. */
+      size = MAX (CS_STYLE_SMALL_SIZE, floor (size * (right - x) / w * 0.97 * 10.0) / 10.0);
+      w = width_of (title, size, CS_STYLE_WEIGHT_SEMIBOLD);
+    }
+  fit = cs_i_text_ellipsize (title, size, CS_STYLE_WEIGHT_SEMIBOLD, right - x);
+  cairo_set_source_rgb (cr, CS_STYLE_RGB_TITLE[0], CS_STYLE_RGB_TITLE[1], CS_STYLE_RGB_TITLE[2]);
+  cs_i_text_draw (cr, fit, size, CS_STYLE_WEIGHT_SEMIBOLD, x, CS_STYLE_PAD, 0.0, 0.0, 0.0);
+}
+
+char **
+cs_i_text_wrap (const char *text, double size, int weight, double first_w, double max_w)
+{
+  g_auto (GStrv) pieces = g_strsplit (text, " \xc2\xb7 ", -1);
+  GPtrArray *lines = g_ptr_array_new ();
+  GString   *line = g_string_new (NULL);
+
+  for (guint p = 0; pieces[p] != NULL; p++)
+    {
+      g_auto (GStrv) words = g_strsplit (pieces[p], " ", -1);
+
+      /* A part that fits a line of its own starts one rather than be split. */
+      if (line->len > 0)
+        {
+          g_autofree char *joined = g_strconcat (line->str, " \xc2\xb7 ", pieces[p], NULL);
+          double           jw;
+          double           pw;
+
+          cs_i_text_extents (joined, size, weight, &jw, NULL);
+          cs_i_text_extents (pieces[p], size, weight, &pw, NULL);
+          if (jw > (lines->len == 0 ? first_w : max_w) && pw <= max_w)
+            {
+              g_ptr_array_add (lines, g_string_free (line, FALSE));
+              line = g_string_new (NULL);
+            }
+        }
+      for (guint w = 0; words[w] != NULL; w++)
+        {
+          const char      *sep = line->len == 0 ? "" : (w == 0 ? " \xc2\xb7 " : " ");
+          g_autofree char *tried = g_strconcat (line->str, sep, words[w], NULL);
+          double           tw;
+
+          cs_i_text_extents (tried, size, weight, &tw, NULL);
+          if (line->len > 0 && tw > (lines->len == 0 ? first_w : max_w))
+            {
+              g_ptr_array_add (lines, g_string_free (line, FALSE));
+              line = g_string_new (words[w]);
+            }
+          else
+            g_string_assign (line, tried);
+        }
+    }
+  if (line->len > 0 || lines->len == 0)
+    g_ptr_array_add (lines, g_string_free (line, FALSE));
+  else
+    g_string_free (line, TRUE);
+  g_ptr_array_add (lines, NULL);
+  return (char **)g_ptr_array_free (lines, FALSE);
 }
 
 char *

@@ -379,6 +379,7 @@ typedef struct
   double ylabel_h;
   double bar_label_h;
   double bar_tick_w;
+  double          canvas_w;
 } Layout;
 
 static double
@@ -413,6 +414,7 @@ compute_layout (const CsDensityModel *m,
   guint target;
 
   memset (L, 0, sizeof *L);
+  L->canvas_w = width;
   cs_i_text_extents ("0", CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->tick_h);
   if (has_text (m->title))
     cs_i_text_extents (m->title, CS_STYLE_TITLE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, NULL, &L->title_h);
@@ -1096,7 +1098,7 @@ draw_axes (cairo_t              *cr,
     cs_i_text_draw (cr, m->y_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
                     f->y + f->height / 2.0, 0.5, 0.0, -G_PI / 2.0);
   if (L->title_h > 0)
-    cs_i_view_draw_title (cr, m->title, f->x);
+    cs_i_view_draw_title (cr, m->title, f->x, L->canvas_w);
 }
 
 void

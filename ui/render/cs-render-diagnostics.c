@@ -87,6 +87,7 @@ typedef struct
   double small_h;
   char  *title;
   char  *subtitle;
+  double canvas_w;
 } Layout;
 
 static void
@@ -154,6 +155,7 @@ diag_layout (const CsDiagnosticsModel *m,
   g_autofree char *qcount = cs_i_format_count (d->n_queries);
 
   memset (L, 0, sizeof *L);
+  L->canvas_w = width;
   L->title = m->title != NULL ? g_strdup (m->title)
                               : g_strdup_printf ("Kernel density in %" G_GSIZE_FORMAT " dimensions: regimes by bandwidth",
                                                  d->d);
@@ -658,17 +660,35 @@ draw_axes_text (cairo_t      *cr,
   cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
   cs_i_text_draw (cr, "Bandwidth h (log scale)", CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL,
                   b->x + b->width / 2, b->y + b->height + CS_STYLE_TICK_GAP + L->tick_h + 6.0, 0.5, 0.0, 0.0);
-  cs_i_text_draw (cr, "LOO log-likelihood", CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
-                  t->y + t->height / 2, 0.5, 0.0, -G_PI / 2);
-  cs_i_text_draw (cr, "Effective points n_eff", CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
-                  b->y + b->height / 2, 0.5, 0.0, -G_PI / 2);
+  {
+    /* Each along its own panel: short panels get the short names, not overlapping ones. */
+    static const char *const loo[] = { "LOO log-likelihood", "LOO log-lik.", NULL };
+    static const char *const neff[] = { "Effective points n_eff", "n_eff", NULL };
 
-  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
-  cs_i_text_draw (cr, L->title, CS_STYLE_TITLE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, t->x, CS_STYLE_PAD, 0.0, 0.0,
-                  0.0);
-  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
-  cs_i_text_draw (cr, L->subtitle, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, t->x,
-                  CS_STYLE_PAD + L->title_h + 4.0, 0.0, 0.0, 0.0);
+    cs_i_text_draw (
+        cr, cs_i_text_first_fitting (loo, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, t->height + 8.0),
+        CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD, t->y + t->height / 2, 0.5, 0.0, -G_PI / 2);
+    cs_i_text_draw (
+        cr, cs_i_text_first_fitting (neff, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, b->height + 8.0),
+        CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD, b->y + b->height / 2, 0.5, 0.0, -G_PI / 2);
+  }
+
+  cs_i_draw_title (cr, L->title, t->x, L->canvas_w);
+  {
+    g_autofree char *fit
+        = cs_i_text_ellipsize (L->subtitle, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL,
+                               L->canvas_w - CS_STYLE_PAD - MIN (t->x, CS_STYLE_PAD + 40.0));
+    double x = t->x;
+    double w;
+
+    /* Moved left like the title before it is cut. */
+    cs_i_text_extents (L->subtitle, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
+    if (x + w > L->canvas_w - CS_STYLE_PAD)
+      x = MAX (CS_STYLE_PAD, L->canvas_w - CS_STYLE_PAD - w);
+    cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+    cs_i_text_draw (cr, fit, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, x,
+                    CS_STYLE_PAD + L->title_h + 4.0, 0.0, 0.0, 0.0);
+  }
 }
 
 void

@@ -359,7 +359,7 @@ cs_render_images (cairo_t       *cr,
 
   grid_layout (m, width, height, &G);
   if (G.title_h > 0)
-    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD);
+    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD, width);
 
   for (guint j = 0; j < m->k; j++)
     {

@@ -60,41 +60,13 @@ text_height (double size)
   return h;
 }
 
-/* `text` cut with an ellipsis to fit max_w, "" when not even the ellipsis fits. */
 static char *
 ellipsize (const char *text,
            double      size,
            int         weight,
            double      max_w)
 {
-  glong n = g_utf8_strlen (text, -1);
-  glong lo = 0;
-  glong hi = n;
-
-  if (text_width (text, size, weight) <= max_w)
-    return g_strdup (text);
-  if (text_width ("…", size, weight) > max_w)
-    return g_strdup ("");
-  /* Largest prefix length lo whose "prefix…" fits. */
-  while (lo < hi)
-    {
-      glong mid = (lo + hi + 1) / 2;
-      const char *end = g_utf8_offset_to_pointer (text, mid);
-      g_autofree char *prefix = g_strndup (text, end - text);
-      g_autofree char *cut = g_strconcat (prefix, "…", NULL);
-
-      if (text_width (cut, size, weight) <= max_w)
-        lo = mid;
-      else
-        hi = mid - 1;
-    }
-  {
-    const char *end = g_utf8_offset_to_pointer (text, lo);
-    g_autofree char *prefix = g_strndup (text, end - text);
-
-    g_strchomp (prefix);
-    return g_strconcat (prefix, "…", NULL);
-  }
+  return cs_i_text_ellipsize (text, size, weight, max_w);
 }
 
 /* One decimal under 10 %, none above: decided on the rounded value, so 9.96 % is "10". */
@@ -443,7 +415,50 @@ typedef struct
   double hi;
   double footer_y;
   double footer_h;
+  double footer_keys_w; /* the colour keys at the footer's start */
+  guint  footer_lines;
 } BarsLayout;
+
+static const struct
+{
+  double      t;
+  const char *text;
+} footer_keys[] = {
+  { BAR_T, "favourable" },
+  { -BAR_T, "unfavourable" },
+};
+
+static char *
+bars_footer_text (const CsSaliencyModel *m)
+{
+  g_autofree char *acc = NULL;
+
+  if (isfinite (m->surrogate_accuracy))
+    acc = g_strdup_printf ("Surrogate accuracy %.1f %% · ", 100.0 * m->surrogate_accuracy);
+  return g_strdup_printf (
+      "%sbars: mean Shapley contribution to the cluster’s logit, positive and negative parts",
+      acc != NULL ? acc : "");
+}
+
+/* The footer's explanation after the keys, then on lines of its own below them. */
+static char **
+bars_footer_lines (const CsSaliencyModel *m, double keys_w, double width)
+{
+  g_autofree char *text = bars_footer_text (m);
+  double           line_w = MAX (40.0, width - 2.0 * CS_STYLE_PAD);
+
+  return cs_i_text_wrap (text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, MAX (0.0, line_w - keys_w),
+                         line_w);
+}
+
+/* Whether the first line fits after the keys (the wrap keeps at least one word on it). */
+static gboolean
+bars_footer_after_keys (char **lines, double keys_w, double width)
+{
+  return lines[0] != NULL
+         && text_width (lines[0], CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL)
+                <= width - 2.0 * CS_STYLE_PAD - keys_w;
+}
 
 static double
 bar_value (double v)
@@ -508,7 +523,19 @@ bars_layout (const CsSaliencyModel *m,
   if (m->title != NULL && m->title[0] != '\0')
     L->title_h = text_height (CS_STYLE_TITLE_SIZE);
   top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 10.0 : 0.0);
-  L->footer_h = text_height (CS_STYLE_SMALL_SIZE);
+  L->footer_keys_w = 0.0;
+  for (guint i = 0; i < G_N_ELEMENTS (footer_keys); i++)
+    L->footer_keys_w += SWATCH + 3.0 + 4.0
+                        + text_width (footer_keys[i].text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL)
+                        + 12.0;
+  {
+    g_auto (GStrv) lines = bars_footer_lines (m, L->footer_keys_w, width);
+    guint n = g_strv_length (lines);
+
+    /* A first line too narrow for even one word leaves the keys alone on it. */
+    L->footer_lines = MAX (1u, n + (bars_footer_after_keys (lines, L->footer_keys_w, width) ? 0 : 1));
+    L->footer_h = L->footer_lines * text_height (CS_STYLE_SMALL_SIZE) + (L->footer_lines - 1) * 3.0;
+  }
   L->footer_y = height - CS_STYLE_PAD - L->footer_h;
   avail_w = MAX (1.0, width - 2.0 * CS_STYLE_PAD);
   avail_h = MAX (1.0, L->footer_y - 12.0 - top);
@@ -670,44 +697,36 @@ draw_bars_footer (cairo_t               *cr,
                   double                 width)
 {
   const double size = CS_STYLE_SMALL_SIZE;
+  double       line_h = text_height (size) + 3.0;
   double       x = CS_STYLE_PAD;
-  double cy = L->footer_y + L->footer_h / 2.0;
-  double       right = width - CS_STYLE_PAD;
-  const struct
-  {
-    double      t;
-    const char *text;
-  } keys[] = {
-    { BAR_T, "favourable" },
-    { -BAR_T, "unfavourable" },
-  };
-  g_autofree char *acc = NULL;
-  g_autofree char *rest = NULL;
-  g_autofree char *fit = NULL;
+  double       cy = L->footer_y + text_height (size) / 2.0;
+  g_auto (GStrv) lines = bars_footer_lines (m, L->footer_keys_w, width);
+  gboolean after_keys;
 
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (footer_keys); i++)
     {
-      double w = text_width (keys[i].text, size, CS_STYLE_WEIGHT_NORMAL);
+      double w = text_width (footer_keys[i].text, size, CS_STYLE_WEIGHT_NORMAL);
 
-      if (x + SWATCH + 4.0 + w > right)
-        return;
-      set_diverging (cr, keys[i].t);
+      set_diverging (cr, footer_keys[i].t);
       cairo_rectangle (cr, x, cy - SWATCH / 2.0, SWATCH + 3.0, SWATCH);
       cairo_fill (cr);
       x += SWATCH + 3.0 + 4.0;
       cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
-      cs_i_text_draw (cr, keys[i].text, size, CS_STYLE_WEIGHT_NORMAL, x, cy, 0.0, 0.5, 0.0);
+      cs_i_text_draw (cr, footer_keys[i].text, size, CS_STYLE_WEIGHT_NORMAL, x, cy, 0.0, 0.5, 0.0);
       x += w + 12.0;
     }
 
-  if (isfinite (m->surrogate_accuracy))
-    acc = g_strdup_printf ("Surrogate accuracy %.1f %% · ", 100.0 * m->surrogate_accuracy);
-  rest = g_strdup_printf ("%sbars: mean Shapley contribution to the cluster’s logit, positive and negative "
-                          "parts",
-                          acc != NULL ? acc : "");
-  fit = ellipsize (rest, size, CS_STYLE_WEIGHT_NORMAL, right - x);
   cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
-  cs_i_text_draw (cr, fit, size, CS_STYLE_WEIGHT_NORMAL, x, cy, 0.0, 0.5, 0.0);
+  after_keys = bars_footer_after_keys (lines, L->footer_keys_w, width);
+  if (!after_keys)
+    cy += line_h;
+  for (guint i = 0; lines[i] != NULL; i++, cy += line_h)
+    {
+      double           lx = i == 0 && after_keys ? CS_STYLE_PAD + L->footer_keys_w : CS_STYLE_PAD;
+      g_autofree char *fit = ellipsize (lines[i], size, CS_STYLE_WEIGHT_NORMAL, width - CS_STYLE_PAD - lx);
+
+      cs_i_text_draw (cr, fit, size, CS_STYLE_WEIGHT_NORMAL, lx, cy, 0.0, 0.5, 0.0);
+    }
 }
 
 static void
@@ -830,7 +849,7 @@ cs_render_saliency_bars (cairo_t       *cr,
     }
   bars_layout (m, width, height, &L);
   if (L.title_h > 0)
-    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD);
+    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD, width);
   if (L.n_bars > 0)
     {
       /* Few ticks: a panel is narrow, and the grid lines only need to carry the eye. */
@@ -1168,7 +1187,7 @@ cs_render_saliency_heatmap (cairo_t       *cr,
     }
   heat_layout (m, width, height, &L);
   if (L.title_h > 0)
-    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD);
+    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD, width);
   draw_heat_cells (cr, m, &L);
   draw_heat_labels (cr, m, &L);
 
@@ -1921,7 +1940,7 @@ cs_render_saliency_images (cairo_t *cr, gconstpointer model, double width, doubl
     }
   images_layout (m, width, height, &L);
   if (L.title_h > 0)
-    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD);
+    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD, width);
   if (L.by_column)
     draw_images_by_column (cr, m, &L);
   else

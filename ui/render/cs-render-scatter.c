@@ -242,7 +242,9 @@ compute_layout (const CsPlotModel *m,
           double avail = width - 2 * CS_STYLE_PAD;
           guint  cols = (guint)MAX (
                1.0, floor ((avail + CS_STYLE_LEGEND_COL_GAP) / (L->legend_w + CS_STYLE_LEGEND_COL_GAP)));
-          guint rows = MIN ((entries + cols - 1) / cols, LEGEND_TOP_ROWS);
+          /* At most LEGEND_TOP_ROWS rows, and fewer on a short canvas: the plot comes first. */
+          guint max_rows = (guint)CLAMP (floor (0.15 * height / row), 1.0, LEGEND_TOP_ROWS);
+          guint rows = MIN ((entries + cols - 1) / cols, max_rows);
 
           L->legend = CS_LEGEND_TOP;
           L->legend_cols = cols;
@@ -1116,11 +1118,7 @@ draw_axes_text (cairo_t           *cr,
                     f->y + f->height / 2, 0.5, 0.0, -G_PI / 2);
 
   if (L->title_h > 0)
-    {
-      set_rgb (cr, CS_STYLE_RGB_TITLE);
-      cs_i_text_draw (cr, m->title, CS_STYLE_TITLE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, f->x, CS_STYLE_PAD, 0.0,
-                      0.0, 0.0);
-    }
+    cs_i_draw_title (cr, m->title, f->x, width);
 }
 
 static void

@@ -338,7 +338,7 @@ draw_grid_and_axis (cairo_t                 *cr,
     cs_i_text_draw (cr, m->x_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x + f->width / 2,
                     f->y + f->height + CS_STYLE_TICK_GAP + L->tick_h + 6.0, 0.5, 0.0, 0.0);
   if (L->title_h > 0)
-    cs_i_view_draw_title (cr, m->title, f->x);
+    cs_i_view_draw_title (cr, m->title, f->x, width);
 }
 
 static void

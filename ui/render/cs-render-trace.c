@@ -107,14 +107,9 @@ cs_i_view_stroke_frame (cairo_t      *cr,
 }
 
 void
-cs_i_view_draw_title (cairo_t    *cr,
-                      const char *title,
-                      double      x)
+cs_i_view_draw_title (cairo_t *cr, const char *title, double x, double width)
 {
-  if (title == NULL)
-    return;
-  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
-  cs_i_text_draw (cr, title, CS_STYLE_TITLE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, x, CS_STYLE_PAD, 0.0, 0.0, 0.0);
+  cs_i_draw_title (cr, title, x, width);
 }
 
 void
@@ -462,7 +457,7 @@ draw_chart_axes (cairo_t            *cr,
     cs_i_text_draw (cr, m->y_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
                     f->y + f->height / 2, 0.5, 0.0, -G_PI / 2);
   if (L->title_h > 0)
-    cs_i_view_draw_title (cr, m->title, f->x);
+    cs_i_view_draw_title (cr, m->title, f->x, width);
 }
 
 /* The line colour: palette slot 0, the colour every single-series figure in the app uses. */

@@ -18,8 +18,9 @@ void   cs_i_view_mark_point (cairo_t *cr, double cx, double cy, double radius, d
                              const double accent[3]);
 /* White canvas. */
 void   cs_i_view_clear (cairo_t *cr, double width, double height);
-/* A view's title, semibold, its top-left corner at (x, CS_STYLE_PAD); nothing for NULL. */
-void   cs_i_view_draw_title (cairo_t *cr, const char *title, double x);
+/* A view's title, semibold, its top-left corner at (x, CS_STYLE_PAD) on a canvas `width`
+ * wide, kept on it (cs_i_draw_title); nothing for NULL. */
+void cs_i_view_draw_title (cairo_t *cr, const char *title, double x, double width);
 /* Colour of a palette slot for label j (identity without slots). */
 void   cs_i_view_cluster_rgb (const int *color_slot, guint j, double rgb[3]);
 

@@ -76,6 +76,19 @@ void cs_i_text_draw (cairo_t    *cr,
 /* A tick value with as many decimals as `step` needs, grouped in threes ("12,000") below
  * ten million; U+2212 for minus. */
 char *cs_i_format_tick (double value, double step);
+/* `text` cut with an ellipsis to fit max_w, "" when not even the ellipsis fits. */
+char *cs_i_text_ellipsize (const char *text, double size, int weight, double max_w);
+/* The first of `texts` (NULL-terminated, longest form first) no wider than max_w, else
+ * the last: small figures get the short forms of labels instead of overlapping ones. */
+const char *cs_i_text_first_fitting (const char *const *texts, double size, int weight, double max_w);
+/* A figure's title, semibold, its top-left corner at (x, pad) on a canvas `width` wide:
+ * moved left, then made smaller (down to the small text size), then cut, rather than run
+ * off the canvas. Nothing for NULL or "". */
+void cs_i_draw_title (cairo_t *cr, const char *title, double x, double width);
+/* `text` broken into lines no wider than max_w (the first no wider than first_w): between
+ * the " · "-separated parts where it can, else between words. A word wider than a line
+ * keeps a line of its own. NULL-terminated, for g_strfreev. */
+char **cs_i_text_wrap (const char *text, double size, int weight, double first_w, double max_w);
 /* 1234567 → "1,234,567" (thin-space-free, locale-independent). */
 char *cs_i_format_count (guint64 count);
 /* Pixels per user unit of cr's target in x and y (see cs_render_set_raster_scale). */
