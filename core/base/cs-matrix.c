@@ -1,7 +1,9 @@
 #include "core/base/cs-matrix.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 
 #include <cblas.h>
+#include <math.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -31,8 +33,9 @@ cs_matrix_try_new (gsize       rows,
 
   if (cols != 0 && rows > G_MAXSIZE / sizeof (double) / cols)
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_TOO_LARGE, "%s of %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT
-                   " values is too large to address", what, rows, cols);
+      g_autofree char *r = cs_format_count (rows);
+      g_autofree char *c = cs_format_count (cols);
+      g_set_error (error, CS_ERROR, CS_ERROR_TOO_LARGE, "%s of %s × %s values is too large to address", what, r, c);
       return NULL;
     }
   bytes = (guint64) rows * cols * sizeof (double);
@@ -93,6 +96,26 @@ cs_matrix_column_means (const CsMatrix *m,
     }
   for (gsize j = 0; j < m->cols; j++)
     out[j] /= (double) MAX (m->rows, 1);
+}
+
+gboolean
+cs_matrix_column_constant (const CsMatrix *m,
+                           gsize           j)
+{
+  double lo = INFINITY;
+  double hi = -INFINITY;
+
+  g_return_val_if_fail (j < m->cols, TRUE);
+  for (gsize i = 0; i < m->rows; i++)
+    {
+      double v = m->data[i * m->cols + j];
+      lo = MIN (lo, v);
+      hi = MAX (hi, v);
+    }
+  if (m->rows == 0 || !(hi > lo))
+    return TRUE;
+  /* hi/2 − lo/2 cannot overflow where hi − lo could. */
+  return hi / 2 - lo / 2 <= 0.5e-12 * MAX (fabs (lo), fabs (hi));
 }
 
 void

@@ -83,7 +83,7 @@ run_algorithm (const CsDataset         *ds,
 
   if (D == NULL && g_strcmp0 (metric, "precomputed") == 0)
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
                    "The metric ‘precomputed’ needs a dissimilarity matrix: load one (--distances FILE in the CLI)");
       return FALSE;
     }
@@ -184,7 +184,7 @@ score (const CsDataset         *ds,
 
       if (seed_spec != NULL && seed_spec->type == CS_PARAM_INT && options->params != NULL)
         seed = (guint64) cs_params_get_int (options->params, "seed");
-      r->silhouette_sampled = c->n > options->silhouette_sample;
+      r->silhouette_sampled = !options->silhouette_exact && c->n > options->silhouette_sample;
       r->silhouette_values = g_new (double, c->n);
       if (!cs_metric_silhouette (r->prep->x, c->labels, c->k, r->silhouette_sampled ? options->silhouette_sample : 0,
                                  seed, r->silhouette_values, &r->silhouette, metric_progress, error))
@@ -225,6 +225,16 @@ cs_pipeline_run (const CsDataset         *ds,
   algo_progress = cs_progress_stage_new (&algo_stage, progress, 0.05, 0.90);
   if (!run_algorithm (ds, options, r, algo_progress, error))
     return NULL;
+  /* A second net under cs_dataset_prepare's magnitude check (and for matrices from a file):
+   * an infinite objective means sums overflowed and the labels are meaningless. */
+  if (isinf (r->clustering->objective))
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_NUMERIC,
+                   "The %s of this %s run overflowed to infinity: the values are too large for double "
+                   "arithmetic; rescale the data (standardize the columns)",
+                   r->clustering->objective_name, options->algorithm->name);
+      return NULL;
+    }
   if (!check_both (algo_progress, progress, error))
     return NULL;
   if (!score (ds, options, r, progress, error))

@@ -136,6 +136,26 @@ cs_render_format_number (double value)
 }
 
 char *
+cs_i_format_fixed (double value,
+                   int    decimals)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char fmt[8];
+  gboolean zero = TRUE;
+
+  if (!isfinite (value))
+    return g_strdup ("");
+  /* ASCII formatting, whatever LC_NUMERIC says: a decimal comma would read as a group
+   * separator. */
+  g_snprintf (fmt, sizeof fmt, "%%.%df", CLAMP (decimals, 0, 17));
+  g_ascii_formatd (buf, sizeof buf, fmt, value);
+  for (const char *p = buf; *p; p++)
+    zero &= !g_ascii_isdigit (*p) || *p == '0';
+  /* −0.004 to one decimal is zero, not "−0.0" beside "−0.8". */
+  return group_digits (zero && buf[0] == '-' ? buf + 1 : buf);
+}
+
+char *
 cs_i_format_tick (double value,
                   double step)
 {
@@ -148,28 +168,31 @@ cs_i_format_tick (double value,
   if (fabs (value) < 1e-9 * fabs (step))
     value = 0.0;
 
-  /* ASCII formatting, whatever LC_NUMERIC says: a decimal comma would read as a group
-   * separator. */
   /* Past ten million a grouped tick label ("12,500,000") is wider than the ticks' spacing. */
   if (fabs (value) >= 1e7 || (step > 0 && step < 1e-4))
-    g_ascii_formatd (buf, sizeof buf, "%.4g", value);
-  else
     {
-      char fmt[8];
+      g_ascii_formatd (buf, sizeof buf, "%.4g", value);
+      return group_digits (buf);
+    }
+  if (step > 0 && step < 1.0)
+    {
+      gboolean on_grid = fabs (value / step - round (value / step)) < 1e-6;
 
-      if (step > 0 && step < 1.0)
-        decimals = (int) ceil (-log10 (step) - 1e-9);
-      decimals = CLAMP (decimals, 0, 6);
-      /* A step of 0.25 needs two decimals where log10 says one: 0.75 is not "0.8". */
-      for (;; decimals++)
+      decimals = CLAMP ((int) ceil (-log10 (step) - 1e-9), 0, 6);
+      /* A step of 0.25 needs two decimals where log10 says one: 0.75 is not "0.8". Only
+       * for values on the step's grid; others are rounded to the step's decimals. */
+      while (on_grid && decimals < 6)
         {
+          char fmt[8];
+
           g_snprintf (fmt, sizeof fmt, "%%.%df", decimals);
           g_ascii_formatd (buf, sizeof buf, fmt, value);
-          if (decimals >= 6 || fabs (g_ascii_strtod (buf, NULL) - value) <= 1e-6 * MAX (fabs (step), 1e-300))
+          if (fabs (g_ascii_strtod (buf, NULL) - value) <= 1e-6 * fabs (step))
             break;
+          decimals++;
         }
     }
-  return group_digits (buf);
+  return cs_i_format_fixed (value, decimals);
 }
 
 static double

@@ -89,6 +89,9 @@ void cs_i_draw_title (cairo_t *cr, const char *title, double x, double width);
  * the " · "-separated parts where it can, else between words. A word wider than a line
  * keeps a line of its own. NULL-terminated, for g_strfreev. */
 char **cs_i_text_wrap (const char *text, double size, int weight, double first_w, double max_w);
+/* A value with `decimals` decimals, U+2212 for minus, and never a negative zero ("0.0", not
+ * "−0.0", for −0.004). "" for a non-finite value. */
+char *cs_i_format_fixed (double value, int decimals);
 /* 1234567 → "1,234,567" (thin-space-free, locale-independent). */
 char *cs_i_format_count (guint64 count);
 /* Pixels per user unit of cr's target in x and y (see cs_render_set_raster_scale). */
