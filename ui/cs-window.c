@@ -8,6 +8,7 @@
 #include "core/data/cs-samples.h"
 #include "core/data/cs-toy.h"
 #include "ui/cs-figure-view.h"
+#include "ui/cs-recent.h"
 #include "cs-resources.h"
 #include "ui/render/cs-render-views.h"
 
@@ -855,24 +856,6 @@ load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
 }
 
 static void
-add_recent (CsDataset *ds)
-{
-  g_autoptr (GFile) file = NULL;
-  g_autofree char *uri = NULL;
-  GtkRecentData    recent = { 0 };
-
-  if (ds->path == NULL)
-    return;
-  file = g_file_new_for_path (ds->path);
-  uri = g_file_get_uri (file);
-  recent.display_name = NULL;
-  recent.mime_type = (char *)(g_str_has_suffix (ds->path, ".tsv") ? "text/tab-separated-values" : "text/csv");
-  recent.app_name = (char *)g_get_application_name ();
-  recent.app_exec = (char *)"clusterscope %f";
-  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &recent);
-}
-
-static void
 load_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   CsWindow     *self = CS_WINDOW (source);
@@ -899,6 +882,8 @@ load_done (GObject *source, GAsyncResult *res, gpointer user_data)
         {
           cs_i_window_set_progress (self, 0, "Failed");
           cs_i_window_show_error (self, error->message);
+          if (data->kind == SOURCE_FILE)
+            cs_recent_forget (data->path);
         }
       cs_i_window_update_actions (self);
       return;
@@ -911,7 +896,8 @@ load_done (GObject *source, GAsyncResult *res, gpointer user_data)
   cs_i_window_distances_clear (self);
   update_views (self);
   show_dataset (self);
-  add_recent (self->dataset);
+  if (self->dataset->path != NULL)
+    cs_recent_add_loaded (self->dataset->path);
   hide_error (self);
 
   if (data->model != NULL)
@@ -1547,45 +1533,21 @@ welcome_row (const char *title, const char *subtitle, const char *action, const 
   return row;
 }
 
-static int
-recent_newest_first (gconstpointer a, gconstpointer b)
-{
-  GDateTime *ma = gtk_recent_info_get_modified ((GtkRecentInfo *)a);
-  GDateTime *mb = gtk_recent_info_get_modified ((GtkRecentInfo *)b);
-
-  return g_date_time_compare (mb, ma);
-}
-
 static void
 fill_recent (CsWindow *self)
 {
-  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
-  guint  shown = 0;
+  g_auto (GStrv) paths = cs_recent_list (N_RECENT);
 
   remove_all_rows (self->recent_list);
-  items = g_list_sort (items, recent_newest_first);
-  for (GList *l = items; l != NULL && shown < N_RECENT; l = l->next)
+  for (char **p = paths; *p != NULL; p++)
     {
-      GtkRecentInfo *info = l->data;
-      const char    *uri = gtk_recent_info_get_uri (info);
-      g_autoptr (GFile) file = g_file_new_for_uri (uri);
-      g_autofree char *path = g_file_get_path (file);
-      g_autofree char *base = NULL;
-      g_autofree char *dir = NULL;
+      g_autofree char *base = g_path_get_basename (*p);
+      g_autofree char *dir = g_path_get_dirname (*p);
 
-      if (path == NULL
-          || !(g_str_has_suffix (path, ".csv") || g_str_has_suffix (path, ".tsv")
-               || g_str_has_suffix (path, ".CSV") || g_str_has_suffix (path, ".TSV"))
-          || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        continue;
-      base = g_path_get_basename (path);
-      dir = g_path_get_dirname (path);
-      gtk_list_box_append (GTK_LIST_BOX (self->recent_list), welcome_row (base, dir, "win.open-file", path));
-      shown++;
+      gtk_list_box_append (GTK_LIST_BOX (self->recent_list), welcome_row (base, dir, "win.open-file", *p));
     }
-  g_list_free_full (items, (GDestroyNotify)gtk_recent_info_unref);
-  gtk_widget_set_visible (self->recent_list, shown > 0);
-  gtk_widget_set_visible (self->recent_heading, shown > 0);
+  gtk_widget_set_visible (self->recent_list, paths[0] != NULL);
+  gtk_widget_set_visible (self->recent_heading, paths[0] != NULL);
 }
 
 static void
