@@ -154,7 +154,6 @@ struct _CsWindow
   /* Owned */
   CsDataset      *dataset;
   GArray         *axis_columns;  /* int per axis drop-down item: dataset column, -1 = PCA */
-  GPtrArray      *column_checks; /* GtkCheckButton*, Borrowed from columns_list */
   CsWindowResult *result;
   CsJob          *job;
   GCancellable   *load_cancellable;

@@ -9,6 +9,7 @@
 #include "core/data/cs-toy.h"
 #include "ui/cs-figure-view.h"
 #include "ui/cs-recent.h"
+#include "ui/widgets/cs-column-chooser.h"
 #include "cs-resources.h"
 #include "ui/render/cs-render-views.h"
 
@@ -146,37 +147,11 @@ cs_i_window_update_actions (CsWindow *self)
 
 /* Sidebar: dataset, columns, axes */
 
-static const char *
-column_role (const CsDataset *ds, gsize i)
-{
-  const CsColumn *col = cs_dataset_column (ds, i);
-
-  if ((int)i == ds->label_column)
-    return "label";
-  return col->kind == CS_COLUMN_NUMERIC ? "numeric" : "categorical";
-}
-
-static gboolean
-column_is_feature (const CsDataset *ds, gsize i)
-{
-  return cs_dataset_column (ds, i)->kind == CS_COLUMN_NUMERIC && (int)i != ds->label_column;
-}
-
-/* The dataset columns the user has ticked, in dataset order. */
+/* The dataset columns the user has chosen, in dataset order. */
 static GArray *
 chosen_columns (CsWindow *self)
 {
-  GArray *cols = g_array_new (FALSE, FALSE, sizeof (int));
-
-  for (guint i = 0; i < self->column_checks->len; i++)
-    {
-      GtkCheckButton *check = g_ptr_array_index (self->column_checks, i);
-      int             c = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (check), "cs-column"));
-
-      if (gtk_check_button_get_active (check))
-        g_array_append_val (cols, c);
-    }
-  return cols;
+  return cs_column_chooser_get_chosen (CS_COLUMN_CHOOSER (self->columns_list));
 }
 
 static void
@@ -585,7 +560,7 @@ axis_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *self)
 }
 
 static void
-columns_changed_cb (GtkCheckButton *check, CsWindow *self)
+columns_changed_cb (CsColumnChooser *chooser, CsWindow *self)
 {
   /* A shown result stays until the next run; only the raw preview follows the columns. */
   if (self->result == NULL)
@@ -597,57 +572,6 @@ preprocessing_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *se
 {
   if (self->result == NULL)
     rebuild_model (self);
-}
-
-static GtkWidget *
-column_row (CsWindow *self, gsize i)
-{
-  const CsColumn  *col = cs_dataset_column (self->dataset, i);
-  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget       *check = gtk_check_button_new ();
-  GtkWidget       *name = gtk_label_new (col->name);
-  GtkWidget       *role = gtk_label_new (column_role (self->dataset, i));
-  g_autofree char *check_name = g_strdup_printf ("Use column %s", col->name);
-
-  gtk_widget_add_css_class (box, "column-row");
-  if (column_is_feature (self->dataset, i))
-    {
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
-      g_object_set_data (G_OBJECT (check), "cs-column", GINT_TO_POINTER ((int)i));
-      g_ptr_array_add (self->column_checks, check);
-      g_signal_connect (check, "toggled", G_CALLBACK (columns_changed_cb), self);
-      gtk_widget_set_tooltip_text (check, "Include this column in the clustering");
-    }
-  else
-    {
-      gtk_widget_set_sensitive (check, FALSE);
-      gtk_widget_set_tooltip_text (
-          check, (int)i == self->dataset->label_column
-                     ? "The label column is kept out and used to score the result (ARI, NMI)"
-                     : "Only numeric columns are clustered");
-    }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, check_name, -1);
-
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (name, TRUE);
-  gtk_widget_set_tooltip_text (name, col->name);
-  gtk_widget_add_css_class (role, "dim-label");
-  gtk_widget_add_css_class (role, "caption");
-  gtk_widget_add_css_class (role, "column-role");
-  if (col->n_missing > 0)
-    {
-      g_autofree char *tip = g_strdup_printf ("%" G_GSIZE_FORMAT " missing values", col->n_missing);
-      g_autofree char *text = g_strdup_printf ("%s · %" G_GSIZE_FORMAT " missing",
-                                               column_role (self->dataset, i), col->n_missing);
-      gtk_label_set_text (GTK_LABEL (role), text);
-      gtk_widget_set_tooltip_text (role, tip);
-    }
-
-  gtk_box_append (GTK_BOX (box), check);
-  gtk_box_append (GTK_BOX (box), name);
-  gtk_box_append (GTK_BOX (box), role);
-  return box;
 }
 
 static void
@@ -673,10 +597,7 @@ show_dataset (CsWindow *self)
   gtk_label_set_text (GTK_LABEL (self->subtitle_label), ds->path != NULL ? ds->path : "Clusterscope");
   gtk_widget_set_visible (self->subtitle_label, TRUE);
 
-  remove_all_rows (self->columns_list);
-  g_ptr_array_set_size (self->column_checks, 0);
-  for (gsize i = 0; i < cs_dataset_n_columns (ds); i++)
-    gtk_list_box_append (GTK_LIST_BOX (self->columns_list), column_row (self, i));
+  cs_column_chooser_set_dataset (CS_COLUMN_CHOOSER (self->columns_list), ds);
   gtk_widget_set_visible (self->columns_list, cs_dataset_n_columns (ds) > 0);
 
   if (ds->notices != NULL && ds->notices->len > 0)
@@ -1688,7 +1609,6 @@ cs_window_finalize (GObject *object)
   cs_i_window_saliency_finalize (self);
   cs_i_window_distances_finalize (self);
   g_clear_pointer (&self->axis_columns, g_array_unref);
-  g_clear_pointer (&self->column_checks, g_ptr_array_unref);
   g_free (self->status_text);
   g_free (self->error_text);
 
@@ -1711,6 +1631,7 @@ cs_window_class_init (CsWindowClass *klass)
   g_type_ensure (CS_TYPE_PLOT_VIEW);
   g_type_ensure (CS_TYPE_FIGURE_VIEW);
   g_type_ensure (CS_TYPE_PARAMS_PANEL);
+  g_type_ensure (CS_TYPE_COLUMN_CHOOSER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/clusterscope/Clusterscope/ui/cs-window.ui");
@@ -1800,7 +1721,7 @@ cs_window_init (CsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->axis_columns = g_array_new (FALSE, FALSE, sizeof (int));
-  self->column_checks = g_ptr_array_new ();
+  g_signal_connect (self->columns_list, "changed", G_CALLBACK (columns_changed_cb), self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
 

@@ -245,13 +245,28 @@ item_chosen_cb (CsColumnItem *item, GParamSpec *pspec, CsColumnChooser *self)
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
+/* A row's height, fixed by style.css (.column-chooser-list > row); without that style sheet rows
+ * are a little shorter and the open list a little taller than it needs to be. */
+#define ROW_HEIGHT 26
+
+/* A scrolled window in a scrolled sidebar gets its minimum height, not its natural one: ask for
+ * the rows shown, up to MAX_ROWS_SHOWN, so the open list is as tall as it needs to be. */
+#define MAX_ROWS_SHOWN 10
+
 static void
-update_empty (CsColumnChooser *self)
+update_list (CsColumnChooser *self)
 {
-  gboolean none = n_items (self) > 0 && g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0;
+  guint    shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  gboolean none = n_items (self) > 0 && shown == 0;
 
   gtk_widget_set_visible (self->empty_label, none);
   gtk_widget_set_visible (self->scroller, !none);
+  /* The minimum first: GTK refuses a maximum below the current minimum. */
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (self->scroller), -1);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->scroller),
+                                              MAX_ROWS_SHOWN * ROW_HEIGHT);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (self->scroller),
+                                              MIN (MAX (shown, 1u), MAX_ROWS_SHOWN) * ROW_HEIGHT);
 }
 
 static void
@@ -260,7 +275,7 @@ search_changed_cb (GtkSearchEntry *entry, CsColumnChooser *self)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
 
   gtk_string_filter_set_search (self->filter, text[0] != '\0' ? text : NULL);
-  update_empty (self);
+  update_list (self);
 }
 
 void
@@ -305,8 +320,8 @@ numeric_clicked_cb (GtkButton *button, CsColumnChooser *self)
 
 /* Rows */
 
-static void
-setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+static GtkWidget *
+row_new (void)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *check = gtk_check_button_new ();
@@ -323,6 +338,14 @@ setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
   gtk_box_append (GTK_BOX (box), check);
   gtk_box_append (GTK_BOX (box), name);
   gtk_box_append (GTK_BOX (box), kind);
+  return box;
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  GtkWidget *box = row_new ();
+
   /* The check box is what takes focus and clicks; the row itself is not a second target. */
   gtk_list_item_set_activatable (list_item, FALSE);
   gtk_list_item_set_selectable (list_item, FALSE);
@@ -395,7 +418,7 @@ cs_column_chooser_set_dataset (CsColumnChooser *self, const CsDataset *ds)
   gtk_string_filter_set_search (self->filter, NULL);
   gtk_expander_set_expanded (GTK_EXPANDER (self->expander), items->len > 0 && items->len <= EXPAND_UP_TO);
   update_summary (self);
-  update_empty (self);
+  update_list (self);
 }
 
 GArray *
@@ -581,5 +604,5 @@ cs_column_chooser_init (CsColumnChooser *self)
   g_signal_connect (self->numeric_button, "clicked", G_CALLBACK (numeric_clicked_cb), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, "Columns", -1);
   update_summary (self);
-  update_empty (self);
+  update_list (self);
 }
