@@ -1,5 +1,6 @@
 /* clusterscope-cli density and kde-diagnostics: 2-D KDE on a grid (exact, binned or
  * differentially private) and the high-dimensional bandwidth diagnostics. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +46,16 @@ parse_bandwidth (const char   *spec,
                    "--bandwidth ‘%s’ is neither a rule (scott, silverman, lscv, plugin) nor a positive number", spec);
       return FALSE;
     }
+  /* The kernel uses H = h²·I, its determinant h⁴ and its inverse: all must stay normal
+   * numbers, else the kernel's check blames the data for a bandwidth it cannot represent. */
+  if (!(h * h * h * h >= DBL_MIN && h * h * h * h <= 1.0 / DBL_MIN))
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "--bandwidth %s is too %s to compute with (h⁴ must stay within the range of numbers, so h from "
+                   "about 1e-76 to 1e76); give a bandwidth in the data's units, or a rule such as scott", spec,
+                   h < 1.0 ? "small" : "large");
+      return FALSE;
+    }
   opt->rule = CS_BANDWIDTH_MANUAL;
   opt->h[0] = opt->h[3] = h * h;
   opt->h[1] = opt->h[2] = 0.0;
@@ -75,6 +86,23 @@ density_points (const CsDataset *ds,
     }
   cx = cs_dataset_column (ds, g_array_index (cols, int, 0));
   cy = cs_dataset_column (ds, g_array_index (cols, int, 1));
+  /* A text column stores level codes 0, 1, 2, …: a density of those would be a picture of
+   * the order in which its values first appeared. */
+  for (guint c = 0; c < 2; c++)
+    {
+      const CsColumn *col = c == 0 ? cx : cy;
+      if (col->kind != CS_COLUMN_NUMERIC)
+        {
+          g_autofree char *name = cs_format_excerpt (col->name, -1, CS_FORMAT_EXCERPT_CHARS);
+          g_autofree char *level = cs_format_excerpt (col->levels->len ? g_ptr_array_index (col->levels, 0) : "", -1,
+                                                      CS_FORMAT_EXCERPT_CHARS);
+          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                       "column ‘%s’ holds text (such as ‘%s’), not numbers; a density needs two columns of numbers "
+                       "(if it is numbers with a few odd cells, --bad-cells missing reads those as missing)",
+                       name, level);
+          return FALSE;
+        }
+    }
   xy = cs_matrix_try_new (MAX (ds->n_rows, 1), 2, "density points", error);
   if (xy == NULL)
     return FALSE;
@@ -110,18 +138,38 @@ node (double lo,
 static char *
 density_csv (const CsDensityGrid *g)
 {
-  GString *s = g_string_sized_new ((gsize) g->nx * g->ny * 40 + 16);
-  char a[G_ASCII_DTOSTR_BUF_SIZE];
-  char b[G_ASCII_DTOSTR_BUF_SIZE];
-  char c[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *s = g_string_sized_new ((gsize) g->nx * g->ny * 48 + 16);
+  g_autoptr (GPtrArray) xs = g_ptr_array_new_full (g->nx, g_free);
+  char y[G_ASCII_DTOSTR_BUF_SIZE];
 
+  /* Each node coordinate is printed once, not once per row it appears on. */
+  for (guint i = 0; i < g->nx; i++)
+    {
+      char x[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ptr_array_add (xs, g_strdup (cs_format_double (x, sizeof x, node (g->x_min, g->x_max, g->nx, i))));
+    }
   g_string_append (s, "x,y,density\n");
   for (guint j = 0; j < g->ny; j++)
-    for (guint i = 0; i < g->nx; i++)
-      g_string_append_printf (s, "%s,%s,%s\n",
-                              cs_format_double (a, sizeof a, node (g->x_min, g->x_max, g->nx, i)),
-                              cs_format_double (b, sizeof b, node (g->y_min, g->y_max, g->ny, j)),
-                              cs_format_double (c, sizeof c, g->values[(gsize) j * g->nx + i]));
+    {
+      gsize ylen;
+
+      cs_format_double (y, sizeof y, node (g->y_min, g->y_max, g->ny, j));
+      ylen = strlen (y);
+      for (guint i = 0; i < g->nx; i++)
+        {
+          double v = g->values[(gsize) j * g->nx + i];
+
+          g_string_append (s, g_ptr_array_index (xs, i));
+          g_string_append_c (s, ',');
+          g_string_append_len (s, y, ylen);
+          g_string_append_c (s, ',');
+          /* An empty field is the CSV's missing value; a grid value is never NaN, but no
+           * "nan" text would be read back by anything. */
+          if (isfinite (v))
+            cs_format_double_append (s, v);
+          g_string_append_c (s, '\n');
+        }
+    }
   return g_string_free (s, FALSE);
 }
 
@@ -183,7 +231,8 @@ cs_i_cli_cmd_density (int    argc,
 {
   char *columns = NULL, *bandwidth = NULL, *method = NULL, *out = NULL;
   int grid = 256;
-  double epsilon = NAN, delta = NAN, dp_sigma = NAN;
+  char *epsilon_text = NULL, *delta_text = NULL;
+  double epsilon = 0.0, delta = 1e-5, dp_sigma = 0.0;
   int features = 1024;
   gint64 seed = -1;
   gboolean json = FALSE, pretty = FALSE;
@@ -199,10 +248,10 @@ cs_i_cli_cmd_density (int    argc,
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json,
       "Print the grid as JSON, with the bandwidth matrix, the selector and the extent", NULL },
     { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON", NULL },
-    { "epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &epsilon,
+    { "epsilon", 0, 0, G_OPTION_ARG_STRING, &epsilon_text,
       "Release an (ε, δ)-differentially private density instead (Gaussian kernel, random Fourier features; "
       "the bandwidth and extent are not privatised: give --bandwidth VALUE for a data-independent one)", "E" },
-    { "delta", 0, 0, G_OPTION_ARG_DOUBLE, &delta, "δ for --epsilon (default 1e-5; keep it well below 1/n)", "D" },
+    { "delta", 0, 0, G_OPTION_ARG_STRING, &delta_text, "δ for --epsilon (default 1e-5; keep it well below 1/n)", "D" },
     { "features", 0, 0, G_OPTION_ARG_INT, &features, "Random features for --epsilon (default 1024)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
       "Seed for --epsilon's features and noise (default: fresh randomness; a known seed voids the privacy, "
@@ -260,6 +309,30 @@ cs_i_cli_cmd_density (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
       goto out;
     }
+  if (delta_text != NULL && epsilon_text == NULL)
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--delta needs --epsilon");
+      goto out;
+    }
+  /* A privacy budget that is not a finite positive number would release the exact surface
+   * (NaN, ∞: no noise) while the output claims a private one. */
+  if ((epsilon_text != NULL && !cs_i_cli_parse_number ("epsilon", epsilon_text, FALSE, &epsilon, &error))
+      || (delta_text != NULL && !cs_i_cli_parse_number ("delta", delta_text, FALSE, &delta, &error)))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
+      goto out;
+    }
+  if (epsilon_text != NULL && !(delta < 1.0))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--delta must be below 1 (well below 1/n, e.g. 1e-5), not ‘%s’",
+                              delta_text);
+      goto out;
+    }
+  if (epsilon_text != NULL && (features < 2 || features > 65536 || features % 2 != 0))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--features must be an even number from 2 to 65,536, not %d", features);
+      goto out;
+    }
 
   ds = cs_i_cli_load_dataset (argv[1], NULL, &error);
   if (ds == NULL)
@@ -272,12 +345,7 @@ cs_i_cli_cmd_density (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
       goto out;
     }
-  if (!isnan (delta) && isnan (epsilon))
-    {
-      status = cs_i_cli_fail (EXIT_USAGE, "--delta needs --epsilon");
-      goto out;
-    }
-  if (!isnan (epsilon))
+  if (epsilon_text != NULL)
     {
       /* The private surface replaces the KDE's values on the KDE's grid (its H and extent),
        * so the cheap binned pass is enough, and only the Gaussian kernel has the features. */
@@ -290,15 +358,18 @@ cs_i_cli_cmd_density (int    argc,
       status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
       goto out;
     }
-  if (!isnan (epsilon))
+  if (g->approximate)
+    fprintf (stderr, "%s: note: the bandwidth is narrow for this grid, so the binned values may be off; "
+             "--method exact sums the kernels at every node\n", cs_i_cli_prog);
+  if (epsilon_text != NULL)
     {
       CsDpKernelOptions dp;
       double extent[4] = { g->x_min, g->x_max, g->y_min, g->y_max };
 
       cs_dp_kernel_options_init (&dp);
       dp.epsilon = epsilon;
-      dp.delta = isnan (delta) ? 1e-5 : delta;
-      dp.n_features = features > 0 ? (guint) features : 0;
+      dp.delta = delta;
+      dp.n_features = (guint) features;
       if (seed >= 0)
         {
           dp.seed = (guint64) seed;
@@ -311,16 +382,15 @@ cs_i_cli_cmd_density (int    argc,
         }
       if (!cs_dp_kde_grid_values (xy, g->h, &dp, g->nx, g->ny, extent, g->values, &dp_sigma, NULL, &error))
         {
-          status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
+          status = cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);
           goto out;
         }
-      delta = dp.delta;
     }
 
   if (json)
     {
       g_autoptr (JsonNode) root = density_json (g, names, xy->rows);
-      if (!isnan (epsilon))
+      if (epsilon_text != NULL)
         {
           JsonObject *p = json_object_new ();
           json_object_set_double_member (p, "epsilon", epsilon);
@@ -340,12 +410,17 @@ cs_i_cli_cmd_density (int    argc,
       g_autofree char *csv = density_csv (g);
 
       if (out == NULL || strcmp (out, "-") == 0)
-        fputs (csv, stdout);
-      else if (!g_file_set_contents (out, csv, -1, &error))
+        {
+          if (!cs_i_cli_write_stdout (csv, strlen (csv), &error))
+            status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
+        }
+      else if (!cs_write_file_atomic (out, csv, strlen (csv), &error))
         status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
     }
 
 out:
+  g_free (epsilon_text);
+  g_free (delta_text);
   g_free (names[0]);
   g_free (names[1]);
   g_free (columns);

@@ -25,6 +25,19 @@ extern const char *cs_i_cli_prog;
 
 /* Prints "clusterscope-cli: message" on stderr (and a --help hint for usage errors); returns status. */
 int cs_i_cli_fail (int status, const char *format, ...) G_GNUC_PRINTF (2, 3);
+/* The exit status for a core error: EXIT_USAGE for a parameter the user chose (CS_ERROR_PARAMETER),
+ * EXIT_RUNTIME for everything else (the data, the files, the machine). */
+int cs_i_cli_status_for (const GError *error);
+/* Writes and flushes `text` to stdout; a short write (full disk, closed pipe) is an error. */
+gboolean cs_i_cli_write_stdout (const char *text, gsize length, GError **error);
+
+/* A number option taken as text, so that "not given" (NULL) is its own state and never a NaN
+ * sentinel: `text` must be a finite number > 0 (or >= 0 with allow_zero). */
+gboolean cs_i_cli_parse_number (const char *option,
+                                const char *text,
+                                gboolean    allow_zero,
+                                double     *out,
+                                GError    **error);
 
 /* Options shared by the commands that load a dataset and run an algorithm. */
 typedef struct
@@ -37,6 +50,7 @@ typedef struct
   gboolean minmax;
   gboolean impute_mean;
   char    *distances;
+  gboolean exact_silhouette; /* `cluster --silhouette exact` */
 } RunOptions;
 
 void cs_i_cli_run_options_clear (RunOptions *o);

@@ -44,10 +44,7 @@ write_text (const char *path,
   g_autofree char *owned = text;
 
   if (strcmp (path, "-") == 0)
-    {
-      fputs (owned, stdout);
-      return TRUE;
-    }
+    return cs_i_cli_write_stdout (owned, strlen (owned), error);
   return cs_write_file_atomic (path, owned, strlen (owned), error);
 }
 

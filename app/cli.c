@@ -1,5 +1,7 @@
 /* clusterscope-cli: the same registry, pipeline and renderers as the window, without a
- * display. Exit status: 0 success, 1 runtime error (message on stderr), 2 usage error. */
+ * display. Exit status: 0 success, 1 data or runtime error (message on stderr), 2 usage or
+ * parameter error. */
+#include <errno.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -7,6 +9,7 @@
 
 #include "core/data/cs-dissim.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-file.h"
 #include "core/base/cs-format.h"
 #include "core/density/cs-kde.h"
 #include "core/cluster/cs-pipeline.h"
@@ -22,6 +25,20 @@
 
 const char *cs_i_cli_prog = "clusterscope-cli";
 
+/* --bad-cells, an option of every command that reads a FILE. */
+static char *bad_cells_arg = NULL;
+
+/* Messages may quote file content (column names, cells): no byte of it may reach the
+ * terminal as a control sequence. */
+static void
+print_message (const char *kind,
+               const char *msg)
+{
+  g_autofree char *safe = cs_format_terminal_safe (msg);
+
+  fprintf (stderr, "%s: %s%s\n", cs_i_cli_prog, kind, safe);
+}
+
 int
 cs_i_cli_fail (int         status,
                const char *format,
@@ -33,12 +50,52 @@ cs_i_cli_fail (int         status,
   va_start (args, format);
   msg = g_strdup_vprintf (format, args);
   va_end (args);
-  fprintf (stderr, "%s: %s\n", cs_i_cli_prog, msg);
+  print_message ("", msg);
   if (status == EXIT_USAGE)
     fprintf (stderr, "Try ‘%s --help’ or ‘%s COMMAND --help’.\n", cs_i_cli_prog, cs_i_cli_prog);
   return status;
 }
 
+gboolean
+cs_i_cli_write_stdout (const char *text,
+                       gsize       length,
+                       GError    **error)
+{
+  if (fwrite (text, 1, length, stdout) != length || fflush (stdout) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, CS_ERROR, CS_ERROR_IO, "Could not write to standard output: %s", g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+cs_i_cli_status_for (const GError *error)
+{
+  return g_error_matches (error, CS_ERROR, CS_ERROR_PARAMETER) ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+gboolean
+cs_i_cli_parse_number (const char *option,
+                       const char *text,
+                       gboolean    allow_zero,
+                       double     *out,
+                       GError    **error)
+{
+  char *end = NULL;
+  double v = g_ascii_strtod (text, &end);
+
+  /* strtod reads "nan" and "inf" as numbers: a privacy or size parameter must be a real one. */
+  if (end == text || *end != '\0' || !isfinite (v) || v < 0 || (v == 0 && !allow_zero))
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "--%s must be a finite number %s 0, not ‘%s’", option,
+                   allow_zero ? "≥" : ">", text);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
 
 void
 cs_i_cli_run_options_clear (RunOptions *o)
@@ -83,6 +140,7 @@ cs_i_cli_load_dataset (const char *what,
               GError    **error)
 {
   CsCsvOptions opt;
+  CsDataset *ds;
 
   if (g_str_has_prefix (what, "sample:"))
     return cs_sample_load (what + strlen ("sample:"), error);
@@ -96,7 +154,15 @@ cs_i_cli_load_dataset (const char *what,
     }
   cs_csv_options_init (&opt);
   opt.label_column = label_column;
-  return cs_dataset_load_csv (what, &opt, NULL, error);
+  if (bad_cells_arg != NULL)
+    cs_csv_bad_cells_from_id (bad_cells_arg, &opt.bad_cells);
+  ds = cs_dataset_load_csv (what, &opt, NULL, error);
+  for (guint i = 0; ds != NULL && i < ds->notices->len; i++)
+    print_message ("note: ", g_ptr_array_index (ds->notices, i));
+  if (ds != NULL && ds->bad_cells->len > 0 && bad_cells_arg == NULL)
+    print_message ("note: ", "--bad-cells text reads such columns as text, --bad-cells missing reads their odd "
+                             "cells as missing values");
+  return ds;
 }
 
 char *
@@ -208,8 +274,6 @@ cs_i_cli_do_run (const char       *file,
   r->ds = cs_i_cli_load_dataset (file, o->label_column, &error);
   if (r->ds == NULL)
     return cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
-  for (guint i = 0; r->ds->notices && i < r->ds->notices->len; i++)
-    fprintf (stderr, "%s: note: %s\n", cs_i_cli_prog, (char *) g_ptr_array_index (r->ds->notices, i));
   if (o->columns && !cs_i_cli_resolve_columns (r->ds, o->columns, &r->columns, &error))
     return cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
 
@@ -230,11 +294,12 @@ cs_i_cli_do_run (const char       *file,
     {
       r->dissim = cs_dissim_load (o->distances, NULL, &error);
       if (r->dissim == NULL)
-        return cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
+        return cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);
       popt.dissim = r->dissim;
     }
   popt.algorithm = algo;
   popt.params = params;
+  popt.silhouette_exact = o->exact_silhouette;
   if (!metrics)
     {
       popt.silhouette_sample = 0;
@@ -242,7 +307,7 @@ cs_i_cli_do_run (const char       *file,
     }
   r->result = cs_pipeline_run (r->ds, &popt, NULL, &error);
   if (r->result == NULL)
-    return cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
+    return cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);
   r->prep = r->result->prep;
   return EXIT_OK;
 }
@@ -314,6 +379,17 @@ cs_i_cli_command_context (const char *parameter,
 
   g_option_context_set_summary (ctx, summary);
   g_option_context_set_help_enabled (ctx, TRUE);
+  if (g_strcmp0 (parameter, "FILE") == 0)
+    {
+      const GOptionEntry entries[] = {
+        { "bad-cells", 0, 0, G_OPTION_ARG_STRING, &bad_cells_arg,
+          "A column of numbers with cells that are not (‘zz’, ‘Inf’, ‘1e400’): auto (default: those cells are "
+          "missing when at most 5 % of the column, else it is text), missing (when at most half) or text",
+          "auto|missing|text" },
+        { NULL }
+      };
+      g_option_context_add_main_entries (ctx, entries, NULL);
+    }
   return ctx;
 }
 
@@ -326,7 +402,14 @@ cs_i_cli_parse (GOptionContext *ctx,
   g_autoptr (GError) error = NULL;
 
   if (g_option_context_parse (ctx, argc, argv, &error))
-    return TRUE;
+    {
+      if (bad_cells_arg != NULL && !cs_csv_bad_cells_from_id (bad_cells_arg, NULL))
+        {
+          *status = cs_i_cli_fail (EXIT_USAGE, "--bad-cells must be auto, missing or text, not ‘%s’", bad_cells_arg);
+          return FALSE;
+        }
+      return TRUE;
+    }
   *status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
   return FALSE;
 }
@@ -338,11 +421,15 @@ cmd_cluster (int    argc,
   RunOptions o = { 0 };
   gboolean json = FALSE, pretty = FALSE, no_metrics = FALSE;
   char *labels_out = NULL;
+  char *silhouette = NULL;
   const GOptionEntry entries[] = {
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
     { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON", NULL },
     { "labels-out", 'o', 0, G_OPTION_ARG_FILENAME, &labels_out, "Write row,label CSV to FILE", "FILE" },
     { "no-metrics", 0, 0, G_OPTION_ARG_NONE, &no_metrics, "Skip silhouette and the other internal scores", NULL },
+    { "silhouette", 0, 0, G_OPTION_ARG_STRING, &silhouette,
+      "sampled (default: exact up to 5,000 rows, a seeded sample of 5,000 above) or exact (every row: "
+      "O(n²) time)", "sampled|exact" },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = cs_i_cli_command_context ("FILE",
@@ -367,6 +454,17 @@ cmd_cluster (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, "cluster needs --algo NAME (one of %s)", known);
       goto out;
     }
+  if (silhouette != NULL && strcmp (silhouette, "exact") != 0 && strcmp (silhouette, "sampled") != 0)
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--silhouette must be sampled or exact, not ‘%s’", silhouette);
+      goto out;
+    }
+  if (silhouette != NULL && no_metrics)
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--silhouette and --no-metrics exclude each other");
+      goto out;
+    }
+  o.exact_silhouette = g_strcmp0 (silhouette, "exact") == 0;
   status = cs_i_cli_do_run (argv[1], &o, !no_metrics, &r);
   if (status != EXIT_OK)
     goto out;
@@ -389,6 +487,7 @@ out:
   cs_i_cli_run_clear (&r);
   cs_i_cli_run_options_clear (&o);
   g_free (labels_out);
+  g_free (silhouette);
   return status;
 }
 
@@ -453,9 +552,15 @@ cmd_render (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, "render needs --out FILE ending in .png, .svg or .pdf");
       goto out;
     }
-  if (!(width_mm > 0 && width_mm <= 2000 && height_mm > 0 && height_mm <= 2000 && dpi >= 10 && dpi <= 2400))
+  if (!(width_mm > 0 && width_mm <= 2000 && height_mm > 0 && height_mm <= 2000))
     {
-      status = cs_i_cli_fail (EXIT_USAGE, "figure size must be 0–2000 mm and DPI 10–2400");
+      status = cs_i_cli_fail (EXIT_USAGE, "--width-mm and --height-mm must be more than 0 and at most 2,000 mm "
+                              "(got %g × %g mm)", width_mm, height_mm);
+      goto out;
+    }
+  if (!(dpi >= 10 && dpi <= 2400))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--dpi must be 10–2,400 (got %g)", dpi);
       goto out;
     }
   if ((xcol == NULL) != (ycol == NULL))
@@ -693,14 +798,15 @@ cmd_generate (int    argc,
               char **argv)
 {
   int n = 1000, clusters = 3;
-  double noise = NAN;
+  double noise = 0.0;
+  char *noise_text = NULL;
   gint64 seed = 0;
   char *out = NULL;
   const GOptionEntry entries[] = {
     { "n", 'n', 0, G_OPTION_ARG_INT, &n, "Number of points (default 1000)", "N" },
     { "clusters", 'k', 0, G_OPTION_ARG_INT, &clusters, "Number of blobs for the blob kinds (default 3)", "K" },
-    { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &noise, "Standard deviation of extra jitter (default: the kind's own)",
-      "S" },
+    { "noise", 0, 0, G_OPTION_ARG_STRING, &noise_text,
+      "Standard deviation of extra Gaussian jitter (default 0: the kind's own spread only)", "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "S" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "CSV file to write", "FILE.csv" },
     { NULL }
@@ -730,12 +836,18 @@ cmd_generate (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, "generate needs --out FILE, 1 ≤ n ≤ 100000000, 1 ≤ clusters ≤ 1000, seed ≥ 0");
       goto out;
     }
+  if (noise_text != NULL && !cs_i_cli_parse_number ("noise", noise_text, TRUE, &noise, &error))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
+      goto out;
+    }
   ds = cs_toy_generate (kind, (gsize) n, (guint) clusters, noise, (guint64) seed);
   if (!cs_dataset_write_csv (ds, out, &error))
     status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
 
 out:
   g_free (out);
+  g_free (noise_text);
   return status;
 }
 
@@ -762,8 +874,43 @@ print_usage (FILE *f)
               "scores and figures as the window.\n\nCommands:\n", cs_i_cli_prog);
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (f, "  %-16s %s\n", commands[i].name, commands[i].summary);
-  fprintf (f, "\n‘%s COMMAND --help’ describes a command's options. Exit status: 0 success, "
-              "1 runtime error, 2 usage error.\n", cs_i_cli_prog);
+  fprintf (f, "\n‘%s COMMAND --help’ describes a command's options.\n\n"
+              "Exit status:\n"
+              "  0  success\n"
+              "  1  the data or the system: a file that cannot be read or parsed, data an algorithm cannot use,\n"
+              "     an output that cannot be written (a full disk, a closed pipe)\n"
+              "  2  usage: an unknown command or option, a missing argument, a parameter value out of range\n",
+           cs_i_cli_prog);
+}
+
+/* stdout is buffered, so a full disk or a closed reader often shows only at the final flush,
+ * after a command believed it had succeeded: every command's output is checked here, once. */
+static int
+finish_stdout (int status)
+{
+  int err = 0;
+  gboolean failed = ferror (stdout) != 0;
+
+  if (fflush (stdout) != 0)
+    {
+      err = errno;
+      failed = TRUE;
+    }
+  if (fclose (stdout) != 0 && errno != EBADF && !failed)
+    {
+      err = errno;
+      failed = TRUE;
+    }
+  /* A command that failed has said why; a second message about its output would bury that. */
+  if (!failed || status != EXIT_OK)
+    return status;
+  /* An earlier failed write left its errno long behind: say what is known. */
+  if (err != 0)
+    fprintf (stderr, "%s: could not write the output to standard output: %s\n", cs_i_cli_prog, g_strerror (err));
+  else
+    fprintf (stderr, "%s: could not write all of the output to standard output (a full disk or a closed pipe)\n",
+             cs_i_cli_prog);
+  return EXIT_RUNTIME;
 }
 
 int
@@ -772,6 +919,8 @@ main (int    argc,
 {
   setlocale (LC_ALL, "");
   g_set_prgname (cs_i_cli_prog);
+  /* Ctrl-C or a kill during `render --out` must not leave a hidden temporary behind. */
+  cs_atomic_file_cleanup_on_signals ();
   if (argc < 2)
     {
       print_usage (stderr);
@@ -780,12 +929,12 @@ main (int    argc,
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
     {
       print_usage (stdout);
-      return EXIT_OK;
+      return finish_stdout (EXIT_OK);
     }
   if (strcmp (argv[1], "--version") == 0)
     {
       printf ("%s %s\n", cs_i_cli_prog, CS_VERSION);
-      return EXIT_OK;
+      return finish_stdout (EXIT_OK);
     }
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     if (strcmp (argv[1], commands[i].name) == 0)
@@ -794,7 +943,7 @@ main (int    argc,
         argv[1] = name;
         /* GOptionContext's usage line names the program: "clusterscope-cli density". */
         g_set_prgname (name);
-        return commands[i].run (argc - 1, argv + 1);
+        return finish_stdout (commands[i].run (argc - 1, argv + 1));
       }
   return cs_i_cli_fail (EXIT_USAGE, "unknown command ‘%s’", argv[1]);
 }

@@ -800,6 +800,276 @@ test_saliency_kernelshap_and_descriptive (void)
   }
 }
 
+/* The CLI with argv after `first`, its stdout sent to `target` by a shell ("/dev/full"). */
+static void
+cli_to (CliRun     *r,
+        const char *target,
+        const char *first,
+        ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *script = g_strdup_printf ("exec \"$0\" \"$@\" > '%s'", target);
+  va_list args;
+  int wait_status = 0;
+
+  g_ptr_array_add (argv, (char *) "/bin/sh");
+  g_ptr_array_add (argv, (char *) "-c");
+  g_ptr_array_add (argv, script);
+  g_ptr_array_add (argv, (char *) g_getenv ("CS_CLI"));
+  va_start (args, first);
+  for (const char *a = first; a; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err,
+                               &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  r->status = WEXITSTATUS (wait_status);
+}
+
+/* A privacy budget that is not a finite positive number is refused before anything is
+ * computed: NaN used to mean "not given" and released the exact surface, ∞ gave σ = 0. */
+static void
+test_density_privacy_not_finite_refused (void)
+{
+  const char *bad[] = { "nan", "NaN", "inf", "-inf", "-1", "0", "", "1e400", "abc" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_auto (CliRun) e = { 0 };
+      g_auto (CliRun) d = { 0 };
+
+      cli (&e, "density", "faithful", "--columns", "eruptions,waiting", "--grid", "8", "--json", "--epsilon", bad[i],
+           NULL);
+      g_assert_cmpint (e.status, ==, 2);
+      g_assert_nonnull (strstr (e.err, "--epsilon must be a finite number > 0"));
+      g_assert_cmpstr (e.out, ==, "");
+      cli (&d, "density", "faithful", "--columns", "eruptions,waiting", "--grid", "8", "--json", "--epsilon", "1",
+           "--delta", bad[i], NULL);
+      g_assert_cmpint (d.status, ==, 2);
+      g_assert_cmpstr (d.out, ==, "");
+    }
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "density", "faithful", "--columns", "eruptions,waiting", "--delta", "1e-6", NULL);
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, "--delta needs --epsilon"));
+  }
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "generate", "blobs", "--noise", "nan", "--out", "/nonexistent/x.csv", NULL);
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, "--noise"));
+  }
+}
+
+/* A private density is a density: no negative cells, and the JSON says it is private. */
+static void
+test_density_private_not_negative (void)
+{
+  g_auto (CliRun) r = { 0 };
+  g_autoptr (JsonNode) root = NULL;
+  JsonArray *dens;
+
+  cli (&r, "density", "faithful", "--columns", "eruptions,waiting", "--grid", "32", "--json", "--epsilon", "0.5",
+       "--seed", "3", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_json (r.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "method"), ==, "private");
+  dens = json_object_get_array_member (json_node_get_object (root), "density");
+  for (guint i = 0; i < json_array_get_length (dens); i++)
+    g_assert_cmpfloat (json_array_get_double_element (dens, i), >=, 0.0);
+}
+
+/* Output that cannot be written (a full disk, here /dev/full) is an error for every command
+ * that prints, not a silent exit 0 with a cut file. */
+static void
+test_stdout_write_errors_exit_1 (void)
+{
+  const char *cases[][8] = {
+    { "density", "faithful", "--columns", "eruptions,waiting", "--grid", "64", NULL },
+    { "density", "faithful", "--columns", "eruptions,waiting", "--grid", "8", "--json", NULL },
+    { "cluster", "iris", "--algo", "kmeans", "-p", "k=3", NULL },
+    { "cluster", "iris", "--algo", "kmeans", "-p", "k=3", "--json", NULL },
+    { "saliency", "iris", "--algo", "kmeans", "-p", "k=3", "--csv", NULL },
+    { "saliency", "iris", "--algo", "kmeans", "-p", "k=3", NULL },
+    { "kde-diagnostics", "iris", "--grid", "5", "--max-queries", "50", NULL },
+    { "list", NULL },
+    { "list", "--json", NULL },
+    { "samples", NULL },
+    { "--help", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (CliRun) r = { 0 };
+      const char *const *a = cases[i];
+
+      cli_to (&r, "/dev/full", a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], NULL);
+      if (r.status != 1 || strstr (r.err, "standard output") == NULL)
+        g_error ("%s %s: exit %d, stderr ‘%s’", a[0], a[1] ? a[1] : "", r.status, r.err);
+    }
+}
+
+/* The same on a real full file system: a 1 MiB tmpfs in a private mount namespace (needs
+ * root or user namespaces; skipped where neither is allowed). */
+static void
+test_stdout_full_tmpfs_exit_1 (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *script = "mount -t tmpfs -o size=1m cs-test \"$0\" 2>/dev/null || exit 77; "
+                       "\"$@\" > \"$0/grid.csv\"; s=$?; wc -c < \"$0/grid.csv\" >&2; exit $s";
+  const char *argv[] = { "unshare", "-m", "--propagation", "private", "sh", "-c", script, dir,
+                         g_getenv ("CS_CLI"), "density", "faithful", "--columns", "eruptions,waiting", "--grid",
+                         "512", NULL };
+  int wait_status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &wait_status, NULL)
+      || !WIFEXITED (wait_status) || WEXITSTATUS (wait_status) == 77 || strstr (err, "unshare:") != NULL)
+    {
+      g_rmdir (dir);
+      g_test_skip ("cannot mount a small tmpfs here (needs root or user namespaces)");
+      return;
+    }
+  g_rmdir (dir);
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 1);
+  g_assert_nonnull (strstr (err, "No space left on device"));
+}
+
+/* 2 for every usage or parameter error, also those only the algorithm can check (PAM's
+ * init rows, the precomputed metric without a matrix, k above n); 1 for data errors. */
+static void
+test_parameter_errors_exit_2 (void)
+{
+  const char *cases[][8] = {
+    { "cluster", "iris", "--algo", "pam", "-p", "init=foo", NULL },
+    { "cluster", "iris", "--algo", "pam", "-p", "init=1,2", NULL },
+    { "cluster", "iris", "--algo", "pam", "-p", "init=0,1,999", NULL },
+    { "cluster", "iris", "--algo", "fasterpam", "-p", "metric=precomputed", NULL },
+    { "cluster", "iris", "--algo", "kmeans", "-p", "k=500", NULL },
+    { "cluster", "iris", "--algo", "clara", "-p", "k=500", NULL },
+    { "cluster", "iris", "--algo", "kmeans", "--silhouette", "approximate", NULL },
+  };
+  g_auto (CliRun) help = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (CliRun) r = { 0 };
+      const char *const *a = cases[i];
+
+      cli (&r, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], NULL);
+      if (r.status != 2)
+        g_error ("%s %s %s: exit %d, stderr ‘%s’", a[3], a[4], a[5], r.status, r.err);
+    }
+  cli (&help, "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "Exit status:"));
+  g_assert_nonnull (strstr (help.out, "2  usage"));
+}
+
+/* The documented one-label-per-line form: 150 lines for 150 rows (no header) give the same
+ * report as row,label; class names are labels too, with or without a header. */
+static void
+test_saliency_one_label_per_line (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  g_autofree char *pairs = g_build_filename (dir, "pairs.csv", NULL);
+  g_autofree char *plain = g_build_filename (dir, "plain.txt", NULL);
+  g_autofree char *names = g_build_filename (dir, "names.txt", NULL);
+  g_autoptr (GString) p = g_string_new (NULL);
+  g_autoptr (GString) t = g_string_new ("species\n");
+  g_autoptr (JsonNode) a = NULL;
+  g_autoptr (JsonNode) b = NULL;
+  g_autoptr (JsonNode) c = NULL;
+  static const char *const species[] = { "setosa", "versicolor", "virginica" };
+
+  for (int i = 0; i < 150; i++)
+    {
+      g_string_append_printf (p, "%d\n", (i * 7) % 3);
+      g_string_append_printf (t, "%s\n", species[i / 50]);
+    }
+  g_assert_true (g_file_set_contents (plain, p->str, -1, NULL));
+  g_assert_true (g_file_set_contents (names, t->str, -1, NULL));
+  g_string_assign (p, "row,label\n");
+  for (int i = 0; i < 150; i++)
+    g_string_append_printf (p, "%d,%d\n", i, (i * 7) % 3);
+  g_assert_true (g_file_set_contents (pairs, p->str, -1, NULL));
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "saliency", "iris", "--labels", pairs, "--json", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    a = parse_json (r.out);
+  }
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "saliency", "iris", "--labels", plain, "--json", NULL);
+    if (r.status != 0)
+      g_error ("one label per line refused: %s", r.err);
+    b = parse_json (r.out);
+  }
+  assert_json_equal (a, b, "$");
+  {
+    g_auto (CliRun) r = { 0 };
+    JsonArray *clusters;
+
+    cli (&r, "saliency", "iris", "--labels", names, "--json", NULL);
+    if (r.status != 0)
+      g_error ("class names refused: %s", r.err);
+    c = parse_json (r.out);
+    clusters = json_object_get_array_member (json_node_get_object (c), "clusters");
+    g_assert_cmpuint (json_array_get_length (clusters), ==, 3);
+    for (guint j = 0; j < 3; j++)
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (clusters, j), "size"), ==, 50);
+  }
+  g_remove (pairs);
+  g_remove (plain);
+  g_remove (names);
+  g_rmdir (dir);
+}
+
+/* --silhouette exact scores every row even above the 5,000-row sample; the sampled value is
+ * close to it. */
+static void
+test_cluster_silhouette_exact (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (dir, "blobs.csv", NULL);
+  g_autoptr (JsonNode) s = NULL;
+  g_autoptr (JsonNode) e = NULL;
+  JsonObject *so;
+  JsonObject *eo;
+
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "generate", "blobs", "-n", "6000", "--seed", "2", "--out", data, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "cluster", data, "--algo", "kmeans", "-p", "k=3", "--json", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    s = parse_json (r.out);
+  }
+  {
+    g_auto (CliRun) r = { 0 };
+    cli (&r, "cluster", data, "--algo", "kmeans", "-p", "k=3", "--json", "--silhouette", "exact", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    e = parse_json (r.out);
+  }
+  so = json_node_get_object (s);
+  eo = json_node_get_object (e);
+  g_assert_true (json_object_get_boolean_member (so, "silhouette_sampled"));
+  g_assert_false (json_object_get_boolean_member (eo, "silhouette_sampled"));
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (so, "silhouette"),
+                                  json_object_get_double_member (eo, "silhouette"), 0.02);
+  g_remove (data);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -820,5 +1090,12 @@ main (int   argc,
   g_test_add_func ("/cli/saliency/labels-file-round-trip", test_saliency_labels_file_round_trip);
   g_test_add_func ("/cli/saliency/bad-labels-file-line", test_saliency_bad_labels);
   g_test_add_func ("/cli/saliency/kernelshap-and-descriptive", test_saliency_kernelshap_and_descriptive);
+  g_test_add_func ("/cli/density/privacy-not-finite-refused", test_density_privacy_not_finite_refused);
+  g_test_add_func ("/cli/density/private-not-negative", test_density_private_not_negative);
+  g_test_add_func ("/cli/stdout-write-errors-exit-1", test_stdout_write_errors_exit_1);
+  g_test_add_func ("/cli/stdout-full-tmpfs-exit-1", test_stdout_full_tmpfs_exit_1);
+  g_test_add_func ("/cli/parameter-errors-exit-2", test_parameter_errors_exit_2);
+  g_test_add_func ("/cli/saliency/one-label-per-line", test_saliency_one_label_per_line);
+  g_test_add_func ("/cli/cluster/silhouette-exact", test_cluster_silhouette_exact);
   return g_test_run ();
 }

@@ -474,7 +474,7 @@ test_bad_huge_line (void)
   ds = cs_dataset_load_csv_data (line, size, "commas.csv", NULL, NULL, &error);
   g_assert_null (ds);
   g_assert_error (error, CS_ERROR, CS_ERROR_PARSE);
-  g_assert_nonnull (strstr (error->message, "commas.csv:1:100001: found more than 100000 fields"));
+  g_assert_nonnull (strstr (error->message, "commas.csv:1:100001: found more than 100,000 fields"));
   g_clear_error (&error);
 
   g_unlink (path);

@@ -1,9 +1,15 @@
 /* Infrastructure every algorithm leans on: progress and cancellation, the parameter
  * registry, the pairwise-distance kernel, the memory guard and the seeded generator. */
+#include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/base/cs-error.h"
+#include "core/base/cs-file.h"
+#include "core/base/cs-file-private.h"
 #include "core/base/cs-matrix.h"
 #include "core/base/cs-progress.h"
 #include "core/cluster/cs-registry.h"
@@ -236,6 +242,174 @@ test_rng_deterministic_and_uniform (void)
     g_assert_cmpfloat (fabs (counts[i] - n / 10.0), <, 5.0 * sqrt (n * 0.09));
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* The folder's entries, sorted and joined by spaces. */
+static char *
+list_dir (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, (char *) name);
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+/* In a fresh folder holding fig.pdf = "old": a child starts replacing it, writes a megabyte and
+ * is killed by `sig` before committing. Returns the folder; the child's wait status in *status. */
+static char *
+kill_mid_write (int      sig,
+                gboolean named,
+                int     *status)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp ("cs-atomic-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "fig.pdf", NULL);
+  pid_t pid;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, "old", -1, NULL));
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      g_autofree char *block = g_malloc0 (1 << 20);
+      CsAtomicFile *f;
+
+      cs_i_atomic_file_force_named (named);
+      cs_atomic_file_cleanup_on_signals ();
+      f = cs_atomic_file_new (path, NULL);
+      if (f == NULL || fwrite (block, 1, 1 << 20, cs_atomic_file_get_stream (f)) != 1 << 20
+          || fflush (cs_atomic_file_get_stream (f)) != 0)
+        _exit (3);
+      raise (sig);
+      _exit (4);
+    }
+  g_assert_cmpint (waitpid (pid, status, 0), ==, pid);
+  return dir;
+}
+
+static void
+assert_only_old_file (const char *dir)
+{
+  g_autofree char *listing = list_dir (dir);
+  g_autofree char *path = g_build_filename (dir, "fig.pdf", NULL);
+  g_autofree char *contents = NULL;
+
+  g_assert_cmpstr (listing, ==, "fig.pdf");
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "old");
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+/* SIGINT and SIGTERM during a write through the named fallback remove its temporary, and the
+ * signal still ends the process; the old file stays. */
+static void
+test_atomic_file_signal_removes_temporary (void)
+{
+  const int sigs[] = { SIGINT, SIGTERM };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sigs); i++)
+    {
+      int status = 0;
+      g_autofree char *dir = kill_mid_write (sigs[i], TRUE, &status);
+
+      g_assert_true (WIFSIGNALED (status));
+      g_assert_cmpint (WTERMSIG (status), ==, sigs[i]);
+      assert_only_old_file (dir);
+      remove_dir (dir);
+    }
+}
+
+/* With an unnamed temporary even SIGKILL, which no handler sees, leaves nothing behind. */
+static void
+test_atomic_file_sigkill_leaves_nothing (void)
+{
+  g_autofree char *probe_dir = g_dir_make_tmp ("cs-atomic-XXXXXX", NULL);
+  g_autofree char *probe = g_build_filename (probe_dir, "probe", NULL);
+  CsAtomicFile *f = cs_atomic_file_new (probe, NULL);
+  gboolean unnamed;
+  int status = 0;
+  g_autofree char *dir = NULL;
+
+  g_assert_nonnull (f);
+  unnamed = cs_atomic_file_is_unnamed (f);
+  cs_atomic_file_abort (f);
+  remove_dir (probe_dir);
+  if (!unnamed)
+    {
+      g_test_skip ("this file system has no O_TMPFILE: SIGKILL can leave the named temporary");
+      return;
+    }
+  dir = kill_mid_write (SIGKILL, FALSE, &status);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+  assert_only_old_file (dir);
+  remove_dir (dir);
+}
+
+/* Commit replaces the file whole, abort keeps the old one, a missing folder is an IO error
+ * naming the path; both ways of writing leave no other entries. */
+static void
+test_atomic_file_commit_and_abort (void)
+{
+  for (int named = 0; named <= 1; named++)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("cs-atomic-XXXXXX", NULL);
+      g_autofree char *path = g_build_filename (dir, "out.csv", NULL);
+      g_autofree char *missing = g_build_filename (dir, "no", "such", "out.csv", NULL);
+      g_autofree char *contents = NULL;
+      g_autofree char *listing = NULL;
+      g_autoptr (GError) error = NULL;
+      CsAtomicFile *f;
+
+      cs_i_atomic_file_force_named (named);
+      g_assert_true (cs_write_file_atomic (path, "a,b\n", 4, &error));
+      g_assert_no_error (error);
+      g_assert_true (cs_write_file_atomic (path, "c,d\n1,2\n", 8, &error));
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, "c,d\n1,2\n");
+      f = cs_atomic_file_new (path, &error);
+      g_assert_nonnull (f);
+      g_assert_cmpint (cs_atomic_file_is_unnamed (f), ==, !named && cs_atomic_file_is_unnamed (f));
+      fputs ("half", cs_atomic_file_get_stream (f));
+      cs_atomic_file_abort (f);
+      g_clear_pointer (&contents, g_free);
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, "c,d\n1,2\n");
+      listing = list_dir (dir);
+      g_assert_cmpstr (listing, ==, "out.csv");
+      g_assert_false (cs_write_file_atomic (missing, "x", 1, &error));
+      g_assert_error (error, CS_ERROR, CS_ERROR_IO);
+      g_assert_nonnull (strstr (error->message, "out.csv"));
+      remove_dir (dir);
+    }
+  cs_i_atomic_file_force_named (FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -249,5 +423,8 @@ main (int   argc,
   g_test_add_func ("/core/matrix/sqdist-block-matches-direct", test_sqdist_block_matches_direct);
   g_test_add_func ("/core/matrix/memory-guard", test_memory_guard);
   g_test_add_func ("/core/rng/deterministic-and-uniform", test_rng_deterministic_and_uniform);
+  g_test_add_func ("/core/file/atomic-commit-and-abort", test_atomic_file_commit_and_abort);
+  g_test_add_func ("/core/file/signal-removes-temporary", test_atomic_file_signal_removes_temporary);
+  g_test_add_func ("/core/file/sigkill-leaves-nothing", test_atomic_file_sigkill_leaves_nothing);
   return g_test_run ();
 }

@@ -402,7 +402,7 @@ test_errors (void)
   cs_kmeans_options_init (&o);
   o.k = 5;
   g_assert_false (cs_kmeans_run (x, &o, NULL, NULL, &c, &error));
-  g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
   g_assert_nonnull (strstr (error->message, "k = 5"));
   g_assert_nonnull (strstr (error->message, "n = 4"));
   g_clear_error (&error);

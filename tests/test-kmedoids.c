@@ -464,12 +464,12 @@ test_edge_cases (void)
       }
       o.k = 13;
       g_assert_false (fns[f] (D, &o, NULL, NULL, &c, &error));
-      g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
       g_assert_nonnull (strstr (error->message, "at most 12"));
       g_clear_error (&error);
       o.k = 0;
       g_assert_false (fns[f] (D, &o, NULL, NULL, &c, &error));
-      g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
       g_clear_error (&error);
       g_assert_null (c);
     }
@@ -875,9 +875,10 @@ test_load_bad_files (void)
     { "0,1,1.5\n0,2,2\n", "no dissimilarity for the pair 1, 2" },
     { "0,1,1.5\n1,0,2.5\n0,2,1\n1,2,1\n", ":2:5: d(1, 0) = 2.5" },
     /* a short list cannot ask for a huge matrix (found by fuzzing: 12 GB from 20 bytes) */
-    { "01,,,\n55945,03,0\n", ":2:1: index 55945 means 55946 objects" },
-    /* an index past 2^64 saturates strtoull; it must not wrap the object count to 0 */
-    { "05,,,\n559459999999999999999999999999999,03,0\n", ":2:1: 3 values on this line" },
+    { "01,,,\n55945,03,0\n", ":2:1: index 55,945 means 55,946 objects" },
+    /* an index past 2^64 saturates strtoull; it must not wrap the object count to 0, and the
+     * list is still read as one (not as a square matrix blamed for its width) */
+    { "05,,,\n559459999999999999999999999999999,03,0\n", ":2:1: ‘559459999999999999999999999999999’ is too large" },
   };
   GError *error = NULL;
 
@@ -1009,17 +1010,17 @@ test_registry (void)
 
       g_assert_true (cs_params_set (params, "init", "0,9", &error));
       g_assert_false (cs_algorithm_run (algo, x, params, NULL, NULL, &c, &error));
-      g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
       g_assert_nonnull (strstr (error->message, "row 9"));
       g_clear_error (&error);
       g_assert_true (cs_params_set (params, "init", "0,1,2", &error));
       g_assert_false (cs_algorithm_run (algo, x, params, NULL, NULL, &c, &error));
-      g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
       g_clear_error (&error);
       g_assert_true (cs_params_set (params, "init", "random", &error));
       g_assert_true (cs_params_set (params, "metric", "gower", &error));
       g_assert_false (cs_algorithm_run (algo, x, params, NULL, NULL, &c, &error));
-      g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
       g_clear_error (&error);
     }
 }

@@ -16,6 +16,8 @@ typedef enum
   CS_ERROR_NUMERIC,          /* a decomposition failed, a value became NaN, ... */
   CS_ERROR_CANCELLED,        /* the caller asked to stop */
   CS_ERROR_IO,               /* reading or writing a file */
+  CS_ERROR_PARAMETER,        /* a parameter value the caller chose cannot work, whatever the data (the CLI
+                                reports it as a usage error, exit status 2) */
 } CsError;
 
 GQuark cs_error_quark (void);

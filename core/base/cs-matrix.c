@@ -2,6 +2,7 @@
 #include "core/base/cs-error.h"
 
 #include <cblas.h>
+#include <math.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -93,6 +94,26 @@ cs_matrix_column_means (const CsMatrix *m,
     }
   for (gsize j = 0; j < m->cols; j++)
     out[j] /= (double) MAX (m->rows, 1);
+}
+
+gboolean
+cs_matrix_column_constant (const CsMatrix *m,
+                           gsize           j)
+{
+  double lo = INFINITY;
+  double hi = -INFINITY;
+
+  g_return_val_if_fail (j < m->cols, TRUE);
+  for (gsize i = 0; i < m->rows; i++)
+    {
+      double v = m->data[i * m->cols + j];
+      lo = MIN (lo, v);
+      hi = MAX (hi, v);
+    }
+  if (m->rows == 0 || !(hi > lo))
+    return TRUE;
+  /* hi/2 − lo/2 cannot overflow where hi − lo could. */
+  return hi / 2 - lo / 2 <= 0.5e-12 * MAX (fabs (lo), fabs (hi));
 }
 
 void

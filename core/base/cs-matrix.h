@@ -36,6 +36,11 @@ cs_matrix_get (const CsMatrix *m, gsize i, gsize j)
 /* out[j] = mean of column j (out has cols entries), summed in row order. */
 void cs_matrix_column_means (const CsMatrix *m, double *out);
 
+/* TRUE when every value of column j lies within 1e-12 of the column's magnitude of the first:
+ * no spread that a bandwidth or a scale could be estimated from. (A variance is not the test:
+ * the mean of equal values differs from them by rounding, so their variance is ~1e-33, not 0.) */
+gboolean cs_matrix_column_constant (const CsMatrix *m, gsize j);
+
 /* OpenBLAS (pthreads build) would start its own threads inside each OpenMP thread: around a
  * parallel region whose BLAS calls are big enough for OpenBLAS to thread them (it stays
  * single-threaded below 65536 multiply-adds a call) it is pinned to one thread. With

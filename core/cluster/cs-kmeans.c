@@ -814,19 +814,19 @@ cs_kmeans_run (const CsMatrix        *x,
     }
   if (k < 1)
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "Parameter ‘k’: k = 0; ask for at least one cluster");
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "Parameter ‘k’: k = 0; ask for at least one cluster");
       return FALSE;
     }
   if (options->max_iter < 1 || (options->n_init < 1 && options->initial_centers == NULL))
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
                    "Parameters ‘max_iter’ (%u) and ‘n_init’ (%u) must be at least 1", options->max_iter,
                    options->n_init);
       return FALSE;
     }
   if (!(options->tol >= 0.0) || !isfinite (options->tol))
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "Parameter ‘tol’: %g is not a tolerance >= 0",
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "Parameter ‘tol’: %g is not a tolerance >= 0",
                    options->tol);
       return FALSE;
     }
@@ -864,7 +864,7 @@ cs_kmeans_run (const CsMatrix        *x,
         }
   if (k > n)
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
                    "k = %u clusters need at least %u rows, but the data has n = %" G_GSIZE_FORMAT
                    "; choose k <= %" G_GSIZE_FORMAT,
                    k, k, n, n);

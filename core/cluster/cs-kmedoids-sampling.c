@@ -248,7 +248,7 @@ cs_clara_run (const CsMatrix          *x,
     }
   if (k < 1 || k > n)
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
                    "%s: k = %u must be between 1 and the number of rows (%" G_GSIZE_FORMAT ")", algo_name, k, n);
       return FALSE;
     }
@@ -1023,7 +1023,7 @@ clara_run_common (gboolean        fast,
     return FALSE;
   if (!cs_metric_from_id (cs_params_get_string (params, "metric"), &metric))
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "Parameter ‘metric’: ‘%s’ is not known",
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "Parameter ‘metric’: ‘%s’ is not known",
                    cs_params_get_string (params, "metric"));
       return FALSE;
     }

@@ -76,13 +76,13 @@ parse_init (const char      *text,
             continue;
           if (!g_ascii_isdigit (*p) || (v = g_ascii_strtoull (p, &end, 10), *end != '\0'))
             {
-              g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+              g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
                            "Parameter ‘init’: ‘%s’ is not a row number (expected %s)", p, init_choices_doc);
               return FALSE;
             }
           if (v >= n)
             {
-              g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+              g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
                            "Parameter ‘init’: row %" G_GUINT64_FORMAT " does not exist (rows are 0 to %zu)", v,
                            n - 1);
               return FALSE;
@@ -90,7 +90,7 @@ parse_init (const char      *text,
           for (guint j = 0; j < count; j++)
             if (rows[j] == v)
               {
-                g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
                              "Parameter ‘init’: row %" G_GUINT64_FORMAT " is listed twice", v);
                 return FALSE;
               }
@@ -98,7 +98,7 @@ parse_init (const char      *text,
         }
       if (count != k)
         {
-          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+          g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
                        "Parameter ‘init’: %u initial medoids given but k = %u; list exactly k rows", count, k);
           return FALSE;
         }
@@ -160,13 +160,13 @@ cs_i_kmedoids_dissim_from_params (const CsMatrix *x,
 
   if (!cs_metric_from_id (cs_params_get_string (params, "metric"), &metric))
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "Parameter ‘metric’: ‘%s’ is not known",
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "Parameter ‘metric’: ‘%s’ is not known",
                    cs_params_get_string (params, "metric"));
       return NULL;
     }
   if (metric == CS_METRIC_GOWER || metric == CS_METRIC_PRECOMPUTED)
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
                    "Parameter ‘metric’: ‘%s’ cannot be computed from the prepared numeric matrix; %s",
                    cs_metric_id (metric),
                    metric == CS_METRIC_GOWER ? "Gower works on the dataset's own (mixed) columns"
@@ -416,12 +416,12 @@ check_k (const CsDissim          *D,
 
   if (o->k == 0)
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "%s needs k of at least 1", name);
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "%s needs k of at least 1", name);
       return FALSE;
     }
   if (o->k > D->n)
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
                    "%s: k = %u is more than the %zu rows; choose k of at most %zu", name, o->k, D->n, D->n);
       return FALSE;
     }

@@ -1,5 +1,6 @@
 #include "core/cluster/cs-registry.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 
 #include <math.h>
 #include <omp.h>
@@ -173,14 +174,6 @@ meanshift_run (const CsMatrix *x,
   guint iter;
   gsize active;
 
-  if (h == 0.0)
-    h = auto_bandwidth (x);
-  if (!(h > 0.0) || !isfinite (h))
-    {
-      g_set_error_literal (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                           "Mean shift needs a positive bandwidth; the data do not vary, so give one explicitly");
-      return FALSE;
-    }
   for (gsize i = 0; i < n * d; i++)
     if (!isfinite (x->data[i]))
       {
@@ -188,6 +181,30 @@ meanshift_run (const CsMatrix *x,
                      "Row %" G_GSIZE_FORMAT " has a missing or infinite value; drop or impute it first", i / d + 1);
         return FALSE;
       }
+  if (h == 0.0)
+    {
+      gboolean varies = FALSE;
+
+      /* As the density's rules: identical rows have a variance of rounding size, not 0, and
+       * would give a bandwidth of 1e-17; refuse them the same way. */
+      for (gsize j = 0; j < d && !varies; j++)
+        varies = !cs_matrix_column_constant (x, j);
+      if (!varies)
+        {
+          g_set_error_literal (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                               "Every row is the same point, so no bandwidth can be estimated from the data; give "
+                               "one (-p bandwidth=VALUE)");
+          return FALSE;
+        }
+      h = auto_bandwidth (x);
+    }
+  if (!(h > 0.0) || !isfinite (h))
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_NUMERIC,
+                   "Mean shift needs a positive, finite bandwidth (it came out as %g); rescale the data or give one "
+                   "(-p bandwidth=VALUE)", h);
+      return FALSE;
+    }
   inv2h2 = 1.0 / (2.0 * h * h);
   all_seeds = g_strcmp0 (seeding, "all") == 0 || (g_strcmp0 (seeding, "auto") == 0 && n <= 2000);
   if (!all_seeds)
@@ -291,6 +308,14 @@ meanshift_run (const CsMatrix *x,
     }
 
   c = cs_clustering_new ("meanshift", n, d, modes->len);
+  /* The result records the bandwidth it used, also when it was chosen by the rule (0), so
+   * its JSON and a command copied from it say which it was. */
+  c->params = cs_params_copy (params);
+  {
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    /* Past the parameter's range (data in units of 1e12) the request (0) stays recorded. */
+    cs_params_set (c->params, "bandwidth", cs_format_double (buf, sizeof buf, h), NULL);
+  }
   c->centers = cs_matrix_new (modes->len, d);
   for (guint m = 0; m < modes->len; m++)
     memcpy (cs_matrix_row (c->centers, m), cs_matrix_row (seeds, g_array_index (modes, gsize, m)),

@@ -83,7 +83,7 @@ run_algorithm (const CsDataset         *ds,
 
   if (D == NULL && g_strcmp0 (metric, "precomputed") == 0)
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
                    "The metric ‘precomputed’ needs a dissimilarity matrix: load one (--distances FILE in the CLI)");
       return FALSE;
     }
@@ -184,7 +184,7 @@ score (const CsDataset         *ds,
 
       if (seed_spec != NULL && seed_spec->type == CS_PARAM_INT && options->params != NULL)
         seed = (guint64) cs_params_get_int (options->params, "seed");
-      r->silhouette_sampled = c->n > options->silhouette_sample;
+      r->silhouette_sampled = !options->silhouette_exact && c->n > options->silhouette_sample;
       r->silhouette_values = g_new (double, c->n);
       if (!cs_metric_silhouette (r->prep->x, c->labels, c->k, r->silhouette_sampled ? options->silhouette_sample : 0,
                                  seed, r->silhouette_values, &r->silhouette, metric_progress, error))

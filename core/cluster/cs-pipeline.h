@@ -15,6 +15,8 @@ typedef struct
   guint              trace_steps;        /* > 0: record up to this many iterations */
   gsize              silhouette_sample;  /* exact silhouette up to this many rows, a seeded
                                             sample of this size above; 0 = skip silhouette */
+  gboolean           silhouette_exact;   /* with silhouette_sample > 0: every row at any size
+                                            (O(n²) time, O(n) memory), never a sample */
   gboolean           internal_metrics;   /* Davies–Bouldin and Calinski–Harabasz */
   const CsDissim    *dissim;             /* Borrowed, may be NULL: a precomputed dissimilarity
                                             matrix over the prepared rows (after rows with missing

@@ -8,22 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-gboolean
-cs_write_file_atomic (const char *path,
-                      const char *contents,
-                      gsize       length,
-                      GError    **error)
-{
-  g_autoptr (GError) local = NULL;
-
-  /* g_file_set_contents writes a temporary file beside `path`, fsyncs it where that matters,
-   * and renames it into place: readers see the old file or the new one, never half of one. */
-  if (g_file_set_contents (path, contents, (gssize) length, &local))
-    return TRUE;
-  g_set_error (error, CS_ERROR, CS_ERROR_IO, "Could not write ‘%s’: %s", path, local->message);
-  return FALSE;
-}
-
 JsonObject *
 cs_params_to_json (const CsParams *params)
 {
@@ -143,19 +127,154 @@ cs_clustering_write_labels_csv (const CsClustering *c,
   return cs_write_file_atomic (path, s->str, s->len, error);
 }
 
+static void
+json_append_string (GString    *s,
+                    const char *text)
+{
+  g_autofree char *valid = g_utf8_validate (text, -1, NULL) ? NULL : g_utf8_make_valid (text, -1);
+
+  g_string_append_c (s, '"');
+  for (const char *p = valid ? valid : text; *p; p++)
+    {
+      guint8 c = (guint8) *p;
+
+      switch (c)
+        {
+        case '"': g_string_append (s, "\\\""); break;
+        case '\\': g_string_append (s, "\\\\"); break;
+        case '\n': g_string_append (s, "\\n"); break;
+        case '\r': g_string_append (s, "\\r"); break;
+        case '\t': g_string_append (s, "\\t"); break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (s, "\\u%04x", c);
+          else
+            g_string_append_c (s, (char) c);
+        }
+    }
+  g_string_append_c (s, '"');
+}
+
+static void
+json_newline (GString *s,
+              gboolean pretty,
+              guint    depth)
+{
+  if (!pretty)
+    return;
+  g_string_append_c (s, '\n');
+  for (guint i = 0; i < depth; i++)
+    g_string_append (s, "  ");
+}
+
+/* json-glib's generator prints doubles with %.17g and a ".0" appended when there is no
+ * point, which makes "1e+20.0" and "inf.0", neither of them JSON. This writer prints the
+ * shortest form that reads back exactly, keeps ".0" on whole numbers only where that is
+ * still a number, and writes null for every value that is not finite. */
+static void
+json_append_node (GString  *s,
+                  JsonNode *node,
+                  gboolean  pretty,
+                  guint     depth)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *o = json_node_get_object (node);
+        g_autoptr (GList) members = json_object_get_members (o);
+
+        g_string_append_c (s, '{');
+        for (GList *l = members; l; l = l->next)
+          {
+            json_newline (s, pretty, depth + 1);
+            json_append_string (s, l->data);
+            g_string_append (s, pretty ? " : " : ":");
+            json_append_node (s, json_object_get_member (o, l->data), pretty, depth + 1);
+            if (l->next)
+              g_string_append_c (s, ',');
+          }
+        if (members)
+          json_newline (s, pretty, depth);
+        g_string_append_c (s, '}');
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *a = json_node_get_array (node);
+        guint n = json_array_get_length (a);
+
+        g_string_append_c (s, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            json_newline (s, pretty, depth + 1);
+            json_append_node (s, json_array_get_element (a, i), pretty, depth + 1);
+            if (i + 1 < n)
+              g_string_append_c (s, ',');
+          }
+        if (n > 0)
+          json_newline (s, pretty, depth);
+        g_string_append_c (s, ']');
+      }
+      break;
+    case JSON_NODE_VALUE:
+      {
+        GType type = json_node_get_value_type (node);
+
+        if (type == G_TYPE_INT64)
+          g_string_append_printf (s, "%" G_GINT64_FORMAT, json_node_get_int (node));
+        else if (type == G_TYPE_DOUBLE)
+          {
+            double v = json_node_get_double (node);
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+            if (!isfinite (v))
+              g_string_append (s, "null");
+            else
+              {
+                g_string_append (s, cs_format_double (buf, sizeof buf, v));
+                if (strpbrk (buf, ".e") == NULL)
+                  g_string_append (s, ".0");
+              }
+          }
+        else if (type == G_TYPE_BOOLEAN)
+          g_string_append (s, json_node_get_boolean (node) ? "true" : "false");
+        else if (type == G_TYPE_STRING)
+          json_append_string (s, json_node_get_string (node));
+        else
+          g_string_append (s, "null");
+      }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (s, "null");
+      break;
+    }
+}
+
+char *
+cs_json_to_string (JsonNode *root,
+                   gboolean  pretty,
+                   gsize    *length)
+{
+  GString *s = g_string_sized_new (4096);
+
+  json_append_node (s, root, pretty, 0);
+  if (length)
+    *length = s->len;
+  return g_string_free (s, FALSE);
+}
+
 gboolean
 cs_json_write (JsonNode   *root,
                gboolean    pretty,
                const char *path,
                GError    **error)
 {
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autofree char *text = NULL;
   gsize length = 0;
 
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, pretty);
-  text = json_generator_to_data (gen, &length);
+  text = cs_json_to_string (root, pretty, &length);
   if (g_strcmp0 (path, "-") == 0)
     {
       if (fwrite (text, 1, length, stdout) != length || fputc ('\n', stdout) == EOF || fflush (stdout) != 0)
@@ -168,16 +287,35 @@ cs_json_write (JsonNode   *root,
   return cs_write_file_atomic (path, text, length, error);
 }
 
-static void
-append_csv_field (GString    *s,
-                  const char *text)
+/* A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return before
+ * one) as a formula: such text gets a leading apostrophe, the usual CSV-injection guard, so
+ * that a column named "=HYPERLINK(…)" is shown, not run. Numbers ("-1.5") stay numbers. */
+static gboolean
+needs_formula_guard (const char *text)
 {
-  if (strpbrk (text, ",\"\r\n") == NULL)
+  char *end = NULL;
+  double v;
+
+  if (strchr ("=+-@\t\r", text[0]) == NULL || text[0] == '\0')
+    return FALSE;
+  v = g_ascii_strtod (text, &end);
+  return !(end != text && *end == '\0' && isfinite (v));
+}
+
+void
+cs_csv_append_field (GString    *s,
+                     const char *text)
+{
+  gboolean guard = needs_formula_guard (text);
+
+  if (!guard && strpbrk (text, ",\"\r\n") == NULL)
     {
       g_string_append (s, text);
       return;
     }
   g_string_append_c (s, '"');
+  if (guard)
+    g_string_append_c (s, '\'');
   for (const char *p = text; *p; p++)
     {
       if (*p == '"')
@@ -200,7 +338,7 @@ cs_dataset_write_csv (const CsDataset *ds,
     {
       if (j > 0)
         g_string_append_c (s, ',');
-      append_csv_field (s, cs_dataset_column (ds, j)->name);
+      cs_csv_append_field (s, cs_dataset_column (ds, j)->name);
     }
   g_string_append_c (s, '\n');
   for (gsize i = 0; i < ds->n_rows; i++)
@@ -215,7 +353,7 @@ cs_dataset_write_csv (const CsDataset *ds,
           if (isnan (v))
             continue;
           if (col->kind == CS_COLUMN_CATEGORICAL)
-            append_csv_field (s, g_ptr_array_index (col->levels, (guint) v));
+            cs_csv_append_field (s, g_ptr_array_index (col->levels, (guint) v));
           else
             g_string_append (s, cs_format_double (buf, sizeof buf, v));
         }
@@ -367,7 +505,7 @@ cs_saliency_report_to_csv (const CsSaliencyReport *r)
         gsize at = (gsize) c * r->d + j;
 
         g_string_append_printf (s, "%u,", c);
-        append_csv_field (s, r->feature_names[j]);
+        cs_csv_append_field (s, r->feature_names[j]);
         g_string_append_printf (s, ",%u,%" G_GSIZE_FORMAT, ranks[at], r->sizes[c]);
         append_csv_number (s, r->hedges_g[at]);
         append_csv_number (s, r->hedges_g_lo[at]);
@@ -391,7 +529,7 @@ cs_saliency_summaries_to_csv (const CsSaliencyReport *r)
       g_string_append_printf (s, "%u,%" G_GSIZE_FORMAT, c, r->sizes[c]);
       append_csv_number (s, (double) r->sizes[c] / (double) r->n_rows);
       g_string_append_c (s, ',');
-      append_csv_field (s, r->summaries[c]);
+      cs_csv_append_field (s, r->summaries[c]);
       g_string_append_c (s, '\n');
     }
   return g_string_free (s, FALSE);
@@ -409,7 +547,7 @@ cs_saliency_attributions_to_csv (const CsSaliencyReport *r,
   for (guint j = 0; j < r->d; j++)
     {
       g_string_append_c (s, ',');
-      append_csv_field (s, r->feature_names[j]);
+      cs_csv_append_field (s, r->feature_names[j]);
     }
   g_string_append_c (s, '\n');
   for (gsize i = 0; i < x->rows; i++)
@@ -423,184 +561,4 @@ cs_saliency_attributions_to_csv (const CsSaliencyReport *r,
       g_string_append_c (s, '\n');
     }
   return g_string_free (s, FALSE);
-}
-
-static int
-compare_level_names (gconstpointer a,
-                     gconstpointer b)
-{
-  return g_utf8_collate (*(char *const *) a, *(char *const *) b);
-}
-
-gboolean
-cs_labels_load_csv (const char *path,
-                    gsize       n_rows,
-                    int       **labels,
-                    guint      *k,
-                    char     ***names,
-                    GError    **error)
-{
-  g_autoptr (CsDataset) ds = NULL;
-  g_autofree int *out = NULL;
-  g_autofree int *remap = NULL;     /* categorical: level index → cluster */
-  g_autofree double *levels = NULL; /* numeric: the distinct labels, ascending */
-  g_autoptr (GPtrArray) level_names = g_ptr_array_new_with_free_func (g_free);
-  CsCsvOptions opt;
-  const CsColumn *label;
-  const CsColumn *row = NULL;
-  int label_index;
-  int row_index;
-  guint n_levels;
-
-  g_return_val_if_fail (path != NULL && labels != NULL && k != NULL, FALSE);
-
-  cs_csv_options_init (&opt);
-  opt.label_column = "";
-  opt.header = 1;
-  ds = cs_dataset_load_csv (path, &opt, NULL, error);
-  if (ds == NULL)
-    return FALSE;
-
-  row_index = cs_dataset_find_column (ds, "row");
-  label_index = cs_dataset_find_column (ds, "label");
-  if (label_index < 0)
-    label_index = cs_dataset_find_column (ds, "cluster");
-  if (label_index < 0 && cs_dataset_n_columns (ds) == (row_index >= 0 ? 2u : 1u))
-    label_index = row_index == 0 ? 1 : 0;
-  if (label_index < 0)
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
-                   "%s:1: no label column: expected a column named ‘label’ or ‘cluster’, or a single column", path);
-      return FALSE;
-    }
-  label = cs_dataset_column (ds, label_index);
-  if (row_index >= 0)
-    {
-      row = cs_dataset_column (ds, row_index);
-      if (row->kind != CS_COLUMN_NUMERIC)
-        {
-          g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s:1: column ‘row’ must hold row numbers", path);
-          return FALSE;
-        }
-    }
-  else if (ds->n_rows != n_rows)
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
-                   "%s: %" G_GSIZE_FORMAT " labels for a dataset of %" G_GSIZE_FORMAT " rows (add a ‘row’ column "
-                   "to label some rows only)", path, ds->n_rows, n_rows);
-      return FALSE;
-    }
-
-  /* Level index → cluster number, in sorted order of the levels' text. */
-  if (label->kind == CS_COLUMN_CATEGORICAL)
-    {
-      g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
-
-      n_levels = label->levels->len;
-      for (guint l = 0; l < n_levels; l++)
-        g_ptr_array_add (sorted, g_ptr_array_index (label->levels, l));
-      g_ptr_array_sort (sorted, compare_level_names);
-      remap = g_new (int, n_levels);
-      for (guint l = 0; l < n_levels; l++)
-        for (guint t = 0; t < n_levels; t++)
-          if (g_ptr_array_index (sorted, t) == g_ptr_array_index (label->levels, l))
-            remap[l] = (int) t;
-      for (guint t = 0; t < n_levels; t++)
-        g_ptr_array_add (level_names, g_strdup (g_ptr_array_index (sorted, t)));
-    }
-  else
-    {
-      g_autoptr (GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
-
-      for (gsize i = 0; i < ds->n_rows; i++)
-        {
-          double v = label->values[i];
-
-          if (isnan (v) || v < 0)
-            continue;
-          if (v != floor (v) || v > G_MAXINT)
-            {
-              g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s:%" G_GSIZE_FORMAT ": label %g is not a whole number",
-                           path, i + 2, v);
-              return FALSE;
-            }
-          g_array_append_val (values, v);
-        }
-      g_array_sort (values, cs_compare_doubles);
-      n_levels = 0;
-      for (guint i = 0; i < values->len; i++)
-        if (i == 0 || g_array_index (values, double, i) != g_array_index (values, double, i - 1))
-          {
-            g_array_index (values, double, n_levels++) = g_array_index (values, double, i);
-            g_ptr_array_add (level_names, g_strdup_printf ("%.0f", g_array_index (values, double, i)));
-          }
-      g_array_set_size (values, n_levels);
-      levels = (double *) (gpointer) g_array_steal (values, NULL);
-    }
-  if (n_levels == 0)
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s: no labels (every row is empty or noise)", path);
-      return FALSE;
-    }
-
-  out = g_new (int, n_rows);
-  for (gsize i = 0; i < n_rows; i++)
-    out[i] = -1;
-  for (gsize i = 0; i < ds->n_rows; i++)
-    {
-      double v = label->values[i];
-      gsize target = i;
-      int cluster = -1;
-
-      if (row != NULL)
-        {
-          double rv = row->values[i];
-
-          if (!(rv >= 0 && rv < (double) n_rows && rv == floor (rv)))
-            {
-              g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
-                           "%s:%" G_GSIZE_FORMAT ": row %g is not a row of the dataset (0 to %" G_GSIZE_FORMAT ")",
-                           path, i + 2, rv, n_rows - 1);
-              return FALSE;
-            }
-          target = (gsize) rv;
-          if (out[target] != -1)
-            {
-              g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s:%" G_GSIZE_FORMAT ": row %" G_GSIZE_FORMAT
-                           " is labelled twice", path, i + 2, target);
-              return FALSE;
-            }
-        }
-      if (label->kind == CS_COLUMN_CATEGORICAL)
-        cluster = isnan (v) ? -1 : remap[(gsize) v];
-      else if (!isnan (v) && v >= 0)
-        {
-          guint lo = 0;
-          guint hi = n_levels;
-
-          while (hi - lo > 1)
-            {
-              guint mid = (lo + hi) / 2;
-              if (levels[mid] <= v)
-                lo = mid;
-              else
-                hi = mid;
-            }
-          cluster = (int) lo;
-        }
-      /* -2 marks "listed as noise", so a second line for the same row is still caught. */
-      out[target] = row != NULL && cluster < 0 ? -2 : cluster;
-    }
-  for (gsize i = 0; i < n_rows; i++)
-    if (out[i] == -2)
-      out[i] = -1;
-
-  *labels = g_steal_pointer (&out);
-  *k = n_levels;
-  if (names != NULL)
-    {
-      g_ptr_array_add (level_names, NULL);
-      *names = (char **) g_ptr_array_free (g_steal_pointer (&level_names), FALSE);
-    }
-  return TRUE;
 }

@@ -2,7 +2,9 @@
 
 #include <json-glib/json-glib.h>
 
+#include "core/base/cs-file.h"
 #include "core/data/cs-dataset.h"
+#include "core/data/cs-labels.h"
 #include "core/cluster/cs-registry.h"
 #include "core/explain/cs-saliency.h"
 
@@ -25,22 +27,19 @@ gboolean cs_clustering_write_labels_csv (const CsClustering *c,
                                          const char         *path,
                                          GError            **error);
 
-/* Reads cluster labels for a dataset of n_rows rows back from a CSV: either "row,label" as
- * cs_clustering_write_labels_csv writes it (rows not listed get -1), or a single column with
- * one label per dataset row. The label column is "label", "cluster" or the only column
- * besides "row". Labels may be numbers or names: the distinct ones become 0..k-1 in sorted
- * order; an empty field, "-1" (or any negative number) marks noise (-1). Errors name the
- * file and line: a row number outside the dataset or listed twice, a non-integer number, a
- * count of lines that does not match, fewer than one cluster. */
-gboolean cs_labels_load_csv (const char *path,
-                             gsize       n_rows,
-                             int       **labels,
-                             guint      *k,
-                             char     ***names,
-                             GError    **error);
+/* cs_labels_load_csv (reading them back) is in core/data/cs-labels.h. */
 
-/* Serialises `root` (pretty when asked) to path atomically, or to stdout when path is "-". */
+/* Serialises `root` (pretty when asked) to path atomically, or to stdout when path is "-".
+ * Valid JSON whatever the values: numbers in the shortest form that reads back exactly,
+ * null for NaN and infinities, strings as valid UTF-8 with control characters escaped. */
 gboolean cs_json_write (JsonNode *root, gboolean pretty, const char *path, GError **error);
+/* The same text, newly allocated (length may be NULL). */
+char    *cs_json_to_string (JsonNode *root, gboolean pretty, gsize *length);
+
+/* Appends one CSV field: quoted when it holds a delimiter, quote or line break, and with a
+ * leading apostrophe when a spreadsheet would run it as a formula (= + - @ tab CR first,
+ * unless it is a number). Every CSV writer goes through it for text. */
+void     cs_csv_append_field (GString *s, const char *text);
 
 /* The dataset as CSV (header row; categorical values by level name; missing values empty;
  * numbers in the shortest form that reads back exactly), written atomically. */
@@ -71,7 +70,5 @@ char       *cs_saliency_attributions_to_csv (const CsSaliencyReport *r,
                                              const gsize            *rows,
                                              const int              *labels);
 
-/* Writes `contents` to `path` through a temporary file in the same folder and a rename. */
-gboolean cs_write_file_atomic (const char *path, const char *contents, gsize length, GError **error);
 
 G_END_DECLS

@@ -1,5 +1,7 @@
 #include "core/data/cs-dataset.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
+#include "core/data/cs-input.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -13,8 +15,10 @@
 #define MAX_COLUMNS     100000
 #define SNIFF_BYTES     (64 * 1024)
 #define SNIFF_RECORDS   50
-/* Records between cancellation checks and progress reports: ~1 ms of parsing. */
+/* Records between cancellation checks and progress reports: ~1 ms of parsing; wide tables
+ * check every CHECK_FIELDS fields instead. */
 #define CHECK_EVERY     4096
+#define CHECK_FIELDS    ((gsize) 1 << 16)
 /* Parsed bytes of a mapped file after which its pages are handed back to the kernel, so the
  * resident size stays near the size of the parsed numbers rather than of the text. */
 #define RELEASE_BYTES   ((gsize) 16 << 20)
@@ -103,7 +107,26 @@ text_column (const char *data,
 }
 
 /* `line` and `line_start` may be those of an earlier point of the same record (quoted fields
- * span lines); the line of `pos` is found by walking forward. */
+ * span lines); the line and character column of `pos` are found by walking forward. */
+static void
+locate (const char *data,
+        gsize       len,
+        gsize       line,
+        gsize       line_start,
+        gsize       pos,
+        gsize      *line_out,
+        gsize      *column_out)
+{
+  for (gsize i = line_start; i < pos && i < len; i++)
+    if (data[i] == '\n' || (data[i] == '\r' && (i + 1 >= len || data[i + 1] != '\n')))
+      {
+        line++;
+        line_start = i + 1;
+      }
+  *line_out = line;
+  *column_out = text_column (data, line_start, pos);
+}
+
 static void G_GNUC_PRINTF (8, 9)
 set_error_at (GError    **error,
               const char *name,
@@ -119,20 +142,17 @@ set_error_at (GError    **error,
   g_autofree char *shown = NULL;
   va_list args;
 
+  gsize column;
+
   if (error == NULL)
     return;
-  for (gsize i = line_start; i < pos && i < len; i++)
-    if (data[i] == '\n' || (data[i] == '\r' && (i + 1 >= len || data[i + 1] != '\n')))
-      {
-        line++;
-        line_start = i + 1;
-      }
+  locate (data, len, line, line_start, pos, &line, &column);
   va_start (args, format);
   what = g_strdup_vprintf (format, args);
   va_end (args);
-  shown = g_utf8_make_valid (name, -1);
+  shown = cs_format_excerpt (name, -1, 4096);
   g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ": %s", shown, line,
-               text_column (data, line_start, pos), what);
+               column, what);
 }
 
 static inline gboolean
@@ -352,7 +372,7 @@ read_record (Reader  *r,
       if (r->fields->len >= MAX_COLUMNS)
         {
           set_error_at (error, r->name, d, r->len, r->line, r->line_start, p,
-                        "found more than %d fields in one row; expected at most that many columns", MAX_COLUMNS);
+                        "found more than 100,000 fields in one row; expected at most that many columns");
           return RECORD_ERROR;
         }
       while (p < n && is_blank (d[p], r->delim))
@@ -538,6 +558,9 @@ typedef struct
   GPtrArray  *levels;     /* char*, borrowed from index's keys */
   gsize       n_missing;
   gsize       n_values;
+  gsize       n_numbers;  /* cells that read as finite numbers, in either mode */
+  gsize       n_bad;      /* non-missing cells that do not */
+  gboolean    revert;     /* read as text so far, but numbers after all: re-read as numbers */
   gsize       text_line;  /* where the first non-number was seen, for messages */
   gsize       text_line_start;
   gsize       text_pos;
@@ -555,6 +578,27 @@ builder_clear (Builder *b)
     g_hash_table_unref (b->index);
   g_free (b->text_example);
   g_free (b->name);
+}
+
+/* Whether a column with these counts is one of numbers, its other cells missing values. */
+static gboolean
+keep_numeric (const Builder *b,
+              CsCsvBadCells  policy)
+{
+  gsize total = b->n_numbers + b->n_bad;
+
+  if (b->n_bad == 0)
+    return TRUE;
+  switch (policy)
+    {
+    case CS_CSV_BAD_CELLS_MISSING:
+      return b->n_bad * 2 <= total;
+    case CS_CSV_BAD_CELLS_TEXT:
+      return FALSE;
+    case CS_CSV_BAD_CELLS_AUTO:
+    default:
+      return b->n_bad * 20 <= total;
+    }
 }
 
 static double
@@ -715,6 +759,11 @@ sniff_header_and_decimal (Loader *l)
         l->header = TRUE;
         return;
       }
+    g_autofree guint *widths = g_new (guint, rows->len);
+
+    /* Row widths once: measuring them for every column made a wide header quadratic. */
+    for (guint i = 0; i < rows->len; i++)
+      widths[i] = g_strv_length (g_ptr_array_index (rows, i));
     for (guint j = 0; first[j]; j++)
       {
         gboolean numbers_below = FALSE;
@@ -725,10 +774,7 @@ sniff_header_and_decimal (Loader *l)
         for (guint i = 1; i < rows->len; i++)
           {
             char **row = g_ptr_array_index (rows, i);
-            guint k;
-            for (k = 0; k < j && row[k]; k++)
-              ;
-            if (k < j || row[j] == NULL || is_missing (row[j], strlen (row[j])))
+            if (j >= widths[i] || is_missing (row[j], strlen (row[j])))
               continue;
             if (parse_number (row[j], strlen (row[j]), l->decimal, &v))
               numbers_below = TRUE;
@@ -758,8 +804,9 @@ grow (Loader  *l,
       double *values = g_try_realloc_n (l->builders[j].values, capacity, sizeof (double));
       if (values == NULL)
         {
-          g_set_error (error, CS_ERROR, CS_ERROR_TOO_LARGE, "Out of memory while loading %s (%" G_GSIZE_FORMAT
-                       " rows so far)", l->name, l->n_rows);
+          g_autofree char *rows = cs_format_count (l->n_rows);
+          g_set_error (error, CS_ERROR, CS_ERROR_TOO_LARGE, "Out of memory while loading %s (%s rows so far)",
+                       l->name, rows);
           return FALSE;
         }
       l->builders[j].values = values;
@@ -788,6 +835,21 @@ release_pages (Loader *l,
 }
 
 static void
+switch_to_text (Builder *b,
+                gsize    row)
+{
+  b->categorical = TRUE;
+  b->switch_row = row;
+  b->index = g_hash_table_new (g_str_hash, g_str_equal);
+  b->levels = g_ptr_array_new_with_free_func (g_free);
+}
+
+/* A cell that is not a number (nor missing) leaves a column of numbers as it is, the cell
+ * missing, until the column has too many of them for the policy (and more than a few, so
+ * one odd cell early on does not decide); then the column becomes text, and the rows before
+ * get their text in a second pass. A text column still counts its numbers, so that one whose
+ * first cells were odd can turn back into numbers at the end. */
+static void
 store_value (Loader       *l,
              Builder      *b,
              const Reader *r,
@@ -795,34 +857,43 @@ store_value (Loader       *l,
 {
   const char *s = field_text (r, f);
   double *slot = &b->values[l->n_rows];
+  double v;
 
-  if (!b->categorical)
-    {
-      if (parse_number (s, f->len, l->decimal, slot))
-        {
-          b->n_values++;
-          return;
-        }
-      if (is_missing (s, f->len))
-        {
-          *slot = NAN;
-          b->n_missing++;
-          return;
-        }
-      b->categorical = TRUE;
-      b->switch_row = l->n_rows;
-      b->index = g_hash_table_new (g_str_hash, g_str_equal);
-      b->levels = g_ptr_array_new_with_free_func (g_free);
-      b->text_line = r->rec_line;
-      b->text_line_start = r->rec_line_start;
-      b->text_pos = f->pos;
-      b->text_example = g_strndup (s, MIN (f->len, 40));
-    }
-  else if (is_missing (s, f->len))
+  if (is_missing (s, f->len))
     {
       *slot = NAN;
       b->n_missing++;
       return;
+    }
+  if (parse_number (s, f->len, l->decimal, b->categorical ? &v : slot))
+    {
+      b->n_numbers++;
+      if (!b->categorical)
+        {
+          b->n_values++;
+          return;
+        }
+    }
+  else
+    {
+      if (b->n_bad++ == 0)
+        {
+          b->text_line = r->rec_line;
+          b->text_line_start = r->rec_line_start;
+          b->text_pos = f->pos;
+          b->text_example = g_strndup (s, MIN (f->len, 160));
+        }
+      if (!b->categorical)
+        {
+          if (l->options->bad_cells == CS_CSV_BAD_CELLS_TEXT
+              || (b->n_bad > 16 && !keep_numeric (b, l->options->bad_cells)))
+            switch_to_text (b, l->n_rows);
+          else
+            {
+              *slot = NAN;
+              return;
+            }
+        }
     }
   *slot = builder_level (b, l->key, s, f->len);
   b->n_values++;
@@ -847,17 +918,23 @@ check_width (Loader  *l,
       g_array_set_size (r->fields, l->n_cols);
       return TRUE;
     }
-  if (nf > l->n_cols)
-    {
-      const Field *extra = &g_array_index (r->fields, Field, l->n_cols);
-      set_error_at (error, l->name, l->data, l->len, r->rec_line,
-                    r->rec_line_start, extra->pos, "found %u fields; expected %u as in %s (line %" G_GSIZE_FORMAT ")",
-                    nf, l->n_cols, l->header ? "the header" : "the first row", l->header_line);
-    }
-  else
-    set_error_at (error, l->name, l->data, l->len, r->rec_line, r->rec_line_start, last->end,
-                  "found %u field%s; expected %u as in %s (line %" G_GSIZE_FORMAT ")", nf, nf == 1 ? "" : "s",
-                  l->n_cols, l->header ? "the header" : "the first row", l->header_line);
+  {
+    g_autofree char *found = cs_format_count (nf);
+    g_autofree char *expected = cs_format_count (l->n_cols);
+    g_autofree char *line = cs_format_count (l->header_line);
+
+    if (nf > l->n_cols)
+      {
+        const Field *extra = &g_array_index (r->fields, Field, l->n_cols);
+        set_error_at (error, l->name, l->data, l->len, r->rec_line, r->rec_line_start, extra->pos,
+                      "found %s fields; expected %s as in %s (line %s)", found, expected,
+                      l->header ? "the header" : "the first row", line);
+      }
+    else
+      set_error_at (error, l->name, l->data, l->len, r->rec_line, r->rec_line_start, last->end,
+                    "found %s field%s; expected %s as in %s (line %s)", found, nf == 1 ? "" : "s", expected,
+                    l->header ? "the header" : "the first row", line);
+  }
   return FALSE;
 }
 
@@ -875,7 +952,7 @@ rescan_switched (Loader  *l,
   g_autofree GPtrArray **levels = NULL;
 
   for (guint j = 0; j < l->n_cols; j++)
-    if (l->builders[j].categorical)
+    if (l->builders[j].categorical && !l->builders[j].revert)
       upto = MAX (upto, l->builders[j].switch_row);
   if (upto == 0)
     return TRUE;
@@ -883,7 +960,7 @@ rescan_switched (Loader  *l,
   index = g_new0 (GHashTable *, l->n_cols);
   levels = g_new0 (GPtrArray *, l->n_cols);
   for (guint j = 0; j < l->n_cols; j++)
-    if (l->builders[j].categorical && l->builders[j].switch_row > 0)
+    if (l->builders[j].categorical && !l->builders[j].revert && l->builders[j].switch_row > 0)
       {
         index[j] = g_hash_table_new (g_str_hash, g_str_equal);
         levels[j] = g_ptr_array_new_with_free_func (g_free);
@@ -956,6 +1033,80 @@ rescan_switched (Loader  *l,
   return ok;
 }
 
+/* The final reading of each column, once all its cells have been counted. */
+static void
+settle_columns (Loader *l)
+{
+  for (guint j = 0; j < l->n_cols; j++)
+    {
+      Builder *b = &l->builders[j];
+      gboolean numeric = keep_numeric (b, l->options->bad_cells);
+
+      if (!numeric && !b->categorical)
+        switch_to_text (b, l->n_rows);
+      else if (numeric && b->categorical)
+        b->revert = TRUE;
+    }
+}
+
+/* Columns read as text that turned out to be numbers after all are read again as numbers,
+ * their other cells missing. */
+static gboolean
+reread_numbers (Loader  *l,
+                GError **error)
+{
+  gboolean any = FALSE;
+  gboolean ok = TRUE;
+  gsize row = 0;
+  Reader r;
+
+  for (guint j = 0; j < l->n_cols; j++)
+    any |= l->builders[j].revert;
+  if (!any)
+    return TRUE;
+  reader_init (&r, l->data, l->len, l->start, l->delim, l->name);
+  if (l->header && read_record (&r, error) != RECORD_OK)
+    ok = FALSE;
+  while (ok && row < l->n_rows)
+    {
+      if (read_record (&r, error) != RECORD_OK)
+        {
+          ok = FALSE;
+          break;
+        }
+      if (r.fields->len > l->n_cols)
+        g_array_set_size (r.fields, l->n_cols);
+      for (guint j = 0; j < l->n_cols && j < r.fields->len; j++)
+        {
+          Builder *b = &l->builders[j];
+          const Field *f = &g_array_index (r.fields, Field, j);
+
+          if (!b->revert)
+            continue;
+          if (!parse_number (field_text (&r, f), f->len, l->decimal, &b->values[row]))
+            b->values[row] = NAN;
+        }
+      row++;
+      if (row % CHECK_EVERY == 0 && !cs_progress_check (l->progress, error))
+        ok = FALSE;
+    }
+  reader_clear (&r);
+  for (guint j = 0; j < l->n_cols; j++)
+    {
+      Builder *b = &l->builders[j];
+
+      if (!b->revert)
+        continue;
+      b->categorical = FALSE;
+      b->revert = FALSE;
+      g_clear_pointer (&b->index, g_hash_table_unref);
+      g_clear_pointer (&b->levels, g_ptr_array_unref);
+    }
+  if (!ok && error && *error == NULL)
+    g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s: the file changed while it was read", l->name);
+  return ok;
+}
+
 static gboolean
 parse_rows (Loader  *l,
             GError **error)
@@ -963,6 +1114,7 @@ parse_rows (Loader  *l,
   Reader r;
   RecordStatus status;
   gsize released = 0;
+  gsize since_check = 0;
   gboolean ok = FALSE;
 
   reader_init (&r, l->data, l->len, l->start, l->delim, l->name);
@@ -1024,8 +1176,10 @@ parse_rows (Loader  *l,
       for (guint j = 0; j < l->n_cols; j++)
         store_value (l, &l->builders[j], &r, &g_array_index (r.fields, Field, j));
       l->n_rows++;
-      if (l->n_rows % CHECK_EVERY == 0)
+      since_check += l->n_cols;
+      if (l->n_rows % CHECK_EVERY == 0 || since_check >= CHECK_FIELDS)
         {
+          since_check = 0;
           if (!cs_progress_check (l->progress, error))
             goto out;
           cs_progress_report (l->progress, (double) r.pos / l->len, "Reading data");
@@ -1040,6 +1194,7 @@ parse_rows (Loader  *l,
       goto out;
     }
   l->n_blank = r.n_blank_inside;
+  settle_columns (l);
   ok = TRUE;
 
 out:
@@ -1092,15 +1247,111 @@ fix_encoding (Loader    *l,
   g_ptr_array_add (ds->notices, g_strdup ("The file is not valid UTF-8; it was read as Windows-1252"));
 }
 
-static gboolean
-name_taken (char      **names,
-            guint       n,
-            const char *name)
+/* Column names are compared as cs_dataset_find_column does, ignoring ASCII case. */
+static guint
+name_hash (gconstpointer key)
 {
-  for (guint i = 0; i < n; i++)
-    if (names[i] && g_ascii_strcasecmp (names[i], name) == 0)
-      return TRUE;
-  return FALSE;
+  guint h = 5381;
+
+  for (const char *p = key; *p; p++)
+    h = h * 33 + (guint) g_ascii_tolower (*p);
+  return h;
+}
+
+static gboolean
+name_equal (gconstpointer a,
+            gconstpointer b)
+{
+  return g_ascii_strcasecmp (a, b) == 0;
+}
+
+/* Unique names in O(columns): a set of the names taken and, per name that repeats, the next
+ * suffix to try, so 100,000 columns all called "a" become a, a_2, …, a_100000 without
+ * trying each suffix from 2 again. */
+static gboolean
+unique_names (Loader  *l,
+              char   **names,
+              GError **error)
+{
+  g_autoptr (GHashTable) taken = g_hash_table_new (name_hash, name_equal);
+  g_autoptr (GHashTable) next_suffix = g_hash_table_new_full (name_hash, name_equal, g_free, NULL);
+
+  for (guint j = 0; j < l->n_cols; j++)
+    {
+      Builder *b = &l->builders[j];
+      g_autofree char *base = b->name[0] ? g_strdup (b->name) : g_strdup_printf ("column %u", j + 1);
+      char *name;
+
+      if ((j & 4095) == 4095 && !cs_progress_check (l->progress, error))
+        return FALSE;
+      if (!g_hash_table_contains (taken, base))
+        name = g_steal_pointer (&base);
+      else
+        {
+          guint k = GPOINTER_TO_UINT (g_hash_table_lookup (next_suffix, base));
+
+          for (k = MAX (k, 2);; k++)
+            {
+              name = g_strdup_printf ("%s_%u", base, k);
+              if (!g_hash_table_contains (taken, name))
+                break;
+              g_free (name);
+            }
+          g_hash_table_replace (next_suffix, g_strdup (base), GUINT_TO_POINTER (k + 1));
+        }
+      names[j] = name;
+      g_hash_table_add (taken, name);
+    }
+  return TRUE;
+}
+
+/* The notice and the structured record of a column of numbers with other cells. */
+static void
+report_bad_cells (Loader     *l,
+                  CsDataset  *ds,
+                  Builder    *b,
+                  const char *name)
+{
+  CsBadCells *bad;
+  g_autofree char *count = NULL;
+  g_autofree char *cells = NULL;
+  g_autofree char *where = NULL;
+  g_autofree char *file = NULL;
+  double v;
+  char *end = NULL;
+  const char *why = "is not a number";
+
+  if (b->n_bad == 0 || b->n_numbers < b->n_bad)
+    return;
+  bad = g_new0 (CsBadCells, 1);
+  bad->column = cs_format_excerpt (name, -1, CS_FORMAT_EXCERPT_CHARS);
+  bad->n_bad = b->n_bad;
+  bad->n_cells = b->n_numbers + b->n_bad;
+  locate (l->data, l->len, b->text_line, b->text_line_start, b->text_pos, &bad->line, &bad->column_number);
+  bad->excerpt = cs_format_excerpt (b->text_example, -1, CS_FORMAT_EXCERPT_CHARS);
+  bad->as_text = b->categorical;
+  g_ptr_array_add (ds->bad_cells, bad);
+
+  /* Say why a cell that looks like a number is not one. */
+  v = g_ascii_strtod (b->text_example, &end);
+  if (end != b->text_example && *end == '\0' && isinf (v))
+    why = g_ascii_isalpha (b->text_example[b->text_example[0] == '-' || b->text_example[0] == '+'])
+              ? "is an infinity, not a value"
+              : "is beyond the range of numbers (about ±1.8e308)";
+  count = cs_format_count (bad->n_bad);
+  cells = cs_format_count (bad->n_cells);
+  file = cs_format_excerpt (l->name, -1, 4096);
+  where = g_strdup_printf ("%s:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT, file, bad->line, bad->column_number);
+  g_ptr_array_add (ds->notices,
+                   g_strdup_printf ("Column ‘%s’ holds numbers, but %s of its %s cells %s not (the first, ‘%s’ at "
+                                    "%s, %s); %s", bad->column, count, cells, bad->n_bad == 1 ? "is" : "are",
+                                    bad->excerpt, where, why,
+                                    bad->as_text ? "the column was read as text (reading those cells as missing "
+                                                   "values is the other choice)"
+                                                 : (bad->n_bad == 1 ? "it was read as a missing value (reading the "
+                                                                      "column as text is the other choice)"
+                                                                    : "they were read as missing values (reading "
+                                                                      "the column as text is the other choice)")));
 }
 
 static CsDataset *
@@ -1117,22 +1368,11 @@ build_dataset (Loader  *l,
 
   ds->path = g_strdup (l->path);
   fix_encoding (l, ds);
-
-  for (guint j = 0; j < l->n_cols; j++)
+  if (!unique_names (l, names, error))
     {
-      Builder *b = &l->builders[j];
-      char *name;
-
-      if (b->name[0] == '\0')
-        name = g_strdup_printf ("column %u", j + 1);
-      else
-        name = g_strdup (b->name);
-      for (guint k = 2; name_taken (names, j, name); k++)
-        {
-          g_free (name);
-          name = b->name[0] ? g_strdup_printf ("%s_%u", b->name, k) : g_strdup_printf ("column %u_%u", j + 1, k);
-        }
-      names[j] = name;
+      for (guint j = 0; j < l->n_cols; j++)
+        g_free (names[j]);
+      return NULL;
     }
 
   for (guint j = 0; j < l->n_cols; j++)
@@ -1146,17 +1386,26 @@ build_dataset (Loader  *l,
         g_ptr_array_add (ds->notices,
                          g_strdup ("Every row ended with a delimiter; the empty last column has been dropped"));
       else
-        g_ptr_array_add (ds->notices,
-                         g_strdup_printf ("Column ‘%s’ was empty and has been dropped", names[j]));
+        {
+          g_autofree char *shown = cs_format_excerpt (names[j], -1, CS_FORMAT_EXCERPT_CHARS);
+          g_ptr_array_add (ds->notices, g_strdup_printf ("Column ‘%s’ was empty and has been dropped", shown));
+        }
     }
+  for (guint j = 0; j < l->n_cols; j++)
+    if (keep[j])
+      report_bad_cells (l, ds, &l->builders[j], names[j]);
   if (l->n_extra_delim > 0)
-    g_ptr_array_add (ds->notices, g_strdup_printf ("%" G_GSIZE_FORMAT " row%s ended with an extra delimiter; "
-                                                   "the empty field was ignored", l->n_extra_delim,
-                                                   l->n_extra_delim == 1 ? "" : "s"));
+    {
+      g_autofree char *count = cs_format_count (l->n_extra_delim);
+      g_ptr_array_add (ds->notices, g_strdup_printf ("%s row%s ended with an extra delimiter; the empty field was "
+                                                     "ignored", count, l->n_extra_delim == 1 ? "" : "s"));
+    }
   if (n_blank > 0)
-    g_ptr_array_add (ds->notices, g_strdup_printf ("%" G_GSIZE_FORMAT " blank line%s between rows %s skipped",
-                                                   n_blank, n_blank == 1 ? "" : "s",
-                                                   n_blank == 1 ? "was" : "were"));
+    {
+      g_autofree char *count = cs_format_count (n_blank);
+      g_ptr_array_add (ds->notices, g_strdup_printf ("%s blank line%s between rows %s skipped", count,
+                                                     n_blank == 1 ? "" : "s", n_blank == 1 ? "was" : "were"));
+    }
 
   for (guint j = 0; j < l->n_cols; j++)
     {
@@ -1169,7 +1418,8 @@ build_dataset (Loader  *l,
       col->name = g_steal_pointer (&names[j]);
       col->kind = b->categorical ? CS_COLUMN_CATEGORICAL : CS_COLUMN_NUMERIC;
       col->values = g_realloc_n (g_steal_pointer (&b->values), MAX (l->n_rows, 1), sizeof (double));
-      col->n_missing = b->n_missing;
+      /* Cells that are not numbers in a column of numbers are missing values. */
+      col->n_missing = b->n_missing + (b->categorical ? 0 : b->n_bad);
       if (b->categorical)
         {
           col->levels = g_steal_pointer (&b->levels);
@@ -1192,9 +1442,10 @@ build_dataset (Loader  *l,
       label_index = cs_dataset_find_column (ds, label);
       if (label_index < 0)
         {
+          g_autofree char *file = cs_format_excerpt (l->name, -1, 4096);
+          g_autofree char *shown = cs_format_excerpt (label, -1, CS_FORMAT_EXCERPT_CHARS);
           g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                       "%s has no column called ‘%s’; choose one of its columns as the label, or none", l->name,
-                       label);
+                       "%s has no column called ‘%s’; choose one of its columns as the label, or none", file, shown);
           return NULL;
         }
     }
@@ -1220,9 +1471,10 @@ build_dataset (Loader  *l,
               first = b;
             if (shown++ < 3)
               {
-                g_autofree char *example = g_utf8_make_valid (b->text_example, -1);
-                g_string_append_printf (found, "%s‘%s’: “%s”", found->len ? ", " : "",
-                                        cs_dataset_column (ds, c)->name, example);
+                g_autofree char *example = cs_format_excerpt (b->text_example, -1, CS_FORMAT_EXCERPT_CHARS);
+                g_autofree char *column = cs_format_excerpt (cs_dataset_column (ds, c)->name, -1,
+                                                             CS_FORMAT_EXCERPT_CHARS);
+                g_string_append_printf (found, "%s‘%s’: “%s”", found->len ? ", " : "", column, example);
               }
           }
         if (first)
@@ -1272,9 +1524,10 @@ check_text (const Loader *l,
     }
   if (window > l->start && control * 10 > window - l->start)
     {
+      g_autofree char *n_control = cs_format_count (control);
+      g_autofree char *n_bytes = cs_format_count (window - l->start);
       set_error_at (error, l->name, l->data, l->len, 1, l->start, l->start,
-                    "found binary data (%" G_GSIZE_FORMAT " control bytes in the first %" G_GSIZE_FORMAT
-                    "); expected text", control, window - l->start);
+                    "found binary data (%s control bytes in the first %s); expected text", n_control, n_bytes);
       return FALSE;
     }
   return TRUE;
@@ -1323,6 +1576,8 @@ load (const char         *data,
     goto out;
   if (!rescan_switched (&l, error))
     goto out;
+  if (!reread_numbers (&l, error))
+    goto out;
   ds = build_dataset (&l, error);
   if (ds)
     cs_progress_report (progress, 1.0, "Reading data");
@@ -1341,6 +1596,34 @@ cs_csv_options_init (CsCsvOptions *options)
   options->decimal = 0;
   options->header = -1;
   options->label_column = NULL;
+  options->bad_cells = CS_CSV_BAD_CELLS_AUTO;
+}
+
+static const char *const bad_cells_ids[] = {
+  [CS_CSV_BAD_CELLS_AUTO] = "auto",
+  [CS_CSV_BAD_CELLS_MISSING] = "missing",
+  [CS_CSV_BAD_CELLS_TEXT] = "text",
+};
+
+const char *
+cs_csv_bad_cells_id (CsCsvBadCells policy)
+{
+  g_return_val_if_fail ((guint) policy < G_N_ELEMENTS (bad_cells_ids), NULL);
+  return bad_cells_ids[policy];
+}
+
+gboolean
+cs_csv_bad_cells_from_id (const char    *id,
+                          CsCsvBadCells *policy)
+{
+  for (guint i = 0; id != NULL && i < G_N_ELEMENTS (bad_cells_ids); i++)
+    if (g_ascii_strcasecmp (id, bad_cells_ids[i]) == 0)
+      {
+        if (policy)
+          *policy = (CsCsvBadCells) i;
+        return TRUE;
+      }
+  return FALSE;
 }
 
 CsDataset *
@@ -1363,27 +1646,18 @@ cs_dataset_load_csv (const char         *path,
                      CsProgress         *progress,
                      GError            **error)
 {
-  g_autoptr (GMappedFile) file = NULL;
-  g_autoptr (GError) local = NULL;
+  g_autoptr (CsInput) file = NULL;
   g_autofree char *base = NULL;
   CsDataset *ds;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_IO, "%s: is a folder; expected a CSV or TSV file", path);
-      return NULL;
-    }
-  file = g_mapped_file_new (path, FALSE, &local);
+  /* A stream is held whole while it is parsed, so it gets half the budget. */
+  file = cs_input_load (path, "expected a CSV or TSV file", cs_memory_budget () / 2, progress, error);
   if (file == NULL)
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_IO, "%s: could not be read: %s", path, local->message);
-      return NULL;
-    }
-  ds = load (g_mapped_file_get_contents (file), g_mapped_file_get_length (file), path, path, TRUE, options,
-             progress, error);
+    return NULL;
+  ds = load (file->data, file->length, path, path, file->mapped, options, progress, error);
   if (ds)
     {
       base = g_path_get_basename (path);

@@ -19,6 +19,16 @@ column_free (gpointer data)
   g_free (col);
 }
 
+static void
+bad_cells_free (gpointer data)
+{
+  CsBadCells *b = data;
+
+  g_free (b->column);
+  g_free (b->excerpt);
+  g_free (b);
+}
+
 CsDataset *
 cs_dataset_new (const char *name,
                 gsize       n_rows)
@@ -31,6 +41,7 @@ cs_dataset_new (const char *name,
   ds->columns = g_ptr_array_new_with_free_func (column_free);
   ds->label_column = -1;
   ds->notices = g_ptr_array_new_with_free_func (g_free);
+  ds->bad_cells = g_ptr_array_new_with_free_func (bad_cells_free);
   return ds;
 }
 
@@ -51,6 +62,7 @@ cs_dataset_unref (CsDataset *ds)
   g_free (ds->path);
   g_ptr_array_unref (ds->columns);
   g_ptr_array_unref (ds->notices);
+  g_ptr_array_unref (ds->bad_cells);
   g_free (ds);
 }
 

@@ -22,6 +22,21 @@ typedef struct
   gsize         n_missing;
 } CsColumn;
 
+/* A column that holds numbers except for some cells that are not finite numbers ("zz",
+ * "Inf", "1e400"): where the first one is, how many there are, and how they were read.
+ * The loader's choice follows CsCsvOptions.bad_cells; a front end shows `notice`-like text
+ * built from these fields and may offer the other reading (reload with bad_cells set). */
+typedef struct
+{
+  char     *column;   /* Owned: the column's name in the dataset */
+  gsize     n_bad;    /* cells that are not finite numbers (and not a missing-value token) */
+  gsize     n_cells;  /* non-missing cells in the column */
+  gsize     line;     /* the first such cell, 1-based line and character column in the file */
+  gsize     column_number;
+  char     *excerpt;  /* Owned: that cell's text, escaped and shortened for messages */
+  gboolean  as_text;  /* TRUE: the column was read as text; FALSE: these cells are missing values */
+} CsBadCells;
+
 /* A table of columns, immutable once loaded and refcounted: a worker thread and the window
  * can hold it at the same time. */
 typedef struct
@@ -36,6 +51,8 @@ typedef struct
   guint      image_cols;
   GPtrArray *notices;       /* Owned, char*: forgiven problems, e.g. "Column ‘x’ was empty
                                and has been dropped"; shown to the user */
+  GPtrArray *bad_cells;     /* Owned, CsBadCells*: columns of numbers with cells that are
+                               not (each also has a line in notices) */
 } CsDataset;
 
 CsDataset *cs_dataset_ref (CsDataset *ds);
@@ -94,6 +111,18 @@ void cs_dataset_default_axes (const CsDataset *ds,
                               int             *x_column,
                               int             *y_column);
 
+/* What a column of numbers with some cells that are not numbers becomes. */
+typedef enum
+{
+  CS_CSV_BAD_CELLS_AUTO,    /* numbers, the others missing, when at least 95 % of its cells are
+                               numbers; else text */
+  CS_CSV_BAD_CELLS_MISSING, /* numbers, the others missing, when at least half are numbers */
+  CS_CSV_BAD_CELLS_TEXT,    /* text as soon as one cell is not a number */
+} CsCsvBadCells;
+
+const char *cs_csv_bad_cells_id (CsCsvBadCells policy);                 /* "auto", "missing", "text" */
+gboolean    cs_csv_bad_cells_from_id (const char *id, CsCsvBadCells *policy);
+
 typedef struct
 {
   char        delimiter;    /* 0: sniff among , ; tab space */
@@ -101,12 +130,15 @@ typedef struct
   int         header;       /* -1: detect, 0: no header row, 1: first row is a header */
   const char *label_column; /* NULL: a column called label/class/species/target if any;
                                "" for none */
+  CsCsvBadCells bad_cells;  /* default AUTO; "Inf" and numbers beyond the double range are
+                               never values: they count as cells that are not numbers */
 } CsCsvOptions;
 
 void cs_csv_options_init (CsCsvOptions *options);
 
 /* Loads a CSV/TSV file. Streams large files with progress and cancellation. Errors are
- * CS_ERROR_PARSE with "FILE:LINE:COLUMN: what was found, what was expected", or CS_ERROR_IO. */
+ * CS_ERROR_PARSE with "FILE:LINE:COLUMN: what was found, what was expected", or CS_ERROR_IO.
+ * Pipes and files such as /proc/self/status are read as streams (see cs_input_load). */
 CsDataset *cs_dataset_load_csv (const char         *path,
                                 const CsCsvOptions *options,
                                 CsProgress         *progress,

@@ -1,5 +1,7 @@
 #include "core/data/cs-dissim.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
+#include "core/data/cs-input.h"
 #include "core/metrics/cs-metrics.h"
 
 #include <errno.h>
@@ -612,9 +614,52 @@ value_error (const char *path,
              const char *what,
              GError    **error)
 {
+  g_autofree char *shown = cs_format_excerpt (field_at (l, f)->text, -1, CS_FORMAT_EXCERPT_CHARS);
+
   g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s:%zu:%zu: ‘%s’ %s", path, l->line, field_at (l, f)->column,
-               field_at (l, f)->text, what);
+               shown, what);
   return FALSE;
+}
+
+/* An index field of a long list: a whole number from 0, with a message naming what is wrong
+ * otherwise (a long list read as a square matrix would blame line 1 for the wrong thing). */
+static gboolean
+check_index (const char *path,
+             const Line *l,
+             gsize       f,
+             gsize      *out,
+             GError    **error)
+{
+  const char *text = field_at (l, f)->text;
+  double v = NAN;
+
+  if (is_index (text, out))
+    return TRUE;
+  if (!parse_number (text, &v))
+    return value_error (path, l, f, "is not a row index; expected a whole number from 0 (i,j,d lines)", error);
+  if (v < 0)
+    return value_error (path, l, f, "is a negative row index; indices count rows from 0", error);
+  if (v != floor (v))
+    return value_error (path, l, f, "is not a whole number; row indices count rows from 0", error);
+  return value_error (path, l, f, "is too large a row index (at most 2,147,483,647)", error);
+}
+
+/* Three numbers on every line: the shape of an i,j,d list, whatever the indices hold. */
+static gboolean
+looks_like_triples (GPtrArray *lines,
+                    gsize      first)
+{
+  if (lines->len <= first)
+    return FALSE;
+  for (gsize r = first; r < lines->len; r++)
+    {
+      const Line *l = lines->pdata[r];
+      double v;
+      if (l->fields->len != 3 || !parse_number (field_at (l, 0)->text, &v) || !parse_number (field_at (l, 1)->text, &v)
+          || !parse_number (field_at (l, 2)->text, &v))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -668,8 +713,8 @@ load_long (const char *path,
       const Line *l = lines->pdata[r];
       gsize a = 0;
       gsize b = 0;
-      is_index (field_at (l, 0)->text, &a);
-      is_index (field_at (l, 1)->text, &b);
+      if (!check_index (path, l, 0, &a, error) || !check_index (path, l, 1, &b, error))
+        return NULL;
       if (MAX (a, b) + 1 > n)
         {
           n = MAX (a, b) + 1;
@@ -681,9 +726,13 @@ load_long (const char *path,
    * missing pairs are left to the check below, which names the first of them. */
   if (widest != NULL && n_pairs (n) > lines->len - first + 1000000)
     {
+      g_autofree char *index = cs_format_count (n - 1);
+      g_autofree char *objects = cs_format_count (n);
+      g_autofree char *pairs_needed = cs_format_count (n_pairs (n));
+      g_autofree char *listed = cs_format_count (lines->len - first);
       g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
-                   "%s:%zu:1: index %zu means %zu objects and %zu pairs, but the file lists %zu",
-                   path, widest->line, n - 1, n, n_pairs (n), lines->len - first);
+                   "%s:%zu:1: index %s means %s objects and %s pairs, but the file lists %s",
+                   path, widest->line, index, objects, pairs_needed, listed);
       return NULL;
     }
   D = dissim_alloc (n, FALSE, error);
@@ -718,10 +767,11 @@ load_long (const char *path,
       idx = MAX (a, b) * (MAX (a, b) - 1) / 2 + MIN (a, b);
       if (seen[idx] && D->d[idx] != v)
         {
+          g_autofree char *shown = cs_format_excerpt (field_at (l, 2)->text, -1, CS_FORMAT_EXCERPT_CHARS);
           g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
                        "%s:%zu:%zu: d(%zu, %zu) = %s, but the file gave %g for the same pair before; the matrix "
                        "must be symmetric",
-                       path, l->line, field_at (l, 2)->column, a, b, field_at (l, 2)->text, D->d[idx]);
+                       path, l->line, field_at (l, 2)->column, a, b, shown, D->d[idx]);
           return NULL;
         }
       seen[idx] = 1;
@@ -754,7 +804,7 @@ load_square (const char *path,
 
   if (n == 0)
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s: no rows of dissimilarities", path);
+      g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s: no rows of dissimilarities below the header", path);
       return NULL;
     }
   {
@@ -780,10 +830,11 @@ load_square (const char *path,
         }
       if (l->fields->len != n + skip)
         {
+          g_autofree char *found = cs_format_count (l->fields->len - MIN (skip, l->fields->len));
+          g_autofree char *expected = cs_format_count (n);
           g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
-                       "%s:%zu:1: %u values on this line, expected %zu (a square matrix with one row per line%s)",
-                       path, l->line, (guint) (l->fields->len - MIN (skip, l->fields->len)), n,
-                       skip ? " after the row name" : "");
+                       "%s:%zu:1: %s values on this line, expected %s (a square matrix with one row per line%s)",
+                       path, l->line, found, expected, skip ? " after the row name" : "");
           return NULL;
         }
       for (gsize j = 0; j < n; j++)
@@ -865,6 +916,10 @@ parse_dissim (char       *buf,
     if (!parse_number (field_at (l, l->fields->len - 1)->text, &v))
       first = 1;
   }
+  if (looks_like_triples (lines, first) && !looks_long (lines, first) && lines->len - first != 3)
+    /* Three numbers a line but some index is not one (negative, fractional, huge): the
+     * long list's own checks name the field. */
+    return load_long (path, lines, first, progress, error);
   if (looks_long (lines, first))
     {
       /* Three index-like columns could also be a 3 × 3 square matrix; it is one only when
@@ -888,6 +943,35 @@ parse_dissim (char       *buf,
   return load_square (path, lines, first, progress, error);
 }
 
+/* A NUL byte would end the text early (and an empty result read as "holds no
+ * dissimilarities"): refused where it is. */
+static gboolean
+check_no_nul (const char *data,
+              gsize       length,
+              const char *name,
+              GError    **error)
+{
+  const char *nul = memchr (data, '\0', length);
+  gsize line = 1;
+  gsize column = 1;
+
+  if (nul == NULL)
+    return TRUE;
+  for (const char *p = data; p < nul; p++)
+    {
+      if (*p == '\n')
+        {
+          line++;
+          column = 1;
+        }
+      else if (((guint8) *p & 0xC0) != 0x80)
+        column++;
+    }
+  g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
+               "%s:%zu:%zu: found a NUL byte (is this a binary file?); expected text", name, line, column);
+  return FALSE;
+}
+
 CsDissim *
 cs_dissim_load_data (const char *data,
                      gsize       length,
@@ -896,12 +980,17 @@ cs_dissim_load_data (const char *data,
                      GError    **error)
 {
   g_autofree char *buf = NULL;
+  g_autofree char *shown = NULL;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
-  if (!text_fits (length, name, error))
+  shown = cs_format_excerpt (name, -1, 4096);
+  if (!text_fits (length, shown, error) || !check_no_nul (data, length, shown, error))
     return NULL;
-  buf = g_strndup (data, length);
-  return parse_dissim (buf, name, progress, error);
+  buf = g_malloc (length + 1);
+  if (length > 0)
+    memcpy (buf, data, length);
+  buf[length] = '\0';
+  return parse_dissim (buf, shown, progress, error);
 }
 
 CsDissim *
@@ -909,23 +998,24 @@ cs_dissim_load (const char *path,
                 CsProgress *progress,
                 GError    **error)
 {
-  g_autofree char *buf = NULL;
-  g_autoptr (GError) local = NULL;
+  g_autoptr (CsInput) input = NULL;
+  g_autofree char *shown = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
+  shown = cs_format_excerpt (path, -1, 4096);
   {
     GStatBuf st;
 
     /* Refused before it is read, not halfway through. */
-    if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && !text_fits ((guint64) st.st_size, path, error))
+    if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && !text_fits ((guint64) st.st_size, shown, error))
       return NULL;
   }
-  if (!g_file_get_contents (path, &buf, NULL, &local))
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_IO, "Cannot read the dissimilarity file: %s", local->message);
-      return NULL;
-    }
-  return parse_dissim (buf, path, progress, error);
+  /* The text is copied once more to be cut into fields, so a stream gets a third. */
+  input = cs_input_load (path, "expected a dissimilarity file (a square CSV, or i,j,d lines)",
+                         cs_memory_budget () / 3, progress, error);
+  if (input == NULL)
+    return NULL;
+  return cs_dissim_load_data (input->data, input->length, path, progress, error);
 }
 
 gboolean

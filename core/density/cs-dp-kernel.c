@@ -612,7 +612,7 @@ cs_dp_surface_compute (const CsMatrix          *xy,
           gsize k = (gsize)r * grid + c;
           y[0] = s->extent[0] + (s->extent[1] - s->extent[0]) * c / (grid - 1.0);
           s->exact[k] = cs_dp_kernel_sum_exact (xy, options->bandwidth, y) / xy->rows;
-          s->priv[k] = cs_dp_kernel_sketch_query (sketch, y) / xy->rows;
+          s->priv[k] = MAX (0.0, cs_dp_kernel_sketch_query (sketch, y) / xy->rows);
         }
       cs_progress_report (progress, (r + 1.0) / grid, "exact and private surfaces");
     }
@@ -699,7 +699,9 @@ cs_dp_kde_grid_values (const CsMatrix          *xy,
           double q[2];
           q[0] = xx / a;
           q[1] = (yy - b * q[0]) / c;
-          values[(gsize)j * nx + i] = norm * cs_dp_kernel_sketch_query (sketch, q);
+          /* A density is never negative: clipping the noisy estimate is post-processing (no
+           * privacy cost) and only moves it closer to the truth. */
+          values[(gsize)j * nx + i] = MAX (0.0, norm * cs_dp_kernel_sketch_query (sketch, q));
         }
     }
   return TRUE;

@@ -178,7 +178,9 @@ void         cs_dp_surface_free (CsDpSurface *s);
  * from one sketch of the whitened points L⁻¹x (H = L Lᵀ) with the isotropic unit kernel, so
  * the sensitivity argument above holds unchanged. options->bandwidth is ignored. H and the
  * extent are public inputs: when they come from the data (Scott's rule, the data range) they
- * are not covered by the guarantee. *sigma (may be NULL) gets the noise scale. */
+ * are not covered by the guarantee. *sigma (may be NULL) gets the noise scale. An infinite ε
+ * adds no noise (a reference, not a release: front ends must refuse it). Negative estimates
+ * are clipped to 0 (post-processing, no privacy cost). */
 gboolean cs_dp_kde_grid_values (const CsMatrix          *xy,
                                 const double             H[4],
                                 const CsDpKernelOptions *options,

@@ -287,6 +287,22 @@ cs_kde_diagnostics_run (const CsMatrix         *x,
         return NULL;
       }
 
+  /* As the density and mean shift: identical rows have a covariance of rounding size, whose
+   * thresholds would be 1e-18; say what is wrong instead. */
+  {
+    gboolean varies = FALSE;
+
+    for (gsize j = 0; j < d && !varies; j++)
+      varies = !cs_matrix_column_constant (x, j);
+    if (!varies)
+      {
+        g_set_error_literal (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                             "Every row is the same point, so the data have no spread to measure bandwidths "
+                             "against; choose columns that vary");
+        return NULL;
+      }
+  }
+
   /* Centring changes no distance but keeps ||a||² − 2a·b + ||b||² from cancelling badly. */
   xc = cs_matrix_copy (x);
   means = g_new (double, d);

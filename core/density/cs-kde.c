@@ -144,7 +144,10 @@ check_h (const double H[4],
 {
   double det = H[0] * H[3] - H[1] * H[2];
 
-  if (!(H[0] > 0.0) || !(H[3] > 0.0) || !(det > 0.0) || !isfinite (det) || fabs (H[1] - H[2]) > 1e-12 * (H[0] + H[3]))
+  /* Relative to H[0]·H[3]: collinear data leave a determinant of rounding size, not 0, and a
+   * density on it would peak at 1e30. */
+  if (!(H[0] > 0.0) || !(H[3] > 0.0) || !(det > 1e-12 * H[0] * H[3]) || !isfinite (det)
+      || fabs (H[1] - H[2]) > 1e-12 * (H[0] + H[3]))
     {
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
                    "The bandwidth matrix [[%g, %g], [%g, %g]] is not symmetric positive definite; the data may be "
@@ -539,6 +542,31 @@ fft_convolve (const double *counts,
 /* Linear binning. Fixed chunks of points (a function of n, not of the thread count) bin
  * into private grids that are then summed in chunk order: the same result on any number
  * of threads. */
+/* Binning grid: bins of at most a tenth of the kernel's standard deviation (then within
+ * ~0.3 % of the peak of the exact sum; a quarter gives ~1 %), at most 1,025 nodes a side. Bins
+ * wider than half a standard deviation make the grid "approximate", unless n·m² is small
+ * enough (EXACT_FALLBACK_WORK) to sum exactly instead. */
+#define BIN_SPACING 0.1
+#define BIN_MAX_NODES 1025u
+#define BIN_MAX_SPACING 0.5
+#define EXACT_FALLBACK_WORK 4e8
+
+/* How many times finer than `spacing` the binning grid must be for bins of at most
+ * BIN_SPACING kernel standard deviations, capped so that it has at most BIN_MAX_NODES nodes
+ * per axis (a grid already that fine is never refined). */
+static int
+refine_factor (double spacing,
+               double sd,
+               guint  m)
+{
+  double need = ceil (spacing / (BIN_SPACING * sd));
+  int cap = (int) MAX (1u, (BIN_MAX_NODES - 1) / (m - 1));
+
+  if (!(need > 1.0))
+    return 1;
+  return need >= cap ? cap : (int) need;
+}
+
 #define BIN_CHUNK 262144
 
 static void
@@ -916,6 +944,18 @@ cs_kde_bandwidth (const CsMatrix *xy,
         H[1] = H[2] = 0.0;
       return check_h (H, error);
     }
+  /* Every rule scales the data's spread: with none along an axis it would return a bandwidth
+   * of rounding size (1e-31) and a density peak of 1e36. Density, mean shift and the
+   * diagnostics all refuse such data and ask for a bandwidth. */
+  for (guint k = 0; k < 2; k++)
+    if (cs_matrix_column_constant (xy, k))
+      {
+        g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                     "The %s column does not vary (every row has %g), so no bandwidth can be estimated from the "
+                     "data; give one (--bandwidth VALUE in the CLI) or pick a column that varies",
+                     k == 0 ? "first (x)" : "second (y)", cs_matrix_get (xy, 0, k));
+        return FALSE;
+      }
   weighted_cov (xy, w, mean, cov, &neff);
   if (diagonal)
     cov[1] = cov[2] = 0.0;
@@ -1221,18 +1261,50 @@ cs_kde_grid (const CsMatrix *xy,
     {
       double dx = (g->x_max - g->x_min) / (m - 1);
       double dy = (g->y_max - g->y_min) / (m - 1);
-      g_autofree double *counts = g_new (double, (gsize) m * m);
-      if (!cs_progress_check (progress, error))
-        return NULL;
-      linear_bin (xy, w, m, m, g->x_min, g->y_min, dx, dy, counts);
-      if (!cs_progress_check (progress, error))
-        return NULL;
-      cs_progress_report (progress, 0.5, "density (binned)");
-      fft_convolve (counts, m, m, dx, dy, H, options->kernel, g->values);
-      /* FFT round-off leaves ±1e-17 where the density is zero; a density is not negative. */
-      for (gsize k = 0; k < (gsize) m * m; k++)
-        if (g->values[k] < 0.0)
-          g->values[k] = 0.0;
+      /* Linear binning is only as good as its bins are narrow against the kernel: on a grid
+       * coarser than a tenth of the bandwidth (a small grid, or a narrow bandwidth) the
+       * estimate is far off (0.83 of the peak at 8 nodes, 0.07 at 16). So bin on a grid rx ×
+       * ry times finer and keep every rx-th / ry-th node; where even the finest grid we allow
+       * is too coarse, sum exactly when that is affordable, and say so otherwise. */
+      int rx = refine_factor (dx, sqrt (H[0]), m);
+      int ry = refine_factor (dy, sqrt (H[3]), m);
+      int fx = (m - 1) * rx + 1;
+      int fy = (m - 1) * ry + 1;
+      gboolean coarse = dx / rx > BIN_MAX_SPACING * sqrt (H[0]) || dy / ry > BIN_MAX_SPACING * sqrt (H[3]);
+
+      if (coarse && (double) xy->rows * m * m <= EXACT_FALLBACK_WORK)
+        {
+          if (!exact_grid (xy, w, H, options->kernel, g, progress, error))
+            return NULL;
+          g->method = CS_KDE_EXACT;
+        }
+      else
+        {
+          g_autofree double *counts = NULL;
+          g_autofree double *fine = NULL;
+
+          if (!cs_memory_check ((guint64) fx * fy * sizeof (double) * 12, "The binning grid",
+                                "use a smaller grid or the exact method", error))
+            return NULL;
+          counts = g_new (double, (gsize) fx * fy);
+          fine = rx * ry > 1 ? g_new (double, (gsize) fx * fy) : NULL;
+          g->approximate = coarse;
+          if (!cs_progress_check (progress, error))
+            return NULL;
+          linear_bin (xy, w, fx, fy, g->x_min, g->y_min, dx / rx, dy / ry, counts);
+          if (!cs_progress_check (progress, error))
+            return NULL;
+          cs_progress_report (progress, 0.5, "density (binned)");
+          fft_convolve (counts, fx, fy, dx / rx, dy / ry, H, options->kernel, fine ? fine : g->values);
+          if (fine != NULL)
+            for (guint j = 0; j < m; j++)
+              for (guint i = 0; i < m; i++)
+                g->values[(gsize) j * m + i] = fine[(gsize) j * ry * fx + (gsize) i * rx];
+          /* FFT round-off leaves ±1e-17 where the density is zero; a density is not negative. */
+          for (gsize k = 0; k < (gsize) m * m; k++)
+            if (g->values[k] < 0.0)
+              g->values[k] = 0.0;
+        }
     }
   cs_progress_report (progress, 1.0, "density");
   memcpy (options->h, H, sizeof H);

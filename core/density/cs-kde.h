@@ -55,7 +55,10 @@ typedef struct
   double *values;  /* Owned, nx × ny */
   double  h[4];    /* the bandwidth matrix used */
   CsBandwidthRule rule;
-  CsKdeMethod method;
+  CsKdeMethod method;  /* as computed: a binned request on a grid too coarse for the bandwidth
+                          may have been summed exactly instead */
+  gboolean approximate; /* binned on bins wider than half the kernel's standard deviation (a
+                           bandwidth too narrow for the grid): values may be off; exact is not */
 } CsDensityGrid;
 
 CsDensityGrid *cs_density_grid_ref (CsDensityGrid *g);

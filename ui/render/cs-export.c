@@ -1,16 +1,14 @@
 #include "ui/render/cs-export.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 
 #include "core/base/cs-error.h"
+#include "core/base/cs-file.h"
 
 /* Largest PNG side we agree to make: 20,000 px is 1.7 m at 300 dpi, and keeps a figure
  * under ~1.6 GB of pixels. */
@@ -113,16 +111,12 @@ cs_render_export (CsRenderFunc   func,
                   double         dpi,
                   GError       **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp_path = NULL;
+  g_autoptr (CsAtomicFile) file = NULL;
   double width_pt;
   double height_pt;
   cairo_surface_t *surface = NULL;
   cairo_status_t status;
   Sink sink = { NULL, 0 };
-  int fd;
-  int saved_errno;
 
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -158,28 +152,11 @@ cs_render_export (CsRenderFunc   func,
       return FALSE;
     }
 
-  /* Same directory, so the final rename is atomic and never crosses file systems. */
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp_path = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
-  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CREAT | O_EXCL, 0666);
-  if (fd < 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, CS_ERROR, CS_ERROR_IO,
-                   "Cannot write ‘%s’: %s (choose a folder you can write to)",
-                   path, g_strerror (saved_errno));
-      return FALSE;
-    }
-  sink.fp = fdopen (fd, "wb");
-  if (sink.fp == NULL)
-    {
-      saved_errno = errno;
-      close (fd);
-      g_unlink (tmp_path);
-      g_set_error (error, CS_ERROR, CS_ERROR_IO, "Cannot write ‘%s’: %s", path, g_strerror (saved_errno));
-      return FALSE;
-    }
+  /* Written beside `path` and put in place only when complete (core/base/cs-file.h). */
+  file = cs_atomic_file_new (path, error);
+  if (file == NULL)
+    return FALSE;
+  sink.fp = cs_atomic_file_get_stream (file);
 
   switch (format)
     {
@@ -223,12 +200,8 @@ cs_render_export (CsRenderFunc   func,
   if (surface != NULL)
     cairo_surface_destroy (surface);
 
-  if (fclose (sink.fp) != 0 && sink.error == 0)
-    sink.error = errno != 0 ? errno : EIO;
-
   if (sink.error != 0 || status != CAIRO_STATUS_SUCCESS)
     {
-      g_unlink (tmp_path);
       if (sink.error != 0)
         g_set_error (error, CS_ERROR, CS_ERROR_IO, "Cannot write ‘%s’: %s",
                      path, g_strerror (sink.error));
@@ -237,13 +210,5 @@ cs_render_export (CsRenderFunc   func,
                      format_name (format), path, cairo_status_to_string (status));
       return FALSE;
     }
-
-  if (g_rename (tmp_path, path) != 0)
-    {
-      saved_errno = errno;
-      g_unlink (tmp_path);
-      g_set_error (error, CS_ERROR, CS_ERROR_IO, "Cannot write ‘%s’: %s", path, g_strerror (saved_errno));
-      return FALSE;
-    }
-  return TRUE;
+  return cs_atomic_file_commit (g_steal_pointer (&file), error);
 }

@@ -15,8 +15,8 @@ typedef enum
 gboolean cs_export_format_from_path (const char *path, CsExportFormat *format);
 
 /* Renders `func(model)` into a file of width_mm × height_mm; PNG at `dpi` pixels per inch,
- * SVG/PDF in points with text and axes as vectors. Written to a temporary file beside
- * `path` and renamed into place, so a failure never leaves a half-written figure. */
+ * SVG/PDF in points with text and axes as vectors. Written atomically (cs_atomic_file_new):
+ * a failure or a kill never leaves a half-written figure or a temporary file. */
 gboolean cs_render_export (CsRenderFunc   func,
                            gconstpointer  model,
                            const char    *path,
