@@ -10,6 +10,7 @@
 #include "app/cs-application.h"
 #include "ui/cs-recent.h"
 #include "ui/cs-window.h"
+#include "ui/widgets/cs-column-chooser.h"
 
 static CsApplication *app;
 static char          *tmp_home; /* XDG_DATA_HOME and XDG_CONFIG_HOME of this run */
@@ -506,6 +507,92 @@ test_export_format_follows_name (void)
   close_all_windows ();
 }
 
+static void
+run_kmeans (CsWindow *window, const char *k)
+{
+  CsParamsPanel *panel = cs_window_get_params_panel (window);
+  g_autoptr (CsParams) params = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cs_window_select_algorithm (window, "kmeans"));
+  params = cs_params_panel_get_params (panel);
+  cs_params_set (params, "k", k, &error);
+  g_assert_no_error (error);
+  cs_params_panel_set_params (panel, params);
+  activate_win (window, "run", NULL);
+}
+
+/* Counts in the status line are grouped: "dropped 1,200 rows". The sidebar's column chooser
+ * decides what is clustered, a categorical column included. */
+static void
+test_status_counts_and_chosen_columns (void)
+{
+  CsWindow        *window = first_window ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-shell-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "gappy.csv", NULL);
+  GString         *csv = g_string_new ("a,b,colour\n");
+  CsColumnChooser *chooser;
+  const char      *status;
+
+  g_assert_no_error (error);
+  /* 2,400 rows in two groups; every other row lacks b. */
+  for (guint i = 0; i < 2400; i++)
+    {
+      double a = (i % 4 < 2 ? 0.0 : 10.0) + (i % 7) * 0.1;
+
+      if (i % 2 == 0)
+        g_string_append_printf (csv, "%.1f,,%s\n", a, i % 4 < 2 ? "red" : "blue");
+      else
+        g_string_append_printf (csv, "%.1f,%.1f,%s\n", a, a + (i % 5) * 0.1, i % 4 < 2 ? "red" : "blue");
+    }
+  g_file_set_contents (path, csv->str, csv->len, &error);
+  g_assert_no_error (error);
+  g_string_free (csv, TRUE);
+
+  activate_win (window, "open-file", path);
+  g_assert_null (cs_window_get_error_text (window));
+  chooser = CS_COLUMN_CHOOSER (find_child (GTK_WIDGET (window), CS_TYPE_COLUMN_CHOOSER));
+  g_assert_nonnull (chooser);
+  g_assert_cmpstr (cs_column_chooser_get_summary (chooser), ==, "2 of 3 columns");
+
+  run_kmeans (window, "2");
+  status = cs_window_get_status_text (window);
+  g_test_message ("status: %s", status);
+  g_assert_null (cs_window_get_error_text (window));
+  g_assert_nonnull (strstr (status, "dropped 1,200 rows"));
+  g_assert_null (strstr (status, "1200"));
+
+  /* Only a: nothing is missing any more. With the categorical column too, the run still works. */
+  g_assert_true (cs_column_chooser_set_column_chosen (chooser, 1, FALSE));
+  run_kmeans (window, "2");
+  status = cs_window_get_status_text (window);
+  g_assert_null (cs_window_get_error_text (window));
+  g_assert_null (strstr (status, "dropped"));
+  g_assert_true (cs_column_chooser_set_column_chosen (chooser, 2, TRUE));
+  run_kmeans (window, "2");
+  g_test_message ("status: %s", cs_window_get_status_text (window));
+  g_assert_null (cs_window_get_error_text (window));
+  g_assert_nonnull (strstr (cs_window_get_status_text (window), "2 clusters"));
+
+  /* No column at all: refused with a message, the window stays usable. */
+  cs_column_chooser_choose (chooser, CS_COLUMN_CHOOSE_NONE);
+  spin (50);
+  g_assert_true (wait_until (is_idle, window, 10000));
+  if (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"))
+    {
+      g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+      g_assert_true (wait_until (is_idle, window, 10000));
+    }
+  g_test_message ("with no columns: %s", cs_window_get_error_text (window));
+  g_assert_nonnull (cs_window_get_error_text (window));
+  g_assert_nonnull (strstr (cs_window_get_error_text (window), "No columns"));
+
+  close_all_windows ();
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* A stand-in for the desktop's browser and text viewer: a desktop entry, made the default for
  * the README's types, whose program writes down the URI it was given. */
 static void
@@ -591,6 +678,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/shell/f11-toggles-full-screen", test_fullscreen_toggles);
   g_test_add_func ("/ui/shell/shortcuts-window-lists-f1-f11", test_shortcuts_window_lists_shell_keys);
   g_test_add_func ("/ui/shell/export-format-follows-name-and-is-remembered", test_export_format_follows_name);
+  g_test_add_func ("/ui/shell/status-counts-grouped-and-chosen-columns", test_status_counts_and_chosen_columns);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/cluster/cs-registry.h"
 #include "core/data/cs-samples.h"
 #include "core/data/cs-toy.h"
@@ -243,7 +244,7 @@ build_preview (
   if (prepare->columns != NULL && prepare->n_columns == 0)
     {
       g_set_error_literal (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                           "No columns are selected; tick at least one numeric column under Dataset");
+                           "No columns are chosen; open the column list under Dataset and choose at least one");
       return NULL;
     }
   prep = cs_dataset_prepare (ds, prepare, error);
@@ -369,7 +370,7 @@ update_views (CsWindow *self)
           sil->sampled = r->silhouette_sampled;
           if (r->silhouette_sampled)
             {
-              g_autofree char *count = cs_i_format_count (sil->n);
+              g_autofree char *count = cs_format_count (sil->n);
               sil->title = g_strdup_printf ("Silhouette per point (a sample of %s rows)", count);
             }
           else
@@ -581,13 +582,13 @@ show_dataset (CsWindow *self)
   g_autoptr (GtkStringList) axes = gtk_string_list_new (NULL);
   g_autofree char *size = NULL;
   g_autofree char *title = NULL;
-  g_autofree char *rows = cs_i_format_count (ds->n_rows);
+  g_autofree char *rows = cs_format_count (ds->n_rows);
+  g_autofree char *n_columns = cs_format_count (cs_dataset_n_columns (ds));
   int              pca = -1;
 
   gtk_label_set_text (GTK_LABEL (self->dataset_name_label), ds->name);
   gtk_widget_set_tooltip_text (self->dataset_name_label, ds->name);
-  size = g_strdup_printf ("%s %s × %u %s", rows, ds->n_rows == 1 ? "row" : "rows",
-                          (guint)cs_dataset_n_columns (ds),
+  size = g_strdup_printf ("%s %s × %s %s", rows, ds->n_rows == 1 ? "row" : "rows", n_columns,
                           cs_dataset_n_columns (ds) == 1 ? "column" : "columns");
   gtk_label_set_text (GTK_LABEL (self->dataset_size_label), size);
 
@@ -835,7 +836,7 @@ load_done (GObject *source, GAsyncResult *res, gpointer user_data)
     }
 
   {
-    g_autofree char *count = cs_i_format_count (self->dataset->n_rows);
+    g_autofree char *count = cs_format_count (self->dataset->n_rows);
     g_autofree char *status = g_strdup_printf ("%s points — press Run to cluster", count);
     cs_i_window_set_status (self, status);
   }
@@ -991,17 +992,23 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
       /* Large objectives read better as grouped integers than as 4.00165e+06. */
       if (fabs (c->objective) >= 1e5 && fabs (c->objective) < 1e15)
         {
-          g_autofree char *grouped = cs_i_format_count ((gsize)llround (fabs (c->objective)));
+          g_autofree char *grouped = cs_format_count ((gsize)llround (fabs (c->objective)));
           g_string_append_printf (s, " · %s %s%s", c->objective_name, c->objective < 0 ? "-" : "", grouped);
         }
       else
         g_string_append_printf (s, " · %s %.6g", c->objective_name, c->objective);
     }
   if (!from_labels)
-    g_string_append_printf (s, " · %u %s%s", c->iterations, c->iterations == 1 ? "iteration" : "iterations",
-                            c->converged ? "" : " (not converged)");
+    {
+      g_autofree char *n = cs_format_count (c->iterations);
+      g_string_append_printf (s, " · %s %s%s", n, c->iterations == 1 ? "iteration" : "iterations",
+                              c->converged ? "" : " (not converged)");
+    }
   if (c->medoids != NULL)
-    g_string_append_printf (s, " · %u %s", c->swaps, c->swaps == 1 ? "swap" : "swaps");
+    {
+      g_autofree char *n = cs_format_count (c->swaps);
+      g_string_append_printf (s, " · %s %s", n, c->swaps == 1 ? "swap" : "swaps");
+    }
   g_string_append_printf (s, " · %s", secs);
   if (isfinite (r->silhouette))
     g_string_append_printf (s, " · silhouette %.3f%s", r->silhouette,
@@ -1013,9 +1020,15 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
   if (isfinite (r->nmi))
     g_string_append_printf (s, " · NMI %.3f", r->nmi);
   if (r->prep != NULL && r->prep->n_dropped > 0)
-    g_string_append_printf (s, " · dropped %" G_GSIZE_FORMAT " rows", r->prep->n_dropped);
+    {
+      g_autofree char *n = cs_format_count (r->prep->n_dropped);
+      g_string_append_printf (s, " · dropped %s %s", n, r->prep->n_dropped == 1 ? "row" : "rows");
+    }
   if (r->prep != NULL && r->prep->n_imputed > 0)
-    g_string_append_printf (s, " · filled %" G_GSIZE_FORMAT " values", r->prep->n_imputed);
+    {
+      g_autofree char *n = cs_format_count (r->prep->n_imputed);
+      g_string_append_printf (s, " · filled %s %s", n, r->prep->n_imputed == 1 ? "value" : "values");
+    }
   return g_string_free (s, FALSE);
 }
 
@@ -1076,12 +1089,13 @@ job_done (GObject *source, GAsyncResult *res, gpointer user_data)
   {
     const CsPrepared *prep = self->result->pipeline->prep;
     g_autofree char  *info = NULL;
+    g_autofree char  *dropped = cs_format_count (prep->n_dropped);
+    g_autofree char  *imputed = cs_format_count (prep->n_imputed);
 
     if (prep->n_dropped > 0)
-      info = g_strdup_printf ("Dropped %" G_GSIZE_FORMAT " %s with missing values", prep->n_dropped,
-                              prep->n_dropped == 1 ? "row" : "rows");
+      info = g_strdup_printf ("Dropped %s %s with missing values", dropped, prep->n_dropped == 1 ? "row" : "rows");
     else if (prep->n_imputed > 0)
-      info = g_strdup_printf ("Filled %" G_GSIZE_FORMAT " missing %s with column means", prep->n_imputed,
+      info = g_strdup_printf ("Filled %s missing %s with column means", imputed,
                               prep->n_imputed == 1 ? "value" : "values");
     else
       info = g_strdup ("No missing values");
@@ -1111,7 +1125,7 @@ begin_job (CsWindow *self, GArray **columns, CsPipelineOptions *options)
   if ((*columns)->len == 0)
     {
       cs_i_window_show_error (self,
-                              "No columns are selected; tick at least one numeric column under Dataset");
+                              "No columns are chosen; open the column list under Dataset and choose at least one");
       return FALSE;
     }
   cs_pipeline_options_init (options);
@@ -1167,7 +1181,7 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
   cs_i_window_set_progress (self, 0, "Starting");
   {
-    g_autofree char *count = cs_i_format_count (self->dataset->n_rows);
+    g_autofree char *count = cs_format_count (self->dataset->n_rows);
     g_autofree char *text
         = self->distances != NULL
               ? g_strdup_printf ("Running %s on the distances in %s…", options.algorithm->name,
@@ -1503,11 +1517,11 @@ fill_welcome (CsWindow *self)
       g_autofree char *subtitle = NULL;
 
       if (k == CS_TOY_MOONS || k == CS_TOY_CIRCLES)
-        subtitle = g_strdup ("1500 points in 2 groups");
+        subtitle = g_strdup ("1,500 points in 2 groups");
       else if (k == CS_TOY_UNIFORM)
-        subtitle = g_strdup ("1500 points with no structure at all");
+        subtitle = g_strdup ("1,500 points with no structure at all");
       else
-        subtitle = g_strdup ("1500 points in 3 groups");
+        subtitle = g_strdup ("1,500 points in 3 groups");
       gtk_list_box_append (GTK_LIST_BOX (self->toys_list),
                            welcome_row (cs_toy_kind_title (k), subtitle, "win.generate", id));
       g_menu_item_set_action_and_target_value (item, "win.generate", g_variant_new_string (id));

@@ -1,7 +1,7 @@
 #include "ui/widgets/cs-column-chooser.h"
 
 #include "cs-resources.h"
-#include "ui/render/cs-render.h"
+#include "core/base/cs-format.h"
 
 /* Lists this long start collapsed: the summary line is all the sidebar needs to show. */
 #define EXPAND_UP_TO 12
@@ -140,7 +140,7 @@ column_item_new (const CsDataset *ds, guint i)
     }
   if (col->n_missing > 0)
     {
-      g_autofree char *count = cs_i_format_count (col->n_missing);
+      g_autofree char *count = cs_format_count (col->n_missing);
 
       item->kind = g_strdup_printf ("%s · %s missing", kind, count);
     }
@@ -217,8 +217,8 @@ update_summary (CsColumnChooser *self)
       usable += item->usable;
       chosen += item->chosen;
     }
-  n_chosen = cs_i_format_count (chosen);
-  n_usable = cs_i_format_count (usable);
+  n_chosen = cs_format_count (chosen);
+  n_usable = cs_format_count (usable);
   g_free (self->summary);
   if (n_items (self) == 0)
     self->summary = g_strdup ("No columns");
