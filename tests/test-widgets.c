@@ -745,15 +745,17 @@ test_plot_million_points (void)
   m = cs_plot_view_get_model (CS_PLOT_VIEW (f.view));
   frame_of (&f, &frame);
 
-  t0 = g_get_monotonic_time ();
+  /* Picking is computation on this thread: its CPU time, which a busy machine does not
+   * stretch (test-common.h). */
+  t0 = cs_test_cpu_us (cs_test_cpu_clock ());
   for (int t = 0; t < 1000; t++)
     cs_plot_view_pick (CS_PLOT_VIEW (f.view), frame.x + g_rand_double (rand) * frame.width,
                        frame.y + g_rand_double (rand) * frame.height, 8);
-  t_pick = g_get_monotonic_time () - t0;
+  t_pick = cs_test_cpu_us (cs_test_cpu_clock ()) - t0;
   g_test_message ("1,000,000 points: shown and indexed in %.0f ms; 1000 picks in %.1f ms", t_index / 1000.0,
                   t_pick / 1000.0);
   /* A linear scan costs several ms a pick here: hover must not. */
-  g_assert_cmpint (t_pick, <, 250 * 1000);
+  g_assert_cmpint (t_pick, <, 250 * 1000 * cs_test_cpu_scale ());
 
   for (int t = 0; t < 5; t++)
     {

@@ -22,28 +22,26 @@ typedef struct
 {
   WriteKind       kind;
   char           *path;         /* Owned */
-  CsPlotModel    *model;        /* Owned copy: the view may zoom meanwhile */
-  CsRenderFunc    func;         /* with figure: another view than the scatter plot */
-  gpointer        figure;       /* Owned: a reference, dropped with figure_free */
-  GDestroyNotify  figure_free;
-  CsExportFormat  format;
-  double          width_mm;
-  double          height_mm;
-  double          dpi;
-  CsWindowResult   *result;       /* Owned */
-  CsWindowSaliency *saliency;     /* Owned, for the WRITE_SALIENCY_* kinds */
-  char             *dataset_name; /* Owned */
+  CsRenderFunc          func;         /* WRITE_FIGURE: the visible page's figure */
+  gpointer              figure;       /* Owned: a reference or copy, dropped with figure_free */
+  GDestroyNotify        figure_free;
+  CsExportFormat        format;
+  double                width_mm;
+  double                height_mm;
+  double                dpi;
+  CsPageResult         *result;       /* Owned */
+  CsSaliencyPageReport *saliency;     /* Owned, for the WRITE_SALIENCY_* kinds */
+  char                 *dataset_name; /* Owned */
 } WriteData;
 
 static void
 write_data_free (WriteData *data)
 {
   g_free (data->path);
-  g_clear_pointer (&data->model, cs_plot_model_free);
   if (data->figure != NULL)
     data->figure_free (data->figure);
-  g_clear_pointer (&data->result, cs_i_window_result_unref);
-  g_clear_pointer (&data->saliency, cs_i_window_saliency_unref);
+  g_clear_pointer (&data->result, cs_page_result_unref);
+  g_clear_pointer (&data->saliency, cs_saliency_page_report_unref);
   g_free (data->dataset_name);
   g_free (data);
 }
@@ -98,125 +96,95 @@ write_saliency_csv (const WriteData *data, GError **error)
   return cs_write_file_atomic (data->path, text, strlen (text), error);
 }
 
-static void
-write_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+/* Worker thread: the written file's path, or NULL and `error`. */
+static gpointer
+write_compute (gpointer input, CsProgress *progress, GError **error)
 {
-  WriteData *data = task_data;
-  GError    *error = NULL;
+  WriteData *data = input;
   gboolean   ok = FALSE;
 
   switch (data->kind)
     {
     case WRITE_FIGURE:
-      if (data->figure != NULL)
-        ok = cs_render_export (data->func, data->figure, data->path, data->format, data->width_mm,
-                               data->height_mm, data->dpi, &error);
-      else
-        ok = cs_render_export ((CsRenderFunc)cs_render_scatter, data->model, data->path, data->format,
-                               data->width_mm, data->height_mm, data->dpi, &error);
+      ok = cs_render_export (data->func, data->figure, data->path, data->format, data->width_mm, data->height_mm,
+                             data->dpi, error);
       break;
     case WRITE_LABELS:
       ok = cs_clustering_write_labels_csv (
           data->result->pipeline->clustering,
           data->result->pipeline->prep != NULL ? data->result->pipeline->prep->rows : NULL, data->path,
-          &error);
+          error);
       break;
     case WRITE_RESULTS:
-      ok = write_results_json (data, &error);
+      ok = write_results_json (data, error);
       break;
     case WRITE_SALIENCY_TABLE:
     case WRITE_SALIENCY_SUMMARIES:
     case WRITE_SALIENCY_ATTRIBUTIONS:
-      ok = write_saliency_csv (data, &error);
+      ok = write_saliency_csv (data, error);
       break;
     default:
       g_assert_not_reached ();
     }
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  return ok ? g_strdup (data->path) : NULL;
 }
 
-static void
-write_done (GObject *source, GAsyncResult *res, gpointer user_data)
+/* Each write has a worker of its own: writes run side by side and none replaces another;
+ * the window stays alive until every one has answered. */
+typedef struct
 {
-  CsWindow  *self = CS_WINDOW (source);
-  WriteData *data = g_task_get_task_data (G_TASK (res));
-  g_autoptr (GError) error = NULL;
+  CsWindow *window; /* Owned */
+  CsWorker *worker; /* Owned */
+} Writer;
+
+static void
+write_done (gpointer result, const GError *error, gpointer user_data)
+{
+  Writer          *writer = user_data;
+  CsWindow        *self = writer->window;
+  g_autofree char *path = result;
 
   self->n_writes--;
-  if (self->disposed)
-    return;
-  if (!g_task_propagate_boolean (G_TASK (res), &error))
+  if (!self->disposed && path == NULL)
     cs_i_window_show_error (self, error->message);
-  else
+  else if (!self->disposed)
     {
-      g_autofree char *base = g_path_get_basename (data->path);
+      g_autofree char *base = g_path_get_basename (path);
       g_autofree char *text = g_strdup_printf ("Saved %s", base);
       cs_i_window_set_progress (self, 1.0, text);
     }
-}
-
-/* The first CsFigureView at or below `widget`, depth first, or NULL. */
-static GtkWidget *
-find_figure_view (GtkWidget *widget)
-{
-  if (CS_IS_FIGURE_VIEW (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_figure_view (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Export writes the view on screen: the figure on the visible page of the view stack (the
- * page itself, or the one inside it beside its controls); NULL for the scatter plot. */
-static GtkWidget *
-visible_figure_view (CsWindow *self)
-{
-  GtkWidget *shown = gtk_stack_get_visible_child (GTK_STACK (self->view_stack));
-
-  return shown != NULL ? find_figure_view (shown) : NULL;
+  g_object_unref (writer->worker);
+  g_object_unref (writer->window);
+  g_free (writer);
 }
 
 static void
 start_write (CsWindow *self, WriteData *data)
 {
-  g_autoptr (GTask) task = g_task_new (self, NULL, write_done, NULL);
+  Writer *writer;
 
   data->dataset_name = g_strdup (self->dataset != NULL ? self->dataset->name : "");
+  /* Export writes the view on screen, whichever page it is: the page hands over its figure. */
   if (data->kind == WRITE_FIGURE)
     {
-      const CsPlotModel *model = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
-      GtkWidget         *shown = visible_figure_view (self);
+      CsPage *page = cs_i_window_visible_page (self);
 
-      if (CS_IS_FIGURE_VIEW (shown))
-        {
-          data->func = cs_figure_view_get_func (CS_FIGURE_VIEW (shown));
-          data->figure = cs_figure_view_dup_model (CS_FIGURE_VIEW (shown), &data->figure_free);
-        }
-      if (data->figure == NULL && model == NULL)
+      if (page == NULL || !cs_page_get_figure (page, &data->func, &data->figure, &data->figure_free))
         {
           write_data_free (data);
           return;
         }
-      if (data->figure == NULL)
-        data->model = cs_plot_model_copy (model);
     }
   else if (data->kind >= WRITE_SALIENCY_TABLE)
     {
-      if (self->saliency == NULL)
+      CsSaliencyPageReport *report = cs_saliency_page_get_report (self->saliency_page);
+
+      if (report == NULL)
         {
           write_data_free (data);
           return;
         }
-      data->saliency = cs_i_window_saliency_ref (self->saliency);
+      data->saliency = cs_saliency_page_report_ref (report);
     }
   else
     {
@@ -225,12 +193,13 @@ start_write (CsWindow *self, WriteData *data)
           write_data_free (data);
           return;
         }
-      data->result = cs_i_window_result_ref (self->result);
+      data->result = cs_page_result_ref (self->result);
     }
   self->n_writes++;
-  g_task_set_source_tag (task, start_write);
-  g_task_set_task_data (task, data, (GDestroyNotify)write_data_free);
-  g_task_run_in_thread (task, write_thread);
+  writer = g_new0 (Writer, 1);
+  writer->window = g_object_ref (self);
+  writer->worker = cs_worker_new (CS_WORKER_REPLACE);
+  cs_worker_run (writer->worker, write_compute, data, (GDestroyNotify)write_data_free, g_free, write_done, writer);
 }
 
 static void

@@ -91,6 +91,30 @@ cs_i_text_draw (cairo_t    *cr,
 }
 
 char *
+cs_i_format_fixed (double value,
+                   int    decimals)
+{
+  char *text;
+  gboolean zero = TRUE;
+
+  if (!isfinite (value))
+    return g_strdup ("");
+  text = g_strdup_printf ("%.*f", CLAMP (decimals, 0, 17), value);
+  for (const char *p = text; *p; p++)
+    zero &= !g_ascii_isdigit (*p) || *p == '0';
+  /* −0.004 to one decimal is zero, not "−0.0" beside "−0.8". */
+  if (text[0] == '-' && !zero)
+    {
+      char *t = g_strconcat ("\xe2\x88\x92", text + 1, NULL);
+      g_free (text);
+      text = t;
+    }
+  else if (text[0] == '-')
+    memmove (text, text + 1, strlen (text));
+  return text;
+}
+
+char *
 cs_i_format_tick (double value,
                   double step)
 {
@@ -104,22 +128,19 @@ cs_i_format_tick (double value,
     value = 0.0;
 
   if (fabs (value) >= 1e6 || (step > 0 && step < 1e-4))
-    text = g_strdup_printf ("%.4g", value);
-  else
     {
-      if (step > 0 && step < 1.0)
-        decimals = (int) ceil (-log10 (step) - 1e-9);
-      decimals = CLAMP (decimals, 0, 6);
-      text = g_strdup_printf ("%.*f", decimals, value);
+      text = g_strdup_printf ("%.4g", value);
+      if (text[0] == '-')
+        {
+          char *t = g_strconcat ("\xe2\x88\x92", text + 1, NULL);
+          g_free (text);
+          text = t;
+        }
+      return text;
     }
-
-  if (text[0] == '-')
-    {
-      char *t = g_strconcat ("\xe2\x88\x92", text + 1, NULL);
-      g_free (text);
-      text = t;
-    }
-  return text;
+  if (step > 0 && step < 1.0)
+    decimals = (int) ceil (-log10 (step) - 1e-9);
+  return cs_i_format_fixed (value, CLAMP (decimals, 0, 6));
 }
 
 char *

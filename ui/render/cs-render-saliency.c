@@ -1079,19 +1079,15 @@ draw_heat_cells (cairo_t               *cr,
         cairo_fill (cr);
         if (values)
           {
-            g_autofree char *t = g_strdup_printf (fabs (v) >= 9.95 ? "%.0f" : "%.1f", v);
-            g_autofree char *u = NULL;
+            g_autofree char *t = cs_i_format_fixed (v, fabs (v) >= 9.95 ? 0 : 1);
 
-            /* The minus sign, not a hyphen, as the ticks print it. */
-            if (v < 0 && fabs (v) >= 0.05)
-              u = g_strconcat ("−", t + 1, NULL);
-            if (text_width (u != NULL ? u : t, value_font, CS_I_WEIGHT_NORMAL) > L->cell_w - 4.0)
+            if (text_width (t, value_font, CS_I_WEIGHT_NORMAL) > L->cell_w - 4.0)
               continue;
             if (fabs (v / L->vmax) > 0.55)
               cairo_set_source_rgb (cr, 1, 1, 1);
             else
               cs_i_view_set_rgb (cr, cs_i_view_label);
-            cs_i_text_draw (cr, u != NULL ? u : t, value_font, CS_I_WEIGHT_NORMAL, x + L->cell_w / 2,
+            cs_i_text_draw (cr, t, value_font, CS_I_WEIGHT_NORMAL, x + L->cell_w / 2,
                             y + L->cell_h / 2, 0.5, 0.5, 0.0);
           }
       }

@@ -73,6 +73,9 @@ void cs_i_text_draw (cairo_t    *cr,
                      double      angle);
 /* A tick value with as many decimals as `step` needs; U+2212 for minus. */
 char *cs_i_format_tick (double value, double step);
+/* value with `decimals` decimals, U+2212 for minus, and never a negative zero ("0.0", not
+ * "−0.0", for −0.004). "" for a non-finite value. */
+char *cs_i_format_fixed (double value, int decimals);
 /* 1234567 → "1,234,567" (thin-space-free, locale-independent). */
 char *cs_i_format_count (guint64 count);
 /* Pixels per user unit of cr's target in x and y (see cs_render_set_raster_scale). */

@@ -1,16 +1,16 @@
-#include "ui/cs-window-private.h"
+#include "ui/pages/cs-saliency-page.h"
 
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 #include "ui/cs-figure-view.h"
-#include "ui/cs-plot-view.h"
-#include "ui/render/cs-render-saliency.h"
+#include "ui/cs-worker.h"
 
-/* The saliency page: what makes each cluster what it is (core/saliency.h). Effect sizes, a
+/* The saliency page: what makes each cluster what it is (core/explain/cs-saliency.h). Effect sizes, a
  * one-vs-rest logistic surrogate and Shapley maps are computed on a worker when the page is
  * shown after a new result or another attribution method; the chart and the heatmap's
  * quantity only change how the finished report is drawn. Clicking a feature in the heatmap
- * or the bars puts it on the scatter plot's x axis (Shift: y axis). */
+ * or the bars asks the window (CsPage::set-axes) to put it on the scatter plot's x axis
+ * (Shift: y axis). */
 
 enum
 {
@@ -25,20 +25,53 @@ enum
   METHOD_KERNELSHAP,
 };
 
-CsWindowSaliency *
-cs_i_window_saliency_ref (CsWindowSaliency *s)
+struct _CsSaliencyPage
+{
+  GtkWidget parent_instance;
+
+  /* Template */
+  GtkWidget *saliency_view;
+  GtkWidget *saliency_chart_dropdown;
+  GtkWidget *saliency_quantity_dropdown;
+  GtkWidget *saliency_method_dropdown;
+  GtkWidget *saliency_spinner;
+  GtkWidget *saliency_status_label;
+  GtkWidget *saliency_summary_label;
+  GtkWidget *saliency_summary_scroll;
+
+  /* Owned */
+  CsWorker             *worker;
+  CsDataset            *dataset;  /* may be NULL */
+  CsPageResult         *result;   /* may be NULL */
+  CsSaliencyPageReport *saliency; /* may be NULL: what the page shows */
+
+  /* Borrowed until the next set_points */
+  const CsPlotModel *scatter;
+
+  gboolean stale;     /* the result changed since the page was computed */
+  gint     highlight;  /* feature outlined in the heatmap, -1 none */
+  guint    fit_source; /* idle that sizes the summaries, or 0 */
+};
+
+static void cs_saliency_page_iface_init (CsPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CsSaliencyPage, cs_saliency_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (CS_TYPE_PAGE, cs_saliency_page_iface_init))
+
+CsSaliencyPageReport *
+cs_saliency_page_report_ref (CsSaliencyPageReport *s)
 {
   g_atomic_ref_count_inc (&s->ref);
   return s;
 }
 
 void
-cs_i_window_saliency_unref (CsWindowSaliency *s)
+cs_saliency_page_report_unref (CsSaliencyPageReport *s)
 {
   if (s == NULL || !g_atomic_ref_count_dec (&s->ref))
     return;
   cs_saliency_report_free (s->report);
-  cs_i_window_result_unref (s->result);
+  cs_page_result_unref (s->result);
   g_clear_pointer (&s->model, cs_saliency_model_unref);
   g_clear_pointer (&s->images, cs_saliency_images_model_unref);
   g_clear_pointer (&s->categorical, g_ptr_array_unref);
@@ -47,7 +80,7 @@ cs_i_window_saliency_unref (CsWindowSaliency *s)
 
 typedef struct
 {
-  CsWindowResult *result;     /* Owned */
+  CsPageResult *result;     /* Owned */
   CsDataset      *dataset;    /* Owned */
   int            *color_slot; /* Owned, k, may be NULL */
   int             method;
@@ -56,57 +89,51 @@ typedef struct
 static void
 saliency_data_free (SaliencyData *data)
 {
-  cs_i_window_result_unref (data->result);
+  cs_page_result_unref (data->result);
   g_clear_pointer (&data->dataset, cs_dataset_unref);
   g_free (data->color_slot);
   g_free (data);
 }
 
-static void
-saliency_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+static gpointer
+saliency_compute (gpointer input, CsProgress *progress, GError **error)
 {
-  SaliencyData             *data = task_data;
-  const CsPipelineResult   *r = data->result->pipeline;
-  const CsClustering       *c = r->clustering;
-  g_autoptr (CsProgress)    progress = cs_progress_new (NULL, NULL, cancellable);
-  CsSaliencyReport         *report = NULL;
-  CsWindowSaliency         *s;
-  GError                   *error = NULL;
+  SaliencyData           *data = input;
+  const CsPipelineResult *r = data->result->pipeline;
+  const CsClustering     *c = r->clustering;
+  CsSaliencyReport       *report = NULL;
+  CsSaliencyPageReport   *s;
 
   if (!cs_saliency_run (r->prep->x, (const char *const *)r->prep->names, c->labels, c->k, NULL, progress, &report,
-                        &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+                        error))
+    return NULL;
   if (data->method == METHOD_KERNELSHAP)
     {
       g_autoptr (CsMatrix) centers = cs_saliency_assignment_centers (r->prep->x, c->labels, c->k, c->centers, c->medoids);
       CsKernelShapOptions  kopt;
 
       cs_kernelshap_options_init (&kopt);
-      if (!cs_saliency_report_apply_kernelshap (report, r->prep->x, c->labels, centers, &kopt, progress, &error))
+      if (!cs_saliency_report_apply_kernelshap (report, r->prep->x, c->labels, centers, &kopt, progress, error))
         {
           cs_saliency_report_free (report);
-          g_task_return_error (task, error);
-          return;
+          return NULL;
         }
     }
 
-  s = g_new0 (CsWindowSaliency, 1);
+  s = g_new0 (CsSaliencyPageReport, 1);
   g_atomic_ref_count_init (&s->ref);
   s->report = report;
-  s->result = cs_i_window_result_ref (data->result);
+  s->result = cs_page_result_ref (data->result);
   s->model = cs_saliency_model_new (report, data->color_slot);
   s->images = cs_saliency_images_model_build (data->dataset, r->prep, c, report, data->color_slot);
   s->categorical = cs_saliency_categorical_all (data->dataset, r->prep->rows, c->labels, c->n, c->k);
-  g_task_return_pointer (task, s, (GDestroyNotify)cs_i_window_saliency_unref);
+  return s;
 }
 
 static void
-show_chart (CsWindow *self)
+show_chart (CsSaliencyPage *self)
 {
-  CsWindowSaliency *s = self->saliency;
+  CsSaliencyPageReport *s = self->saliency;
   guint             chart = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->saliency_chart_dropdown));
   CsFigureView     *view = CS_FIGURE_VIEW (self->saliency_view);
 
@@ -118,7 +145,7 @@ show_chart (CsWindow *self)
     }
   {
     const CsSaliencyReport *r = s->report;
-    const char             *hint = chart == CHART_IMAGES && s->images != NULL ? "" : " · click a feature to plot it";
+    const char             *hint = chart == CHART_IMAGES && s->images != NULL ? "" : " · click a feature to plot it (Shift: y axis)";
     g_autofree char        *status = NULL;
 
     if (g_strcmp0 (r->method, "kernelshap") == 0)
@@ -143,7 +170,7 @@ show_chart (CsWindow *self)
       g_autoptr (CsSaliencyModel) m = cs_saliency_model_dup (s->model);
 
       m->quantity = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->saliency_quantity_dropdown));
-      m->highlight = self->saliency_highlight;
+      m->highlight = self->highlight;
       cs_figure_view_set_figure (view, cs_render_saliency_heatmap, m, (GBoxedCopyFunc)cs_saliency_model_ref,
                                  (GDestroyNotify)cs_saliency_model_unref);
     }
@@ -152,8 +179,47 @@ show_chart (CsWindow *self)
                                (GDestroyNotify)cs_saliency_model_unref);
 }
 
+/* A scrolled window sizes its child for no width in particular, so a wrapped label would get
+ * the height of its unwrapped lines: give the summaries the height they need at the width
+ * they have (up to SUMMARY_MAX_HEIGHT, then they scroll). Runs when that width changes. */
+#define SUMMARY_MAX_HEIGHT 200
+
 static void
-show_report (CsWindow *self)
+fit_summaries (CsSaliencyPage *self)
+{
+  GtkScrolledWindow *scroll = GTK_SCROLLED_WINDOW (self->saliency_summary_scroll);
+  int                width = (int)gtk_adjustment_get_page_size (gtk_scrolled_window_get_hadjustment (scroll));
+  int                needed = 0;
+
+  if (width <= 0)
+    return;
+  gtk_widget_measure (self->saliency_summary_label, GTK_ORIENTATION_VERTICAL, width, NULL, &needed, NULL, NULL);
+  needed = MIN (needed, SUMMARY_MAX_HEIGHT);
+  if (needed != gtk_scrolled_window_get_min_content_height (scroll))
+    gtk_scrolled_window_set_min_content_height (scroll, needed);
+}
+
+static gboolean
+fit_summaries_idle (gpointer data)
+{
+  CsSaliencyPage *self = data;
+
+  self->fit_source = 0;
+  fit_summaries (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The width changes during an allocation, where a new minimum height would not be heard:
+ * fit once the allocation is over. */
+static void
+summary_width_changed (CsSaliencyPage *self)
+{
+  if (self->fit_source == 0)
+    self->fit_source = g_idle_add (fit_summaries_idle, self);
+}
+
+static void
+show_report (CsSaliencyPage *self)
 {
   const CsSaliencyReport *r = self->saliency->report;
   g_autoptr (GString)     summaries = g_string_new (NULL);
@@ -172,72 +238,64 @@ show_report (CsWindow *self)
         }
     }
   gtk_label_set_text (GTK_LABEL (self->saliency_summary_label), summaries->str);
+  fit_summaries (self);
   show_chart (self);
-  cs_i_window_update_actions (self);
+  cs_page_changed (CS_PAGE (self));
 }
 
 static void
-saliency_done (GObject *source, GAsyncResult *res, gpointer user_data)
+saliency_done (gpointer result, const GError *error, gpointer user_data)
 {
-  CsWindow     *self = CS_WINDOW (source);
-  GCancellable *cancellable = g_task_get_cancellable (G_TASK (res));
-  g_autoptr (GError) error = NULL;
-  CsWindowSaliency  *s = g_task_propagate_pointer (G_TASK (res), &error);
+  CsSaliencyPage       *self = user_data;
+  CsSaliencyPageReport *s = result;
 
-  if (self->disposed || cancellable != self->saliency_cancellable)
-    {
-      cs_i_window_saliency_unref (s);
-      return;
-    }
-  g_clear_object (&self->saliency_cancellable);
   gtk_spinner_set_spinning (GTK_SPINNER (self->saliency_spinner), FALSE);
   if (s == NULL)
     {
       gtk_label_set_text (GTK_LABEL (self->saliency_status_label), error->message);
       return;
     }
-  g_clear_pointer (&self->saliency, cs_i_window_saliency_unref);
+  g_clear_pointer (&self->saliency, cs_saliency_page_report_unref);
   self->saliency = s;
   show_report (self);
 }
 
-void
-cs_i_window_saliency_cancel (CsWindow *self)
+static void
+cancel (CsPage *page)
 {
-  if (self->saliency_cancellable != NULL)
-    g_cancellable_cancel (self->saliency_cancellable);
-  g_clear_object (&self->saliency_cancellable);
-  if (self->saliency_spinner != NULL)
-    gtk_spinner_set_spinning (GTK_SPINNER (self->saliency_spinner), FALSE);
+  CsSaliencyPage *self = CS_SALIENCY_PAGE (page);
+
+  cs_worker_drop (self->worker);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->saliency_spinner), FALSE);
 }
 
 /* The scatter plot's colours, when it shows this result's labels. */
 static const int *
-scatter_slots (CsWindow *self, const CsClustering *c)
+scatter_slots (CsSaliencyPage *self, const CsClustering *c)
 {
-  const CsPlotModel *scatter = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+  const CsPlotModel *scatter = self->scatter;
 
   return scatter != NULL && scatter->labels != NULL && scatter->k == c->k ? scatter->color_slot : NULL;
 }
 
 static void
-saliency_recompute (CsWindow *self)
+saliency_recompute (CsSaliencyPage *self)
 {
   SaliencyData       *data;
   const CsClustering *c;
   const int          *slots;
-  g_autoptr (GTask) task = NULL;
 
-  cs_i_window_saliency_cancel (self);
-  if (self->result == NULL || self->dataset == NULL || self->disposed)
-    return;
+  if (self->result == NULL || self->dataset == NULL)
+    {
+      cancel (CS_PAGE (self));
+      return;
+    }
 
   c = self->result->pipeline->clustering;
   slots = scatter_slots (self, c);
-  self->saliency_stale = FALSE;
-  self->saliency_cancellable = g_cancellable_new ();
+  self->stale = FALSE;
   data = g_new0 (SaliencyData, 1);
-  data->result = cs_i_window_result_ref (self->result);
+  data->result = cs_page_result_ref (self->result);
   data->dataset = cs_dataset_ref (self->dataset);
   data->color_slot = slots != NULL ? g_memdup2 (slots, c->k * sizeof (int)) : NULL;
   data->method = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->saliency_method_dropdown));
@@ -246,38 +304,49 @@ saliency_recompute (CsWindow *self)
   gtk_label_set_text (GTK_LABEL (self->saliency_status_label),
                       data->method == METHOD_KERNELSHAP ? "Sampling Shapley values of the assignment…"
                                                         : "Fitting the surrogate…");
-  task = g_task_new (self, self->saliency_cancellable, saliency_done, NULL);
-  g_task_set_source_tag (task, saliency_recompute);
-  g_task_set_task_data (task, data, (GDestroyNotify)saliency_data_free);
-  g_task_run_in_thread (task, saliency_thread);
+  cs_worker_run (self->worker, saliency_compute, data, (GDestroyNotify)saliency_data_free,
+                 (GDestroyNotify)cs_saliency_page_report_unref, saliency_done, self);
 }
 
-static gboolean
-saliency_page_visible (CsWindow *self)
+static void
+shown (CsPage *page)
 {
-  return gtk_stack_get_visible_child (GTK_STACK (self->view_stack)) == gtk_widget_get_parent (self->saliency_view);
-}
+  CsSaliencyPage *self = CS_SALIENCY_PAGE (page);
 
-void
-cs_i_window_saliency_view_shown (CsWindow *self)
-{
-  if (saliency_page_visible (self) && self->saliency_stale)
+  if (cs_page_is_visible (page) && self->stale)
     saliency_recompute (self);
 }
 
-void
-cs_i_window_saliency_result_changed (CsWindow *self)
+static void
+set_dataset (CsPage *page, CsDataset *dataset)
 {
-  GtkStack           *stack = GTK_STACK (self->view_stack);
-  const CsClustering *c = self->result != NULL ? self->result->pipeline->clustering : NULL;
+  CsSaliencyPage *self = CS_SALIENCY_PAGE (page);
+
+  g_clear_pointer (&self->dataset, cs_dataset_unref);
+  self->dataset = dataset != NULL ? cs_dataset_ref (dataset) : NULL;
+}
+
+static void
+set_points (CsPage *page, const CsPlotModel *scatter)
+{
+  CS_SALIENCY_PAGE (page)->scatter = scatter;
+}
+
+static void
+set_result (CsPage *page, CsPageResult *result)
+{
+  CsSaliencyPage     *self = CS_SALIENCY_PAGE (page);
+  const CsClustering *c = result != NULL ? result->pipeline->clustering : NULL;
   gboolean            usable = c != NULL && c->k >= 2;
   gboolean            images = usable && self->dataset != NULL && self->dataset->image_rows > 0;
   GtkStringList      *charts = GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (self->saliency_chart_dropdown)));
   guint               n_charts = g_list_model_get_n_items (G_LIST_MODEL (charts));
 
-  cs_i_window_saliency_cancel (self);
-  g_clear_pointer (&self->saliency, cs_i_window_saliency_unref);
-  self->saliency_highlight = -1;
+  cancel (page);
+  g_clear_pointer (&self->result, cs_page_result_unref);
+  self->result = result != NULL ? cs_page_result_ref (result) : NULL;
+  g_clear_pointer (&self->saliency, cs_saliency_page_report_unref);
+  self->highlight = -1;
   gtk_label_set_text (GTK_LABEL (self->saliency_summary_label), "");
   gtk_label_set_text (GTK_LABEL (self->saliency_status_label), "");
   show_chart (self);
@@ -291,49 +360,67 @@ cs_i_window_saliency_result_changed (CsWindow *self)
   else if (!images && n_charts > CHART_IMAGES)
     gtk_string_list_remove (charts, CHART_IMAGES);
 
-  gtk_stack_page_set_visible (gtk_stack_get_page (stack, gtk_widget_get_parent (self->saliency_view)), usable);
-  self->saliency_stale = usable;
-  cs_i_window_update_actions (self);
-  cs_i_window_saliency_view_shown (self);
+  self->stale = usable;
+  cs_page_changed (page);
+  shown (page);
+}
+
+static gboolean
+applies (CsPage *page, char **why_not)
+{
+  CsSaliencyPage *self = CS_SALIENCY_PAGE (page);
+
+  if (self->result != NULL && self->result->pipeline->clustering->k >= 2)
+    return TRUE;
+  *why_not = g_strdup (self->result != NULL ? "Saliency compares clusters: this result has fewer than two"
+                                            : "Run a clustering to see what makes each cluster distinct");
+  return FALSE;
+}
+
+/* A numeric dataset column: what the scatter plot can take as an axis. */
+static gboolean
+is_axis (CsSaliencyPage *self, const char *name)
+{
+  int c = self->dataset != NULL && name != NULL ? cs_dataset_find_column (self->dataset, name) : -1;
+
+  return c >= 0 && cs_dataset_column (self->dataset, c)->kind == CS_COLUMN_NUMERIC;
 }
 
 /* Puts feature `f` of the report on the scatter plot's x (or y) axis. When the other axis
  * shows principal components, it takes the cluster's next most distinctive feature, so the
  * plot is of two real columns. */
 static void
-plot_feature (CsWindow *self, guint cluster, guint f, gboolean y_axis)
+plot_feature (CsSaliencyPage *self, guint cluster, guint f, gboolean y_axis)
 {
   const CsSaliencyReport *r = self->saliency->report;
   const char             *name = r->feature_names[f];
-  GtkWidget              *other_dropdown = y_axis ? self->x_dropdown : self->y_dropdown;
-  guint                   other = gtk_drop_down_get_selected (GTK_DROP_DOWN (other_dropdown));
-  const char             *other_name = NULL;
-  guint                   index = 0;
-  g_autofree char        *status = NULL;
+  /* The scatter plot's other axis, when it shows a column (not a principal component). */
+  const char      *other = self->scatter != NULL ? (y_axis ? self->scatter->x_label : self->scatter->y_label) : NULL;
+  const char      *other_name = NULL;
+  g_autofree char *status = NULL;
 
-  if (!cs_i_window_axis_index (self, name, &index))
+  if (!is_axis (self, name))
     {
       status = g_strdup_printf ("‘%s’ is not a column that can be an axis", name);
       gtk_label_set_text (GTK_LABEL (self->saliency_status_label), status);
       return;
     }
-  if (other > 0 && other < self->axis_columns->len && other != index)
-    other_name = cs_dataset_column (self->dataset, g_array_index (self->axis_columns, int, other))->name;
+  if (is_axis (self, other) && g_strcmp0 (other, name) != 0)
+    other_name = other;
   else
     {
       g_autofree guint *order = g_new (guint, r->d);
-      guint             unused;
 
       cs_saliency_report_rank (r, cluster, order);
       for (guint t = 0; t < r->d && other_name == NULL; t++)
-        if (order[t] != f && cs_i_window_axis_index (self, r->feature_names[order[t]], &unused))
+        if (order[t] != f && is_axis (self, r->feature_names[order[t]]))
           other_name = r->feature_names[order[t]];
     }
   if (other_name == NULL
-      || !cs_window_set_axes (self, y_axis ? other_name : name, y_axis ? name : other_name))
+      || !cs_page_request_axes (CS_PAGE (self), y_axis ? other_name : name, y_axis ? name : other_name))
     return;
 
-  self->saliency_highlight = (gint)f;
+  self->highlight = (gint)f;
   show_chart (self);
   status = g_strdup_printf ("%s is on the scatter plot’s %s axis (Shift-click for %s)", name, y_axis ? "y" : "x",
                             y_axis ? "x" : "y");
@@ -341,7 +428,7 @@ plot_feature (CsWindow *self, guint cluster, guint f, gboolean y_axis)
 }
 
 static void
-saliency_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, CsWindow *self)
+saliency_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, CsSaliencyPage *self)
 {
   GtkWidget *view = self->saliency_view;
   double     w = gtk_widget_get_width (view);
@@ -387,22 +474,82 @@ saliency_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, 
     }
 }
 
-void
-cs_i_window_saliency_setup (CsWindow *self)
+CsSaliencyPageReport *
+cs_saliency_page_get_report (CsSaliencyPage *page)
+{
+  g_return_val_if_fail (CS_IS_SALIENCY_PAGE (page), NULL);
+
+  return page->saliency;
+}
+
+static void
+cs_saliency_page_iface_init (CsPageInterface *iface)
+{
+  iface->name = "saliency";
+  iface->title = "Saliency";
+  iface->group = CS_PAGE_GROUP_EXPLAIN;
+  iface->set_dataset = set_dataset;
+  iface->set_points = set_points;
+  iface->set_result = set_result;
+  iface->shown = shown;
+  iface->cancel = cancel;
+  iface->applies = applies;
+}
+
+static void
+cs_saliency_page_dispose (GObject *object)
+{
+  CsSaliencyPage *self = CS_SALIENCY_PAGE (object);
+
+  if (self->worker != NULL)
+    cs_worker_drop (self->worker);
+  g_clear_object (&self->worker);
+  g_clear_handle_id (&self->fit_source, g_source_remove);
+  g_clear_pointer (&self->saliency, cs_saliency_page_report_unref);
+  g_clear_pointer (&self->result, cs_page_result_unref);
+  g_clear_pointer (&self->dataset, cs_dataset_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (object), CS_TYPE_SALIENCY_PAGE);
+  /* The template's root box is not a bound child: dispose_template leaves it. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (cs_saliency_page_parent_class)->dispose (object);
+}
+
+static void
+cs_saliency_page_class_init (CsSaliencyPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = cs_saliency_page_dispose;
+  g_type_ensure (CS_TYPE_FIGURE_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/clusterscope/Clusterscope/ui/pages/cs-saliency-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, CsSaliencyPage, name)
+  BIND (saliency_view);
+  BIND (saliency_chart_dropdown);
+  BIND (saliency_quantity_dropdown);
+  BIND (saliency_method_dropdown);
+  BIND (saliency_spinner);
+  BIND (saliency_status_label);
+  BIND (saliency_summary_label);
+  BIND (saliency_summary_scroll);
+#undef BIND
+}
+
+static void
+cs_saliency_page_init (CsSaliencyPage *self)
 {
   GtkGesture *click = gtk_gesture_click_new ();
 
-  self->saliency_highlight = -1;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->worker = cs_worker_new (CS_WORKER_REPLACE);
+  self->highlight = -1;
   g_signal_connect (click, "pressed", G_CALLBACK (saliency_pressed_cb), self);
   gtk_widget_add_controller (self->saliency_view, GTK_EVENT_CONTROLLER (click));
+  g_signal_connect_swapped (gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->saliency_summary_scroll)),
+                            "changed", G_CALLBACK (summary_width_changed), self);
   g_signal_connect_swapped (self->saliency_chart_dropdown, "notify::selected", G_CALLBACK (show_chart), self);
   g_signal_connect_swapped (self->saliency_quantity_dropdown, "notify::selected", G_CALLBACK (show_chart), self);
   g_signal_connect_swapped (self->saliency_method_dropdown, "notify::selected", G_CALLBACK (saliency_recompute),
                             self);
-}
-
-void
-cs_i_window_saliency_finalize (CsWindow *self)
-{
-  g_clear_pointer (&self->saliency, cs_i_window_saliency_unref);
 }
