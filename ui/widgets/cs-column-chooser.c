@@ -228,7 +228,6 @@ update_summary (CsColumnChooser *self)
                                      self->label_name != NULL ? self->label_name : "",
                                      self->label_name != NULL ? "’" : "");
   gtk_label_set_text (GTK_LABEL (self->summary_label), self->summary);
-  gtk_widget_set_tooltip_text (self->summary_label, self->summary);
   accessible = g_strdup_printf ("Columns: %s", self->summary);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->expander), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
