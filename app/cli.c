@@ -3,6 +3,7 @@
  * parameter error. */
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -175,9 +176,19 @@ char *
 cs_i_cli_list_column_names (const CsDataset *ds)
 {
   g_autoptr (GString) s = g_string_new (NULL);
+  gsize n = cs_dataset_n_columns (ds);
 
-  for (gsize j = 0; j < cs_dataset_n_columns (ds); j++)
-    g_string_append_printf (s, "%s%s", j ? ", " : "", cs_dataset_column (ds, j)->name);
+  /* Names come from the file: each is a short excerpt, and a wide file is not listed whole. */
+  for (gsize j = 0; j < MIN (n, 30); j++)
+    {
+      g_autofree char *name = cs_format_excerpt (cs_dataset_column (ds, j)->name, -1, CS_FORMAT_EXCERPT_CHARS);
+      g_string_append_printf (s, "%s%s", j ? ", " : "", name);
+    }
+  if (n > 30)
+    {
+      g_autofree char *more = cs_format_count (n - 30);
+      g_string_append_printf (s, " and %s more", more);
+    }
   return g_strdup (s->str);
 }
 
@@ -605,6 +616,20 @@ cmd_render (int    argc,
   else
     cs_dataset_default_axes (r.ds, r.columns ? (const int *) (gpointer) r.columns->data : NULL,
                              r.columns ? r.columns->len : 0, &x, &y);
+  if (view != NULL && strcmp (view, "density") == 0)
+    for (int a = 0; a < 2; a++)
+      {
+        int c = a == 0 ? x : y;
+        /* Level codes of a text column are not a coordinate a density means anything on. */
+        if (c >= 0 && cs_dataset_column (r.ds, c)->kind != CS_COLUMN_NUMERIC)
+          {
+            g_autofree char *name = cs_format_excerpt (cs_dataset_column (r.ds, c)->name, -1,
+                                                       CS_FORMAT_EXCERPT_CHARS);
+            status = cs_i_cli_fail (EXIT_USAGE, "column ‘%s’ holds text, not numbers; --view density needs two "
+                                    "columns of numbers", name);
+            goto out;
+          }
+      }
   model = cs_plot_model_build_scatter (r.ds, r.prep, r.result ? r.result->clustering : NULL, x, y, &error);
   if (model != NULL && view != NULL && strcmp (view, "density") == 0)
     {
@@ -942,6 +967,9 @@ main (int    argc,
   g_set_prgname (cs_i_cli_prog);
   /* Ctrl-C or a kill during `render --out` must not leave a hidden temporary behind. */
   cs_atomic_file_cleanup_on_signals ();
+  /* A reader that goes away (`| head`) is an output error like a full disk: exit 1 with a
+   * message rather than death by SIGPIPE, so scripts can tell a cut output from a whole one. */
+  signal (SIGPIPE, SIG_IGN);
   if (argc < 2)
     {
       print_usage (stderr);

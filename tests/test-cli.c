@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <math.h>
 #include <string.h>
 
@@ -955,6 +956,8 @@ test_parameter_errors_exit_2 (void)
     { "cluster", "iris", "--algo", "kmeans", "-p", "k=500", NULL },
     { "cluster", "iris", "--algo", "clara", "-p", "k=500", NULL },
     { "cluster", "iris", "--algo", "kmeans", "--silhouette", "approximate", NULL },
+    { "kde-diagnostics", "iris", "--bandwidth", "0", NULL },
+    { "kde-diagnostics", "iris", "--bandwidth", "nan", NULL },
   };
   g_auto (CliRun) help = { 0 };
 
@@ -1106,6 +1109,116 @@ test_cluster_auto_scaling (void)
   g_assert_nonnull (strstr (bad.err, "sideways"));
 }
 
+/* Values near 1e308: refused with the real cause (not "sizes 6 0 0" with exit 0, nor "the
+ * columns are constant"); standardized, the same data cluster normally. */
+static void
+test_overflow_refused_or_rescaled (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (dir, "big.csv", NULL);
+  g_auto (CliRun) raw = { 0 };
+  g_auto (CliRun) density = { 0 };
+  g_auto (CliRun) scaled = { 0 };
+  g_autoptr (JsonNode) root = NULL;
+  JsonArray *sizes;
+
+  g_assert_true (g_file_set_contents (data, "x,y\n1e308,1\n-1e308,2\n1e308,3\n-1e308,4\n1.5e308,5\n-1.7e308,6\n",
+                                      -1, NULL));
+  cli (&raw, "cluster", data, "--algo", "kmeans", "-p", "k=3", "--no-metrics", NULL);
+  g_assert_cmpint (raw.status, ==, 1);
+  g_assert_nonnull (strstr (raw.err, "‘x’ has values as large as -1.7e+308 (row 6"));
+  g_assert_nonnull (strstr (raw.err, "overflow"));
+  cli (&density, "density", data, "--columns", "x,y", NULL);
+  g_assert_cmpint (density.status, ==, 1);
+  g_assert_nonnull (strstr (density.err, "too large for a density"));
+  cli (&scaled, "cluster", data, "--algo", "kmeans", "-p", "k=3", "--standardize", "--json", NULL);
+  g_assert_cmpint (scaled.status, ==, 0);
+  root = parse_json (scaled.out);
+  g_assert_true (isfinite (json_object_get_double_member (json_node_get_object (root), "objective")));
+  sizes = json_object_get_array_member (json_node_get_object (root), "sizes");
+  for (guint j = 0; j < 3; j++)
+    g_assert_cmpint (json_array_get_int_element (sizes, j), ==, 2);
+  g_remove (data);
+  g_rmdir (dir);
+}
+
+/* Identical rows: density (by a rule), mean shift and the diagnostics refuse them alike,
+ * with exit 1 and the cause; a given bandwidth still draws the density. */
+static void
+test_identical_rows_refused_alike (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (dir, "same.csv", NULL);
+  g_autoptr (GString) text = g_string_new ("x,y\n");
+  g_auto (CliRun) d = { 0 };
+  g_auto (CliRun) m = { 0 };
+  g_auto (CliRun) k = { 0 };
+  g_auto (CliRun) given = { 0 };
+
+  for (int i = 0; i < 20; i++)
+    g_string_append (text, "0.1,0.3\n");
+  g_assert_true (g_file_set_contents (data, text->str, -1, NULL));
+  cli (&d, "density", data, "--columns", "x,y", "--json", NULL);
+  cli (&m, "cluster", data, "--algo", "meanshift", NULL);
+  cli (&k, "kde-diagnostics", data, NULL);
+  cli (&given, "density", data, "--columns", "x,y", "--bandwidth", "0.5", "--grid", "16", NULL);
+  g_assert_cmpint (d.status, ==, 1);
+  g_assert_nonnull (strstr (d.err, "does not vary"));
+  g_assert_cmpint (m.status, ==, 1);
+  g_assert_nonnull (strstr (m.err, "same point"));
+  g_assert_cmpint (k.status, ==, 1);
+  g_assert_nonnull (strstr (k.err, "same point"));
+  g_assert_cmpint (given.status, ==, 0);
+  g_remove (data);
+  g_rmdir (dir);
+}
+
+/* Mean shift with bandwidth=0 reports the bandwidth Scott's rule chose, not 0. */
+static void
+test_meanshift_json_bandwidth (void)
+{
+  g_auto (CliRun) r = { 0 };
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *params;
+
+  cli (&r, "cluster", "iris", "--algo", "meanshift", "--standardize", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_json (r.out);
+  params = json_object_get_object_member (json_node_get_object (root), "params");
+  g_assert_cmpfloat (json_object_get_double_member (params, "bandwidth"), >, 0.1);
+}
+
+/* A reader that goes away early (`| head`) is an output error too: exit 1 and a message,
+ * not a silent success and not death by SIGPIPE. */
+static void
+test_stdout_closed_pipe_exit_1 (void)
+{
+  const char *argv[] = { g_getenv ("CS_CLI"), "density", "faithful", "--columns", "eruptions,waiting", "--grid",
+                         "256", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+  GPid pid;
+  int out_fd = -1;
+  int err_fd = -1;
+  int status = 0;
+  char buf[4096];
+  gssize got;
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                                           NULL, &out_fd, &err_fd, &error));
+  g_assert_no_error (error);
+  close (out_fd);
+  while ((got = read (err_fd, buf, sizeof buf)) > 0)
+    g_string_append_len (text, buf, got);
+  close (err_fd);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  g_assert_nonnull (strstr (text->str, "Broken pipe"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1130,9 +1243,13 @@ main (int   argc,
   g_test_add_func ("/cli/density/private-not-negative", test_density_private_not_negative);
   g_test_add_func ("/cli/stdout-write-errors-exit-1", test_stdout_write_errors_exit_1);
   g_test_add_func ("/cli/stdout-full-tmpfs-exit-1", test_stdout_full_tmpfs_exit_1);
+  g_test_add_func ("/cli/stdout-closed-pipe-exit-1", test_stdout_closed_pipe_exit_1);
   g_test_add_func ("/cli/parameter-errors-exit-2", test_parameter_errors_exit_2);
   g_test_add_func ("/cli/saliency/one-label-per-line", test_saliency_one_label_per_line);
   g_test_add_func ("/cli/cluster/silhouette-exact", test_cluster_silhouette_exact);
   g_test_add_func ("/cli/cluster/auto-scaling", test_cluster_auto_scaling);
+  g_test_add_func ("/cli/cluster/overflow-refused-or-rescaled", test_overflow_refused_or_rescaled);
+  g_test_add_func ("/cli/identical-rows-refused-alike", test_identical_rows_refused_alike);
+  g_test_add_func ("/cli/cluster/meanshift-json-bandwidth", test_meanshift_json_bandwidth);
   return g_test_run ();
 }

@@ -12,6 +12,8 @@
 #include "core/cluster/cs-registry.h"
 #include "ui/cs-window.h"
 #include "ui/cs-figure-view.h"
+#include "ui/cs-worker.h"
+#include "core/base/cs-error.h"
 #include "ui/render/cs-render-density.h"
 #include "ui/render/cs-render-privacy.h"
 #include "ui/render/cs-render-saliency.h"
@@ -558,6 +560,201 @@ count_digit_greys (const char *png)
   return n;
 }
 
+/* CsWorker ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  gint started;   /* functions entered */
+  gint saw_cancel; /* functions that returned because their request was cancelled */
+  gint inputs_freed;
+  gint results_freed;
+  guint n_done;
+  int   last_value; /* the delivered result's value, or -1 for an error */
+  GError *last_error;
+} WorkerLog;
+
+typedef struct
+{
+  WorkerLog *log;
+  int        value;
+  guint      sleep_ms;     /* work time */
+  gboolean   check_cancel; /* look at the cancellable while working */
+} WorkerInput;
+
+static void
+worker_input_free (gpointer data)
+{
+  WorkerInput *in = data;
+
+  g_atomic_int_inc (&in->log->inputs_freed);
+  g_free (in);
+}
+
+static WorkerLog *result_log;
+
+static void
+worker_result_free (gpointer data)
+{
+  g_atomic_int_inc (&result_log->results_freed);
+  g_free (data);
+}
+
+static gpointer
+worker_func (gpointer input, CsProgress *progress, GError **error)
+{
+  WorkerInput *in = input;
+  int         *out;
+
+  g_assert_false (g_main_context_is_owner (g_main_context_default ()));
+  g_atomic_int_inc (&in->log->started);
+  for (guint t = 0; t < in->sleep_ms; t++)
+    {
+      g_usleep (1000);
+      cs_progress_report (progress, (t + 1.0) / in->sleep_ms, "working");
+      if (in->check_cancel && !cs_progress_check (progress, error))
+        {
+          g_atomic_int_inc (&in->log->saw_cancel);
+          return NULL;
+        }
+    }
+  out = g_new (int, 1);
+  *out = in->value;
+  return out;
+}
+
+static void
+worker_done (gpointer result, const GError *error, gpointer user_data)
+{
+  WorkerLog *log = user_data;
+
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  log->n_done++;
+  g_clear_error (&log->last_error);
+  if (result != NULL)
+    {
+      log->last_value = *(int *)result;
+      worker_result_free (result);
+    }
+  else
+    {
+      log->last_value = -1;
+      log->last_error = g_error_copy (error);
+    }
+}
+
+static void
+worker_submit (CsWorker *worker, WorkerLog *log, int value, guint sleep_ms, gboolean check_cancel)
+{
+  WorkerInput *in = g_new0 (WorkerInput, 1);
+
+  in->log = log;
+  in->value = value;
+  in->sleep_ms = sleep_ms;
+  in->check_cancel = check_cancel;
+  cs_worker_run (worker, worker_func, in, worker_input_free, worker_result_free, worker_done, log);
+}
+
+/* Waits until the worker is idle and the threads of abandoned requests have returned too. */
+static void
+worker_settle (CsWorker *worker, WorkerLog *log, gint n_requests)
+{
+  for (guint i = 0; i < 4000 && cs_worker_is_busy (worker); i++)
+    spin (5);
+  g_assert_false (cs_worker_is_busy (worker));
+  for (guint i = 0; i < 4000 && g_atomic_int_get (&log->inputs_freed) < n_requests; i++)
+    spin (5);
+  spin (20);
+  g_assert_cmpint (g_atomic_int_get (&log->inputs_freed), ==, n_requests);
+}
+
+/* Five requests in a row: each replaces (and cancels) the one before, only the last one's
+ * result arrives, and every input is freed. */
+static void
+test_worker_newest_wins (void)
+{
+  g_autoptr (CsWorker) worker = cs_worker_new (CS_WORKER_REPLACE);
+  WorkerLog log = { 0 };
+
+  result_log = &log;
+  for (int i = 1; i <= 5; i++)
+    {
+      worker_submit (worker, &log, i, 2000, TRUE);
+      g_assert_true (cs_worker_is_busy (worker));
+      spin (10);
+    }
+  worker_settle (worker, &log, 5);
+  g_assert_cmpuint (log.n_done, ==, 1);
+  g_assert_cmpint (log.last_value, ==, 5);
+  /* The replaced four stopped at their next check instead of running their two seconds. */
+  g_assert_cmpint (g_atomic_int_get (&log.saw_cancel), ==, g_atomic_int_get (&log.started) - 1);
+  g_assert_cmpint (g_atomic_int_get (&log.started), >=, 2);
+}
+
+/* A request that ignores its cancellable and finishes after being replaced: its result is
+ * freed, never delivered. */
+static void
+test_worker_stale_dropped (void)
+{
+  g_autoptr (CsWorker) worker = cs_worker_new (CS_WORKER_REPLACE);
+  WorkerLog log = { 0 };
+
+  result_log = &log;
+  worker_submit (worker, &log, 1, 50, FALSE);
+  spin (5);
+  worker_submit (worker, &log, 2, 200, FALSE);
+  worker_settle (worker, &log, 2);
+  g_assert_cmpuint (log.n_done, ==, 1);
+  g_assert_cmpint (log.last_value, ==, 2);
+  /* Both results were freed: the stale one by the worker, the delivered one by worker_done. */
+  g_assert_cmpint (g_atomic_int_get (&log.results_freed), ==, 2);
+
+  /* Dropped (as on dispose): nothing is delivered at all. */
+  worker_submit (worker, &log, 3, 50, FALSE);
+  cs_worker_drop (worker);
+  g_assert_false (cs_worker_is_busy (worker));
+  worker_settle (worker, &log, 3);
+  g_assert_cmpuint (log.n_done, ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&log.results_freed), ==, 3);
+}
+
+/* Cancel answers once, with CS_ERROR_CANCELLED, after the thread returned. */
+static void
+test_worker_cancel (void)
+{
+  g_autoptr (CsWorker) worker = cs_worker_new (CS_WORKER_REPLACE);
+  WorkerLog log = { 0 };
+
+  result_log = &log;
+  worker_submit (worker, &log, 1, 5000, TRUE);
+  spin (20);
+  cs_worker_cancel (worker);
+  worker_settle (worker, &log, 1);
+  g_assert_cmpuint (log.n_done, ==, 1);
+  g_assert_cmpint (log.last_value, ==, -1);
+  g_assert_error (log.last_error, CS_ERROR, CS_ERROR_CANCELLED);
+  g_assert_cmpint (g_atomic_int_get (&log.saw_cancel), ==, 1);
+  g_clear_error (&log.last_error);
+}
+
+/* Wait mode: the running request finishes and is delivered, the newest waiting one runs
+ * next, and the ones it replaced while waiting never start. */
+static void
+test_worker_wait_mode (void)
+{
+  g_autoptr (CsWorker) worker = cs_worker_new (CS_WORKER_WAIT);
+  WorkerLog log = { 0 };
+
+  result_log = &log;
+  worker_submit (worker, &log, 1, 100, TRUE);
+  for (int i = 2; i <= 4; i++)
+    worker_submit (worker, &log, i, 10, TRUE);
+  worker_settle (worker, &log, 4);
+  g_assert_cmpuint (log.n_done, ==, 2);
+  g_assert_cmpint (log.last_value, ==, 4);
+  g_assert_cmpint (g_atomic_int_get (&log.started), ==, 2);
+  g_assert_cmpint (g_atomic_int_get (&log.saw_cancel), ==, 0);
+}
+
 static void
 test_medoid_views_on_digits (void)
 {
@@ -632,10 +829,23 @@ test_medoid_views_on_digits (void)
   window_free (window);
 }
 
+/* A named control of the window's template, or of one of its pages' templates (each page is
+ * its own widget with its own template). */
 static GtkWidget *
 density_child (CsWindow *window, const char *name)
 {
-  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), CS_TYPE_WINDOW, name));
+  static const char *const pages[] = { "scatter", "density", "diagnostics", "privacy", "saliency", NULL };
+  GObject *found = gtk_widget_get_template_child (GTK_WIDGET (window), CS_TYPE_WINDOW, name);
+
+  for (guint i = 0; found == NULL && pages[i] != NULL; i++)
+    {
+      GtkWidget *page = cs_window_get_view_page (window, pages[i]);
+
+      g_assert_nonnull (page);
+      found = gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), name);
+    }
+  g_assert_nonnull (found);
+  return GTK_WIDGET (found);
 }
 
 static gboolean
@@ -982,6 +1192,189 @@ test_saliency_view (void)
   window_free (window);
 }
 
+/* Views and navigation ------------------------------------------------------------------ */
+
+static CsWindow *
+window_new_sized (int width, int height)
+{
+  CsWindow *window = cs_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (50);
+  return window;
+}
+
+static gboolean
+is_insensitive_with_reason (GtkWidget *button, const char *word)
+{
+  const char *tip = gtk_widget_get_tooltip_text (button);
+
+  return !gtk_widget_get_sensitive (button) && tip != NULL && strstr (tip, word) != NULL;
+}
+
+/* A click as the button sees it ("clicked" toggles a toggle button). */
+static void
+press (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* Every view has a switcher button found by its accessible name; one that does not apply is
+ * insensitive with the reason in its tooltip and keeps its place; a group button shows the
+ * view last shown in that group. */
+static void
+test_navigation_groups (void)
+{
+  static const char *const clusters[] = { "Scatter", "Silhouette", "Convergence", "Means", "Choose k" };
+  CsWindow *window = window_new_sized (1024, 700);
+  double    x_before[G_N_ELEMENTS (clusters)];
+  GtkWidget *density;
+  GtkWidget *explain;
+  GtkWidget *clusters_group;
+
+  load_sample (window, "iris");
+  spin (50);
+  for (guint i = 0; i < G_N_ELEMENTS (clusters); i++)
+    {
+      GtkWidget      *button = find_by_accessible_label (GTK_WIDGET (window), clusters[i]);
+      graphene_point_t p;
+
+      g_assert_nonnull (button);
+      g_assert_true (GTK_IS_TOGGLE_BUTTON (button));
+      g_assert_true (gtk_widget_compute_point (button, GTK_WIDGET (window), &GRAPHENE_POINT_INIT (0, 0), &p));
+      x_before[i] = p.x;
+    }
+  /* No result yet: only the scatter plot applies among the cluster views. */
+  g_assert_true (gtk_widget_get_sensitive (find_by_accessible_label (GTK_WIDGET (window), "Scatter")));
+  g_assert_true (is_insensitive_with_reason (find_by_accessible_label (GTK_WIDGET (window), "Silhouette"), "Run"));
+  explain = find_by_accessible_label (GTK_WIDGET (window), "Explain");
+  g_assert_true (is_insensitive_with_reason (explain, "Run"));
+  activate (window, "show-view", "saliency");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "scatter");
+
+  run_kmeans (window, "3");
+  spin (50);
+  /* The same buttons in the same places, now with what this result can show. */
+  for (guint i = 0; i < G_N_ELEMENTS (clusters); i++)
+    {
+      GtkWidget      *button = find_by_accessible_label (GTK_WIDGET (window), clusters[i]);
+      graphene_point_t p;
+
+      g_assert_true (gtk_widget_compute_point (button, GTK_WIDGET (window), &GRAPHENE_POINT_INIT (0, 0), &p));
+      g_assert_cmpfloat (p.x, ==, x_before[i]);
+    }
+  g_assert_true (gtk_widget_get_sensitive (find_by_accessible_label (GTK_WIDGET (window), "Silhouette")));
+  /* Iris is not image data, and k-means does not try several k. */
+  g_assert_true (is_insensitive_with_reason (find_by_accessible_label (GTK_WIDGET (window), "Means"), "image"));
+  g_assert_true (is_insensitive_with_reason (find_by_accessible_label (GTK_WIDGET (window), "Choose k"), "DynMSC"));
+
+  /* Clicking a view button shows it; a group shows its first view, later its last one. */
+  press (find_by_accessible_label (GTK_WIDGET (window), "Silhouette"));
+  g_assert_cmpstr (cs_window_get_view (window), ==, "silhouette");
+  density = find_by_accessible_label (GTK_WIDGET (window), "Density");
+  clusters_group = find_by_accessible_label (GTK_WIDGET (window), "Clusters");
+  press (density);
+  g_assert_cmpstr (cs_window_get_view (window), ==, "density");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (density)));
+  press (find_by_accessible_label (GTK_WIDGET (window), "Privacy"));
+  g_assert_cmpstr (cs_window_get_view (window), ==, "privacy");
+  press (explain);
+  g_assert_cmpstr (cs_window_get_view (window), ==, "saliency");
+  press (clusters_group);
+  g_assert_cmpstr (cs_window_get_view (window), ==, "silhouette");
+  press (density);
+  g_assert_cmpstr (cs_window_get_view (window), ==, "privacy");
+  g_assert_true (wait_for (window, is_idle, 30000));
+  window_free (window);
+}
+
+/* After Cancel the plot still shows the last result, and the status line keeps its scores. */
+static void
+test_cancel_keeps_result_status (void)
+{
+  CsWindow        *window = window_new ();
+  g_autofree char *shown = NULL;
+  const char      *status;
+
+  activate (window, "generate", "blobs:200000:8");
+  g_assert_true (wait_for (window, is_idle, 30000));
+  run_kmeans (window, "8");
+  shown = g_strdup (cs_window_get_status_text (window));
+  g_assert_true (isfinite (status_number (window, "inertia")));
+
+  set_param (window, "k", "200");
+  set_param (window, "n_init", "20");
+  activate (window, "run", NULL);
+  spin (200);
+  g_assert_true (cs_window_is_busy (window));
+  activate (window, "cancel", NULL);
+  g_assert_true (wait_for (window, is_idle, 5000));
+  status = cs_window_get_status_text (window);
+  g_test_message ("status: %s", status);
+  g_assert_true (g_str_has_prefix (status, "Cancelled"));
+  g_assert_true (g_str_has_suffix (status, shown));
+  g_assert_cmpuint (cs_plot_view_get_model (cs_window_get_plot_view (window))->k, ==, 8);
+  window_free (window);
+}
+
+/* At 1024 × 700 the page texts are whole: the saliency status with its click hint is not
+ * ellipsized, the cluster summaries get the height they need, and the density page's H
+ * has no rounding noise (wine's PCA plane: uncorrelated axes, so two diagonal entries). */
+static void
+test_page_texts_fit_small_window (void)
+{
+  CsWindow   *window = window_new_sized (1024, 700);
+  GtkWidget  *status;
+  GtkWidget  *summary;
+  GtkWidget  *entry;
+  const char *h;
+  int         needed = 0;
+
+  load_sample (window, "wine");
+  run_kmeans (window, "3");
+  activate (window, "show-view", "saliency");
+  g_assert_true (wait_for (window, saliency_idle, 30000));
+  spin (100);
+  status = density_child (window, "saliency_status_label");
+  g_test_message ("saliency status: %s", gtk_label_get_text (GTK_LABEL (status)));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (status)), "click a feature"));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (status))));
+  summary = density_child (window, "saliency_summary_label");
+  /* A new minimum height takes a layout pass or two to reach the screen. */
+  for (guint i = 0; i < 100; i++)
+    {
+      gtk_widget_measure (summary, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (summary), NULL, &needed, NULL,
+                          NULL);
+      if (gtk_widget_get_height (gtk_widget_get_parent (gtk_widget_get_parent (summary))) >= needed)
+        break;
+      spin (20);
+    }
+  g_test_message ("summaries: %d px needed, %d px shown", needed,
+                  gtk_widget_get_height (gtk_widget_get_parent (gtk_widget_get_parent (summary))));
+  g_assert_cmpint (gtk_widget_get_height (gtk_widget_get_parent (gtk_widget_get_parent (summary))), >=, needed);
+
+  activate (window, "show-view", "density");
+  g_assert_true (wait_for (window, density_idle, 20000));
+  spin (50);
+  entry = density_child (window, "density_h_entry");
+  h = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_test_message ("H: %s", h);
+  g_assert_null (strstr (h, "e-"));
+  g_assert_null (strchr (h, ';'));
+  {
+    g_auto (GStrv) parts = g_strsplit (h, ",", -1);
+    const double *H = density_model (window)->surface->grid->h;
+
+    g_assert_cmpuint (g_strv_length (parts), ==, 2);
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (parts[0], NULL), H[0], 1e-3 * H[0]);
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (parts[1], NULL), H[3], 1e-3 * H[3]);
+  }
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (density_child (window, "density_status_label")))));
+  window_free (window);
+}
+
 /* Labels exported from a run and opened again are the same clustering: the same inertia,
  * ARI and silhouette page; a labels file that names a row the dataset lacks says which line. */
 static void
@@ -1040,7 +1433,8 @@ test_window_fits_small_screen (void)
   run_kmeans (window, "3");
   gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
   g_test_message ("minimum width %d", minimum);
-  g_assert_cmpint (minimum, <=, 1280);
+  /* 1024 px wide is the smallest screen the layout is made for (every page's controls). */
+  g_assert_cmpint (minimum, <=, 1024);
   window_free (window);
 }
 
@@ -1308,6 +1702,10 @@ main (int argc, char *argv[])
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/ui/worker/newest-wins", test_worker_newest_wins);
+  g_test_add_func ("/ui/worker/stale-dropped", test_worker_stale_dropped);
+  g_test_add_func ("/ui/worker/cancel-answers-cancelled", test_worker_cancel);
+  g_test_add_func ("/ui/worker/wait-mode-runs-newest-next", test_worker_wait_mode);
   g_test_add_func ("/ui/window/open-sample-shows-points", test_open_sample_shows_points);
   g_test_add_func ("/ui/window/open-csv-shows-points", test_open_csv_shows_points);
   g_test_add_func ("/ui/window/axes-show-columns", test_axes_show_columns);
@@ -1323,6 +1721,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/privacy-view-epsilon-and-export", test_privacy_view);
   g_test_add_func ("/ui/window/saliency-view-click-feature-and-export", test_saliency_view);
   g_test_add_func ("/ui/window/open-labels-round-trip", test_open_labels);
+  g_test_add_func ("/ui/window/navigation/groups-and-reasons", test_navigation_groups);
+  g_test_add_func ("/ui/window/cancel-keeps-result-status", test_cancel_keeps_result_status);
+  g_test_add_func ("/ui/window/page-texts-fit-1024x700", test_page_texts_fit_small_window);
   g_test_add_func ("/ui/window/distances/pam-on-matrix-then-coordinates", test_distances_matrix);
   g_test_add_func ("/ui/window/distances/match-prepared-rows", test_distances_match_prepared_rows);
 

@@ -2,11 +2,13 @@
 
 #include "core/base/cs-error.h"
 #include "core/cluster/cs-result-io.h"
+#include "ui/cs-worker.h"
 
-/* Threads: everything below the "Worker" line runs on the GTask thread and touches only the
- * copied inputs and the mutex-protected progress slot; everything else runs in the main
- * context that called cs_job_run_async. A cancelled job finishes with CS_ERROR_CANCELLED
- * (never G_IO_ERROR_CANCELLED), whichever stage it was in. */
+/* The run-specific layer over CsWorker: the worker owns the thread, the cancellable and the
+ * progress hand-over; the job copies the pipeline's inputs and answers through a GTask made
+ * on the main context (no thread of its own), so callers keep the GAsyncResult idiom. job_compute
+ * runs on the worker's thread and touches only the copied inputs. A cancelled job finishes
+ * with CS_ERROR_CANCELLED (never G_IO_ERROR_CANCELLED), whichever stage it was in. */
 
 struct _CsJob
 {
@@ -22,19 +24,11 @@ struct _CsJob
   int               y_column;
   char             *labels_path;  /* Owned, may be NULL: score labels from this file instead */
 
-  GCancellable       *cancellable; /* Owned */
-  GMainContext       *context;     /* Owned: where progress and the result are delivered */
-  GAsyncReadyCallback callback;
-  gpointer            user_data;
-  gboolean            started;
-  gboolean            running;
-  gboolean            finished; /* main thread only: the callback has run */
-
-  /* The worker writes the latest report here; one main-context source at most reads it. */
-  GMutex   lock;
-  double   fraction;
-  char    *stage;   /* Owned, under lock */
-  GSource *pending; /* under lock: the scheduled progress source, or NULL */
+  CsWorker *worker;    /* Owned */
+  GTask    *task;      /* Owned while running: answers cs_job_run_async's caller */
+  gboolean  started;
+  gboolean  running;
+  gboolean  cancelled;
 };
 
 enum
@@ -62,18 +56,13 @@ cs_job_finalize (GObject *object)
 {
   CsJob *self = CS_JOB (object);
 
-  /* A pending progress source holds a ref on the job, so none can be left here. */
-  g_assert (self->pending == NULL);
   g_clear_pointer (&self->dataset, cs_dataset_unref);
   g_clear_pointer (&self->columns, g_free);
   g_clear_pointer (&self->params, cs_params_free);
   g_free (self->labels_path);
   if (self->dissim_release != NULL)
     self->dissim_release (self->dissim_owner);
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->context, g_main_context_unref);
-  g_clear_pointer (&self->stage, g_free);
-  g_mutex_clear (&self->lock);
+  g_clear_object (&self->worker);
 
   G_OBJECT_CLASS (cs_job_parent_class)->finalize (object);
 }
@@ -98,10 +87,16 @@ cs_job_class_init (CsJobClass *klass)
 }
 
 static void
+worker_progress_cb (CsWorker *worker, double fraction, const char *stage, CsJob *self)
+{
+  g_signal_emit (self, signals[PROGRESS], 0, fraction, stage != NULL ? stage : "Running");
+}
+
+static void
 cs_job_init (CsJob *self)
 {
-  g_mutex_init (&self->lock);
-  self->cancellable = g_cancellable_new ();
+  self->worker = cs_worker_new (CS_WORKER_REPLACE);
+  g_signal_connect (self->worker, "progress", G_CALLBACK (worker_progress_cb), self);
 }
 
 static CsJob *
@@ -167,71 +162,11 @@ cs_job_set_dissim (CsJob *job, const CsDissim *dissim, gpointer owner, GDestroyN
   job->dissim_release = release;
 }
 
-static gboolean
-emit_progress (gpointer data)
+/* Worker thread */
+static gpointer
+job_compute (gpointer input, CsProgress *progress, GError **error_out)
 {
-  CsJob           *self = data;
-  g_autofree char *stage = NULL;
-  double           fraction;
-
-  g_mutex_lock (&self->lock);
-  fraction = self->fraction;
-  stage = g_steal_pointer (&self->stage);
-  g_clear_pointer (&self->pending, g_source_unref);
-  g_mutex_unlock (&self->lock);
-
-  if (!self->finished && !g_cancellable_is_cancelled (self->cancellable))
-    g_signal_emit (self, signals[PROGRESS], 0, fraction, stage);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-job_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  CsJob *self = CS_JOB (source);
-
-  self->running = FALSE;
-  self->finished = TRUE;
-  if (self->callback)
-    self->callback (source, result, self->user_data);
-}
-
-/* Worker ------------------------------------------------------------------------------ */
-
-static gboolean
-progress_cb (double fraction, const char *stage, gpointer data)
-{
-  CsJob *self = data;
-
-  g_mutex_lock (&self->lock);
-  self->fraction = fraction;
-  g_free (self->stage);
-  self->stage = g_strdup (stage);
-  if (self->pending == NULL)
-    {
-      /* Same priority as the GTask's own completion source and attached before it, so the
-       * last report still arrives ahead of the result. */
-      self->pending = g_idle_source_new ();
-      g_source_set_priority (self->pending, G_PRIORITY_DEFAULT);
-      g_source_set_callback (self->pending, emit_progress, g_object_ref (self), g_object_unref);
-      g_source_set_static_name (self->pending, "[clusterscope] job progress");
-      g_source_attach (self->pending, self->context);
-    }
-  g_mutex_unlock (&self->lock);
-  return TRUE;
-}
-
-static void
-return_cancelled (GTask *task)
-{
-  g_task_return_new_error (task, CS_ERROR, CS_ERROR_CANCELLED, "Cancelled");
-}
-
-static void
-job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  CsJob *self = source;
-  g_autoptr (CsProgress) progress = cs_progress_new (progress_cb, self, cancellable);
+  CsJob *self = input;
   g_autoptr (CsPipelineResult) pipeline = NULL;
   g_autoptr (CsPlotModel) model = NULL;
   g_autoptr (GError) error = NULL;
@@ -248,20 +183,18 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
     }
   else
     pipeline = cs_pipeline_run (self->dataset, &self->options, progress, &error);
+  /* An algorithm may notice the cancel as a failed report or an odd state rather than
+   * through cs_progress_check: the worker turns any result of a cancelled request into
+   * CS_ERROR_CANCELLED, so the caller sees one error code either way. */
   if (pipeline == NULL)
     {
-      /* An algorithm may notice the cancel as a failed report or an odd state rather than
-       * through cs_progress_check; the caller should see one error code either way. */
-      if (g_cancellable_is_cancelled (cancellable))
-        return_cancelled (task);
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      g_propagate_error (error_out, g_steal_pointer (&error));
+      return NULL;
     }
-  if (g_cancellable_is_cancelled (cancellable))
+  if (!cs_progress_check (progress, NULL))
     {
-      return_cancelled (task);
-      return;
+      g_set_error_literal (error_out, CS_ERROR, CS_ERROR_CANCELLED, "Cancelled");
+      return NULL;
     }
 
   cs_progress_report (progress, 1.0, "Building the plot");
@@ -269,43 +202,45 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
                                        self->y_column, &error);
   if (model == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      return_cancelled (task);
-      return;
+      g_propagate_error (error_out, g_steal_pointer (&error));
+      return NULL;
     }
 
   result = g_new0 (CsJobResult, 1);
   result->pipeline = g_steal_pointer (&pipeline);
   result->model = g_steal_pointer (&model);
-  g_task_return_pointer (task, result, (GDestroyNotify)cs_job_result_free);
+  return result;
 }
 
 /* Main context ------------------------------------------------------------------------ */
 
+static void
+job_done (gpointer result, const GError *error, gpointer user_data)
+{
+  CsJob *self = user_data;
+  g_autoptr (GTask) task = g_steal_pointer (&self->task);
+
+  self->running = FALSE;
+  if (result != NULL)
+    g_task_return_pointer (task, result, (GDestroyNotify)cs_job_result_free);
+  else
+    g_task_return_error (task, g_error_copy (error));
+}
+
 void
 cs_job_run_async (CsJob *job, GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
-
   g_return_if_fail (CS_IS_JOB (job));
   g_return_if_fail (!job->started);
 
   job->started = TRUE;
   job->running = TRUE;
-  job->callback = callback;
-  job->user_data = user_data;
-  job->context = g_main_context_ref_thread_default ();
-
-  task = g_task_new (job, job->cancellable, job_done, NULL);
-  g_task_set_source_tag (task, cs_job_run_async);
-  /* We return CS_ERROR_CANCELLED ourselves; GTask would otherwise replace any result of a
-   * cancelled task with G_IO_ERROR_CANCELLED. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, job_thread);
+  job->task = g_task_new (job, NULL, callback, user_data);
+  g_task_set_source_tag (job->task, cs_job_run_async);
+  /* The thread reads the job's copies; job->task holds the job until the worker answers,
+   * which it does (even when cancelled) only once the thread has returned. */
+  cs_worker_run (job->worker, job_compute, job, NULL,
+                 (GDestroyNotify)cs_job_result_free, job_done, job);
 }
 
 CsJobResult *
@@ -316,7 +251,7 @@ cs_job_run_finish (CsJob *job, GAsyncResult *result, GError **error)
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cs_job_run_async, NULL);
 
   /* A cancel that lands after the worker's last check still means "no result". */
-  if (g_cancellable_is_cancelled (job->cancellable))
+  if (job->cancelled)
     {
       g_autoptr (GError) ignored = NULL;
       cs_job_result_free (g_task_propagate_pointer (G_TASK (result), &ignored));
@@ -331,7 +266,8 @@ cs_job_cancel (CsJob *job)
 {
   g_return_if_fail (CS_IS_JOB (job));
 
-  g_cancellable_cancel (job->cancellable);
+  job->cancelled = TRUE;
+  cs_worker_cancel (job->worker);
 }
 
 gboolean

@@ -2,6 +2,7 @@
 
 #include "core/data/cs-dissim.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/cluster/cs-registry.h"
 
 /* A precomputed dissimilarity matrix for the window's runs, as the CLI's --distances gives
@@ -64,7 +65,7 @@ set_distances (CsWindow *self, CsWindowDistances *d)
 
   if (d != NULL)
     {
-      g_autofree char *n = cs_i_format_count (d->dissim->n);
+      g_autofree char *n = cs_format_count (d->dissim->n);
       /* No-break spaces: a narrow sidebar wraps after the name, never inside the size. */
       g_autofree char *text = g_strdup_printf ("Distances: %s (%s\u00a0×\u00a0%s)", d->name, n, n);
 
@@ -136,28 +137,18 @@ distances_load_free (DistancesLoad *load)
 }
 
 /* Worker thread: never touches GTK or the window. */
-static void
-distances_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+static gpointer
+distances_compute (gpointer input, CsProgress *progress, GError **error)
 {
-  DistancesLoad *load = task_data;
+  DistancesLoad *load = input;
   g_autoptr (CsDissim) D = NULL;
   g_autoptr (CsPrepared) prep = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CsProgress) progress = cs_progress_new (NULL, NULL, cancellable);
   CsWindowDistances *d;
   gsize              rows = load->dataset->n_rows;
 
-  D = cs_dissim_load (load->path, progress, &error);
-  if (D == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      g_task_return_new_error (task, CS_ERROR, CS_ERROR_CANCELLED, "Cancelled");
-      return;
-    }
+  D = cs_dissim_load (load->path, progress, error);
+  if (D == NULL || !cs_progress_check (progress, error))
+    return NULL;
 
   /* cs_pipeline_run indexes the matrix by the prepared rows (rows with missing values may
    * be dropped), so that count is the one to match, as with the CLI's --distances. With no
@@ -168,51 +159,40 @@ distances_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
     rows = prep->x->rows;
   if (D->n != rows)
     {
-      g_autofree char *n = cs_i_format_count (D->n);
-      g_autofree char *r = cs_i_format_count (rows);
-      g_autofree char *all = cs_i_format_count (load->dataset->n_rows);
+      g_autofree char *n = cs_format_count (D->n);
+      g_autofree char *r = cs_format_count (rows);
+      g_autofree char *all = cs_format_count (load->dataset->n_rows);
+      g_autofree char *dropped = cs_format_count (prep != NULL ? prep->n_dropped : 0);
 
       if (prep != NULL && prep->n_dropped > 0)
-        g_task_return_new_error (
-            task, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-            "%s is a %s × %s distance matrix, but %s of the dataset’s %s rows are clustered (%" G_GSIZE_FORMAT
+        g_set_error (
+            error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+            "%s is a %s × %s distance matrix, but %s of the dataset’s %s rows are clustered (%s"
             " %s with missing values %s dropped; choose “Fill with column mean” to keep them): the matrix "
             "needs one row and one column per clustered row",
-            load->name, n, n, r, all, prep->n_dropped, prep->n_dropped == 1 ? "row" : "rows",
+            load->name, n, n, r, all, dropped, prep->n_dropped == 1 ? "row" : "rows",
             prep->n_dropped == 1 ? "is" : "are");
       else
-        g_task_return_new_error (task, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                                 "%s is a %s × %s distance matrix, but the dataset has %s %s: the matrix "
-                                 "needs one row and one column per data row, in the same order",
-                                 load->name, n, n, r, rows == 1 ? "row" : "rows");
-      return;
+        g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                     "%s is a %s × %s distance matrix, but the dataset has %s %s: the matrix "
+                     "needs one row and one column per data row, in the same order",
+                     load->name, n, n, r, rows == 1 ? "row" : "rows");
+      return NULL;
     }
 
   d = g_atomic_rc_box_new0 (CsWindowDistances);
   d->dissim = g_steal_pointer (&D);
   d->path = g_strdup (load->path);
   d->name = g_strdup (load->name);
-  g_task_return_pointer (task, d, (GDestroyNotify)cs_i_window_distances_unref);
+  return d;
 }
 
+/* A newer load, a new dataset or a closed window drop the request: then this never runs. */
 static void
-distances_done (GObject *source, GAsyncResult *res, gpointer user_data)
+distances_done (gpointer result, const GError *error, gpointer user_data)
 {
-  CsWindow     *self = CS_WINDOW (source);
-  GCancellable *cancellable = g_task_get_cancellable (G_TASK (res));
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CsWindowDistances) d = g_task_propagate_pointer (G_TASK (res), &error);
-
-  /* A newer load, a new dataset or a closed window: this matrix belongs to nobody. */
-  if (self->disposed || cancellable != self->distances_cancellable)
-    return;
-  g_clear_object (&self->distances_cancellable);
-  /* A cancel that lands after the worker's last check still means "no matrix". */
-  if (d != NULL && g_cancellable_is_cancelled (cancellable))
-    {
-      g_clear_pointer (&d, cs_i_window_distances_unref);
-      g_set_error_literal (&error, CS_ERROR, CS_ERROR_CANCELLED, "Cancelled");
-    }
+  CsWindow *self = user_data;
+  g_autoptr (CsWindowDistances) d = result;
 
   if (d == NULL)
     {
@@ -231,7 +211,7 @@ distances_done (GObject *source, GAsyncResult *res, gpointer user_data)
     }
 
   {
-    g_autofree char *n = cs_i_format_count (d->dissim->n);
+    g_autofree char *n = cs_format_count (d->dissim->n);
     g_autofree char *status
         = g_strdup_printf ("Using the distances in %s (%s × %s) — press Run to cluster", d->name, n, n);
 
@@ -244,7 +224,6 @@ distances_done (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 start_distances_load (CsWindow *self, GFile *file)
 {
-  g_autoptr (GTask) task = NULL;
   DistancesLoad   *load;
   g_autofree char *path = g_file_get_path (file);
 
@@ -260,11 +239,6 @@ start_distances_load (CsWindow *self, GFile *file)
       return;
     }
 
-  if (self->distances_cancellable != NULL)
-    g_cancellable_cancel (self->distances_cancellable);
-  g_clear_object (&self->distances_cancellable);
-  self->distances_cancellable = g_cancellable_new ();
-
   load = g_new0 (DistancesLoad, 1);
   load->path = g_steal_pointer (&path);
   load->name = g_file_get_basename (file);
@@ -278,10 +252,8 @@ start_distances_load (CsWindow *self, GFile *file)
     cs_i_window_set_progress (self, -1, text);
     cs_i_window_set_status (self, text);
   }
-  task = g_task_new (self, self->distances_cancellable, distances_done, NULL);
-  g_task_set_source_tag (task, start_distances_load);
-  g_task_set_task_data (task, load, (GDestroyNotify)distances_load_free);
-  g_task_run_in_thread (task, distances_thread);
+  cs_worker_run (self->distances_worker, distances_compute, load, (GDestroyNotify)distances_load_free,
+                 (GDestroyNotify)cs_i_window_distances_unref, distances_done, self);
   cs_i_window_update_actions (self);
 }
 
@@ -348,7 +320,7 @@ cs_i_window_clear_distances_activated (GSimpleAction *action, GVariant *paramete
   cs_i_window_distances_clear (self);
   if (self->dataset != NULL)
     {
-      g_autofree char *count = cs_i_format_count (self->dataset->n_rows);
+      g_autofree char *count = cs_format_count (self->dataset->n_rows);
       g_autofree char *status
           = g_strdup_printf ("Using the coordinates of %s points — press Run to cluster", count);
 
@@ -366,13 +338,25 @@ cs_i_window_distances_clear (CsWindow *self)
 void
 cs_i_window_distances_cancel (CsWindow *self)
 {
-  if (self->distances_cancellable != NULL)
-    g_cancellable_cancel (self->distances_cancellable);
-  g_clear_object (&self->distances_cancellable);
+  if (self->distances_worker != NULL)
+    cs_worker_drop (self->distances_worker);
+}
+
+gboolean
+cs_i_window_distances_busy (CsWindow *self)
+{
+  return self->distances_worker != NULL && cs_worker_is_busy (self->distances_worker);
+}
+
+void
+cs_i_window_distances_init (CsWindow *self)
+{
+  self->distances_worker = cs_worker_new (CS_WORKER_REPLACE);
 }
 
 void
 cs_i_window_distances_finalize (CsWindow *self)
 {
   g_clear_pointer (&self->distances, cs_i_window_distances_unref);
+  g_clear_object (&self->distances_worker);
 }

@@ -5,6 +5,7 @@
 
 #include "core/cluster/cs-result-io.h"
 #include "ui/cs-figure-view.h"
+#include "ui/cs-settings.h"
 #include "ui/render/cs-export.h"
 
 typedef enum
@@ -21,28 +22,26 @@ typedef struct
 {
   WriteKind       kind;
   char           *path;         /* Owned */
-  CsPlotModel    *model;        /* Owned copy: the view may zoom meanwhile */
-  CsRenderFunc    func;         /* with figure: another view than the scatter plot */
-  gpointer        figure;       /* Owned: a reference, dropped with figure_free */
-  GDestroyNotify  figure_free;
-  CsExportFormat  format;
-  double          width_mm;
-  double          height_mm;
-  double          dpi;
-  CsWindowResult   *result;       /* Owned */
-  CsWindowSaliency *saliency;     /* Owned, for the WRITE_SALIENCY_* kinds */
-  char             *dataset_name; /* Owned */
+  CsRenderFunc          func;         /* WRITE_FIGURE: the visible page's figure */
+  gpointer              figure;       /* Owned: a reference or copy, dropped with figure_free */
+  GDestroyNotify        figure_free;
+  CsExportFormat        format;
+  double                width_mm;
+  double                height_mm;
+  double                dpi;
+  CsPageResult         *result;       /* Owned */
+  CsSaliencyPageReport *saliency;     /* Owned, for the WRITE_SALIENCY_* kinds */
+  char                 *dataset_name; /* Owned */
 } WriteData;
 
 static void
 write_data_free (WriteData *data)
 {
   g_free (data->path);
-  g_clear_pointer (&data->model, cs_plot_model_free);
   if (data->figure != NULL)
     data->figure_free (data->figure);
-  g_clear_pointer (&data->result, cs_i_window_result_unref);
-  g_clear_pointer (&data->saliency, cs_i_window_saliency_unref);
+  g_clear_pointer (&data->result, cs_page_result_unref);
+  g_clear_pointer (&data->saliency, cs_saliency_page_report_unref);
   g_free (data->dataset_name);
   g_free (data);
 }
@@ -97,125 +96,95 @@ write_saliency_csv (const WriteData *data, GError **error)
   return cs_write_file_atomic (data->path, text, strlen (text), error);
 }
 
-static void
-write_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+/* Worker thread: the written file's path, or NULL and `error`. */
+static gpointer
+write_compute (gpointer input, CsProgress *progress, GError **error)
 {
-  WriteData *data = task_data;
-  GError    *error = NULL;
+  WriteData *data = input;
   gboolean   ok = FALSE;
 
   switch (data->kind)
     {
     case WRITE_FIGURE:
-      if (data->figure != NULL)
-        ok = cs_render_export (data->func, data->figure, data->path, data->format, data->width_mm,
-                               data->height_mm, data->dpi, &error);
-      else
-        ok = cs_render_export ((CsRenderFunc)cs_render_scatter, data->model, data->path, data->format,
-                               data->width_mm, data->height_mm, data->dpi, &error);
+      ok = cs_render_export (data->func, data->figure, data->path, data->format, data->width_mm, data->height_mm,
+                             data->dpi, error);
       break;
     case WRITE_LABELS:
       ok = cs_clustering_write_labels_csv (
           data->result->pipeline->clustering,
           data->result->pipeline->prep != NULL ? data->result->pipeline->prep->rows : NULL, data->path,
-          &error);
+          error);
       break;
     case WRITE_RESULTS:
-      ok = write_results_json (data, &error);
+      ok = write_results_json (data, error);
       break;
     case WRITE_SALIENCY_TABLE:
     case WRITE_SALIENCY_SUMMARIES:
     case WRITE_SALIENCY_ATTRIBUTIONS:
-      ok = write_saliency_csv (data, &error);
+      ok = write_saliency_csv (data, error);
       break;
     default:
       g_assert_not_reached ();
     }
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  return ok ? g_strdup (data->path) : NULL;
 }
 
-static void
-write_done (GObject *source, GAsyncResult *res, gpointer user_data)
+/* Each write has a worker of its own: writes run side by side and none replaces another;
+ * the window stays alive until every one has answered. */
+typedef struct
 {
-  CsWindow  *self = CS_WINDOW (source);
-  WriteData *data = g_task_get_task_data (G_TASK (res));
-  g_autoptr (GError) error = NULL;
+  CsWindow *window; /* Owned */
+  CsWorker *worker; /* Owned */
+} Writer;
+
+static void
+write_done (gpointer result, const GError *error, gpointer user_data)
+{
+  Writer          *writer = user_data;
+  CsWindow        *self = writer->window;
+  g_autofree char *path = result;
 
   self->n_writes--;
-  if (self->disposed)
-    return;
-  if (!g_task_propagate_boolean (G_TASK (res), &error))
+  if (!self->disposed && path == NULL)
     cs_i_window_show_error (self, error->message);
-  else
+  else if (!self->disposed)
     {
-      g_autofree char *base = g_path_get_basename (data->path);
+      g_autofree char *base = g_path_get_basename (path);
       g_autofree char *text = g_strdup_printf ("Saved %s", base);
       cs_i_window_set_progress (self, 1.0, text);
     }
-}
-
-/* The first CsFigureView at or below `widget`, depth first, or NULL. */
-static GtkWidget *
-find_figure_view (GtkWidget *widget)
-{
-  if (CS_IS_FIGURE_VIEW (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_figure_view (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Export writes the view on screen: the figure on the visible page of the view stack (the
- * page itself, or the one inside it beside its controls); NULL for the scatter plot. */
-static GtkWidget *
-visible_figure_view (CsWindow *self)
-{
-  GtkWidget *shown = gtk_stack_get_visible_child (GTK_STACK (self->view_stack));
-
-  return shown != NULL ? find_figure_view (shown) : NULL;
+  g_object_unref (writer->worker);
+  g_object_unref (writer->window);
+  g_free (writer);
 }
 
 static void
 start_write (CsWindow *self, WriteData *data)
 {
-  g_autoptr (GTask) task = g_task_new (self, NULL, write_done, NULL);
+  Writer *writer;
 
   data->dataset_name = g_strdup (self->dataset != NULL ? self->dataset->name : "");
+  /* Export writes the view on screen, whichever page it is: the page hands over its figure. */
   if (data->kind == WRITE_FIGURE)
     {
-      const CsPlotModel *model = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
-      GtkWidget         *shown = visible_figure_view (self);
+      CsPage *page = cs_i_window_visible_page (self);
 
-      if (CS_IS_FIGURE_VIEW (shown))
-        {
-          data->func = cs_figure_view_get_func (CS_FIGURE_VIEW (shown));
-          data->figure = cs_figure_view_dup_model (CS_FIGURE_VIEW (shown), &data->figure_free);
-        }
-      if (data->figure == NULL && model == NULL)
+      if (page == NULL || !cs_page_get_figure (page, &data->func, &data->figure, &data->figure_free))
         {
           write_data_free (data);
           return;
         }
-      if (data->figure == NULL)
-        data->model = cs_plot_model_copy (model);
     }
   else if (data->kind >= WRITE_SALIENCY_TABLE)
     {
-      if (self->saliency == NULL)
+      CsSaliencyPageReport *report = cs_saliency_page_get_report (self->saliency_page);
+
+      if (report == NULL)
         {
           write_data_free (data);
           return;
         }
-      data->saliency = cs_i_window_saliency_ref (self->saliency);
+      data->saliency = cs_saliency_page_report_ref (report);
     }
   else
     {
@@ -224,12 +193,13 @@ start_write (CsWindow *self, WriteData *data)
           write_data_free (data);
           return;
         }
-      data->result = cs_i_window_result_ref (self->result);
+      data->result = cs_page_result_ref (self->result);
     }
   self->n_writes++;
-  g_task_set_source_tag (task, start_write);
-  g_task_set_task_data (task, data, (GDestroyNotify)write_data_free);
-  g_task_run_in_thread (task, write_thread);
+  writer = g_new0 (Writer, 1);
+  writer->window = g_object_ref (self);
+  writer->worker = cs_worker_new (CS_WORKER_REPLACE);
+  cs_worker_run (writer->worker, write_compute, data, (GDestroyNotify)write_data_free, g_free, write_done, writer);
 }
 
 static void
@@ -296,6 +266,44 @@ suggested_name (CsWindow *self, const char *suffix)
   return g_strconcat (stem, suffix, NULL);
 }
 
+static const char *const format_ids[] = { "png", "svg", "pdf" };
+
+/* The settings, when they have the key (an older installed schema may not: reading a missing key
+ * aborts). */
+static GSettings *
+export_settings (void)
+{
+  g_autoptr (GSettings) settings = cs_settings_dup ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (settings == NULL)
+    return NULL;
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  return g_settings_schema_has_key (schema, "export-format") ? g_steal_pointer (&settings) : NULL;
+}
+
+/* The figure format last written, remembered across dialogs and sessions. */
+static CsExportFormat
+remembered_format (void)
+{
+  g_autoptr (GSettings) settings = export_settings ();
+  g_autofree char *id = settings != NULL ? g_settings_get_string (settings, "export-format") : NULL;
+
+  for (guint f = 0; f < G_N_ELEMENTS (format_ids); f++)
+    if (g_strcmp0 (id, format_ids[f]) == 0)
+      return (CsExportFormat)f;
+  return CS_EXPORT_PNG;
+}
+
+static void
+remember_format (CsExportFormat format)
+{
+  g_autoptr (GSettings) settings = export_settings ();
+
+  if (settings != NULL)
+    g_settings_set_string (settings, "export-format", format_ids[format]);
+}
+
 typedef struct
 {
   CsWindow      *window; /* Borrowed: the chooser is modal to it */
@@ -319,7 +327,15 @@ save_response_cb (GtkNativeDialog *dialog, int response, SaveRequest *req)
       if (path == NULL)
         cs_i_window_show_error (self, "Choose a folder on this computer to save to");
       else if (req->kind == WRITE_FIGURE)
-        start_figure_write (self, path, req->format, req->width_mm, req->height_mm, req->dpi);
+        {
+          CsExportFormat format = req->format;
+
+          /* A typed extension wins over the format menu: "x.svg" is an SVG drawing whatever was
+           * chosen; a name without one gets the chosen format. */
+          cs_export_format_from_path (path, &format);
+          remember_format (format);
+          start_figure_write (self, path, format, req->width_mm, req->height_mm, req->dpi);
+        }
       else
         {
           WriteData *data = g_new0 (WriteData, 1);
@@ -406,21 +422,23 @@ export_dialog_accept_cb (GtkButton *button, ExportDialog *ed)
 {
   SaveRequest *req = g_new0 (SaveRequest, 1);
   guint        f = gtk_drop_down_get_selected (GTK_DROP_DOWN (ed->format));
+  CsWindow    *window = ed->window;
 
   req->kind = WRITE_FIGURE;
   req->format = (CsExportFormat)MIN (f, 2u);
   req->width_mm = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->width));
   req->height_mm = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->height));
   req->dpi = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->dpi));
+  /* This frees `ed`. */
   gtk_window_destroy (GTK_WINDOW (ed->dialog));
   {
-    const char      *view = cs_window_get_view (ed->window);
+    const char      *view = cs_window_get_view (window);
     /* "digits-silhouette.pdf": the name says which view the file holds. */
     g_autofree char *suffix = g_strcmp0 (view, "scatter") == 0 || view == NULL
                                   ? g_strdup (format_suffixes[req->format])
                                   : g_strconcat ("-", view, format_suffixes[req->format], NULL);
 
-    choose_save_file (ed->window, req, "Export Figure", suffix, format_names[req->format],
+    choose_save_file (window, req, "Export Figure", suffix, format_names[req->format],
                       format_patterns[req->format]);
   }
 }
@@ -501,6 +519,7 @@ cs_i_window_export_activated (GSimpleAction *action, GVariant *parameter, gpoint
   ed->height = labelled_spin (GTK_GRID (grid), 2, "_Height (mm)", 20, 2000, 100, 5);
   ed->dpi = labelled_spin (GTK_GRID (grid), 3, "_Resolution (dpi)", 36, 2400, 150, 25);
   g_signal_connect (ed->format, "notify::selected", G_CALLBACK (export_format_changed_cb), ed);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (ed->format), remembered_format ());
   gtk_window_set_child (GTK_WINDOW (ed->dialog), grid);
 
   gtk_window_present (GTK_WINDOW (ed->dialog));

@@ -1,64 +1,30 @@
 #pragma once
 
 #include "core/cluster/cs-pipeline.h"
-#include "core/density/cs-kde-diagnostics.h"
-#include "core/density/cs-kde.h"
 #include "ui/cs-job.h"
 #include "ui/cs-window.h"
+#include "ui/cs-worker.h"
+#include "ui/pages/cs-page.h"
+#include "ui/pages/cs-saliency-page.h"
+#include "ui/pages/cs-scatter-page.h"
 #include "ui/render/cs-render.h"
-#include "ui/render/cs-render-saliency.h"
 
 G_BEGIN_DECLS
 
-/* The window is one object spread over several files: cs-window.c is the core
- * (construction, loading, run/cancel, view switching, axes, welcome page),
- * cs-window-export.c writes files, and each page of the view stack that computes on its own
- * has a cs-window-<page>.c. The core calls every page the same way, and only through the
- * functions below:
+/* The window is one object over a few files, as GNOME Text Editor splits its window:
  *
- *   cs_i_window_<page>_setup           from cs_window_init: connect the page's controls
- *   cs_i_window_<page>_points_changed  the scatter plot shows other points (new model)
- *   cs_i_window_<page>_result_changed  a new clustering result, or none
- *   cs_i_window_<page>_view_shown      the visible view changed: compute if shown and stale
- *   cs_i_window_<page>_cancel          from cancel_all (unrealize, dispose): stop the worker
- *   cs_i_window_<page>_finalize        free what the page owns
+ *   cs-window.c           construction, the page list and navigation, the flow of a dataset,
+ *                         a result and the plotted points to the pages, status
+ *   cs-window-data.c      loading a dataset and rebuilding the plotted points, on workers
+ *   cs-window-actions.c   the win.* actions (run, cancel, open labels, show-view, …)
+ *   cs-window-sidebar.c   the dataset panel: columns, axes, preprocessing, algorithm
+ *   cs-window-welcome.c   the welcome page, recent files, drag and drop
+ *   cs-window-export.c    writing figures, labels, results and saliency tables
+ *   cs-window-distances.c the precomputed distance matrix
  *
- * A page declares only the ones it needs. To add a page: put its template children and
- * state in CsWindow below, bind the children in cs_window_class_init, write
- * cs-window-<page>.c with its hooks, add the calls in the core (cs_window_init, show_model,
- * update_views, view_changed_cb, cancel_all, cs_window_finalize as needed). Export writes
- * the first CsFigureView on the visible page, wherever it sits. Page workers copy their input,
- * keep their GCancellable in the struct and drop results whose cancellable is no longer
- * the current one. */
-
-/* A finished pipeline result shared between the window and the workers that read it (model
- * rebuilds after an axis change, exports): a new run replaces the window's reference while
- * a worker may still hold the old one. */
-typedef struct
-{
-  CsPipelineResult *pipeline; /* Owned */
-} CsWindowResult;
-
-CsWindowResult *cs_i_window_result_new (CsPipelineResult *pipeline);
-CsWindowResult *cs_i_window_result_ref (CsWindowResult *r);
-void            cs_i_window_result_unref (CsWindowResult *r);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsWindowResult, cs_i_window_result_unref)
-
-/* The saliency page's finished report with the result it describes and its drawings;
- * shared with CSV exports running on a worker. */
-typedef struct
-{
-  gatomicrefcount        ref;
-  CsSaliencyReport      *report; /* Owned */
-  CsWindowResult        *result; /* Owned */
-  CsSaliencyModel       *model;  /* Owned: bars and heatmap */
-  CsSaliencyImagesModel *images; /* Owned, NULL unless the data are images */
-  GPtrArray             *categorical; /* Owned: CsSaliencyCategorical* per categorical column */
-} CsWindowSaliency;
-
-CsWindowSaliency *cs_i_window_saliency_ref (CsWindowSaliency *s);
-void              cs_i_window_saliency_unref (CsWindowSaliency *s);
+ * The views are not here: each is a CsPage widget in ui/pages/, listed once in cs-window.c.
+ * The window tells pages what changed (cs_page_set_dataset/_result/_points, _shown, _cancel)
+ * and never reaches into one; pages never see this header. */
 
 /* The precomputed dissimilarity matrix in use, shared with the run jobs that read it on
  * their worker: replacing or clearing it while a run is in flight drops only the window's
@@ -111,106 +77,95 @@ struct _CsWindow
   GtkWidget *toys_list;
   GtkWidget *loading_label;
   GtkWidget *loading_spinner;
-  GtkWidget *plot_view;
   GtkWidget *status_label;
   GtkWidget *view_bar;
-  GtkWidget *view_stack;
+  GtkWidget *group_box;   /* one toggle per group of pages */
+  GtkWidget *group_stack; /* per group, a row of view toggles */
+  GtkWidget *view_stack;  /* the pages */
   GtkWidget *links_button;
-  GtkWidget *silhouette_view;
-  GtkWidget *convergence_view;
-  GtkWidget *images_view;
-  GtkWidget *choose_k_view;
-  GtkWidget *privacy_view;
-  GtkWidget *privacy_epsilon_spin;
-  GtkWidget *privacy_delta_dropdown;
-  GtkWidget *privacy_spinner;
-  GtkWidget *privacy_status_label;
-  GtkWidget *saliency_view;
-  GtkWidget *saliency_chart_dropdown;
-  GtkWidget *saliency_quantity_dropdown;
-  GtkWidget *saliency_method_dropdown;
-  GtkWidget *saliency_spinner;
-  GtkWidget *saliency_status_label;
-  GtkWidget *saliency_summary_label;
-  GtkWidget *diag_view;
-  GtkWidget *diag_h_scale;
-  GtkWidget *diag_spinner;
-  GtkWidget *diag_status_label;
-  GtkWidget *density_view;
-  GtkWidget *density_rule_dropdown;
-  GtkWidget *density_scale;
-  GtkWidget *density_h_entry;
-  GtkWidget *density_grid_dropdown;
-  GtkWidget *density_colormap_dropdown;
-  GtkWidget *density_points_toggle;
-  GtkWidget *density_opacity_scale;
-  GtkWidget *density_clusters_toggle;
-  GtkWidget *density_marginals_toggle;
-  GtkWidget *density_spinner;
-  GtkWidget *density_status_label;
   GMenu     *samples_menu;
   GMenu     *toys_menu;
 
+  /* Borrowed: children of view_stack and view_bar, in the order of page_types */
+  GPtrArray     *pages;                           /* CsPage* */
+  GPtrArray     *view_buttons;                    /* GtkToggleButton*, one per page */
+  GtkWidget     *group_buttons[CS_PAGE_N_GROUPS]; /* NULL for a group without pages */
+  CsScatterPage *scatter_page;
+  CsSaliencyPage *saliency_page;
+  char          *last_view[CS_PAGE_N_GROUPS]; /* Owned: the view last shown in each group */
+
   /* Owned */
-  CsDataset      *dataset;
-  GArray         *axis_columns;  /* int per axis drop-down item: dataset column, -1 = PCA */
-  GPtrArray      *column_checks; /* GtkCheckButton*, Borrowed from columns_list */
-  CsWindowResult *result;
-  CsJob          *job;
-  GCancellable   *load_cancellable;
-  GCancellable   *model_cancellable;
-  char           *status_text;
-  char           *error_text;
+  CsDataset    *dataset;
+  GArray       *axis_columns;  /* int per axis drop-down item: dataset column, -1 = PCA */
+  CsPageResult *result;
+  char         *result_status; /* the status line of the result on screen, or NULL */
+  CsJob        *job;
+  CsWorker     *load_worker;
+  CsWorker     *model_worker;
+  char         *status_text;
+  char         *error_text;
+  char         *loading_path; /* the file being loaded (or last loaded), NULL for other sources */
 
   /* The distance matrix (cs-window-distances.c) */
-  GCancellable      *distances_cancellable; /* the loading worker, NULL when idle */
+  CsWorker          *distances_worker; /* Owned: loads a matrix */
   CsWindowDistances *distances;             /* Owned, may be NULL: runs use it when set */
-
-  /* The privacy page (cs-window-privacy.c) */
-  GCancellable *privacy_cancellable; /* the page's worker, NULL when idle */
-  gboolean      privacy_stale;       /* the points changed since the page was drawn */
-
-  /* The saliency page (cs-window-saliency.c) */
-  GCancellable     *saliency_cancellable; /* the page's worker, NULL when idle */
-  gboolean          saliency_stale;       /* the result changed since the page was computed */
-  CsWindowSaliency *saliency;             /* Owned, may be NULL: what the page shows */
-  gint              saliency_highlight;   /* feature outlined in the heatmap, -1 none */
-
-  /* The diagnostics page (cs-window-diagnostics.c) */
-  GCancellable     *diag_cancellable; /* the page's worker, NULL when idle */
-  gboolean          diag_stale;       /* diag_source changed since the page was computed */
-  CsMatrix         *diag_source;      /* Owned, may be NULL: the clustered matrix, when d > 2 */
-  CsKdeDiagnostics *diag;             /* Owned, may be NULL: what the page shows */
-
-  /* The density page (cs-window-density.c) */
-  GCancellable   *density_cancellable; /* the page's worker, NULL when idle */
-  gboolean        density_pending;     /* a request waits for that worker to finish */
-  gboolean        density_stale;       /* the points or the bandwidth changed since the page was drawn */
-  guint           density_serial;      /* counts point changes, so a late surface for old points is dropped */
-  gboolean        density_have_base;   /* density_base_h is valid */
-  CsBandwidthRule density_base_rule;   /* what density_base_h came from (MANUAL: typed) */
-  double          density_base_h[4];   /* H at slider × 1 */
 
   guint    n_writes; /* exports in flight (cs-window-export.c) */
   gboolean syncing_axes;
+  gboolean syncing_nav;
   gboolean disposed;
 };
 
-/* Window services, in cs-window.c */
-void cs_i_window_set_status (CsWindow *self, const char *text);
-void cs_i_window_set_progress (CsWindow *self, double fraction, const char *text);
-void cs_i_window_show_error (CsWindow *self, const char *message);
-void cs_i_window_update_actions (CsWindow *self);
-/* The axis drop-downs' item for dataset column `name` (never 0, the PCA item); FALSE when it
- * is not offered as an axis. */
-gboolean cs_i_window_axis_index (CsWindow *self, const char *name, guint *index);
+/* cs-window.c: services for the other window files */
+void     cs_i_window_set_status (CsWindow *self, const char *text);
+void     cs_i_window_set_progress (CsWindow *self, double fraction, const char *text);
+void     cs_i_window_show_error (CsWindow *self, const char *message);
+void     cs_i_window_hide_error (CsWindow *self);
+void     cs_i_window_update_actions (CsWindow *self);
+gboolean cs_i_window_is_loading (CsWindow *self);
+/* Shows `model` (taken) on the scatter page, its colours matched to the previous points. */
+void     cs_i_window_show_model (CsWindow *self, CsPlotModel *model);
+/* Replaces the result on screen (taken; NULL for none) and tells every page. */
+void     cs_i_window_set_result (CsWindow *self, CsPageResult *result);
+/* A new dataset (taken) for the window and every page; no result, no points yet. */
+void     cs_i_window_set_dataset (CsWindow *self, CsDataset *dataset);
+/* The page called `name`, or NULL. */
+CsPage  *cs_i_window_find_page (CsWindow *self, const char *name);
+/* Shows page `name` if it applies; FALSE otherwise. */
+gboolean cs_i_window_show_view (CsWindow *self, const char *name);
+CsPage  *cs_i_window_visible_page (CsWindow *self);
+/* Stops every worker and forgets it: their late results are dropped. */
+void     cs_i_window_cancel_all (CsWindow *self);
+char    *cs_i_window_format_seconds (double s);
+
+/* cs-window-data.c */
+void cs_i_window_data_init (CsWindow *self);
+/* Rebuilds the scatter model on a worker (axes or columns changed). */
+void cs_i_window_rebuild_model (CsWindow *self);
+/* cs-window-actions.c */
+void cs_i_window_actions_init (CsWindow *self);
+
+/* cs-window-sidebar.c */
+void cs_i_window_sidebar_init (CsWindow *self);
+/* Fills the dataset panel, the column list and the axis drop-downs for self->dataset. */
+void cs_i_window_sidebar_show_dataset (CsWindow *self);
+/* The dataset columns the user has ticked, in dataset order. */
+GArray *cs_i_window_chosen_columns (CsWindow *self);
+/* The sidebar's scaling and missing-value choices (columns left unset). */
+void cs_i_window_fill_prepare_options (CsWindow *self, CsPrepareOptions *prepare);
 /* The preprocessing the sidebar asks for: `columns` (an int GArray, emptied first) gets the
  * ticked columns and prepare->columns points into it, so keep it unchanged while in use. */
 void cs_i_window_fill_prepare (CsWindow *self, CsPrepareOptions *prepare, GArray *columns);
-/* Shows `model` in `view`, a figure view that is itself a page of the view stack, and hides
- * that page while `model` is NULL. */
-void cs_i_window_set_figure (
-    GtkWidget *view, CsRenderFunc func, gpointer model, GBoxedCopyFunc ref, GDestroyNotify unref);
+/* The axis drop-downs' columns (-1 and -1 for PCA). */
+void cs_i_window_axis_selection (CsWindow *self, int *x_column, int *y_column);
+/* The axis drop-downs' item for dataset column `name` (never 0, the PCA item); FALSE when it
+ * is not offered as an axis. */
+gboolean cs_i_window_axis_index (CsWindow *self, const char *name, guint *index);
+/* The missing-values line under the preprocessing choices, for the result on screen. */
+void cs_i_window_sidebar_show_prepared (CsWindow *self, const CsPrepared *prep);
+
+/* cs-window-welcome.c */
+void cs_i_window_welcome_init (CsWindow *self);
 
 /* The distance matrix: win.open-distances (a file chooser), win.open-distances-path ("s")
  * and win.clear-distances */
@@ -226,36 +181,13 @@ void cs_i_window_distances_algorithm_changed (CsWindow *self);
 /* Shows the matrix row and, when the selected algorithm cannot use the matrix, why Run is
  * off (hint and tooltips); FALSE then. */
 gboolean cs_i_window_distances_sync (CsWindow *self);
+void     cs_i_window_distances_init (CsWindow *self);
 void     cs_i_window_distances_cancel (CsWindow *self);
+/* TRUE while a matrix is being loaded. */
+gboolean cs_i_window_distances_busy (CsWindow *self);
 void     cs_i_window_distances_finalize (CsWindow *self);
 
-/* The density page */
-void cs_i_window_density_setup (CsWindow *self);
-void cs_i_window_density_points_changed (CsWindow *self);
-void cs_i_window_density_view_shown (CsWindow *self);
-void cs_i_window_density_cancel (CsWindow *self);
-
-/* The diagnostics page */
-void cs_i_window_diagnostics_setup (CsWindow *self);
-void cs_i_window_diagnostics_result_changed (CsWindow *self);
-void cs_i_window_diagnostics_view_shown (CsWindow *self);
-void cs_i_window_diagnostics_cancel (CsWindow *self);
-void cs_i_window_diagnostics_finalize (CsWindow *self);
-
-/* The privacy page */
-void cs_i_window_privacy_setup (CsWindow *self);
-void cs_i_window_privacy_points_changed (CsWindow *self);
-void cs_i_window_privacy_view_shown (CsWindow *self);
-void cs_i_window_privacy_cancel (CsWindow *self);
-
-/* The saliency page */
-void cs_i_window_saliency_setup (CsWindow *self);
-void cs_i_window_saliency_result_changed (CsWindow *self);
-void cs_i_window_saliency_view_shown (CsWindow *self);
-void cs_i_window_saliency_cancel (CsWindow *self);
-void cs_i_window_saliency_finalize (CsWindow *self);
-
-/* Export: the activate functions of the win.export* actions (GActionEntry in cs-window.c) */
+/* Export: the activate functions of the win.export* actions */
 void cs_i_window_export_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 void cs_i_window_export_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 void cs_i_window_export_labels_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);

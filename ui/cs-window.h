@@ -42,9 +42,12 @@ gboolean cs_window_select_algorithm (CsWindow *self, const char *algorithm_id);
 gboolean cs_window_set_axes (CsWindow *self, const char *x_column, const char *y_column);
 /* The name of the visible main page: "welcome", "loading" or "plot". */
 const char *cs_window_get_page (CsWindow *self);
-/* The view of the result on the plot page: "scatter", "silhouette", "convergence",
- * "medoids" or "choose-k" (switch with the win.show-view action). */
+/* The view on the plot page: "scatter", "silhouette", "convergence", "medoids", "choose-k",
+ * "density", "diagnostics", "privacy" or "saliency" (switch with the win.show-view action). */
 const char *cs_window_get_view (CsWindow *self);
+/* The page widget (a CsPage) of view `name`, or NULL: for tests, which find a page's
+ * controls in it. */
+GtkWidget  *cs_window_get_view_page (CsWindow *self, const char *name);
 
 /* Installs the application's style sheet on the default display (once): the application
  * calls it at startup, and UI tests do too so they measure what users see. */

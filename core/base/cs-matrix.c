@@ -1,5 +1,6 @@
 #include "core/base/cs-matrix-private.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -32,8 +33,9 @@ cs_matrix_try_new (gsize       rows,
 
   if (cols != 0 && rows > G_MAXSIZE / sizeof (double) / cols)
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_TOO_LARGE, "%s of %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT
-                   " values is too large to address", what, rows, cols);
+      g_autofree char *r = cs_format_count (rows);
+      g_autofree char *c = cs_format_count (cols);
+      g_set_error (error, CS_ERROR, CS_ERROR_TOO_LARGE, "%s of %s × %s values is too large to address", what, r, c);
       return NULL;
     }
   bytes = (guint64) rows * cols * sizeof (double);

@@ -2,6 +2,7 @@
 #include "core/cluster/cs-kmedoids-sampling.h"
 #include "core/cluster/cs-kmedoids-private.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/base/cs-rng.h"
 
 #include <math.h>
@@ -250,8 +251,9 @@ cs_clara_run (const CsMatrix          *x,
     }
   if (k < 1 || k > n)
     {
+      g_autofree char *rows = cs_format_count (n);
       g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
-                   "%s: k = %u must be between 1 and the number of rows (%" G_GSIZE_FORMAT ")", algo_name, k, n);
+                   "%s: k = %u must be between 1 and the number of rows (%s)", algo_name, k, rows);
       return FALSE;
     }
   if (o->init == CS_KMEDOIDS_INIT_EXPLICIT)
@@ -266,9 +268,10 @@ cs_clara_run (const CsMatrix          *x,
         {
           if (o->initial_medoids[j] >= n)
             {
+              g_autofree char *rows = cs_format_count (n);
               g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                           "%s: initial medoid row %" G_GSIZE_FORMAT " is outside the %" G_GSIZE_FORMAT " rows",
-                           algo_name, o->initial_medoids[j], n);
+                           "%s: initial medoid row %" G_GSIZE_FORMAT " is outside the %s rows", algo_name,
+                           o->initial_medoids[j], rows);
               return FALSE;
             }
           for (guint l = 0; l < j; l++)

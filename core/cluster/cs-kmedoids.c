@@ -1,5 +1,6 @@
 #include "core/cluster/cs-kmedoids-private.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/base/cs-rng.h"
 
 #include <math.h>
@@ -445,8 +446,9 @@ check_k (const CsDissim          *D,
     }
   if (o->k > D->n)
     {
+      g_autofree char *rows = cs_format_count (D->n);
       g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
-                   "%s: k = %u is more than the %zu rows; choose k of at most %zu", name, o->k, D->n, D->n);
+                   "%s: k = %u is more than the %s rows; choose k of at most %s", name, o->k, rows, rows);
       return FALSE;
     }
   /* Distinct representatives, stopping at k: O(nk) at worst. */

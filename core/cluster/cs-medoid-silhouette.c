@@ -2,6 +2,7 @@
 #include "core/cluster/cs-medoid-silhouette.h"
 #include "core/cluster/cs-kmedoids-private.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 
 #include <math.h>
 #include <string.h>
@@ -527,9 +528,10 @@ start_medoids (const CsDissim          *D,
         {
           if (o->initial_medoids[j] >= D->n)
             {
+              g_autofree char *objects = cs_format_count (D->n);
               g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                           "Initial medoid row %" G_GSIZE_FORMAT " is outside the %" G_GSIZE_FORMAT " objects",
-                           o->initial_medoids[j], D->n);
+                           "Initial medoid row %" G_GSIZE_FORMAT " is outside the %s objects", o->initial_medoids[j],
+                           objects);
               return FALSE;
             }
           for (guint l = 0; l < j; l++)
@@ -555,8 +557,9 @@ check_k (const CsDissim *D,
 {
   if (k < 1 || k > D->n)
     {
+      g_autofree char *objects = cs_format_count (D->n);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "%s: k = %u must be between 1 and the number of objects (%" G_GSIZE_FORMAT ")", what, k, D->n);
+                   "%s: k = %u must be between 1 and the number of objects (%s)", what, k, objects);
       return FALSE;
     }
   if (!has_k_distinct (D, k))

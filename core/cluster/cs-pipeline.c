@@ -216,6 +216,16 @@ cs_pipeline_run (const CsDataset         *ds,
   algo_progress = cs_progress_stage_new (&algo_stage, progress, 0.05, 0.90);
   if (!run_algorithm (ds, options, r, algo_progress, error))
     return NULL;
+  /* A second net under cs_dataset_prepare's magnitude check (and for matrices from a file):
+   * an infinite objective means sums overflowed and the labels are meaningless. */
+  if (isinf (r->clustering->objective))
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_NUMERIC,
+                   "The %s of this %s run overflowed to infinity: the values are too large for double "
+                   "arithmetic; rescale the data (standardize the columns)",
+                   r->clustering->objective_name, options->algorithm->name);
+      return NULL;
+    }
   if (!check_both (algo_progress, progress, error))
     return NULL;
   if (!score (ds, options, r, progress, error))

@@ -32,21 +32,30 @@ kind_of (mode_t mode)
   return "a special file";
 }
 
+/* How long a named pipe may go without any program opening it for writing. */
+#define WRITER_WAIT_US (2 * G_USEC_PER_SEC)
+
 /* Reads to the end. The descriptor is non-blocking, so a pipe whose writer is slow is waited
- * for in short polls that leave room to cancel. */
+ * for in short polls that leave room to cancel. A named pipe nobody has opened for writing
+ * reads as end of file at once; it is given WRITER_WAIT_US for a writer to come ("cat data >
+ * fifo &" started just before), then refused instead of waited on forever. */
 static gboolean
 read_stream (int          fd,
+             gboolean     fifo,
              const char  *path,
+             const char  *expected,
              guint64      max_bytes,
              CsProgress  *progress,
              GString     *out,
              GError     **error)
 {
   char buf[65536];
+  gint64 deadline = g_get_monotonic_time () + WRITER_WAIT_US;
 
   for (;;)
     {
       gssize n = read (fd, buf, sizeof buf);
+      struct pollfd p = { .fd = fd, .events = POLLIN };
 
       if (n > 0)
         {
@@ -61,21 +70,35 @@ read_stream (int          fd,
           g_string_append_len (out, buf, n);
           continue;
         }
-      if (n == 0)
-        return TRUE;
-      if (errno == EINTR)
+      if (n < 0 && errno == EINTR)
         continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
         {
-          struct pollfd p = { .fd = fd, .events = POLLIN };
-
-          if (!cs_progress_check (progress, error))
-            return FALSE;
-          poll (&p, 1, 100);
-          continue;
+          g_set_error (error, CS_ERROR, CS_ERROR_IO, "%s: could not be read: %s", path, g_strerror (errno));
+          return FALSE;
         }
-      g_set_error (error, CS_ERROR, CS_ERROR_IO, "%s: could not be read: %s", path, g_strerror (errno));
-      return FALSE;
+      if (n == 0 && (!fifo || out->len > 0))
+        return TRUE;
+      if (!cs_progress_check (progress, error))
+        return FALSE;
+      poll (&p, 1, 100);
+      if (n == 0)
+        {
+          /* No writer now: one came and went (POLLHUP, and nothing more to read), or none has
+           * come yet. */
+          if ((p.revents & POLLHUP) && !(p.revents & POLLIN))
+            {
+              g_set_error (error, CS_ERROR, CS_ERROR_IO, "%s: is a pipe that gave no data; %s", path, expected);
+              return FALSE;
+            }
+          if (!(p.revents & POLLIN) && g_get_monotonic_time () > deadline)
+            {
+              g_set_error (error, CS_ERROR, CS_ERROR_IO,
+                           "%s: is a named pipe that no program opened for writing within 2 s; %s (start the "
+                           "program that writes to it first, or save the data to a file)", path, expected);
+              return FALSE;
+            }
+        }
     }
 }
 
@@ -139,17 +162,11 @@ cs_input_load (const char *path,
       /* A FIFO with no writer reads as end of file at once; a size-0 regular file may still
        * have content (/proc/self/status). */
       g_autoptr (GString) text = g_string_new (NULL);
-      gboolean ok = read_stream (fd, shown, max_stream_bytes, progress, text, error);
+      gboolean ok = read_stream (fd, S_ISFIFO (st.st_mode), shown, expected, max_stream_bytes, progress, text, error);
 
       close (fd);
       if (!ok)
         return NULL;
-      if (text->len == 0 && S_ISFIFO (st.st_mode))
-        {
-          g_set_error (error, CS_ERROR, CS_ERROR_IO,
-                       "%s: is a pipe that gave no data (nothing was writing to it); %s", shown, expected);
-          return NULL;
-        }
       file->length = text->len;
       file->owned = g_string_free (g_steal_pointer (&text), FALSE);
       file->data = file->owned;

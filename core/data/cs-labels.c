@@ -1,5 +1,8 @@
 #include "core/data/cs-labels.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
+#include "core/base/cs-matrix.h"
+#include "core/data/cs-input.h"
 
 #include <math.h>
 #include <string.h>
@@ -18,50 +21,6 @@ static void
 field_clear (gpointer p)
 {
   g_free (((Field *) p)->text);
-}
-
-/* 1,234,567: numbers in messages are grouped. */
-static const char *
-grouped (gsize v,
-         char  buf[32])
-{
-  char digits[24];
-  int  n = g_snprintf (digits, sizeof digits, "%" G_GSIZE_FORMAT, v);
-  int  o = 0;
-
-  for (int i = 0; i < n; i++)
-    {
-      if (i > 0 && (n - i) % 3 == 0)
-        buf[o++] = ',';
-      buf[o++] = digits[i];
-    }
-  buf[o] = '\0';
-  return buf;
-}
-
-/* A short, printable excerpt of file text for a message: at most 40 characters, control
- * characters written as \xNN so no terminal sequence from the file reaches the screen. */
-static char *
-excerpt (const char *text)
-{
-  GString *s = g_string_new (NULL);
-  int n = 0;
-
-  for (const char *p = text; *p; p = g_utf8_next_char (p), n++)
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (n == 40)
-        {
-          g_string_append (s, "…");
-          break;
-        }
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
-        g_string_append_printf (s, "\\x%02x", c);
-      else
-        g_string_append_unichar (s, c);
-    }
-  return g_string_free (s, FALSE);
 }
 
 static gboolean
@@ -248,8 +207,6 @@ cs_labels_load_csv_data (const char *data,
   char delim;
   gsize first_data;
   gsize n_data;
-  char a[32];
-  char b[32];
 
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
   g_return_val_if_fail (name != NULL && labels != NULL && k != NULL, FALSE);
@@ -343,9 +300,12 @@ cs_labels_load_csv_data (const char *data,
   n_data = spans->len - first_data;
   if (row_col < 0 && n_data != n_rows)
     {
+      g_autofree char *a = cs_format_count (n_data);
+      g_autofree char *b = cs_format_count (n_rows);
+
       g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
-                   "%s: %s labels for a dataset of %s rows%s (add a ‘row’ column to label some rows only)", name,
-                   grouped (n_data, a), grouped (n_rows, b), header ? " below the header line" : "");
+                   "%s: %s labels for a dataset of %s rows%s (add a ‘row’ column to label some rows only)", name, a,
+                   b, header ? " below the header line" : "");
       return FALSE;
     }
 
@@ -371,10 +331,12 @@ cs_labels_load_csv_data (const char *data,
 
           if (!parse_number (rf->text, &v) || !(v >= 0 && v < (double) n_rows && v == floor (v)))
             {
-              g_autofree char *shown = excerpt (rf->text);
+              g_autofree char *shown = cs_format_excerpt (rf->text, -1, CS_FORMAT_EXCERPT_CHARS);
+              g_autofree char *last = n_rows > 0 ? cs_format_count (n_rows - 1) : g_strdup ("none");
+
               g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
                            "%s:%" G_GSIZE_FORMAT ":%u: row ‘%s’ is not a row of the dataset (0 to %s)", name, i + 1,
-                           rf->column, shown, n_rows > 0 ? grouped (n_rows - 1, a) : "none");
+                           rf->column, shown, last);
               return FALSE;
             }
           r = (gsize) v;
@@ -382,9 +344,11 @@ cs_labels_load_csv_data (const char *data,
             seen = g_new0 (gsize, MAX (n_rows, 1));
           if (seen[r] != 0)
             {
+              g_autofree char *a = cs_format_count (r);
+
               g_set_error (error, CS_ERROR, CS_ERROR_PARSE,
-                           "%s:%" G_GSIZE_FORMAT ":%u: row %s is labelled twice (first on line %s)", name, i + 1,
-                           rf->column, grouped (r, a), grouped (seen[r], b));
+                           "%s:%" G_GSIZE_FORMAT ":%u: row %s is labelled twice (first on line %" G_GSIZE_FORMAT ")",
+                           name, i + 1, rf->column, a, seen[r]);
               return FALSE;
             }
           seen[r] = i + 1;
@@ -417,7 +381,7 @@ cs_labels_load_csv_data (const char *data,
             continue;
           if (v != floor (v) || v > G_MAXINT)
             {
-              g_autofree char *shown = excerpt (t);
+              g_autofree char *shown = cs_format_excerpt (t, -1, CS_FORMAT_EXCERPT_CHARS);
               g_set_error (error, CS_ERROR, CS_ERROR_PARSE, "%s:%" G_GSIZE_FORMAT ":%u: label %s is not a whole "
                            "number (labels are whole numbers or names)", name, first_data + i + 1,
                            g_array_index (label_column, guint, i), shown);
@@ -515,16 +479,14 @@ cs_labels_load_csv (const char *path,
                     char     ***names,
                     GError    **error)
 {
-  g_autofree char *data = NULL;
-  g_autoptr (GError) local = NULL;
-  gsize length = 0;
+  g_autoptr (CsInput) input = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (!g_file_get_contents (path, &data, &length, &local))
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_IO, "%s: could not be read: %s", path, local->message);
-      return FALSE;
-    }
-  return cs_labels_load_csv_data (data, length, path, n_rows, labels, k, names, error);
+  /* The shared input reader: pipes as streams, a FIFO without a writer or a device refused. */
+  input = cs_input_load (path, "expected a label file (row,label, or one label per line)", cs_memory_budget () / 4,
+                         NULL, error);
+  if (input == NULL)
+    return FALSE;
+  return cs_labels_load_csv_data (input->data, input->length, path, n_rows, labels, k, names, error);
 }

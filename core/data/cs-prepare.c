@@ -145,6 +145,50 @@ typedef struct
   gboolean        one_hot;
 } Feature;
 
+/* Squared distances, sums of squares and covariances of the prepared rows must stay finite:
+ * n · Σ_f max|x_f|² (with a margin of 64 for the sums every algorithm forms) below DBL_MAX.
+ * Past it k-means reports an infinite inertia with every row in one cluster, and the
+ * silhouette blames the clusters; say what is wrong instead. */
+static gboolean
+check_magnitude (const CsPrepared *prep,
+                 const CsDataset  *ds,
+                 GError          **error)
+{
+  const CsMatrix *x = prep->x;
+  gsize worst_f = 0;
+  gsize worst_i = 0;
+  double top = 0.0;
+  double s = 0.0;
+
+  for (gsize f = 0; f < x->cols; f++)
+    for (gsize i = 0; i < x->rows; i++)
+      if (fabs (x->data[i * x->cols + f]) > top)
+        {
+          top = fabs (x->data[i * x->cols + f]);
+          worst_f = f;
+          worst_i = i;
+        }
+  if (top == 0.0)
+    return TRUE;
+  for (gsize f = 0; f < x->cols; f++)
+    {
+      double a = 0.0;
+      for (gsize i = 0; i < x->rows; i++)
+        a = MAX (a, fabs (x->data[i * x->cols + f]));
+      s += (a / top) * (a / top);
+    }
+  /* top² · s · n · 64 < DBL_MAX, in logarithms so that the test itself cannot overflow. */
+  if (2.0 * log (top) + log (s) + log ((double) x->rows) + log (64.0) < log (G_MAXDOUBLE))
+    return TRUE;
+  g_set_error (error, CS_ERROR, CS_ERROR_NUMERIC,
+               "‘%s’ has values as large as %.3g (row %" G_GSIZE_FORMAT " of %s): squared distances and sums of "
+               "squares over these rows would overflow double precision (past %.3g). Rescale the data: "
+               "standardize the columns, or divide this one by a power of ten",
+               prep->names[worst_f], x->data[worst_i * x->cols + worst_f], prep->rows[worst_i] + 1, ds->name,
+               G_MAXDOUBLE);
+  return FALSE;
+}
+
 CsPrepared *
 cs_dataset_prepare (const CsDataset        *ds,
                     const CsPrepareOptions *options,
@@ -311,47 +355,68 @@ cs_dataset_prepare (const CsDataset        *ds,
     {
       double shift = 0.0;
       double scale = 1.0;
+      double m = 0.0; /* the column's largest |value|: the sums below run on x / m so that
+                         values near 1e308 neither overflow (sums, squares, hi − lo) nor
+                         leave a column falsely "constant" */
 
-      if (prep->scaling == CS_SCALE_STANDARDIZE)
+      for (gsize i = 0; i < n_kept; i++)
+        m = MAX (m, fabs (prep->x->data[i * d + f]));
+      if (prep->scaling == CS_SCALE_STANDARDIZE && m > 0.0)
         {
           double mean = 0.0;
           double ss = 0.0;
           for (gsize i = 0; i < n_kept; i++)
-            mean += prep->x->data[i * d + f];
+            mean += prep->x->data[i * d + f] / m;
           mean /= n_kept;
           for (gsize i = 0; i < n_kept; i++)
             {
-              double t = prep->x->data[i * d + f] - mean;
+              double t = prep->x->data[i * d + f] / m - mean;
               ss += t * t;
             }
-          shift = mean;
-          scale = sqrt (ss / n_kept);
+          /* Both at most m: |mean| ≤ m and sd² ≤ mean of squares ≤ m². */
+          shift = mean * m;
+          scale = sqrt (ss / n_kept) * m;
+          if (scale > 0.0)
+            for (gsize i = 0; i < n_kept; i++)
+              prep->x->data[i * d + f] = (prep->x->data[i * d + f] / m - mean) / (scale / m);
         }
-      else if (prep->scaling == CS_SCALE_MINMAX)
+      else if (prep->scaling == CS_SCALE_MINMAX && m > 0.0)
         {
           double lo = INFINITY;
           double hi = -INFINITY;
           for (gsize i = 0; i < n_kept; i++)
             {
-              double v = prep->x->data[i * d + f];
+              double v = prep->x->data[i * d + f] / m;
               lo = MIN (lo, v);
               hi = MAX (hi, v);
             }
-          shift = lo;
-          scale = hi - lo;
+          shift = lo * m;
+          /* hi − lo can reach 2: the range itself may not be representable, its parts are. */
+          scale = (hi - lo) * m;
+          if (hi > lo)
+            for (gsize i = 0; i < n_kept; i++)
+              prep->x->data[i * d + f] = (prep->x->data[i * d + f] / m - lo) / (hi - lo);
+          else
+            scale = 0.0;
         }
       /* A constant column would divide by zero; left unscaled it is all zeros after the shift. */
-      if (!(scale > 0.0) || !isfinite (scale))
-        scale = 1.0;
+      if (!(scale > 0.0))
+        {
+          if (shift != 0.0)
+            for (gsize i = 0; i < n_kept; i++)
+              prep->x->data[i * d + f] -= shift;
+          scale = 1.0;
+        }
+      /* A range past DBL_MAX (values of both signs near 1e308) was scaled above all the same;
+       * only its record saturates. */
       prep->shift[f] = shift;
-      prep->scale[f] = scale;
-      if (shift != 0.0 || scale != 1.0)
-        for (gsize i = 0; i < n_kept; i++)
-          prep->x->data[i * d + f] = (prep->x->data[i * d + f] - shift) / scale;
+      prep->scale[f] = MIN (scale, G_MAXDOUBLE);
     }
 
   g_ptr_array_add (names, NULL);
   prep->names = (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+  if (!check_magnitude (prep, ds, error))
+    return NULL;
   return g_steal_pointer (&prep);
 }
 
@@ -387,9 +452,10 @@ cs_pca (const CsMatrix *x,
     *components = NULL;
   if (n < 2 || d == 0)
     {
+      g_autofree char *rows = cs_format_count (n);
+      g_autofree char *cols = cs_format_count (d);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "PCA needs at least 2 rows and 1 column; the data has %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT, n,
-                   d);
+                   "PCA needs at least 2 rows and 1 column; the data has %s × %s", rows, cols);
       return FALSE;
     }
   if (n_components == 0 || n_components > d)

@@ -1,5 +1,6 @@
 #include "core/density/cs-kde.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 
 #include <fftw3.h>
 #include <math.h>
@@ -136,6 +137,27 @@ weighted_cov (const CsMatrix *xy,
   cov[1] = cov[2] = c01 / (1.0 - sw2);
   cov[3] = c11 / (1.0 - sw2);
   *neff = 1.0 / sw2;
+}
+
+/* Kernels, covariances and bandwidth rules square differences of the coordinates: past
+ * ~1e153 those overflow, and a covariance of inf came out as "not positive definite, the
+ * data may be constant". Name the value instead. */
+static gboolean
+check_magnitude (const CsMatrix *xy,
+                 GError        **error)
+{
+  const double limit = sqrt (G_MAXDOUBLE) / 64.0;
+
+  for (gsize i = 0; i < xy->rows * xy->cols; i++)
+    if (fabs (xy->data[i]) > limit)
+      {
+        g_set_error (error, CS_ERROR, CS_ERROR_NUMERIC,
+                     "Row %" G_GSIZE_FORMAT " has the value %.3g, too large for a density: squared distances "
+                     "would overflow double precision (keep values below %.1g; rescale the column)",
+                     i / xy->cols + 1, xy->data[i], limit);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 static gboolean
@@ -927,11 +949,14 @@ cs_kde_bandwidth (const CsMatrix *xy,
   g_return_val_if_fail (xy != NULL && H != NULL, FALSE);
   if (xy->cols != 2 || xy->rows < 2)
     {
+      g_autofree char *rows = cs_format_count (xy->rows);
+      g_autofree char *cols = cs_format_count (xy->cols);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "A 2-D density needs two columns and at least two rows (got %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT ")",
-                   xy->rows, xy->cols);
+                   "A 2-D density needs two columns and at least two rows (got %s × %s)", rows, cols);
       return FALSE;
     }
+  if (!check_magnitude (xy, error))
+    return FALSE;
   w = normalise_weights (weights, xy->rows, &local);
   if (local)
     {
@@ -1189,9 +1214,10 @@ cs_kde_grid (const CsMatrix *xy,
     }
   if (xy->cols != 2 || xy->rows < 2)
     {
+      g_autofree char *rows = cs_format_count (xy->rows);
+      g_autofree char *cols = cs_format_count (xy->cols);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "A 2-D density needs two columns and at least two rows (got %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT ")",
-                   xy->rows, xy->cols);
+                   "A 2-D density needs two columns and at least two rows (got %s × %s)", rows, cols);
       return NULL;
     }
   for (gsize i = 0; i < 2 * xy->rows; i++)
@@ -1201,6 +1227,8 @@ cs_kde_grid (const CsMatrix *xy,
                      "Row %" G_GSIZE_FORMAT " has a missing or infinite value; drop or impute it first", i / 2 + 1);
         return NULL;
       }
+  if (!check_magnitude (xy, error))
+    return NULL;
   if (!cs_memory_check ((guint64) m * m * sizeof (double) * 12, "The density grid", "use a smaller grid", error))
     return NULL;
   memcpy (H, options->h, sizeof H);

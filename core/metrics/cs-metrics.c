@@ -1,5 +1,6 @@
 #include "core/metrics/cs-metrics-private.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/base/cs-rng.h"
 
 #include <float.h>
@@ -239,10 +240,10 @@ cs_metric_silhouette (const CsMatrix *x,
     }
   if (used < 2 || used > m - 1)
     {
+      g_autofree char *rows = cs_format_count (m);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "The silhouette needs between 2 and n − 1 clusters, but the %" G_GSIZE_FORMAT
-                   " rows it would use fall into %u",
-                   m, used);
+                   "The silhouette needs between 2 and n − 1 clusters, but the %s rows it would use fall into %u",
+                   rows, used);
       return FALSE;
     }
 

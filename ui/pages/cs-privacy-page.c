@@ -1,13 +1,15 @@
-#include "ui/cs-window-private.h"
+#include "ui/pages/cs-privacy-page.h"
 
 #include <math.h>
 
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "ui/cs-figure-view.h"
+#include "ui/cs-worker.h"
 #include "ui/render/cs-render-privacy.h"
 
 /* The privacy page: differentially private similarity sums of the plotted points beside the
- * exact ones (core/dp-kernel.h), and classification by average private similarity when the
+ * exact ones (core/density/cs-dp-kernel.h), and classification by average private similarity when the
  * dataset has labels. Computed on a worker when the page is shown or ε / δ change; a newer
  * request cancels the older one. */
 
@@ -16,6 +18,31 @@
 
 static const double privacy_deltas[] = { 1e-3, 1e-4, 1e-5, 1e-6, 1e-8 };
 static const double privacy_curve_epsilons[] = { 0.1, 0.2, 0.5, 1, 2, 5, 10 };
+
+struct _CsPrivacyPage
+{
+  GtkWidget parent_instance;
+
+  /* Template */
+  GtkWidget *privacy_view;
+  GtkWidget *privacy_epsilon_spin;
+  GtkWidget *privacy_delta_dropdown;
+  GtkWidget *privacy_spinner;
+  GtkWidget *privacy_status_label;
+
+  /* Owned */
+  CsWorker  *worker;
+  CsDataset *dataset; /* may be NULL */
+
+  /* Borrowed until the next set_points */
+  const CsPlotModel *scatter;
+  gboolean           stale; /* the points changed since the page was drawn */
+};
+
+static void cs_privacy_page_iface_init (CsPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CsPrivacyPage, cs_privacy_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (CS_TYPE_PAGE, cs_privacy_page_iface_init))
 
 typedef struct
 {
@@ -42,11 +69,10 @@ privacy_data_free (PrivacyData *data)
   g_free (data);
 }
 
-static void
-privacy_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+static gpointer
+privacy_compute (gpointer input, CsProgress *progress, GError **error_out)
 {
-  PrivacyData *data = task_data;
-  g_autoptr (CsProgress) progress = cs_progress_new (NULL, NULL, cancellable);
+  PrivacyData *data = input;
   g_autoptr (CsMatrix) xy = NULL;
   g_autoptr (CsDpSurface) surface = NULL;
   g_autoptr (CsPrivacyModel) model = NULL;
@@ -55,6 +81,7 @@ privacy_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
   CsDpKernelOptions options;
   gsize            n = 0;
   gsize            stride;
+  g_autofree char *stride_text = NULL;
   guint            k = 0;
 
   /* The exact surface is a direct sum over rows at every node: above the cap a fixed,
@@ -71,8 +98,8 @@ privacy_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
   xy->rows = n;
   if (n == 0)
     {
-      g_task_return_new_error (task, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "No plotted points to compare");
-      return;
+      g_set_error_literal (error_out, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "No plotted points to compare");
+      return NULL;
     }
 
   /* Fixed seeds (the options' defaults): the page previews what a release looks like and
@@ -87,14 +114,15 @@ privacy_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
   surface = cs_dp_surface_compute (xy, &options, PRIVACY_GRID, NULL, progress, &error);
   if (surface == NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      g_propagate_error (error_out, error);
+      return NULL;
     }
   model = cs_privacy_model_new (surface, &options, n);
+  stride_text = cs_format_count (stride);
   model->title = stride > 1
-                     ? g_strdup_printf ("Average Gaussian similarity to every %" G_GSIZE_FORMAT
-                                        "th point, exact and differentially private",
-                                        stride)
+                     ? g_strdup_printf ("Average Gaussian similarity to every %sth point, exact and differentially "
+                                        "private",
+                                        stride_text)
                      : g_strdup ("Average Gaussian similarity to the data, exact and differentially private");
   g_free (model->x_label);
   g_free (model->y_label);
@@ -129,27 +157,22 @@ privacy_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
                                         accuracy, nonprivate, k);
           else if (g_error_matches (error, CS_ERROR, CS_ERROR_CANCELLED))
             {
-              g_task_return_error (task, error);
-              return;
+              g_propagate_error (error_out, error);
+              return NULL;
             }
           else
             g_clear_error (&error);
         }
     }
-  g_task_return_pointer (task, g_steal_pointer (&model), (GDestroyNotify)cs_privacy_model_unref);
+  return g_steal_pointer (&model);
 }
 
 static void
-privacy_done (GObject *source, GAsyncResult *res, gpointer user_data)
+privacy_done (gpointer result, const GError *error, gpointer user_data)
 {
-  CsWindow     *self = CS_WINDOW (source);
-  GCancellable *cancellable = g_task_get_cancellable (G_TASK (res));
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CsPrivacyModel) model = g_task_propagate_pointer (G_TASK (res), &error);
+  CsPrivacyPage *self = user_data;
+  g_autoptr (CsPrivacyModel) model = result;
 
-  if (self->disposed || cancellable != self->privacy_cancellable)
-    return;
-  g_clear_object (&self->privacy_cancellable);
   gtk_spinner_set_spinning (GTK_SPINNER (self->privacy_spinner), FALSE);
   if (model == NULL)
     {
@@ -165,28 +188,29 @@ privacy_done (GObject *source, GAsyncResult *res, gpointer user_data)
                              (GBoxedCopyFunc)cs_privacy_model_ref, (GDestroyNotify)cs_privacy_model_unref);
 }
 
-void
-cs_i_window_privacy_cancel (CsWindow *self)
+static void
+cancel (CsPage *page)
 {
-  if (self->privacy_cancellable != NULL)
-    g_cancellable_cancel (self->privacy_cancellable);
-  g_clear_object (&self->privacy_cancellable);
+  CsPrivacyPage *self = CS_PRIVACY_PAGE (page);
+
+  cs_worker_drop (self->worker);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->privacy_spinner), FALSE);
 }
 
 static void
-privacy_recompute (CsWindow *self)
+privacy_recompute (CsPrivacyPage *self)
 {
-  const CsPlotModel *m = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+  const CsPlotModel *m = self->scatter;
   guint              di = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->privacy_delta_dropdown));
   PrivacyData       *data;
-  g_autoptr (GTask) task = NULL;
 
-  cs_i_window_privacy_cancel (self);
-  if (m == NULL || self->dataset == NULL || self->disposed)
-    return;
+  if (m == NULL || self->dataset == NULL)
+    {
+      cancel (CS_PAGE (self));
+      return;
+    }
 
-  self->privacy_stale = FALSE;
-  self->privacy_cancellable = g_cancellable_new ();
+  self->stale = FALSE;
   data = g_new0 (PrivacyData, 1);
   data->dataset = cs_dataset_ref (self->dataset);
   data->n = m->n;
@@ -199,44 +223,106 @@ privacy_recompute (CsWindow *self)
 
   gtk_spinner_set_spinning (GTK_SPINNER (self->privacy_spinner), TRUE);
   gtk_label_set_text (GTK_LABEL (self->privacy_status_label), "Computing the private sketch…");
-  task = g_task_new (self, self->privacy_cancellable, privacy_done, NULL);
-  g_task_set_source_tag (task, privacy_recompute);
-  g_task_set_task_data (task, data, (GDestroyNotify)privacy_data_free);
-  g_task_run_in_thread (task, privacy_thread);
+  cs_worker_run (self->worker, privacy_compute, data, (GDestroyNotify)privacy_data_free,
+                 (GDestroyNotify)cs_privacy_model_unref, privacy_done, self);
 }
 
-static gboolean
-privacy_page_visible (CsWindow *self)
+static void
+shown (CsPage *page)
 {
-  return gtk_stack_get_visible_child (GTK_STACK (self->view_stack))
-         == gtk_widget_get_parent (self->privacy_view);
-}
+  CsPrivacyPage *self = CS_PRIVACY_PAGE (page);
 
-void
-cs_i_window_privacy_view_shown (CsWindow *self)
-{
-  if (privacy_page_visible (self) && self->privacy_stale)
+  if (cs_page_is_visible (page) && self->stale)
     privacy_recompute (self);
 }
 
-void
-cs_i_window_privacy_points_changed (CsWindow *self)
+static void
+set_dataset (CsPage *page, CsDataset *dataset)
 {
-  gboolean  have = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view)) != NULL;
-  GtkStack *stack = GTK_STACK (self->view_stack);
+  CsPrivacyPage *self = CS_PRIVACY_PAGE (page);
 
-  gtk_stack_page_set_visible (gtk_stack_get_page (stack, gtk_widget_get_parent (self->privacy_view)), have);
-  if (have)
-    gtk_widget_set_visible (self->view_bar, TRUE);
-  self->privacy_stale = TRUE;
-  cs_i_window_privacy_view_shown (self);
+  g_clear_pointer (&self->dataset, cs_dataset_unref);
+  self->dataset = dataset != NULL ? cs_dataset_ref (dataset) : NULL;
+  self->stale = TRUE;
 }
 
-void
-cs_i_window_privacy_setup (CsWindow *self)
+static void
+set_points (CsPage *page, const CsPlotModel *scatter)
 {
-  g_signal_connect_swapped (self->privacy_epsilon_spin, "value-changed", G_CALLBACK (privacy_recompute),
-                            self);
+  CsPrivacyPage *self = CS_PRIVACY_PAGE (page);
+
+  self->scatter = scatter;
+  self->stale = TRUE;
+  if (scatter == NULL)
+    {
+      cancel (page);
+      return;
+    }
+  shown (page);
+}
+
+static gboolean
+applies (CsPage *page, char **why_not)
+{
+  CsPrivacyPage *self = CS_PRIVACY_PAGE (page);
+
+  if (self->scatter != NULL && self->dataset != NULL)
+    return TRUE;
+  *why_not = g_strdup ("Open a dataset to compare private and exact similarity surfaces of its points");
+  return FALSE;
+}
+
+static void
+cs_privacy_page_iface_init (CsPageInterface *iface)
+{
+  iface->name = "privacy";
+  iface->title = "Privacy";
+  iface->group = CS_PAGE_GROUP_DENSITY;
+  iface->set_dataset = set_dataset;
+  iface->set_points = set_points;
+  iface->shown = shown;
+  iface->cancel = cancel;
+  iface->applies = applies;
+}
+
+static void
+cs_privacy_page_dispose (GObject *object)
+{
+  CsPrivacyPage *self = CS_PRIVACY_PAGE (object);
+
+  if (self->worker != NULL)
+    cs_worker_drop (self->worker);
+  g_clear_object (&self->worker);
+  g_clear_pointer (&self->dataset, cs_dataset_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (object), CS_TYPE_PRIVACY_PAGE);
+  /* The template's root box is not a bound child: dispose_template leaves it. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (cs_privacy_page_parent_class)->dispose (object);
+}
+
+static void
+cs_privacy_page_class_init (CsPrivacyPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = cs_privacy_page_dispose;
+  g_type_ensure (CS_TYPE_FIGURE_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/clusterscope/Clusterscope/ui/pages/cs-privacy-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CsPrivacyPage, privacy_view);
+  gtk_widget_class_bind_template_child (widget_class, CsPrivacyPage, privacy_epsilon_spin);
+  gtk_widget_class_bind_template_child (widget_class, CsPrivacyPage, privacy_delta_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CsPrivacyPage, privacy_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CsPrivacyPage, privacy_status_label);
+}
+
+static void
+cs_privacy_page_init (CsPrivacyPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->worker = cs_worker_new (CS_WORKER_REPLACE);
+  g_signal_connect_swapped (self->privacy_epsilon_spin, "value-changed", G_CALLBACK (privacy_recompute), self);
   g_signal_connect_swapped (self->privacy_delta_dropdown, "notify::selected", G_CALLBACK (privacy_recompute),
                             self);
 }

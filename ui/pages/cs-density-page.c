@@ -1,17 +1,18 @@
-#include "ui/cs-window-private.h"
+#include "ui/pages/cs-density-page.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "core/base/cs-error.h"
 #include "ui/cs-figure-view.h"
+#include "ui/cs-worker.h"
 #include "ui/render/cs-render-density.h"
 
 /* The density page: a KDE of the plotted x and y (two columns or the PCA plane, whatever the
  * scatter shows) with HDR contours. The bandwidth controls recompute on a worker with the
- * binned method; at most one computation is in flight and a request made meanwhile waits
- * for it and then runs with the controls as they are by then, so dragging the slider shows
- * a stream of surfaces and always ends on the newest one. Look-only controls (colours,
+ * binned method on a CsWorker in WAIT mode: at most one computation is in flight and only
+ * the newest request made meanwhile runs next, so dragging the slider shows a stream of
+ * surfaces and always ends on the newest one. Look-only controls (colours,
  * points, marginals) make a new model on the same surface without any computation. */
 
 static const CsBandwidthRule density_rules[] = {
@@ -19,6 +20,42 @@ static const CsBandwidthRule density_rules[] = {
 };
 static const char *const density_rule_names[] = { "Scott", "Silverman", "LSCV", "plug-in", "manual" };
 static const guint       density_grids[] = { 64, 128, 256, 512 };
+
+struct _CsDensityPage
+{
+  GtkWidget parent_instance;
+
+  /* Template */
+  GtkWidget *density_view;
+  GtkWidget *density_rule_dropdown;
+  GtkWidget *density_scale;
+  GtkWidget *density_h_entry;
+  GtkWidget *density_grid_dropdown;
+  GtkWidget *density_colormap_dropdown;
+  GtkWidget *density_points_toggle;
+  GtkWidget *density_opacity_scale;
+  GtkWidget *density_clusters_toggle;
+  GtkWidget *density_marginals_toggle;
+  GtkWidget *density_spinner;
+  GtkWidget *density_status_label;
+
+  /* Owned */
+  CsWorker *worker; /* WAIT mode: a dragged slider shows a stream of surfaces, ending on the last */
+
+  /* Borrowed until the next set_points */
+  const CsPlotModel *scatter;
+
+  gboolean        stale;     /* the points or the bandwidth changed since the page was drawn */
+  guint           serial;    /* counts point changes, so a late surface for old points is dropped */
+  gboolean        have_base; /* base_h is valid */
+  CsBandwidthRule base_rule; /* what base_h came from (MANUAL: typed) */
+  double          base_h[4]; /* H at slider × 1 */
+};
+
+static void cs_density_page_iface_init (CsPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CsDensityPage, cs_density_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (CS_TYPE_PAGE, cs_density_page_iface_init))
 
 typedef struct
 {
@@ -35,12 +72,29 @@ typedef struct
   double          scale; /* bandwidth multiplier: H = base_h · scale² */
   guint           grid;
   gboolean        per_cluster;
-  guint           serial; /* self->density_serial when the request was made */
-  /* Out */
-  CsDensitySurface *surface;
-  double            used_h[4];
-  double            seconds;
+  guint           serial; /* self->serial when the request was made */
 } DensityData;
+
+typedef struct
+{
+  CsDensitySurface *surface; /* Owned */
+  CsBandwidthRule   rule;
+  double            base_h[4];
+  double            used_h[4];
+  double            scale;
+  guint             grid;
+  guint             serial;
+  double            seconds;
+} DensityOut;
+
+static void
+density_out_free (DensityOut *out)
+{
+  g_clear_pointer (&out->surface, cs_density_surface_unref);
+  g_free (out);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DensityOut, density_out_free)
 
 static void
 density_data_free (DensityData *data)
@@ -49,18 +103,16 @@ density_data_free (DensityData *data)
   g_free (data->y);
   g_free (data->labels);
   g_free (data->color_slot);
-  g_clear_pointer (&data->surface, cs_density_surface_unref);
   g_free (data);
 }
 
-static void
-density_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+static gpointer
+density_compute (gpointer input, CsProgress *progress, GError **error)
 {
-  DensityData *data = task_data;
-  g_autoptr (CsProgress) progress = cs_progress_new (NULL, NULL, cancellable);
+  DensityData *data = input;
   gint64       start = g_get_monotonic_time ();
-  GError      *error = NULL;
   CsKdeOptions options;
+  DensityOut  *out;
 
   if (!data->have_base)
     {
@@ -77,15 +129,12 @@ density_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
       xy->rows = m;
       if (m < 2)
         {
-          g_task_return_new_error (task, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                                   "A density needs at least two plotted points");
-          return;
+          g_set_error_literal (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                               "A density needs at least two plotted points");
+          return NULL;
         }
-      if (!cs_kde_bandwidth (xy, data->rule, FALSE, NULL, data->base_h, progress, &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
+      if (!cs_kde_bandwidth (xy, data->rule, FALSE, NULL, data->base_h, progress, error))
+        return NULL;
       data->have_base = TRUE;
     }
 
@@ -96,36 +145,74 @@ density_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
   options.grid = data->grid;
   for (guint i = 0; i < 4; i++)
     options.h[i] = data->base_h[i] * data->scale * data->scale;
-  data->surface = cs_density_surface_build (data->n, data->x, data->y, data->labels, data->k,
-                                            data->color_slot, &options, data->per_cluster, data->cluster_rule,
-                                            data->scale, progress, &error);
-  if (data->surface == NULL)
+  out = g_new0 (DensityOut, 1);
+  out->surface = cs_density_surface_build (data->n, data->x, data->y, data->labels, data->k, data->color_slot,
+                                           &options, data->per_cluster, data->cluster_rule, data->scale, progress,
+                                           error);
+  if (out->surface == NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      density_out_free (out);
+      return NULL;
     }
-  memcpy (data->used_h, options.h, sizeof data->used_h);
-  data->seconds = (g_get_monotonic_time () - start) / 1e6;
-  g_task_return_boolean (task, TRUE);
+  out->rule = data->rule;
+  memcpy (out->base_h, data->base_h, sizeof out->base_h);
+  memcpy (out->used_h, options.h, sizeof out->used_h);
+  out->scale = data->scale;
+  out->grid = data->grid;
+  out->serial = data->serial;
+  out->seconds = (g_get_monotonic_time () - start) / 1e6;
+  return out;
 }
 
 static double
-density_scale_value (CsWindow *self)
+density_scale_value (CsDensityPage *self)
 {
   return exp2 (gtk_range_get_value (GTK_RANGE (self->density_scale)));
 }
 
+static void
+density_format_number (GString *out, double x)
+{
+  double a = fabs (x);
+
+  /* Four significant digits, in plain notation where that stays short (17640, 0.3183). */
+  if (a == 0.0)
+    g_string_append (out, "0");
+  else if (a >= 1e-3 && a < 1e6)
+    g_string_append_printf (out, "%.*f", (int)MAX (0, 3 - (int)floor (log10 (a))), x);
+  else
+    g_string_append_printf (out, "%.4g", x);
+}
+
+/* H as the entry reads it back: two diagonal entries when the off-diagonal is zero up to
+ * rounding (a PCA plane's axes are uncorrelated, and the selectors leave -5e-13 there),
+ * else the full "h11, h12; h12, h22". */
 static char *
 density_format_h (const double h[4])
 {
-  return g_strdup_printf ("%.4g, %.4g; %.4g, %.4g", h[0], h[1], h[2], h[3]);
+  GString *s = g_string_new (NULL);
+  double   off = 0.5 * (h[1] + h[2]);
+
+  if (fabs (off) <= 1e-9 * sqrt (fabs (h[0] * h[3])))
+    off = 0.0;
+  density_format_number (s, h[0]);
+  if (off != 0.0)
+    {
+      g_string_append (s, ", ");
+      density_format_number (s, off);
+      g_string_append (s, "; ");
+      density_format_number (s, off);
+    }
+  g_string_append (s, ", ");
+  density_format_number (s, h[3]);
+  return g_string_free (s, FALSE);
 }
 
 /* A new model on `surface` with the page's look-only settings. */
 static void
-density_show (CsWindow *self, CsDensitySurface *surface)
+density_show (CsDensityPage *self, CsDensitySurface *surface)
 {
-  const CsPlotModel *scatter = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+  const CsPlotModel *scatter = self->scatter;
   g_autoptr (CsDensityModel) model = NULL;
   guint map = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->density_colormap_dropdown));
 
@@ -153,73 +240,54 @@ density_show (CsWindow *self, CsDensitySurface *surface)
                              (GBoxedCopyFunc)cs_density_model_ref, (GDestroyNotify)cs_density_model_unref);
 }
 
-static void density_request (CsWindow *self);
-
 static void
-density_done (GObject *source, GAsyncResult *res, gpointer user_data)
+density_done (gpointer result, const GError *error, gpointer user_data)
 {
-  CsWindow     *self = CS_WINDOW (source);
-  DensityData  *data = g_task_get_task_data (G_TASK (res));
-  GCancellable *cancellable = g_task_get_cancellable (G_TASK (res));
-  g_autoptr (GError) error = NULL;
+  CsDensityPage *self = user_data;
+  g_autoptr (DensityOut) out = result;
 
-  if (self->disposed || cancellable != self->density_cancellable)
+  gtk_spinner_set_spinning (GTK_SPINNER (self->density_spinner), cs_worker_is_busy (self->worker));
+  /* Results for other points (the axes changed meanwhile) are dropped; the waiting request
+   * computes the right ones. */
+  if (out != NULL && out->serial != self->serial)
     return;
-  g_clear_object (&self->density_cancellable);
-  gtk_spinner_set_spinning (GTK_SPINNER (self->density_spinner), FALSE);
-
-  /* Results for other points (the axes changed meanwhile) are dropped; the pending request
-   * below computes the right ones. */
-  if (data->serial == self->density_serial)
+  if (out == NULL)
     {
-      if (!g_task_propagate_boolean (G_TASK (res), &error))
-        gtk_label_set_text (GTK_LABEL (self->density_status_label), error->message);
-      else
-        {
-          g_autofree char *h = density_format_h (data->used_h);
-          g_autofree char *text = NULL;
-          guint            ri = MIN ((guint)data->rule, G_N_ELEMENTS (density_rule_names) - 1);
+      gtk_label_set_text (GTK_LABEL (self->density_status_label), error->message);
+      return;
+    }
+  {
+    g_autofree char *h = density_format_h (out->used_h);
+    g_autofree char *text = NULL;
+    guint            ri = MIN ((guint)out->rule, G_N_ELEMENTS (density_rule_names) - 1);
 
-          /* Kept for the slider, unless the user has since typed an H or picked another rule. */
-          if (data->rule != CS_BANDWIDTH_MANUAL && data->rule == self->density_base_rule)
-            {
-              memcpy (self->density_base_h, data->base_h, sizeof self->density_base_h);
-              self->density_base_rule = data->rule;
-              self->density_have_base = TRUE;
-            }
-          if (!gtk_widget_has_focus (self->density_h_entry))
-            gtk_editable_set_text (GTK_EDITABLE (self->density_h_entry), h);
-          text = g_strdup_printf ("%s × %.2f · %u² binned in %.0f ms", density_rule_names[ri], data->scale,
-                                  data->grid, data->seconds * 1e3);
-          gtk_label_set_text (GTK_LABEL (self->density_status_label), text);
-          density_show (self, data->surface);
-        }
-    }
-  if (self->density_pending)
-    {
-      self->density_pending = FALSE;
-      density_request (self);
-    }
+    /* Kept for the slider, unless the user has since typed an H or picked another rule. */
+    if (out->rule != CS_BANDWIDTH_MANUAL && out->rule == self->base_rule)
+      {
+        memcpy (self->base_h, out->base_h, sizeof self->base_h);
+        self->have_base = TRUE;
+      }
+    if (!gtk_widget_has_focus (self->density_h_entry))
+      gtk_editable_set_text (GTK_EDITABLE (self->density_h_entry), h);
+    text = g_strdup_printf ("%s × %.2f · %u² binned in %.0f ms", density_rule_names[ri], out->scale, out->grid,
+                            out->seconds * 1e3);
+    gtk_label_set_text (GTK_LABEL (self->density_status_label), text);
+    density_show (self, out->surface);
+  }
 }
 
 static void
-density_request (CsWindow *self)
+density_request (CsDensityPage *self)
 {
-  const CsPlotModel *m = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
+  const CsPlotModel *m = self->scatter;
   guint              ri = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->density_rule_dropdown));
   guint              gi = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->density_grid_dropdown));
   DensityData       *data;
-  g_autoptr (GTask) task = NULL;
 
-  if (m == NULL || self->disposed)
+  if (m == NULL)
     return;
-  if (self->density_cancellable != NULL)
-    {
-      self->density_pending = TRUE;
-      return;
-    }
 
-  self->density_stale = FALSE;
+  self->stale = FALSE;
   data = g_new0 (DensityData, 1);
   data->n = m->n;
   data->x = g_memdup2 (m->x, m->n * sizeof (double));
@@ -236,78 +304,81 @@ density_request (CsWindow *self)
   data->grid = density_grids[MIN (gi, G_N_ELEMENTS (density_grids) - 1)];
   data->per_cluster = data->labels != NULL
                       && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->density_clusters_toggle));
-  data->serial = self->density_serial;
+  data->serial = self->serial;
   /* Manual H is whatever was last typed (or the last rule's H); a rule's H is reused while the
    * points and the rule stay the same. */
-  if (self->density_have_base && (data->rule == CS_BANDWIDTH_MANUAL || data->rule == self->density_base_rule))
+  if (self->have_base && (data->rule == CS_BANDWIDTH_MANUAL || data->rule == self->base_rule))
     {
       data->have_base = TRUE;
-      memcpy (data->base_h, self->density_base_h, sizeof data->base_h);
+      memcpy (data->base_h, self->base_h, sizeof data->base_h);
     }
   else if (data->rule == CS_BANDWIDTH_MANUAL)
     data->rule = CS_BANDWIDTH_SCOTT;
 
-  self->density_cancellable = g_cancellable_new ();
   gtk_spinner_set_spinning (GTK_SPINNER (self->density_spinner), TRUE);
-  task = g_task_new (self, self->density_cancellable, density_done, NULL);
-  g_task_set_source_tag (task, density_request);
-  g_task_set_task_data (task, data, (GDestroyNotify)density_data_free);
-  g_task_run_in_thread (task, density_thread);
+  cs_worker_run (self->worker, density_compute, data, (GDestroyNotify)density_data_free,
+                 (GDestroyNotify)density_out_free, density_done, self);
 }
 
-void
-cs_i_window_density_cancel (CsWindow *self)
+static void
+cancel (CsPage *page)
 {
-  if (self->density_cancellable != NULL)
-    g_cancellable_cancel (self->density_cancellable);
-  g_clear_object (&self->density_cancellable);
-  self->density_pending = FALSE;
+  CsDensityPage *self = CS_DENSITY_PAGE (page);
+
+  cs_worker_drop (self->worker);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->density_spinner), FALSE);
 }
 
-static gboolean
-density_page_visible (CsWindow *self)
+static void
+shown (CsPage *page)
 {
-  return gtk_stack_get_visible_child (GTK_STACK (self->view_stack))
-         == gtk_widget_get_parent (self->density_view);
-}
+  CsDensityPage *self = CS_DENSITY_PAGE (page);
 
-void
-cs_i_window_density_view_shown (CsWindow *self)
-{
-  if (density_page_visible (self) && self->density_stale)
+  if (cs_page_is_visible (page) && self->stale)
     density_request (self);
 }
 
-void
-cs_i_window_density_points_changed (CsWindow *self)
+static void
+set_points (CsPage *page, const CsPlotModel *m)
 {
-  const CsPlotModel *m = cs_plot_view_get_model (CS_PLOT_VIEW (self->plot_view));
-  GtkStack          *stack = GTK_STACK (self->view_stack);
+  CsDensityPage *self = CS_DENSITY_PAGE (page);
 
-  gtk_stack_page_set_visible (gtk_stack_get_page (stack, gtk_widget_get_parent (self->density_view)),
-                              m != NULL);
+  self->scatter = m;
   gtk_widget_set_sensitive (self->density_clusters_toggle, m != NULL && m->labels != NULL && m->k > 0);
-  if (m != NULL)
-    gtk_widget_set_visible (self->view_bar, TRUE);
-  self->density_serial++;
+  self->serial++;
   /* A manual H survives new points (the user typed it); a rule's H is for the old points. */
-  if (self->density_base_rule != CS_BANDWIDTH_MANUAL)
-    self->density_have_base = FALSE;
-  self->density_stale = TRUE;
-  cs_i_window_density_view_shown (self);
+  if (self->base_rule != CS_BANDWIDTH_MANUAL)
+    self->have_base = FALSE;
+  self->stale = TRUE;
+  if (m == NULL)
+    {
+      cancel (page);
+      cs_figure_view_set_figure (CS_FIGURE_VIEW (self->density_view), NULL, NULL, NULL, NULL);
+      return;
+    }
+  shown (page);
+}
+
+static gboolean
+applies (CsPage *page, char **why_not)
+{
+  if (CS_DENSITY_PAGE (page)->scatter != NULL)
+    return TRUE;
+  *why_not = g_strdup ("Open a dataset to estimate the density of its plotted points");
+  return FALSE;
 }
 
 /* A control that changes the surface: recompute now when the page shows, else when it next
  * does. */
 static void
-density_changed (CsWindow *self)
+density_changed (CsDensityPage *self)
 {
-  self->density_stale = TRUE;
-  cs_i_window_density_view_shown (self);
+  self->stale = TRUE;
+  shown (CS_PAGE (self));
 }
 
 static void
-density_rule_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *self)
+density_rule_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsDensityPage *self)
 {
   guint ri = gtk_drop_down_get_selected (dropdown);
 
@@ -315,11 +386,11 @@ density_rule_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *sel
 
   /* Choosing Manual keeps the last H as the starting point; a rule starts afresh at × 1. */
   if (rule == CS_BANDWIDTH_MANUAL)
-    self->density_base_rule = CS_BANDWIDTH_MANUAL;
-  else if (rule != self->density_base_rule)
+    self->base_rule = CS_BANDWIDTH_MANUAL;
+  else if (rule != self->base_rule)
     {
-      self->density_base_rule = rule;
-      self->density_have_base = FALSE;
+      self->base_rule = rule;
+      self->have_base = FALSE;
       g_signal_handlers_block_by_func (self->density_scale, density_changed, self);
       gtk_range_set_value (GTK_RANGE (self->density_scale), 0.0);
       g_signal_handlers_unblock_by_func (self->density_scale, density_changed, self);
@@ -328,7 +399,7 @@ density_rule_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *sel
 }
 
 static void
-density_h_activate_cb (GtkEntry *entry, CsWindow *self)
+density_h_activate_cb (GtkEntry *entry, CsDensityPage *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
   g_auto (GStrv) parts = g_strsplit_set (text, ",; \t", -1);
@@ -372,9 +443,9 @@ density_h_activate_cb (GtkEntry *entry, CsWindow *self)
       gtk_widget_error_bell (GTK_WIDGET (entry));
       return;
     }
-  memcpy (self->density_base_h, h, sizeof h);
-  self->density_base_rule = CS_BANDWIDTH_MANUAL;
-  self->density_have_base = TRUE;
+  memcpy (self->base_h, h, sizeof h);
+  self->base_rule = CS_BANDWIDTH_MANUAL;
+  self->have_base = TRUE;
   /* The typed matrix is what gets used: the multiplier starts again from 1. */
   g_signal_handlers_block_by_func (self->density_rule_dropdown, density_rule_changed_cb, self);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->density_rule_dropdown), G_N_ELEMENTS (density_rules) - 1);
@@ -386,7 +457,7 @@ density_h_activate_cb (GtkEntry *entry, CsWindow *self)
 }
 
 static void
-density_look_changed (CsWindow *self)
+density_look_changed (CsDensityPage *self)
 {
   gtk_widget_set_sensitive (self->density_opacity_scale,
                             gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->density_points_toggle)));
@@ -399,10 +470,65 @@ density_format_scale_cb (GtkScale *scale, double value, gpointer user_data)
   return g_strdup_printf ("× %.2f", exp2 (value));
 }
 
-void
-cs_i_window_density_setup (CsWindow *self)
+static void
+cs_density_page_iface_init (CsPageInterface *iface)
 {
-  self->density_base_rule = CS_BANDWIDTH_SCOTT;
+  iface->name = "density";
+  iface->title = "Surface";
+  iface->group = CS_PAGE_GROUP_DENSITY;
+  iface->set_points = set_points;
+  iface->shown = shown;
+  iface->cancel = cancel;
+  iface->applies = applies;
+}
+
+static void
+cs_density_page_dispose (GObject *object)
+{
+  CsDensityPage *self = CS_DENSITY_PAGE (object);
+
+  if (self->worker != NULL)
+    cs_worker_drop (self->worker);
+  g_clear_object (&self->worker);
+  gtk_widget_dispose_template (GTK_WIDGET (object), CS_TYPE_DENSITY_PAGE);
+  /* The template's root box is not a bound child: dispose_template leaves it. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (cs_density_page_parent_class)->dispose (object);
+}
+
+static void
+cs_density_page_class_init (CsDensityPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = cs_density_page_dispose;
+  g_type_ensure (CS_TYPE_FIGURE_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/clusterscope/Clusterscope/ui/pages/cs-density-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, CsDensityPage, name)
+  BIND (density_view);
+  BIND (density_rule_dropdown);
+  BIND (density_scale);
+  BIND (density_h_entry);
+  BIND (density_grid_dropdown);
+  BIND (density_colormap_dropdown);
+  BIND (density_points_toggle);
+  BIND (density_opacity_scale);
+  BIND (density_clusters_toggle);
+  BIND (density_marginals_toggle);
+  BIND (density_spinner);
+  BIND (density_status_label);
+#undef BIND
+}
+
+static void
+cs_density_page_init (CsDensityPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->worker = cs_worker_new (CS_WORKER_WAIT);
+  self->base_rule = CS_BANDWIDTH_SCOTT;
+  gtk_widget_set_sensitive (self->density_clusters_toggle, FALSE);
   gtk_scale_add_mark (GTK_SCALE (self->density_scale), 0.0, GTK_POS_BOTTOM, NULL);
   gtk_scale_set_format_value_func (GTK_SCALE (self->density_scale), density_format_scale_cb, NULL, NULL);
   g_signal_connect (self->density_rule_dropdown, "notify::selected", G_CALLBACK (density_rule_changed_cb),

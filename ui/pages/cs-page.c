@@ -1,0 +1,252 @@
+#include "ui/pages/cs-page.h"
+
+#include "ui/cs-figure-view.h"
+
+CsPageResult *
+cs_page_result_new (CsPipelineResult *pipeline)
+{
+  CsPageResult *r = g_rc_box_new0 (CsPageResult);
+
+  r->pipeline = pipeline;
+  return r;
+}
+
+static void
+result_clear (gpointer data)
+{
+  CsPageResult *r = data;
+
+  g_clear_pointer (&r->pipeline, cs_pipeline_result_free);
+}
+
+CsPageResult *
+cs_page_result_ref (CsPageResult *r)
+{
+  return g_rc_box_acquire (r);
+}
+
+void
+cs_page_result_unref (CsPageResult *r)
+{
+  g_rc_box_release_full (r, result_clear);
+}
+
+const char *
+cs_page_group_title (CsPageGroup group)
+{
+  static const char *const titles[] = { "Clusters", "Density", "Explain" };
+
+  g_return_val_if_fail (group < CS_PAGE_N_GROUPS, NULL);
+  return titles[group];
+}
+
+enum
+{
+  SET_AXES,
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_INTERFACE (CsPage, cs_page, GTK_TYPE_WIDGET)
+
+/* The first CsFigureView at or below `widget`, depth first, or NULL. */
+static GtkWidget *
+find_figure_view (GtkWidget *widget)
+{
+  if (CS_IS_FIGURE_VIEW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_figure_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+default_get_figure (CsPage *page, CsRenderFunc *func, gpointer *model, GDestroyNotify *unref)
+{
+  GtkWidget *view = find_figure_view (GTK_WIDGET (page));
+
+  if (view == NULL || cs_figure_view_get_model (CS_FIGURE_VIEW (view)) == NULL)
+    return FALSE;
+  *func = cs_figure_view_get_func (CS_FIGURE_VIEW (view));
+  *model = cs_figure_view_dup_model (CS_FIGURE_VIEW (view), unref);
+  return *model != NULL;
+}
+
+static void
+cs_page_default_init (CsPageInterface *iface)
+{
+  iface->get_figure = default_get_figure;
+
+  /**
+   * CsPage::set-axes:
+   * @x_column: a dataset column's name
+   * @y_column: a dataset column's name
+   *
+   * The page asks for the scatter plot to show these two columns; the handler returns TRUE
+   * when it did.
+   */
+  signals[SET_AXES] = g_signal_new ("set-axes", CS_TYPE_PAGE, G_SIGNAL_RUN_LAST, 0, g_signal_accumulator_first_wins,
+                                    NULL, NULL, G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * CsPage::changed:
+   *
+   * What the page offers changed on its own (applies, title, exports): the window refreshes
+   * its navigation and actions.
+   */
+  signals[CHANGED]
+      = g_signal_new ("changed", CS_TYPE_PAGE, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+const char *
+cs_page_get_name (CsPage *page)
+{
+  g_return_val_if_fail (CS_IS_PAGE (page), NULL);
+
+  return CS_PAGE_GET_IFACE (page)->name;
+}
+
+const char *
+cs_page_get_title (CsPage *page)
+{
+  CsPageInterface *iface;
+
+  g_return_val_if_fail (CS_IS_PAGE (page), NULL);
+
+  iface = CS_PAGE_GET_IFACE (page);
+  return iface->get_title != NULL ? iface->get_title (page) : iface->title;
+}
+
+CsPageGroup
+cs_page_get_group (CsPage *page)
+{
+  g_return_val_if_fail (CS_IS_PAGE (page), CS_PAGE_GROUP_CLUSTERS);
+
+  return CS_PAGE_GET_IFACE (page)->group;
+}
+
+void
+cs_page_set_dataset (CsPage *page, CsDataset *dataset)
+{
+  CsPageInterface *iface;
+
+  g_return_if_fail (CS_IS_PAGE (page));
+
+  iface = CS_PAGE_GET_IFACE (page);
+  if (iface->set_dataset != NULL)
+    iface->set_dataset (page, dataset);
+}
+
+void
+cs_page_set_result (CsPage *page, CsPageResult *result)
+{
+  CsPageInterface *iface;
+
+  g_return_if_fail (CS_IS_PAGE (page));
+
+  iface = CS_PAGE_GET_IFACE (page);
+  if (iface->set_result != NULL)
+    iface->set_result (page, result);
+}
+
+void
+cs_page_set_points (CsPage *page, const CsPlotModel *scatter)
+{
+  CsPageInterface *iface;
+
+  g_return_if_fail (CS_IS_PAGE (page));
+
+  iface = CS_PAGE_GET_IFACE (page);
+  if (iface->set_points != NULL)
+    iface->set_points (page, scatter);
+}
+
+void
+cs_page_shown (CsPage *page)
+{
+  CsPageInterface *iface;
+
+  g_return_if_fail (CS_IS_PAGE (page));
+
+  iface = CS_PAGE_GET_IFACE (page);
+  if (iface->shown != NULL)
+    iface->shown (page);
+}
+
+void
+cs_page_cancel (CsPage *page)
+{
+  CsPageInterface *iface;
+
+  g_return_if_fail (CS_IS_PAGE (page));
+
+  iface = CS_PAGE_GET_IFACE (page);
+  if (iface->cancel != NULL)
+    iface->cancel (page);
+}
+
+gboolean
+cs_page_applies (CsPage *page, char **why_not)
+{
+  CsPageInterface *iface;
+  g_autofree char *reason = NULL;
+  gboolean         applies;
+
+  g_return_val_if_fail (CS_IS_PAGE (page), FALSE);
+
+  /* Implementations always get somewhere to write their reason. */
+  iface = CS_PAGE_GET_IFACE (page);
+  applies = iface->applies == NULL || iface->applies (page, &reason);
+  if (why_not != NULL)
+    *why_not = applies ? NULL : g_steal_pointer (&reason);
+  return applies;
+}
+
+gboolean
+cs_page_get_figure (CsPage *page, CsRenderFunc *func, gpointer *model, GDestroyNotify *unref)
+{
+  CsPageInterface *iface;
+
+  g_return_val_if_fail (CS_IS_PAGE (page), FALSE);
+  g_return_val_if_fail (func != NULL && model != NULL && unref != NULL, FALSE);
+
+  *func = NULL;
+  *model = NULL;
+  *unref = NULL;
+  iface = CS_PAGE_GET_IFACE (page);
+  return iface->get_figure != NULL && iface->get_figure (page, func, model, unref);
+}
+
+gboolean
+cs_page_is_visible (CsPage *page)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (page));
+
+  return GTK_IS_STACK (parent) && gtk_stack_get_visible_child (GTK_STACK (parent)) == GTK_WIDGET (page);
+}
+
+gboolean
+cs_page_request_axes (CsPage *page, const char *x_column, const char *y_column)
+{
+  gboolean done = FALSE;
+
+  g_return_val_if_fail (CS_IS_PAGE (page), FALSE);
+
+  g_signal_emit (page, signals[SET_AXES], 0, x_column, y_column, &done);
+  return done;
+}
+
+void
+cs_page_changed (CsPage *page)
+{
+  g_return_if_fail (CS_IS_PAGE (page));
+
+  g_signal_emit (page, signals[CHANGED], 0);
+}
