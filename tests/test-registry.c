@@ -533,6 +533,29 @@ test_iris_stays_raw (void)
     g_assert_cmpfloat (prep->scale[f], ==, 1.0);
 }
 
+/* Spreads near the double range are measured without overflow: a column at ±1e308 beside one of
+ * unit spread is standardised to finite values, not skipped as "infinite". */
+static void
+test_huge_spread_standardised (void)
+{
+  g_autoptr (CsDataset) ds = cs_dataset_new ("huge", 6);
+  const double big[] = { 1e308, -1e308, 1e308, -1e308, 1.5e308, -1.7e308 };
+  const double small[] = { 1, 2, 3, 4, 5, 6 };
+  g_autoptr (CsPrepared) prep = NULL;
+  g_autoptr (GError) error = NULL;
+  CsPrepareOptions o;
+
+  cs_dataset_add_numeric (ds, "x", g_memdup2 (big, sizeof big));
+  cs_dataset_add_numeric (ds, "y", g_memdup2 (small, sizeof small));
+  cs_prepare_options_init (&o);
+  prep = cs_dataset_prepare (ds, &o, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (prep->scaling, ==, CS_SCALE_STANDARDIZE);
+  g_assert_nonnull (prep->notice);
+  for (gsize i = 0; i < prep->x->rows * prep->x->cols; i++)
+    g_assert_true (isfinite (prep->x->data[i]) && fabs (prep->x->data[i]) < 3.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -566,5 +589,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/registry/kmeans/progress-says-restart", test_kmeans_says_restart);
   g_test_add_func ("/core/prepare/auto-scaling/wine-standardised", test_wine_auto_scaling);
   g_test_add_func ("/core/prepare/auto-scaling/iris-stays-raw", test_iris_stays_raw);
+  g_test_add_func ("/core/prepare/auto-scaling/huge-spread-standardised", test_huge_spread_standardised);
   return g_test_run ();
 }

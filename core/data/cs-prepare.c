@@ -60,25 +60,31 @@ cs_scaling_from_id (const char *id,
   return FALSE;
 }
 
-/* Population standard deviation of column f of x, summed in row order. */
+/* Population standard deviation of column f of x, summed in row order on x / max|x| so that
+ * values near 1e308 do not overflow (the result is at most max|x|). */
 static double
 column_sd (const CsMatrix *x,
            gsize           f)
 {
   gsize n = x->rows;
   gsize d = x->cols;
+  double m = 0.0;
   double mean = 0.0;
   double ss = 0.0;
 
   for (gsize i = 0; i < n; i++)
-    mean += x->data[i * d + f];
-  mean /= MAX (n, 1);
+    m = MAX (m, fabs (x->data[i * d + f]));
+  if (!(m > 0.0) || !isfinite (m))
+    return 0.0;
+  for (gsize i = 0; i < n; i++)
+    mean += x->data[i * d + f] / m;
+  mean /= n;
   for (gsize i = 0; i < n; i++)
     {
-      double t = x->data[i * d + f] - mean;
+      double t = x->data[i * d + f] / m - mean;
       ss += t * t;
     }
-  return sqrt (ss / MAX (n, 1));
+  return sqrt (ss / n) * m;
 }
 
 /* CS_SCALE_AUTO: standardise when the widest and the narrowest varying column differ by more
