@@ -11,6 +11,8 @@
 
 #include "test-render-common.h"
 
+#include "test-render-canvas.h"
+
 /* Helpers ------------------------------------------------------------------------------ */
 
 static gboolean
@@ -480,6 +482,17 @@ test_build_from_points (void)
   }
 }
 
+static void
+test_text_on_canvas (void)
+{
+  g_autoptr (CsDensityModel) m = gaussian_model ();
+
+  m->title = g_strdup ("Old Faithful geyser, eruption duration against waiting time");
+  m->show_marginals = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (figure_sizes); i++)
+    assert_drawn_inside (cs_render_density, m, figure_sizes[i][0], figure_sizes[i][1]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -495,6 +508,7 @@ main (int    argc,
   g_test_add_func ("/render/density/points-and-cluster-contours", test_points_and_clusters);
   g_test_add_func ("/render/density/marginals", test_marginals_layout);
   g_test_add_func ("/render/density/export/svg-pdf-embed-image", test_export_vector);
+  g_test_add_func ("/render/density/text-on-canvas", test_text_on_canvas);
 
   return g_test_run ();
 }

@@ -672,6 +672,179 @@ test_plot_zoom (void)
   gtk_window_destroy (GTK_WINDOW (f.window));
 }
 
+static CsPlotModel *
+iris_result_model (CsDataset *ds, int labels_kind, int x_column, int y_column)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsPrepared) prep = NULL;
+  g_autoptr (CsClustering) c = NULL;
+  CsPrepareOptions options;
+  CsPlotModel *m;
+
+  cs_prepare_options_init (&options);
+  prep = cs_dataset_prepare (ds, &options, &error);
+  g_assert_no_error (error);
+  c = cs_clustering_new ("test", prep->x->rows, 3, prep->x->cols);
+  for (gsize i = 0; i < prep->x->rows; i++)
+    c->labels[i] = labels_kind == 0 ? (int) (i / 50) : (int) (i % 3);
+  m = cs_plot_model_build_scatter (ds, prep, c, x_column, y_column, &error);
+  g_assert_no_error (error);
+  return m;
+}
+
+static void
+assert_range (const CsPlotModel *m, const double r[4])
+{
+  g_assert_cmpfloat (m->x_min, ==, r[0]);
+  g_assert_cmpfloat (m->x_max, ==, r[1]);
+  g_assert_cmpfloat (m->y_min, ==, r[2]);
+  g_assert_cmpfloat (m->y_max, ==, r[3]);
+}
+
+static void
+test_plot_keeps_view (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("iris", &error);
+  g_autoptr (CsDataset) reloaded = cs_sample_load ("iris", &error);
+  PlotFixture        f;
+  CsPlotView        *view;
+  CsPlotModel       *next;
+  const CsPlotModel *m;
+  CsRect             frame;
+  double             zoomed[4];
+  double             own[4];
+
+  g_assert_no_error (error);
+  plot_fixture_show (&f, iris_result_model (ds, 0, -1, -1), ds);
+  view = CS_PLOT_VIEW (f.view);
+
+  /* Not zoomed: a new result shows its own whole range. */
+  next = iris_result_model (ds, 1, -1, -1);
+  next->x_min -= 1.0;
+  own[0] = next->x_min, own[1] = next->x_max, own[2] = next->y_min, own[3] = next->y_max;
+  cs_plot_view_set_model (view, next, ds);
+  assert_range (cs_plot_view_get_model (view), own);
+
+  /* Zoomed in, then Run again on the same PCA axes: the view stays where it was. */
+  frame_of (&f, &frame);
+  cs_plot_view_zoom (view, frame.x + frame.width / 3, frame.y + frame.height / 3, 2.5);
+  m = cs_plot_view_get_model (view);
+  zoomed[0] = m->x_min, zoomed[1] = m->x_max, zoomed[2] = m->y_min, zoomed[3] = m->y_max;
+  cs_plot_view_set_model (view, iris_result_model (ds, 0, -1, -1), ds);
+  m = cs_plot_view_get_model (view);
+  assert_range (m, zoomed);
+  g_assert_cmpint (m->labels[1], ==, 0);
+
+  /* Other axes: back to the whole data. */
+  next = iris_result_model (ds, 0, 0, 2);
+  own[0] = next->x_min, own[1] = next->x_max, own[2] = next->y_min, own[3] = next->y_max;
+  cs_plot_view_set_model (view, next, ds);
+  assert_range (cs_plot_view_get_model (view), own);
+
+  /* The same axes of a dataset loaded again are new data: the view resets, and a reset
+   * by the user also means the next result shows its own range. */
+  frame_of (&f, &frame);
+  cs_plot_view_zoom (view, frame.x + frame.width / 2, frame.y + frame.height / 2, 2.0);
+  next = iris_result_model (reloaded, 0, 0, 2);
+  own[0] = next->x_min, own[1] = next->x_max, own[2] = next->y_min, own[3] = next->y_max;
+  cs_plot_view_set_model (view, next, reloaded);
+  assert_range (cs_plot_view_get_model (view), own);
+  frame_of (&f, &frame);
+  cs_plot_view_zoom (view, frame.x + frame.width / 2, frame.y + frame.height / 2, 2.0);
+  cs_plot_view_reset_zoom (view);
+  next = iris_result_model (reloaded, 1, 0, 2);
+  next->y_max += 1.0;
+  own[0] = next->x_min, own[1] = next->x_max, own[2] = next->y_min, own[3] = next->y_max;
+  cs_plot_view_set_model (view, next, reloaded);
+  assert_range (cs_plot_view_get_model (view), own);
+
+  gtk_window_destroy (GTK_WINDOW (f.window));
+}
+
+static CsPlotModel *
+digits_model (CsDataset *ds, int x_column, int y_column)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsPrepared) prep = NULL;
+  g_autoptr (CsClustering) c = NULL;
+  const CsColumn *label = cs_dataset_column (ds, ds->label_column);
+  CsPrepareOptions options;
+  CsPlotModel *m;
+
+  cs_prepare_options_init (&options);
+  prep = cs_dataset_prepare (ds, &options, &error);
+  g_assert_no_error (error);
+  /* The true digits as the clustering. */
+  c = cs_clustering_new ("test", prep->x->rows, 10, prep->x->cols);
+  for (gsize i = 0; i < prep->x->rows; i++)
+    c->labels[i] = (int) label->values[prep->rows[i]];
+  m = cs_plot_model_build_scatter (ds, prep, c, x_column, y_column, &error);
+  g_assert_no_error (error);
+  return m;
+}
+
+static void
+test_plot_tooltip_distinctive (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("digits", &error);
+  GtkWidget *view = g_object_ref_sink (cs_plot_view_new ());
+  gsize n_cols;
+  const gsize i = 100;
+
+  g_assert_no_error (error);
+  n_cols = cs_dataset_n_columns (ds);
+  g_assert_cmpuint (n_cols, >, 20);
+  for (int axes = 0; axes < 2; axes++)
+    {
+      CsPlotModel *m = axes == 0 ? digits_model (ds, -1, -1) : digits_model (ds, 21, 42);
+      g_autofree char *text = NULL;
+      g_auto (GStrv) lines = NULL;
+      g_autofree char *more = NULL;
+      guint at = 3;
+      int j;
+
+      cs_plot_view_set_model (CS_PLOT_VIEW (view), m, ds);
+      j = m->labels[i];
+      g_assert_cmpint (j, >=, 0);
+      text = cs_plot_view_describe_point (CS_PLOT_VIEW (view), i);
+      lines = g_strsplit (text, "\n", -1);
+      g_test_message ("%s", text);
+
+      /* The header, the two axes, the cluster's distinctive columns in rank order, then
+       * the others up to 12 lines of values, then how many were left out. */
+      g_assert_cmpuint (g_strv_length (lines), ==, 1 + 12 + 1);
+      g_assert_true (g_str_has_prefix (lines[0], "Row "));
+      if (axes == 0)
+        {
+          g_assert_true (g_str_has_prefix (lines[1], "PC1 ("));
+          g_assert_true (g_str_has_prefix (lines[2], "PC2 ("));
+        }
+      else
+        {
+          g_assert_true (g_str_has_prefix (lines[1], cs_dataset_column (ds, 21)->name));
+          g_assert_true (g_str_has_prefix (lines[2], cs_dataset_column (ds, 42)->name));
+        }
+      for (guint r = 0; r < m->n_distinctive; r++)
+        {
+          int c = m->distinctive[j * m->n_distinctive + r];
+          g_autofree char *prefix = NULL;
+
+          if (c < 0 || c == m->x_column || c == m->y_column)
+            continue;
+          prefix = g_strdup_printf ("%s ", cs_dataset_column (ds, c)->name);
+          g_assert_true (g_str_has_prefix (lines[at], prefix));
+          g_assert_nonnull (strstr (lines[at], " (cluster mean "));
+          at++;
+        }
+      g_assert_cmpuint (at, >=, 3 + 4);
+      more = g_strdup_printf ("… and %" G_GSIZE_FORMAT " more columns", n_cols - (axes == 0 ? 10 : 12));
+      g_assert_cmpstr (lines[13], ==, more);
+    }
+  g_object_unref (view);
+}
+
 static void
 test_plot_tooltip_text (void)
 {
@@ -777,6 +950,10 @@ main (int argc, char *argv[])
       g_print ("1..0 # SKIP no display\n");
       return 0;
     }
+  /* These tests read accessible properties through GTK's test context, not AT-SPI; without
+   * this, a bus socket that another session on the machine removed (they share
+   * ~/.cache/at-spi) fails the first window with a critical. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   main_thread = g_thread_self ();
 
@@ -786,7 +963,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/params-panel/every-type", test_params_every_type);
   g_test_add_func ("/ui/plot-view/pick-matches-scan", test_plot_pick);
   g_test_add_func ("/ui/plot-view/zoom-around-pointer", test_plot_zoom);
+  g_test_add_func ("/ui/plot-view/run-keeps-zoom-on-same-axes", test_plot_keeps_view);
   g_test_add_func ("/ui/plot-view/tooltip-text", test_plot_tooltip_text);
+  g_test_add_func ("/ui/plot-view/tooltip-distinctive-first", test_plot_tooltip_distinctive);
   g_test_add_func ("/ui/plot-view/million-points", test_plot_million_points);
   return g_test_run ();
 }

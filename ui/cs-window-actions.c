@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/cluster/cs-registry.h"
 
 /* The window's GActions: runs and labels from a file (both a CsJob), Cancel, opening data,
@@ -31,17 +32,23 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
       /* Large objectives read better as grouped integers than as 4.00165e+06. */
       if (fabs (c->objective) >= 1e5 && fabs (c->objective) < 1e15)
         {
-          g_autofree char *grouped = cs_i_format_count ((gsize)llround (fabs (c->objective)));
+          g_autofree char *grouped = cs_format_count ((gsize)llround (fabs (c->objective)));
           g_string_append_printf (s, " · %s %s%s", c->objective_name, c->objective < 0 ? "-" : "", grouped);
         }
       else
         g_string_append_printf (s, " · %s %.6g", c->objective_name, c->objective);
     }
   if (!from_labels)
-    g_string_append_printf (s, " · %u %s%s", c->iterations, c->iterations == 1 ? "iteration" : "iterations",
-                            c->converged ? "" : " (not converged)");
+    {
+      g_autofree char *n = cs_format_count (c->iterations);
+      g_string_append_printf (s, " · %s %s%s", n, c->iterations == 1 ? "iteration" : "iterations",
+                              c->converged ? "" : " (not converged)");
+    }
   if (c->medoids != NULL)
-    g_string_append_printf (s, " · %u %s", c->swaps, c->swaps == 1 ? "swap" : "swaps");
+    {
+      g_autofree char *n = cs_format_count (c->swaps);
+      g_string_append_printf (s, " · %s %s", n, c->swaps == 1 ? "swap" : "swaps");
+    }
   g_string_append_printf (s, " · %s", secs);
   if (isfinite (r->silhouette))
     g_string_append_printf (s, " · silhouette %.3f%s", r->silhouette,
@@ -53,9 +60,15 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
   if (isfinite (r->nmi))
     g_string_append_printf (s, " · NMI %.3f", r->nmi);
   if (r->prep != NULL && r->prep->n_dropped > 0)
-    g_string_append_printf (s, " · dropped %" G_GSIZE_FORMAT " rows", r->prep->n_dropped);
+    {
+      g_autofree char *n = cs_format_count (r->prep->n_dropped);
+      g_string_append_printf (s, " · dropped %s %s", n, r->prep->n_dropped == 1 ? "row" : "rows");
+    }
   if (r->prep != NULL && r->prep->n_imputed > 0)
-    g_string_append_printf (s, " · filled %" G_GSIZE_FORMAT " values", r->prep->n_imputed);
+    {
+      g_autofree char *n = cs_format_count (r->prep->n_imputed);
+      g_string_append_printf (s, " · filled %s %s", n, r->prep->n_imputed == 1 ? "value" : "values");
+    }
   return g_string_free (s, FALSE);
 }
 
@@ -142,7 +155,7 @@ begin_job (CsWindow *self, GArray **columns, CsPipelineOptions *options)
   if ((*columns)->len == 0)
     {
       cs_i_window_show_error (self,
-                              "No columns are selected; tick at least one numeric column under Dataset");
+                              "No columns are chosen; open the column list under Dataset and choose at least one");
       return FALSE;
     }
   cs_pipeline_options_init (options);
@@ -198,7 +211,7 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
   cs_i_window_set_progress (self, 0, "Starting");
   {
-    g_autofree char *count = cs_i_format_count (self->dataset->n_rows);
+    g_autofree char *count = cs_format_count (self->dataset->n_rows);
     g_autofree char *text
         = self->distances != NULL
               ? g_strdup_printf ("Running %s on the distances in %s…", options.algorithm->name,

@@ -2,6 +2,7 @@
 
 #include "core/data/cs-dissim.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/cluster/cs-registry.h"
 
 /* A precomputed dissimilarity matrix for the window's runs, as the CLI's --distances gives
@@ -65,7 +66,7 @@ set_distances (CsWindow *self, CsWindowDistances *d)
 
   if (d != NULL)
     {
-      g_autofree char *n = cs_i_format_count (d->dissim->n);
+      g_autofree char *n = cs_format_count (d->dissim->n);
       /* No-break spaces: a narrow sidebar wraps after the name, never inside the size. */
       g_autofree char *text = g_strdup_printf ("Distances: %s (%s\u00a0×\u00a0%s)", d->name, n, n);
 
@@ -157,17 +158,18 @@ distances_compute (gpointer input, CsProgress *progress, GError **error)
     rows = prep->x->rows;
   if (D->n != rows)
     {
-      g_autofree char *n = cs_i_format_count (D->n);
-      g_autofree char *r = cs_i_format_count (rows);
-      g_autofree char *all = cs_i_format_count (load->dataset->n_rows);
+      g_autofree char *n = cs_format_count (D->n);
+      g_autofree char *r = cs_format_count (rows);
+      g_autofree char *all = cs_format_count (load->dataset->n_rows);
+      g_autofree char *dropped = cs_format_count (prep != NULL ? prep->n_dropped : 0);
 
       if (prep != NULL && prep->n_dropped > 0)
         g_set_error (
             error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-            "%s is a %s × %s distance matrix, but %s of the dataset’s %s rows are clustered (%" G_GSIZE_FORMAT
+            "%s is a %s × %s distance matrix, but %s of the dataset’s %s rows are clustered (%s"
             " %s with missing values %s dropped; choose “Fill with column mean” to keep them): the matrix "
             "needs one row and one column per clustered row",
-            load->name, n, n, r, all, prep->n_dropped, prep->n_dropped == 1 ? "row" : "rows",
+            load->name, n, n, r, all, dropped, prep->n_dropped == 1 ? "row" : "rows",
             prep->n_dropped == 1 ? "is" : "are");
       else
         g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
@@ -208,7 +210,7 @@ distances_done (gpointer result, const GError *error, gpointer user_data)
     }
 
   {
-    g_autofree char *n = cs_i_format_count (d->dissim->n);
+    g_autofree char *n = cs_format_count (d->dissim->n);
     g_autofree char *status
         = g_strdup_printf ("Using the distances in %s (%s × %s) — press Run to cluster", d->name, n, n);
 
@@ -317,7 +319,7 @@ cs_i_window_clear_distances_activated (GSimpleAction *action, GVariant *paramete
   cs_i_window_distances_clear (self);
   if (self->dataset != NULL)
     {
-      g_autofree char *count = cs_i_format_count (self->dataset->n_rows);
+      g_autofree char *count = cs_format_count (self->dataset->n_rows);
       g_autofree char *status
           = g_strdup_printf ("Using the coordinates of %s points — press Run to cluster", count);
 

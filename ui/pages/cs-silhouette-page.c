@@ -1,5 +1,6 @@
 #include "ui/pages/cs-silhouette-page.h"
 
+#include "core/base/cs-format.h"
 #include "ui/cs-figure-view.h"
 #include "ui/render/cs-render-views.h"
 
@@ -56,7 +57,7 @@ set_result (CsPage *page, CsPageResult *result)
           sil->sampled = r->silhouette_sampled;
           if (r->silhouette_sampled)
             {
-              g_autofree char *count = cs_i_format_count (sil->n);
+              g_autofree char *count = cs_format_count (sil->n);
               sil->title = g_strdup_printf ("Silhouette per point (a sample of %s rows)", count);
             }
           else
