@@ -828,10 +828,15 @@ test_progress (void)
       o.k = 5;
       o.k_max = 8;
       o.init = CS_KMEDOIDS_INIT_RANDOM;
+      gint64 t0 = g_get_monotonic_time ();
+
       g_assert_true (run_which (w, x, D, &o, progress, &c, &error));
       g_assert_no_error (error);
       g_assert_cmpfloat (watch.last, ==, 1.0);
-      g_assert_cmpuint (watch.calls, <=, 110);
+      /* ~100 reports by 1 % steps and stages, plus the 50 ms heartbeat cs_progress_report
+       * adds on a slow run (a sanitizer build, a busy machine): not a count that grows with
+       * the work, whatever the speed. */
+      g_assert_cmpuint (watch.calls, <=, 110 + (g_get_monotonic_time () - t0) / 50000);
     }
 }
 
