@@ -22,11 +22,11 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
   const CsClustering *c = r->clustering;
   GString            *s = g_string_new (NULL);
   g_autofree char    *secs = cs_i_window_format_seconds (c->seconds);
-
+  g_autofree char    *k = cs_format_count (c->k);
   gboolean            from_labels = g_strcmp0 (c->algorithm, "labels") == 0;
 
-  g_string_append_printf (s, "%s: %u clusters", from_labels ? "Labels from a file" : algo != NULL ? algo->name : c->algorithm,
-                          c->k);
+  g_string_append_printf (s, "%s: %s %s", from_labels ? "Labels from a file" : algo != NULL ? algo->name : c->algorithm,
+                          k, c->k == 1 ? "cluster" : "clusters");
   if (c->objective_name != NULL && isfinite (c->objective))
     {
       /* Large objectives read better as grouped integers than as 4.00165e+06. */
