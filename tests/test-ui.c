@@ -396,7 +396,8 @@ test_cancel_keeps_window_responsive (void)
                   ticker.ticks, (ended - started) / 1e3, ticker.max_gap / 1e3);
   g_assert_cmpint (ended - cancelled, <, 200 * 1000 * cs_test_time_scale ());
   /* The main loop kept turning: a 10 ms timer fired about as often as it should. */
-  g_assert_cmpuint (ticker.ticks, >=, (ended - started) / 1000 / 10 / 2);
+  /* (On a loaded machine a timer is late for reasons of its own: the bound scales with it.) */
+  g_assert_cmpfloat (ticker.ticks, >=, (ended - started) / 1000.0 / 10 / 2 / cs_test_time_scale ());
   g_assert_cmpint (ticker.max_gap, <, 100 * 1000 * cs_test_time_scale ());
   g_assert_cmpstr (cs_window_get_status_text (window), ==, "Cancelled");
   g_assert_null (cs_window_get_error_text (window));
