@@ -396,8 +396,8 @@ test_cancel_keeps_window_responsive (void)
   g_test_message ("cancel took %.1f ms; %u ticks in %.0f ms, largest gap %.1f ms", (ended - cancelled) / 1e3,
                   ticker.ticks, (ended - started) / 1e3, ticker.max_gap / 1e3);
   g_assert_cmpint (ended - cancelled, <, 200 * 1000 * cs_test_time_scale ());
-  /* The main loop kept turning: a 10 ms timer fired about as often as it should (as often as
-   * a loaded machine or a sanitizer build lets any timer fire). */
+  /* The main loop kept turning: a 10 ms timer fired about as often as it should (half as
+   * often, and less in proportion on a slow build or a busy machine). */
   g_assert_cmpuint (ticker.ticks, >=, (ended - started) / 1000 / 10 / 2 / cs_test_time_scale ());
   g_assert_cmpint (ticker.max_gap, <, 100 * 1000 * cs_test_time_scale ());
   g_assert_cmpstr (cs_window_get_status_text (window), ==, "Cancelled");
