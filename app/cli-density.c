@@ -478,7 +478,8 @@ cs_i_cli_cmd_kde_diagnostics (int    argc,
 {
   RunOptions o = { 0 };
   gboolean json = FALSE, pretty = FALSE;
-  double bandwidth = 0.0;
+  char *bandwidth_text = NULL;
+  double bandwidth = 0.0; /* > 0 only when given */
   int grid = 60, max_queries = 2000;
   gint64 seed = 1;
   char *out = NULL;
@@ -488,7 +489,7 @@ cs_i_cli_cmd_kde_diagnostics (int    argc,
     { "standardize", 's', 0, G_OPTION_ARG_NONE, &o.standardize, "Scale each column to mean 0, sd 1 (z-score)", NULL },
     { "impute-mean", 0, 0, G_OPTION_ARG_NONE, &o.impute_mean,
       "Fill missing values with the column mean (default: drop those rows)", NULL },
-    { "bandwidth", 'b', 0, G_OPTION_ARG_DOUBLE, &bandwidth, "A bandwidth h to place among the regimes", "H" },
+    { "bandwidth", 'b', 0, G_OPTION_ARG_STRING, &bandwidth_text, "A bandwidth h to place among the regimes", "H" },
     { "grid", 0, 0, G_OPTION_ARG_INT, &grid, "Bandwidths on the log grid (default 60)", "N" },
     { "max-queries", 0, 0, G_OPTION_ARG_INT, &max_queries,
       "Query points for the leave-one-out means; larger data is sampled (default 2000)", "N" },
@@ -518,9 +519,14 @@ cs_i_cli_cmd_kde_diagnostics (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, argc < 2 ? "kde-diagnostics needs a FILE" : "kde-diagnostics takes one FILE");
       goto out;
     }
-  if (grid < 3 || grid > 1000 || max_queries < 1 || seed < 0 || bandwidth < 0 || !isfinite (bandwidth))
+  if (grid < 3 || grid > 1000 || max_queries < 1 || seed < 0)
     {
-      status = cs_i_cli_fail (EXIT_USAGE, "kde-diagnostics needs 3 ≤ grid ≤ 1000, max-queries ≥ 1, seed ≥ 0, bandwidth > 0");
+      status = cs_i_cli_fail (EXIT_USAGE, "kde-diagnostics needs 3 ≤ grid ≤ 1000, max-queries ≥ 1, seed ≥ 0");
+      goto out;
+    }
+  if (bandwidth_text != NULL && !cs_i_cli_parse_number ("bandwidth", bandwidth_text, FALSE, &bandwidth, &error))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
       goto out;
     }
   if (out != NULL && !cs_export_format_from_path (out, &format))
@@ -590,6 +596,7 @@ out:
   cs_i_cli_run_clear (&r);
   cs_i_cli_run_options_clear (&o);
   g_free (out);
+  g_free (bandwidth_text);
   return status;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/data/cs-samples.h"
 #include "core/data/cs-toy.h"
+#include "ui/cs-settings.h"
 #include "ui/cs-window.h"
 
 struct _CsApplication
@@ -14,26 +15,6 @@ struct _CsApplication
 };
 
 G_DEFINE_FINAL_TYPE (CsApplication, cs_application, GTK_TYPE_APPLICATION)
-
-/* The installed schema, or the one compiled in the build tree when running from there; NULL
- * (and no remembered settings, rather than an abort in g_settings_new) when neither exists. */
-static GSettings *
-settings_new (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr (GSettingsSchemaSource) build_source = NULL;
-  g_autoptr (GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, CS_APP_ID, TRUE);
-  if (schema == NULL && g_file_test (CS_SCHEMA_BUILD_DIR "/gschemas.compiled", G_FILE_TEST_EXISTS))
-    {
-      build_source = g_settings_schema_source_new_from_directory (CS_SCHEMA_BUILD_DIR, source, FALSE, NULL);
-      if (build_source != NULL)
-        schema = g_settings_schema_source_lookup (build_source, CS_APP_ID, FALSE);
-    }
-  return schema != NULL ? g_settings_new_full (schema, NULL, NULL) : NULL;
-}
 
 /* The size a window had when it closed is the size the next one opens at. */
 static gboolean
@@ -56,10 +37,35 @@ window_close_request_cb (GtkWindow *window, CsApplication *self)
   return FALSE;
 }
 
+/* win.fullscreen (F11). Its state is what was asked for until the window manager answers with
+ * the window's real state (a refusal, or leaving full screen by other means). */
+static void
+fullscreen_change_state_cb (GSimpleAction *action, GVariant *value, GtkWindow *window)
+{
+  if (g_variant_get_boolean (value))
+    gtk_window_fullscreen (window);
+  else
+    gtk_window_unfullscreen (window);
+  g_simple_action_set_state (action, value);
+}
+
+static void
+fullscreened_cb (GtkWindow *window, GParamSpec *pspec, GSimpleAction *action)
+{
+  g_simple_action_set_state (action, g_variant_new_boolean (gtk_window_is_fullscreen (window)));
+}
+
 static CsWindow *
 new_window (CsApplication *self)
 {
   CsWindow *window = cs_window_new (GTK_APPLICATION (self));
+  g_autoptr (GSimpleAction) fullscreen
+      = g_simple_action_new_stateful ("fullscreen", NULL, g_variant_new_boolean (FALSE));
+
+  /* A shell action every window gets, defined here beside its accelerator. */
+  g_signal_connect (fullscreen, "change-state", G_CALLBACK (fullscreen_change_state_cb), window);
+  g_signal_connect_object (window, "notify::fullscreened", G_CALLBACK (fullscreened_cb), fullscreen, 0);
+  g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (fullscreen));
 
   if (self->settings != NULL)
     {
@@ -131,33 +137,26 @@ cs_application_handle_local_options (GApplication *app, GVariantDict *options)
 static void
 open_response_cb (GtkNativeDialog *dialog, int response, CsApplication *self)
 {
+  g_autoptr (GFile) file = NULL;
+
   if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (file != NULL)
     {
-      g_autoptr (GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
-      GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+      GtkApplication *app = GTK_APPLICATION (self);
+      GtkWindow      *parent = gtk_native_dialog_get_transient_for (dialog);
+      g_autoptr (GFile) folder = g_file_get_parent (file);
+      g_autofree char *folder_path = folder != NULL ? g_file_get_path (folder) : NULL;
 
-      if (self->settings != NULL && g_list_model_get_n_items (files) > 0)
-        {
-          g_autoptr (GFile) first = g_list_model_get_item (files, 0);
-          g_autoptr (GFile) folder = g_file_get_parent (first);
-          g_autofree char *path = folder != NULL ? g_file_get_path (folder) : NULL;
+      if (self->settings != NULL && folder_path != NULL)
+        g_settings_set_string (self->settings, "last-folder", folder_path);
 
-          if (path != NULL)
-            g_settings_set_string (self->settings, "last-folder", path);
-        }
-
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        {
-          g_autoptr (GFile) file = g_list_model_get_item (files, i);
-          CsWindow *target;
-
-          /* An empty window takes the first file; anything else gets a window of its own. */
-          if (i == 0 && CS_IS_WINDOW (active) && !cs_window_has_dataset (CS_WINDOW (active)))
-            target = CS_WINDOW (active);
-          else
-            target = new_window (self);
-          cs_window_open_file (target, file);
-        }
+      /* One rule for every source of data (Open, Open Sample, Generate, Recent): it replaces the
+       * data of the window it was asked from, even when that window shows data. A new window is
+       * only ever an explicit action (New Window). The window may have closed meanwhile. */
+      if (parent == NULL || g_list_find (gtk_application_get_windows (app), parent) == NULL)
+        parent = gtk_application_get_active_window (app);
+      cs_window_open_file (CS_IS_WINDOW (parent) ? CS_WINDOW (parent) : new_window (self), file);
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
@@ -194,7 +193,6 @@ open_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
                                          gtk_application_get_active_window (GTK_APPLICATION (self)),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
   if (self->settings != NULL)
     {
       g_autofree char *last = g_settings_get_string (self->settings, "last-folder");
@@ -218,6 +216,59 @@ static void
 new_window_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   new_window (user_data);
+}
+
+/* app.help (F1): the README, whose "Using the application" section is the user's guide; the
+ * installed copy, or the one in the source tree when running from the build tree. */
+static char *
+help_path (void)
+{
+  const char *const candidates[] = { CS_DOC_DIR "/README.md", CS_SOURCE_DIR "/README.md" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (g_file_test (candidates[i], G_FILE_TEST_IS_REGULAR))
+      return g_strdup (candidates[i]);
+  return NULL;
+}
+
+static void
+show_help_error (GtkWindow *parent, const char *detail)
+{
+  GtkWidget *dialog = gtk_message_dialog_new (parent, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                              GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "Could not open the help");
+
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", detail);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+help_shown_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autofree char *path = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), res, &error))
+    {
+      g_autofree char *detail = g_strdup_printf ("%s. The guide is the file %s.", error->message, path);
+      show_help_error (GTK_WINDOW (source), detail);
+    }
+}
+
+static void
+help_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkWindow       *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  g_autofree char *path = help_path ();
+  g_autofree char *uri = NULL;
+
+  if (path == NULL)
+    {
+      show_help_error (parent, "The guide (README.md) is not installed with this copy of Clusterscope.");
+      return;
+    }
+  uri = g_filename_to_uri (path, NULL, NULL);
+  gtk_show_uri_full (parent, uri, GDK_CURRENT_TIME, NULL, help_shown_cb, g_steal_pointer (&path));
 }
 
 static void
@@ -250,6 +301,7 @@ quit_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 static const GActionEntry app_entries[] = {
   { "open", open_activated, NULL, NULL, NULL },
   { "new-window", new_window_activated, NULL, NULL, NULL },
+  { "help", help_activated, NULL, NULL, NULL },
   { "about", about_activated, NULL, NULL, NULL },
   { "quit", quit_activated, NULL, NULL, NULL },
 };
@@ -267,6 +319,7 @@ cs_application_startup (GApplication *app)
     { "app.quit", { "<Control>q", NULL } },       { "win.run", { "<Control>r", "<Control>Return", NULL } },
     { "win.cancel", { "Escape", NULL } },         { "win.export", { "<Control>e", NULL } },
     { "win.reset-zoom", { "<Control>0", NULL } }, { "win.close", { "<Control>w", NULL } },
+    { "app.help", { "F1", NULL } },               { "win.fullscreen", { "F11", NULL } },
   };
 
   G_APPLICATION_CLASS (cs_application_parent_class)->startup (app);
@@ -276,7 +329,7 @@ cs_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
 
   cs_window_install_style ();
-  self->settings = settings_new ();
+  self->settings = cs_settings_dup ();
 }
 
 static void

@@ -32,3 +32,4 @@ pixel_at (cairo_surface_t *s,
   p.b = v & 0xff;
   return p;
 }
+

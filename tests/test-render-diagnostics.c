@@ -7,6 +7,8 @@
 #include "ui/render/cs-export.h"
 #include "ui/render/cs-render-diagnostics.h"
 
+#include "test-render-canvas.h"
+
 static CsKdeDiagnostics *
 gaussian_diagnostics (void)
 {
@@ -143,6 +145,16 @@ test_export (void)
   g_rmdir (dir);
 }
 
+static void
+test_text_on_canvas (void)
+{
+  g_autoptr (CsKdeDiagnostics) diag = gaussian_diagnostics ();
+  g_autoptr (CsDiagnosticsModel) m = cs_diagnostics_model_new (diag, 0.5);
+
+  for (guint i = 0; i < G_N_ELEMENTS (figure_sizes); i++)
+    assert_drawn_inside (cs_render_diagnostics, m, figure_sizes[i][0], figure_sizes[i][1]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -151,5 +163,6 @@ main (int    argc,
   g_test_add_func ("/render/diagnostics/regime-shading", test_regime_shading);
   g_test_add_func ("/render/diagnostics/current-h-line", test_current_h_line);
   g_test_add_func ("/render/diagnostics/export", test_export);
+  g_test_add_func ("/render/diagnostics/text-on-canvas", test_text_on_canvas);
   return g_test_run ();
 }

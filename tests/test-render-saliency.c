@@ -15,6 +15,8 @@
 
 #include "test-render-common.h"
 
+#include "test-render-canvas.h"
+
 /* Helpers ------------------------------------------------------------------------------ */
 
 static gboolean
@@ -646,6 +648,70 @@ test_images_two_groups (void)
   g_assert_cmpfloat (b.y, >, a.y);
 }
 
+static void
+test_images_fill_window (void)
+{
+  g_autoptr (CsDataset) ds = cs_dataset_new ("ten", 10);
+  g_autoptr (CsSaliencyReport) r = empty_report (10, 64);
+  g_autoptr (CsClustering) c = cs_clustering_new ("kmeans", 10, 64, 10);
+  g_autoptr (CsSaliencyImagesModel) m = NULL;
+  /* The figure's share of a 1024 × 700 window beside the sidebar, above the summary. */
+  const double w = 680;
+  const double h = 400;
+  cairo_surface_t *s;
+  CsRect first;
+  CsRect last;
+  CsRect below;
+
+  for (guint p = 0; p < 64; p++)
+    {
+      double *v = g_new0 (double, 10);
+      for (guint i = 0; i < 10; i++)
+        v[i] = (p + i) % 7;
+      g_free (r->feature_names[p]);
+      r->feature_names[p] = g_strdup_printf ("px%u", p);
+      cs_dataset_add_numeric (ds, r->feature_names[p], v);
+    }
+  ds->image_rows = ds->image_cols = 8;
+  for (guint i = 0; i < 10; i++)
+    c->labels[i] = (int) i;
+  m = cs_saliency_images_model_build (ds, NULL, c, r, NULL);
+  g_assert_nonnull (m);
+
+  /* Ten clusters in a short, wide figure: one column per cluster, the four images of a
+   * cluster one above another, each at least 38 units (a row per cluster left 28), and the
+   * whole table on the canvas. */
+  g_assert_true (cs_render_saliency_images_cell (m, w, h, 0, CS_SALIENCY_IMAGE_MEAN, &first));
+  g_assert_true (cs_render_saliency_images_cell (m, w, h, 0, CS_SALIENCY_IMAGE_PROTOTYPE, &below));
+  g_assert_true (cs_render_saliency_images_cell (m, w, h, 9, CS_SALIENCY_IMAGE_UNFAVOURABLE, &last));
+  g_assert_cmpfloat (first.width, >=, 38);
+  g_assert_cmpfloat_with_epsilon (below.x, first.x, 0.5);
+  g_assert_cmpfloat (below.y, >=, first.y + first.height);
+  g_assert_cmpfloat (last.x, >, first.x + 8 * first.width);
+  g_assert_cmpfloat (last.x + last.width, <=, w - 14);
+  g_assert_cmpfloat (last.y + last.height, <=, h - 14);
+  /* Room above the first image for the table header's four lines of 11-unit text. */
+  g_assert_cmpfloat (first.y, >=, 14 + 4 * 11);
+
+  /* Ink in the header (the cluster numbers) above each column, nothing drawn off the grid. */
+  s = render (cs_render_saliency_images, m, (int) w, (int) h);
+  for (guint j = 0; j < 10; j++)
+    {
+      CsRect cell;
+      gboolean ink = FALSE;
+
+      g_assert_true (cs_render_saliency_images_cell (m, w, h, j, CS_SALIENCY_IMAGE_MEAN, &cell));
+      for (double y = MAX (0.0, cell.y - 80); y < cell.y - 2; y += 1.0)
+        for (double x = cell.x; x < cell.x + cell.width; x += 1.0)
+          {
+            Pixel p = pixel_at (s, x, y);
+            ink = ink || (p.r < 60 && p.g < 60 && p.b < 60);
+          }
+      g_assert_true (ink);
+    }
+  cairo_surface_destroy (s);
+}
+
 /* Export and degenerate input ------------------------------------------------------------------- */
 
 static char *
@@ -888,6 +954,44 @@ test_digits_figures (void)
   g_assert_no_error (error);
 }
 
+static void
+test_text_on_canvas (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("wine", &error);
+  g_autoptr (CsPrepared) prep = NULL;
+  g_autoptr (CsClustering) c = NULL;
+  g_autoptr (CsSaliencyReport) r = NULL;
+  g_autoptr (CsSaliencyModel) bars = NULL;
+  g_autoptr (CsSaliencyModel) heat = NULL;
+  CsPrepareOptions po;
+  CsKmeansOptions ko;
+  CsSaliencyOptions so;
+
+  /* Wine's long column names and the footer's explanation, at the window's and the CLI's
+   * figure sizes: nothing runs off the canvas (the footer wraps, names are cut). */
+  g_assert_no_error (error);
+  cs_prepare_options_init (&po);
+  po.scaling = CS_SCALE_STANDARDIZE;
+  prep = cs_dataset_prepare (ds, &po, &error);
+  g_assert_no_error (error);
+  cs_kmeans_options_init (&ko);
+  ko.k = 3;
+  ko.n_init = 2;
+  g_assert_true (cs_kmeans_run (prep->x, &ko, NULL, NULL, &c, &error));
+  cs_saliency_options_init (&so);
+  g_assert_true (cs_saliency_run (prep->x, (const char *const *) prep->names, c->labels, c->k, &so, NULL, &r,
+                                  &error));
+  g_assert_no_error (error);
+  bars = cs_saliency_model_new (r, NULL);
+  heat = cs_saliency_model_dup (bars);
+  for (guint i = 0; i < G_N_ELEMENTS (figure_sizes); i++)
+    {
+      assert_drawn_inside (cs_render_saliency_bars, bars, figure_sizes[i][0], figure_sizes[i][1]);
+      assert_drawn_inside (cs_render_saliency_heatmap, heat, figure_sizes[i][0], figure_sizes[i][1]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -903,8 +1007,10 @@ main (int   argc,
   g_test_add_func ("/render/saliency/images/mean-prototype-maps", test_images_model);
   g_test_add_func ("/render/saliency/images/render-colours", test_images_render);
   g_test_add_func ("/render/saliency/images/two-groups-on-a-slide", test_images_two_groups);
+  g_test_add_func ("/render/saliency/images/fill-a-short-wide-figure", test_images_fill_window);
   g_test_add_func ("/render/saliency/export-png-svg-pdf", test_export);
   g_test_add_func ("/render/saliency/degenerate-inputs", test_degenerate);
+  g_test_add_func ("/render/saliency/text-on-canvas", test_text_on_canvas);
   g_test_add_func ("/render/saliency/digits-figures", test_digits_figures);
 
   return g_test_run ();

@@ -16,6 +16,8 @@
 #include "test-common.h"
 #include "test-render-common.h"
 
+#include "test-render-canvas.h"
+
 /* Helpers ------------------------------------------------------------------------------ */
 
 static gboolean
@@ -223,6 +225,7 @@ dynmsc_like (void)
   CsClustering *c = cs_clustering_new ("dynmsc", 10, 2, 4);
 
   c->objective_name = "medoid silhouette";
+  c->objective_kind = CS_OBJECTIVE_MEDOID_SILHOUETTE;
   c->score_by_k = g_memdup2 (scores, sizeof scores);
   c->score_k_min = 2;
   c->n_scores = G_N_ELEMENTS (scores);
@@ -702,6 +705,19 @@ test_privacy_layout (void)
     }
 }
 
+static void
+test_privacy_text_on_canvas (void)
+{
+  static const double eps[] = { 0.1, 0.3, 3.0, 10.0 };
+  static const double acc[] = { 0.40, 0.70, 0.90, 0.95 };
+  g_autoptr (CsPrivacyModel) m = blob_privacy (1.0);
+
+  /* The caption under the maps once ran off a figure 680 wide (a 1024 × 700 window). */
+  cs_privacy_model_set_curve (m, G_N_ELEMENTS (eps), eps, acc, 0.97, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (figure_sizes); i++)
+    assert_drawn_inside (cs_render_privacy, m, figure_sizes[i][0], figure_sizes[i][1]);
+}
+
 /* The accuracy curve: ε on a log axis padded by 4 % of its range on each side, accuracy from
  * 0 at the bottom to 1.04 at the top (cs-render-privacy.c). A dot away from the current-ε
  * marker is the series colour; the curve is absent when no curve was set. */
@@ -794,6 +810,27 @@ test_privacy_export (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+static void
+test_views_text_on_canvas (void)
+{
+  g_autoptr (CsSilhouetteModel) sil = small_silhouette (NULL);
+  g_autoptr (CsClustering) c = dynmsc_like ();
+  g_autoptr (CsChartModel) chart = cs_chart_model_new_choose_k (c);
+  g_autoptr (CsDataset) ds = tiny_images ();
+  g_autoptr (CsClustering) km = cs_clustering_new ("kmeans", 3, 64, 2);
+  g_autoptr (CsImagesModel) images = NULL;
+
+  km->labels[1] = 1;
+  images = cs_images_model_build (ds, NULL, km, NULL);
+  sil->title = g_strdup ("Medoid silhouette per point (1 − nearest / second-nearest medoid distance)");
+  for (guint i = 0; i < G_N_ELEMENTS (figure_sizes); i++)
+    {
+      assert_drawn_inside (cs_render_silhouette, sil, figure_sizes[i][0], figure_sizes[i][1]);
+      assert_drawn_inside (cs_render_trace, chart, figure_sizes[i][0], figure_sizes[i][1]);
+      assert_drawn_inside (cs_render_images, images, figure_sizes[i][0], figure_sizes[i][1]);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -813,6 +850,8 @@ main (int    argc,
   g_test_add_func ("/render/scatter/medoid-links", test_scatter_medoid_links);
   g_test_add_func ("/render/views/privacy/heatmap-peak-colour", test_privacy_heatmap_colours);
   g_test_add_func ("/render/views/privacy/layout-no-overlap", test_privacy_layout);
+  g_test_add_func ("/render/views/privacy/text-on-canvas", test_privacy_text_on_canvas);
+  g_test_add_func ("/render/views/text-on-canvas", test_views_text_on_canvas);
   g_test_add_func ("/render/views/privacy/curve-colour", test_privacy_curve_colour);
   g_test_add_func ("/render/views/privacy/export-png-svg-pdf", test_privacy_export);
 

@@ -7,12 +7,15 @@
 #endif
 
 #include "core/data/cs-dataset.h"
+#include "core/data/cs-samples.h"
 #include "core/base/cs-error.h"
 #include "core/cluster/cs-result.h"
 #include "ui/render/cs-export.h"
 #include "ui/render/cs-palette.h"
 #include "ui/render/cs-plot-model.h"
 #include "ui/render/cs-render.h"
+
+#include "test-render-canvas.h"
 
 /* Helpers ------------------------------------------------------------------------------ */
 
@@ -111,6 +114,37 @@ count_entries (const char *dir)
   while (g_dir_read_name (d) != NULL)
     n++;
   return n;
+}
+
+/* Numbers ------------------------------------------------------------------------------ */
+
+static void
+expect_text (char *got, const char *want)
+{
+  g_assert_cmpstr (got, ==, want);
+  g_free (got);
+}
+
+static void
+test_format_grouped (void)
+{
+  expect_text (cs_render_format_number (1234567), "1,234,567");
+  expect_text (cs_render_format_number (1000), "1,000");
+  expect_text (cs_render_format_number (999), "999");
+  expect_text (cs_render_format_number (-12345.6), "\xe2\x88\x92" "12,345.6");
+  expect_text (cs_render_format_number (0.125), "0.125");
+  expect_text (cs_render_format_number (-0.0), "0");
+  expect_text (cs_render_format_number (1e20), "1e+20");
+  expect_text (cs_render_format_number (NAN), "NaN");
+  expect_text (cs_i_format_tick (250000, 50000), "250,000");
+  expect_text (cs_i_format_tick (-1500, 500), "\xe2\x88\x92" "1,500");
+  expect_text (cs_i_format_tick (0.25, 0.05), "0.25");
+  expect_text (cs_i_format_tick (0.75, 0.25), "0.75");
+  expect_text (cs_i_format_tick (0.5, 0.25), "0.5");
+  expect_text (cs_i_format_tick (0.3, 0.1), "0.3");
+  expect_text (cs_i_format_tick (4e6, 1e6), "4,000,000");
+  expect_text (cs_i_format_tick (2.5e7, 5e6), "2.5e+07");
+  expect_text (cs_i_format_count (1000000), "1,000,000");
 }
 
 /* Palette ------------------------------------------------------------------------------ */
@@ -454,6 +488,143 @@ test_model_build_scatter_pca (void)
   g_assert_cmpfloat_with_epsilon (spread, 3.0 * (N - 1), 1e-8);
 }
 
+static CsPlotModel *
+iris_model (CsScaling scaling, const int *labels, int x_column, int y_column)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("iris", &error);
+  g_autoptr (CsPrepared) prep = NULL;
+  g_autoptr (CsClustering) c = NULL;
+  CsPrepareOptions options;
+  CsPlotModel *m;
+
+  g_assert_no_error (error);
+  cs_prepare_options_init (&options);
+  options.scaling = scaling;
+  prep = cs_dataset_prepare (ds, &options, &error);
+  g_assert_no_error (error);
+  if (labels != NULL)
+    {
+      c = cs_clustering_new ("test", prep->x->rows, 3, prep->x->cols);
+      memcpy (c->labels, labels, prep->x->rows * sizeof (int));
+    }
+  m = cs_plot_model_build_scatter (ds, prep, c, x_column, y_column, &error);
+  g_assert_no_error (error);
+  return m;
+}
+
+static void
+test_model_axes_key (void)
+{
+  int a[150];
+  int b[150];
+  g_autoptr (CsPlotModel) pca = NULL;
+  g_autoptr (CsPlotModel) pca_again = NULL;
+  g_autoptr (CsPlotModel) pca_scaled = NULL;
+  g_autoptr (CsPlotModel) cols = NULL;
+  g_autoptr (CsPlotModel) cols_again = NULL;
+  g_autoptr (CsPlotModel) cols_swapped = NULL;
+
+  for (int i = 0; i < 150; i++)
+    {
+      a[i] = i / 50;
+      b[i] = i % 3;
+    }
+  /* A new clustering of the same prepared data plots on the same PCA basis; scaling the
+   * columns gives another basis, and columns are their own axes whatever the scaling. */
+  pca = iris_model (CS_SCALE_NONE, a, -1, -1);
+  pca_again = iris_model (CS_SCALE_NONE, b, -1, -1);
+  pca_scaled = iris_model (CS_SCALE_STANDARDIZE, a, -1, -1);
+  cols = iris_model (CS_SCALE_NONE, a, 0, 2);
+  cols_again = iris_model (CS_SCALE_STANDARDIZE, b, 0, 2);
+  cols_swapped = iris_model (CS_SCALE_NONE, a, 2, 0);
+  g_assert_nonnull (pca->axes_key);
+  g_assert_cmpstr (pca->axes_key, ==, pca_again->axes_key);
+  g_assert_cmpstr (pca->axes_key, !=, pca_scaled->axes_key);
+  g_assert_cmpstr (cols->axes_key, ==, cols_again->axes_key);
+  g_assert_cmpstr (cols->axes_key, !=, cols_swapped->axes_key);
+  g_assert_cmpstr (cols->axes_key, !=, pca->axes_key);
+  g_assert_cmpint (cols->x_column, ==, 0);
+  g_assert_cmpint (cols->y_column, ==, 2);
+  g_assert_cmpint (pca->x_column, ==, -1);
+}
+
+/* Cohen's d with the pooled SD, computed the plain way for the test's reference. */
+static double
+reference_d (const double *v, const int *labels, gsize n, int j)
+{
+  double s_in = 0, s_out = 0, n_in = 0, n_out = 0, q_in = 0, q_out = 0;
+
+  for (gsize i = 0; i < n; i++)
+    if (labels[i] == j)
+      s_in += v[i], n_in++;
+    else
+      s_out += v[i], n_out++;
+  s_in /= n_in;
+  s_out /= n_out;
+  for (gsize i = 0; i < n; i++)
+    if (labels[i] == j)
+      q_in += (v[i] - s_in) * (v[i] - s_in);
+    else
+      q_out += (v[i] - s_out) * (v[i] - s_out);
+  return (s_in - s_out) / sqrt ((q_in + q_out) / (n_in + n_out - 2));
+}
+
+static void
+test_model_distinctive_features (void)
+{
+  int labels[150];
+  g_autoptr (CsPlotModel) m = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("iris", &error);
+
+  /* The true species: petal length and width set setosa apart far more than the sepals
+   * (its petals are much smaller, so the differences are negative); the species column
+   * itself is the label and never ranked. */
+  for (int i = 0; i < 150; i++)
+    labels[i] = i / 50;
+  m = iris_model (CS_SCALE_STANDARDIZE, labels, -1, -1);
+  g_assert_cmpuint (m->n_distinctive, ==, CS_PLOT_MODEL_DISTINCTIVE);
+  g_assert_nonnull (m->distinctive);
+  for (guint j = 0; j < 3; j++)
+    {
+      const int *cj = m->distinctive + j * m->n_distinctive;
+      const double *dj = m->distinctive_d + j * m->n_distinctive;
+      guint ranked = 0;
+
+      for (guint r = 0; r < m->n_distinctive; r++)
+        {
+          if (cj[r] < 0)
+            continue;
+          ranked++;
+          g_assert_cmpint (cj[r], !=, ds->label_column);
+          /* Sorted by |d|, each one the plain computation's. */
+          if (r > 0)
+            g_assert_cmpfloat (fabs (dj[r]), <=, fabs (dj[r - 1]));
+          g_assert_cmpfloat_with_epsilon (dj[r], reference_d (cs_dataset_column (ds, cj[r])->values, labels, 150,
+                                                              (int) j),
+                                          1e-9);
+        }
+      g_assert_cmpuint (ranked, ==, 4);
+    }
+  g_assert_nonnull (strstr (cs_dataset_column (ds, m->distinctive[0])->name, "petal"));
+  g_assert_nonnull (strstr (cs_dataset_column (ds, m->distinctive[1])->name, "petal"));
+  g_assert_cmpfloat (m->distinctive_d[0], <, -3.0);
+  {
+    const double *v = cs_dataset_column (ds, m->distinctive[0])->values;
+    double in = 0.0;
+    double out = 0.0;
+
+    for (int i = 0; i < 150; i++)
+      {
+        in += i < 50 ? v[i] / 50 : 0.0;
+        out += i >= 50 ? v[i] / 100 : 0.0;
+      }
+    g_assert_cmpfloat_with_epsilon (m->distinctive_mean[0], in, 1e-9);
+    g_assert_cmpfloat_with_epsilon (m->distinctive_mean[1], out, 1e-9);
+  }
+}
+
 /* Drawing ------------------------------------------------------------------------------ */
 
 static void
@@ -791,6 +962,112 @@ test_export_png_size (void)
   g_rmdir (dir);
 }
 
+/* Pixels of cluster j's colour outside the plot frame (by more than `margin` units):
+ * the legend's swatches, since points and centres are clipped to the frame. */
+static guint
+colour_outside_frame (cairo_surface_t *s,
+                      double           scale,
+                      const CsRect    *frame,
+                      double           margin,
+                      guint            j)
+{
+  int w = cairo_image_surface_get_width (s);
+  int h = cairo_image_surface_get_height (s);
+  double rgb[3];
+  guint n = 0;
+
+  cs_palette_color (j, rgb);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        double ux = (x + 0.5) / scale;
+        double uy = (y + 0.5) / scale;
+        Pixel p;
+
+        if (ux > frame->x - margin && ux < frame->x + frame->width + margin && uy > frame->y - margin
+            && uy < frame->y + frame->height + margin)
+          continue;
+        p = pixel_at (s, x, y);
+        if (abs (p.r - (int) lround (rgb[0] * 255)) <= 2 && abs (p.g - (int) lround (rgb[1] * 255)) <= 2
+            && abs (p.b - (int) lround (rgb[2] * 255)) <= 2)
+          n++;
+      }
+  return n;
+}
+
+static void
+test_scatter_legend_everywhere (void)
+{
+  g_autoptr (CsPlotModel) m = small_model ();
+  static const int sizes[][2] = { { 900, 500 }, { 453, 283 }, { 300, 220 } };
+
+  /* Wide (legend beside the plot), the CLI's 160 × 100 mm default, and small (legend above
+   * the plot): each cluster's swatch is drawn outside the frame, and none without a legend. */
+  for (guint t = 0; t < G_N_ELEMENTS (sizes); t++)
+    for (int legend = 0; legend <= 1; legend++)
+      {
+        cairo_surface_t *s;
+        CsRect frame;
+
+        m->show_legend = legend;
+        s = render_image (m, sizes[t][0], sizes[t][1], 1.0);
+        cs_render_scatter_layout (m, sizes[t][0], sizes[t][1], &frame);
+        for (guint j = 0; j < m->k; j++)
+          {
+            guint n = colour_outside_frame (s, 1.0, &frame, 2.0, j);
+            if (legend)
+              g_assert_cmpuint (n, >=, 20);
+            else
+              g_assert_cmpuint (n, ==, 0);
+          }
+        cairo_surface_destroy (s);
+      }
+}
+
+static void
+test_export_png_has_legend (void)
+{
+  g_autoptr (CsPlotModel) m = cs_plot_model_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-render-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "figure.png", NULL);
+  enum { N = 30000 };
+  g_autofree double *x = g_new (double, N);
+  g_autofree double *y = g_new (double, N);
+  g_autofree int *labels = g_new (int, N);
+  double uw = 160.0 / 25.4 * 72.0;
+  double uh = 100.0 / 25.4 * 72.0;
+  cairo_surface_t *s;
+  CsRect frame;
+
+  /* Three clusters of 10,000: sizes as wide as real data's, which once pushed the legend
+   * off a figure of the CLI's and the window's default size, 160 × 100 mm at 150 dpi. */
+  for (int i = 0; i < N; i++)
+    {
+      labels[i] = i % 3;
+      x[i] = labels[i] + 0.3 * sin (i * 0.7);
+      y[i] = labels[i] + 0.3 * cos (i * 1.3);
+    }
+  cs_plot_model_set_points (m, N, x, y, NULL);
+  cs_plot_model_set_labels (m, labels, 3);
+  g_free (m->x_label);
+  g_free (m->y_label);
+  m->x_label = g_strdup ("PC1 (92.5 %)");
+  m->y_label = g_strdup ("PC2 (5.3 %)");
+  m->title = g_strdup ("Two clusters");
+  g_assert_true (cs_render_export ((CsRenderFunc) cs_render_scatter, m, path, CS_EXPORT_PNG, 160, 100, 150.0,
+                                   &error));
+  g_assert_no_error (error);
+  s = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  cs_render_scatter_layout (m, uw, uh, &frame);
+  for (guint j = 0; j < m->k; j++)
+    g_assert_cmpuint (colour_outside_frame (s, 150.0 / 72.0, &frame, 2.0, j), >=, 40);
+  cairo_surface_destroy (s);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_export_svg_pdf (void)
 {
@@ -906,6 +1183,33 @@ test_export_unwritable (void)
   g_rmdir (dir);
 }
 
+static void
+scatter_func (cairo_t *cr, gconstpointer model, double width, double height)
+{
+  cs_render_scatter (cr, model, width, height);
+}
+
+static void
+test_scatter_text_on_canvas (void)
+{
+  int labels[150];
+  g_autoptr (CsPlotModel) pca = NULL;
+  g_autoptr (CsPlotModel) cols = NULL;
+
+  for (int i = 0; i < 150; i++)
+    labels[i] = i % 12;
+  labels[3] = -1;
+  /* Twelve clusters and noise: the legend's longest form, beside and above the plot. */
+  pca = iris_model (CS_SCALE_NONE, NULL, -1, -1);
+  cs_plot_model_set_labels (pca, labels, 12);
+  cols = iris_model (CS_SCALE_NONE, NULL, 0, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (figure_sizes); i++)
+    {
+      assert_drawn_inside (scatter_func, pca, figure_sizes[i][0], figure_sizes[i][1]);
+      assert_drawn_inside (scatter_func, cols, figure_sizes[i][0], figure_sizes[i][1]);
+    }
+}
+
 /* Labels never show a negative zero: the saliency heatmap printed "-0.0" beside "−0.8". */
 static void
 test_format_no_negative_zero (void)
@@ -940,6 +1244,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/render/format/grouped-numbers", test_format_grouped);
   g_test_add_func ("/render/palette/twelve-distinct-colours", test_palette_distinct);
   g_test_add_func ("/render/palette/slot-12-changes-shape", test_palette_shapes);
   g_test_add_func ("/render/ticks/unit-interval", test_ticks_unit);
@@ -950,6 +1255,8 @@ main (int    argc,
   g_test_add_func ("/render/model/match-colours-new-cluster", test_model_match_colors_more_clusters);
   g_test_add_func ("/render/model/build-scatter-columns", test_model_build_scatter_columns);
   g_test_add_func ("/render/model/build-scatter-pca", test_model_build_scatter_pca);
+  g_test_add_func ("/render/model/axes-key", test_model_axes_key);
+  g_test_add_func ("/render/model/distinctive-features", test_model_distinctive_features);
   g_test_add_func ("/render/scatter/point-has-cluster-colour", test_scatter_point_color);
   g_test_add_func ("/render/scatter/empty-model", test_scatter_empty_model);
   g_test_add_func ("/render/scatter/hidpi-device-scale", test_scatter_hidpi);
@@ -960,7 +1267,10 @@ main (int    argc,
   g_test_add_func ("/render/scatter/same-pixels-any-thread-count", test_scatter_thread_count_invariant);
   g_test_add_func ("/render/text/no-negative-zero", test_format_no_negative_zero);
   g_test_add_func ("/render/export/format-from-path", test_export_formats_from_path);
+  g_test_add_func ("/render/scatter/legend-at-every-size", test_scatter_legend_everywhere);
+  g_test_add_func ("/render/scatter/text-on-canvas", test_scatter_text_on_canvas);
   g_test_add_func ("/render/export/png-pixel-size", test_export_png_size);
+  g_test_add_func ("/render/export/png-has-legend", test_export_png_has_legend);
   g_test_add_func ("/render/export/svg-and-pdf", test_export_svg_pdf);
   g_test_add_func ("/render/export/svg-many-points-raster", test_export_svg_large_is_raster);
   g_test_add_func ("/render/export/unwritable-directory", test_export_unwritable);

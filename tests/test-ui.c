@@ -395,9 +395,9 @@ test_cancel_keeps_window_responsive (void)
   g_test_message ("cancel took %.1f ms; %u ticks in %.0f ms, largest gap %.1f ms", (ended - cancelled) / 1e3,
                   ticker.ticks, (ended - started) / 1e3, ticker.max_gap / 1e3);
   g_assert_cmpint (ended - cancelled, <, 200 * 1000 * cs_test_time_scale ());
-  /* The main loop kept turning: a 10 ms timer fired about as often as it should. */
-  /* (On a loaded machine a timer is late for reasons of its own: the bound scales with it.) */
-  g_assert_cmpfloat (ticker.ticks, >=, (ended - started) / 1000.0 / 10 / 2 / cs_test_time_scale ());
+  /* The main loop kept turning: a 10 ms timer fired about as often as it should (half as
+   * often, and less in proportion on a slow build or a busy machine). */
+  g_assert_cmpuint (ticker.ticks, >=, (ended - started) / 1000 / 10 / 2 / cs_test_time_scale ());
   g_assert_cmpint (ticker.max_gap, <, 100 * 1000 * cs_test_time_scale ());
   g_assert_cmpstr (cs_window_get_status_text (window), ==, "Cancelled");
   g_assert_null (cs_window_get_error_text (window));

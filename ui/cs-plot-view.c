@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "ui/render/cs-render.h"
+#include "ui/render/cs-render-style.h"
 
 /* Hover must stay fast on a million points, so picking goes through a uniform grid over
  * the points in data space, built on a worker thread whenever the model changes. Data
@@ -13,7 +14,6 @@
  * main thread changes only the view fields (range, highlight). A refcounted holder keeps
  * the model alive for a worker that outlives a set_model. */
 
-#define HOVER_RADIUS 8.0
 #define ZOOM_STEP 1.25
 #define TOOLTIP_MAX_COLUMNS 12
 
@@ -65,6 +65,7 @@ struct _CsPlotView
   Range      gesture_range; /* the range when a drag or pinch began */
   double     pinch_x, pinch_y;
   gboolean   dragging;
+  gboolean   user_view; /* zoomed or panned since the last reset */
   FrameCache frame_cache;
 };
 
@@ -396,6 +397,7 @@ zoom_from (CsPlotView *self, const Range *from, double x, double y, double facto
       || !isfinite (to.x_max - to.x_min) || !isfinite (to.y_max - to.y_min))
     return;
   set_range (m, &to);
+  self->user_view = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -434,6 +436,7 @@ cs_plot_view_reset_zoom (CsPlotView *view)
   if (m == NULL)
     return;
   cs_plot_model_reset_view (m);
+  view->user_view = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (view));
 }
 
@@ -520,6 +523,7 @@ drag_update_cb (GtkGestureDrag *gesture, double offset_x, double offset_y, CsPlo
   to.y_min = self->gesture_range.y_min + (ay - by);
   to.y_max = self->gesture_range.y_max + (ay - by);
   set_range (m, &to);
+  self->user_view = TRUE;
   set_highlight (self, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -548,7 +552,7 @@ motion_cb (GtkEventControllerMotion *controller, double x, double y, CsPlotView 
   /* Without the index a scan of every point per motion event would stall the loop. */
   if (self->index == NULL || self->dragging)
     return;
-  set_highlight (self, cs_plot_view_pick (self, x, y, HOVER_RADIUS));
+  set_highlight (self, cs_plot_view_pick (self, x, y, CS_STYLE_HOVER_RADIUS));
 }
 
 static void
@@ -570,7 +574,61 @@ append_value (GString *s, const CsColumn *col, gsize row)
   else if (col->kind == CS_COLUMN_CATEGORICAL && col->levels != NULL && v >= 0 && v < col->levels->len)
     g_string_append (s, g_ptr_array_index (col->levels, (guint)v));
   else
-    g_string_append_printf (s, "%g", v);
+    {
+      g_autofree char *text = cs_render_format_number (v);
+      g_string_append (s, text);
+    }
+}
+
+/* One "name value" line per column, at most TOOLTIP_MAX_COLUMNS, each column once. */
+typedef struct
+{
+  GString         *s;
+  const CsDataset *ds;
+  gsize            row;
+  gboolean        *shown; /* per dataset column */
+  guint            lines;
+} Lines;
+
+static gboolean
+add_column (Lines *l, int c, const char *note)
+{
+  const CsColumn *col;
+
+  if (c < 0 || (gsize)c >= cs_dataset_n_columns (l->ds) || l->shown[c] || l->lines >= TOOLTIP_MAX_COLUMNS)
+    return FALSE;
+  col = cs_dataset_column (l->ds, c);
+  g_string_append_printf (l->s, "\n%s ", col->name);
+  append_value (l->s, col, l->row);
+  if (note != NULL)
+    g_string_append_printf (l->s, " (%s)", note);
+  l->shown[c] = TRUE;
+  l->lines++;
+  return TRUE;
+}
+
+/* A mean to 3 significant digits: the tooltip compares, it does not report. */
+static double
+round_for_people (double v)
+{
+  double scale;
+
+  if (v == 0 || !isfinite (v))
+    return v;
+  scale = pow (10.0, 2 - floor (log10 (fabs (v))));
+  return round (v * scale) / scale;
+}
+
+static void
+add_axis (Lines *l, const char *label, double value)
+{
+  g_autofree char *text = NULL;
+
+  if (label == NULL || *label == '\0')
+    return;
+  text = cs_render_format_number (value);
+  g_string_append_printf (l->s, "\n%s %s", label, isnan (value) ? "missing" : text);
+  l->lines++;
 }
 
 char *
@@ -579,6 +637,7 @@ cs_plot_view_describe_point (CsPlotView *view, gsize i)
   const CsPlotModel *m;
   GString           *s;
   gsize              row;
+  g_autofree char   *row_text = NULL;
 
   g_return_val_if_fail (CS_IS_PLOT_VIEW (view), NULL);
 
@@ -588,8 +647,9 @@ cs_plot_view_describe_point (CsPlotView *view, gsize i)
 
   /* Rows and clusters count from 1, as people number table rows and legend entries. */
   row = m->rows ? m->rows[i] : i;
+  row_text = cs_render_format_number ((double)row + 1);
   s = g_string_new (NULL);
-  g_string_append_printf (s, "Row %" G_GSIZE_FORMAT, row + 1);
+  g_string_append_printf (s, "Row %s", row_text);
   if (m->labels != NULL)
     {
       if (m->labels[i] < 0)
@@ -600,20 +660,49 @@ cs_plot_view_describe_point (CsPlotView *view, gsize i)
 
   if (view->dataset != NULL && row < view->dataset->n_rows)
     {
-      gsize n_cols = cs_dataset_n_columns (view->dataset);
+      gsize                n_cols = cs_dataset_n_columns (view->dataset);
+      g_autofree gboolean *shown = g_new0 (gboolean, MAX (n_cols, 1));
+      Lines                l = { s, view->dataset, row, shown, 0 };
+      gsize                n_shown = 0;
 
-      for (gsize c = 0; c < MIN (n_cols, TOOLTIP_MAX_COLUMNS); c++)
+      /* What matters for this point first: where it is plotted, then what sets its
+       * cluster apart, then the other columns in file order. */
+      if (m->x_column >= 0)
+        add_column (&l, m->x_column, NULL);
+      else
+        add_axis (&l, m->x_label, m->x[i]);
+      if (m->y_column >= 0)
+        add_column (&l, m->y_column, NULL);
+      else
+        add_axis (&l, m->y_label, m->y[i]);
+      if (m->labels != NULL && m->labels[i] >= 0 && m->distinctive != NULL)
+        for (guint r = 0; r < m->n_distinctive; r++)
+          {
+            gsize            e = (gsize)m->labels[i] * m->n_distinctive + r;
+            g_autofree char *in = cs_render_format_number (round_for_people (m->distinctive_mean[2 * e]));
+            g_autofree char *out
+                = cs_render_format_number (round_for_people (m->distinctive_mean[2 * e + 1]));
+            g_autofree char *note = g_strdup_printf ("cluster mean %s, others %s", in, out);
+
+            add_column (&l, m->distinctive[e], note);
+          }
+      for (gsize c = 0; c < n_cols; c++)
+        add_column (&l, (int)c, NULL);
+      for (gsize c = 0; c < n_cols; c++)
+        n_shown += shown[c];
+      if (n_shown < n_cols)
         {
-          const CsColumn *col = cs_dataset_column (view->dataset, c);
-          g_string_append_printf (s, "\n%s ", col->name);
-          append_value (s, col, row);
+          g_autofree char *more = cs_render_format_number ((double)(n_cols - n_shown));
+          g_string_append_printf (s, "\n… and %s more column%s", more, n_cols - n_shown == 1 ? "" : "s");
         }
-      if (n_cols > TOOLTIP_MAX_COLUMNS)
-        g_string_append_printf (s, "\n… and %" G_GSIZE_FORMAT " more columns", n_cols - TOOLTIP_MAX_COLUMNS);
     }
   else
-    g_string_append_printf (s, "\n%s %g\n%s %g", m->x_label ? m->x_label : "x", m->x[i],
-                            m->y_label ? m->y_label : "y", m->y[i]);
+    {
+      g_autofree char *x = cs_render_format_number (m->x[i]);
+      g_autofree char *y = cs_render_format_number (m->y[i]);
+      g_string_append_printf (s, "\n%s %s\n%s %s", m->x_label && *m->x_label ? m->x_label : "x", x,
+                              m->y_label && *m->y_label ? m->y_label : "y", y);
+    }
   return g_string_free (s, FALSE);
 }
 
@@ -632,7 +721,7 @@ query_tooltip_cb (
   if (keyboard_mode)
     i = m->highlight;
   else if (self->index != NULL)
-    i = cs_plot_view_pick (self, x, y, HOVER_RADIUS);
+    i = cs_plot_view_pick (self, x, y, CS_STYLE_HOVER_RADIUS);
   else
     return FALSE;
   if (i < 0 || (gsize)i >= m->n)
@@ -642,9 +731,10 @@ query_tooltip_cb (
   gtk_tooltip_set_text (tooltip, text);
   /* Leaving the point's disc asks again, so moving to a neighbour updates the text. */
   cs_plot_data_to_canvas (m, &frame, m->x[i], m->y[i], &cx, &cy);
-  gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle){ (int)floor (cx - HOVER_RADIUS / 2),
-                                                      (int)floor (cy - HOVER_RADIUS / 2), (int)HOVER_RADIUS,
-                                                      (int)HOVER_RADIUS });
+  gtk_tooltip_set_tip_area (tooltip,
+                            &(GdkRectangle){ (int)floor (cx - CS_STYLE_HOVER_RADIUS / 2),
+                                             (int)floor (cy - CS_STYLE_HOVER_RADIUS / 2),
+                                             (int)CS_STYLE_HOVER_RADIUS, (int)CS_STYLE_HOVER_RADIUS });
   return TRUE;
 }
 
@@ -709,13 +799,17 @@ cs_plot_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     {
       cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.3);
       cairo_set_line_width (cr, 1.0);
-      cairo_rectangle (cr, 12.5, 12.5, MAX (w - 25, 0), MAX (h - 25, 0));
+      /* The empty plot: where the frame will be, on the canvas' pad. */
+      cairo_rectangle (cr, CS_STYLE_PAD - 1.5, CS_STYLE_PAD - 1.5, MAX (w - 2 * CS_STYLE_PAD + 3, 0),
+                       MAX (h - 2 * CS_STYLE_PAD + 3, 0));
       cairo_stroke (cr);
     }
   if (gtk_widget_has_visible_focus (widget))
     {
-      /* Adwaita's accent blue; the plot has no CSS node of its own to carry an outline. */
-      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.8);
+      /* The plot has no CSS node of its own to carry an outline. */
+      const double *focus = CS_STYLE_RGB_FOCUS;
+
+      cairo_set_source_rgba (cr, focus[0], focus[1], focus[2], 0.8);
       cairo_set_line_width (cr, 2.0);
       cairo_rectangle (cr, 1, 1, w - 2, h - 2);
       cairo_stroke (cr);
@@ -825,12 +919,33 @@ cs_plot_view_new (void)
   return g_object_new (CS_TYPE_PLOT_VIEW, NULL);
 }
 
+/* A new model over the same dataset and the same axes (a new result, the same columns or
+ * PCA basis) keeps a view the user zoomed or panned to; anything else starts from the
+ * whole data. */
+static gboolean
+keeps_view (CsPlotView *self, const CsPlotModel *model, const CsDataset *dataset)
+{
+  const CsPlotModel *old = get_model (self);
+
+  return self->user_view && old != NULL && model != NULL && dataset != NULL && dataset == self->dataset
+         && old->axes_key != NULL && g_strcmp0 (old->axes_key, model->axes_key) == 0;
+}
+
 void
 cs_plot_view_set_model (CsPlotView *view, CsPlotModel *model, CsDataset *dataset)
 {
   g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  if (keeps_view (view, model, dataset))
+    {
+      Range r;
+      get_range (get_model (view), &r);
+      set_range (model, &r);
+    }
+  else
+    view->user_view = FALSE;
 
   if (view->index_cancellable)
     g_cancellable_cancel (view->index_cancellable);

@@ -15,7 +15,10 @@ G_DECLARE_FINAL_TYPE (CsPlotView, cs_plot_view, CS, PLOT_VIEW, GtkWidget)
 GtkWidget         *cs_plot_view_new (void);
 
 /* Takes ownership of `model` (may be NULL for an empty plot). `dataset` (may be NULL) is
- * referenced to show row values in tooltips; the model's rows[] index into it. */
+ * referenced to show row values in tooltips; the model's rows[] index into it. When the
+ * user has zoomed or panned and the new model plots the same dataset (the same object) on
+ * the same axes (equal, non-NULL axes_key), the new model takes the current visible range
+ * instead of its own: a new result keeps the view, new axes or new data reset it. */
 void               cs_plot_view_set_model (CsPlotView *view, CsPlotModel *model, CsDataset *dataset);
 const CsPlotModel *cs_plot_view_get_model (CsPlotView *view);
 void               cs_plot_view_reset_zoom (CsPlotView *view);
@@ -27,8 +30,12 @@ void               cs_plot_view_zoom (CsPlotView *view, double x, double y, doub
 /* TRUE once the hover index over the current model is built (hover and tooltips wait for
  * it; cs_plot_view_pick answers either way, by a linear scan until then). */
 gboolean           cs_plot_view_is_pick_ready (CsPlotView *view);
-/* The tooltip text for point i: "Row 17 · Cluster 2" (both counted from 1) and then one
- * "column value" line per dataset column, up to 12. NULL when i is out of range. */
+/* The tooltip text for point i: "Row 17 · Cluster 2" (both counted from 1), then "name
+ * value" lines, at most 12, for what matters for this point first: the plotted axes (the
+ * columns, or the principal components' values), the columns that set its cluster apart
+ * most (model->distinctive, with the cluster's mean and the others'), then the other columns in
+ * file order, and "… and N more columns" for the rest. Numbers are grouped (1,234.5).
+ * NULL when i is out of range. */
 char              *cs_plot_view_describe_point (CsPlotView *view, gsize i);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/cluster/cs-registry.h"
 
 /* The window's GActions: runs and labels from a file (both a CsJob), Cancel, opening data,
@@ -21,41 +22,53 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
   const CsClustering *c = r->clustering;
   GString            *s = g_string_new (NULL);
   g_autofree char    *secs = cs_i_window_format_seconds (c->seconds);
-
+  g_autofree char    *k = cs_format_count (c->k);
   gboolean            from_labels = g_strcmp0 (c->algorithm, "labels") == 0;
 
-  g_string_append_printf (s, "%s: %u clusters", from_labels ? "Labels from a file" : algo != NULL ? algo->name : c->algorithm,
-                          c->k);
+  g_string_append_printf (s, "%s: %s %s", from_labels ? "Labels from a file" : algo != NULL ? algo->name : c->algorithm,
+                          k, c->k == 1 ? "cluster" : "clusters");
   if (c->objective_name != NULL && isfinite (c->objective))
     {
       /* Large objectives read better as grouped integers than as 4.00165e+06. */
       if (fabs (c->objective) >= 1e5 && fabs (c->objective) < 1e15)
         {
-          g_autofree char *grouped = cs_i_format_count ((gsize)llround (fabs (c->objective)));
+          g_autofree char *grouped = cs_format_count ((gsize)llround (fabs (c->objective)));
           g_string_append_printf (s, " · %s %s%s", c->objective_name, c->objective < 0 ? "-" : "", grouped);
         }
       else
         g_string_append_printf (s, " · %s %.6g", c->objective_name, c->objective);
     }
   if (!from_labels)
-    g_string_append_printf (s, " · %u %s%s", c->iterations, c->iterations == 1 ? "iteration" : "iterations",
-                            c->converged ? "" : " (not converged)");
+    {
+      g_autofree char *n = cs_format_count (c->iterations);
+      g_string_append_printf (s, " · %s %s%s", n, c->iterations == 1 ? "iteration" : "iterations",
+                              c->converged ? "" : " (not converged)");
+    }
   if (c->medoids != NULL)
-    g_string_append_printf (s, " · %u %s", c->swaps, c->swaps == 1 ? "swap" : "swaps");
+    {
+      g_autofree char *n = cs_format_count (c->swaps);
+      g_string_append_printf (s, " · %s %s", n, c->swaps == 1 ? "swap" : "swaps");
+    }
   g_string_append_printf (s, " · %s", secs);
   if (isfinite (r->silhouette))
     g_string_append_printf (s, " · silhouette %.3f%s", r->silhouette,
                             r->silhouette_sampled ? " (sampled)" : "");
-  else if (isfinite (r->medoid_silhouette) && g_strcmp0 (c->objective_name, "medoid silhouette") != 0)
+  else if (isfinite (r->medoid_silhouette) && c->objective_kind != CS_OBJECTIVE_MEDOID_SILHOUETTE)
     g_string_append_printf (s, " · medoid silhouette %.3f", r->medoid_silhouette);
   if (isfinite (r->ari))
     g_string_append_printf (s, " · ARI %.3f", r->ari);
   if (isfinite (r->nmi))
     g_string_append_printf (s, " · NMI %.3f", r->nmi);
   if (r->prep != NULL && r->prep->n_dropped > 0)
-    g_string_append_printf (s, " · dropped %" G_GSIZE_FORMAT " rows", r->prep->n_dropped);
+    {
+      g_autofree char *n = cs_format_count (r->prep->n_dropped);
+      g_string_append_printf (s, " · dropped %s %s", n, r->prep->n_dropped == 1 ? "row" : "rows");
+    }
   if (r->prep != NULL && r->prep->n_imputed > 0)
-    g_string_append_printf (s, " · filled %" G_GSIZE_FORMAT " values", r->prep->n_imputed);
+    {
+      g_autofree char *n = cs_format_count (r->prep->n_imputed);
+      g_string_append_printf (s, " · filled %s %s", n, r->prep->n_imputed == 1 ? "value" : "values");
+    }
   return g_string_free (s, FALSE);
 }
 
@@ -142,7 +155,7 @@ begin_job (CsWindow *self, GArray **columns, CsPipelineOptions *options)
   if ((*columns)->len == 0)
     {
       cs_i_window_show_error (self,
-                              "No columns are selected; tick at least one numeric column under Dataset");
+                              "No columns are chosen; open the column list under Dataset and choose at least one");
       return FALSE;
     }
   cs_pipeline_options_init (options);
@@ -163,12 +176,12 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   CsPipelineOptions options;
   int               x_column;
   int               y_column;
+  CsMetric          metric;
 
   if (self->dataset == NULL || cs_params_panel_get_algorithm (panel) == NULL)
     return;
   params = cs_params_panel_get_params (panel);
-  if (self->distances == NULL && cs_algorithm_find_param (cs_params_get_algorithm (params), "metric") != NULL
-      && g_strcmp0 (cs_params_get_string (params, "metric"), "precomputed") == 0)
+  if (self->distances == NULL && cs_params_get_dissim (params, &metric) && metric == CS_METRIC_PRECOMPUTED)
     {
       cs_i_window_show_error (self,
                               "The dissimilarity ‘precomputed’ needs a distance matrix: choose Use Distance "
@@ -185,8 +198,7 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
     {
       /* The pipeline scores a matrix run on the matrix (silhouette and medoid silhouette)
        * and skips the centroid-based scores; the result records where it came from. */
-      if (cs_algorithm_find_param (options.algorithm, "metric") != NULL)
-        cs_params_set (params, "metric", "precomputed", NULL);
+      cs_params_set_dissim (params, CS_METRIC_PRECOMPUTED);
     }
   cs_i_window_axis_selection (self, &x_column, &y_column);
 
@@ -198,7 +210,7 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
   cs_i_window_set_progress (self, 0, "Starting");
   {
-    g_autofree char *count = cs_i_format_count (self->dataset->n_rows);
+    g_autofree char *count = cs_format_count (self->dataset->n_rows);
     g_autofree char *text
         = self->distances != NULL
               ? g_strdup_printf ("Running %s on the distances in %s…", options.algorithm->name,

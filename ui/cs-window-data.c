@@ -1,8 +1,12 @@
 #include "ui/cs-window-private.h"
 
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/data/cs-samples.h"
 #include "core/data/cs-toy.h"
+#include "ui/cs-recent.h"
+#include "core/data/cs-prepare.h"
+#include "core/data/cs-csv.h"
 
 /* Data on workers: loading a dataset (a file, a bundled sample, a generated set) and
  * rebuilding the plotted points when the axes or the columns change. Both run on a CsWorker,
@@ -38,7 +42,7 @@ build_preview (
   if (prepare->columns != NULL && prepare->n_columns == 0)
     {
       g_set_error_literal (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                           "No columns are selected; tick at least one numeric column under Dataset");
+                           "No columns are chosen; open the column list under Dataset and choose at least one");
       return NULL;
     }
   prep = cs_dataset_prepare (ds, prepare, error);
@@ -195,24 +199,6 @@ load_compute (gpointer input, CsProgress *progress, GError **error)
 }
 
 static void
-add_recent (CsDataset *ds)
-{
-  g_autoptr (GFile) file = NULL;
-  g_autofree char *uri = NULL;
-  GtkRecentData    recent = { 0 };
-
-  if (ds->path == NULL)
-    return;
-  file = g_file_new_for_path (ds->path);
-  uri = g_file_get_uri (file);
-  recent.display_name = NULL;
-  recent.mime_type = (char *)(g_str_has_suffix (ds->path, ".tsv") ? "text/tab-separated-values" : "text/csv");
-  recent.app_name = (char *)g_get_application_name ();
-  recent.app_exec = (char *)"clusterscope %f";
-  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &recent);
-}
-
-static void
 load_done (gpointer result, const GError *error, gpointer user_data)
 {
   CsWindow *self = user_data;
@@ -231,6 +217,8 @@ load_done (gpointer result, const GError *error, gpointer user_data)
         {
           cs_i_window_set_progress (self, 0, "Failed");
           cs_i_window_show_error (self, error->message);
+          if (self->loading_path != NULL)
+            cs_recent_forget (self->loading_path);
         }
       cs_i_window_update_actions (self);
       return;
@@ -240,7 +228,8 @@ load_done (gpointer result, const GError *error, gpointer user_data)
   /* A matrix describes the old dataset's rows. */
   cs_i_window_distances_clear (self);
   cs_i_window_sidebar_show_dataset (self);
-  add_recent (self->dataset);
+  if (self->dataset->path != NULL)
+    cs_recent_add_loaded (self->dataset->path);
   cs_i_window_hide_error (self);
 
   if (loaded->model != NULL)
@@ -252,7 +241,7 @@ load_done (gpointer result, const GError *error, gpointer user_data)
     }
 
   {
-    g_autofree char *count = cs_i_format_count (self->dataset->n_rows);
+    g_autofree char *count = cs_format_count (self->dataset->n_rows);
     g_autofree char *status = g_strdup_printf ("%s points — press Run to cluster", count);
     cs_i_window_set_status (self, status);
   }
@@ -275,6 +264,8 @@ start_load (CsWindow *self, LoadData *data, const char *display_name)
   cs_i_window_distances_cancel (self);
 
   cs_i_window_fill_prepare_options (self, &data->prepare);
+  g_free (self->loading_path);
+  self->loading_path = data->kind == SOURCE_FILE ? g_strdup (data->path) : NULL;
   cs_i_window_hide_error (self);
   {
     g_autofree char *text = g_strdup_printf ("Loading %s…", display_name);

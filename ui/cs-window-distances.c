@@ -2,6 +2,7 @@
 
 #include "core/data/cs-dissim.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/cluster/cs-registry.h"
 
 /* A precomputed dissimilarity matrix for the window's runs, as the CLI's --distances gives
@@ -39,21 +40,20 @@ selected_algorithm (CsWindow *self)
   return cs_params_panel_get_algorithm (CS_PARAMS_PANEL (self->params_panel));
 }
 
-/* Sets the panel's "metric" to `value` if the algorithm has that choice. */
+/* Sets the panel's dissimilarity to `metric` if the algorithm offers it. */
 static void
-set_metric (CsWindow *self, const char *value)
+set_metric (CsWindow *self, CsMetric metric)
 {
   CsParamsPanel     *panel = CS_PARAMS_PANEL (self->params_panel);
-  const CsAlgorithm *algo = selected_algorithm (self);
-  const CsParamSpec *spec = algo != NULL ? cs_algorithm_find_param (algo, "metric") : NULL;
   g_autoptr (CsParams) params = NULL;
+  CsMetric           current;
 
-  if (spec == NULL || spec->type != CS_PARAM_ENUM)
+  if (selected_algorithm (self) == NULL)
     return;
   params = cs_params_panel_get_params (panel);
-  if (g_strcmp0 (cs_params_get_string (params, "metric"), value) == 0)
+  if (!cs_params_get_dissim (params, &current) || current == metric)
     return;
-  if (cs_params_set (params, "metric", value, NULL))
+  if (cs_params_set_dissim (params, metric))
     cs_params_panel_set_params (panel, params);
 }
 
@@ -65,25 +65,27 @@ set_distances (CsWindow *self, CsWindowDistances *d)
 
   if (d != NULL)
     {
-      g_autofree char *n = cs_i_format_count (d->dissim->n);
+      g_autofree char *n = cs_format_count (d->dissim->n);
       /* No-break spaces: a narrow sidebar wraps after the name, never inside the size. */
       g_autofree char *text = g_strdup_printf ("Distances: %s (%s\u00a0×\u00a0%s)", d->name, n, n);
 
       gtk_label_set_text (GTK_LABEL (self->distances_label), text);
       gtk_widget_set_tooltip_text (self->distances_label, d->path);
-      set_metric (self, "precomputed");
+      set_metric (self, CS_METRIC_PRECOMPUTED);
     }
   else
     {
       /* Back to coordinates: a "precomputed" choice left behind would only fail the next run. */
       const CsAlgorithm *algo = selected_algorithm (self);
-      const CsParamSpec *spec = algo != NULL ? cs_algorithm_find_param (algo, "metric") : NULL;
       g_autoptr (CsParams) params
           = algo != NULL ? cs_params_panel_get_params (CS_PARAMS_PANEL (self->params_panel)) : NULL;
+      g_autoptr (CsParams) defaults = algo != NULL ? cs_params_new (algo) : NULL;
+      CsMetric current;
+      CsMetric fallback;
 
-      if (spec != NULL && params != NULL
-          && g_strcmp0 (cs_params_get_string (params, "metric"), "precomputed") == 0)
-        set_metric (self, spec->default_str);
+      if (params != NULL && cs_params_get_dissim (params, &current) && current == CS_METRIC_PRECOMPUTED
+          && cs_params_get_dissim (defaults, &fallback))
+        set_metric (self, fallback);
     }
   cs_i_window_update_actions (self);
 }
@@ -92,7 +94,7 @@ void
 cs_i_window_distances_algorithm_changed (CsWindow *self)
 {
   if (self->distances != NULL)
-    set_metric (self, "precomputed");
+    set_metric (self, CS_METRIC_PRECOMPUTED);
 }
 
 gboolean
@@ -157,17 +159,18 @@ distances_compute (gpointer input, CsProgress *progress, GError **error)
     rows = prep->x->rows;
   if (D->n != rows)
     {
-      g_autofree char *n = cs_i_format_count (D->n);
-      g_autofree char *r = cs_i_format_count (rows);
-      g_autofree char *all = cs_i_format_count (load->dataset->n_rows);
+      g_autofree char *n = cs_format_count (D->n);
+      g_autofree char *r = cs_format_count (rows);
+      g_autofree char *all = cs_format_count (load->dataset->n_rows);
+      g_autofree char *dropped = cs_format_count (prep != NULL ? prep->n_dropped : 0);
 
       if (prep != NULL && prep->n_dropped > 0)
         g_set_error (
             error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-            "%s is a %s × %s distance matrix, but %s of the dataset’s %s rows are clustered (%" G_GSIZE_FORMAT
+            "%s is a %s × %s distance matrix, but %s of the dataset’s %s rows are clustered (%s"
             " %s with missing values %s dropped; choose “Fill with column mean” to keep them): the matrix "
             "needs one row and one column per clustered row",
-            load->name, n, n, r, all, prep->n_dropped, prep->n_dropped == 1 ? "row" : "rows",
+            load->name, n, n, r, all, dropped, prep->n_dropped == 1 ? "row" : "rows",
             prep->n_dropped == 1 ? "is" : "are");
       else
         g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
@@ -208,7 +211,7 @@ distances_done (gpointer result, const GError *error, gpointer user_data)
     }
 
   {
-    g_autofree char *n = cs_i_format_count (d->dissim->n);
+    g_autofree char *n = cs_format_count (d->dissim->n);
     g_autofree char *status
         = g_strdup_printf ("Using the distances in %s (%s × %s) — press Run to cluster", d->name, n, n);
 
@@ -317,7 +320,7 @@ cs_i_window_clear_distances_activated (GSimpleAction *action, GVariant *paramete
   cs_i_window_distances_clear (self);
   if (self->dataset != NULL)
     {
-      g_autofree char *count = cs_i_format_count (self->dataset->n_rows);
+      g_autofree char *count = cs_format_count (self->dataset->n_rows);
       g_autofree char *status
           = g_strdup_printf ("Using the coordinates of %s points — press Run to cluster", count);
 

@@ -5,6 +5,7 @@
 
 #include "core/cluster/cs-result-io.h"
 #include "ui/cs-figure-view.h"
+#include "ui/cs-settings.h"
 #include "ui/render/cs-export.h"
 
 typedef enum
@@ -265,6 +266,44 @@ suggested_name (CsWindow *self, const char *suffix)
   return g_strconcat (stem, suffix, NULL);
 }
 
+static const char *const format_ids[] = { "png", "svg", "pdf" };
+
+/* The settings, when they have the key (an older installed schema may not: reading a missing key
+ * aborts). */
+static GSettings *
+export_settings (void)
+{
+  g_autoptr (GSettings) settings = cs_settings_dup ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (settings == NULL)
+    return NULL;
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  return g_settings_schema_has_key (schema, "export-format") ? g_steal_pointer (&settings) : NULL;
+}
+
+/* The figure format last written, remembered across dialogs and sessions. */
+static CsExportFormat
+remembered_format (void)
+{
+  g_autoptr (GSettings) settings = export_settings ();
+  g_autofree char *id = settings != NULL ? g_settings_get_string (settings, "export-format") : NULL;
+
+  for (guint f = 0; f < G_N_ELEMENTS (format_ids); f++)
+    if (g_strcmp0 (id, format_ids[f]) == 0)
+      return (CsExportFormat)f;
+  return CS_EXPORT_PNG;
+}
+
+static void
+remember_format (CsExportFormat format)
+{
+  g_autoptr (GSettings) settings = export_settings ();
+
+  if (settings != NULL)
+    g_settings_set_string (settings, "export-format", format_ids[format]);
+}
+
 typedef struct
 {
   CsWindow      *window; /* Borrowed: the chooser is modal to it */
@@ -288,7 +327,15 @@ save_response_cb (GtkNativeDialog *dialog, int response, SaveRequest *req)
       if (path == NULL)
         cs_i_window_show_error (self, "Choose a folder on this computer to save to");
       else if (req->kind == WRITE_FIGURE)
-        start_figure_write (self, path, req->format, req->width_mm, req->height_mm, req->dpi);
+        {
+          CsExportFormat format = req->format;
+
+          /* A typed extension wins over the format menu: "x.svg" is an SVG drawing whatever was
+           * chosen; a name without one gets the chosen format. */
+          cs_export_format_from_path (path, &format);
+          remember_format (format);
+          start_figure_write (self, path, format, req->width_mm, req->height_mm, req->dpi);
+        }
       else
         {
           WriteData *data = g_new0 (WriteData, 1);
@@ -375,21 +422,23 @@ export_dialog_accept_cb (GtkButton *button, ExportDialog *ed)
 {
   SaveRequest *req = g_new0 (SaveRequest, 1);
   guint        f = gtk_drop_down_get_selected (GTK_DROP_DOWN (ed->format));
+  CsWindow    *window = ed->window;
 
   req->kind = WRITE_FIGURE;
   req->format = (CsExportFormat)MIN (f, 2u);
   req->width_mm = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->width));
   req->height_mm = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->height));
   req->dpi = gtk_spin_button_get_value (GTK_SPIN_BUTTON (ed->dpi));
+  /* This frees `ed`. */
   gtk_window_destroy (GTK_WINDOW (ed->dialog));
   {
-    const char      *view = cs_window_get_view (ed->window);
+    const char      *view = cs_window_get_view (window);
     /* "digits-silhouette.pdf": the name says which view the file holds. */
     g_autofree char *suffix = g_strcmp0 (view, "scatter") == 0 || view == NULL
                                   ? g_strdup (format_suffixes[req->format])
                                   : g_strconcat ("-", view, format_suffixes[req->format], NULL);
 
-    choose_save_file (ed->window, req, "Export Figure", suffix, format_names[req->format],
+    choose_save_file (window, req, "Export Figure", suffix, format_names[req->format],
                       format_patterns[req->format]);
   }
 }
@@ -470,6 +519,7 @@ cs_i_window_export_activated (GSimpleAction *action, GVariant *parameter, gpoint
   ed->height = labelled_spin (GTK_GRID (grid), 2, "_Height (mm)", 20, 2000, 100, 5);
   ed->dpi = labelled_spin (GTK_GRID (grid), 3, "_Resolution (dpi)", 36, 2400, 150, 25);
   g_signal_connect (ed->format, "notify::selected", G_CALLBACK (export_format_changed_cb), ed);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (ed->format), remembered_format ());
   gtk_window_set_child (GTK_WINDOW (ed->dialog), grid);
 
   gtk_window_present (GTK_WINDOW (ed->dialog));

@@ -97,7 +97,6 @@ struct _CsWindow
   /* Owned */
   CsDataset    *dataset;
   GArray       *axis_columns;  /* int per axis drop-down item: dataset column, -1 = PCA */
-  GPtrArray    *column_checks; /* GtkCheckButton*, Borrowed from columns_list */
   CsPageResult *result;
   char         *result_status; /* the status line of the result on screen, or NULL */
   CsJob        *job;
@@ -105,6 +104,7 @@ struct _CsWindow
   CsWorker     *model_worker;
   char         *status_text;
   char         *error_text;
+  char         *loading_path; /* the file being loaded (or last loaded), NULL for other sources */
 
   /* The distance matrix (cs-window-distances.c) */
   CsWorker          *distances_worker; /* Owned: loads a matrix */

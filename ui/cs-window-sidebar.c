@@ -1,51 +1,18 @@
 #include "ui/cs-window-private.h"
 
+#include "core/base/cs-format.h"
 #include "core/cluster/cs-registry.h"
+#include "ui/widgets/cs-column-chooser.h"
 
-/* The sidebar's dataset panel: the dataset's name and size, its columns (ticked ones are
+/* The sidebar's dataset panel: the dataset's name and size, its columns (the chosen ones are
  * clustered), the axes of the scatter plot, preprocessing and the algorithm with its
  * parameters. A change of axes rebuilds the plotted points; a change of columns or
  * preprocessing does too while no result is shown (a result stays until the next run). */
 
-static const char *
-column_role (const CsDataset *ds, gsize i)
-{
-  const CsColumn *col = cs_dataset_column (ds, i);
-
-  if ((int)i == ds->label_column)
-    return "label";
-  return col->kind == CS_COLUMN_NUMERIC ? "numeric" : "categorical";
-}
-
-static gboolean
-column_is_feature (const CsDataset *ds, gsize i)
-{
-  return cs_dataset_column (ds, i)->kind == CS_COLUMN_NUMERIC && (int)i != ds->label_column;
-}
-
 GArray *
 cs_i_window_chosen_columns (CsWindow *self)
 {
-  GArray *cols = g_array_new (FALSE, FALSE, sizeof (int));
-
-  for (guint i = 0; i < self->column_checks->len; i++)
-    {
-      GtkCheckButton *check = g_ptr_array_index (self->column_checks, i);
-      int             c = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (check), "cs-column"));
-
-      if (gtk_check_button_get_active (check))
-        g_array_append_val (cols, c);
-    }
-  return cols;
-}
-
-static void
-remove_all_rows (GtkWidget *list)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (list)) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (list), child);
+  return cs_column_chooser_get_chosen (CS_COLUMN_CHOOSER (self->columns_list));
 }
 
 void
@@ -65,22 +32,29 @@ cs_i_window_axis_selection (CsWindow *self, int *x_column, int *y_column)
     *x_column = *y_column = -1;
 }
 
+/* The scaling drop-down's items, in order (cs-window.ui). */
+static const CsScaling scaling_items[] = { CS_SCALE_AUTO, CS_SCALE_NONE, CS_SCALE_STANDARDIZE, CS_SCALE_MINMAX };
+
+static CsScaling
+scaling_for_item (guint item)
+{
+  return item < G_N_ELEMENTS (scaling_items) ? scaling_items[item] : CS_SCALE_AUTO;
+}
+
+static guint
+item_for_scaling (CsScaling scaling)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (scaling_items); i++)
+    if (scaling_items[i] == scaling)
+      return i;
+  return 0;
+}
+
 void
 cs_i_window_fill_prepare_options (CsWindow *self, CsPrepareOptions *prepare)
 {
   cs_prepare_options_init (prepare);
-  switch (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->scaling_dropdown)))
-    {
-    case 1:
-      prepare->scaling = CS_SCALE_STANDARDIZE;
-      break;
-    case 2:
-      prepare->scaling = CS_SCALE_MINMAX;
-      break;
-    default:
-      prepare->scaling = CS_SCALE_NONE;
-      break;
-    }
+  prepare->scaling = scaling_for_item (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->scaling_dropdown)));
   prepare->missing = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->missing_dropdown)) == 1
                          ? CS_MISSING_MEAN
                          : CS_MISSING_DROP;
@@ -138,7 +112,7 @@ axis_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *self)
 }
 
 static void
-columns_changed_cb (GtkCheckButton *check, CsWindow *self)
+columns_changed_cb (CsColumnChooser *chooser, CsWindow *self)
 {
   /* A shown result stays until the next run; only the raw preview follows the columns. */
   if (self->result == NULL)
@@ -152,57 +126,6 @@ preprocessing_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *se
     cs_i_window_rebuild_model (self);
 }
 
-static GtkWidget *
-column_row (CsWindow *self, gsize i)
-{
-  const CsColumn  *col = cs_dataset_column (self->dataset, i);
-  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget       *check = gtk_check_button_new ();
-  GtkWidget       *name = gtk_label_new (col->name);
-  GtkWidget       *role = gtk_label_new (column_role (self->dataset, i));
-  g_autofree char *check_name = g_strdup_printf ("Use column %s", col->name);
-
-  gtk_widget_add_css_class (box, "column-row");
-  if (column_is_feature (self->dataset, i))
-    {
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
-      g_object_set_data (G_OBJECT (check), "cs-column", GINT_TO_POINTER ((int)i));
-      g_ptr_array_add (self->column_checks, check);
-      g_signal_connect (check, "toggled", G_CALLBACK (columns_changed_cb), self);
-      gtk_widget_set_tooltip_text (check, "Include this column in the clustering");
-    }
-  else
-    {
-      gtk_widget_set_sensitive (check, FALSE);
-      gtk_widget_set_tooltip_text (
-          check, (int)i == self->dataset->label_column
-                     ? "The label column is kept out and used to score the result (ARI, NMI)"
-                     : "Only numeric columns are clustered");
-    }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, check_name, -1);
-
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (name, TRUE);
-  gtk_widget_set_tooltip_text (name, col->name);
-  gtk_widget_add_css_class (role, "dim-label");
-  gtk_widget_add_css_class (role, "caption");
-  gtk_widget_add_css_class (role, "column-role");
-  if (col->n_missing > 0)
-    {
-      g_autofree char *tip = g_strdup_printf ("%" G_GSIZE_FORMAT " missing values", col->n_missing);
-      g_autofree char *text = g_strdup_printf ("%s · %" G_GSIZE_FORMAT " missing",
-                                               column_role (self->dataset, i), col->n_missing);
-      gtk_label_set_text (GTK_LABEL (role), text);
-      gtk_widget_set_tooltip_text (role, tip);
-    }
-
-  gtk_box_append (GTK_BOX (box), check);
-  gtk_box_append (GTK_BOX (box), name);
-  gtk_box_append (GTK_BOX (box), role);
-  return box;
-}
-
 void
 cs_i_window_sidebar_show_dataset (CsWindow *self)
 {
@@ -210,13 +133,13 @@ cs_i_window_sidebar_show_dataset (CsWindow *self)
   g_autoptr (GtkStringList) axes = gtk_string_list_new (NULL);
   g_autofree char *size = NULL;
   g_autofree char *title = NULL;
-  g_autofree char *rows = cs_i_format_count (ds->n_rows);
+  g_autofree char *rows = cs_format_count (ds->n_rows);
+  g_autofree char *n_columns = cs_format_count (cs_dataset_n_columns (ds));
   int              pca = -1;
 
   gtk_label_set_text (GTK_LABEL (self->dataset_name_label), ds->name);
   gtk_widget_set_tooltip_text (self->dataset_name_label, ds->name);
-  size = g_strdup_printf ("%s %s × %u %s", rows, ds->n_rows == 1 ? "row" : "rows",
-                          (guint)cs_dataset_n_columns (ds),
+  size = g_strdup_printf ("%s %s × %s %s", rows, ds->n_rows == 1 ? "row" : "rows", n_columns,
                           cs_dataset_n_columns (ds) == 1 ? "column" : "columns");
   gtk_label_set_text (GTK_LABEL (self->dataset_size_label), size);
 
@@ -226,10 +149,7 @@ cs_i_window_sidebar_show_dataset (CsWindow *self)
   gtk_label_set_text (GTK_LABEL (self->subtitle_label), ds->path != NULL ? ds->path : "Clusterscope");
   gtk_widget_set_visible (self->subtitle_label, TRUE);
 
-  remove_all_rows (self->columns_list);
-  g_ptr_array_set_size (self->column_checks, 0);
-  for (gsize i = 0; i < cs_dataset_n_columns (ds); i++)
-    gtk_list_box_append (GTK_LIST_BOX (self->columns_list), column_row (self, i));
+  cs_column_chooser_set_dataset (CS_COLUMN_CHOOSER (self->columns_list), ds);
   gtk_widget_set_visible (self->columns_list, cs_dataset_n_columns (ds) > 0);
 
   if (ds->notices != NULL && ds->notices->len > 0)
@@ -357,12 +277,13 @@ void
 cs_i_window_sidebar_show_prepared (CsWindow *self, const CsPrepared *prep)
 {
   g_autofree char *info = NULL;
+  g_autofree char *dropped = cs_format_count (prep->n_dropped);
+  g_autofree char *imputed = cs_format_count (prep->n_imputed);
 
   if (prep->n_dropped > 0)
-    info = g_strdup_printf ("Dropped %" G_GSIZE_FORMAT " %s with missing values", prep->n_dropped,
-                            prep->n_dropped == 1 ? "row" : "rows");
+    info = g_strdup_printf ("Dropped %s %s with missing values", dropped, prep->n_dropped == 1 ? "row" : "rows");
   else if (prep->n_imputed > 0)
-    info = g_strdup_printf ("Filled %" G_GSIZE_FORMAT " missing %s with column means", prep->n_imputed,
+    info = g_strdup_printf ("Filled %s missing %s with column means", imputed,
                             prep->n_imputed == 1 ? "value" : "values");
   else
     info = g_strdup ("No missing values");
@@ -379,13 +300,10 @@ cs_i_window_sidebar_init (CsWindow *self)
   CsPrepareOptions prepare;
 
   self->axis_columns = g_array_new (FALSE, FALSE, sizeof (int));
-  self->column_checks = g_ptr_array_new ();
+  g_signal_connect (self->columns_list, "changed", G_CALLBACK (columns_changed_cb), self);
 
   cs_prepare_options_init (&prepare);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->scaling_dropdown),
-                              prepare.scaling == CS_SCALE_STANDARDIZE ? 1
-                              : prepare.scaling == CS_SCALE_MINMAX    ? 2
-                                                                      : 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->scaling_dropdown), item_for_scaling (prepare.scaling));
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->missing_dropdown),
                               prepare.missing == CS_MISSING_MEAN ? 1 : 0);
 

@@ -2,6 +2,7 @@
 
 #include "core/data/cs-samples.h"
 #include "core/data/cs-toy.h"
+#include "ui/cs-recent.h"
 
 /* The welcome page (recent files, bundled and generated datasets, also offered in the main
  * menu) and dropping files on the window. */
@@ -53,45 +54,21 @@ welcome_row (const char *title, const char *subtitle, const char *action, const 
   return row;
 }
 
-static int
-recent_newest_first (gconstpointer a, gconstpointer b)
-{
-  GDateTime *ma = gtk_recent_info_get_modified ((GtkRecentInfo *)a);
-  GDateTime *mb = gtk_recent_info_get_modified ((GtkRecentInfo *)b);
-
-  return g_date_time_compare (mb, ma);
-}
-
 static void
 fill_recent (CsWindow *self)
 {
-  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
-  guint  shown = 0;
+  g_auto (GStrv) paths = cs_recent_list (N_RECENT);
 
   remove_all_rows (self->recent_list);
-  items = g_list_sort (items, recent_newest_first);
-  for (GList *l = items; l != NULL && shown < N_RECENT; l = l->next)
+  for (char **p = paths; *p != NULL; p++)
     {
-      GtkRecentInfo *info = l->data;
-      const char    *uri = gtk_recent_info_get_uri (info);
-      g_autoptr (GFile) file = g_file_new_for_uri (uri);
-      g_autofree char *path = g_file_get_path (file);
-      g_autofree char *base = NULL;
-      g_autofree char *dir = NULL;
+      g_autofree char *base = g_path_get_basename (*p);
+      g_autofree char *dir = g_path_get_dirname (*p);
 
-      if (path == NULL
-          || !(g_str_has_suffix (path, ".csv") || g_str_has_suffix (path, ".tsv")
-               || g_str_has_suffix (path, ".CSV") || g_str_has_suffix (path, ".TSV"))
-          || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        continue;
-      base = g_path_get_basename (path);
-      dir = g_path_get_dirname (path);
-      gtk_list_box_append (GTK_LIST_BOX (self->recent_list), welcome_row (base, dir, "win.open-file", path));
-      shown++;
+      gtk_list_box_append (GTK_LIST_BOX (self->recent_list), welcome_row (base, dir, "win.open-file", *p));
     }
-  g_list_free_full (items, (GDestroyNotify)gtk_recent_info_unref);
-  gtk_widget_set_visible (self->recent_list, shown > 0);
-  gtk_widget_set_visible (self->recent_heading, shown > 0);
+  gtk_widget_set_visible (self->recent_list, paths[0] != NULL);
+  gtk_widget_set_visible (self->recent_heading, paths[0] != NULL);
 }
 
 static void
@@ -126,11 +103,11 @@ fill_welcome (CsWindow *self)
       g_autofree char *subtitle = NULL;
 
       if (k == CS_TOY_MOONS || k == CS_TOY_CIRCLES)
-        subtitle = g_strdup ("1500 points in 2 groups");
+        subtitle = g_strdup ("1,500 points in 2 groups");
       else if (k == CS_TOY_UNIFORM)
-        subtitle = g_strdup ("1500 points with no structure at all");
+        subtitle = g_strdup ("1,500 points with no structure at all");
       else
-        subtitle = g_strdup ("1500 points in 3 groups");
+        subtitle = g_strdup ("1,500 points in 3 groups");
       gtk_list_box_append (GTK_LIST_BOX (self->toys_list),
                            welcome_row (cs_toy_kind_title (k), subtitle, "win.generate", id));
       g_menu_item_set_action_and_target_value (item, "win.generate", g_variant_new_string (id));

@@ -6,6 +6,8 @@
 #include "core/base/cs-error.h"
 #include "cs-resources.h"
 #include "ui/cs-figure-view.h"
+#include "ui/cs-scroll-guard.h"
+#include "ui/widgets/cs-column-chooser.h"
 #include "ui/pages/cs-choose-k-page.h"
 #include "ui/pages/cs-convergence-page.h"
 #include "ui/pages/cs-density-page.h"
@@ -502,10 +504,10 @@ cs_window_finalize (GObject *object)
   for (guint g = 0; g < CS_PAGE_N_GROUPS; g++)
     g_free (self->last_view[g]);
   g_clear_pointer (&self->axis_columns, g_array_unref);
-  g_clear_pointer (&self->column_checks, g_ptr_array_unref);
   g_free (self->result_status);
   g_free (self->status_text);
   g_free (self->error_text);
+  g_free (self->loading_path);
 
   G_OBJECT_CLASS (cs_window_parent_class)->finalize (object);
 }
@@ -524,6 +526,7 @@ cs_window_class_init (CsWindowClass *klass)
    * link: nothing else names it, and a static library drops unreferenced objects. */
   (void)cs_get_resource ();
   g_type_ensure (CS_TYPE_PARAMS_PANEL);
+  g_type_ensure (CS_TYPE_COLUMN_CHOOSER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/clusterscope/Clusterscope/ui/cs-window.ui");
@@ -585,6 +588,9 @@ cs_window_init (CsWindow *self)
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "welcome");
   cs_i_window_set_status (self, "No dataset");
   pages_changed (self);
+  /* The sidebar and the pages' option panels scroll: the wheel is theirs unless a spin button,
+   * scale or drop-down has the focus. */
+  cs_scroll_guard_attach_all (GTK_WIDGET (self));
 }
 
 CsWindow *

@@ -561,9 +561,6 @@ fft_convolve (const double *counts,
   fftw_free (dc);
 }
 
-/* Linear binning. Fixed chunks of points (a function of n, not of the thread count) bin
- * into private grids that are then summed in chunk order: the same result on any number
- * of threads. */
 /* Binning grid: bins of at most a tenth of the kernel's standard deviation (then within
  * ~0.3 % of the peak of the exact sum; a quarter gives ~1 %), at most 1,025 nodes a side. Bins
  * wider than half a standard deviation make the grid "approximate", unless n·m² is small
@@ -589,6 +586,9 @@ refine_factor (double spacing,
   return need >= cap ? cap : (int) need;
 }
 
+/* Linear binning. Fixed chunks of points (a function of n, not of the thread count) bin
+ * into private grids that are then summed in chunk order: the same result on any number
+ * of threads. */
 #define BIN_CHUNK 262144
 
 static void

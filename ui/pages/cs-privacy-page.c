@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "ui/cs-figure-view.h"
 #include "ui/cs-worker.h"
 #include "ui/render/cs-render-privacy.h"
@@ -80,6 +81,7 @@ privacy_compute (gpointer input, CsProgress *progress, GError **error_out)
   CsDpKernelOptions options;
   gsize            n = 0;
   gsize            stride;
+  g_autofree char *stride_text = NULL;
   guint            k = 0;
 
   /* The exact surface is a direct sum over rows at every node: above the cap a fixed,
@@ -116,10 +118,11 @@ privacy_compute (gpointer input, CsProgress *progress, GError **error_out)
       return NULL;
     }
   model = cs_privacy_model_new (surface, &options, n);
+  stride_text = cs_format_count (stride);
   model->title = stride > 1
-                     ? g_strdup_printf ("Average Gaussian similarity to every %" G_GSIZE_FORMAT
-                                        "th point, exact and differentially private",
-                                        stride)
+                     ? g_strdup_printf ("Average Gaussian similarity to every %sth point, exact and differentially "
+                                        "private",
+                                        stride_text)
                      : g_strdup ("Average Gaussian similarity to the data, exact and differentially private");
   g_free (model->x_label);
   g_free (model->y_label);

@@ -1,6 +1,7 @@
 #include "ui/pages/cs-saliency-page.h"
 
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "ui/cs-figure-view.h"
 #include "ui/cs-worker.h"
 
@@ -148,9 +149,12 @@ show_chart (CsSaliencyPage *self)
     g_autofree char        *status = NULL;
 
     if (g_strcmp0 (r->method, "kernelshap") == 0)
-      status = g_strdup_printf ("KernelSHAP of the clustering’s own assignment (%u background rows) · surrogate "
-                                "accuracy %.1f %%%s",
-                                r->shap_background, 100.0 * r->surrogate_accuracy, hint);
+      {
+        g_autofree char *n = cs_format_count (r->shap_background);
+        status = g_strdup_printf ("KernelSHAP of the clustering’s own assignment (%s background rows) · surrogate "
+                                  "accuracy %.1f %%%s",
+                                  n, 100.0 * r->surrogate_accuracy, hint);
+      }
     else
       status = g_strdup_printf ("Exact Shapley values of a logistic surrogate, accuracy %.1f %%%s",
                                 100.0 * r->surrogate_accuracy, hint);

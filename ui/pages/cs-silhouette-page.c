@@ -1,5 +1,6 @@
 #include "ui/pages/cs-silhouette-page.h"
 
+#include "core/base/cs-format.h"
 #include "ui/cs-figure-view.h"
 #include "ui/render/cs-render-views.h"
 
@@ -45,7 +46,7 @@ set_result (CsPage *page, CsPageResult *result)
       /* For the methods that optimise it, the medoid silhouette is the one to show; runs on a
        * distance matrix are scored on the matrix only, so it is the only one they have. */
       if (r->medoid_silhouette_values != NULL
-          && (g_strcmp0 (c->objective_name, "medoid silhouette") == 0 || r->silhouette_values == NULL))
+          && (c->objective_kind == CS_OBJECTIVE_MEDOID_SILHOUETTE || r->silhouette_values == NULL))
         {
           sil = cs_silhouette_model_new (c->n, r->medoid_silhouette_values, c->labels, c->k, slots);
           sil->title = g_strdup ("Medoid silhouette per point (1 − nearest / second-nearest medoid distance)");
@@ -56,7 +57,7 @@ set_result (CsPage *page, CsPageResult *result)
           sil->sampled = r->silhouette_sampled;
           if (r->silhouette_sampled)
             {
-              g_autofree char *count = cs_i_format_count (sil->n);
+              g_autofree char *count = cs_format_count (sil->n);
               sil->title = g_strdup_printf ("Silhouette per point (a sample of %s rows)", count);
             }
           else

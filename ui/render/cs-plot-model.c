@@ -18,6 +18,8 @@ cs_plot_model_new (void)
   m->highlight = -1;
   m->x_max = 1.0;
   m->y_max = 1.0;
+  m->x_column = -1;
+  m->y_column = -1;
   return m;
 }
 
@@ -29,6 +31,10 @@ clear_clusters (CsPlotModel *m)
   g_clear_pointer (&m->color_slot, g_free);
   g_clear_pointer (&m->center_x, g_free);
   g_clear_pointer (&m->center_y, g_free);
+  g_clear_pointer (&m->distinctive, g_free);
+  g_clear_pointer (&m->distinctive_d, g_free);
+  g_clear_pointer (&m->distinctive_mean, g_free);
+  m->n_distinctive = 0;
   m->k = 0;
   m->centers_are_medoids = FALSE;
 }
@@ -45,6 +51,7 @@ cs_plot_model_free (CsPlotModel *m)
   g_free (m->title);
   g_free (m->x_label);
   g_free (m->y_label);
+  g_free (m->axes_key);
   g_free (m);
 }
 
@@ -67,6 +74,10 @@ cs_plot_model_copy (const CsPlotModel *m)
   c->title = g_strdup (m->title);
   c->x_label = g_strdup (m->x_label);
   c->y_label = g_strdup (m->y_label);
+  c->axes_key = g_strdup (m->axes_key);
+  c->distinctive = g_memdup2 (m->distinctive, (gsize) m->k * m->n_distinctive * sizeof (int));
+  c->distinctive_d = g_memdup2 (m->distinctive_d, (gsize) m->k * m->n_distinctive * sizeof (double));
+  c->distinctive_mean = g_memdup2 (m->distinctive_mean, (gsize)m->k * m->n_distinctive * 2 * sizeof (double));
   return c;
 }
 
@@ -268,6 +279,149 @@ cs_plot_model_reset_view (CsPlotModel *m)
   m->y_max = y1 + pad;
 }
 
+void
+cs_plot_model_rank_features (CsPlotModel     *m,
+                             const CsDataset *ds,
+                             guint            per_cluster)
+{
+  guint k;
+  guint groups;
+  gsize n_cols;
+  g_autofree double *count = NULL;
+  g_autofree double *mean = NULL;
+  g_autofree double *ss = NULL;
+
+  g_return_if_fail (m != NULL);
+  g_return_if_fail (ds != NULL);
+
+  g_clear_pointer (&m->distinctive, g_free);
+  g_clear_pointer (&m->distinctive_d, g_free);
+  g_clear_pointer (&m->distinctive_mean, g_free);
+  m->n_distinctive = 0;
+  if (m->labels == NULL || m->k == 0 || per_cluster == 0)
+    return;
+
+  k = m->k;
+  groups = k + 1; /* the clusters, then noise */
+  n_cols = cs_dataset_n_columns (ds);
+  m->n_distinctive = per_cluster;
+  m->distinctive = g_new (int, (gsize) k * per_cluster);
+  m->distinctive_d = g_new (double, (gsize) k * per_cluster);
+  m->distinctive_mean = g_new0 (double, (gsize)k *per_cluster * 2);
+  for (gsize e = 0; e < (gsize) k * per_cluster; e++)
+    {
+      m->distinctive[e] = -1;
+      m->distinctive_d[e] = 0.0;
+    }
+  count = g_new (double, groups);
+  mean = g_new (double, groups);
+  ss = g_new (double, groups);
+
+  for (gsize c = 0; c < n_cols; c++)
+    {
+      const CsColumn *col = cs_dataset_column (ds, c);
+
+      if (col->kind != CS_COLUMN_NUMERIC || (int) c == ds->label_column)
+        continue;
+
+      /* Two passes per group (means, then squared deviations) rather than sums of
+       * squares, which cancel badly for columns with a large offset. */
+      memset (count, 0, groups * sizeof (double));
+      memset (mean, 0, groups * sizeof (double));
+      memset (ss, 0, groups * sizeof (double));
+      for (gsize i = 0; i < m->n; i++)
+        {
+          double v = col->values[m->rows != NULL ? m->rows[i] : i];
+          guint g = m->labels[i] >= 0 ? (guint) m->labels[i] : k;
+
+          if (isnan (v))
+            continue;
+          count[g] += 1.0;
+          mean[g] += v;
+        }
+      for (guint g = 0; g < groups; g++)
+        mean[g] = count[g] > 0 ? mean[g] / count[g] : 0.0;
+      for (gsize i = 0; i < m->n; i++)
+        {
+          double v = col->values[m->rows != NULL ? m->rows[i] : i];
+          guint g = m->labels[i] >= 0 ? (guint) m->labels[i] : k;
+
+          if (!isnan (v))
+            ss[g] += (v - mean[g]) * (v - mean[g]);
+        }
+
+      for (guint j = 0; j < k; j++)
+        {
+          double n_out = 0.0;
+          double mean_out = 0.0;
+          double ss_out = 0.0;
+          double pooled;
+          double d;
+          double *dj = m->distinctive_d + (gsize) j * per_cluster;
+          double *mj = m->distinctive_mean + (gsize)j * per_cluster * 2;
+          int *cj = m->distinctive + (gsize) j * per_cluster;
+          guint at;
+
+          if (count[j] < 1.0)
+            continue;
+          for (guint g = 0; g < groups; g++)
+            if (g != j)
+              {
+                n_out += count[g];
+                mean_out += count[g] * mean[g];
+              }
+          if (n_out < 1.0 || count[j] + n_out < 3.0)
+            continue;
+          mean_out /= n_out;
+          /* The rest's spread from the groups': within plus between (about the rest's mean). */
+          for (guint g = 0; g < groups; g++)
+            if (g != j)
+              ss_out += ss[g] + count[g] * (mean[g] - mean_out) * (mean[g] - mean_out);
+          pooled = sqrt ((ss[j] + ss_out) / (count[j] + n_out - 2.0));
+          if (!(pooled > 1e-12 * MAX (fabs (mean[j]), fabs (mean_out))) || !(pooled > 0))
+            continue;
+          d = (mean[j] - mean_out) / pooled;
+          if (!isfinite (d) || d == 0.0)
+            continue;
+
+          /* Insertion into the cluster's short list, largest |d| first; strictly larger
+           * moves ahead, so ties keep the lower column. */
+          for (at = 0; at < per_cluster; at++)
+            if (cj[at] < 0 || fabs (d) > fabs (dj[at]))
+              break;
+          if (at == per_cluster)
+            continue;
+          memmove (cj + at + 1, cj + at, (per_cluster - at - 1) * sizeof (int));
+          memmove (dj + at + 1, dj + at, (per_cluster - at - 1) * sizeof (double));
+          memmove (mj + 2 * (at + 1), mj + 2 * at, (per_cluster - at - 1) * 2 * sizeof (double));
+          cj[at] = (int) c;
+          dj[at] = d;
+          mj[2 * at] = mean[j];
+          mj[2 * at + 1] = mean_out;
+        }
+    }
+}
+
+/* A short digest that tells one PCA basis from another: two results on the same prepared
+ * data have bit-identical components (the PCA is deterministic), a change of columns or
+ * scaling changes them. */
+static char *
+pca_axes_key (const CsPrepared *prep,
+              const CsMatrix   *components)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  for (char **name = prep->names; name != NULL && *name != NULL; name++)
+    g_checksum_update (sum, (const guchar *) *name, strlen (*name) + 1);
+  for (gsize r = 0; r < components->rows; r++)
+    for (gsize c = 0; c < components->cols; c++)
+      {
+        double v = cs_matrix_get (components, r, c);
+        g_checksum_update (sum, (const guchar *) &v, sizeof v);
+      }
+  return g_strdup_printf ("pca:%s", g_checksum_get_string (sum));
+}
+
 CsPlotModel *
 cs_plot_model_build_scatter (const CsDataset    *ds,
                              const CsPrepared   *prep,
@@ -306,6 +460,7 @@ cs_plot_model_build_scatter (const CsDataset    *ds,
   if (x_column < 0 && y_column < 0)
     {
       g_autoptr (CsMatrix) scores = NULL;
+      g_autoptr (CsMatrix) components = NULL;
       double ratio[2] = { 0.0, 0.0 };
       gsize nc;
 
@@ -317,8 +472,9 @@ cs_plot_model_build_scatter (const CsDataset    *ds,
           return NULL;
         }
       nc = MIN (prep->x->cols, 2);
-      if (!cs_pca (prep->x, nc, &scores, NULL, ratio, error))
+      if (!cs_pca (prep->x, nc, &scores, &components, ratio, error))
         return NULL;
+      m->axes_key = pca_axes_key (prep, components);
       for (gsize i = 0; i < n; i++)
         {
           x[i] = cs_matrix_get (scores, i, 0);
@@ -359,6 +515,9 @@ cs_plot_model_build_scatter (const CsDataset    *ds,
       g_free (m->y_label);
       m->x_label = g_strdup (cx->name);
       m->y_label = g_strdup (cy->name);
+      m->x_column = x_column;
+      m->y_column = y_column;
+      m->axes_key = g_strdup_printf ("columns:%d:%d", x_column, y_column);
     }
 
   cs_plot_model_set_points (m, n, x, y, rows);
@@ -367,6 +526,7 @@ cs_plot_model_build_scatter (const CsDataset    *ds,
     {
       cs_plot_model_set_labels (m, clustering->labels, clustering->k);
       cs_plot_model_compute_centers (m, clustering->medoids);
+      cs_plot_model_rank_features (m, ds, CS_PLOT_MODEL_DISTINCTIVE);
     }
 
   g_free (m->title);

@@ -4,6 +4,7 @@
 
 #include "core/data/cs-dataset.h"
 #include "core/cluster/cs-result.h"
+#include "core/data/cs-prepare.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,20 @@ typedef struct
   char    *title;          /* Owned, may be NULL */
   char    *x_label;        /* Owned */
   char    *y_label;        /* Owned */
+  int      x_column;       /* dataset column on each axis, or -1 (principal components, or */
+  int      y_column;       /*   a model not built from a dataset) */
+  char    *axes_key;       /* Owned, may be NULL: what the axes are (the columns, or the PCA
+                              basis); two models of one dataset with equal keys share axes,
+                              so a new result can keep the view the user zoomed to */
+
+  /* Per cluster, the dataset columns that set it apart most from the other rows, by the
+   * absolute standardised mean difference (cluster mean − rest mean) / pooled SD; for the
+   * tooltip, which shows them first. */
+  guint    n_distinctive;  /* entries per cluster */
+  int     *distinctive;    /* Owned, k × n_distinctive, may be NULL: columns, -1 pads */
+  double  *distinctive_d;  /* Owned, same shape: the signed standardised difference */
+  double  *distinctive_mean; /* Owned, k × n_distinctive × 2: the cluster's mean and the
+                                other rows' mean of each of those columns */
 
   /* View state */
   double   x_min, x_max;   /* visible data range */
@@ -58,9 +73,20 @@ void cs_plot_model_match_colors (CsPlotModel *m, const CsPlotModel *previous);
 /* Visible range = data bounds plus 5 % padding (robust to a single point or zero spread). */
 void cs_plot_model_reset_view (CsPlotModel *m);
 
+/* Ranks the numeric columns of `ds` (the label column left out) for each cluster by
+ * |standardised mean difference| between the cluster's rows and all other rows (noise
+ * included) and keeps the `per_cluster` largest (ties to the lower column). m->rows map
+ * points to dataset rows (identity when NULL); missing values are left out per column.
+ * Linear in points × columns: run it on the worker that builds the model. */
+void cs_plot_model_rank_features (CsPlotModel *m, const CsDataset *ds, guint per_cluster);
+
+#define CS_PLOT_MODEL_DISTINCTIVE 6
+
 /* Builds a scatter model from a dataset and an optional clustering. x_column / y_column
  * are dataset column indices, or -1 for both to use the first two principal components of
- * the prepared matrix. `prep` says which dataset row each clustered row came from. */
+ * the prepared matrix. `prep` says which dataset row each clustered row came from. Sets
+ * axes_key, and with a clustering ranks the CS_PLOT_MODEL_DISTINCTIVE most distinctive
+ * columns of each cluster. */
 CsPlotModel *cs_plot_model_build_scatter (const CsDataset    *ds,
                                           const CsPrepared   *prep,
                                           const CsClustering *clustering,

@@ -1,4 +1,5 @@
 #include "ui/render/cs-render.h"
+#include "ui/render/cs-render-style.h"
 
 #include <math.h>
 #include <string.h>
@@ -27,7 +28,7 @@ setup_layout (PangoLayout *layout,
               double       size,
               int          weight)
 {
-  PangoFontDescription *desc = pango_font_description_from_string (CS_I_RENDER_FONT);
+  PangoFontDescription *desc = pango_font_description_from_string (CS_STYLE_FONT);
 
   pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
   pango_font_description_set_weight (desc, (PangoWeight) weight);
@@ -90,36 +91,76 @@ cs_i_text_draw (cairo_t    *cr,
   g_object_unref (context);
 }
 
+/* "-1234567.5" → "−1,234,567.5": commas between groups of three digits of the integer
+ * part, U+2212 for the minus sign; a number in exponent form is only given its minus. */
+static char *
+group_digits (const char *text)
+{
+  GString    *s = g_string_new (NULL);
+  const char *p = text;
+  gsize       int_len;
+
+  if (*p == '-')
+    {
+      g_string_append (s, "\xe2\x88\x92");
+      p++;
+    }
+  int_len = strspn (p, "0123456789");
+  if (strpbrk (p, "eEnN") != NULL)
+    int_len = 0;
+  for (gsize i = 0; i < int_len; i++)
+    {
+      if (i > 0 && (int_len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, p[i]);
+    }
+  g_string_append (s, p + int_len);
+  return g_string_free (s, FALSE);
+}
+
+char *
+cs_render_format_number (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    return g_strdup ("NaN");
+  if (isinf (value))
+    return g_strdup (value > 0 ? "\xe2\x88\x9e" : "\xe2\x88\x92\xe2\x88\x9e");
+  /* Whole numbers print in full up to 10^15, where doubles stop being exact integers. */
+  if (value == floor (value) && fabs (value) < 1e15)
+    g_ascii_formatd (buf, sizeof buf, "%.0f", value == 0.0 ? 0.0 : value);
+  else
+    g_ascii_formatd (buf, sizeof buf, "%.6g", value);
+  return group_digits (buf);
+}
+
 char *
 cs_i_format_fixed (double value,
                    int    decimals)
 {
-  char *text;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char fmt[8];
   gboolean zero = TRUE;
 
   if (!isfinite (value))
     return g_strdup ("");
-  text = g_strdup_printf ("%.*f", CLAMP (decimals, 0, 17), value);
-  for (const char *p = text; *p; p++)
+  /* ASCII formatting, whatever LC_NUMERIC says: a decimal comma would read as a group
+   * separator. */
+  g_snprintf (fmt, sizeof fmt, "%%.%df", CLAMP (decimals, 0, 17));
+  g_ascii_formatd (buf, sizeof buf, fmt, value);
+  for (const char *p = buf; *p; p++)
     zero &= !g_ascii_isdigit (*p) || *p == '0';
   /* −0.004 to one decimal is zero, not "−0.0" beside "−0.8". */
-  if (text[0] == '-' && !zero)
-    {
-      char *t = g_strconcat ("\xe2\x88\x92", text + 1, NULL);
-      g_free (text);
-      text = t;
-    }
-  else if (text[0] == '-')
-    memmove (text, text + 1, strlen (text));
-  return text;
+  return group_digits (zero && buf[0] == '-' ? buf + 1 : buf);
 }
 
 char *
 cs_i_format_tick (double value,
                   double step)
 {
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
   int decimals = 0;
-  char *text;
 
   if (!isfinite (value))
     return g_strdup ("");
@@ -127,20 +168,160 @@ cs_i_format_tick (double value,
   if (fabs (value) < 1e-9 * fabs (step))
     value = 0.0;
 
-  if (fabs (value) >= 1e6 || (step > 0 && step < 1e-4))
+  /* Past ten million a grouped tick label ("12,500,000") is wider than the ticks' spacing. */
+  if (fabs (value) >= 1e7 || (step > 0 && step < 1e-4))
     {
-      text = g_strdup_printf ("%.4g", value);
-      if (text[0] == '-')
-        {
-          char *t = g_strconcat ("\xe2\x88\x92", text + 1, NULL);
-          g_free (text);
-          text = t;
-        }
-      return text;
+      g_ascii_formatd (buf, sizeof buf, "%.4g", value);
+      return group_digits (buf);
     }
   if (step > 0 && step < 1.0)
-    decimals = (int) ceil (-log10 (step) - 1e-9);
-  return cs_i_format_fixed (value, CLAMP (decimals, 0, 6));
+    {
+      gboolean on_grid = fabs (value / step - round (value / step)) < 1e-6;
+
+      decimals = CLAMP ((int) ceil (-log10 (step) - 1e-9), 0, 6);
+      /* A step of 0.25 needs two decimals where log10 says one: 0.75 is not "0.8". Only
+       * for values on the step's grid; others are rounded to the step's decimals. */
+      while (on_grid && decimals < 6)
+        {
+          char fmt[8];
+
+          g_snprintf (fmt, sizeof fmt, "%%.%df", decimals);
+          g_ascii_formatd (buf, sizeof buf, fmt, value);
+          if (fabs (g_ascii_strtod (buf, NULL) - value) <= 1e-6 * fabs (step))
+            break;
+          decimals++;
+        }
+    }
+  return cs_i_format_fixed (value, decimals);
+}
+
+static double
+width_of (const char *text, double size, int weight)
+{
+  double w;
+
+  cs_i_text_extents (text, size, weight, &w, NULL);
+  return w;
+}
+
+char *
+cs_i_text_ellipsize (const char *text, double size, int weight, double max_w)
+{
+  glong n = g_utf8_strlen (text, -1);
+  glong lo = 0;
+  glong hi = n;
+
+  if (width_of (text, size, weight) <= max_w)
+    return g_strdup (text);
+  if (width_of ("…", size, weight) > max_w)
+    return g_strdup ("");
+  /* Largest prefix length lo whose "prefix…" fits. */
+  while (lo < hi)
+    {
+      glong            mid = (lo + hi + 1) / 2;
+      const char      *end = g_utf8_offset_to_pointer (text, mid);
+      g_autofree char *prefix = g_strndup (text, end - text);
+      g_autofree char *cut = g_strconcat (prefix, "…", NULL);
+
+      if (width_of (cut, size, weight) <= max_w)
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+  {
+    const char      *end = g_utf8_offset_to_pointer (text, lo);
+    g_autofree char *prefix = g_strndup (text, end - text);
+
+    g_strchomp (prefix);
+    return g_strconcat (prefix, "…", NULL);
+  }
+}
+
+const char *
+cs_i_text_first_fitting (const char *const *texts, double size, int weight, double max_w)
+{
+  guint i = 0;
+
+  for (; texts[i + 1] != NULL; i++)
+    if (width_of (texts[i], size, weight) <= max_w)
+      break;
+  return texts[i];
+}
+
+void
+cs_i_draw_title (cairo_t *cr, const char *title, double x, double width)
+{
+  double           right = width - CS_STYLE_PAD;
+  double           size = CS_STYLE_TITLE_SIZE;
+  double           w;
+  g_autofree char *fit = NULL;
+
+  if (title == NULL || *title == '\0')
+    return;
+  /* Aligned with the plot when it fits there; else further left, down to the pad; then
+   * smaller, down to the small text size; only then cut. */
+  w = width_of (title, size, CS_STYLE_WEIGHT_SEMIBOLD);
+  if (x + w > right)
+    x = MAX (CS_STYLE_PAD, right - w);
+  if (x + w > right)
+    {
+      /* Text does not scale exactly linearly (hinting): aim a little short. */
+      size = MAX (CS_STYLE_SMALL_SIZE, floor (size * (right - x) / w * 0.97 * 10.0) / 10.0);
+      w = width_of (title, size, CS_STYLE_WEIGHT_SEMIBOLD);
+    }
+  fit = cs_i_text_ellipsize (title, size, CS_STYLE_WEIGHT_SEMIBOLD, right - x);
+  cairo_set_source_rgb (cr, CS_STYLE_RGB_TITLE[0], CS_STYLE_RGB_TITLE[1], CS_STYLE_RGB_TITLE[2]);
+  cs_i_text_draw (cr, fit, size, CS_STYLE_WEIGHT_SEMIBOLD, x, CS_STYLE_PAD, 0.0, 0.0, 0.0);
+}
+
+char **
+cs_i_text_wrap (const char *text, double size, int weight, double first_w, double max_w)
+{
+  g_auto (GStrv) pieces = g_strsplit (text, " \xc2\xb7 ", -1);
+  GPtrArray *lines = g_ptr_array_new ();
+  GString   *line = g_string_new (NULL);
+
+  for (guint p = 0; pieces[p] != NULL; p++)
+    {
+      g_auto (GStrv) words = g_strsplit (pieces[p], " ", -1);
+
+      /* A part that fits a line of its own starts one rather than be split. */
+      if (line->len > 0)
+        {
+          g_autofree char *joined = g_strconcat (line->str, " \xc2\xb7 ", pieces[p], NULL);
+          double           jw;
+          double           pw;
+
+          cs_i_text_extents (joined, size, weight, &jw, NULL);
+          cs_i_text_extents (pieces[p], size, weight, &pw, NULL);
+          if (jw > (lines->len == 0 ? first_w : max_w) && pw <= max_w)
+            {
+              g_ptr_array_add (lines, g_string_free (line, FALSE));
+              line = g_string_new (NULL);
+            }
+        }
+      for (guint w = 0; words[w] != NULL; w++)
+        {
+          const char      *sep = line->len == 0 ? "" : (w == 0 ? " \xc2\xb7 " : " ");
+          g_autofree char *tried = g_strconcat (line->str, sep, words[w], NULL);
+          double           tw;
+
+          cs_i_text_extents (tried, size, weight, &tw, NULL);
+          if (line->len > 0 && tw > (lines->len == 0 ? first_w : max_w))
+            {
+              g_ptr_array_add (lines, g_string_free (line, FALSE));
+              line = g_string_new (words[w]);
+            }
+          else
+            g_string_assign (line, tried);
+        }
+    }
+  if (line->len > 0 || lines->len == 0)
+    g_ptr_array_add (lines, g_string_free (line, FALSE));
+  else
+    g_string_free (line, TRUE);
+  g_ptr_array_add (lines, NULL);
+  return (char **)g_ptr_array_free (lines, FALSE);
 }
 
 char *

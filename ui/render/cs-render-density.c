@@ -9,9 +9,6 @@
 
 #define MARGINAL_SIZE  44.0
 #define MARGINAL_GAP   6.0
-#define BAR_GAP        18.0
-#define BAR_WIDTH      14.0
-#define CONTOUR_SIZE   9.5
 /* The overlay draws at most this many points (every k-th row beyond it): the heatmap already
  * shows where they are, the points only give texture. */
 #define OVERLAY_MAX_POINTS 200000
@@ -367,9 +364,9 @@ cs_density_model_unref (CsDensityModel *m)
 typedef struct
 {
   CsDensityLayout pub;
-  double xticks[CS_I_VIEW_MAX_TICKS];
-  double yticks[CS_I_VIEW_MAX_TICKS];
-  double bticks[CS_I_VIEW_MAX_TICKS];
+  double          xticks[CS_STYLE_MAX_TICKS];
+  double          yticks[CS_STYLE_MAX_TICKS];
+  double          bticks[CS_STYLE_MAX_TICKS];
   guint  n_xticks;
   guint  n_yticks;
   guint  n_bticks;
@@ -382,7 +379,47 @@ typedef struct
   double ylabel_h;
   double bar_label_h;
   double bar_tick_w;
+  double canvas_w;
+  char  *note;    /* Owned: the bandwidth the surface was computed with */
+  double note_h;
 } Layout;
+
+static char *
+short_number (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (buf, sizeof buf, "%.3g", v);
+  /* Through the grouping formatter: "1,234" is grouped, minus is U+2212. */
+  return cs_render_format_number (g_ascii_strtod (buf, NULL));
+}
+
+/* "Scott bandwidth: h = 132.8 (x), 13.4 (y)": what the window's bandwidth controls say,
+ * for an export, which has none. h is the square root of H's diagonal (the kernel's
+ * standard deviation along each axis); a correlated H adds its correlation. */
+static char *
+bandwidth_note (const CsDensityGrid *g)
+{
+  static const char *const rules[] = { "Scott", "Silverman", "LSCV", "Plug-in (Sheather–Jones)", "Manual" };
+  const char *rule = (guint) g->rule < G_N_ELEMENTS (rules) ? rules[g->rule] : "Manual";
+  double hx = sqrt (MAX (g->h[0], 0.0));
+  double hy = sqrt (MAX (g->h[3], 0.0));
+  g_autofree char *tx = NULL;
+  g_autofree char *ty = NULL;
+  double r;
+
+  if (!isfinite (hx) || !isfinite (hy) || hx <= 0 || hy <= 0)
+    return NULL;
+  tx = short_number (hx);
+  ty = short_number (hy);
+  r = g->h[1] / (hx * hy);
+  if (fabs (r) >= 0.005)
+    {
+      g_autofree char *tr = cs_i_format_fixed (r, 2);
+      return g_strdup_printf ("%s bandwidth: h = %s (x), %s (y), correlation %s", rule, tx, ty, tr);
+    }
+  return g_strdup_printf ("%s bandwidth: h = %s (x), %s (y)", rule, tx, ty);
+}
 
 static double
 ticks_step (const double *t,
@@ -416,48 +453,54 @@ compute_layout (const CsDensityModel *m,
   guint target;
 
   memset (L, 0, sizeof *L);
-  cs_i_text_extents ("0", CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->tick_h);
+  L->canvas_w = width;
+  cs_i_text_extents ("0", CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->tick_h);
   if (has_text (m->title))
-    cs_i_text_extents (m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, NULL, &L->title_h);
+    cs_i_text_extents (m->title, CS_STYLE_TITLE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, NULL, &L->title_h);
   if (has_text (m->x_label))
-    cs_i_text_extents (m->x_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->xlabel_h);
+    cs_i_text_extents (m->x_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->xlabel_h);
   if (has_text (m->y_label))
-    cs_i_text_extents (m->y_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->ylabel_h);
-  cs_i_text_extents ("Density", CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->bar_label_h);
+    cs_i_text_extents (m->y_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->ylabel_h);
+  cs_i_text_extents ("Density", CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->bar_label_h);
 
-  top = CS_I_VIEW_PAD + (L->title_h > 0 ? L->title_h + 10.0 : L->tick_h * 0.5);
+  L->note = bandwidth_note (g);
+  if (L->note != NULL)
+    cs_i_text_extents (L->note, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, NULL, &L->note_h);
+  top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 10.0 : L->tick_h * 0.5);
+  if (L->note != NULL)
+    top += L->note_h + (L->title_h > 0 ? 2.0 : 6.0);
   if (marg > 0)
     top += marg + MARGINAL_GAP;
-  bottom = CS_I_VIEW_TICK_GAP + L->tick_h + (L->xlabel_h > 0 ? 6.0 + L->xlabel_h : 0.0) + CS_I_VIEW_PAD * 0.85;
+  bottom = CS_STYLE_TICK_GAP + L->tick_h + (L->xlabel_h > 0 ? 6.0 + L->xlabel_h : 0.0) + CS_STYLE_PAD * 0.85;
   fh = MAX (1.0, floor (height - top - bottom));
   target = (guint) CLAMP (fh / 45.0, 2.0, 10.0);
-  L->n_yticks = cs_nice_ticks (g->y_min, g->y_max, target, L->yticks, CS_I_VIEW_MAX_TICKS);
+  L->n_yticks = cs_nice_ticks (g->y_min, g->y_max, target, L->yticks, CS_STYLE_MAX_TICKS);
   L->ystep = ticks_step (L->yticks, L->n_yticks, 1.0);
   for (guint i = 0; i < L->n_yticks; i++)
     {
       g_autofree char *t = cs_i_format_tick (L->yticks[i], L->ystep);
       double w;
 
-      cs_i_text_extents (t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, &w, NULL);
+      cs_i_text_extents (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
       ytick_w = MAX (ytick_w, w);
     }
 
   target = (guint) CLAMP (fh / 50.0, 2.0, 8.0);
   L->n_bticks = cs_nice_ticks (0.0, m->surface->peak > 0 ? m->surface->peak : 1.0, target, L->bticks,
-                               CS_I_VIEW_MAX_TICKS);
+                               CS_STYLE_MAX_TICKS);
   L->bstep = ticks_step (L->bticks, L->n_bticks, 1.0);
   for (guint i = 0; i < L->n_bticks; i++)
     {
       g_autofree char *t = cs_i_format_tick (L->bticks[i], L->bstep);
       double w;
 
-      cs_i_text_extents (t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, &w, NULL);
+      cs_i_text_extents (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
       L->bar_tick_w = MAX (L->bar_tick_w, w);
     }
 
-  left = CS_I_VIEW_PAD + (L->ylabel_h > 0 ? L->ylabel_h + 8.0 : 0.0) + ytick_w + CS_I_VIEW_TICK_GAP;
-  right = CS_I_VIEW_PAD + (marg > 0 ? marg + MARGINAL_GAP : 0.0) + BAR_GAP + BAR_WIDTH + CS_I_VIEW_TICK_GAP
-          + L->bar_tick_w + 8.0 + L->bar_label_h;
+  left = CS_STYLE_PAD + (L->ylabel_h > 0 ? L->ylabel_h + 8.0 : 0.0) + ytick_w + CS_STYLE_TICK_GAP;
+  right = CS_STYLE_PAD + (marg > 0 ? marg + MARGINAL_GAP : 0.0) + CS_STYLE_COLORBAR_GAP
+          + CS_STYLE_COLORBAR_WIDTH + CS_STYLE_TICK_GAP + L->bar_tick_w + 8.0 + L->bar_label_h;
 
   fw = MAX (1.0, floor (width - round (left) - right));
   L->pub.frame.x = round (left);
@@ -475,11 +518,12 @@ compute_layout (const CsDensityModel *m,
       L->pub.marginal_x = (CsRect) { L->pub.frame.x, L->pub.frame.y, fw, 0.0 };
       L->pub.marginal_y = (CsRect) { L->pub.frame.x + fw, L->pub.frame.y, 0.0, fh };
     }
-  L->pub.colorbar = (CsRect) { L->pub.frame.x + fw + (marg > 0 ? marg + MARGINAL_GAP : 0.0) + BAR_GAP,
-                               L->pub.frame.y, BAR_WIDTH, fh };
+  L->pub.colorbar
+      = (CsRect){ L->pub.frame.x + fw + (marg > 0 ? marg + MARGINAL_GAP : 0.0) + CS_STYLE_COLORBAR_GAP,
+                  L->pub.frame.y, CS_STYLE_COLORBAR_WIDTH, fh };
 
   target = (guint) CLAMP (fw / 60.0, 2.0, 10.0);
-  L->n_xticks = cs_nice_ticks (g->x_min, g->x_max, target, L->xticks, CS_I_VIEW_MAX_TICKS);
+  L->n_xticks = cs_nice_ticks (g->x_min, g->x_max, target, L->xticks, CS_STYLE_MAX_TICKS);
   L->xstep = ticks_step (L->xticks, L->n_xticks, 1.0);
 }
 
@@ -495,6 +539,7 @@ cs_render_density_layout (const CsDensityModel *m,
 
   compute_layout (m, width, height, &L);
   *layout = L.pub;
+  g_free (L.note);
 }
 
 void
@@ -599,7 +644,7 @@ point_rgb (const CsDensityModel *m,
   if (s->labels != NULL && s->labels[i] >= 0 && (guint) s->labels[i] < s->k)
     cs_i_view_cluster_rgb (s->color_slot, (guint) s->labels[i], rgb);
   else if (m->colormap == CS_COLORMAP_GREY)
-    memcpy (rgb, cs_i_view_ink, sizeof (double) * 3);
+    memcpy (rgb, CS_STYLE_RGB_INK, sizeof (double) * 3);
   else
     rgb[0] = rgb[1] = rgb[2] = 1.0;
 }
@@ -770,7 +815,7 @@ label_anchor (const CsDensityModel *m,
     return FALSE;
   p = (const double *) best->data;
   np = best->len / 2;
-  cs_i_text_extents (text, CONTOUR_SIZE, CS_I_WEIGHT_SEMIBOLD, &w, &h);
+  cs_i_text_extents (text, CS_STYLE_NOTE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &w, &h);
   w += 5.0;
   h += 1.0;
 
@@ -816,7 +861,7 @@ draw_label (cairo_t     *cr,
   double x0;
   double y0;
 
-  cs_i_text_extents (text, CONTOUR_SIZE, CS_I_WEIGHT_SEMIBOLD, &w, &h);
+  cs_i_text_extents (text, CS_STYLE_NOTE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &w, &h);
   x0 = cx - w / 2.0 - pad;
   y0 = cy - h / 2.0 - 0.5;
   cairo_new_sub_path (cr);
@@ -828,7 +873,7 @@ draw_label (cairo_t     *cr,
   cairo_set_source_rgba (cr, bg[0], bg[1], bg[2], 0.88);
   cairo_fill (cr);
   cs_i_view_set_rgb (cr, fg);
-  cs_i_text_draw (cr, text, CONTOUR_SIZE, CS_I_WEIGHT_SEMIBOLD, cx, cy, 0.5, 0.5, 0.0);
+  cs_i_text_draw (cr, text, CS_STYLE_NOTE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, cx, cy, 0.5, 0.5, 0.0);
 }
 
 static char *
@@ -846,7 +891,7 @@ draw_contours (cairo_t              *cr,
   const CsRect *f = &L->pub.frame;
   static const double white[3] = { 1.0, 1.0, 1.0 };
   gboolean grey = m->colormap == CS_COLORMAP_GREY;
-  const double *line_rgb = grey ? cs_i_view_ink : white;
+  const double           *line_rgb = grey ? CS_STYLE_RGB_INK : white;
   Placed placed = { .n = 0 };
 
   cairo_save (cr);
@@ -916,7 +961,7 @@ draw_contours (cairo_t              *cr,
           text = mass_text (s->contours[l].mass);
           if (!label_anchor (m, L, s->contours[l].lines, text, &placed, &cx, &cy))
             continue;
-          draw_label (cr, text, cx, cy, grey ? white : cs_i_view_ink, grey ? cs_i_view_ink : white);
+          draw_label (cr, text, cx, cy, grey ? white : CS_STYLE_RGB_INK, grey ? CS_STYLE_RGB_INK : white);
         }
     }
   cairo_restore (cr);
@@ -974,17 +1019,17 @@ draw_marginal (cairo_t      *cr,
       cairo_line_to (cr, r->x, r->y + r->height);
     }
   cairo_close_path (cr);
-  cairo_set_source_rgba (cr, cs_i_view_ink[0], cs_i_view_ink[1], cs_i_view_ink[2], 0.12);
+  cairo_set_source_rgba (cr, CS_STYLE_RGB_INK[0], CS_STYLE_RGB_INK[1], CS_STYLE_RGB_INK[2], 0.12);
   cairo_fill (cr);
   cairo_restore (cr);
 
   marginal_curve (cr, r, v, n, vertical, peak);
-  cs_i_view_set_rgb (cr, cs_i_view_label);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
   cairo_set_line_width (cr, 1.2);
   cairo_stroke (cr);
 
   /* The baseline against the frame. */
-  cs_i_view_set_rgb (cr, cs_i_view_frame);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_FRAME);
   cairo_set_line_width (cr, 1.0);
   if (vertical)
     {
@@ -1015,7 +1060,7 @@ draw_colorbar (cairo_t              *cr,
     ramp[r] = pixel (m->colormap, (CS_COLORMAP_SIZE - 1 - r + 0.5) / CS_COLORMAP_SIZE, heatmap_wash (m));
   cs_i_view_draw_pixels (cr, CS_COLORMAP_SIZE, 1, ramp, b);
 
-  cs_i_view_set_rgb (cr, cs_i_view_frame);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_FRAME);
   cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, cs_i_view_snap_x (cr, b->x), cs_i_view_snap_y (cr, b->y), round (b->width), round (b->height));
   cairo_stroke (cr);
@@ -1028,17 +1073,17 @@ draw_colorbar (cairo_t              *cr,
       if (cy < b->y - 0.5)
         continue;
       cy = cs_i_view_snap_y (cr, cy);
-      cs_i_view_set_rgb (cr, cs_i_view_tick);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
       cairo_move_to (cr, b->x + b->width, cy);
       cairo_line_to (cr, b->x + b->width + 4.0, cy);
       cairo_stroke (cr);
-      cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, b->x + b->width + CS_I_VIEW_TICK_GAP, cy,
-                      0.0, 0.5, 0.0);
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, b->x + b->width + CS_STYLE_TICK_GAP,
+                      cy, 0.0, 0.5, 0.0);
     }
-  label_x = b->x + b->width + CS_I_VIEW_TICK_GAP + L->bar_tick_w + 8.0;
-  cs_i_view_set_rgb (cr, cs_i_view_label);
-  cs_i_text_draw (cr, "Density", CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, label_x, b->y + b->height / 2.0, 0.5, 0.0,
-                  -G_PI / 2.0);
+  label_x = b->x + b->width + CS_STYLE_TICK_GAP + L->bar_tick_w + 8.0;
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+  cs_i_text_draw (cr, "Density", CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, label_x, b->y + b->height / 2.0,
+                  0.5, 0.0, -G_PI / 2.0);
 }
 
 static void
@@ -1050,7 +1095,7 @@ draw_axes (cairo_t              *cr,
   double fx0 = cs_i_view_snap_x (cr, f->x);
   double fy1 = cs_i_view_snap_y (cr, f->y + f->height);
 
-  cs_i_view_set_rgb (cr, cs_i_view_frame);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_FRAME);
   cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, fx0, cs_i_view_snap_y (cr, f->y), round (f->width), round (f->height));
   cairo_stroke (cr);
@@ -1065,12 +1110,12 @@ draw_axes (cairo_t              *cr,
       if (cx < f->x - 0.5 || cx > f->x + f->width + 0.5)
         continue;
       cx = cs_i_view_snap_x (cr, cx);
-      cs_i_view_set_rgb (cr, cs_i_view_tick);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
       cairo_move_to (cr, cx, fy1);
       cairo_line_to (cr, cx, fy1 + 4.0);
       cairo_stroke (cr);
-      cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, cx, f->y + f->height + CS_I_VIEW_TICK_GAP, 0.5,
-                      0.0, 0.0);
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, cx,
+                      f->y + f->height + CS_STYLE_TICK_GAP, 0.5, 0.0, 0.0);
     }
   for (guint i = 0; i < L->n_yticks; i++)
     {
@@ -1082,22 +1127,32 @@ draw_axes (cairo_t              *cr,
       if (cy < f->y - 0.5 || cy > f->y + f->height + 0.5)
         continue;
       cy = cs_i_view_snap_y (cr, cy);
-      cs_i_view_set_rgb (cr, cs_i_view_tick);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
       cairo_move_to (cr, fx0, cy);
       cairo_line_to (cr, fx0 - 4.0, cy);
       cairo_stroke (cr);
-      cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, f->x - CS_I_VIEW_TICK_GAP, cy, 1.0, 0.5, 0.0);
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x - CS_STYLE_TICK_GAP, cy, 1.0,
+                      0.5, 0.0);
     }
 
-  cs_i_view_set_rgb (cr, cs_i_view_label);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
   if (L->xlabel_h > 0)
-    cs_i_text_draw (cr, m->x_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, f->x + f->width / 2.0,
-                    f->y + f->height + CS_I_VIEW_TICK_GAP + L->tick_h + 6.0, 0.5, 0.0, 0.0);
+    cs_i_text_draw (cr, m->x_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x + f->width / 2.0,
+                    f->y + f->height + CS_STYLE_TICK_GAP + L->tick_h + 6.0, 0.5, 0.0, 0.0);
   if (L->ylabel_h > 0)
-    cs_i_text_draw (cr, m->y_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, CS_I_VIEW_PAD,
+    cs_i_text_draw (cr, m->y_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
                     f->y + f->height / 2.0, 0.5, 0.0, -G_PI / 2.0);
   if (L->title_h > 0)
-    cs_i_view_draw_title (cr, m->title, f->x);
+    cs_i_view_draw_title (cr, m->title, f->x, L->canvas_w);
+  if (L->note != NULL)
+    {
+      double           y = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 4.0 : 0.0);
+      g_autofree char *fit = cs_i_text_ellipsize (L->note, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL,
+                                                  L->canvas_w - CS_STYLE_PAD - f->x);
+
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+      cs_i_text_draw (cr, fit, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, f->x, y, 0.0, 0.0, 0.0);
+    }
 }
 
 void
@@ -1129,4 +1184,5 @@ cs_render_density (cairo_t      *cr,
   draw_colorbar (cr, m, &L);
   draw_axes (cr, m, &L);
   cairo_restore (cr);
+  g_free (L.note);
 }

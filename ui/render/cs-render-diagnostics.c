@@ -74,12 +74,12 @@ typedef struct
   double lx_lo, lx_hi; /* log10 h */
   double y_lo, y_hi;   /* log-likelihood */
   double ly_lo, ly_hi; /* log10 n_eff */
-  double xticks[CS_I_VIEW_MAX_TICKS];
+  double xticks[CS_STYLE_MAX_TICKS];
   guint  n_xticks;
-  double yticks[CS_I_VIEW_MAX_TICKS];
+  double yticks[CS_STYLE_MAX_TICKS];
   guint  n_yticks;
   double ystep;
-  double nticks[CS_I_VIEW_MAX_TICKS];
+  double nticks[CS_STYLE_MAX_TICKS];
   guint  n_nticks;
   double tick_h;
   double label_h;
@@ -87,6 +87,7 @@ typedef struct
   double small_h;
   char  *title;
   char  *subtitle;
+  double canvas_w;
 } Layout;
 
 static void
@@ -154,6 +155,7 @@ diag_layout (const CsDiagnosticsModel *m,
   g_autofree char *qcount = cs_i_format_count (d->n_queries);
 
   memset (L, 0, sizeof *L);
+  L->canvas_w = width;
   L->title = m->title != NULL ? g_strdup (m->title)
                               : g_strdup_printf ("Kernel density in %" G_GSIZE_FORMAT " dimensions: regimes by bandwidth",
                                                  d->d);
@@ -164,8 +166,8 @@ diag_layout (const CsDiagnosticsModel *m,
     g_autofree char *longer = g_strdup_printf ("%s · shading: Biroli–Mézard thresholds for Gaussian data with this "
                                                "covariance · squares: measured n_eff crossings", L->subtitle);
     double w;
-    cs_i_text_extents (longer, CS_I_VIEW_SMALL_SIZE - 1.0, CS_I_WEIGHT_NORMAL, &w, NULL);
-    if (w < width - 2.0 * CS_I_VIEW_PAD - 80.0)
+    cs_i_text_extents (longer, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
+    if (w < width - 2.0 * CS_STYLE_PAD - 80.0)
       {
         g_free (L->subtitle);
         L->subtitle = g_steal_pointer (&longer);
@@ -205,13 +207,13 @@ diag_layout (const CsDiagnosticsModel *m,
   L->ly_lo = log10 (MIN (1.0, n_min)) - 0.08;
   L->ly_hi = log10 (MAX ((double) (d->n - 1), n_max)) + 0.18;
 
-  cs_i_text_extents ("0", CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->tick_h);
-  cs_i_text_extents ("Ag", CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->label_h);
-  cs_i_text_extents (L->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, NULL, &L->title_h);
-  cs_i_text_extents ("Ag", CS_I_VIEW_SMALL_SIZE - 1.0, CS_I_WEIGHT_NORMAL, NULL, &L->small_h);
+  cs_i_text_extents ("0", CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->tick_h);
+  cs_i_text_extents ("Ag", CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->label_h);
+  cs_i_text_extents (L->title, CS_STYLE_TITLE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, NULL, &L->title_h);
+  cs_i_text_extents ("Ag", CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, NULL, &L->small_h);
 
-  top = CS_I_VIEW_PAD + L->title_h + 4.0 + L->small_h + 10.0;
-  bottom = CS_I_VIEW_TICK_GAP + L->tick_h + 6.0 + L->label_h + CS_I_VIEW_PAD * 0.85;
+  top = CS_STYLE_PAD + L->title_h + 4.0 + L->small_h + 10.0;
+  bottom = CS_STYLE_TICK_GAP + L->tick_h + 6.0 + L->label_h + CS_STYLE_PAD * 0.85;
   avail = MAX (2.0, height - top - bottom - gap);
 
   L->top.y = round (top);
@@ -219,29 +221,29 @@ diag_layout (const CsDiagnosticsModel *m,
   L->bottom.y = round (L->top.y + L->top.height + gap);
   L->bottom.height = MAX (1.0, floor (avail - L->top.height));
 
-  L->n_yticks = cs_nice_ticks (L->y_lo, L->y_hi, (guint) CLAMP (L->top.height / 45.0, 2.0, 8.0), L->yticks,
-                               CS_I_VIEW_MAX_TICKS);
+  L->n_yticks = cs_nice_ticks (L->y_lo, L->y_hi, (guint)CLAMP (L->top.height / 45.0, 2.0, 8.0), L->yticks,
+                               CS_STYLE_MAX_TICKS);
   L->ystep = L->n_yticks >= 2 ? L->yticks[1] - L->yticks[0] : 1.0;
-  L->n_nticks = log_ticks (L->ly_lo, L->ly_hi, 2, L->nticks, CS_I_VIEW_MAX_TICKS);
+  L->n_nticks = log_ticks (L->ly_lo, L->ly_hi, 2, L->nticks, CS_STYLE_MAX_TICKS);
   for (guint i = 0; i < L->n_yticks; i++)
     {
       g_autofree char *t = cs_i_format_tick (L->yticks[i], L->ystep);
       double w;
-      cs_i_text_extents (t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, &w, NULL);
+      cs_i_text_extents (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
       ytick_w = MAX (ytick_w, w);
     }
   for (guint i = 0; i < L->n_nticks; i++)
     {
       g_autofree char *t = format_log_tick (L->nticks[i]);
       double w;
-      cs_i_text_extents (t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, &w, NULL);
+      cs_i_text_extents (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
       ytick_w = MAX (ytick_w, w);
     }
   ylabel_w = L->label_h + 8.0;
-  L->top.x = L->bottom.x = round (CS_I_VIEW_PAD + ylabel_w + ytick_w + CS_I_VIEW_TICK_GAP);
-  L->top.width = L->bottom.width = MAX (1.0, floor (width - L->top.x - CS_I_VIEW_PAD - 10.0));
+  L->top.x = L->bottom.x = round (CS_STYLE_PAD + ylabel_w + ytick_w + CS_STYLE_TICK_GAP);
+  L->top.width = L->bottom.width = MAX (1.0, floor (width - L->top.x - CS_STYLE_PAD - 10.0));
 
-  L->n_xticks = log_ticks (L->lx_lo, L->lx_hi, 3, L->xticks, CS_I_VIEW_MAX_TICKS);
+  L->n_xticks = log_ticks (L->lx_lo, L->lx_hi, 3, L->xticks, CS_STYLE_MAX_TICKS);
   /* Nine ticks a decade crowd a narrow axis: keep every other one. */
   if ((double) L->n_xticks * 38.0 > L->top.width)
     {
@@ -405,8 +407,8 @@ draw_boundaries (cairo_t                *cr,
       cairo_line_to (cr, cx, f->y + f->height);
       cairo_stroke (cr);
       if (label)
-        cs_i_text_draw (cr, i == 0 ? "h_G" : "h_CLT", CS_I_VIEW_SMALL_SIZE - 1.0, CS_I_WEIGHT_SEMIBOLD, cx + 4.0,
-                        f->y + f->height - 4.0, 0.0, 1.0, 0.0);
+        cs_i_text_draw (cr, i == 0 ? "h_G" : "h_CLT", CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_SEMIBOLD,
+                        cx + 4.0, f->y + f->height - 4.0, 0.0, 1.0, 0.0);
     }
   cairo_restore (cr);
 }
@@ -495,17 +497,17 @@ draw_regime_names (cairo_t                *cr,
         continue;
       x0 = x_of (L, f, lo);
       x1 = x_of (L, f, hi);
-      cs_i_text_extents (text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, &tw, NULL);
+      cs_i_text_extents (text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &tw, NULL);
       cs_i_view_set_rgb (cr, regime_ink[r]);
       if (tw + 8.0 <= x1 - x0)
-        cs_i_text_draw (cr, text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, (x0 + x1) / 2.0, f->y + 6.0, 0.5, 0.0,
-                        0.0);
+        cs_i_text_draw (cr, text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, (x0 + x1) / 2.0, f->y + 6.0,
+                        0.5, 0.0, 0.0);
       /* A narrow band still gets its name: at the top of the n_eff panel, where the curve is
        * low through the middle regime, on a box that may overhang the band. */
       else
         {
           double cx = CLAMP ((x0 + x1) / 2.0, L->bottom.x + tw / 2 + 4.0, L->bottom.x + L->bottom.width - tw / 2 - 4.0);
-          label_box (cr, text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, cx - tw / 2, L->bottom.y + 5.0,
+          label_box (cr, text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, cx - tw / 2, L->bottom.y + 5.0,
                      regime_ink[r]);
         }
     }
@@ -534,11 +536,11 @@ draw_optimum (cairo_t                *cr,
   cs_i_view_mark_point (cr, cx, cy, 5.5, f->y + f->height, accent);
 
   text = g_strdup_printf ("best h = %.3g (%s)", d->h_opt, cs_kde_regime_name (cs_kde_diagnostics_regime (d, d->h_opt)));
-  cs_i_text_extents (text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, &tw, &th);
+  cs_i_text_extents (text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &tw, &th);
   {
     double tx = cx + 10.0 + tw <= f->x + f->width ? cx + 10.0 : cx - 10.0 - tw;
     double ty = cy + 8.0;
-    label_box (cr, text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, tx, ty, cs_i_view_title);
+    label_box (cr, text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, tx, ty, CS_STYLE_RGB_TITLE);
   }
   cairo_restore (cr);
 }
@@ -561,15 +563,15 @@ draw_neff_references (cairo_t                *cr,
 
       cairo_set_line_width (cr, 1.0);
       cairo_set_dash (cr, (double[]) { 1.5, 3.0 }, 2, 0.0);
-      cs_i_view_set_rgb (cr, cs_i_view_tick);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
       cairo_move_to (cr, f->x, cy);
       cairo_line_to (cr, f->x + f->width, cy);
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0.0);
-      cs_i_text_extents (names[i], CS_I_VIEW_SMALL_SIZE - 1.0, CS_I_WEIGHT_NORMAL, NULL, &th);
-      cs_i_view_set_rgb (cr, cs_i_view_tick);
-      cs_i_text_draw (cr, names[i], CS_I_VIEW_SMALL_SIZE - 1.0, CS_I_WEIGHT_NORMAL, f->x + 6.0, cy - 2.0, 0.0, 1.0,
-                      0.0);
+      cs_i_text_extents (names[i], CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, NULL, &th);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+      cs_i_text_draw (cr, names[i], CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, f->x + 6.0, cy - 2.0,
+                      0.0, 1.0, 0.0);
       /* Where the measured curve crosses: the empirical edge of the regime. */
       if (isfinite (hs[i]))
         {
@@ -607,7 +609,7 @@ draw_current (cairo_t                  *cr,
 
   cairo_save (cr);
   cairo_set_line_width (cr, 1.6);
-  cs_i_view_set_rgb (cr, cs_i_view_ink);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_INK);
   cairo_move_to (cr, cx, L->top.y);
   cairo_line_to (cr, cx, L->top.y + L->top.height);
   cairo_move_to (cr, cx, L->bottom.y);
@@ -615,9 +617,10 @@ draw_current (cairo_t                  *cr,
   cairo_stroke (cr);
 
   text = g_strdup_printf ("h = %.3g · %s", h, cs_kde_regime_name (r));
-  cs_i_text_extents (text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, &tw, &th);
+  cs_i_text_extents (text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &tw, &th);
   tx = cx + 6.0 + tw <= L->top.x + L->top.width ? cx + 6.0 : cx - 6.0 - tw;
-  label_box (cr, text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, tx, L->top.y + 10.0 + th, regime_ink[r]);
+  label_box (cr, text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, tx, L->top.y + 10.0 + th,
+             regime_ink[r]);
   cairo_restore (cr);
 }
 
@@ -629,44 +632,63 @@ draw_axes_text (cairo_t      *cr,
   const CsRect *t = &L->top;
   const CsRect *b = &L->bottom;
 
-  cs_i_view_set_rgb (cr, cs_i_view_tick);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
   for (guint i = 0; i < L->n_xticks; i++)
     {
       g_autofree char *s = format_log_tick (L->xticks[i]);
       double tw;
       double cx = x_of (L, b, L->xticks[i]);
 
-      cs_i_text_extents (s, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, &tw, NULL);
+      cs_i_text_extents (s, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &tw, NULL);
       cx = CLAMP (cx, tw / 2 + 2.0, width - tw / 2 - 2.0);
-      cs_i_text_draw (cr, s, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, cx, b->y + b->height + CS_I_VIEW_TICK_GAP, 0.5,
-                      0.0, 0.0);
+      cs_i_text_draw (cr, s, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, cx,
+                      b->y + b->height + CS_STYLE_TICK_GAP, 0.5, 0.0, 0.0);
     }
   for (guint i = 0; i < L->n_yticks; i++)
     {
       g_autofree char *s = cs_i_format_tick (L->yticks[i], L->ystep);
-      cs_i_text_draw (cr, s, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, t->x - CS_I_VIEW_TICK_GAP, y_ll (L, L->yticks[i]),
-                      1.0, 0.5, 0.0);
+      cs_i_text_draw (cr, s, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, t->x - CS_STYLE_TICK_GAP,
+                      y_ll (L, L->yticks[i]), 1.0, 0.5, 0.0);
     }
   for (guint i = 0; i < L->n_nticks; i++)
     {
       g_autofree char *s = format_log_tick (L->nticks[i]);
-      cs_i_text_draw (cr, s, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, b->x - CS_I_VIEW_TICK_GAP,
+      cs_i_text_draw (cr, s, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, b->x - CS_STYLE_TICK_GAP,
                       y_neff (L, L->nticks[i]), 1.0, 0.5, 0.0);
     }
 
-  cs_i_view_set_rgb (cr, cs_i_view_label);
-  cs_i_text_draw (cr, "Bandwidth h (log scale)", CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, b->x + b->width / 2,
-                  b->y + b->height + CS_I_VIEW_TICK_GAP + L->tick_h + 6.0, 0.5, 0.0, 0.0);
-  cs_i_text_draw (cr, "LOO log-likelihood", CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, CS_I_VIEW_PAD,
-                  t->y + t->height / 2, 0.5, 0.0, -G_PI / 2);
-  cs_i_text_draw (cr, "Effective points n_eff", CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, CS_I_VIEW_PAD,
-                  b->y + b->height / 2, 0.5, 0.0, -G_PI / 2);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+  cs_i_text_draw (cr, "Bandwidth h (log scale)", CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL,
+                  b->x + b->width / 2, b->y + b->height + CS_STYLE_TICK_GAP + L->tick_h + 6.0, 0.5, 0.0, 0.0);
+  {
+    /* Each along its own panel: short panels get the short names, not overlapping ones. */
+    static const char *const loo[] = { "LOO log-likelihood", "LOO log-lik.", NULL };
+    static const char *const neff[] = { "Effective points n_eff", "n_eff", NULL };
 
-  cs_i_view_set_rgb (cr, cs_i_view_title);
-  cs_i_text_draw (cr, L->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, t->x, CS_I_VIEW_PAD, 0.0, 0.0, 0.0);
-  cs_i_view_set_rgb (cr, cs_i_view_tick);
-  cs_i_text_draw (cr, L->subtitle, CS_I_VIEW_SMALL_SIZE - 1.0, CS_I_WEIGHT_NORMAL, t->x,
-                  CS_I_VIEW_PAD + L->title_h + 4.0, 0.0, 0.0, 0.0);
+    cs_i_text_draw (
+        cr, cs_i_text_first_fitting (loo, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, t->height + 8.0),
+        CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD, t->y + t->height / 2, 0.5, 0.0, -G_PI / 2);
+    cs_i_text_draw (
+        cr, cs_i_text_first_fitting (neff, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, b->height + 8.0),
+        CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD, b->y + b->height / 2, 0.5, 0.0, -G_PI / 2);
+  }
+
+  cs_i_draw_title (cr, L->title, t->x, L->canvas_w);
+  {
+    g_autofree char *fit
+        = cs_i_text_ellipsize (L->subtitle, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL,
+                               L->canvas_w - CS_STYLE_PAD - MIN (t->x, CS_STYLE_PAD + 40.0));
+    double x = t->x;
+    double w;
+
+    /* Moved left like the title before it is cut. */
+    cs_i_text_extents (L->subtitle, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
+    if (x + w > L->canvas_w - CS_STYLE_PAD)
+      x = MAX (CS_STYLE_PAD, L->canvas_w - CS_STYLE_PAD - w);
+    cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+    cs_i_text_draw (cr, fit, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, x,
+                    CS_STYLE_PAD + L->title_h + 4.0, 0.0, 0.0, 0.0);
+  }
 }
 
 void

@@ -8,9 +8,7 @@
 #define FRAME_W    3.0   /* cluster-colour frame around an image */
 #define CELL_GAP   14.0
 #define ROW_GAP    12.0
-#define CAPTION_GAP 6.0
 #define MAX_SIDE   220.0 /* a lone medoid is not blown up to fill a screen */
-#define MIN_CAPTION 6.5  /* smallest caption size, in points */
 
 /* Model ------------------------------------------------------------------------------- */
 
@@ -128,7 +126,10 @@ caption_line (const CsImagesModel *m,
 
   /* Rows are counted from one, as in the scatter plot's tooltips. */
   if (m->exemplar[j] >= 0)
-    return g_strdup_printf ("row %" G_GSSIZE_FORMAT " · %s %s", m->exemplar[j] + 1, size, unit);
+    {
+      g_autofree char *row = cs_i_format_count ((guint64)m->exemplar[j] + 1);
+      return g_strdup_printf ("row %s · %s %s", row, size, unit);
+    }
   return g_strdup_printf ("mean · %s %s", size, unit);
 }
 
@@ -147,24 +148,24 @@ grid_layout (const CsImagesModel *m,
   double best = -1.0;
 
   memset (G, 0, sizeof *G);
-  cs_i_text_extents ("0", CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL, NULL, &small_h);
+  cs_i_text_extents ("0", CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &small_h);
   if (m->title != NULL && m->title[0] != '\0')
-    cs_i_text_extents (m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, NULL, &G->title_h);
+    cs_i_text_extents (m->title, CS_STYLE_TITLE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, NULL, &G->title_h);
   for (guint j = 0; j < m->k; j++)
     {
       g_autofree char *name = g_strdup_printf ("Cluster %u", j + 1);
       g_autofree char *line = caption_line (m, j);
       double w;
 
-      cs_i_text_extents (name, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, &w, NULL);
+      cs_i_text_extents (name, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &w, NULL);
       caption_w = MAX (caption_w, w);
-      cs_i_text_extents (line, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL, &w, NULL);
+      cs_i_text_extents (line, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
       caption_w = MAX (caption_w, w);
     }
 
-  top = CS_I_VIEW_PAD + (G->title_h > 0 ? G->title_h + 14.0 : 0.0);
-  avail_w = width - 2.0 * CS_I_VIEW_PAD;
-  avail_h = height - top - CS_I_VIEW_PAD;
+  top = CS_STYLE_PAD + (G->title_h > 0 ? G->title_h + 14.0 : 0.0);
+  avail_w = width - 2.0 * CS_STYLE_PAD;
+  avail_h = height - top - CS_STYLE_PAD;
 
   /* The column count that gives the largest images. Captions shrink to fit their cell,
    * down to a size that is still legible on paper; the images matter more than the text. */
@@ -172,34 +173,34 @@ grid_layout (const CsImagesModel *m,
     {
       guint nrows = (m->k + ncols - 1) / ncols;
       double cell_w = (avail_w - (ncols - 1) * CELL_GAP) / ncols;
-      double font = caption_w > 0 ? MIN (CS_I_VIEW_SMALL_SIZE, CS_I_VIEW_SMALL_SIZE * cell_w / caption_w)
-                                  : CS_I_VIEW_SMALL_SIZE;
-      double caption_h = CAPTION_GAP + 2.0 * small_h * font / CS_I_VIEW_SMALL_SIZE;
+      double font = caption_w > 0 ? MIN (CS_STYLE_SMALL_SIZE, CS_STYLE_SMALL_SIZE * cell_w / caption_w)
+                                  : CS_STYLE_SMALL_SIZE;
+      double caption_h = CS_STYLE_CAPTION_GAP + 2.0 * small_h * font / CS_STYLE_SMALL_SIZE;
       double side_w = cell_w - 2.0 * FRAME_W;
       double side_h = ((avail_h - (nrows - 1) * ROW_GAP) / nrows - caption_h - 2.0 * FRAME_W) / aspect;
       double side = MIN (MIN (side_w, side_h), MAX_SIDE);
 
-      if (font < MIN_CAPTION && ncols > 1)
+      if (font < CS_STYLE_MIN_TEXT_SIZE && ncols > 1)
         break;
       if (side > best)
         {
           best = side;
           G->ncols = ncols;
           G->font = font;
-          G->line_h = small_h * font / CS_I_VIEW_SMALL_SIZE;
+          G->line_h = small_h * font / CS_STYLE_SMALL_SIZE;
         }
     }
 
   G->img_w = MAX (1.0, floor (best));
   G->img_h = MAX (1.0, floor (best * aspect));
-  G->cell_w = MAX (G->img_w + 2.0 * FRAME_W, caption_w * G->font / CS_I_VIEW_SMALL_SIZE);
-  G->cell_h = G->img_h + 2.0 * FRAME_W + CAPTION_GAP + 2.0 * G->line_h;
+  G->cell_w = MAX (G->img_w + 2.0 * FRAME_W, caption_w * G->font / CS_STYLE_SMALL_SIZE);
+  G->cell_h = G->img_h + 2.0 * FRAME_W + CS_STYLE_CAPTION_GAP + 2.0 * G->line_h;
   {
     guint nrows = (m->k + G->ncols - 1) / G->ncols;
     double grid_w = G->ncols * G->cell_w + (G->ncols - 1) * CELL_GAP;
     double grid_h = nrows * G->cell_h + (nrows - 1) * ROW_GAP;
 
-    G->x0 = round (MAX (CS_I_VIEW_PAD, (width - grid_w) / 2));
+    G->x0 = round (MAX (CS_STYLE_PAD, (width - grid_w) / 2));
     G->y0 = round (top + MAX (0.0, (avail_h - grid_h) / 2));
   }
 }
@@ -358,7 +359,7 @@ cs_render_images (cairo_t       *cr,
 
   grid_layout (m, width, height, &G);
   if (G.title_h > 0)
-    cs_i_view_draw_title (cr, m->title, CS_I_VIEW_PAD);
+    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD, width);
 
   for (guint j = 0; j < m->k; j++)
     {
@@ -377,11 +378,11 @@ cs_render_images (cairo_t       *cr,
       draw_image (cr, m, j, &r);
 
       cx = r.x + r.width / 2;
-      ty = r.y + r.height + FRAME_W + CAPTION_GAP;
-      cs_i_view_set_rgb (cr, cs_i_view_label);
-      cs_i_text_draw (cr, name, G.font, CS_I_WEIGHT_SEMIBOLD, cx, ty, 0.5, 0.0, 0.0);
-      cs_i_view_set_rgb (cr, cs_i_view_tick);
-      cs_i_text_draw (cr, line, G.font, CS_I_WEIGHT_NORMAL, cx, ty + G.line_h, 0.5, 0.0, 0.0);
+      ty = r.y + r.height + FRAME_W + CS_STYLE_CAPTION_GAP;
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+      cs_i_text_draw (cr, name, G.font, CS_STYLE_WEIGHT_SEMIBOLD, cx, ty, 0.5, 0.0, 0.0);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+      cs_i_text_draw (cr, line, G.font, CS_STYLE_WEIGHT_NORMAL, cx, ty + G.line_h, 0.5, 0.0, 0.0);
     }
   cairo_restore (cr);
 }

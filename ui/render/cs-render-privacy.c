@@ -78,9 +78,7 @@ cs_privacy_model_unref (CsPrivacyModel *m)
 
 /* Layout ---------------------------------------------------------------------------- */
 
-#define COLORBAR_W 12.0
 #define PANEL_GAP 28.0
-#define CAPTION_GAP 6.0
 
 typedef struct
 {
@@ -93,7 +91,21 @@ typedef struct
   double label_h;
   double small_h;
   double stats_y;
+  double canvas_w;
+  char **stats; /* Owned: the caption under the maps, wrapped to the canvas */
 } Layout;
+
+static char *
+stats_caption (const CsPrivacyModel *m)
+{
+  g_autofree char *count = cs_i_format_count (m->n);
+  g_autofree char *features = cs_i_format_count (m->n_features);
+
+  return g_strdup_printf (
+      "Gaussian kernel h = %.3g · %s random Fourier features · %s rows · noise σ = %.3g per "
+      "feature (analytic Gaussian mechanism, Δ₂ = 2)",
+      m->bandwidth, features, count, m->sigma);
+}
 
 static void
 layout (const CsPrivacyModel *m, double width, double height, Layout *L)
@@ -105,48 +117,58 @@ layout (const CsPrivacyModel *m, double width, double height, Layout *L)
   double panel_w;
   double left;
   double ytick_w;
+  guint  n_stats;
 
   memset (L, 0, sizeof *L);
-  cs_i_text_extents ("0", CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->tick_h);
-  cs_i_text_extents ("Ag", CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->label_h);
-  cs_i_text_extents ("Ag", CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->small_h);
+  L->canvas_w = width;
+  cs_i_text_extents ("0", CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->tick_h);
+  cs_i_text_extents ("Ag", CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->label_h);
+  cs_i_text_extents ("Ag", CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->small_h);
   if (m->title != NULL && m->title[0] != '\0')
-    cs_i_text_extents (m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, NULL, &L->title_h);
-  cs_i_text_extents ("−0.00", CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, &ytick_w, NULL);
+    cs_i_text_extents (m->title, CS_STYLE_TITLE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, NULL, &L->title_h);
+  cs_i_text_extents ("−0.00", CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &ytick_w, NULL);
 
-  top = CS_I_VIEW_PAD + (L->title_h > 0 ? L->title_h + 10.0 : 0.0);
+  top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 10.0 : 0.0);
+  left = CS_STYLE_PAD + L->label_h + 6.0 + ytick_w + CS_STYLE_TICK_GAP;
+  {
+    g_autofree char *caption = stats_caption (m);
+    double           line_w = MAX (40.0, width - round (left) - CS_STYLE_PAD);
+
+    L->stats = cs_i_text_wrap (caption, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, line_w, line_w);
+    n_stats = 1 + g_strv_length (L->stats);
+  }
   /* The heat maps share the height with the curve when there is one. */
-  heat_h = m->n_curve > 0 ? (height - top - CS_I_VIEW_PAD) * 0.58 : height - top - CS_I_VIEW_PAD;
-  left = CS_I_VIEW_PAD + L->label_h + 6.0 + ytick_w + CS_I_VIEW_TICK_GAP;
-  avail_w = width - left - CS_I_VIEW_PAD - PANEL_GAP - 2 * PANEL_GAP - COLORBAR_W - ytick_w;
-  /* Caption above, ticks, axis label and two lines of numbers below. */
-  side = MIN (avail_w / 2.0, heat_h - (L->label_h + CAPTION_GAP)
-                                 - (CS_I_VIEW_TICK_GAP + L->tick_h + 4.0 + L->label_h)
-                                 - (2.0 * L->small_h + 14.0));
+  heat_h = m->n_curve > 0 ? (height - top - CS_STYLE_PAD) * 0.58 : height - top - CS_STYLE_PAD;
+  avail_w = width - left - CS_STYLE_PAD - PANEL_GAP - 2 * PANEL_GAP - CS_STYLE_COLORBAR_WIDTH - ytick_w;
+  /* Caption above, ticks, axis label and the lines of numbers below. */
+  side = MIN (avail_w / 2.0, heat_h - (L->label_h + CS_STYLE_CAPTION_GAP)
+                                 - (CS_STYLE_TICK_GAP + L->tick_h + 4.0 + L->label_h)
+                                 - (n_stats * L->small_h + (n_stats - 1) * 4.0 + 10.0));
   side = floor (MAX (side, 20.0));
   /* Wide canvases widen the maps rather than leave the right half empty. */
   panel_w = floor (CLAMP (avail_w / 2.0, side, 1.5 * side));
 
   L->exact.x = round (left);
-  L->exact.y = round (top + L->label_h + CAPTION_GAP);
+  L->exact.y = round (top + L->label_h + CS_STYLE_CAPTION_GAP);
   L->exact.width = panel_w;
   L->exact.height = side;
   L->priv = L->exact;
   L->priv.x = L->exact.x + panel_w + PANEL_GAP;
   L->bar.x = L->priv.x + panel_w + PANEL_GAP;
   L->bar.y = L->exact.y;
-  L->bar.width = COLORBAR_W;
+  L->bar.width = CS_STYLE_COLORBAR_WIDTH;
   L->bar.height = side;
-  L->stats_y = L->exact.y + side + CS_I_VIEW_TICK_GAP + L->tick_h + 4.0 + L->label_h + 8.0;
+  L->stats_y = L->exact.y + side + CS_STYLE_TICK_GAP + L->tick_h + 4.0 + L->label_h + 8.0;
 
   if (m->n_curve > 0)
     {
-      double ctop = L->stats_y + 2.0 * L->small_h + 16.0 + L->label_h + CAPTION_GAP;
+      double ctop = L->stats_y + n_stats * L->small_h + (n_stats - 1) * 4.0 + 12.0 + L->label_h
+                    + CS_STYLE_CAPTION_GAP;
       L->curve.x = L->exact.x;
       L->curve.y = round (ctop);
       L->curve.width = MAX (20.0, L->bar.x + L->bar.width - L->exact.x);
       L->curve.height = MAX (
-          20.0, floor (height - ctop - CS_I_VIEW_PAD - CS_I_VIEW_TICK_GAP - L->tick_h - 4.0 - L->label_h));
+          20.0, floor (height - ctop - CS_STYLE_PAD - CS_STYLE_TICK_GAP - L->tick_h - 4.0 - L->label_h));
     }
 }
 
@@ -165,6 +187,7 @@ cs_render_privacy_layout (
     *priv = L.priv;
   if (curve != NULL)
     *curve = L.curve;
+  g_strfreev (L.stats);
 }
 
 /* Drawing --------------------------------------------------------------------------- */
@@ -223,12 +246,12 @@ draw_heatmap (cairo_t *cr, const CsPrivacyModel *m, const double *values, const 
 static void
 draw_ticks (cairo_t *cr, const CsRect *f, double lo, double hi, gboolean vertical, gboolean labels)
 {
-  double ticks[CS_I_VIEW_MAX_TICKS];
+  double ticks[CS_STYLE_MAX_TICKS];
   guint  target = (guint)CLAMP ((vertical ? f->height : f->width) / 60.0, 2.0, 8.0);
-  guint  n = cs_nice_ticks (lo, hi, target, ticks, CS_I_VIEW_MAX_TICKS);
+  guint  n = cs_nice_ticks (lo, hi, target, ticks, CS_STYLE_MAX_TICKS);
   double step = n >= 2 ? ticks[1] - ticks[0] : 1.0;
 
-  cs_i_view_set_rgb (cr, cs_i_view_tick);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *t = NULL;
@@ -238,11 +261,11 @@ draw_ticks (cairo_t *cr, const CsRect *f, double lo, double hi, gboolean vertica
         continue;
       t = cs_i_format_tick (ticks[i], step);
       if (vertical)
-        cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, f->x - CS_I_VIEW_TICK_GAP,
+        cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x - CS_STYLE_TICK_GAP,
                         f->y + (1.0 - frac) * f->height, 1.0, 0.5, 0.0);
       else
-        cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, f->x + frac * f->width,
-                        f->y + f->height + CS_I_VIEW_TICK_GAP, 0.5, 0.0, 0.0);
+        cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x + frac * f->width,
+                        f->y + f->height + CS_STYLE_TICK_GAP, 0.5, 0.0, 0.0);
     }
 }
 
@@ -252,26 +275,29 @@ draw_panel (cairo_t              *cr,
             const Layout         *L,
             const double         *values,
             const CsRect         *f,
-            const char           *caption,
+            const char *const    *captions,
             gboolean              y_axis)
 {
+  const char *caption = cs_i_text_first_fitting (captions, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD,
+                                                 f->width + PANEL_GAP - 8.0);
+
   draw_heatmap (cr, m, values, f);
   draw_ticks (cr, f, m->extent[0], m->extent[1], FALSE, TRUE);
   if (y_axis)
     {
       double w;
       draw_ticks (cr, f, m->extent[2], m->extent[3], TRUE, TRUE);
-      cs_i_text_extents ("−0.00", CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, &w, NULL);
-      cs_i_view_set_rgb (cr, cs_i_view_label);
-      cs_i_text_draw (cr, m->y_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, CS_I_VIEW_PAD,
+      cs_i_text_extents ("−0.00", CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+      cs_i_text_draw (cr, m->y_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
                       f->y + f->height / 2, 0.5, 0.0, -G_PI / 2);
     }
-  cs_i_view_set_rgb (cr, cs_i_view_label);
-  cs_i_text_draw (cr, m->x_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, f->x + f->width / 2,
-                  f->y + f->height + CS_I_VIEW_TICK_GAP + L->tick_h + 4.0, 0.5, 0.0, 0.0);
-  cs_i_view_set_rgb (cr, cs_i_view_title);
-  cs_i_text_draw (cr, caption, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_SEMIBOLD, f->x, f->y - CAPTION_GAP, 0.0, 1.0,
-                  0.0);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+  cs_i_text_draw (cr, m->x_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x + f->width / 2,
+                  f->y + f->height + CS_STYLE_TICK_GAP + L->tick_h + 4.0, 0.5, 0.0, 0.0);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
+  cs_i_text_draw (cr, caption, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, f->x,
+                  f->y - CS_STYLE_CAPTION_GAP, 0.0, 1.0, 0.0);
 }
 
 static void
@@ -292,11 +318,13 @@ draw_colorbar (cairo_t *cr, const CsPrivacyModel *m, const CsRect *f)
   cs_i_view_stroke_frame (cr, f);
 
   {
-    double ticks[CS_I_VIEW_MAX_TICKS];
-    guint  n = cs_nice_ticks (0.0, m->peak, 5, ticks, CS_I_VIEW_MAX_TICKS);
+    double ticks[CS_STYLE_MAX_TICKS];
+    /* About one label per 30 units of bar, so a short bar's labels do not overprint. */
+    guint n
+        = cs_nice_ticks (0.0, m->peak, (guint)CLAMP (f->height / 30.0, 1.0, 5.0), ticks, CS_STYLE_MAX_TICKS);
     double step = n >= 2 ? ticks[1] - ticks[0] : 1.0;
 
-    cs_i_view_set_rgb (cr, cs_i_view_tick);
+    cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
     for (guint i = 0; i < n; i++)
       {
         g_autofree char *t = NULL;
@@ -304,8 +332,8 @@ draw_colorbar (cairo_t *cr, const CsPrivacyModel *m, const CsRect *f)
         if (frac < -1e-9 || frac > 1 + 1e-9)
           continue;
         t = cs_i_format_tick (ticks[i], step);
-        cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, f->x + f->width + CS_I_VIEW_TICK_GAP,
-                        f->y + (1.0 - frac) * f->height, 0.0, 0.5, 0.0);
+        cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL,
+                        f->x + f->width + CS_STYLE_TICK_GAP, f->y + (1.0 - frac) * f->height, 0.0, 0.5, 0.0);
       }
   }
 }
@@ -338,7 +366,7 @@ draw_curve (cairo_t *cr, const CsPrivacyModel *m, const Layout *L)
   /* Grid at every quarter and at each ε measured. */
   cairo_save (cr);
   cairo_set_line_width (cr, 1.0);
-  cs_i_view_set_rgb (cr, cs_i_view_grid);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_GRID);
   for (guint i = 0; i <= 4; i++)
     {
       double y = cs_i_view_snap_y (cr, curve_y (f, i / 4.0));
@@ -355,32 +383,39 @@ draw_curve (cairo_t *cr, const CsPrivacyModel *m, const Layout *L)
   cairo_restore (cr);
   cs_i_view_stroke_frame (cr, f);
 
-  cs_i_view_set_rgb (cr, cs_i_view_tick);
-  for (guint i = 0; i <= 4; i++)
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+  /* Quarters when there is room for their labels, halves on a short chart. */
+  for (guint i = 0; i <= 4; i += f->height >= 5.0 * L->tick_h ? 1 : 2)
     {
       g_autofree char *t = cs_i_format_tick (i / 4.0, 0.25);
-      cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, f->x - CS_I_VIEW_TICK_GAP,
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x - CS_STYLE_TICK_GAP,
                       curve_y (f, i / 4.0), 1.0, 0.5, 0.0);
     }
   for (guint i = 0; i < m->n_curve; i++)
     {
       g_autofree char *t = g_strdup_printf ("%g", m->curve_epsilon[i]);
-      cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, curve_x (m, f, m->curve_epsilon[i]),
-                      f->y + f->height + CS_I_VIEW_TICK_GAP, 0.5, 0.0, 0.0);
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, curve_x (m, f, m->curve_epsilon[i]),
+                      f->y + f->height + CS_STYLE_TICK_GAP, 0.5, 0.0, 0.0);
     }
-  cs_i_view_set_rgb (cr, cs_i_view_label);
-  cs_i_text_draw (cr, "ε (privacy budget, log scale)", CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL,
-                  f->x + f->width / 2, f->y + f->height + CS_I_VIEW_TICK_GAP + L->tick_h + 4.0, 0.5, 0.0,
-                  0.0);
-  cs_i_text_draw (cr, "Accuracy", CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, CS_I_VIEW_PAD,
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+  cs_i_text_draw (cr, "ε (privacy budget, log scale)", CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL,
+                  f->x + f->width / 2, f->y + f->height + CS_STYLE_TICK_GAP + L->tick_h + 4.0, 0.5, 0.0, 0.0);
+  cs_i_text_draw (cr, "Accuracy", CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
                   f->y + f->height / 2, 0.5, 0.0, -G_PI / 2);
   {
-    g_autofree char *caption
+    g_autofree char *longest
         = g_strdup_printf ("Classify by average private similarity (%u classes, held-out 30 %%, "
                            "δ = %g)",
                            m->n_classes, m->delta);
-    cs_i_view_set_rgb (cr, cs_i_view_title);
-    cs_i_text_draw (cr, caption, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_SEMIBOLD, f->x, f->y - CAPTION_GAP, 0.0,
+    g_autofree char *shorter
+        = g_strdup_printf ("Private classification (%u classes, δ = %g)", m->n_classes, m->delta);
+    const char *captions[] = { longest, shorter, "Private classification", NULL };
+
+    cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
+    cs_i_text_draw (cr,
+                    cs_i_text_first_fitting (captions, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD,
+                                             L->canvas_w - CS_STYLE_PAD - f->x),
+                    CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, f->x, f->y - CS_STYLE_CAPTION_GAP, 0.0,
                     1.0, 0.0);
   }
 
@@ -389,7 +424,7 @@ draw_curve (cairo_t *cr, const CsPrivacyModel *m, const Layout *L)
   cairo_clip (cr);
   /* Reference lines: the non-private accuracy (dashed) and chance (dotted). */
   cairo_set_line_width (cr, 1.2);
-  cs_i_view_set_rgb (cr, cs_i_view_tick);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
   if (isfinite (m->nonprivate_accuracy))
     {
       double dash[] = { 5.0, 4.0 };
@@ -439,7 +474,7 @@ draw_curve (cairo_t *cr, const CsPrivacyModel *m, const Layout *L)
   if (m->epsilon >= m->curve_epsilon[0] && m->epsilon <= m->curve_epsilon[m->n_curve - 1])
     {
       double x = curve_x (m, f, m->epsilon);
-      cs_i_view_set_rgb (cr, cs_i_view_ink);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_INK);
       cairo_set_line_width (cr, 1.0);
       cairo_move_to (cr, cs_i_view_snap_x (cr, x), f->y);
       cairo_line_to (cr, cs_i_view_snap_x (cr, x), f->y + f->height);
@@ -447,16 +482,16 @@ draw_curve (cairo_t *cr, const CsPrivacyModel *m, const Layout *L)
     }
   cairo_restore (cr);
 
-  cs_i_view_set_rgb (cr, cs_i_view_tick);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
   if (isfinite (m->nonprivate_accuracy))
     {
       g_autofree char *t = g_strdup_printf ("non-private %.0f %%", 100.0 * m->nonprivate_accuracy);
       /* At the left, where the curve is low, so the label never sits on it. */
-      cs_i_text_draw (cr, t, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL, f->x + 6.0,
+      cs_i_text_draw (cr, t, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x + 6.0,
                       curve_y (f, m->nonprivate_accuracy) + 3.0, 0.0, 0.0, 0.0);
     }
   if (isfinite (chance))
-    cs_i_text_draw (cr, "chance", CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL, f->x + f->width - 6.0,
+    cs_i_text_draw (cr, "chance", CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x + f->width - 6.0,
                     curve_y (f, chance) - 3.0, 1.0, 1.0, 0.0);
 }
 
@@ -467,8 +502,6 @@ cs_render_privacy (cairo_t *cr, gconstpointer model, double width, double height
   Layout                L;
   g_autofree char      *caption = NULL;
   g_autofree char      *line1 = NULL;
-  g_autofree char      *line2 = NULL;
-  g_autofree char      *count = NULL;
 
   cs_i_view_clear (cr, width, height);
   if (m == NULL || m->nx < 2 || m->ny < 2)
@@ -476,27 +509,35 @@ cs_render_privacy (cairo_t *cr, gconstpointer model, double width, double height
 
   layout (m, width, height, &L);
   if (L.title_h > 0)
-    cs_i_view_draw_title (cr, m->title, L.exact.x);
+    cs_i_view_draw_title (cr, m->title, L.exact.x, width);
 
-  draw_panel (cr, m, &L, m->exact, &L.exact, "Exact  F(y) / n", TRUE);
-  caption = isinf (m->epsilon) ? g_strdup ("Private, ε = ∞ (no noise)")
-                               : g_strdup_printf ("Private, ε = %g, δ = %g", m->epsilon, m->delta);
-  draw_panel (cr, m, &L, m->priv, &L.priv, caption, FALSE);
+  {
+    static const char *const exact[] = { "Exact  F(y) / n", "Exact", NULL };
+    g_autofree char         *shorter = NULL;
+    const char              *priv[3];
+
+    caption = isinf (m->epsilon) ? g_strdup ("Private, ε = ∞ (no noise)")
+                                 : g_strdup_printf ("Private, ε = %g, δ = %g", m->epsilon, m->delta);
+    shorter = isinf (m->epsilon) ? g_strdup ("ε = ∞") : g_strdup_printf ("ε = %g", m->epsilon);
+    priv[0] = caption;
+    priv[1] = shorter;
+    priv[2] = NULL;
+    draw_panel (cr, m, &L, m->exact, &L.exact, exact, TRUE);
+    draw_panel (cr, m, &L, m->priv, &L.priv, priv, FALSE);
+  }
   draw_colorbar (cr, m, &L.bar);
 
-  count = cs_i_format_count (m->n);
   line1 = g_strdup_printf ("Error relative to the exact peak: max %.1f %%, mean %.2f %%",
                            100.0 * m->max_error, 100.0 * m->mean_error);
-  line2 = g_strdup_printf (
-      "Gaussian kernel h = %.3g · %u random Fourier features · %s rows · noise σ = %.3g per "
-      "feature (analytic Gaussian mechanism, Δ₂ = 2)",
-      m->bandwidth, m->n_features, count, m->sigma);
-  cs_i_view_set_rgb (cr, cs_i_view_ink);
-  cs_i_text_draw (cr, line1, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, L.exact.x, L.stats_y, 0.0, 0.0, 0.0);
-  cs_i_view_set_rgb (cr, cs_i_view_label);
-  cs_i_text_draw (cr, line2, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL, L.exact.x, L.stats_y + L.small_h + 4.0,
-                  0.0, 0.0, 0.0);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_INK);
+  cs_i_text_draw (cr, line1, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, L.exact.x, L.stats_y, 0.0, 0.0,
+                  0.0);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+  for (guint i = 0; L.stats[i] != NULL; i++)
+    cs_i_text_draw (cr, L.stats[i], CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, L.exact.x,
+                    L.stats_y + (i + 1) * (L.small_h + 4.0), 0.0, 0.0, 0.0);
 
   if (m->n_curve > 0)
     draw_curve (cr, m, &L);
+  g_strfreev (L.stats);
 }

@@ -13,11 +13,8 @@
 #define PANEL_ASPECT  1.7   /* width / height a bar panel looks best at */
 #define BAR_MIN_ROW   10.0  /* a bar row any thinner than this is left out */
 #define BAR_MAX_ROW   28.0
-#define NAME_SIZE     10.5
 #define NAME_MIN_SIZE 7.0
 #define MAX_TICKS     16
-#define BAR_WIDTH     12.0  /* colour bar */
-#define BAR_GAP       18.0
 #define CELL_MAX      72.0
 #define ROW_MAX       56.0  /* heatmap row height at most */
 #define LABEL_MAX_W   150.0 /* longest column label before it is ellipsised */
@@ -26,7 +23,6 @@
 #define GROUP_GAP     34.0
 #define ROW_GAP       8.0
 #define IMG_MAX_SIDE  180.0
-#define MIN_CAPTION   6.5
 
 /* Shared helpers ------------------------------------------------------------------------ */
 
@@ -60,45 +56,17 @@ text_height (double size)
 {
   double h;
 
-  cs_i_text_extents ("Ag", size, CS_I_WEIGHT_NORMAL, NULL, &h);
+  cs_i_text_extents ("Ag", size, CS_STYLE_WEIGHT_NORMAL, NULL, &h);
   return h;
 }
 
-/* `text` cut with an ellipsis to fit max_w, "" when not even the ellipsis fits. */
 static char *
 ellipsize (const char *text,
            double      size,
            int         weight,
            double      max_w)
 {
-  glong n = g_utf8_strlen (text, -1);
-  glong lo = 0;
-  glong hi = n;
-
-  if (text_width (text, size, weight) <= max_w)
-    return g_strdup (text);
-  if (text_width ("…", size, weight) > max_w)
-    return g_strdup ("");
-  /* Largest prefix length lo whose "prefix…" fits. */
-  while (lo < hi)
-    {
-      glong mid = (lo + hi + 1) / 2;
-      const char *end = g_utf8_offset_to_pointer (text, mid);
-      g_autofree char *prefix = g_strndup (text, end - text);
-      g_autofree char *cut = g_strconcat (prefix, "…", NULL);
-
-      if (text_width (cut, size, weight) <= max_w)
-        lo = mid;
-      else
-        hi = mid - 1;
-    }
-  {
-    const char *end = g_utf8_offset_to_pointer (text, lo);
-    g_autofree char *prefix = g_strndup (text, end - text);
-
-    g_strchomp (prefix);
-    return g_strconcat (prefix, "…", NULL);
-  }
+  return cs_i_text_ellipsize (text, size, weight, max_w);
 }
 
 /* One decimal under 10 %, none above: decided on the rounded value, so 9.96 % is "10". */
@@ -170,9 +138,9 @@ colorbar_block_width (double      vmax,
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *t = cs_i_format_tick (ticks[i], step);
-      tick_w = MAX (tick_w, text_width (t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL));
+      tick_w = MAX (tick_w, text_width (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL));
     }
-  return BAR_WIDTH + 4.0 + CS_I_VIEW_TICK_GAP + tick_w + 8.0 + text_height (CS_I_VIEW_LABEL_SIZE);
+  return CS_STYLE_COLORBAR_WIDTH + 4.0 + CS_STYLE_TICK_GAP + tick_w + 8.0 + text_height (CS_STYLE_LABEL_SIZE);
 }
 
 /* The colour a value gets on the maps over white paper: what the bar shows. */
@@ -217,7 +185,7 @@ draw_colorbar (cairo_t      *cr,
   cs_i_view_draw_pixels (cr, steps, 1, ramp, b);
 
   cairo_save (cr);
-  cs_i_view_set_rgb (cr, cs_i_view_frame);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_FRAME);
   cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, cs_i_view_snap_x (cr, b->x), cs_i_view_snap_y (cr, b->y), round (b->width),
                    round (b->height));
@@ -229,21 +197,21 @@ draw_colorbar (cairo_t      *cr,
       g_autofree char *t = cs_i_format_tick (ticks[i], step);
       double cy = cs_i_view_snap_y (cr, b->y + (vmax - ticks[i]) / (2.0 * vmax) * b->height);
 
-      cs_i_view_set_rgb (cr, cs_i_view_tick);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
       cairo_move_to (cr, b->x + b->width, cy);
       cairo_line_to (cr, b->x + b->width + 4.0, cy);
       cairo_stroke (cr);
-      cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, b->x + b->width + CS_I_VIEW_TICK_GAP,
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, b->x + b->width + CS_STYLE_TICK_GAP,
                       cy, 0.0, 0.5, 0.0);
-      tick_w = MAX (tick_w, text_width (t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL));
+      tick_w = MAX (tick_w, text_width (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL));
     }
   if (title != NULL)
     {
-      g_autofree char *fit = ellipsize (title, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, b->height + 40.0);
+      g_autofree char *fit = ellipsize (title, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, b->height + 40.0);
 
-      cs_i_view_set_rgb (cr, cs_i_view_label);
-      cs_i_text_draw (cr, fit, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL,
-                      b->x + b->width + CS_I_VIEW_TICK_GAP + tick_w + 8.0, b->y + b->height / 2, 0.5, 0.0,
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+      cs_i_text_draw (cr, fit, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL,
+                      b->x + b->width + CS_STYLE_TICK_GAP + tick_w + 8.0, b->y + b->height / 2, 0.5, 0.0,
                       -G_PI / 2);
     }
   cairo_restore (cr);
@@ -447,7 +415,50 @@ typedef struct
   double hi;
   double footer_y;
   double footer_h;
+  double footer_keys_w; /* the colour keys at the footer's start */
+  guint  footer_lines;
 } BarsLayout;
+
+static const struct
+{
+  double      t;
+  const char *text;
+} footer_keys[] = {
+  { BAR_T, "favourable" },
+  { -BAR_T, "unfavourable" },
+};
+
+static char *
+bars_footer_text (const CsSaliencyModel *m)
+{
+  g_autofree char *acc = NULL;
+
+  if (isfinite (m->surrogate_accuracy))
+    acc = g_strdup_printf ("Surrogate accuracy %.1f %% · ", 100.0 * m->surrogate_accuracy);
+  return g_strdup_printf (
+      "%sbars: mean Shapley contribution to the cluster’s logit, positive and negative parts",
+      acc != NULL ? acc : "");
+}
+
+/* The footer's explanation after the keys, then on lines of its own below them. */
+static char **
+bars_footer_lines (const CsSaliencyModel *m, double keys_w, double width)
+{
+  g_autofree char *text = bars_footer_text (m);
+  double           line_w = MAX (40.0, width - 2.0 * CS_STYLE_PAD);
+
+  return cs_i_text_wrap (text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, MAX (0.0, line_w - keys_w),
+                         line_w);
+}
+
+/* Whether the first line fits after the keys (the wrap keeps at least one word on it). */
+static gboolean
+bars_footer_after_keys (char **lines, double keys_w, double width)
+{
+  return lines[0] != NULL
+         && text_width (lines[0], CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL)
+                <= width - 2.0 * CS_STYLE_PAD - keys_w;
+}
 
 static double
 bar_value (double v)
@@ -504,17 +515,29 @@ bars_layout (const CsSaliencyModel *m,
   double avail_w;
   double avail_h;
   double best = -INFINITY;
-  double tick_h = text_height (CS_I_VIEW_TICK_SIZE);
+  double            tick_h = text_height (CS_STYLE_TICK_SIZE);
   double bars_h;
   g_autofree guint *order = g_new (guint, MAX (m->d, 1));
 
   memset (L, 0, sizeof *L);
   if (m->title != NULL && m->title[0] != '\0')
-    L->title_h = text_height (CS_I_VIEW_TITLE_SIZE);
-  top = CS_I_VIEW_PAD + (L->title_h > 0 ? L->title_h + 10.0 : 0.0);
-  L->footer_h = text_height (CS_I_VIEW_SMALL_SIZE);
-  L->footer_y = height - CS_I_VIEW_PAD - L->footer_h;
-  avail_w = MAX (1.0, width - 2.0 * CS_I_VIEW_PAD);
+    L->title_h = text_height (CS_STYLE_TITLE_SIZE);
+  top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 10.0 : 0.0);
+  L->footer_keys_w = 0.0;
+  for (guint i = 0; i < G_N_ELEMENTS (footer_keys); i++)
+    L->footer_keys_w += SWATCH + 3.0 + 4.0
+                        + text_width (footer_keys[i].text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL)
+                        + 12.0;
+  {
+    g_auto (GStrv) lines = bars_footer_lines (m, L->footer_keys_w, width);
+    guint n = g_strv_length (lines);
+
+    /* A first line too narrow for even one word leaves the keys alone on it. */
+    L->footer_lines = MAX (1u, n + (bars_footer_after_keys (lines, L->footer_keys_w, width) ? 0 : 1));
+    L->footer_h = L->footer_lines * text_height (CS_STYLE_SMALL_SIZE) + (L->footer_lines - 1) * 3.0;
+  }
+  L->footer_y = height - CS_STYLE_PAD - L->footer_h;
+  avail_w = MAX (1.0, width - 2.0 * CS_STYLE_PAD);
   avail_h = MAX (1.0, L->footer_y - 12.0 - top);
 
   for (guint ncols = 1; ncols <= MAX (m->k, 1); ncols++)
@@ -534,10 +557,10 @@ bars_layout (const CsSaliencyModel *m,
           L->panel_h = MAX (1.0, ph);
         }
     }
-  L->x0 = CS_I_VIEW_PAD;
+  L->x0 = CS_STYLE_PAD;
   L->y0 = top;
 
-  L->head_font = MIN (CS_I_VIEW_SMALL_SIZE + 0.5, MAX (MIN_CAPTION, L->panel_h / 5.0));
+  L->head_font = MIN (CS_STYLE_SMALL_SIZE + 0.5, MAX (CS_STYLE_MIN_TEXT_SIZE, L->panel_h / 5.0));
   L->head_h = text_height (L->head_font) + 6.0;
   L->axis_h = tick_h + 4.0;
   bars_h = L->panel_h - L->head_h - L->axis_h;
@@ -550,13 +573,14 @@ bars_layout (const CsSaliencyModel *m,
       return;
     }
   L->row_h = MIN (bars_h / L->n_bars, BAR_MAX_ROW);
-  L->name_font = CLAMP (L->row_h * 0.72, NAME_MIN_SIZE, NAME_SIZE);
+  L->name_font = CLAMP (L->row_h * 0.72, NAME_MIN_SIZE, CS_STYLE_TICK_SIZE);
 
   for (guint c = 0; c < m->k; c++)
     {
       top_features (m, c, order);
       for (guint r = 0; r < L->n_bars; r++)
-        L->name_w = MAX (L->name_w, text_width (m->feature_names[order[r]], L->name_font, CS_I_WEIGHT_NORMAL));
+        L->name_w
+            = MAX (L->name_w, text_width (m->feature_names[order[r]], L->name_font, CS_STYLE_WEIGHT_NORMAL));
     }
   L->name_w = MIN (L->name_w + 8.0, 0.4 * L->panel_w);
   bars_scale (m, &L->lo, &L->hi);
@@ -672,45 +696,37 @@ draw_bars_footer (cairo_t               *cr,
                   const BarsLayout      *L,
                   double                 width)
 {
-  const double size = CS_I_VIEW_SMALL_SIZE;
-  double x = CS_I_VIEW_PAD;
-  double cy = L->footer_y + L->footer_h / 2.0;
-  double right = width - CS_I_VIEW_PAD;
-  const struct
-  {
-    double      t;
-    const char *text;
-  } keys[] = {
-    { BAR_T, "favourable" },
-    { -BAR_T, "unfavourable" },
-  };
-  g_autofree char *acc = NULL;
-  g_autofree char *rest = NULL;
-  g_autofree char *fit = NULL;
+  const double size = CS_STYLE_SMALL_SIZE;
+  double       line_h = text_height (size) + 3.0;
+  double       x = CS_STYLE_PAD;
+  double       cy = L->footer_y + text_height (size) / 2.0;
+  g_auto (GStrv) lines = bars_footer_lines (m, L->footer_keys_w, width);
+  gboolean after_keys;
 
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (footer_keys); i++)
     {
-      double w = text_width (keys[i].text, size, CS_I_WEIGHT_NORMAL);
+      double w = text_width (footer_keys[i].text, size, CS_STYLE_WEIGHT_NORMAL);
 
-      if (x + SWATCH + 4.0 + w > right)
-        return;
-      set_diverging (cr, keys[i].t);
+      set_diverging (cr, footer_keys[i].t);
       cairo_rectangle (cr, x, cy - SWATCH / 2.0, SWATCH + 3.0, SWATCH);
       cairo_fill (cr);
       x += SWATCH + 3.0 + 4.0;
-      cs_i_view_set_rgb (cr, cs_i_view_label);
-      cs_i_text_draw (cr, keys[i].text, size, CS_I_WEIGHT_NORMAL, x, cy, 0.0, 0.5, 0.0);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+      cs_i_text_draw (cr, footer_keys[i].text, size, CS_STYLE_WEIGHT_NORMAL, x, cy, 0.0, 0.5, 0.0);
       x += w + 12.0;
     }
 
-  if (isfinite (m->surrogate_accuracy))
-    acc = g_strdup_printf ("Surrogate accuracy %.1f %% · ", 100.0 * m->surrogate_accuracy);
-  rest = g_strdup_printf ("%sbars: mean Shapley contribution to the cluster’s logit, positive and negative "
-                          "parts",
-                          acc != NULL ? acc : "");
-  fit = ellipsize (rest, size, CS_I_WEIGHT_NORMAL, right - x);
-  cs_i_view_set_rgb (cr, cs_i_view_tick);
-  cs_i_text_draw (cr, fit, size, CS_I_WEIGHT_NORMAL, x, cy, 0.0, 0.5, 0.0);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+  after_keys = bars_footer_after_keys (lines, L->footer_keys_w, width);
+  if (!after_keys)
+    cy += line_h;
+  for (guint i = 0; lines[i] != NULL; i++, cy += line_h)
+    {
+      double           lx = i == 0 && after_keys ? CS_STYLE_PAD + L->footer_keys_w : CS_STYLE_PAD;
+      g_autofree char *fit = ellipsize (lines[i], size, CS_STYLE_WEIGHT_NORMAL, width - CS_STYLE_PAD - lx);
+
+      cs_i_text_draw (cr, fit, size, CS_STYLE_WEIGHT_NORMAL, lx, cy, 0.0, 0.5, 0.0);
+    }
 }
 
 static void
@@ -735,9 +751,10 @@ draw_bar_panel (cairo_t               *cr,
   hy = p.y + (L->head_h - 6.0) / 2.0;
   cs_i_view_cluster_rgb (m->color_slot, c, rgb);
   draw_swatch (cr, rgb, p.x, hy - SWATCH / 2.0, SWATCH);
-  fit = ellipsize (title, L->head_font, CS_I_WEIGHT_SEMIBOLD, p.width - SWATCH - SWATCH_GAP);
-  cs_i_view_set_rgb (cr, cs_i_view_title);
-  cs_i_text_draw (cr, fit, L->head_font, CS_I_WEIGHT_SEMIBOLD, p.x + SWATCH + SWATCH_GAP, hy, 0.0, 0.5, 0.0);
+  fit = ellipsize (title, L->head_font, CS_STYLE_WEIGHT_SEMIBOLD, p.width - SWATCH - SWATCH_GAP);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
+  cs_i_text_draw (cr, fit, L->head_font, CS_STYLE_WEIGHT_SEMIBOLD, p.x + SWATCH + SWATCH_GAP, hy, 0.0, 0.5,
+                  0.0);
   if (L->n_bars == 0)
     return;
 
@@ -746,7 +763,7 @@ draw_bar_panel (cairo_t               *cr,
 
   /* Grid lines at the shared ticks, so bars in different panels can be read off alike. */
   cairo_set_line_width (cr, 1.0);
-  cs_i_view_set_rgb (cr, cs_i_view_grid);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_GRID);
   for (guint i = 0; i < n_ticks; i++)
     {
       double x;
@@ -768,7 +785,8 @@ draw_bar_panel (cairo_t               *cr,
       double h = MAX (1.0, L->row_h * 0.62);
       double y = area.y + r * L->row_h + (L->row_h - h) / 2.0;
       double cy = area.y + (r + 0.5) * L->row_h;
-      g_autofree char *name = ellipsize (m->feature_names[f], L->name_font, CS_I_WEIGHT_NORMAL, L->name_w - 8.0);
+      g_autofree char *name
+          = ellipsize (m->feature_names[f], L->name_font, CS_STYLE_WEIGHT_NORMAL, L->name_w - 8.0);
 
       if (fav > 0)
         {
@@ -784,11 +802,11 @@ draw_bar_panel (cairo_t               *cr,
           cairo_rectangle (cr, left, y, zero - left, h);
           cairo_fill (cr);
         }
-      cs_i_view_set_rgb (cr, cs_i_view_label);
-      cs_i_text_draw (cr, name, L->name_font, CS_I_WEIGHT_NORMAL, area.x - 8.0, cy, 1.0, 0.5, 0.0);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+      cs_i_text_draw (cr, name, L->name_font, CS_STYLE_WEIGHT_NORMAL, area.x - 8.0, cy, 1.0, 0.5, 0.0);
     }
 
-  cs_i_view_set_rgb (cr, cs_i_view_ink);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_INK);
   cairo_set_line_width (cr, 1.0);
   cairo_move_to (cr, cs_i_view_snap_x (cr, zero), area.y - 2.0);
   cairo_line_to (cr, cs_i_view_snap_x (cr, zero), area.y + area.height + 2.0);
@@ -798,13 +816,13 @@ draw_bar_panel (cairo_t               *cr,
     {
       g_autofree char *t = cs_i_format_tick (ticks[i], step);
       double x = bars_x (L, &area, ticks[i]);
-      double w = text_width (t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL);
+      double           w = text_width (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL);
 
       if (x - w / 2 < p.x || x + w / 2 > p.x + p.width + 4.0)
         continue;
-      cs_i_view_set_rgb (cr, cs_i_view_tick);
-      cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, x, area.y + area.height + 3.0, 0.5, 0.0,
-                      0.0);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, x, area.y + area.height + 3.0, 0.5,
+                      0.0, 0.0);
     }
 }
 
@@ -831,7 +849,7 @@ cs_render_saliency_bars (cairo_t       *cr,
     }
   bars_layout (m, width, height, &L);
   if (L.title_h > 0)
-    cs_i_view_draw_title (cr, m->title, CS_I_VIEW_PAD);
+    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD, width);
   if (L.n_bars > 0)
     {
       /* Few ticks: a panel is narrow, and the grid lines only need to carry the eye. */
@@ -938,25 +956,25 @@ heat_layout (const CsSaliencyModel *m,
   memset (L, 0, sizeof *L);
   L->vmax = heat_vmax (m);
   if (m->title != NULL && m->title[0] != '\0')
-    L->title_h = text_height (CS_I_VIEW_TITLE_SIZE);
-  top = CS_I_VIEW_PAD + (L->title_h > 0 ? L->title_h + 12.0 : 0.0);
+    L->title_h = text_height (CS_STYLE_TITLE_SIZE);
+  top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 12.0 : 0.0);
 
-  L->row_font = CS_I_VIEW_SMALL_SIZE;
+  L->row_font = CS_STYLE_SMALL_SIZE;
   for (guint c = 0; c < m->k; c++)
     {
       g_autofree char *name = g_strdup_printf ("Cluster %u", c + 1);
-      row_label_w = MAX (row_label_w, text_width (name, L->row_font, CS_I_WEIGHT_SEMIBOLD));
+      row_label_w = MAX (row_label_w, text_width (name, L->row_font, CS_STYLE_WEIGHT_SEMIBOLD));
     }
   row_label_w += SWATCH + SWATCH_GAP + 10.0;
-  bar_block = BAR_GAP + colorbar_block_width (L->vmax, heat_title (m));
+  bar_block = CS_STYLE_COLORBAR_GAP + colorbar_block_width (L->vmax, heat_title (m));
 
-  grid_w = MAX (1.0, width - 2.0 * CS_I_VIEW_PAD - row_label_w - bar_block);
+  grid_w = MAX (1.0, width - 2.0 * CS_STYLE_PAD - row_label_w - bar_block);
   L->cell_w = MIN (grid_w / MAX (m->d, 1), CELL_MAX);
 
-  L->label_font = CS_I_VIEW_TICK_SIZE;
+  L->label_font = CS_STYLE_TICK_SIZE;
   th = text_height (L->label_font);
   for (guint f = 0; f < m->d; f++)
-    max_label = MAX (max_label, text_width (m->feature_names[f], L->label_font, CS_I_WEIGHT_NORMAL));
+    max_label = MAX (max_label, text_width (m->feature_names[f], L->label_font, CS_STYLE_WEIGHT_NORMAL));
   L->label_max_w = MIN (max_label, LABEL_MAX_W);
   L->label_every = 1;
   if (max_label <= L->cell_w - 4.0)
@@ -977,7 +995,7 @@ heat_layout (const CsSaliencyModel *m,
     }
 
   /* Long labels must not crowd out the cells on a short canvas. */
-  avail_h = height - top - CS_I_VIEW_PAD - 6.0;
+  avail_h = height - top - CS_STYLE_PAD - 6.0;
   if (label_h > 0.4 * avail_h && L->label_angle > 0)
     {
       double scale = 0.4 * avail_h / label_h;
@@ -987,14 +1005,14 @@ heat_layout (const CsSaliencyModel *m,
   avail_h -= label_h;
   /* Rows take the height they are given, up to a band that still reads as a row. */
   L->cell_h = MAX (1.0, MIN (avail_h / MAX (m->k, 1), ROW_MAX));
-  L->row_font = MIN (CS_I_VIEW_SMALL_SIZE, MAX (MIN_CAPTION, L->cell_h * 0.8));
+  L->row_font = MIN (CS_STYLE_SMALL_SIZE, MAX (CS_STYLE_MIN_TEXT_SIZE, L->cell_h * 0.8));
 
   /* Centre the whole block when the cells are capped. */
-  x0 = MAX (CS_I_VIEW_PAD, (width - (row_label_w + L->cell_w * m->d + bar_block)) / 2.0);
+  x0 = MAX (CS_STYLE_PAD, (width - (row_label_w + L->cell_w * m->d + bar_block)) / 2.0);
   L->grid = (CsRect) { round (x0 + row_label_w), round (top + MAX (0.0, (avail_h - L->cell_h * m->k) / 2.0)),
                        L->cell_w * m->d, L->cell_h * m->k };
-  L->bar = (CsRect) { L->grid.x + L->grid.width + BAR_GAP, L->grid.y, BAR_WIDTH,
-                      MAX (L->grid.height, MIN (avail_h, 80.0)) };
+  L->bar = (CsRect){ L->grid.x + L->grid.width + CS_STYLE_COLORBAR_GAP, L->grid.y, CS_STYLE_COLORBAR_WIDTH,
+                     MAX (L->grid.height, MIN (avail_h, 80.0)) };
 }
 
 gboolean
@@ -1081,13 +1099,13 @@ draw_heat_cells (cairo_t               *cr,
           {
             g_autofree char *t = cs_i_format_fixed (v, fabs (v) >= 9.95 ? 0 : 1);
 
-            if (text_width (t, value_font, CS_I_WEIGHT_NORMAL) > L->cell_w - 4.0)
+            if (text_width (t, value_font, CS_STYLE_WEIGHT_NORMAL) > L->cell_w - 4.0)
               continue;
             if (fabs (v / L->vmax) > 0.55)
               cairo_set_source_rgb (cr, 1, 1, 1);
             else
-              cs_i_view_set_rgb (cr, cs_i_view_label);
-            cs_i_text_draw (cr, t, value_font, CS_I_WEIGHT_NORMAL, x + L->cell_w / 2,
+              cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+            cs_i_text_draw (cr, t, value_font, CS_STYLE_WEIGHT_NORMAL, x + L->cell_w / 2,
                             y + L->cell_h / 2, 0.5, 0.5, 0.0);
           }
       }
@@ -1106,7 +1124,7 @@ draw_heat_labels (cairo_t               *cr,
       double rgb[3];
       double cy = L->grid.y + (c + 0.5) * L->cell_h;
       double side = MIN (SWATCH, L->cell_h);
-      double w = text_width (name, L->row_font, CS_I_WEIGHT_SEMIBOLD);
+      double           w = text_width (name, L->row_font, CS_STYLE_WEIGHT_SEMIBOLD);
       double tx = L->grid.x - 8.0;
 
       if (L->cell_h < text_height (L->row_font) * 0.9
@@ -1114,27 +1132,27 @@ draw_heat_labels (cairo_t               *cr,
         continue;
       cs_i_view_cluster_rgb (m->color_slot, c, rgb);
       draw_swatch (cr, rgb, tx - w - SWATCH_GAP - side, cy - side / 2, side);
-      cs_i_view_set_rgb (cr, cs_i_view_label);
-      cs_i_text_draw (cr, name, L->row_font, CS_I_WEIGHT_SEMIBOLD, tx, cy, 1.0, 0.5, 0.0);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+      cs_i_text_draw (cr, name, L->row_font, CS_STYLE_WEIGHT_SEMIBOLD, tx, cy, 1.0, 0.5, 0.0);
     }
 
   for (guint i = 0; i < m->d; i++)
     {
       guint f = heat_column_feature (m, i);
       double cx = L->grid.x + (i + 0.5) * L->cell_w;
-      int weight = (gint) f == m->highlight ? CS_I_WEIGHT_SEMIBOLD : CS_I_WEIGHT_NORMAL;
+      int              weight = (gint)f == m->highlight ? CS_STYLE_WEIGHT_SEMIBOLD : CS_STYLE_WEIGHT_NORMAL;
       double max_w = L->label_max_w;
       g_autofree char *fit = NULL;
 
       if (i % L->label_every != 0 && (gint) f != m->highlight)
         continue;
       if (L->label_angle == G_PI / 4)
-        max_w = MIN (max_w, (cx - CS_I_VIEW_PAD) * G_SQRT2 - text_height (L->label_font));
+        max_w = MIN (max_w, (cx - CS_STYLE_PAD) * G_SQRT2 - text_height (L->label_font));
       fit = ellipsize (m->feature_names[f], L->label_font, weight, max_w);
       if ((gint) f == m->highlight)
-        cs_i_view_set_rgb (cr, cs_i_view_title);
+        cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
       else
-        cs_i_view_set_rgb (cr, cs_i_view_label);
+        cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
       if (L->label_angle == 0.0)
         cs_i_text_draw (cr, fit, L->label_font, weight, cx, label_y, 0.5, 0.0, 0.0);
       else if (L->label_angle == G_PI / 4)
@@ -1165,7 +1183,7 @@ cs_render_saliency_heatmap (cairo_t       *cr,
     }
   heat_layout (m, width, height, &L);
   if (L.title_h > 0)
-    cs_i_view_draw_title (cr, m->title, CS_I_VIEW_PAD);
+    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD, width);
   draw_heat_cells (cr, m, &L);
   draw_heat_labels (cr, m, &L);
 
@@ -1176,7 +1194,7 @@ cs_render_saliency_heatmap (cairo_t       *cr,
       for (guint i = 0; i < m->d; i++)
         if (heat_column_feature (m, i) == (guint) m->highlight)
           col = i;
-      cs_i_view_set_rgb (cr, cs_i_view_ink);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_INK);
       cairo_set_line_width (cr, 2.0);
       cairo_rectangle (cr, L.grid.x + col * L.cell_w - 1.0, L.grid.y - 1.0, L.cell_w + 2.0, L.grid.height + 2.0);
       cairo_stroke (cr);
@@ -1382,22 +1400,32 @@ static const char *const image_headers[CS_SALIENCY_IMAGE_N] = {
 #define MAP_TITLE "Mean Shapley value per pixel"
 #define MAP_TITLE_CLIPPED "Mean Shapley value (clipped)"
 
+/* Two arrangements, whichever gives the larger images: one row per cluster (a caption left
+ * of its four images, in one or two groups side by side; best for few clusters), or one
+ * column per cluster (a small table header above: cluster number, rows, share, prototype
+ * row; the four kinds of image down the rows, named on the left; best for many clusters,
+ * as a row per cluster leaves them a strip of thumbnails with wide margins). */
 typedef struct
 {
-  double title_h;
-  guint  groups;
-  guint  per_group;   /* cluster rows in each group */
-  double img_w;
-  double img_h;
-  double caption_w;   /* strip + caption text, left of the images */
-  double font;        /* caption size */
-  double line_h;
-  double head_font;
-  double head_h;
-  double group_w;
-  double x0;          /* first group's left edge */
-  double y0;          /* first image row's top */
-  CsRect bar;
+  double   title_h;
+  gboolean by_column;
+  guint    groups;      /* side-by-side groups of rows, or bands of columns one above another */
+  guint    per_group;   /* clusters in each group */
+  double   img_w;
+  double   img_h;
+  double   caption_w;   /* by row: strip + caption text, left of the images */
+  double   font;        /* caption size */
+  double   line_h;
+  double   head_font;   /* image kind names */
+  double   head_h;      /* by row: the header line above the images */
+  double   row_head_w;  /* by column: the names' column, left of the images */
+  double   table_h;     /* by column: the table header above each band */
+  guint    table_lines;
+  double   band_h;      /* by column: one band, table header and images */
+  double   group_w;
+  double   x0;          /* first group's left edge (by column: the first image column's) */
+  double   y0;          /* first image row's top (by column: the first band's table header) */
+  CsRect   bar;
 } ImgLayout;
 
 static char *
@@ -1410,10 +1438,61 @@ static char *
 image_caption_proto (const CsSaliencyImagesModel *m,
                      guint                        j)
 {
+  g_autofree char *row = NULL;
+
   if (m->prototype_row[j] < 0)
     return g_strdup ("");
   /* Rows are counted from one, as in the scatter plot's tooltips. */
-  return g_strdup_printf ("%s row %" G_GSSIZE_FORMAT, m->medoids ? "medoid" : "prototype", m->prototype_row[j] + 1);
+  row = cs_i_format_count ((guint64)m->prototype_row[j] + 1);
+  return g_strdup_printf ("%s row %s", m->medoids ? "medoid" : "prototype", row);
+}
+
+static const char *
+image_kind_name (const CsSaliencyImagesModel *m, CsSaliencyImage which)
+{
+  if (which == CS_SALIENCY_IMAGE_PROTOTYPE && m->medoids)
+    return "Medoid";
+  return image_headers[which];
+}
+
+static gboolean
+any_prototype (const CsSaliencyImagesModel *m)
+{
+  for (guint j = 0; j < m->k; j++)
+    if (m->prototype_row[j] >= 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* By column, the table header's lines: "Cluster", "Rows", "Share" and, when there are
+ * prototypes, "Prototype row" / "Medoid row"; line i's cell text for cluster j. */
+static char *
+table_cell (const CsSaliencyImagesModel *m, guint line, guint j)
+{
+  switch (line)
+    {
+    case 0:
+      return g_strdup_printf ("%u", j + 1);
+    case 1:
+      return cs_i_format_count (m->sizes[j]);
+    case 2:
+      {
+        g_autofree char *pct = format_percent (m->n_labelled > 0 ? (double)m->sizes[j] / m->n_labelled : NAN);
+        return *pct != '\0' ? g_strdup_printf ("%s %%", pct) : g_strdup ("");
+      }
+    default:
+      return m->prototype_row[j] >= 0 ? cs_i_format_count ((guint64)m->prototype_row[j] + 1) : g_strdup ("");
+    }
+}
+
+static const char *
+table_name (const CsSaliencyImagesModel *m, guint line)
+{
+  static const char *const names[] = { "Cluster", "Rows", "Share" };
+
+  if (line < G_N_ELEMENTS (names))
+    return names[line];
+  return m->medoids ? "Medoid row" : "Prototype row";
 }
 
 static double
@@ -1425,6 +1504,46 @@ images_offset (CsSaliencyImage which,
   if (which >= CS_SALIENCY_IMAGE_FAVOURABLE)
     x += PAIR_GAP - IMG_GAP;
   return x;
+}
+
+/* One row per cluster: the image side for `groups` groups side by side. */
+static double
+rows_side (const CsSaliencyImagesModel *m,
+           double                       avail_w,
+           double                       avail_h,
+           double                       caption_w,
+           guint                        groups,
+           guint                       *per)
+{
+  double aspect = (double)m->rows / (double)m->cols;
+  double inner_w;
+  double side_h;
+
+  *per = (m->k + groups - 1) / groups;
+  inner_w = (avail_w - (groups - 1) * GROUP_GAP) / groups - caption_w - 3 * IMG_GAP - (PAIR_GAP - IMG_GAP);
+  side_h = (avail_h - (*per - 1) * ROW_GAP) / *per / aspect;
+  return MIN (MIN (inner_w / 4.0, side_h), IMG_MAX_SIDE);
+}
+
+/* One column per cluster: the image side for `bands` bands one above another. */
+static double
+columns_side (const CsSaliencyImagesModel *m,
+              double                       avail_w,
+              double                       avail_h,
+              double                       row_head_w,
+              double                       table_h,
+              guint                        bands,
+              guint                       *per)
+{
+  double aspect = (double)m->rows / (double)m->cols;
+  double side_w;
+  double side_h;
+
+  *per = (m->k + bands - 1) / bands;
+  side_w = (avail_w - row_head_w) / *per - IMG_GAP;
+  side_h = (avail_h - (bands - 1) * GROUP_GAP - bands * (table_h + 3 * IMG_GAP + PAIR_GAP - IMG_GAP))
+           / (4.0 * bands) / aspect;
+  return MIN (MIN (side_w, side_h), IMG_MAX_SIDE);
 }
 
 static void
@@ -1439,79 +1558,161 @@ images_layout (const CsSaliencyImagesModel *m,
   double avail_w;
   double avail_h;
   double bar_block;
-  double small_h = text_height (CS_I_VIEW_SMALL_SIZE);
-  double best = -INFINITY;
+  double small_h = text_height (CS_STYLE_SMALL_SIZE);
+  double best_rows = -INFINITY;
+  double best_cols = -INFINITY;
+  guint  rows_groups = 1;
+  guint  rows_per = m->k;
+  guint  cols_bands = 1;
+  guint  cols_per = m->k;
+  double head_need;
+  double row_head_w = 0.0;
+  double cell_text = 0.0;
+  double table_h;
+  double grid_h;
+  double bar_title_w;
+  double bar_h;
 
   memset (L, 0, sizeof *L);
   if (m->title != NULL && m->title[0] != '\0')
-    L->title_h = text_height (CS_I_VIEW_TITLE_SIZE);
-  top = CS_I_VIEW_PAD + (L->title_h > 0 ? L->title_h + 12.0 : 0.0);
+    L->title_h = text_height (CS_STYLE_TITLE_SIZE);
+  top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 12.0 : 0.0);
   for (guint j = 0; j < m->k; j++)
     {
       g_autofree char *name = image_caption_name (j);
       g_autofree char *size = size_text (m->sizes[j], m->n_labelled);
       g_autofree char *proto = image_caption_proto (m, j);
 
-      caption_text = MAX (caption_text, text_width (name, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD));
-      caption_text = MAX (caption_text, text_width (size, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL));
-      caption_text = MAX (caption_text, text_width (proto, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL));
+      caption_text = MAX (caption_text, text_width (name, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD));
+      caption_text = MAX (caption_text, text_width (size, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL));
+      caption_text = MAX (caption_text, text_width (proto, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL));
     }
-  bar_block = BAR_GAP + colorbar_block_width (m->map_max, m->map_clipped ? MAP_TITLE_CLIPPED : MAP_TITLE);
-  avail_w = width - 2.0 * CS_I_VIEW_PAD - bar_block;
-  L->head_font = CS_I_VIEW_SMALL_SIZE;
+  bar_title_w = text_width (m->map_clipped ? MAP_TITLE_CLIPPED : MAP_TITLE, CS_STYLE_LABEL_SIZE,
+                            CS_STYLE_WEIGHT_NORMAL);
+  bar_block = CS_STYLE_COLORBAR_GAP
+              + colorbar_block_width (m->map_max, m->map_clipped ? MAP_TITLE_CLIPPED : MAP_TITLE);
+  avail_w = width - 2.0 * CS_STYLE_PAD - bar_block;
+  L->head_font = CS_STYLE_SMALL_SIZE;
   L->head_h = small_h + 6.0;
-  avail_h = height - top - CS_I_VIEW_PAD - L->head_h;
+  avail_h = height - top - CS_STYLE_PAD;
 
-  /* One group of rows, or two side by side: whichever gives the larger images. */
+  /* By row: one group of rows, or two side by side. A second group has to earn its place:
+   * the captions it repeats cost width. The image kinds' names head the columns, so an
+   * image narrower than the longest name would shrink them: that arrangement then loses
+   * to the other. */
   for (guint groups = 1; groups <= MIN (2u, m->k); groups++)
     {
-      guint per = (m->k + groups - 1) / groups;
-      double caption_w = caption_text + 4.0 + 8.0 + 10.0;
-      double inner_w = (avail_w - (groups - 1) * GROUP_GAP) / groups - caption_w - 3 * IMG_GAP - (PAIR_GAP - IMG_GAP);
-      double side_w = inner_w / 4.0;
-      double side_h = (avail_h - (per - 1) * ROW_GAP) / per / aspect;
-      double side = MIN (MIN (side_w, side_h), IMG_MAX_SIDE);
+      guint  per;
+      double side = rows_side (m, avail_w, avail_h - L->head_h, caption_text + 22.0, groups, &per);
 
-      /* A second group has to earn its place: the captions it repeats cost width. */
-      if (side > best * (groups > 1 ? 1.08 : 1.0))
+      if (side > best_rows * (groups > 1 ? 1.08 : 1.0))
         {
-          best = side;
-          L->groups = groups;
-          L->per_group = per;
-          L->caption_w = caption_w;
+          best_rows = side;
+          rows_groups = groups;
+          rows_per = per;
         }
     }
-  L->img_w = MAX (1.0, floor (best));
-  L->img_h = MAX (1.0, floor (best * aspect));
+  head_need = 0.0;
+  for (guint w = 0; w < CS_SALIENCY_IMAGE_N; w++)
+    head_need = MAX (head_need, text_width (image_kind_name (m, (CsSaliencyImage)w), CS_STYLE_SMALL_SIZE,
+                                            CS_STYLE_WEIGHT_SEMIBOLD));
+
+  /* By column: the names on the left, the table header above each band. */
+  L->table_lines = any_prototype (m) ? 4 : 3;
+  for (guint line = 0; line < L->table_lines; line++)
+    {
+      row_head_w
+          = MAX (row_head_w, text_width (table_name (m, line), CS_STYLE_SMALL_SIZE,
+                                         line == 0 ? CS_STYLE_WEIGHT_SEMIBOLD : CS_STYLE_WEIGHT_NORMAL));
+      for (guint j = 0; j < m->k; j++)
+        {
+          g_autofree char *t = table_cell (m, line, j);
+          cell_text
+              = MAX (cell_text, text_width (t, CS_STYLE_SMALL_SIZE,
+                                            line == 0 ? CS_STYLE_WEIGHT_SEMIBOLD : CS_STYLE_WEIGHT_NORMAL));
+        }
+    }
+  row_head_w = MAX (row_head_w, head_need) + 10.0;
+  table_h = 6.0 + L->table_lines * small_h + 6.0;
+  for (guint bands = 1; bands <= MIN (3u, m->k); bands++)
+    {
+      guint  per;
+      double side = columns_side (m, avail_w, avail_h, row_head_w, table_h, bands, &per);
+
+      /* Table cells narrower than their numbers would need smaller text: not an option. */
+      if (side + IMG_GAP < cell_text + 4.0)
+        side = MIN (side, 0.5 * side);
+      if (side > best_cols * (bands > 1 ? 1.08 : 1.0))
+        {
+          best_cols = side;
+          cols_bands = bands;
+          cols_per = per;
+        }
+    }
+
+  /* By row is the familiar reading (a cluster, then its pictures): it keeps the place
+   * unless the columns give clearly larger images, or its headers would not fit. */
+  if (best_rows + IMG_GAP - 8.0 < head_need)
+    best_rows = MIN (best_rows, 0.8 * best_rows);
+  L->by_column = best_cols > 1.15 * best_rows;
+
+  if (L->by_column)
+    {
+      L->groups = cols_bands;
+      L->per_group = cols_per;
+      L->img_w = MAX (1.0, floor (best_cols));
+      L->img_h = MAX (1.0, floor (best_cols * aspect));
+      L->font = CS_STYLE_SMALL_SIZE;
+      L->line_h = small_h;
+      L->row_head_w = row_head_w;
+      L->table_h = table_h;
+      L->band_h = table_h + 4.0 * L->img_h + 3 * IMG_GAP + (PAIR_GAP - IMG_GAP);
+      L->group_w = L->per_group * (L->img_w + IMG_GAP) - IMG_GAP;
+      grid_h = L->groups * L->band_h + (L->groups - 1) * GROUP_GAP;
+      L->x0 = round (MAX (CS_STYLE_PAD, (width - (row_head_w + L->group_w + bar_block)) / 2.0) + row_head_w);
+      L->y0 = round (top + MAX (0.0, (avail_h - grid_h) / 2.0));
+      bar_h = MIN (grid_h - table_h, MAX (L->img_h * 3.0, 120.0));
+      bar_h = MAX (bar_h, MIN (bar_title_w - 36.0, avail_h));
+      L->bar = (CsRect){ L->x0 + L->group_w + CS_STYLE_COLORBAR_GAP,
+                         round (MAX (top, L->y0 + table_h + (grid_h - table_h - bar_h) / 2.0)),
+                         CS_STYLE_COLORBAR_WIDTH, MAX (1.0, bar_h) };
+      return;
+    }
+
+  L->groups = rows_groups;
+  L->per_group = rows_per;
+  L->img_w = MAX (1.0, floor (best_rows));
+  L->img_h = MAX (1.0, floor (best_rows * aspect));
 
   /* Captions: three lines at full size, fewer or smaller when a row is short. */
-  L->font = CS_I_VIEW_SMALL_SIZE;
+  L->font = CS_STYLE_SMALL_SIZE;
   L->line_h = small_h;
   if (3.0 * L->line_h > L->img_h)
     {
-      L->font = MAX (MIN_CAPTION, CS_I_VIEW_SMALL_SIZE * L->img_h / (2.0 * small_h));
-      L->line_h = small_h * L->font / CS_I_VIEW_SMALL_SIZE;
+      L->font = MAX (CS_STYLE_MIN_TEXT_SIZE, CS_STYLE_SMALL_SIZE * L->img_h / (2.0 * small_h));
+      L->line_h = small_h * L->font / CS_STYLE_SMALL_SIZE;
     }
-  L->caption_w = (caption_text * L->font / CS_I_VIEW_SMALL_SIZE) + 4.0 + 8.0 + 10.0;
+  L->caption_w = (caption_text * L->font / CS_STYLE_SMALL_SIZE) + 4.0 + 8.0 + 10.0;
   {
     /* Measured as drawn (semibold), with room left between neighbouring headers. */
-    double w = text_width ("Unfavourable", L->head_font, CS_I_WEIGHT_SEMIBOLD);
     double room = L->img_w + IMG_GAP - 8.0;
 
-    if (w > room)
-      L->head_font = MAX (MIN_CAPTION, L->head_font * room / w);
+    if (head_need > room)
+      L->head_font = MAX (CS_STYLE_MIN_TEXT_SIZE, L->head_font * room / head_need);
   }
 
   L->group_w = L->caption_w + images_offset (CS_SALIENCY_IMAGE_UNFAVOURABLE, L->img_w) + L->img_w;
   {
     double total_w = L->groups * L->group_w + (L->groups - 1) * GROUP_GAP + bar_block;
-    double grid_h = L->per_group * L->img_h + (L->per_group - 1) * ROW_GAP;
-    double bar_h = MIN (grid_h, MAX (L->img_h * 3.0, 120.0));
 
-    L->x0 = round (MAX (CS_I_VIEW_PAD, (width - total_w) / 2.0));
-    L->y0 = round (top + L->head_h + MAX (0.0, (avail_h - grid_h) / 2.0));
-    L->bar = (CsRect) { L->x0 + L->groups * L->group_w + (L->groups - 1) * GROUP_GAP + BAR_GAP,
-                        round (L->y0 + (grid_h - bar_h) / 2.0), BAR_WIDTH, MAX (1.0, bar_h) };
+    grid_h = L->per_group * L->img_h + (L->per_group - 1) * ROW_GAP;
+    bar_h = MIN (grid_h, MAX (L->img_h * 3.0, 120.0));
+    bar_h = MAX (bar_h, MIN (bar_title_w - 36.0, avail_h - L->head_h));
+    L->x0 = round (MAX (CS_STYLE_PAD, (width - total_w) / 2.0));
+    L->y0 = round (top + L->head_h + MAX (0.0, (avail_h - L->head_h - grid_h) / 2.0));
+    L->bar = (CsRect){ L->x0 + L->groups * L->group_w + (L->groups - 1) * GROUP_GAP + CS_STYLE_COLORBAR_GAP,
+                       round (MAX (top, L->y0 + (grid_h - bar_h) / 2.0)), CS_STYLE_COLORBAR_WIDTH,
+                       MAX (1.0, bar_h) };
   }
 }
 
@@ -1522,11 +1723,22 @@ images_rect (const ImgLayout *L,
              CsRect          *r)
 {
   guint g = j / L->per_group;
-  guint row = j % L->per_group;
-  double gx = L->x0 + g * (L->group_w + GROUP_GAP);
+  guint pos = j % L->per_group;
 
-  r->x = round (gx + L->caption_w + images_offset (which, L->img_w));
-  r->y = round (L->y0 + row * (L->img_h + ROW_GAP));
+  if (L->by_column)
+    {
+      double y = L->y0 + g * (L->band_h + GROUP_GAP) + L->table_h + images_offset (which, L->img_h);
+
+      r->x = round (L->x0 + pos * (L->img_w + IMG_GAP));
+      r->y = round (y);
+    }
+  else
+    {
+      double gx = L->x0 + g * (L->group_w + GROUP_GAP);
+
+      r->x = round (gx + L->caption_w + images_offset (which, L->img_w));
+      r->y = round (L->y0 + pos * (L->img_h + ROW_GAP));
+    }
   r->width = L->img_w;
   r->height = L->img_h;
 }
@@ -1600,21 +1812,118 @@ draw_map_image (cairo_t                     *cr,
     argb[q] = image_pixel (m, which, j * npix + q);
   cs_i_view_draw_pixels (cr, m->rows, m->cols, argb, r);
   cairo_save (cr);
-  cs_i_view_set_rgb (cr, cs_i_view_frame);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_FRAME);
   cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, r->x - 0.5, r->y - 0.5, r->width + 1.0, r->height + 1.0);
   cairo_stroke (cr);
   cairo_restore (cr);
 }
 
+static void
+draw_images_by_row (cairo_t *cr, const CsSaliencyImagesModel *m, const ImgLayout *L)
+{
+  for (guint g = 0; g < L->groups; g++)
+    for (guint w = 0; w < CS_SALIENCY_IMAGE_N; w++)
+      {
+        CsRect r;
+        g_autofree char *fit = NULL;
+
+        if (g * L->per_group >= m->k)
+          continue;
+        images_rect (L, g * L->per_group, (CsSaliencyImage)w, &r);
+        fit = ellipsize (image_kind_name (m, (CsSaliencyImage)w), L->head_font, CS_STYLE_WEIGHT_SEMIBOLD,
+                         r.width + PAIR_GAP);
+        cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+        cs_i_text_draw (cr, fit, L->head_font, CS_STYLE_WEIGHT_SEMIBOLD, r.x + r.width / 2, r.y - 6.0, 0.5,
+                        1.0, 0.0);
+      }
+
+  for (guint j = 0; j < m->k; j++)
+    {
+      g_autofree char *name = image_caption_name (j);
+      g_autofree char *size = size_text (m->sizes[j], m->n_labelled);
+      g_autofree char *proto = image_caption_proto (m, j);
+      double rgb[3];
+      CsRect r;
+      double cx;
+      guint            lines = L->img_h >= 3.0 * L->line_h ? 3 : (L->img_h >= 2.0 * L->line_h ? 2 : 1);
+      double ty;
+
+      images_rect (L, j, CS_SALIENCY_IMAGE_MEAN, &r);
+      cx = r.x - L->caption_w;
+      cs_i_view_cluster_rgb (m->color_slot, j, rgb);
+      cairo_rectangle (cr, cx, r.y, 4.0, r.height);
+      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      cairo_fill (cr);
+
+      ty = r.y + (r.height - lines * L->line_h) / 2.0;
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
+      cs_i_text_draw (cr, name, L->font, CS_STYLE_WEIGHT_SEMIBOLD, cx + 12.0, ty, 0.0, 0.0, 0.0);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+      if (lines >= 2)
+        cs_i_text_draw (cr, size, L->font, CS_STYLE_WEIGHT_NORMAL, cx + 12.0, ty + L->line_h, 0.0, 0.0, 0.0);
+      if (lines >= 3)
+        cs_i_text_draw (cr, proto, L->font, CS_STYLE_WEIGHT_NORMAL, cx + 12.0, ty + 2.0 * L->line_h, 0.0, 0.0,
+                        0.0);
+    }
+}
+
+static void
+draw_images_by_column (cairo_t *cr, const CsSaliencyImagesModel *m, const ImgLayout *L)
+{
+  double name_x = L->x0 - 10.0;
+
+  for (guint g = 0; g * L->per_group < m->k; g++)
+    {
+      double band_y = L->y0 + g * (L->band_h + GROUP_GAP);
+
+      /* The table header: names on the left, one cell per cluster, a strip in its colour. */
+      for (guint line = 0; line < L->table_lines; line++)
+        {
+          int    weight = line == 0 ? CS_STYLE_WEIGHT_SEMIBOLD : CS_STYLE_WEIGHT_NORMAL;
+          double y = band_y + 6.0 + line * L->line_h;
+
+          cs_i_view_set_rgb (cr, line == 0 ? CS_STYLE_RGB_TITLE : CS_STYLE_RGB_TICK);
+          cs_i_text_draw (cr, table_name (m, line), CS_STYLE_SMALL_SIZE, weight, name_x, y, 1.0, 0.0, 0.0);
+          for (guint j = g * L->per_group; j < MIN (m->k, (g + 1) * L->per_group); j++)
+            {
+              g_autofree char *t = table_cell (m, line, j);
+              CsRect           r;
+
+              images_rect (L, j, CS_SALIENCY_IMAGE_MEAN, &r);
+              cs_i_view_set_rgb (cr, line == 0 ? CS_STYLE_RGB_TITLE : CS_STYLE_RGB_TICK);
+              cs_i_text_draw (cr, t, CS_STYLE_SMALL_SIZE, weight, r.x + r.width / 2, y, 0.5, 0.0, 0.0);
+            }
+        }
+      for (guint j = g * L->per_group; j < MIN (m->k, (g + 1) * L->per_group); j++)
+        {
+          double rgb[3];
+          CsRect r;
+
+          images_rect (L, j, CS_SALIENCY_IMAGE_MEAN, &r);
+          cs_i_view_cluster_rgb (m->color_slot, j, rgb);
+          cairo_rectangle (cr, r.x, band_y, r.width, 4.0);
+          cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+          cairo_fill (cr);
+        }
+      /* The image kinds, level with their row of images. */
+      for (guint w = 0; w < CS_SALIENCY_IMAGE_N; w++)
+        {
+          CsRect r;
+
+          images_rect (L, g * L->per_group, (CsSaliencyImage)w, &r);
+          cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+          cs_i_text_draw (cr, image_kind_name (m, (CsSaliencyImage)w), CS_STYLE_SMALL_SIZE,
+                          CS_STYLE_WEIGHT_SEMIBOLD, name_x, r.y + r.height / 2, 1.0, 0.5, 0.0);
+        }
+    }
+}
+
 void
-cs_render_saliency_images (cairo_t       *cr,
-                           gconstpointer  model,
-                           double         width,
-                           double         height)
+cs_render_saliency_images (cairo_t *cr, gconstpointer model, double width, double height)
 {
   const CsSaliencyImagesModel *m = model;
-  ImgLayout L;
+  ImgLayout                    L;
 
   g_return_if_fail (cr != NULL);
 
@@ -1627,55 +1936,19 @@ cs_render_saliency_images (cairo_t       *cr,
     }
   images_layout (m, width, height, &L);
   if (L.title_h > 0)
-    cs_i_view_draw_title (cr, m->title, CS_I_VIEW_PAD);
-
-  for (guint g = 0; g < L.groups; g++)
+    cs_i_view_draw_title (cr, m->title, CS_STYLE_PAD, width);
+  if (L.by_column)
+    draw_images_by_column (cr, m, &L);
+  else
+    draw_images_by_row (cr, m, &L);
+  for (guint j = 0; j < m->k; j++)
     for (guint w = 0; w < CS_SALIENCY_IMAGE_N; w++)
       {
         CsRect r;
-        g_autofree char *fit = NULL;
 
-        if (g * L.per_group >= m->k)
-          continue;
-        images_rect (&L, g * L.per_group, (CsSaliencyImage) w, &r);
-        fit = ellipsize (image_headers[w], L.head_font, CS_I_WEIGHT_SEMIBOLD, r.width + PAIR_GAP);
-        cs_i_view_set_rgb (cr, cs_i_view_label);
-        cs_i_text_draw (cr, fit, L.head_font, CS_I_WEIGHT_SEMIBOLD, r.x + r.width / 2, r.y - 6.0, 0.5, 1.0, 0.0);
+        images_rect (&L, j, (CsSaliencyImage)w, &r);
+        draw_map_image (cr, m, j, (CsSaliencyImage)w, &r);
       }
-
-  for (guint j = 0; j < m->k; j++)
-    {
-      g_autofree char *name = image_caption_name (j);
-      g_autofree char *size = size_text (m->sizes[j], m->n_labelled);
-      g_autofree char *proto = image_caption_proto (m, j);
-      double rgb[3];
-      CsRect r;
-      double cx;
-      guint lines = L.img_h >= 3.0 * L.line_h ? 3 : (L.img_h >= 2.0 * L.line_h ? 2 : 1);
-      double ty;
-
-      images_rect (&L, j, CS_SALIENCY_IMAGE_MEAN, &r);
-      cx = r.x - L.caption_w;
-      cs_i_view_cluster_rgb (m->color_slot, j, rgb);
-      cairo_rectangle (cr, cx, r.y, 4.0, r.height);
-      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-      cairo_fill (cr);
-
-      ty = r.y + (r.height - lines * L.line_h) / 2.0;
-      cs_i_view_set_rgb (cr, cs_i_view_title);
-      cs_i_text_draw (cr, name, L.font, CS_I_WEIGHT_SEMIBOLD, cx + 12.0, ty, 0.0, 0.0, 0.0);
-      cs_i_view_set_rgb (cr, cs_i_view_tick);
-      if (lines >= 2)
-        cs_i_text_draw (cr, size, L.font, CS_I_WEIGHT_NORMAL, cx + 12.0, ty + L.line_h, 0.0, 0.0, 0.0);
-      if (lines >= 3)
-        cs_i_text_draw (cr, proto, L.font, CS_I_WEIGHT_NORMAL, cx + 12.0, ty + 2.0 * L.line_h, 0.0, 0.0, 0.0);
-
-      for (guint w = 0; w < CS_SALIENCY_IMAGE_N; w++)
-        {
-          images_rect (&L, j, (CsSaliencyImage) w, &r);
-          draw_map_image (cr, m, j, (CsSaliencyImage) w, &r);
-        }
-    }
   draw_colorbar (cr, &L.bar, m->map_max, m->map_clipped ? MAP_TITLE_CLIPPED : MAP_TITLE, TRUE);
   cairo_restore (cr);
 }

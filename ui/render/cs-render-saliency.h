@@ -157,10 +157,14 @@ CsSaliencyImagesModel *cs_saliency_images_model_build (const CsDataset        *d
 CsSaliencyImagesModel *cs_saliency_images_model_ref (CsSaliencyImagesModel *m);
 void                   cs_saliency_images_model_unref (CsSaliencyImagesModel *m);
 
-/* One row per cluster (caption with swatch and size) and four columns "Mean", "Prototype",
- * "Favourable", "Unfavourable": the first two grey (vmin white, vmax black), the maps in the
- * diverging colours over a faint copy of the mean image, more opaque as |value| grows, on
- * one scale with a colour bar. Wide canvases with many clusters get two column groups. */
+/* Four images per cluster, "Mean", "Prototype" (or "Medoid"), "Favourable", "Unfavourable":
+ * the first two grey (vmin white, vmax black), the maps in the diverging colours over a
+ * faint copy of the mean image, more opaque as |value| grows, on one scale with a colour
+ * bar. Laid out whichever way gives the larger images: a row per cluster (caption with
+ * swatch, size and prototype row; two groups side by side on wide canvases), or — for
+ * many clusters on a short, wide canvas — a column per cluster under a small table
+ * (cluster, rows, share, prototype row), the image kinds named on the left. Text stays at
+ * the style's small size whenever the images are not tiny. */
 void cs_render_saliency_images (cairo_t *cr, gconstpointer model, double width, double height);
 
 /* Where image `which` of cluster j goes, or FALSE when it is not drawn. */

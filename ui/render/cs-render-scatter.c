@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ui/render/cs-palette.h"
+#include "ui/render/cs-render-style.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -12,56 +13,43 @@
 #include <emmintrin.h>
 #endif
 
-
-/* Style, in user units (pixels on screen, points in exports; see cs-render.h). */
-#define PAD          14.0
-#define TICK_SIZE    10.5
-#define LABEL_SIZE   12.0
-#define TITLE_SIZE   14.5
-#define LEGEND_SIZE  11.0
-#define TICK_GAP     6.0
-#define LEGEND_GAP   20.0
-#define LEGEND_SWATCH 16.0
-#define LEGEND_ROW   1.7   /* × LEGEND_SIZE */
-#define MAX_TICKS    32
-#define MAX_LEGEND   64
-
-#define WEIGHT_NORMAL   400
-#define WEIGHT_SEMIBOLD 600
+/* Sizes and colours are in cs-render-style.h; these are the scatter plot's own limits. */
+#define MAX_LEGEND 64
+#define LEGEND_TOP_ROWS 3 /* rows of a legend above the plot, at most */
 
 /* Sub-pixel positions are quantised to 1/PHASES of a pixel per axis: fine enough that a
  * dense cloud shows no grid pattern, coarse enough that stamps stay few and small. */
 #define PHASES 4
 
-static const double background[3] = { 1.0, 1.0, 1.0 };
-static const double grid_color[3] = { 0.902, 0.906, 0.914 };
-static const double frame_color[3] = { 0.80, 0.81, 0.82 };
-static const double tick_color[3] = { 0.40, 0.41, 0.43 };
-static const double label_color[3] = { 0.22, 0.23, 0.24 };
-static const double title_color[3] = { 0.10, 0.10, 0.11 };
-static const double ink_dark[3] = { 0.11, 0.11, 0.12 };
-/* Points of a dataset that has not been clustered yet: a darker cousin of the neutral
- * grey, which is reserved for noise and would look washed out on its own. */
-static const double unclustered[3] = { 0.38, 0.42, 0.47 };
+typedef enum
+{
+  CS_LEGEND_NONE,
+  CS_LEGEND_RIGHT,
+  CS_LEGEND_TOP,
+} CsLegendPlace;
 
 typedef struct
 {
   CsRect   frame;
-  double   xticks[MAX_TICKS];
+  double   xticks[CS_STYLE_MAX_TICKS];
   guint    n_xticks;
   double   xstep;
-  double   yticks[MAX_TICKS];
+  double   yticks[CS_STYLE_MAX_TICKS];
   guint    n_yticks;
   double   ystep;
   double   tick_h;
   double   title_h;
   double   xlabel_h;
   double   ylabel_h;
-  gboolean legend;
-  double   legend_x;
+  CsLegendPlace legend;
+  double   legend_x;      /* left of the first column */
+  double   legend_y;      /* top of the first row (CS_LEGEND_TOP) */
   double   legend_text_w;
-  double   legend_w;
-  guint    legend_rows;   /* entries drawn, the last may be "+ N more" */
+  double   legend_w;      /* one entry: swatch, name, size */
+  guint    legend_entries; /* clusters, plus one for noise */
+  guint    legend_shown;  /* entries drawn, the last may be "+ N more" */
+  guint    legend_rows;
+  guint    legend_cols;
   gboolean legend_noise;  /* a "Noise" entry first */
   gsize    n_noise;
   double   canvas_w;
@@ -110,8 +98,50 @@ ticks_step (const double *ticks,
 static guint
 legend_capacity (const Layout *L)
 {
-  double row = LEGEND_SIZE * LEGEND_ROW;
+  double row = CS_STYLE_SMALL_SIZE * CS_STYLE_LEGEND_ROW;
   return (guint) MAX (1.0, floor (L->frame.height / row));
+}
+
+/* Y ticks for a frame fh tall; returns the widest tick label. */
+static double
+layout_yticks (const CsPlotModel *m,
+               Layout            *L,
+               double             fh)
+{
+  guint target = (guint) CLAMP (fh / 45.0, 2.0, 10.0);
+  double ytick_w = 0.0;
+
+  L->n_yticks = cs_nice_ticks (m->y_min, m->y_max, target, L->yticks, CS_STYLE_MAX_TICKS);
+  L->ystep = ticks_step (L->yticks, L->n_yticks);
+  for (guint i = 0; i < L->n_yticks; i++)
+    {
+      g_autofree char *t = cs_i_format_tick (L->yticks[i], L->ystep);
+      double w;
+      cs_i_text_extents (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
+      ytick_w = MAX (ytick_w, w);
+    }
+  return ytick_w;
+}
+
+/* Legend entry r: the noise entry comes first when there is noise. */
+static void
+legend_entry (const CsPlotModel *m,
+              const Layout      *L,
+              guint              r,
+              char             **name,
+              guint64           *size)
+{
+  if (L->legend_noise && r == 0)
+    {
+      *name = g_strdup ("Noise");
+      *size = L->n_noise;
+    }
+  else
+    {
+      guint j = r - (L->legend_noise ? 1 : 0);
+      *name = g_strdup_printf ("Cluster %u", j + 1);
+      *size = m->cluster_sizes[j];
+    }
 }
 
 static void
@@ -133,31 +163,22 @@ compute_layout (const CsPlotModel *m,
   L->canvas_w = width;
   L->canvas_h = height;
 
-  cs_i_text_extents ("0", TICK_SIZE, WEIGHT_NORMAL, NULL, &L->tick_h);
+  cs_i_text_extents ("0", CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->tick_h);
   if (m->title != NULL && m->title[0] != '\0')
-    cs_i_text_extents (m->title, TITLE_SIZE, WEIGHT_SEMIBOLD, NULL, &L->title_h);
+    cs_i_text_extents (m->title, CS_STYLE_TITLE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, NULL, &L->title_h);
   if (m->x_label != NULL && m->x_label[0] != '\0')
-    cs_i_text_extents (m->x_label, LABEL_SIZE, WEIGHT_NORMAL, NULL, &L->xlabel_h);
+    cs_i_text_extents (m->x_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->xlabel_h);
   if (m->y_label != NULL && m->y_label[0] != '\0')
-    cs_i_text_extents (m->y_label, LABEL_SIZE, WEIGHT_NORMAL, NULL, &L->ylabel_h);
+    cs_i_text_extents (m->y_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->ylabel_h);
 
   /* Vertical first: the frame's height fixes how many y ticks fit, whose labels fix the
    * left margin, which fixes the frame's width and so the x ticks. */
-  top = PAD + (L->title_h > 0 ? L->title_h + 10.0 : L->tick_h * 0.5);
-  bottom = TICK_GAP + L->tick_h + (L->xlabel_h > 0 ? 6.0 + L->xlabel_h : 0.0) + PAD * 0.85;
+  top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 10.0 : L->tick_h * 0.5);
+  bottom = CS_STYLE_TICK_GAP + L->tick_h + (L->xlabel_h > 0 ? 6.0 + L->xlabel_h : 0.0) + CS_STYLE_PAD * 0.85;
   fh = MAX (1.0, floor (height - top - bottom));
-  target = (guint) CLAMP (fh / 45.0, 2.0, 10.0);
-  L->n_yticks = cs_nice_ticks (m->y_min, m->y_max, target, L->yticks, MAX_TICKS);
-  L->ystep = ticks_step (L->yticks, L->n_yticks);
-  for (guint i = 0; i < L->n_yticks; i++)
-    {
-      g_autofree char *t = cs_i_format_tick (L->yticks[i], L->ystep);
-      double w;
-      cs_i_text_extents (t, TICK_SIZE, WEIGHT_NORMAL, &w, NULL);
-      ytick_w = MAX (ytick_w, w);
-    }
-  left = PAD + (L->ylabel_h > 0 ? L->ylabel_h + 8.0 : 0.0) + ytick_w + TICK_GAP;
-  right = PAD + 6.0;
+  ytick_w = layout_yticks (m, L, fh);
+  left = CS_STYLE_PAD + (L->ylabel_h > 0 ? L->ylabel_h + 8.0 : 0.0) + ytick_w + CS_STYLE_TICK_GAP;
+  right = CS_STYLE_PAD + 6.0;
 
   L->frame.y = round (top);
   L->frame.height = fh;
@@ -166,66 +187,94 @@ compute_layout (const CsPlotModel *m,
     {
       double text_w = 0.0;
       double count_w = 0.0;
-      guint shown;
       guint entries;
 
       for (gsize i = 0; i < m->n; i++)
         L->n_noise += m->labels[i] < 0;
       L->legend_noise = L->n_noise > 0;
       entries = m->k + (L->legend_noise ? 1 : 0);
-      shown = MIN (entries, MIN (legend_capacity (L), MAX_LEGEND));
-      L->legend_rows = shown;
 
-      for (guint r = 0; r < shown; r++)
+      /* Measured over every entry that either placement could show, so the column is as
+       * wide as its widest name and size wherever it goes. */
+      for (guint r = 0; r < MIN (entries, MAX_LEGEND); r++)
         {
           g_autofree char *name = NULL;
-          g_autofree char *count = NULL;
           double w;
           guint64 size;
 
-          if (r + 1 == shown && shown < entries)
-            {
-              name = g_strdup_printf ("+ %u more", entries - shown + 1);
-              size = 0;
-            }
-          else if (L->legend_noise && r == 0)
-            {
-              name = g_strdup ("Noise");
-              size = L->n_noise;
-            }
-          else
-            {
-              guint j = r - (L->legend_noise ? 1 : 0);
-              name = g_strdup_printf ("Cluster %u", j + 1);
-              size = m->cluster_sizes[j];
-            }
-          cs_i_text_extents (name, LEGEND_SIZE, WEIGHT_NORMAL, &w, NULL);
+          legend_entry (m, L, r, &name, &size);
+          cs_i_text_extents (name, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
           text_w = MAX (text_w, w);
           if (size > 0)
             {
-              count = cs_i_format_count (size);
-              cs_i_text_extents (count, LEGEND_SIZE, WEIGHT_NORMAL, &w, NULL);
+              g_autofree char *count = cs_i_format_count (size);
+              cs_i_text_extents (count, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
               count_w = MAX (count_w, w);
             }
         }
-      L->legend_text_w = text_w;
-      L->legend_w = LEGEND_SWATCH + text_w + (count_w > 0 ? 12.0 + count_w : 0.0);
-      /* A legend that would squeeze the plot to less than 60 % of the canvas is dropped:
-       * the points matter more than their key. */
-      if (width - left - (PAD + LEGEND_GAP + L->legend_w) >= 0.6 * width)
+      if (entries > 1)
         {
-          L->legend = TRUE;
-          right = PAD + LEGEND_GAP + L->legend_w;
+          g_autofree char *more = g_strdup_printf ("+ %u more", entries);
+          double w;
+          cs_i_text_extents (more, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
+          text_w = MAX (text_w, w);
+        }
+      L->legend_text_w = text_w;
+      L->legend_w = CS_STYLE_LEGEND_SWATCH + text_w + (count_w > 0 ? 12.0 + count_w : 0.0);
+      L->legend_entries = entries;
+
+      /* Beside the plot when the plot keeps at least 60 % of the canvas' width; else in
+       * rows above it (a 160 mm export is too narrow for a column): the key is part of
+       * the figure, so an export never loses it. */
+      if (width - left - (CS_STYLE_PAD + CS_STYLE_LEGEND_GAP + L->legend_w) >= 0.6 * width)
+        {
+          guint shown = MIN (entries, MIN (legend_capacity (L), MAX_LEGEND));
+
+          L->legend = CS_LEGEND_RIGHT;
+          L->legend_rows = shown;
+          L->legend_shown = shown;
+          L->legend_cols = 1;
+          right = CS_STYLE_PAD + CS_STYLE_LEGEND_GAP + L->legend_w;
+        }
+      else
+        {
+          double row = CS_STYLE_SMALL_SIZE * CS_STYLE_LEGEND_ROW;
+          double avail = width - 2 * CS_STYLE_PAD;
+          guint  cols = (guint)MAX (
+               1.0, floor ((avail + CS_STYLE_LEGEND_COL_GAP) / (L->legend_w + CS_STYLE_LEGEND_COL_GAP)));
+          /* At most LEGEND_TOP_ROWS rows, and fewer on a short canvas: the plot comes first. */
+          guint max_rows = (guint)CLAMP (floor (0.15 * height / row), 1.0, LEGEND_TOP_ROWS);
+          guint rows = MIN ((entries + cols - 1) / cols, max_rows);
+
+          L->legend = CS_LEGEND_TOP;
+          L->legend_cols = cols;
+          L->legend_rows = rows;
+          L->legend_shown = MIN (entries, MIN (rows * cols, MAX_LEGEND));
+          L->legend_y = top;
+          top += rows * row + 6.0;
+          fh = MAX (1.0, floor (height - top - bottom));
+          L->frame.y = round (top);
+          L->frame.height = fh;
+          /* A shorter frame may take fewer y ticks, and so a narrower margin. */
+          ytick_w = layout_yticks (m, L, fh);
+          left = CS_STYLE_PAD + (L->ylabel_h > 0 ? L->ylabel_h + 8.0 : 0.0) + ytick_w + CS_STYLE_TICK_GAP;
         }
     }
 
   L->frame.x = round (left);
   fw = MAX (1.0, floor (width - L->frame.x - right));
   L->frame.width = fw;
-  L->legend_x = L->frame.x + fw + LEGEND_GAP;
+  L->legend_x = L->legend == CS_LEGEND_TOP ? L->frame.x : L->frame.x + fw + CS_STYLE_LEGEND_GAP;
+  if (L->legend == CS_LEGEND_TOP)
+    {
+      /* Left-aligned with the frame when the grid fits there, else with the canvas' pad. */
+      double grid_w = L->legend_cols * L->legend_w + (L->legend_cols - 1) * CS_STYLE_LEGEND_COL_GAP;
+      if (L->legend_x + grid_w > width - CS_STYLE_PAD)
+        L->legend_x = MAX (CS_STYLE_PAD, width - CS_STYLE_PAD - grid_w);
+    }
 
   target = (guint) CLAMP (fw / 60.0, 2.0, 10.0);
-  L->n_xticks = cs_nice_ticks (m->x_min, m->x_max, target, L->xticks, MAX_TICKS);
+  L->n_xticks = cs_nice_ticks (m->x_min, m->x_max, target, L->xticks, CS_STYLE_MAX_TICKS);
   L->xstep = ticks_step (L->xticks, L->n_xticks);
 }
 
@@ -361,7 +410,7 @@ label_style (const CsPlotModel *m,
 {
   if (m->labels == NULL)
     {
-      memcpy (rgb, unclustered, sizeof unclustered);
+      memcpy (rgb, CS_STYLE_RGB_UNCLUSTERED, 3 * sizeof (double));
       *shape = CS_MARKER_CIRCLE;
     }
   else if (label < 0 || label >= (int) m->k)
@@ -564,7 +613,7 @@ typedef struct
 } Transform;
 
 /* A located point in 8 bytes: pixel + 32768 (16 bits each), sub-pixel phase (8 bits),
- * ink (24 bits: 0 noise or unclustered, 1 + j cluster j). */
+ * ink (24 bits: 0 noise or CS_STYLE_RGB_UNCLUSTERED, 1 + j cluster j). */
 #define REC_OFFSET 32768
 #define REC_NONE   G_MAXUINT64
 
@@ -671,7 +720,7 @@ make_ink (const double rgb[3],
 }
 
 /* Draws every point into an image the size of the frame at (sx, sy) pixels per unit and
- * paints it into the frame. Noise (or everything, unclustered) goes first, then the
+ * paints it into the frame. Noise (or everything, CS_STYLE_RGB_UNCLUSTERED) goes first, then the
  * clustered points by index: the picture depends on the data only. */
 static void
 draw_points_raster (cairo_t           *cr,
@@ -813,7 +862,7 @@ draw_points_vector (cairo_t           *cr,
 
   for (guint g = 0; g < groups; g++)
     {
-      int label = (int) g - 1; /* group 0: noise / unclustered */
+      int      label = (int)g - 1; /* group 0: noise / CS_STYLE_RGB_UNCLUSTERED */
       double rgb[3];
       CsMarker shape;
       gboolean any = FALSE;
@@ -985,7 +1034,7 @@ draw_grid (cairo_t           *cr,
 
   cairo_save (cr);
   cairo_set_line_width (cr, 1.0);
-  set_rgb (cr, grid_color);
+  set_rgb (cr, CS_STYLE_RGB_GRID);
   for (guint i = 0; i < L->n_xticks; i++)
     {
       double cx;
@@ -1020,7 +1069,7 @@ draw_frame (cairo_t      *cr,
 
   cairo_save (cr);
   cairo_set_line_width (cr, 1.0);
-  set_rgb (cr, frame_color);
+  set_rgb (cr, CS_STYLE_RGB_FRAME);
   cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
   cairo_stroke (cr);
   cairo_restore (cr);
@@ -1034,7 +1083,7 @@ draw_axes_text (cairo_t           *cr,
 {
   const CsRect *f = &L->frame;
 
-  set_rgb (cr, tick_color);
+  set_rgb (cr, CS_STYLE_RGB_TICK);
   for (guint i = 0; i < L->n_xticks; i++)
     {
       g_autofree char *t = cs_i_format_tick (L->xticks[i], L->xstep);
@@ -1044,9 +1093,10 @@ draw_axes_text (cairo_t           *cr,
 
       cs_plot_data_to_canvas (m, f, L->xticks[i], m->y_min, &cx, &cy);
       /* Keep the outermost labels on the canvas. */
-      cs_i_text_extents (t, TICK_SIZE, WEIGHT_NORMAL, &tw, NULL);
+      cs_i_text_extents (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &tw, NULL);
       cx = CLAMP (cx, tw / 2 + 2.0, width - tw / 2 - 2.0);
-      cs_i_text_draw (cr, t, TICK_SIZE, WEIGHT_NORMAL, cx, f->y + f->height + TICK_GAP, 0.5, 0.0, 0.0);
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, cx,
+                      f->y + f->height + CS_STYLE_TICK_GAP, 0.5, 0.0, 0.0);
     }
   for (guint i = 0; i < L->n_yticks; i++)
     {
@@ -1055,23 +1105,20 @@ draw_axes_text (cairo_t           *cr,
       double cy;
 
       cs_plot_data_to_canvas (m, f, m->x_min, L->yticks[i], &cx, &cy);
-      cs_i_text_draw (cr, t, TICK_SIZE, WEIGHT_NORMAL, f->x - TICK_GAP, cy, 1.0, 0.5, 0.0);
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x - CS_STYLE_TICK_GAP, cy, 1.0,
+                      0.5, 0.0);
     }
 
-  set_rgb (cr, label_color);
+  set_rgb (cr, CS_STYLE_RGB_LABEL);
   if (L->xlabel_h > 0)
-    cs_i_text_draw (cr, m->x_label, LABEL_SIZE, WEIGHT_NORMAL,
-                    f->x + f->width / 2, f->y + f->height + TICK_GAP + L->tick_h + 6.0,
-                    0.5, 0.0, 0.0);
+    cs_i_text_draw (cr, m->x_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x + f->width / 2,
+                    f->y + f->height + CS_STYLE_TICK_GAP + L->tick_h + 6.0, 0.5, 0.0, 0.0);
   if (L->ylabel_h > 0)
-    cs_i_text_draw (cr, m->y_label, LABEL_SIZE, WEIGHT_NORMAL,
-                    PAD, f->y + f->height / 2, 0.5, 0.0, -G_PI / 2);
+    cs_i_text_draw (cr, m->y_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
+                    f->y + f->height / 2, 0.5, 0.0, -G_PI / 2);
 
   if (L->title_h > 0)
-    {
-      set_rgb (cr, title_color);
-      cs_i_text_draw (cr, m->title, TITLE_SIZE, WEIGHT_SEMIBOLD, f->x, PAD, 0.0, 0.0, 0.0);
-    }
+    cs_i_draw_title (cr, m->title, f->x, width);
 }
 
 static void
@@ -1092,43 +1139,48 @@ draw_legend (cairo_t           *cr,
              const CsPlotModel *m,
              const Layout      *L)
 {
-  double row = LEGEND_SIZE * LEGEND_ROW;
-  double x = L->legend_x;
-  double y = L->frame.y + row / 2;
-  guint entries = m->k + (L->legend_noise ? 1 : 0);
+  double row = CS_STYLE_SMALL_SIZE * CS_STYLE_LEGEND_ROW;
 
-  for (guint r = 0; r < L->legend_rows; r++, y += row)
+  for (guint r = 0; r < L->legend_shown; r++)
     {
       g_autofree char *name = NULL;
       g_autofree char *count = NULL;
+      guint64 size;
       double rgb[3];
       CsMarker shape;
-      int label;
+      double x;
+      double y;
 
-      if (r + 1 == L->legend_rows && L->legend_rows < entries)
+      /* Down the column beside the plot; across the rows above it. */
+      if (L->legend == CS_LEGEND_RIGHT)
         {
-          name = g_strdup_printf ("+ %u more", entries - L->legend_rows + 1);
-          set_rgb (cr, tick_color);
-          cs_i_text_draw (cr, name, LEGEND_SIZE, WEIGHT_NORMAL, x + LEGEND_SWATCH, y, 0.0, 0.5, 0.0);
-          break;
-        }
-      label = L->legend_noise ? (int) r - 1 : (int) r;
-      label_style (m, label, rgb, &shape);
-      draw_swatch (cr, rgb, shape, x + 5.0, y, 4.5);
-      if (label < 0)
-        {
-          name = g_strdup ("Noise");
-          count = cs_i_format_count (L->n_noise);
+          x = L->legend_x;
+          y = L->frame.y + row / 2 + r * row;
         }
       else
         {
-          name = g_strdup_printf ("Cluster %d", label + 1);
-          count = cs_i_format_count (m->cluster_sizes[label]);
+          x = L->legend_x + (r % L->legend_cols) * (L->legend_w + CS_STYLE_LEGEND_COL_GAP);
+          y = L->legend_y + row / 2 + (r / L->legend_cols) * row;
         }
-      set_rgb (cr, label_color);
-      cs_i_text_draw (cr, name, LEGEND_SIZE, WEIGHT_NORMAL, x + LEGEND_SWATCH, y, 0.0, 0.5, 0.0);
-      set_rgb (cr, tick_color);
-      cs_i_text_draw (cr, count, LEGEND_SIZE, WEIGHT_NORMAL, x + L->legend_w, y, 1.0, 0.5, 0.0);
+
+      if (r + 1 == L->legend_shown && L->legend_shown < L->legend_entries)
+        {
+          name = g_strdup_printf ("+ %u more", L->legend_entries - L->legend_shown + 1);
+          set_rgb (cr, CS_STYLE_RGB_TICK);
+          cs_i_text_draw (cr, name, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, x + CS_STYLE_LEGEND_SWATCH,
+                          y, 0.0, 0.5, 0.0);
+          break;
+        }
+      legend_entry (m, L, r, &name, &size);
+      label_style (m, L->legend_noise ? (int) r - 1 : (int) r, rgb, &shape);
+      draw_swatch (cr, rgb, shape, x + 5.0, y, CS_STYLE_SWATCH_RADIUS);
+      count = cs_i_format_count (size);
+      set_rgb (cr, CS_STYLE_RGB_LABEL);
+      cs_i_text_draw (cr, name, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, x + CS_STYLE_LEGEND_SWATCH, y,
+                      0.0, 0.5, 0.0);
+      set_rgb (cr, CS_STYLE_RGB_TICK);
+      cs_i_text_draw (cr, count, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, x + L->legend_w, y, 1.0, 0.5,
+                      0.0);
     }
 }
 
@@ -1171,11 +1223,11 @@ draw_centers (cairo_t           *cr,
       if (m->centers_are_medoids)
         {
           /* A medoid is a data point: a ringed diamond, filled with the cluster colour. */
-          marker_path (cr, CS_MARKER_DIAMOND, cx, cy, 6.0);
+          marker_path (cr, CS_MARKER_DIAMOND, cx, cy, CS_STYLE_MEDOID_RADIUS);
           cairo_set_source_rgb (cr, 1, 1, 1);
           cairo_set_line_width (cr, 5.0);
           cairo_stroke_preserve (cr);
-          set_rgb (cr, ink_dark);
+          set_rgb (cr, CS_STYLE_RGB_INK);
           cairo_set_line_width (cr, 2.2);
           cairo_stroke_preserve (cr);
           cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
@@ -1184,7 +1236,7 @@ draw_centers (cairo_t           *cr,
       else
         {
           /* A mean is not a data point: a bold plus in a white halo reads as "a place". */
-          double a = 7.0;
+          double a = CS_STYLE_CENTER_ARM;
           double widths[3] = { 7.0, 4.4, 2.2 };
 
           for (int layer = 0; layer < 3; layer++)
@@ -1196,7 +1248,7 @@ draw_centers (cairo_t           *cr,
               if (layer == 0)
                 cairo_set_source_rgb (cr, 1, 1, 1);
               else if (layer == 1)
-                set_rgb (cr, ink_dark);
+                set_rgb (cr, CS_STYLE_RGB_INK);
               else
                 cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
               cairo_set_line_width (cr, widths[layer]);
@@ -1241,7 +1293,7 @@ draw_highlight (cairo_t           *cr,
   cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
   cairo_set_line_width (cr, 4.0);
   cairo_stroke_preserve (cr);
-  set_rgb (cr, ink_dark);
+  set_rgb (cr, CS_STYLE_RGB_INK);
   cairo_set_line_width (cr, 2.0);
   cairo_stroke (cr);
   cairo_restore (cr);
@@ -1259,7 +1311,7 @@ cs_render_scatter (cairo_t           *cr,
 
   cairo_save (cr);
   cairo_rectangle (cr, 0, 0, width, height);
-  set_rgb (cr, background);
+  set_rgb (cr, CS_STYLE_RGB_BACKGROUND);
   cairo_fill (cr);
 
   if (m != NULL)
@@ -1272,7 +1324,7 @@ cs_render_scatter (cairo_t           *cr,
       draw_centers (cr, m, &L);
       draw_highlight (cr, m, &L);
       draw_axes_text (cr, m, &L, width);
-      if (L.legend)
+      if (L.legend != CS_LEGEND_NONE)
         draw_legend (cr, m, &L);
     }
   cairo_restore (cr);

@@ -94,7 +94,7 @@ typedef struct
   double x_lo;     /* axis from x_lo to 1 */
   double gap;      /* between clusters */
   double bar_h;
-  double xticks[CS_I_VIEW_MAX_TICKS];
+  double xticks[CS_STYLE_MAX_TICKS];
   guint  n_xticks;
   double xstep;
   double tick_h;
@@ -139,12 +139,12 @@ sil_layout (const CsSilhouetteModel *m,
   memset (L, 0, sizeof *L);
   L->x_lo = axis_lo (m);
 
-  cs_i_text_extents ("0", CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->tick_h);
-  cs_i_text_extents ("0", CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->small_h);
+  cs_i_text_extents ("0", CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->tick_h);
+  cs_i_text_extents ("0", CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->small_h);
   if (m->title != NULL && m->title[0] != '\0')
-    cs_i_text_extents (m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, NULL, &L->title_h);
+    cs_i_text_extents (m->title, CS_STYLE_TITLE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, NULL, &L->title_h);
   if (m->x_label != NULL && m->x_label[0] != '\0')
-    cs_i_text_extents (m->x_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->xlabel_h);
+    cs_i_text_extents (m->x_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->xlabel_h);
   for (guint j = 0; j < m->k; j++)
     {
       g_autofree char *name = g_strdup_printf ("Cluster %u", j + 1);
@@ -152,15 +152,15 @@ sil_layout (const CsSilhouetteModel *m,
 
       if (m->offsets[j + 1] == m->offsets[j])
         continue;
-      cs_i_text_extents (name, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, &w, NULL);
+      cs_i_text_extents (name, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &w, NULL);
       L->label_w = MAX (L->label_w, w);
     }
 
   /* The average's caption sits in a row of its own above the bars. */
-  top = CS_I_VIEW_PAD + (L->title_h > 0 ? L->title_h + 8.0 : 0.0) + L->small_h + 6.0;
-  bottom = CS_I_VIEW_TICK_GAP + L->tick_h + (L->xlabel_h > 0 ? 6.0 + L->xlabel_h : 0.0) + CS_I_VIEW_PAD * 0.85;
-  left = CS_I_VIEW_PAD + L->label_w + 10.0;
-  right = CS_I_VIEW_PAD + 10.0;
+  top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 8.0 : 0.0) + L->small_h + 6.0;
+  bottom = CS_STYLE_TICK_GAP + L->tick_h + (L->xlabel_h > 0 ? 6.0 + L->xlabel_h : 0.0) + CS_STYLE_PAD * 0.85;
+  left = CS_STYLE_PAD + L->label_w + 10.0;
+  right = CS_STYLE_PAD + 10.0;
 
   L->frame.x = round (left);
   L->frame.y = round (top);
@@ -171,7 +171,7 @@ sil_layout (const CsSilhouetteModel *m,
   L->bar_h = m->n > 0 ? (L->frame.height - L->gap * (groups > 0 ? groups - 1 : 0)) / (double) m->n : 0.0;
 
   target = (guint) CLAMP (L->frame.width / 60.0, 2.0, 12.0);
-  L->n_xticks = cs_nice_ticks (L->x_lo, 1.0, target, L->xticks, CS_I_VIEW_MAX_TICKS);
+  L->n_xticks = cs_nice_ticks (L->x_lo, 1.0, target, L->xticks, CS_STYLE_MAX_TICKS);
   L->xstep = L->n_xticks >= 2 ? L->xticks[1] - L->xticks[0] : 0.1;
 }
 
@@ -307,7 +307,7 @@ draw_grid_and_axis (cairo_t                 *cr,
 
   cairo_save (cr);
   cairo_set_line_width (cr, 1.0);
-  cs_i_view_set_rgb (cr, cs_i_view_grid);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_GRID);
   for (guint i = 0; i < L->n_xticks; i++)
     {
       double cx = cs_i_view_snap_x (cr, value_x (L, L->xticks[i]));
@@ -315,30 +315,30 @@ draw_grid_and_axis (cairo_t                 *cr,
       cairo_line_to (cr, cx, f->y + f->height);
     }
   cairo_stroke (cr);
-  cs_i_view_set_rgb (cr, cs_i_view_frame);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_FRAME);
   cairo_move_to (cr, f->x, cs_i_view_snap_y (cr, f->y + f->height));
   cairo_line_to (cr, f->x + f->width, cs_i_view_snap_y (cr, f->y + f->height));
   cairo_stroke (cr);
   cairo_restore (cr);
 
-  cs_i_view_set_rgb (cr, cs_i_view_tick);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
   for (guint i = 0; i < L->n_xticks; i++)
     {
       g_autofree char *t = cs_i_format_tick (L->xticks[i], L->xstep);
       double tw;
       double cx = value_x (L, L->xticks[i]);
 
-      cs_i_text_extents (t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, &tw, NULL);
+      cs_i_text_extents (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &tw, NULL);
       cx = CLAMP (cx, tw / 2 + 2.0, width - tw / 2 - 2.0);
-      cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, cx, f->y + f->height + CS_I_VIEW_TICK_GAP,
-                      0.5, 0.0, 0.0);
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, cx,
+                      f->y + f->height + CS_STYLE_TICK_GAP, 0.5, 0.0, 0.0);
     }
-  cs_i_view_set_rgb (cr, cs_i_view_label);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
   if (L->xlabel_h > 0)
-    cs_i_text_draw (cr, m->x_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, f->x + f->width / 2,
-                    f->y + f->height + CS_I_VIEW_TICK_GAP + L->tick_h + 6.0, 0.5, 0.0, 0.0);
+    cs_i_text_draw (cr, m->x_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x + f->width / 2,
+                    f->y + f->height + CS_STYLE_TICK_GAP + L->tick_h + 6.0, 0.5, 0.0, 0.0);
   if (L->title_h > 0)
-    cs_i_view_draw_title (cr, m->title, f->x);
+    cs_i_view_draw_title (cr, m->title, f->x, width);
 }
 
 static void
@@ -363,15 +363,15 @@ draw_cluster_captions (cairo_t                 *cr,
       cs_i_view_cluster_rgb (m->color_slot, j, rgb);
       if (h >= 2.1 * L->small_h)
         {
-          cs_i_view_set_rgb (cr, cs_i_view_label);
-          cs_i_text_draw (cr, name, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, x, mid, 1.0, 1.0, 0.0);
-          cs_i_view_set_rgb (cr, cs_i_view_tick);
-          cs_i_text_draw (cr, count, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL, x, mid, 1.0, 0.0, 0.0);
+          cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+          cs_i_text_draw (cr, name, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, x, mid, 1.0, 1.0, 0.0);
+          cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+          cs_i_text_draw (cr, count, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, x, mid, 1.0, 0.0, 0.0);
         }
       else
         {
-          cs_i_view_set_rgb (cr, cs_i_view_label);
-          cs_i_text_draw (cr, name, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_SEMIBOLD, x, mid, 1.0, 0.5, 0.0);
+          cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+          cs_i_text_draw (cr, name, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, x, mid, 1.0, 0.5, 0.0);
         }
       /* A short stripe in the cluster colour ties the caption to its bars. */
       cairo_rectangle (cr, L->frame.x - 4.0, group_top (m, L, j), 2.5, h);
@@ -395,7 +395,7 @@ draw_reference_lines (cairo_t                 *cr,
 
   cairo_save (cr);
   cairo_set_line_width (cr, 1.0);
-  cs_i_view_set_rgb (cr, cs_i_view_tick);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
   cairo_move_to (cr, zx, f->y);
   cairo_line_to (cr, zx, f->y + f->height);
   cairo_stroke (cr);
@@ -405,15 +405,15 @@ draw_reference_lines (cairo_t                 *cr,
       ax = value_x (L, m->average);
       cairo_set_line_width (cr, 1.5);
       cairo_set_dash (cr, (double[]) { 5.0, 3.0 }, 2, 0.0);
-      cs_i_view_set_rgb (cr, cs_i_view_ink);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_INK);
       cairo_move_to (cr, ax, f->y - 3.0);
       cairo_line_to (cr, ax, f->y + f->height);
       cairo_stroke (cr);
 
       avg = cs_i_format_tick (m->average, 0.001);
       text = g_strdup_printf ("average %s", avg);
-      cs_i_text_extents (text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL, &tw, NULL);
-      cs_i_text_draw (cr, text, CS_I_VIEW_SMALL_SIZE, CS_I_WEIGHT_NORMAL,
+      cs_i_text_extents (text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, &tw, NULL);
+      cs_i_text_draw (cr, text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL,
                       CLAMP (ax, tw / 2 + 2.0, width - tw / 2 - 2.0), f->y - 4.0, 0.5, 1.0, 0.0);
     }
   cairo_restore (cr);
@@ -434,9 +434,9 @@ cs_render_silhouette (cairo_t       *cr,
   cs_i_view_clear (cr, width, height);
   if (m != NULL && m->n == 0)
     {
-      cs_i_view_set_rgb (cr, cs_i_view_tick);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
       cs_i_text_draw (cr, "No silhouette: it needs at least two clusters and more rows than clusters",
-                      CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, width / 2, height / 2, 0.5, 0.5, 0.0);
+                      CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, width / 2, height / 2, 0.5, 0.5, 0.0);
     }
   else if (m != NULL)
     {

@@ -8,14 +8,6 @@
 
 /* Shared view helpers ---------------------------------------------------------------- */
 
-const double cs_i_view_background[3] = { 1.0, 1.0, 1.0 };
-const double cs_i_view_grid[3] = { 0.902, 0.906, 0.914 };
-const double cs_i_view_frame[3] = { 0.80, 0.81, 0.82 };
-const double cs_i_view_tick[3] = { 0.40, 0.41, 0.43 };
-const double cs_i_view_label[3] = { 0.22, 0.23, 0.24 };
-const double cs_i_view_title[3] = { 0.10, 0.10, 0.11 };
-const double cs_i_view_ink[3] = { 0.11, 0.11, 0.12 };
-
 void
 cs_i_view_set_rgb (cairo_t      *cr,
                    const double  rgb[3])
@@ -59,7 +51,7 @@ cs_i_view_mark_point (cairo_t      *cr,
   cairo_stroke_preserve (cr);
   cairo_set_source_rgb (cr, accent[0], accent[1], accent[2]);
   cairo_fill_preserve (cr);
-  cs_i_view_set_rgb (cr, cs_i_view_ink);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_INK);
   cairo_set_line_width (cr, 0.27 * radius);
   cairo_stroke (cr);
   cairo_restore (cr);
@@ -83,7 +75,7 @@ cs_i_view_clear (cairo_t *cr,
                  double   height)
 {
   cairo_rectangle (cr, 0, 0, width, height);
-  cs_i_view_set_rgb (cr, cs_i_view_background);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_BACKGROUND);
   cairo_fill (cr);
 }
 
@@ -108,21 +100,16 @@ cs_i_view_stroke_frame (cairo_t      *cr,
 
   cairo_save (cr);
   cairo_set_line_width (cr, 1.0);
-  cs_i_view_set_rgb (cr, cs_i_view_frame);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_FRAME);
   cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
   cairo_stroke (cr);
   cairo_restore (cr);
 }
 
 void
-cs_i_view_draw_title (cairo_t    *cr,
-                      const char *title,
-                      double      x)
+cs_i_view_draw_title (cairo_t *cr, const char *title, double x, double width)
 {
-  if (title == NULL)
-    return;
-  cs_i_view_set_rgb (cr, cs_i_view_title);
-  cs_i_text_draw (cr, title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, x, CS_I_VIEW_PAD, 0.0, 0.0, 0.0);
+  cs_i_draw_title (cr, title, x, width);
 }
 
 void
@@ -233,8 +220,7 @@ cs_chart_model_new_choose_k (const CsClustering *c)
   g_free (m->x_label);
   g_free (m->y_label);
   m->x_label = g_strdup ("Number of clusters k");
-  m->y_label = g_strdup (c->objective_name != NULL && g_str_equal (c->objective_name, "medoid silhouette")
-                             ? "Medoid silhouette" : "Score");
+  m->y_label = g_strdup (c->objective_kind == CS_OBJECTIVE_MEDOID_SILHOUETTE ? "Medoid silhouette" : "Score");
   m->title = g_strdup_printf ("%s by k", m->y_label);
   return m;
 }
@@ -245,10 +231,10 @@ typedef struct
 {
   CsRect frame;
   double x_lo, x_hi, y_lo, y_hi;
-  double xticks[CS_I_VIEW_MAX_TICKS];
+  double xticks[CS_STYLE_MAX_TICKS];
   guint  n_xticks;
   double xstep;
-  double yticks[CS_I_VIEW_MAX_TICKS];
+  double yticks[CS_STYLE_MAX_TICKS];
   guint  n_yticks;
   double ystep;
   double tick_h;
@@ -329,36 +315,36 @@ chart_layout (const CsChartModel *m,
   memset (L, 0, sizeof *L);
   data_ranges (m, L);
 
-  cs_i_text_extents ("0", CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->tick_h);
+  cs_i_text_extents ("0", CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->tick_h);
   if (m->title != NULL && m->title[0] != '\0')
-    cs_i_text_extents (m->title, CS_I_VIEW_TITLE_SIZE, CS_I_WEIGHT_SEMIBOLD, NULL, &L->title_h);
+    cs_i_text_extents (m->title, CS_STYLE_TITLE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, NULL, &L->title_h);
   if (m->x_label != NULL && m->x_label[0] != '\0')
-    cs_i_text_extents (m->x_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->xlabel_h);
+    cs_i_text_extents (m->x_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->xlabel_h);
   if (m->y_label != NULL && m->y_label[0] != '\0')
-    cs_i_text_extents (m->y_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, NULL, &L->ylabel_h);
+    cs_i_text_extents (m->y_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->ylabel_h);
 
-  top = CS_I_VIEW_PAD + (L->title_h > 0 ? L->title_h + 10.0 : L->tick_h * 0.5);
-  bottom = CS_I_VIEW_TICK_GAP + L->tick_h + (L->xlabel_h > 0 ? 6.0 + L->xlabel_h : 0.0) + CS_I_VIEW_PAD * 0.85;
+  top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 10.0 : L->tick_h * 0.5);
+  bottom = CS_STYLE_TICK_GAP + L->tick_h + (L->xlabel_h > 0 ? 6.0 + L->xlabel_h : 0.0) + CS_STYLE_PAD * 0.85;
   L->frame.y = round (top);
   L->frame.height = MAX (1.0, floor (height - top - bottom));
 
   target = (guint) CLAMP (L->frame.height / 45.0, 2.0, 10.0);
-  L->n_yticks = cs_nice_ticks (L->y_lo, L->y_hi, target, L->yticks, CS_I_VIEW_MAX_TICKS);
+  L->n_yticks = cs_nice_ticks (L->y_lo, L->y_hi, target, L->yticks, CS_STYLE_MAX_TICKS);
   L->ystep = L->n_yticks >= 2 ? L->yticks[1] - L->yticks[0] : 1.0;
   for (guint i = 0; i < L->n_yticks; i++)
     {
       g_autofree char *t = cs_i_format_tick (L->yticks[i], L->ystep);
       double w;
-      cs_i_text_extents (t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, &w, NULL);
+      cs_i_text_extents (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
       ytick_w = MAX (ytick_w, w);
     }
-  left = CS_I_VIEW_PAD + (L->ylabel_h > 0 ? L->ylabel_h + 8.0 : 0.0) + ytick_w + CS_I_VIEW_TICK_GAP;
-  right = CS_I_VIEW_PAD + 10.0;
+  left = CS_STYLE_PAD + (L->ylabel_h > 0 ? L->ylabel_h + 8.0 : 0.0) + ytick_w + CS_STYLE_TICK_GAP;
+  right = CS_STYLE_PAD + 10.0;
   L->frame.x = round (left);
   L->frame.width = MAX (1.0, floor (width - L->frame.x - right));
 
   target = (guint) CLAMP (L->frame.width / 70.0, 2.0, 10.0);
-  L->n_xticks = cs_nice_ticks (L->x_lo, L->x_hi, target, L->xticks, CS_I_VIEW_MAX_TICKS);
+  L->n_xticks = cs_nice_ticks (L->x_lo, L->x_hi, target, L->xticks, CS_STYLE_MAX_TICKS);
   L->xstep = L->n_xticks >= 2 ? L->xticks[1] - L->xticks[0] : 1.0;
   if (m->integer_x)
     L->n_xticks = integer_ticks (L->xticks, L->n_xticks, &L->xstep);
@@ -421,7 +407,7 @@ draw_chart_axes (cairo_t            *cr,
 
   cairo_save (cr);
   cairo_set_line_width (cr, 1.0);
-  cs_i_view_set_rgb (cr, cs_i_view_grid);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_GRID);
   for (guint i = 0; i < L->n_xticks; i++)
     {
       to_canvas (L, L->xticks[i], L->y_lo, &cx, &cy);
@@ -441,35 +427,36 @@ draw_chart_axes (cairo_t            *cr,
   cairo_restore (cr);
   cs_i_view_stroke_frame (cr, f);
 
-  cs_i_view_set_rgb (cr, cs_i_view_tick);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
   for (guint i = 0; i < L->n_xticks; i++)
     {
       g_autofree char *t = cs_i_format_tick (L->xticks[i], L->xstep);
       double tw;
 
       to_canvas (L, L->xticks[i], L->y_lo, &cx, &cy);
-      cs_i_text_extents (t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, &tw, NULL);
+      cs_i_text_extents (t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &tw, NULL);
       cx = CLAMP (cx, tw / 2 + 2.0, width - tw / 2 - 2.0);
-      cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, cx, f->y + f->height + CS_I_VIEW_TICK_GAP,
-                      0.5, 0.0, 0.0);
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, cx,
+                      f->y + f->height + CS_STYLE_TICK_GAP, 0.5, 0.0, 0.0);
     }
   for (guint i = 0; i < L->n_yticks; i++)
     {
       g_autofree char *t = cs_i_format_tick (L->yticks[i], L->ystep);
 
       to_canvas (L, L->x_lo, L->yticks[i], &cx, &cy);
-      cs_i_text_draw (cr, t, CS_I_VIEW_TICK_SIZE, CS_I_WEIGHT_NORMAL, f->x - CS_I_VIEW_TICK_GAP, cy, 1.0, 0.5, 0.0);
+      cs_i_text_draw (cr, t, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x - CS_STYLE_TICK_GAP, cy, 1.0,
+                      0.5, 0.0);
     }
 
-  cs_i_view_set_rgb (cr, cs_i_view_label);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
   if (L->xlabel_h > 0)
-    cs_i_text_draw (cr, m->x_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, f->x + f->width / 2,
-                    f->y + f->height + CS_I_VIEW_TICK_GAP + L->tick_h + 6.0, 0.5, 0.0, 0.0);
+    cs_i_text_draw (cr, m->x_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, f->x + f->width / 2,
+                    f->y + f->height + CS_STYLE_TICK_GAP + L->tick_h + 6.0, 0.5, 0.0, 0.0);
   if (L->ylabel_h > 0)
-    cs_i_text_draw (cr, m->y_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_NORMAL, CS_I_VIEW_PAD, f->y + f->height / 2,
-                    0.5, 0.0, -G_PI / 2);
+    cs_i_text_draw (cr, m->y_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
+                    f->y + f->height / 2, 0.5, 0.0, -G_PI / 2);
   if (L->title_h > 0)
-    cs_i_view_draw_title (cr, m->title, f->x);
+    cs_i_view_draw_title (cr, m->title, f->x, width);
 }
 
 /* The line colour: palette slot 0, the colour every single-series figure in the app uses. */
@@ -568,15 +555,16 @@ draw_mark (cairo_t            *cr,
       double tx;
       double ty;
 
-      cs_i_text_extents (m->mark_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_SEMIBOLD, &tw, &th);
+      cs_i_text_extents (m->mark_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &tw, &th);
       /* Beside the point, on whichever side has room, and below it near the top edge. */
       tx = cx + 10.0 + tw <= f->x + f->width ? cx + 10.0 : cx - 10.0 - tw;
       ty = cy - 10.0 - th >= f->y ? cy - 10.0 - th : cy + 10.0;
       cairo_rectangle (cr, tx - 3.0, ty - 1.0, tw + 6.0, th + 2.0);
       cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
       cairo_fill (cr);
-      cs_i_view_set_rgb (cr, cs_i_view_title);
-      cs_i_text_draw (cr, m->mark_label, CS_I_VIEW_LABEL_SIZE, CS_I_WEIGHT_SEMIBOLD, tx, ty, 0.0, 0.0, 0.0);
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
+      cs_i_text_draw (cr, m->mark_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, tx, ty, 0.0, 0.0,
+                      0.0);
     }
   cairo_restore (cr);
 }

@@ -1,30 +1,12 @@
 #pragma once
 
 #include "ui/render/cs-render.h"
+#include "ui/render/cs-render-style.h"
 
 G_BEGIN_DECLS
 
-/* Shared by the silhouette, chart and image views (defined in cs-render-trace.c): the same
- * sizes and colours as the scatter plot, so every view reads as one family. */
-
-#define CS_I_VIEW_PAD          14.0
-#define CS_I_VIEW_TICK_SIZE    10.5
-#define CS_I_VIEW_LABEL_SIZE   12.0
-#define CS_I_VIEW_TITLE_SIZE   14.5
-#define CS_I_VIEW_SMALL_SIZE   11.0
-#define CS_I_VIEW_TICK_GAP     6.0
-#define CS_I_VIEW_MAX_TICKS    32
-
-#define CS_I_WEIGHT_NORMAL   400
-#define CS_I_WEIGHT_SEMIBOLD 600
-
-extern const double cs_i_view_background[3];
-extern const double cs_i_view_grid[3];
-extern const double cs_i_view_frame[3];
-extern const double cs_i_view_tick[3];
-extern const double cs_i_view_label[3];
-extern const double cs_i_view_title[3];
-extern const double cs_i_view_ink[3];
+/* Helpers shared by the views beside the scatter plot (defined in cs-render-trace.c); their
+ * sizes and colours are the scatter plot's, from cs-render-style.h. */
 
 void   cs_i_view_set_rgb (cairo_t *cr, const double rgb[3]);
 /* A coordinate of a 1-unit line moved to a device pixel's middle, so it stays crisp. */
@@ -36,8 +18,9 @@ void   cs_i_view_mark_point (cairo_t *cr, double cx, double cy, double radius, d
                              const double accent[3]);
 /* White canvas. */
 void   cs_i_view_clear (cairo_t *cr, double width, double height);
-/* A view's title, semibold, its top-left corner at (x, CS_I_VIEW_PAD); nothing for NULL. */
-void   cs_i_view_draw_title (cairo_t *cr, const char *title, double x);
+/* A view's title, semibold, its top-left corner at (x, CS_STYLE_PAD) on a canvas `width`
+ * wide, kept on it (cs_i_draw_title); nothing for NULL. */
+void cs_i_view_draw_title (cairo_t *cr, const char *title, double x, double width);
 /* Colour of a palette slot for label j (identity without slots). */
 void   cs_i_view_cluster_rgb (const int *color_slot, guint j, double rgb[3]);
 

@@ -52,10 +52,12 @@ void cs_render_set_raster_scale (cairo_t *cr, double scale);
  * returns how many. */
 guint cs_nice_ticks (double lo, double hi, guint target, double *ticks, guint max_ticks);
 
-/* Internal helpers shared by the renderers (cs-render-common.c). */
+/* A value for people to read, in figures and tooltips: whole numbers in full, others to 6
+ * significant digits, the integer part grouped in threes ("1,234,567", "12,345.6"), U+2212
+ * for minus; locale-independent. */
+char *cs_render_format_number (double value);
 
-/* Font family used by every view. */
-#define CS_I_RENDER_FONT "Cantarell, DejaVu Sans, Sans"
+/* Internal helpers shared by the renderers (cs-render-common.c). */
 
 /* Size of `text` at `size` user units (weight as PangoWeight, 400 normal, 600 semibold),
  * measured independently of any target so layout and drawing agree. */
@@ -71,9 +73,23 @@ void cs_i_text_draw (cairo_t    *cr,
                      double      ax,
                      double      ay,
                      double      angle);
-/* A tick value with as many decimals as `step` needs; U+2212 for minus. */
+/* A tick value with as many decimals as `step` needs, grouped in threes ("12,000") below
+ * ten million; U+2212 for minus. */
 char *cs_i_format_tick (double value, double step);
-/* value with `decimals` decimals, U+2212 for minus, and never a negative zero ("0.0", not
+/* `text` cut with an ellipsis to fit max_w, "" when not even the ellipsis fits. */
+char *cs_i_text_ellipsize (const char *text, double size, int weight, double max_w);
+/* The first of `texts` (NULL-terminated, longest form first) no wider than max_w, else
+ * the last: small figures get the short forms of labels instead of overlapping ones. */
+const char *cs_i_text_first_fitting (const char *const *texts, double size, int weight, double max_w);
+/* A figure's title, semibold, its top-left corner at (x, pad) on a canvas `width` wide:
+ * moved left, then made smaller (down to the small text size), then cut, rather than run
+ * off the canvas. Nothing for NULL or "". */
+void cs_i_draw_title (cairo_t *cr, const char *title, double x, double width);
+/* `text` broken into lines no wider than max_w (the first no wider than first_w): between
+ * the " · "-separated parts where it can, else between words. A word wider than a line
+ * keeps a line of its own. NULL-terminated, for g_strfreev. */
+char **cs_i_text_wrap (const char *text, double size, int weight, double first_w, double max_w);
+/* A value with `decimals` decimals, U+2212 for minus, and never a negative zero ("0.0", not
  * "−0.0", for −0.004). "" for a non-finite value. */
 char *cs_i_format_fixed (double value, int decimals);
 /* 1234567 → "1,234,567" (thin-space-free, locale-independent). */
