@@ -149,7 +149,7 @@ static void
 test_text_on_canvas (void)
 {
   g_autoptr (CsKdeDiagnostics) diag = gaussian_diagnostics ();
-  g_autoptr (CsDiagnosticsModel) m = cs_diagnostics_model_new (g_steal_pointer (&diag), 0.5);
+  g_autoptr (CsDiagnosticsModel) m = cs_diagnostics_model_new (diag, 0.5);
 
   for (guint i = 0; i < G_N_ELEMENTS (figure_sizes); i++)
     assert_drawn_inside (cs_render_diagnostics, m, figure_sizes[i][0], figure_sizes[i][1]);
