@@ -48,6 +48,7 @@ typedef struct
   char    *label_column;
   gboolean standardize;
   gboolean minmax;
+  char    *scaling;  /* --scaling auto|none|standardize|minmax; NULL: auto unless a flag above */
   gboolean impute_mean;
   char    *distances;
   gboolean exact_silhouette; /* `cluster --silhouette exact` */

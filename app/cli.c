@@ -23,6 +23,8 @@
 #include "ui/render/cs-render-density.h"
 
 #include "cli-private.h"
+#include "core/data/cs-csv.h"
+#include "core/data/cs-prepare.h"
 
 const char *cs_i_cli_prog = "clusterscope-cli";
 
@@ -106,6 +108,7 @@ cs_i_cli_run_options_clear (RunOptions *o)
   g_free (o->columns);
   g_free (o->label_column);
   g_free (o->distances);
+  g_free (o->scaling);
 }
 
 void
@@ -122,9 +125,12 @@ cs_i_cli_add_run_entries (GOptionContext *ctx,
       "Comma-separated columns to use (default: every numeric column but the label)", "A,B,..." },
     { "label-column", 'l', 0, G_OPTION_ARG_STRING, &o->label_column,
       "Column with known classes, for ARI/NMI (default: label, class, species or target; \"\" for none)", "NAME" },
-    { "standardize", 's', 0, G_OPTION_ARG_NONE, &o->standardize, "Scale each column to mean 0, sd 1 (z-score)",
-      NULL },
-    { "minmax", 0, 0, G_OPTION_ARG_NONE, &o->minmax, "Scale each column to [0, 1]", NULL },
+    { "scaling", 0, 0, G_OPTION_ARG_STRING, &o->scaling,
+      "auto (default: standardize when the columns' spreads differ more than tenfold), none, standardize or "
+      "minmax",
+      "HOW" },
+    { "standardize", 's', 0, G_OPTION_ARG_NONE, &o->standardize, "Same as --scaling standardize", NULL },
+    { "minmax", 0, 0, G_OPTION_ARG_NONE, &o->minmax, "Same as --scaling minmax", NULL },
     { "impute-mean", 0, 0, G_OPTION_ARG_NONE, &o->impute_mean,
       "Fill missing values with the column mean (default: drop those rows)", NULL },
     { "distances", 'D', 0, G_OPTION_ARG_FILENAME, &o->distances,
@@ -262,6 +268,7 @@ cs_i_cli_do_run (const char       *file,
   g_autoptr (CsParams) params = NULL;
   const CsAlgorithm *algo = NULL;
   CsPipelineOptions popt;
+  CsScaling scaling = CS_SCALE_AUTO;
 
   if (o->algo)
     {
@@ -274,13 +281,15 @@ cs_i_cli_do_run (const char       *file,
       if (!build_params (algo, o->params, &params, &error))
         return cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
       /* A matrix run records where its dissimilarities came from. */
-      if (o->distances != NULL && cs_algorithm_find_param (algo, "metric") != NULL)
-        cs_params_set (params, "metric", "precomputed", NULL);
+      if (o->distances != NULL)
+        cs_params_set_dissim (params, CS_METRIC_PRECOMPUTED);
     }
   else if (o->params)
     return cs_i_cli_fail (EXIT_USAGE, "-p needs --algo");
-  if (o->standardize && o->minmax)
-    return cs_i_cli_fail (EXIT_USAGE, "--standardize and --minmax exclude each other");
+  if ((o->standardize != 0) + (o->minmax != 0) + (o->scaling != NULL) > 1)
+    return cs_i_cli_fail (EXIT_USAGE, "--scaling, --standardize and --minmax exclude each other");
+  if (o->scaling != NULL && !cs_scaling_from_id (o->scaling, &scaling))
+    return cs_i_cli_fail (EXIT_USAGE, "--scaling ‘%s’ is not one of auto, none, standardize, minmax", o->scaling);
 
   r->ds = cs_i_cli_load_dataset (file, o->label_column, &error);
   if (r->ds == NULL)
@@ -294,7 +303,7 @@ cs_i_cli_do_run (const char       *file,
       popt.prepare.columns = (const int *) (gpointer) r->columns->data;
       popt.prepare.n_columns = r->columns->len;
     }
-  popt.prepare.scaling = o->standardize ? CS_SCALE_STANDARDIZE : o->minmax ? CS_SCALE_MINMAX : CS_SCALE_NONE;
+  popt.prepare.scaling = o->standardize ? CS_SCALE_STANDARDIZE : o->minmax ? CS_SCALE_MINMAX : scaling;
   popt.prepare.missing = o->impute_mean ? CS_MISSING_MEAN : CS_MISSING_DROP;
   if (algo == NULL)
     {
@@ -335,6 +344,10 @@ result_to_json (const Run *r)
   for (char **f = r->prep->names; f && *f; f++)
     json_array_add_string_element (features, *f);
   json_object_set_array_member (o, "features", features);
+  /* The scaling applied (auto resolves to none or standardize) and, when auto chose it, why. */
+  json_object_set_string_member (o, "scaling", cs_scaling_id (r->prep->scaling));
+  if (r->prep->notice != NULL)
+    json_object_set_string_member (o, "scaling_notice", r->prep->notice);
   json_object_set_int_member (o, "dropped", (gint64) r->prep->n_dropped);
   json_object_set_int_member (o, "imputed", (gint64) r->prep->n_imputed);
   cs_json_set_number (o, "silhouette", res->silhouette);
@@ -364,11 +377,13 @@ print_summary (const Run *r)
     printf (" (%" G_GSIZE_FORMAT " rows with missing values dropped)", r->prep->n_dropped);
   if (r->prep->n_imputed)
     printf (" (%" G_GSIZE_FORMAT " missing values filled with the mean)", r->prep->n_imputed);
+  if (r->prep->notice != NULL)
+    printf ("\n  %s", r->prep->notice);
   printf ("\n  clusters     %u\n  %-12s %.6g\n  iterations   %u%s\n  time         %.3f s\n", c->k, c->objective_name,
           c->objective, c->iterations, c->converged ? "" : " (not converged)", c->seconds);
   if (isfinite (res->silhouette))
     printf ("  silhouette   %.4f%s\n", res->silhouette, res->silhouette_sampled ? " (sampled)" : "");
-  if (isfinite (res->medoid_silhouette) && g_strcmp0 (c->objective_name, "medoid silhouette") != 0)
+  if (isfinite (res->medoid_silhouette) && c->objective_kind != CS_OBJECTIVE_MEDOID_SILHOUETTE)
     printf ("  medoid silhouette %.4f\n", res->medoid_silhouette);
   if (isfinite (res->davies_bouldin))
     printf ("  Davies–Bouldin %.4f\n  Calinski–Harabasz %.2f\n", res->davies_bouldin, res->calinski_harabasz);
@@ -695,12 +710,18 @@ algorithm_to_json (const CsAlgorithm *a)
           json_object_set_double_member (p, "min", s->min);
           json_object_set_double_member (p, "max", s->max);
         }
-      if (s->type == CS_PARAM_ENUM)
+      if (s->choices != NULL)
         {
           JsonArray *choices = json_array_new ();
+          JsonArray *labels = json_array_new ();
           for (const char *const *c = s->choices; *c; c++)
-            json_array_add_string_element (choices, *c);
+            {
+              json_array_add_string_element (choices, *c);
+              json_array_add_string_element (labels, cs_param_spec_choice_label (s, *c));
+            }
           json_object_set_array_member (p, "choices", choices);
+          /* What the window shows for each choice; the ids above are what -p takes. */
+          json_object_set_array_member (p, "choice_labels", labels);
         }
       json_object_set_string_member (p, "help", s->help);
       json_array_add_object_element (params, p);

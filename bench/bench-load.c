@@ -8,6 +8,7 @@
 
 #include "core/data/cs-dataset.h"
 #include "core/base/cs-rng.h"
+#include "core/data/cs-csv.h"
 
 static char *
 generate (GError **error)

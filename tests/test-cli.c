@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "core/data/cs-dataset.h"
+#include "core/data/cs-csv.h"
+#include "core/data/cs-prepare.h"
 #include "core/density/cs-dp-kernel.h"
 #include "core/data/cs-samples.h"
 #include "core/density/cs-kde-diagnostics.h"
@@ -1073,6 +1075,40 @@ test_cluster_silhouette_exact (void)
   g_rmdir (dir);
 }
 
+/* Issue 9 item 4: the CLI scales as the window does (standardise when the spreads differ more
+ * than tenfold), records the scaling used, and --scaling none turns it off. */
+static void
+test_cluster_auto_scaling (void)
+{
+  g_auto (CliRun) a = { 0 };
+  g_auto (CliRun) n = { 0 };
+  g_auto (CliRun) bad = { 0 };
+  g_autoptr (JsonNode) ja = NULL;
+  g_autoptr (JsonNode) jn = NULL;
+  JsonObject *oa;
+  JsonObject *on;
+
+  cli (&a, "cluster", "wine", "--algo", "kmeans", "-p", "k=3", "--json", NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  ja = parse_json (a.out);
+  oa = json_node_get_object (ja);
+  g_assert_cmpstr (json_object_get_string_member (oa, "scaling"), ==, "standardize");
+  g_assert_nonnull (strstr (json_object_get_string_member (oa, "scaling_notice"), "proline"));
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (oa, "ari"), 0.897, 0.01);
+
+  cli (&n, "cluster", "wine", "--algo", "kmeans", "-p", "k=3", "--scaling", "none", "--json", NULL);
+  g_assert_cmpint (n.status, ==, 0);
+  jn = parse_json (n.out);
+  on = json_node_get_object (jn);
+  g_assert_cmpstr (json_object_get_string_member (on, "scaling"), ==, "none");
+  g_assert_false (json_object_has_member (on, "scaling_notice"));
+  g_assert_cmpfloat (json_object_get_double_member (on, "ari"), <, 0.5);
+
+  cli (&bad, "cluster", "wine", "--algo", "kmeans", "--scaling", "sideways", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "sideways"));
+}
+
 /* Values near 1e308: refused with the real cause (not "sizes 6 0 0" with exit 0, nor "the
  * columns are constant"); standardized, the same data cluster normally. */
 static void
@@ -1088,7 +1124,8 @@ test_overflow_refused_or_rescaled (void)
 
   g_assert_true (g_file_set_contents (data, "x,y\n1e308,1\n-1e308,2\n1e308,3\n-1e308,4\n1.5e308,5\n-1.7e308,6\n",
                                       -1, NULL));
-  cli (&raw, "cluster", data, "--algo", "kmeans", "-p", "k=3", "--no-metrics", NULL);
+  /* Raw units asked for: automatic scaling would standardise these columns. */
+  cli (&raw, "cluster", data, "--algo", "kmeans", "-p", "k=3", "--scaling", "none", "--no-metrics", NULL);
   g_assert_cmpint (raw.status, ==, 1);
   g_assert_nonnull (strstr (raw.err, "‘x’ has values as large as -1.7e+308 (row 6"));
   g_assert_nonnull (strstr (raw.err, "overflow"));
@@ -1211,6 +1248,7 @@ main (int   argc,
   g_test_add_func ("/cli/parameter-errors-exit-2", test_parameter_errors_exit_2);
   g_test_add_func ("/cli/saliency/one-label-per-line", test_saliency_one_label_per_line);
   g_test_add_func ("/cli/cluster/silhouette-exact", test_cluster_silhouette_exact);
+  g_test_add_func ("/cli/cluster/auto-scaling", test_cluster_auto_scaling);
   g_test_add_func ("/cli/cluster/overflow-refused-or-rescaled", test_overflow_refused_or_rescaled);
   g_test_add_func ("/cli/identical-rows-refused-alike", test_identical_rows_refused_alike);
   g_test_add_func ("/cli/cluster/meanshift-json-bandwidth", test_meanshift_json_bandwidth);

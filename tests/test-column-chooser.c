@@ -156,15 +156,26 @@ test_choices_and_summary (void)
   g_assert_cmpuint (cs_column_chooser_get_n_shown (cc), ==, 0);
   cs_column_chooser_set_search (cc, NULL);
   g_assert_cmpuint (cs_column_chooser_get_n_shown (cc), ==, 2002);
-  /* Searching does not change the choice. */
+  /* Searching does not change the choice; All / None / Numeric apply to what it shows. */
   g_assert_cmpuint (cs_column_chooser_get_n_chosen (cc), ==, 1999);
+  cs_column_chooser_set_search (cc, "px19");
+  cs_column_chooser_choose (cc, CS_COLUMN_CHOOSE_NONE);
+  g_assert_cmpuint (changed, ==, 5);
+  g_assert_cmpuint (cs_column_chooser_get_n_chosen (cc), ==, 1999 - 111);
+  cs_column_chooser_set_search (cc, "o");
+  g_assert_cmpuint (cs_column_chooser_get_n_shown (cc), ==, 1); /* colour; not "class" */
+  cs_column_chooser_choose (cc, CS_COLUMN_CHOOSE_ALL);
+  g_assert_cmpuint (cs_column_chooser_get_n_chosen (cc), ==, 1999 - 111 + 1);
+  cs_column_chooser_set_search (cc, NULL);
+  cs_column_chooser_choose (cc, CS_COLUMN_CHOOSE_NUMERIC);
+  g_assert_cmpuint (cs_column_chooser_get_n_chosen (cc), ==, 2000);
 
   /* A new dataset: its own default choice, no signal. A short list starts open. */
   {
     CsDataset *small = wide_dataset (4);
 
     cs_column_chooser_set_dataset (cc, small);
-    g_assert_cmpuint (changed, ==, 4);
+    g_assert_cmpuint (changed, ==, 7);
     g_assert_cmpstr (cs_column_chooser_get_summary (cc), ==, "4 of 5 columns · label ‘class’");
     g_assert_true (cs_column_chooser_get_expanded (cc));
     cs_dataset_unref (small);

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "core/data/cs-dataset.h"
+#include "core/data/cs-csv.h"
+#include "core/data/cs-prepare.h"
 #include "core/cluster/cs-pipeline.h"
 #include "core/metrics/cs-metrics.h"
 #include "core/base/cs-error.h"

@@ -5,6 +5,7 @@
 #include "core/data/cs-samples.h"
 #include "core/data/cs-toy.h"
 #include "core/density/cs-dp-kernel.h"
+#include "core/data/cs-prepare.h"
 
 static CsMatrix *
 random_matrix (gsize n, gsize d, guint64 seed)

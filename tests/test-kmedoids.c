@@ -13,6 +13,7 @@
 #include "core/cluster/cs-kmedoids-private.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-rng.h"
+#include "core/data/cs-csv.h"
 
 typedef gboolean (*RunFunc) (const CsDissim *, const CsKmedoidsOptions *, CsProgress *, CsTrace *,
                              CsClustering **, GError **);

@@ -483,6 +483,31 @@ test_build_from_points (void)
 }
 
 static void
+test_bandwidth_caption (void)
+{
+  g_autoptr (CsDensityModel) m = gaussian_model ();
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 680, 420);
+  cairo_t *cr = cairo_create (s);
+  CsDensityLayout layout;
+  guint ink = 0;
+
+  /* The bandwidth the window's controls show is in the figure too, between the title and
+   * the heatmap: an export has no controls. */
+  m->title = g_strdup ("Gaussian");
+  cs_render_density (cr, m, 680, 420);
+  cairo_destroy (cr);
+  cs_render_density_layout (m, 680, 420, &layout);
+  for (double y = 14 + 18; y < layout.frame.y - 1; y += 1.0)
+    for (double x = layout.frame.x; x < layout.frame.x + 200; x += 1.0)
+      {
+        Pixel p = pixel_at (s, x, y);
+        ink += p.r < 160 && p.g < 160 && p.b < 160;
+      }
+  g_assert_cmpuint (ink, >, 50);
+  cairo_surface_destroy (s);
+}
+
+static void
 test_text_on_canvas (void)
 {
   g_autoptr (CsDensityModel) m = gaussian_model ();
@@ -509,6 +534,7 @@ main (int    argc,
   g_test_add_func ("/render/density/marginals", test_marginals_layout);
   g_test_add_func ("/render/density/export/svg-pdf-embed-image", test_export_vector);
   g_test_add_func ("/render/density/text-on-canvas", test_text_on_canvas);
+  g_test_add_func ("/render/density/bandwidth-caption", test_bandwidth_caption);
 
   return g_test_run ();
 }

@@ -225,6 +225,7 @@ dynmsc_like (void)
   CsClustering *c = cs_clustering_new ("dynmsc", 10, 2, 4);
 
   c->objective_name = "medoid silhouette";
+  c->objective_kind = CS_OBJECTIVE_MEDOID_SILHOUETTE;
   c->score_by_k = g_memdup2 (scores, sizeof scores);
   c->score_k_min = 2;
   c->n_scores = G_N_ELEMENTS (scores);

@@ -13,6 +13,11 @@
 #include "ui/cs-job.h"
 #include "ui/cs-params-panel.h"
 #include "ui/cs-plot-view.h"
+#include "ui/cs-scroll-guard.h"
+
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 #include "ui/render/cs-render.h"
 
 static GThread *main_thread;
@@ -942,6 +947,208 @@ test_plot_million_points (void)
   gtk_window_destroy (GTK_WINDOW (f.window));
 }
 
+
+/* Issue 9 items 10 and 13: drop-downs show the registry's labels, not ids; DynMSC shows no k
+ * (it chooses k) and its initialisation is a choice; "Automatic" stands for k_max = 0. */
+static void
+test_params_labels (void)
+{
+  GtkWidget     *panel = g_object_ref_sink (cs_params_panel_new ());
+  CsParamsPanel *p = CS_PARAMS_PANEL (panel);
+  GtkWidget     *method, *init, *k_max, *rows;
+  GListModel    *model;
+  g_autoptr (CsParams) params = NULL;
+
+  cs_params_panel_set_algorithm (p, cs_registry_lookup ("kmeans"));
+  method = cs_params_panel_get_control (p, "algorithm");
+  model = gtk_drop_down_get_model (GTK_DROP_DOWN (method));
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), 1), ==, "Hamerly (bounds)");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (method)), ==, 1);
+
+  cs_params_panel_set_algorithm (p, cs_registry_lookup ("dynmsc"));
+  g_assert_null (cs_params_panel_get_control (p, "k"));
+  init = cs_params_panel_get_control (p, "init");
+  g_assert_true (GTK_IS_DROP_DOWN (init));
+  model = gtk_drop_down_get_model (GTK_DROP_DOWN (init));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), 1), ==, "LAB (fast BUILD on samples)");
+  k_max = cs_params_panel_get_control (p, "k_max");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (k_max)), ==, "Automatic");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (k_max), 12);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (k_max)), ==, "12");
+  gtk_editable_set_text (GTK_EDITABLE (k_max), "automatic");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (k_max));
+  params = cs_params_panel_get_params (p);
+  g_assert_cmpint (cs_params_get_int (params, "k_max"), ==, 0);
+  g_clear_pointer (&params, cs_params_free);
+
+  /* PAM: named starts, or listed rows in an entry that shows only for them. */
+  cs_params_panel_set_algorithm (p, cs_registry_lookup ("pam"));
+  init = cs_params_panel_get_control (p, "init");
+  model = gtk_drop_down_get_model (GTK_DROP_DOWN (init));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), 4), ==, "Listed rows");
+  rows = gtk_widget_get_next_sibling (init);
+  while (rows != NULL && !GTK_IS_ENTRY (rows))
+    rows = gtk_widget_get_next_sibling (rows);
+  g_assert_nonnull (rows);
+  g_assert_false (gtk_widget_get_visible (rows));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (init), 4);
+  g_assert_true (gtk_widget_get_visible (rows));
+  gtk_editable_set_text (GTK_EDITABLE (rows), "0, 5, 9");
+  params = cs_params_panel_get_params (p);
+  g_assert_cmpstr (cs_params_get_string (params, "init"), ==, "0, 5, 9");
+  g_clear_pointer (&params, cs_params_free);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (init), 2);
+  g_assert_false (gtk_widget_get_visible (rows));
+  params = cs_params_panel_get_params (p);
+  g_assert_cmpstr (cs_params_get_string (params, "init"), ==, "random");
+  g_clear_pointer (&params, cs_params_free);
+
+  /* A session's listed rows come back into the entry. */
+  params = cs_params_new (cs_registry_lookup ("pam"));
+  g_assert_true (cs_params_set (params, "init", "1,2,3", NULL));
+  cs_params_panel_set_params (p, params);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (init)), ==, 4);
+  g_assert_true (gtk_widget_get_visible (rows));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (rows)), ==, "1,2,3");
+
+  g_object_unref (panel);
+}
+
+/* Scroll guard -------------------------------------------------------------------------- */
+
+typedef struct
+{
+  GtkAdjustment *vadj;
+  GtkSpinButton *spin;
+  double         value;
+  double         scrolled;
+} ScrollWatch;
+
+static gboolean
+scrolled_or_changed (gpointer data)
+{
+  ScrollWatch *w = data;
+
+  return gtk_adjustment_get_value (w->vadj) != w->scrolled || gtk_spin_button_get_value (w->spin) != w->value;
+}
+
+static gboolean
+window_laid_out (gpointer data)
+{
+  GtkAdjustment *vadj = data;
+
+  return gtk_adjustment_get_upper (vadj) > gtk_adjustment_get_page_size (vadj) + 100;
+}
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *)data;
+}
+
+/* Lets the events already sent arrive. */
+static void
+drain_events (double seconds)
+{
+  gint64 until = g_get_monotonic_time () + (gint64)(seconds * G_USEC_PER_SEC);
+
+  wait_until (time_passed, &until, seconds + 5);
+}
+
+/* Turns the wheel `clicks` times (button 4 up, 5 down) over the middle of `widget`, as a user
+ * would: a real X pointer event through xdotool, so GTK's own propagation decides. */
+static void
+wheel_over (GtkWidget *widget, int button, int clicks)
+{
+#ifdef GDK_WINDOWING_X11
+  GtkNative       *native = gtk_widget_get_native (widget);
+  double           x, y, sx, sy;
+  g_autofree char *cmd = NULL;
+  g_autoptr (GError) error = NULL;
+  int              status = 0;
+
+  g_assert_true (gtk_widget_translate_coordinates (widget, GTK_WIDGET (native), gtk_widget_get_width (widget) / 2.0,
+                                                   gtk_widget_get_height (widget) / 2.0, &x, &y));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  cmd = g_strdup_printf ("xdotool mousemove --window %lu %d %d click --repeat %d --delay 30 %d",
+                         (unsigned long)gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
+                         (int)(x + sx), (int)(y + sy), clicks, button);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+#endif
+}
+
+/* Issue 9 item 1: the wheel over an unfocused spin button in a scrolled panel scrolls the
+ * panel and leaves the number alone; once the spin button has focus, the wheel changes it. */
+static void
+test_scroll_guard (void)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  GtkWidget       *window, *scrolled, *box, *panel, *first, *spin, *filler;
+  ScrollWatch      w;
+
+#ifdef GDK_WINDOWING_X11
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()) || xdotool == NULL)
+#endif
+    {
+      g_test_skip ("needs an X11 display and xdotool to send real wheel events");
+      return;
+    }
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 320, 240);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  /* Kinetic scrolling would keep moving after the test looks. */
+  gtk_scrolled_window_set_kinetic_scrolling (GTK_SCROLLED_WINDOW (scrolled), FALSE);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  first = gtk_entry_new ();
+  panel = cs_params_panel_new ();
+  cs_params_panel_set_algorithm (CS_PARAMS_PANEL (panel), cs_registry_lookup ("kmeans"));
+  filler = gtk_label_new ("");
+  gtk_widget_set_size_request (filler, -1, 2000);
+  gtk_box_append (GTK_BOX (box), first);
+  gtk_box_append (GTK_BOX (box), panel);
+  gtk_box_append (GTK_BOX (box), filler);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_present (GTK_WINDOW (window));
+
+  spin = cs_params_panel_get_control (CS_PARAMS_PANEL (panel), "k");
+  g_assert_true (GTK_IS_SPIN_BUTTON (spin));
+  w.vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  w.spin = GTK_SPIN_BUTTON (spin);
+  wait_until (window_laid_out, w.vadj, 10);
+  gtk_widget_grab_focus (first);
+  g_assert_false (gtk_widget_has_focus (spin));
+
+  /* Unfocused: the panel scrolls, k stays. */
+  w.value = gtk_spin_button_get_value (w.spin);
+  w.scrolled = gtk_adjustment_get_value (w.vadj);
+  wheel_over (spin, 5, 2);
+  wait_until (scrolled_or_changed, &w, 10);
+  /* Both clicks are through, not only the first. */
+  drain_events (0.3);
+  g_assert_cmpfloat (gtk_spin_button_get_value (w.spin), ==, w.value);
+  g_assert_cmpfloat (gtk_adjustment_get_value (w.vadj), >, w.scrolled);
+
+  /* Focused: the wheel is the spin button's (up adds one step) and the panel stays put. */
+  gtk_adjustment_set_value (w.vadj, 0);
+  drain_events (0.3); /* laid out again where the pointer will go */
+  gtk_widget_grab_focus (spin);
+  w.scrolled = gtk_adjustment_get_value (w.vadj);
+  wheel_over (spin, 4, 1);
+  wait_until (scrolled_or_changed, &w, 10);
+  drain_events (0.3);
+  g_assert_cmpfloat (gtk_spin_button_get_value (w.spin), ==, w.value + 1);
+  g_assert_cmpfloat (gtk_adjustment_get_value (w.vadj), ==, w.scrolled);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -962,6 +1169,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/job/cancel-is-prompt", test_job_cancel);
   g_test_add_func ("/ui/params-panel/kmeans-k", test_params_kmeans_k);
   g_test_add_func ("/ui/params-panel/every-type", test_params_every_type);
+  g_test_add_func ("/ui/params-panel/labels-not-ids", test_params_labels);
+  g_test_add_func ("/ui/params-panel/wheel-scrolls-panel-not-unfocused-spin", test_scroll_guard);
   g_test_add_func ("/ui/plot-view/pick-matches-scan", test_plot_pick);
   g_test_add_func ("/ui/plot-view/zoom-around-pointer", test_plot_zoom);
   g_test_add_func ("/ui/plot-view/run-keeps-zoom-on-same-axes", test_plot_keeps_view);

@@ -1,4 +1,5 @@
 #include "ui/cs-params-panel.h"
+#include "ui/cs-scroll-guard.h"
 
 #include <math.h>
 
@@ -12,6 +13,8 @@ typedef struct
   const CsParamSpec *spec;    /* Borrowed: registry entries are static */
   GtkWidget         *label;   /* Borrowed: in the grid */
   GtkWidget         *control; /* Borrowed: in the grid */
+  GtkWidget         *other;   /* Borrowed, may be NULL: a STRING-with-choices' entry for a value
+                                 that is none of them, shown below its drop-down */
   CsParamsPanel     *panel;   /* Borrowed */
 } Row;
 
@@ -90,6 +93,11 @@ entry_changed_cb (GtkEditable *editable, Row *row)
 
   if (row->panel->updating)
     return;
+  if (GTK_WIDGET (editable) == row->other && *text == '\0')
+    {
+      mark_invalid (row->other, "List the first rows by number, such as 0, 5, 9", row->spec->help);
+      return;
+    }
   if (!cs_params_set (row->panel->values, row->spec->name, text, &error))
     {
       mark_invalid (GTK_WIDGET (editable), error->message, row->spec->help);
@@ -99,6 +107,12 @@ entry_changed_cb (GtkEditable *editable, Row *row)
   emit_changed (row->panel);
 }
 
+static guint
+n_choices (const CsParamSpec *spec)
+{
+  return g_strv_length ((char **)spec->choices);
+}
+
 static void
 dropdown_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, Row *row)
 {
@@ -106,9 +120,57 @@ dropdown_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, Row *row)
 
   if (selected == GTK_INVALID_LIST_POSITION)
     return;
+  if (row->other != NULL)
+    gtk_widget_set_visible (row->other, selected >= n_choices (row->spec));
+  if (selected >= n_choices (row->spec))
+    {
+      /* "Listed rows": the entry's text is the value once it is valid. */
+      if (!row->panel->updating)
+        {
+          gtk_widget_grab_focus (row->other);
+          entry_changed_cb (GTK_EDITABLE (row->other), row);
+        }
+      return;
+    }
   if (!cs_params_set (row->panel->values, row->spec->name, row->spec->choices[selected], NULL))
     g_return_if_reached ();
   emit_changed (row->panel);
+}
+
+/* Spin buttons whose 0 means "choose for me" say so instead of showing 0. */
+static gboolean
+spin_output_cb (GtkSpinButton *spin, Row *row)
+{
+  if (gtk_spin_button_get_value (spin) != 0)
+    return FALSE;
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), row->spec->zero_label) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), row->spec->zero_label);
+  return TRUE;
+}
+
+static int
+spin_input_cb (GtkSpinButton *spin, double *value, Row *row)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (spin))));
+
+  if (g_ascii_strcasecmp (text, row->spec->zero_label) != 0 && g_ascii_strcasecmp (text, "auto") != 0)
+    return FALSE;
+  *value = 0;
+  return TRUE;
+}
+
+static GtkWidget *
+new_choice_dropdown (const CsParamSpec *spec)
+{
+  const char *const *shown = spec->choice_labels != NULL ? spec->choice_labels : spec->choices;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) strings = NULL;
+
+  g_strv_builder_addv (builder, (const char **)shown);
+  if (spec->type == CS_PARAM_STRING)
+    g_strv_builder_add (builder, spec->other_label != NULL ? spec->other_label : "Other");
+  strings = g_strv_builder_end (builder);
+  return gtk_drop_down_new_from_strings ((const char *const *)strings);
 }
 
 static void
@@ -152,7 +214,8 @@ make_control (Row *row)
 
         control = gtk_spin_button_new_with_range (lo, hi, 1.0);
         gtk_spin_button_set_digits (GTK_SPIN_BUTTON (control), 0);
-        gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (control), TRUE);
+        /* Numeric-only typing would refuse the word that stands for 0. */
+        gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (control), spec->zero_label == NULL);
         gtk_spin_button_set_update_policy (GTK_SPIN_BUTTON (control), GTK_UPDATE_IF_VALID);
         g_signal_connect (control, "value-changed", G_CALLBACK (spin_value_changed_cb), row);
       }
@@ -183,7 +246,7 @@ make_control (Row *row)
       break;
 
     case CS_PARAM_ENUM:
-      control = gtk_drop_down_new_from_strings ((const char *const *)spec->choices);
+      control = new_choice_dropdown (spec);
       g_signal_connect (control, "notify::selected", G_CALLBACK (dropdown_selected_cb), row);
       break;
 
@@ -195,15 +258,42 @@ make_control (Row *row)
       break;
 
     case CS_PARAM_STRING:
-      control = gtk_entry_new ();
-      gtk_editable_set_width_chars (GTK_EDITABLE (control), 10);
-      g_signal_connect (control, "changed", G_CALLBACK (entry_changed_cb), row);
+      if (spec->choices != NULL)
+        {
+          g_autofree char *name = g_strdup_printf ("%s: %s", spec->label,
+                                                   spec->other_label != NULL ? spec->other_label : "other");
+
+          control = new_choice_dropdown (spec);
+          g_signal_connect (control, "notify::selected", G_CALLBACK (dropdown_selected_cb), row);
+          row->other = gtk_entry_new ();
+          gtk_editable_set_width_chars (GTK_EDITABLE (row->other), 10);
+          gtk_entry_set_placeholder_text (GTK_ENTRY (row->other), "0, 5, 9");
+          gtk_widget_set_tooltip_text (row->other, spec->help);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (row->other), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+          gtk_widget_set_visible (row->other, FALSE);
+          g_signal_connect (row->other, "changed", G_CALLBACK (entry_changed_cb), row);
+        }
+      else
+        {
+          control = gtk_entry_new ();
+          gtk_editable_set_width_chars (GTK_EDITABLE (control), 10);
+          g_signal_connect (control, "changed", G_CALLBACK (entry_changed_cb), row);
+        }
       break;
 
     default:
       g_assert_not_reached ();
     }
+  if ((spec->type == CS_PARAM_INT || (spec->type == CS_PARAM_DOUBLE && !spec->log_scale))
+      && spec->zero_label != NULL)
+    {
+      g_signal_connect (control, "output", G_CALLBACK (spin_output_cb), row);
+      g_signal_connect (control, "input", G_CALLBACK (spin_input_cb), row);
+    }
 
+  /* The panel sits in a scrolled sidebar: the wheel scrolls it unless the control has focus. */
+  if (GTK_IS_SPIN_BUTTON (control) || GTK_IS_DROP_DOWN (control))
+    cs_scroll_guard_attach (control);
   gtk_widget_set_hexpand (control, TRUE);
   if (spec->type == CS_PARAM_BOOL)
     gtk_widget_set_hexpand (control, FALSE);
@@ -251,12 +341,26 @@ show_value (CsParamsPanel *self, Row *row)
             }
       }
       break;
-    case CS_PARAM_BOOL:
-      gtk_switch_set_active (GTK_SWITCH (row->control), cs_params_get_bool (self->values, spec->name));
-      break;
     case CS_PARAM_STRING:
+      if (row->other != NULL)
+        {
+          g_autofree char *value = g_strdup (cs_params_get_string (self->values, spec->name));
+          guint            selected = n_choices (spec);
+
+          for (guint i = 0; spec->choices[i] != NULL; i++)
+            if (g_ascii_strcasecmp (spec->choices[i], value) == 0)
+              selected = i;
+          gtk_editable_set_text (GTK_EDITABLE (row->other), selected < n_choices (spec) ? "" : value);
+          mark_invalid (row->other, NULL, spec->help);
+          gtk_drop_down_set_selected (GTK_DROP_DOWN (row->control), selected);
+          gtk_widget_set_visible (row->other, selected >= n_choices (spec));
+          break;
+        }
       gtk_editable_set_text (GTK_EDITABLE (row->control), cs_params_get_string (self->values, spec->name));
       mark_invalid (row->control, NULL, spec->help);
+      break;
+    case CS_PARAM_BOOL:
+      gtk_switch_set_active (GTK_SWITCH (row->control), cs_params_get_bool (self->values, spec->name));
       break;
     default:
       g_assert_not_reached ();
@@ -291,6 +395,8 @@ clear_rows (CsParamsPanel *self)
     {
       Row *row = g_ptr_array_index (self->rows, i);
       g_signal_handlers_disconnect_by_data (row->control, row);
+      if (row->other != NULL)
+        g_signal_handlers_disconnect_by_data (row->other, row);
     }
   while ((child = gtk_widget_get_first_child (self->grid)) != NULL)
     gtk_grid_remove (GTK_GRID (self->grid), child);
@@ -435,6 +541,8 @@ cs_params_panel_set_algorithm (CsParamsPanel *panel, const CsAlgorithm *algo)
           gtk_grid_attach (GTK_GRID (grid), row->label, 0, *r, 1, 1);
           gtk_grid_attach (GTK_GRID (grid), row->control, 1, *r, 1, 1);
           (*r)++;
+          if (row->other != NULL)
+            gtk_grid_attach (GTK_GRID (grid), row->other, 1, (*r)++, 1, 1);
           g_ptr_array_add (panel->rows, row);
         }
       show_all (panel);

@@ -22,11 +22,11 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
   const CsClustering *c = r->clustering;
   GString            *s = g_string_new (NULL);
   g_autofree char    *secs = cs_i_window_format_seconds (c->seconds);
-
+  g_autofree char    *k = cs_format_count (c->k);
   gboolean            from_labels = g_strcmp0 (c->algorithm, "labels") == 0;
 
-  g_string_append_printf (s, "%s: %u clusters", from_labels ? "Labels from a file" : algo != NULL ? algo->name : c->algorithm,
-                          c->k);
+  g_string_append_printf (s, "%s: %s %s", from_labels ? "Labels from a file" : algo != NULL ? algo->name : c->algorithm,
+                          k, c->k == 1 ? "cluster" : "clusters");
   if (c->objective_name != NULL && isfinite (c->objective))
     {
       /* Large objectives read better as grouped integers than as 4.00165e+06. */
@@ -53,7 +53,7 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
   if (isfinite (r->silhouette))
     g_string_append_printf (s, " · silhouette %.3f%s", r->silhouette,
                             r->silhouette_sampled ? " (sampled)" : "");
-  else if (isfinite (r->medoid_silhouette) && g_strcmp0 (c->objective_name, "medoid silhouette") != 0)
+  else if (isfinite (r->medoid_silhouette) && c->objective_kind != CS_OBJECTIVE_MEDOID_SILHOUETTE)
     g_string_append_printf (s, " · medoid silhouette %.3f", r->medoid_silhouette);
   if (isfinite (r->ari))
     g_string_append_printf (s, " · ARI %.3f", r->ari);
@@ -176,12 +176,12 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   CsPipelineOptions options;
   int               x_column;
   int               y_column;
+  CsMetric          metric;
 
   if (self->dataset == NULL || cs_params_panel_get_algorithm (panel) == NULL)
     return;
   params = cs_params_panel_get_params (panel);
-  if (self->distances == NULL && cs_algorithm_find_param (cs_params_get_algorithm (params), "metric") != NULL
-      && g_strcmp0 (cs_params_get_string (params, "metric"), "precomputed") == 0)
+  if (self->distances == NULL && cs_params_get_dissim (params, &metric) && metric == CS_METRIC_PRECOMPUTED)
     {
       cs_i_window_show_error (self,
                               "The dissimilarity ‘precomputed’ needs a distance matrix: choose Use Distance "
@@ -198,8 +198,7 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
     {
       /* The pipeline scores a matrix run on the matrix (silhouette and medoid silhouette)
        * and skips the centroid-based scores; the result records where it came from. */
-      if (cs_algorithm_find_param (options.algorithm, "metric") != NULL)
-        cs_params_set (params, "metric", "precomputed", NULL);
+      cs_params_set_dissim (params, CS_METRIC_PRECOMPUTED);
     }
   cs_i_window_axis_selection (self, &x_column, &y_column);
 

@@ -5,6 +5,8 @@
 #include "core/data/cs-samples.h"
 #include "core/data/cs-toy.h"
 #include "ui/cs-recent.h"
+#include "core/data/cs-prepare.h"
+#include "core/data/cs-csv.h"
 
 /* Data on workers: loading a dataset (a file, a bundled sample, a generated set) and
  * rebuilding the plotted points when the axes or the columns change. Both run on a CsWorker,

@@ -40,21 +40,20 @@ selected_algorithm (CsWindow *self)
   return cs_params_panel_get_algorithm (CS_PARAMS_PANEL (self->params_panel));
 }
 
-/* Sets the panel's "metric" to `value` if the algorithm has that choice. */
+/* Sets the panel's dissimilarity to `metric` if the algorithm offers it. */
 static void
-set_metric (CsWindow *self, const char *value)
+set_metric (CsWindow *self, CsMetric metric)
 {
   CsParamsPanel     *panel = CS_PARAMS_PANEL (self->params_panel);
-  const CsAlgorithm *algo = selected_algorithm (self);
-  const CsParamSpec *spec = algo != NULL ? cs_algorithm_find_param (algo, "metric") : NULL;
   g_autoptr (CsParams) params = NULL;
+  CsMetric           current;
 
-  if (spec == NULL || spec->type != CS_PARAM_ENUM)
+  if (selected_algorithm (self) == NULL)
     return;
   params = cs_params_panel_get_params (panel);
-  if (g_strcmp0 (cs_params_get_string (params, "metric"), value) == 0)
+  if (!cs_params_get_dissim (params, &current) || current == metric)
     return;
-  if (cs_params_set (params, "metric", value, NULL))
+  if (cs_params_set_dissim (params, metric))
     cs_params_panel_set_params (panel, params);
 }
 
@@ -72,19 +71,21 @@ set_distances (CsWindow *self, CsWindowDistances *d)
 
       gtk_label_set_text (GTK_LABEL (self->distances_label), text);
       gtk_widget_set_tooltip_text (self->distances_label, d->path);
-      set_metric (self, "precomputed");
+      set_metric (self, CS_METRIC_PRECOMPUTED);
     }
   else
     {
       /* Back to coordinates: a "precomputed" choice left behind would only fail the next run. */
       const CsAlgorithm *algo = selected_algorithm (self);
-      const CsParamSpec *spec = algo != NULL ? cs_algorithm_find_param (algo, "metric") : NULL;
       g_autoptr (CsParams) params
           = algo != NULL ? cs_params_panel_get_params (CS_PARAMS_PANEL (self->params_panel)) : NULL;
+      g_autoptr (CsParams) defaults = algo != NULL ? cs_params_new (algo) : NULL;
+      CsMetric current;
+      CsMetric fallback;
 
-      if (spec != NULL && params != NULL
-          && g_strcmp0 (cs_params_get_string (params, "metric"), "precomputed") == 0)
-        set_metric (self, spec->default_str);
+      if (params != NULL && cs_params_get_dissim (params, &current) && current == CS_METRIC_PRECOMPUTED
+          && cs_params_get_dissim (defaults, &fallback))
+        set_metric (self, fallback);
     }
   cs_i_window_update_actions (self);
 }
@@ -93,7 +94,7 @@ void
 cs_i_window_distances_algorithm_changed (CsWindow *self)
 {
   if (self->distances != NULL)
-    set_metric (self, "precomputed");
+    set_metric (self, CS_METRIC_PRECOMPUTED);
 }
 
 gboolean

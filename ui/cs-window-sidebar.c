@@ -32,22 +32,29 @@ cs_i_window_axis_selection (CsWindow *self, int *x_column, int *y_column)
     *x_column = *y_column = -1;
 }
 
+/* The scaling drop-down's items, in order (cs-window.ui). */
+static const CsScaling scaling_items[] = { CS_SCALE_AUTO, CS_SCALE_NONE, CS_SCALE_STANDARDIZE, CS_SCALE_MINMAX };
+
+static CsScaling
+scaling_for_item (guint item)
+{
+  return item < G_N_ELEMENTS (scaling_items) ? scaling_items[item] : CS_SCALE_AUTO;
+}
+
+static guint
+item_for_scaling (CsScaling scaling)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (scaling_items); i++)
+    if (scaling_items[i] == scaling)
+      return i;
+  return 0;
+}
+
 void
 cs_i_window_fill_prepare_options (CsWindow *self, CsPrepareOptions *prepare)
 {
   cs_prepare_options_init (prepare);
-  switch (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->scaling_dropdown)))
-    {
-    case 1:
-      prepare->scaling = CS_SCALE_STANDARDIZE;
-      break;
-    case 2:
-      prepare->scaling = CS_SCALE_MINMAX;
-      break;
-    default:
-      prepare->scaling = CS_SCALE_NONE;
-      break;
-    }
+  prepare->scaling = scaling_for_item (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->scaling_dropdown)));
   prepare->missing = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->missing_dropdown)) == 1
                          ? CS_MISSING_MEAN
                          : CS_MISSING_DROP;
@@ -296,10 +303,7 @@ cs_i_window_sidebar_init (CsWindow *self)
   g_signal_connect (self->columns_list, "changed", G_CALLBACK (columns_changed_cb), self);
 
   cs_prepare_options_init (&prepare);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->scaling_dropdown),
-                              prepare.scaling == CS_SCALE_STANDARDIZE ? 1
-                              : prepare.scaling == CS_SCALE_MINMAX    ? 2
-                                                                      : 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->scaling_dropdown), item_for_scaling (prepare.scaling));
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->missing_dropdown),
                               prepare.missing == CS_MISSING_MEAN ? 1 : 0);
 

@@ -6,6 +6,7 @@
 #include "core/base/cs-error.h"
 #include "cs-resources.h"
 #include "ui/cs-figure-view.h"
+#include "ui/cs-scroll-guard.h"
 #include "ui/widgets/cs-column-chooser.h"
 #include "ui/pages/cs-choose-k-page.h"
 #include "ui/pages/cs-convergence-page.h"
@@ -587,6 +588,9 @@ cs_window_init (CsWindow *self)
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "welcome");
   cs_i_window_set_status (self, "No dataset");
   pages_changed (self);
+  /* The sidebar and the pages' option panels scroll: the wheel is theirs unless a spin button,
+   * scale or drop-down has the focus. */
+  cs_scroll_guard_attach_all (GTK_WIDGET (self));
 }
 
 CsWindow *

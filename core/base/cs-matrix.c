@@ -1,4 +1,4 @@
-#include "core/base/cs-matrix.h"
+#include "core/base/cs-matrix-private.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 

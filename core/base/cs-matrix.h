@@ -41,15 +41,6 @@ void cs_matrix_column_means (const CsMatrix *m, double *out);
  * the mean of equal values differs from them by rounding, so their variance is ~1e-33, not 0.) */
 gboolean cs_matrix_column_constant (const CsMatrix *m, gsize j);
 
-/* OpenBLAS (pthreads build) would start its own threads inside each OpenMP thread: around a
- * parallel region whose BLAS calls are big enough for OpenBLAS to thread them (it stays
- * single-threaded below 65536 multiply-adds a call) it is pinned to one thread. With
- * `for_determinism` it is pinned whatever the sizes, for LAPACK calls whose sums would
- * otherwise split by the thread count. Switching costs about a millisecond, so small runs
- * skip it. Returns what cs_i_blas_single_end() restores. */
-int  cs_i_blas_single_begin (gsize flops_per_call, gboolean for_determinism);
-void cs_i_blas_single_end (int saved);
-
 /* Ascending order of two doubles (NaN-free), for qsort() and g_array_sort(). */
 int cs_compare_doubles (gconstpointer a, gconstpointer b);
 /* Ascending order of two gsize (row indices), likewise. */

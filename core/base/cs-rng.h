@@ -13,8 +13,10 @@ typedef struct
   guint64 s[4];
 } CsRng;
 
+/* One step of splitmix64 (Steele, Lea & Flood): turns a counter into well-mixed bits; also
+ * what seeds the generator. */
 static inline guint64
-cs_i_splitmix64 (guint64 *x)
+cs_rng_splitmix64 (guint64 *x)
 {
   guint64 z = (*x += G_GUINT64_CONSTANT (0x9E3779B97F4A7C15));
   z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
@@ -27,7 +29,7 @@ cs_rng_init_stream (CsRng *rng, guint64 seed, guint64 stream)
 {
   guint64 x = seed ^ (stream * G_GUINT64_CONSTANT (0xD1B54A32D192ED03));
   for (int i = 0; i < 4; i++)
-    rng->s[i] = cs_i_splitmix64 (&x);
+    rng->s[i] = cs_rng_splitmix64 (&x);
 }
 
 static inline void
@@ -37,7 +39,7 @@ cs_rng_init (CsRng *rng, guint64 seed)
 }
 
 static inline guint64
-cs_i_rotl (guint64 x, int k)
+cs_rng_rotl (guint64 x, int k)
 {
   return (x << k) | (x >> (64 - k));
 }
@@ -46,14 +48,14 @@ static inline guint64
 cs_rng_next (CsRng *rng)
 {
   guint64 *s = rng->s;
-  guint64 result = cs_i_rotl (s[1] * 5, 7) * 9;
+  guint64 result = cs_rng_rotl (s[1] * 5, 7) * 9;
   guint64 t = s[1] << 17;
   s[2] ^= s[0];
   s[3] ^= s[1];
   s[1] ^= s[2];
   s[0] ^= s[3];
   s[2] ^= t;
-  s[3] = cs_i_rotl (s[3], 45);
+  s[3] = cs_rng_rotl (s[3], 45);
   return result;
 }
 

@@ -1,4 +1,5 @@
 #include "core/cluster/cs-kmeans.h"
+#include "core/base/cs-matrix-private.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-rng.h"
 
@@ -28,6 +29,10 @@ typedef struct
   double         *sums;           /* Owned: k × d */
   gsize          *counts;         /* Owned: k */
   CsProgress     *progress;       /* Borrowed, may be NULL */
+  /* Progress over restarts: restart r of n_runs owns [r / n_runs, (r + 1) / n_runs) of the
+   * run, seeding its first tenth, so the bar never moves back when a restart begins. */
+  guint           restart;
+  guint           n_runs;
   gboolean        par;            /* worth threads: a region costs a time slice on a busy machine */
   gint            stop;           /* atomic: set by a worker that saw the cancel */
 } Work;
@@ -324,6 +329,27 @@ typedef struct
   double   inertia;
 } RunOutcome;
 
+/* Where restart w->restart is, given its own progress `f` in [0, 1]. */
+static double
+restart_fraction (const Work *w,
+                  double      f)
+{
+  return ((double) w->restart + CLAMP (f, 0.0, 1.0)) / MAX (w->n_runs, 1);
+}
+
+/* "restart 2 of 10: iteration 4", or just "iteration 4" for a single run. */
+static void
+restart_stage (const Work *w,
+               char       *buf,
+               gsize       size,
+               const char *what)
+{
+  if (w->n_runs > 1)
+    g_snprintf (buf, size, "restart %u of %u: %s", w->restart + 1, w->n_runs, what);
+  else
+    g_snprintf (buf, size, "%s", what);
+}
+
 static void
 trace_step (Work           *w,
             CsTrace        *trace,
@@ -432,8 +458,6 @@ run_once (Work                  *w,
           int                   *labels,
           double                 tol_abs,
           CsTrace               *trace,
-          double                 frac0,
-          double                 frac_span,
           RunOutcome            *outcome,
           GError               **error)
 {
@@ -472,7 +496,7 @@ run_once (Work                  *w,
       gsize changed = 0;
       gsize n_moved;
       double shift = 0.0;
-      char stage[64];
+      char stage[96];
 
       if (!hamerly)
         {
@@ -555,9 +579,15 @@ run_once (Work                  *w,
       memcpy (centers->data, next->data, (gsize) k * d * sizeof (double));
       outcome->iterations = it + 1;
 
-      g_snprintf (stage, sizeof stage, "iteration %u", it + 1);
-      if (!cs_progress_report (w->progress, frac0 + frac_span * (it + 1) / opt->max_iter, stage))
-        return work_check (w, error);
+      {
+        g_autofree char *what = g_strdup_printf ("iteration %u", it + 1);
+
+        /* Most runs converge long before max_iter: approach the restart's end geometrically
+         * instead of creeping by 1 / max_iter and jumping at convergence. */
+        restart_stage (w, stage, sizeof stage, what);
+        if (!cs_progress_report (w->progress, restart_fraction (w, 0.1 + 0.9 * (1.0 - pow (0.9, it + 1))), stage))
+          return work_check (w, error);
+      }
 
       if (changed == 0 && n_moved == 0)
         {
@@ -618,7 +648,10 @@ init_plusplus (Work      *w,
       guint best_t = 0;
       const double *chosen;
 
-      if (!cs_progress_report (w->progress, 0.0, "k-means++ initialisation"))
+      char stage[96];
+
+      restart_stage (w, stage, sizeof stage, "k-means++ initialisation");
+      if (!cs_progress_report (w->progress, restart_fraction (w, 0.1 * c / k), stage))
         return work_check (w, error);
       for (gsize i = 0; i < n; i++)
         {
@@ -941,6 +974,8 @@ cs_kmeans_run (const CsMatrix        *x,
 
       /* One stream per restart: restart r does not depend on how restarts before it went. */
       cs_rng_init_stream (&rng, options->seed, r);
+      w.restart = r;
+      w.n_runs = n_runs;
       if (options->initial_centers)
         {
           for (guint j = 0; j < k; j++)
@@ -955,8 +990,7 @@ cs_kmeans_run (const CsMatrix        *x,
       if (trace)
         run_trace = cs_trace_new (trace->max_steps);
       run_labels = g_new (int, n);
-      if (!run_once (&w, options, centers, run_labels, tol_abs, run_trace, (double) r / n_runs, 1.0 / n_runs,
-                     &outcome, error))
+      if (!run_once (&w, options, centers, run_labels, tol_abs, run_trace, &outcome, error))
         goto out;
       if (outcome.inertia < best.inertia || best_centers == NULL)
         {
@@ -977,6 +1011,7 @@ cs_kmeans_run (const CsMatrix        *x,
   result->centers = g_steal_pointer (&best_centers);
   result->objective = best.inertia;
   result->objective_name = "inertia";
+  result->objective_kind = CS_OBJECTIVE_INERTIA;
   result->iterations = best.iterations;
   result->converged = best.converged;
 
@@ -1008,14 +1043,17 @@ out:
 }
 
 static const char *const init_choices[] = { "k-means++", "random", NULL };
+static const char *const init_labels[] = { "k-means++ (spread out)", "Random rows", NULL };
 static const char *const algorithm_choices[] = { "lloyd", "hamerly", NULL };
+static const char *const algorithm_labels[] = { "Lloyd (every distance)", "Hamerly (bounds)", NULL };
 
 static const CsParamSpec kmeans_params[] = {
   { .name = "k", .label = "Clusters (k)", .help = "How many clusters to find.", .type = CS_PARAM_INT, .min = 1,
     .max = 1000, .default_num = 3 },
   { .name = "init", .label = "Initialisation",
     .help = "How the first centres are picked: greedy k-means++ seeding, or k distinct rows at random.",
-    .type = CS_PARAM_ENUM, .default_str = "k-means++", .choices = init_choices },
+    .type = CS_PARAM_ENUM, .default_str = "k-means++", .choices = init_choices,
+    .choice_labels = init_labels },
   { .name = "n_init", .label = "Restarts",
     .help = "How many runs from different initial centres; the one with the lowest inertia is kept.",
     .type = CS_PARAM_INT, .min = 1, .max = 1000, .default_num = 10, .advanced = TRUE },
@@ -1029,7 +1067,8 @@ static const CsParamSpec kmeans_params[] = {
     .type = CS_PARAM_INT, .min = 0, .max = 2147483647.0, .default_num = 0 },
   { .name = "algorithm", .label = "Method",
     .help = "Lloyd computes every distance; Hamerly reaches the same result while its bounds skip most of them.",
-    .type = CS_PARAM_ENUM, .default_str = "hamerly", .choices = algorithm_choices, .advanced = TRUE },
+    .type = CS_PARAM_ENUM, .default_str = "hamerly", .choices = algorithm_choices,
+    .choice_labels = algorithm_labels, .advanced = TRUE },
 };
 
 static gboolean
@@ -1061,6 +1100,7 @@ const CsAlgorithm cs_algorithm_kmeans = {
   .description = "Partitions the rows into k clusters around centroids, minimising the within-cluster sum of "
                  "squares (inertia). Fast; best for compact, similarly sized, roughly spherical clusters.",
   .category = "Centroid",
+  .objective = CS_OBJECTIVE_INERTIA,
   .params = kmeans_params,
   .n_params = G_N_ELEMENTS (kmeans_params),
   .run = kmeans_run_params,

@@ -1,4 +1,5 @@
 #include "core/cluster/cs-kmedoids.h"
+#include "core/cluster/cs-kmedoids-sampling.h"
 #include "core/cluster/cs-kmedoids-private.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
@@ -98,6 +99,7 @@ evaluate_all (Evaluator   *ev,
               CsProgress  *progress,
               double       frac0,
               double       frac_span,
+              const char  *stage,
               GError     **error)
 {
   const gsize d = ev->x->cols;
@@ -154,7 +156,7 @@ evaluate_all (Evaluator   *ev,
             g_set_error_literal (error, CS_ERROR, CS_ERROR_CANCELLED, "Cancelled");
           return FALSE;
         }
-      cs_progress_report (progress, frac0 + frac_span * (double) g1 / ev->n_blocks, "CLARA: assigning all rows");
+      cs_progress_report (progress, frac0 + frac_span * (double) g1 / ev->n_blocks, stage);
     }
   for (gsize b = 0; b < ev->n_blocks; b++)
     total += ev->block_loss[b];
@@ -330,9 +332,15 @@ cs_clara_run (const CsMatrix          *x,
       double loss;
       double frac0 = (double) s / samples;
       double span = 1.0 / samples;
+      char pam_stage[96];
+      char assign_stage[96];
 
       if (!cs_progress_check (progress, error))
         goto out;
+      g_snprintf (pam_stage, sizeof pam_stage, "%s: %s on sample %u of %u", fast ? "FastCLARA" : "CLARA",
+                  fast ? "FasterPAM" : "PAM", s + 1, samples);
+      g_snprintf (assign_stage, sizeof assign_stage, "%s: assigning all rows (sample %u of %u)",
+                  fast ? "FastCLARA" : "CLARA", s + 1, samples);
 
       /* The best medoids so far (or the explicit start) lead the sample, so a later sample can
        * only improve on them; the rest are drawn uniformly without replacement. */
@@ -377,7 +385,7 @@ cs_clara_run (const CsMatrix          *x,
       slice.frac0 = frac0;
       slice.span = span * 0.3;
       slice.shown = frac0;
-      slice.stage = fast ? "FastCLARA: FasterPAM on a sample" : "CLARA: PAM on a sample";
+      slice.stage = pam_stage;
       child.func = progress ? slice_forward : NULL;
       child.user_data = &slice;
       /* Borrowed: the child lives on this stack frame and is never freed. */
@@ -417,7 +425,8 @@ cs_clara_run (const CsMatrix          *x,
       for (guint j = 0; j < k; j++)
         cand_medoids[j] = sample[sc->medoids[j]];
 
-      if (!evaluate_all (&ev, cand_medoids, cand_labels, &loss, progress, frac0 + span * 0.3, span * 0.7, error))
+      if (!evaluate_all (&ev, cand_medoids, cand_labels, &loss, progress, frac0 + span * 0.3, span * 0.7,
+                         assign_stage, error))
         goto out;
       samples_run++;
 
@@ -455,6 +464,7 @@ cs_clara_run (const CsMatrix          *x,
   result->medoids = g_steal_pointer (&best_medoids);
   result->objective = best_loss;
   result->objective_name = "loss";
+  result->objective_kind = CS_OBJECTIVE_LOSS;
   result->iterations = samples_run;
   result->swaps = total_swaps;
   result->converged = TRUE;
@@ -742,6 +752,7 @@ one_medoid (const CsDissim *D,
   c->medoids[0] = arg;
   c->objective = best;
   c->objective_name = "loss";
+  c->objective_kind = CS_OBJECTIVE_LOSS;
   c->converged = TRUE;
   cs_trace_add (trace, 0, c->labels, D->n, NULL, c->medoids, 1, best, D->n, "the exact 1-medoid");
   cs_progress_report (progress, 1.0, "done");
@@ -843,6 +854,8 @@ cs_clarans_run (const CsDissim          *D,
       guint64 tries = 0;
       guint swaps = 0;
       g_autofree char *note = NULL;
+      g_autofree char *stage = g_strdup_printf ("%s: restart %u of %u, trying neighbours",
+                                                fast ? "FastCLARANS" : "CLARANS", r + 1, num_local);
 
       if (!cs_progress_check (progress, error))
         goto out;
@@ -889,8 +902,7 @@ cs_clarans_run (const CsDissim          *D,
                 {
                   /* tries restart at 0 after every swap; the bar keeps its furthest point */
                   shown = MAX (shown, (r + (double) tries / max_tries) / num_local);
-                  cs_progress_report (progress, shown,
-                                      fast ? "FastCLARANS: trying neighbours" : "CLARANS: trying neighbours");
+                  cs_progress_report (progress, shown, stage);
                 }
               continue;
             }
@@ -945,6 +957,7 @@ cs_clarans_run (const CsDissim          *D,
   result->medoids = g_steal_pointer (&best_med);
   result->objective = best_loss;
   result->objective_name = "loss";
+  result->objective_kind = CS_OBJECTIVE_LOSS;
   /* Neighbours evaluated over all restarts; swaps of the restart that won. */
   result->iterations = (guint) MIN (total_tries, (guint64) G_MAXUINT);
   result->swaps = best_swaps;
@@ -971,34 +984,46 @@ out:
   "How each sample's first medoids are chosen: build, lab, random, k-means++, or explicit 0-based rows such as "   \
   "0,5,9 (then every sample starts from the best medoids so far)."
 #define CLARA_MAX_ITER_HELP "Upper bound on swaps (PAM) or full passes (FasterPAM) within each sample."
-#define CLARANS_MAX_ITER_HELP                                                                                      \
-  "Not used: a CLARANS search ends when max_neighbor tries in a row find no better swap."
 #define CLARANS_INIT_HELP                                                                                          \
   "How the first restart's medoids are chosen (later restarts are random, as in CLARANS): build, lab, random, "    \
   "k-means++, or explicit 0-based rows such as 0,5,9."
 
 static const CsParamSpec clara_params[] = {
-  CS_I_KMEDOIDS_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP, "build", CLARA_INIT_HELP, CLARA_MAX_ITER_HELP),
+  CS_I_KMEDOIDS_PARAM_K (CS_I_KMEDOIDS_K_HELP),
+  CS_I_KMEDOIDS_PARAM_INIT ("build", CLARA_INIT_HELP),
+  CS_I_KMEDOIDS_PARAM_COORD_METRIC,
+  CS_I_KMEDOIDS_PARAM_SEED,
+  CS_I_KMEDOIDS_PARAM_MAX_ITER (CLARA_MAX_ITER_HELP),
   { .name = "samples", .label = "Samples",
     .help = "How many random samples to cluster; the best medoids so far are carried into each later sample.",
     .type = CS_PARAM_INT, .min = 1, .max = 1000, .default_num = 5 },
   { .name = "sample_size", .label = "Sample size",
     .help = "Rows per sample; 0 means 40 + 2k (CLARA) or 80 + 4k (FastCLARA), the sizes the papers recommend.",
-    .type = CS_PARAM_INT, .min = 0, .max = 1000000, .default_num = 0, .advanced = TRUE },
+    .type = CS_PARAM_INT, .min = 0, .max = 1000000, .default_num = 0, .zero_label = "Automatic",
+    .advanced = TRUE },
 };
 
 static const CsParamSpec fastclara_params[] = {
-  CS_I_KMEDOIDS_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP, "lab", CLARA_INIT_HELP, CLARA_MAX_ITER_HELP),
+  CS_I_KMEDOIDS_PARAM_K (CS_I_KMEDOIDS_K_HELP),
+  CS_I_KMEDOIDS_PARAM_INIT ("lab", CLARA_INIT_HELP),
+  CS_I_KMEDOIDS_PARAM_COORD_METRIC,
+  CS_I_KMEDOIDS_PARAM_SEED,
+  CS_I_KMEDOIDS_PARAM_MAX_ITER (CLARA_MAX_ITER_HELP),
   { .name = "samples", .label = "Samples",
     .help = "How many random samples to cluster; the best medoids so far are carried into each later sample.",
     .type = CS_PARAM_INT, .min = 1, .max = 1000, .default_num = 5 },
   { .name = "sample_size", .label = "Sample size",
     .help = "Rows per sample; 0 means 40 + 2k (CLARA) or 80 + 4k (FastCLARA), the sizes the papers recommend.",
-    .type = CS_PARAM_INT, .min = 0, .max = 1000000, .default_num = 0, .advanced = TRUE },
+    .type = CS_PARAM_INT, .min = 0, .max = 1000000, .default_num = 0, .zero_label = "Automatic",
+    .advanced = TRUE },
 };
 
 static const CsParamSpec clarans_params[] = {
-  CS_I_KMEDOIDS_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP, "random", CLARANS_INIT_HELP, CLARANS_MAX_ITER_HELP),
+  /* No max_iter: a search ends when max_neighbor tries in a row find no better swap. */
+  CS_I_KMEDOIDS_PARAM_K (CS_I_KMEDOIDS_K_HELP),
+  CS_I_KMEDOIDS_PARAM_INIT ("random", CLARANS_INIT_HELP),
+  CS_I_KMEDOIDS_PARAM_METRIC,
+  CS_I_KMEDOIDS_PARAM_SEED,
   { .name = "num_local", .label = "Restarts",
     .help = "How many local searches from different starts; the lowest loss wins.", .type = CS_PARAM_INT,
     .min = 1, .max = 1000, .default_num = 2 },
@@ -1024,10 +1049,10 @@ clara_run_common (gboolean        fast,
 
   if (!cs_i_kmedoids_options_from_params (params, x->rows, &o, &explicit_medoids, error))
     return FALSE;
-  if (!cs_metric_from_id (cs_params_get_string (params, "metric"), &metric))
+  if (!cs_params_get_dissim (params, &metric))
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "Parameter ‘metric’: ‘%s’ is not known",
-                   cs_params_get_string (params, "metric"));
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "%s has no dissimilarity parameter",
+                   cs_params_get_algorithm (params)->name);
       return FALSE;
     }
   return cs_clara_run (x, metric, fast, &o, progress, trace, out, error);
@@ -1084,15 +1109,27 @@ clarans_on_matrix (gboolean        fast,
   CsKmedoidsOptions o;
   g_autofree gsize *explicit_medoids = NULL;
   g_autoptr (CsDissim) D = NULL;
+  g_autoptr (CsProgress) matrix_progress = NULL;
+  g_autoptr (CsProgress) run_progress = NULL;
+  CsProgressRange matrix_stage;
+  CsProgressRange run_stage;
 
-  /* Parameters first: a bad k should not cost an n × n matrix. */
+  /* Parameters first: a bad k should not cost an n × n matrix; then the matrix and the run
+   * each get their part of the bar. */
   if (!cs_i_kmedoids_options_from_params (params, x->rows, &o, &explicit_medoids, error))
     return FALSE;
-  D = cs_i_kmedoids_dissim_from_params (x, params, progress, error);
-  if (D == NULL)
+  matrix_progress = cs_progress_stage_new (&matrix_stage, progress, 0.0, 0.2);
+  D = cs_i_kmedoids_dissim_from_params (x, params, matrix_progress, error);
+  if (D == NULL || !cs_progress_check (progress, error))
     return FALSE;
-  if (!cs_clarans_run (D, fast, &o, progress, trace, out, error))
+  run_progress = cs_progress_stage_new (&run_stage, progress, 0.2, 1.0);
+  if (!cs_clarans_run (D, fast, &o, run_progress, trace, out, error))
     return FALSE;
+  if (!cs_progress_check (progress, error))
+    {
+      g_clear_pointer (out, cs_clustering_unref);
+      return FALSE;
+    }
   (*out)->d = x->cols;
   return TRUE;
 }
@@ -1148,6 +1185,8 @@ const CsAlgorithm cs_algorithm_clara = {
                  "40 + 2k rows, each candidate scored on all rows with distances computed on demand, so it "
                  "never needs the n × n matrix. For data too large for PAM.",
   .category = "Medoid",
+  .dissim_param = "metric",
+  .objective = CS_OBJECTIVE_LOSS,
   .params = clara_params,
   .n_params = G_N_ELEMENTS (clara_params),
   .run = clara_run_params,
@@ -1159,6 +1198,8 @@ const CsAlgorithm cs_algorithm_fastclara = {
   .description = "CLARA with FasterPAM on larger samples of 80 + 4k rows (Schubert & Rousseeuw, “Fast and "
                  "Eager k-Medoids Clustering”, 2021): better medoids at similar cost. Works on millions of rows.",
   .category = "Medoid",
+  .dissim_param = "metric",
+  .objective = CS_OBJECTIVE_LOSS,
   .params = fastclara_params,
   .n_params = G_N_ELEMENTS (fastclara_params),
   .run = fastclara_run_params,
@@ -1170,6 +1211,8 @@ const CsAlgorithm cs_algorithm_clarans = {
   .description = "Randomised search (Ng & Han 2002): tries random swaps of one medoid for one row, takes any "
                  "that lowers the loss, and stops after many tries in a row fail; restarted a few times.",
   .category = "Medoid",
+  .dissim_param = "metric",
+  .objective = CS_OBJECTIVE_LOSS,
   .params = clarans_params,
   .n_params = G_N_ELEMENTS (clarans_params),
   .run = clarans_run_params,
@@ -1182,6 +1225,8 @@ const CsAlgorithm cs_algorithm_fastclarans = {
   .description = "CLARANS where each random row is tried against all k medoids at once in O(n) (Schubert & "
                  "Rousseeuw 2021), exploring k times as many swaps for the same cost.",
   .category = "Medoid",
+  .dissim_param = "metric",
+  .objective = CS_OBJECTIVE_LOSS,
   .params = clarans_params,
   .n_params = G_N_ELEMENTS (clarans_params),
   .run = fastclarans_run_params,

@@ -16,6 +16,14 @@
 static const char *const init_choices_doc = "build, lab, random, k-means++ or a list of rows such as 0,5,9";
 const char *const cs_i_metric_choices[] = { "euclidean", "sqeuclidean", "manhattan", "cosine", "gower",
                                             "precomputed", NULL };
+const char *const cs_i_metric_labels[] = { "Euclidean", "Squared Euclidean", "Manhattan (city block)", "Cosine",
+                                           "Gower (mixed columns)", "Distance matrix from a file", NULL };
+const char *const cs_i_coord_metric_choices[] = { "euclidean", "sqeuclidean", "manhattan", "cosine", NULL };
+const char *const cs_i_coord_metric_labels[] = { "Euclidean", "Squared Euclidean", "Manhattan (city block)", "Cosine",
+                                                 NULL };
+const char *const cs_i_kmedoids_init_choices[] = { "build", "lab", "random", "k-means++", NULL };
+const char *const cs_i_kmedoids_init_labels[] = { "BUILD (greedy, PAM’s own)", "LAB (fast BUILD on samples)",
+                                                  "Random rows", "k-means++ (spread out)", NULL };
 
 #define PAM_MAX_ITER_HELP "Upper bound on swaps (PAM, FastPAM1), full passes (FasterPAM) or iterations (alternating)."
 
@@ -109,6 +117,13 @@ parse_init (const char      *text,
   return TRUE;
 }
 
+guint
+cs_i_dynmsc_auto_k_max (gsize n,
+                        guint k_min)
+{
+  return (guint) MAX (MIN (n / 10, 20), k_min);
+}
+
 gboolean
 cs_i_kmedoids_options_from_params (const CsParams    *params,
                                    gsize              n,
@@ -117,14 +132,13 @@ cs_i_kmedoids_options_from_params (const CsParams    *params,
                                    GError           **error)
 {
   const CsAlgorithm *algo = cs_params_get_algorithm (params);
-  static const char *const optional[] = { "samples", "sample_size", "num_local", "k_min", "k_max" };
+  static const char *const optional[] = { "samples", "sample_size", "num_local", "k_min", "k_max", "k",
+                                          "max_iter" };
 
   g_return_val_if_fail (options != NULL && explicit_medoids != NULL, FALSE);
   *explicit_medoids = NULL;
   cs_kmedoids_options_init (options);
-  options->k = (guint) cs_params_get_int (params, "k");
   options->seed = (guint64) cs_params_get_int (params, "seed");
-  options->max_iter = (guint) cs_params_get_int (params, "max_iter");
   for (gsize i = 0; i < G_N_ELEMENTS (optional); i++)
     {
       guint v;
@@ -138,8 +152,18 @@ cs_i_kmedoids_options_from_params (const CsParams    *params,
         case 1: options->sample_size = v; break;
         case 2: options->num_local = v; break;
         case 3: options->k_min = v; break;
-        default: options->k_max = v; break;
+        case 4: options->k_max = v; break;
+        case 5: options->k = v; break;
+        default: options->max_iter = v; break;
         }
+    }
+  if (cs_algorithm_find_param (algo, "k_max") != NULL)
+    {
+      if (options->k_max == 0)
+        options->k_max = cs_i_dynmsc_auto_k_max (n, options->k_min);
+      /* k is not a DynMSC parameter: it starts from k_max medoids. */
+      if (cs_algorithm_find_param (algo, "k") == NULL)
+        options->k = options->k_max;
     }
   if (cs_algorithm_find_param (algo, "max_neighbor"))
     options->max_neighbor = cs_params_get_double (params, "max_neighbor");
@@ -159,10 +183,10 @@ cs_i_kmedoids_dissim_from_params (const CsMatrix *x,
   gboolean single;
   guint64 budget;
 
-  if (!cs_metric_from_id (cs_params_get_string (params, "metric"), &metric))
+  if (!cs_params_get_dissim (params, &metric))
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "Parameter ‘metric’: ‘%s’ is not known",
-                   cs_params_get_string (params, "metric"));
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "%s has no dissimilarity parameter",
+                   cs_params_get_algorithm (params)->name);
       return NULL;
     }
   if (metric == CS_METRIC_GOWER || metric == CS_METRIC_PRECOMPUTED)
@@ -910,6 +934,7 @@ swap_result (Swap       *s,
   c->medoids = g_memdup2 (s->med, s->k * sizeof (gsize));
   c->objective = s->loss;
   c->objective_name = "loss";
+  c->objective_kind = CS_OBJECTIVE_LOSS;
   c->iterations = iterations;
   c->converged = converged;
   c->swaps = s->swaps;
@@ -1351,15 +1376,28 @@ cs_i_kmedoids_run_on_matrix (CsKmedoidsRunFunc fn,
   CsKmedoidsOptions o;
   g_autofree gsize *explicit_medoids = NULL;
   g_autoptr (CsDissim) D = NULL;
+  g_autoptr (CsProgress) matrix_progress = NULL;
+  g_autoptr (CsProgress) run_progress = NULL;
+  CsProgressRange matrix_stage;
+  CsProgressRange run_stage;
 
   /* Parameters first: a bad k should not cost an n × n matrix. */
   if (!cs_i_kmedoids_options_from_params (params, x->rows, &o, &explicit_medoids, error))
     return FALSE;
-  D = cs_i_kmedoids_dissim_from_params (x, params, progress, error);
-  if (D == NULL)
+  /* The matrix and the run each count from 0 to 1: give each its part of the bar, so it never
+   * moves back. */
+  matrix_progress = cs_progress_stage_new (&matrix_stage, progress, 0.0, 0.2);
+  D = cs_i_kmedoids_dissim_from_params (x, params, matrix_progress, error);
+  if (D == NULL || !cs_progress_check (progress, error))
     return FALSE;
-  if (!fn (D, &o, progress, trace, out, error))
+  run_progress = cs_progress_stage_new (&run_stage, progress, 0.2, 1.0);
+  if (!fn (D, &o, run_progress, trace, out, error))
     return FALSE;
+  if (!cs_progress_check (progress, error))
+    {
+      g_clear_pointer (out, cs_clustering_unref);
+      return FALSE;
+    }
   (*out)->d = x->cols;
   return TRUE;
 }
@@ -1387,6 +1425,8 @@ const CsAlgorithm cs_algorithm_pam = {
                  "medoid for another row until none lowers the total deviation. Clusters around real rows, for "
                  "any dissimilarity; O(k(n−k)²) per swap.",
   .category = "Medoid",
+  .dissim_param = "metric",
+  .objective = CS_OBJECTIVE_LOSS,
   .params = pam_params,
   .n_params = G_N_ELEMENTS (pam_params),
   .run = pam_run_params,
@@ -1399,6 +1439,8 @@ const CsAlgorithm cs_algorithm_fastpam1 = {
   .description = "PAM with the O(k) faster swap evaluation of Schubert & Rousseeuw, “Fast and Eager k-Medoids "
                  "Clustering” (2021): the same swaps and result as PAM from the same start, about k times faster.",
   .category = "Medoid",
+  .dissim_param = "metric",
+  .objective = CS_OBJECTIVE_LOSS,
   .params = pam_params,
   .n_params = G_N_ELEMENTS (pam_params),
   .run = fastpam1_run_params,
@@ -1412,6 +1454,8 @@ const CsAlgorithm cs_algorithm_fasterpam = {
                  "(2021): takes the first improving swap for each row in turn; reaches PAM-quality medoids "
                  "many times faster.",
   .category = "Medoid",
+  .dissim_param = "metric",
+  .objective = CS_OBJECTIVE_LOSS,
   .params = fasterpam_params,
   .n_params = G_N_ELEMENTS (fasterpam_params),
   .run = fasterpam_run_params,
@@ -1425,6 +1469,8 @@ const CsAlgorithm cs_algorithm_alternating = {
                  "medoid to its cluster's most central row, repeat. Fast but usually worse than PAM; shown for "
                  "comparison.",
   .category = "Medoid",
+  .dissim_param = "metric",
+  .objective = CS_OBJECTIVE_LOSS,
   .params = pam_params,
   .n_params = G_N_ELEMENTS (pam_params),
   .run = alternating_run_params,

@@ -7,7 +7,9 @@ G_BEGIN_DECLS
 
 /* The k-medoids family from "Fast and Eager k-Medoids Clustering: O(k) Runtime Improvement
  * of the PAM, CLARA, and CLARANS Algorithms" (Schubert & Rousseeuw) and "Clustering by
- * direct optimization of the medoid silhouette" (Lenssen & Schubert).
+ * direct optimization of the medoid silhouette" (Lenssen & Schubert): the options and the exact
+ * swap methods here; CLARA and CLARANS in cs-kmedoids-sampling.h, the medoid silhouette,
+ * FasterMSC and DynMSC in cs-medoid-silhouette.h.
  *
  * Results: CsClustering with medoids (row indices), labels, objective = total deviation
  * (objective_name "loss"; for the silhouette methods "medoid silhouette", to be maximised),
@@ -56,22 +58,5 @@ gboolean cs_fasterpam_run (const CsDissim *D, const CsKmedoidsOptions *o, CsProg
                            CsClustering **out, GError **error);
 gboolean cs_alternating_run (const CsDissim *D, const CsKmedoidsOptions *o, CsProgress *progress, CsTrace *trace,
                              CsClustering **out, GError **error);
-
-/* Sampling methods on the data matrix (distances computed on demand, never n × n). */
-gboolean cs_clara_run (const CsMatrix *x, CsMetric metric, gboolean fast, const CsKmedoidsOptions *o,
-                       CsProgress *progress, CsTrace *trace, CsClustering **out,
-                       GError **error);
-gboolean cs_clarans_run (const CsDissim *D, gboolean fast, const CsKmedoidsOptions *o, CsProgress *progress,
-                         CsTrace *trace, CsClustering **out, GError **error);
-
-/* Medoid silhouette: its value for given medoids (per_point may be NULL), FasterMSC, DynMSC. */
-double   cs_medoid_silhouette (const CsDissim *D, const gsize *medoids, guint k, double *per_point);
-/* The same on coordinates, distances to the k medoids computed on the fly (O(n k), no matrix). */
-double   cs_medoid_silhouette_x (const CsMatrix *x, CsMetric metric, const gsize *medoids, guint k,
-                                 double *per_point);
-gboolean cs_fastermsc_run (const CsDissim *D, const CsKmedoidsOptions *o, CsProgress *progress, CsTrace *trace,
-                           CsClustering **out, GError **error);
-gboolean cs_dynmsc_run (const CsDissim *D, const CsKmedoidsOptions *o, CsProgress *progress, CsTrace *trace,
-                        CsClustering **out, GError **error);
 
 G_END_DECLS

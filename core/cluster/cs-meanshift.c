@@ -1,3 +1,4 @@
+#include "core/cluster/cs-meanshift.h"
 #include "core/cluster/cs-registry.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
@@ -26,11 +27,12 @@
 #define CUTOFF2 25.0
 
 static const char *const seeding_choices[] = { "auto", "all", "bins", NULL };
+static const char *const seeding_labels[] = { "Automatic", "Every point", "One per grid cell", NULL };
 
 static const CsParamSpec meanshift_params[] = {
   { .name = "bandwidth", .label = "Bandwidth",
     .help = "Kernel width in the units of the prepared data; 0 chooses it by Scott’s rule.",
-    .type = CS_PARAM_DOUBLE, .min = 0, .max = 1e12, .default_num = 0 },
+    .type = CS_PARAM_DOUBLE, .min = 0, .max = 1e12, .default_num = 0, .zero_label = "Automatic" },
   { .name = "max_iter", .label = "Maximum iterations", .help = "Each seed stops climbing after this many steps at the latest.",
     .type = CS_PARAM_INT, .min = 1, .max = 100000, .default_num = 300, .advanced = TRUE },
   { .name = "tol", .label = "Tolerance",
@@ -38,7 +40,8 @@ static const CsParamSpec meanshift_params[] = {
     .type = CS_PARAM_DOUBLE, .min = 0, .max = 1, .default_num = 1e-3, .log_scale = TRUE, .advanced = TRUE },
   { .name = "seeding", .label = "Seeds",
     .help = "Start a climb from every point, or from one point per occupied bandwidth-sized cell (faster on large data).",
-    .type = CS_PARAM_ENUM, .default_str = "auto", .choices = seeding_choices, .advanced = TRUE },
+    .type = CS_PARAM_ENUM, .default_str = "auto", .choices = seeding_choices,
+    .choice_labels = seeding_labels, .advanced = TRUE },
   { .name = "min_bin_freq", .label = "Minimum points per seed cell",
     .help = "With cell seeding, cells holding fewer points start no climb.",
     .type = CS_PARAM_INT, .min = 1, .max = 1000000, .default_num = 1, .advanced = TRUE },
@@ -146,21 +149,33 @@ cmp_mode (const void *a,
   return (x->index > y->index) - (x->index < y->index);
 }
 
-static gboolean
-meanshift_run (const CsMatrix *x,
-               const CsParams *params,
-               CsProgress     *progress,
-               CsTrace        *trace,
-               CsClustering  **out,
-               GError        **error)
+void
+cs_meanshift_options_init (CsMeanshiftOptions *options)
+{
+  g_return_if_fail (options != NULL);
+  options->bandwidth = 0.0;
+  options->max_iter = 300;
+  options->tol = 1e-3;
+  options->seeding = CS_MEANSHIFT_SEEDS_AUTO;
+  options->min_bin_freq = 1;
+}
+
+gboolean
+cs_meanshift_run (const CsMatrix           *x,
+                  const CsMeanshiftOptions *options,
+                  CsProgress               *progress,
+                  CsTrace                  *trace,
+                  CsClustering            **out,
+                  double                   *bandwidth_used,
+                  GError                  **error)
 {
   gsize n = x->rows;
   gsize d = x->cols;
-  double h = cs_params_get_double (params, "bandwidth");
-  guint max_iter = (guint) cs_params_get_int (params, "max_iter");
-  double tol = cs_params_get_double (params, "tol");
-  const char *seeding = cs_params_get_string (params, "seeding");
-  guint min_freq = (guint) cs_params_get_int (params, "min_bin_freq");
+  double h = options->bandwidth;
+  guint max_iter = options->max_iter;
+  double tol = options->tol;
+  CsMeanshiftSeeding seeding = options->seeding;
+  guint min_freq = MAX (options->min_bin_freq, 1);
   gboolean all_seeds;
   g_autoptr (CsMatrix) seeds = NULL;
   g_autofree double *density = NULL;
@@ -206,7 +221,14 @@ meanshift_run (const CsMatrix *x,
       return FALSE;
     }
   inv2h2 = 1.0 / (2.0 * h * h);
-  all_seeds = g_strcmp0 (seeding, "all") == 0 || (g_strcmp0 (seeding, "auto") == 0 && n <= 2000);
+  if (h < 0.0 || max_iter < 1 || !(tol >= 0.0))
+    {
+      g_set_error_literal (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                           "Mean shift needs a bandwidth of 0 (automatic) or more, max_iter of at least 1 and a "
+                           "tolerance of 0 or more");
+      return FALSE;
+    }
+  all_seeds = seeding == CS_MEANSHIFT_SEEDS_ALL || (seeding == CS_MEANSHIFT_SEEDS_AUTO && n <= 2000);
   if (!all_seeds)
     seeds = bin_seeds (x, h, min_freq);
   if (seeds == NULL)
@@ -308,14 +330,8 @@ meanshift_run (const CsMatrix *x,
     }
 
   c = cs_clustering_new ("meanshift", n, d, modes->len);
-  /* The result records the bandwidth it used, also when it was chosen by the rule (0), so
-   * its JSON and a command copied from it say which it was. */
-  c->params = cs_params_copy (params);
-  {
-    char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    /* Past the parameter's range (data in units of 1e12) the request (0) stays recorded. */
-    cs_params_set (c->params, "bandwidth", cs_format_double (buf, sizeof buf, h), NULL);
-  }
+  if (bandwidth_used != NULL)
+    *bandwidth_used = h;
   c->centers = cs_matrix_new (modes->len, d);
   for (guint m = 0; m < modes->len; m++)
     memcpy (cs_matrix_row (c->centers, m), cs_matrix_row (seeds, g_array_index (modes, gsize, m)),
@@ -353,6 +369,37 @@ meanshift_run (const CsMatrix *x,
   return TRUE;
 }
 
+static gboolean
+meanshift_run_params (const CsMatrix *x,
+                      const CsParams *params,
+                      CsProgress     *progress,
+                      CsTrace        *trace,
+                      CsClustering  **out,
+                      GError        **error)
+{
+  const char        *seeding = cs_params_get_string (params, "seeding");
+  CsMeanshiftOptions o;
+  char               buf[G_ASCII_DTOSTR_BUF_SIZE];
+  double             h = 0.0;
+
+  cs_meanshift_options_init (&o);
+  o.bandwidth = cs_params_get_double (params, "bandwidth");
+  o.max_iter = (guint) cs_params_get_int (params, "max_iter");
+  o.tol = cs_params_get_double (params, "tol");
+  o.seeding = g_str_equal (seeding, "all")    ? CS_MEANSHIFT_SEEDS_ALL
+              : g_str_equal (seeding, "bins") ? CS_MEANSHIFT_SEEDS_BINS
+                                              : CS_MEANSHIFT_SEEDS_AUTO;
+  o.min_bin_freq = (guint) cs_params_get_int (params, "min_bin_freq");
+  if (!cs_meanshift_run (x, &o, progress, trace, out, &h, error))
+    return FALSE;
+  /* The result records the bandwidth it used, also when it was chosen by the rule (0), so
+   * its JSON and a command copied from it say which it was. */
+  (*out)->params = cs_params_copy (params);
+  /* Past the parameter's range (data in units of 1e12) the request (0) stays recorded. */
+  cs_params_set ((*out)->params, "bandwidth", cs_format_double (buf, sizeof buf, h), NULL);
+  return TRUE;
+}
+
 const CsAlgorithm cs_algorithm_meanshift = {
   .id = "meanshift",
   .name = "Mean shift",
@@ -360,7 +407,8 @@ const CsAlgorithm cs_algorithm_meanshift = {
                  "cluster centre and each point joins the mode it climbs to. The number of clusters follows from "
                  "the bandwidth.",
   .category = "Density",
+  .objective = CS_OBJECTIVE_NONE,
   .params = meanshift_params,
   .n_params = G_N_ELEMENTS (meanshift_params),
-  .run = meanshift_run,
+  .run = meanshift_run_params,
 };

@@ -1,4 +1,5 @@
 #include "core/cluster/cs-kmedoids.h"
+#include "core/cluster/cs-medoid-silhouette.h"
 #include "core/cluster/cs-kmedoids-private.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
@@ -626,6 +627,7 @@ cs_fastermsc_run (const CsDissim          *D,
   result->medoids = g_memdup2 (s.med, k * sizeof (gsize));
   result->objective = 1.0 - s.loss / s.n;
   result->objective_name = "medoid silhouette";
+  result->objective_kind = CS_OBJECTIVE_MEDOID_SILHOUETTE;
   result->iterations = iterations;
   result->swaps = swaps;
   result->converged = converged;
@@ -748,6 +750,7 @@ cs_dynmsc_run (const CsDissim          *D,
   result->medoids = g_memdup2 (best_med, best_k * sizeof (gsize));
   result->objective = best;
   result->objective_name = "medoid silhouette";
+  result->objective_kind = CS_OBJECTIVE_MEDOID_SILHOUETTE;
   result->iterations = iterations;
   result->swaps = swaps;
   result->converged = converged;
@@ -764,26 +767,68 @@ out:
 }
 
 /* LAB by default, as FasterPAM: BUILD's O(kn²) would cost more than the eager swaps. */
-#define MSC_COMMON_PARAMS(k_help)                                                                                  \
-  CS_I_KMEDOIDS_COMMON_PARAMS (k_help, "lab", CS_I_KMEDOIDS_INIT_HELP ("LAB is the default here."),               \
-                               "Upper bound on passes over the rows; a run ends sooner, after a pass without a swap.")
+#define MSC_MAX_ITER_HELP "Upper bound on passes over the rows; a run ends sooner, after a pass without a swap."
 
 static const CsParamSpec fastermsc_params[] = {
-  MSC_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP),
+  CS_I_KMEDOIDS_COMMON_PARAMS (CS_I_KMEDOIDS_K_HELP, "lab", CS_I_KMEDOIDS_INIT_HELP ("LAB is the default here."),
+                               MSC_MAX_ITER_HELP),
 };
 
+/* No k: DynMSC chooses it between k_min and k_max, starting from k_max medoids, so its
+ * initialisation is one of the named methods (listed rows would have to number k_max). */
 static const CsParamSpec dynmsc_params[] = {
-  MSC_COMMON_PARAMS ("Not used: DynMSC chooses k between k_min and k_max (with an explicit init, set k = k_max)."),
+  CS_I_KMEDOIDS_PARAM_INIT_CHOICE ("lab", "How the k_max first medoids are chosen: BUILD (greedy, O(kn²)), LAB "
+                                          "(its fast sampled approximation, the default), random rows or "
+                                          "k-means++."),
+  CS_I_KMEDOIDS_PARAM_METRIC,
+  CS_I_KMEDOIDS_PARAM_SEED,
+  CS_I_KMEDOIDS_PARAM_MAX_ITER (MSC_MAX_ITER_HELP),
   { .name = "k_min", .label = "Smallest k",
     .help = "The smallest number of clusters tried (at least 2: the medoid silhouette needs two medoids).",
     .type = CS_PARAM_INT, .min = 2, .max = 10000, .default_num = 2 },
   { .name = "k_max", .label = "Largest k",
-    .help = "The largest number of clusters tried; the run starts here and removes one medoid at a time.",
-    .type = CS_PARAM_INT, .min = 2, .max = 10000, .default_num = 10 },
+    .help = "The largest number of clusters tried; the run starts here and removes one medoid at a time. "
+            "0 (automatic) tries up to a tenth of the rows, at most 20.",
+    .type = CS_PARAM_INT, .min = 0, .max = 10000, .default_num = 0, .zero_label = "Automatic" },
 };
 
 CS_I_KMEDOIDS_DEFINE_ENTRY_RUNS (fastermsc, cs_fastermsc_run)
-CS_I_KMEDOIDS_DEFINE_ENTRY_RUNS (dynmsc, cs_dynmsc_run)
+
+/* The result records the k_max the run used, so an automatic range can be repeated. */
+static gboolean
+dynmsc_record_range (const CsParams *params,
+                     CsClustering   *c)
+{
+  g_autoptr (CsParams) used = cs_params_copy (params);
+
+  cs_params_set_int (used, "k_max", c->score_k_min + c->n_scores - 1);
+  c->params = g_steal_pointer (&used);
+  return TRUE;
+}
+
+static gboolean
+dynmsc_run_params (const CsMatrix *x,
+                   const CsParams *params,
+                   CsProgress     *progress,
+                   CsTrace        *trace,
+                   CsClustering  **out,
+                   GError        **error)
+{
+  return cs_i_kmedoids_run_on_matrix (cs_dynmsc_run, x, params, progress, trace, out, error)
+         && dynmsc_record_range (params, *out);
+}
+
+static gboolean
+dynmsc_run_dissim (const CsDissim *D,
+                   const CsParams *params,
+                   CsProgress     *progress,
+                   CsTrace        *trace,
+                   CsClustering  **out,
+                   GError        **error)
+{
+  return cs_i_kmedoids_run_on_dissim (cs_dynmsc_run, D, params, progress, trace, out, error)
+         && dynmsc_record_range (params, *out);
+}
 
 const CsAlgorithm cs_algorithm_fastermsc = {
   .id = "fastermsc",
@@ -792,6 +837,8 @@ const CsAlgorithm cs_algorithm_fastermsc = {
                  "distances to the nearest and second nearest medoid (Lenssen & Schubert 2022). Eager swaps in "
                  "O(k) per candidate. Higher is better.",
   .category = "Medoid",
+  .dissim_param = "metric",
+  .objective = CS_OBJECTIVE_MEDOID_SILHOUETTE,
   .params = fastermsc_params,
   .n_params = G_N_ELEMENTS (fastermsc_params),
   .run = fastermsc_run_params,
@@ -803,8 +850,10 @@ const CsAlgorithm cs_algorithm_dynmsc = {
   .name = "DynMSC",
   .description = "Chooses the number of clusters by the medoid silhouette: optimises at k_max, then removes one "
                  "medoid at a time down to k_min (Lenssen & Schubert 2024), returning the best k and the whole "
-                 "medoid-silhouette-by-k curve.",
+                 "medoid-silhouette-by-k curve. By default k_max is a tenth of the rows, at most 20.",
   .category = "Medoid",
+  .dissim_param = "metric",
+  .objective = CS_OBJECTIVE_MEDOID_SILHOUETTE,
   .params = dynmsc_params,
   .n_params = G_N_ELEMENTS (dynmsc_params),
   .run = dynmsc_run_params,

@@ -3,6 +3,8 @@
 #include "core/base/cs-error.h"
 #include "core/metrics/cs-metrics.h"
 #include "core/cluster/cs-kmedoids.h"
+#include "core/data/cs-prepare.h"
+#include "core/cluster/cs-medoid-silhouette.h"
 
 #include <math.h>
 
@@ -57,17 +59,6 @@ external_metrics (const CsDataset  *ds,
   r->nmi = cs_metric_nmi (truth, r->clustering->labels, n);
 }
 
-/* The metric a k-medoids-style algorithm was asked for, or NULL when it has none. */
-static const char *
-metric_param (const CsPipelineOptions *options)
-{
-  const CsParamSpec *spec = cs_algorithm_find_param (options->algorithm, "metric");
-
-  if (spec == NULL || spec->type != CS_PARAM_ENUM || options->params == NULL)
-    return NULL;
-  return cs_params_get_string (options->params, "metric");
-}
-
 /* On coordinates, on a given dissimilarity matrix, or on Gower dissimilarities over the
  * chosen dataset columns (numeric and categorical alike), as the options say. */
 static gboolean
@@ -77,17 +68,19 @@ run_algorithm (const CsDataset         *ds,
                CsProgress              *progress,
                GError                 **error)
 {
-  const char *metric = metric_param (options);
+  CsMetric metric = CS_METRIC_EUCLIDEAN;
+  gboolean has_metric = options->params != NULL && cs_params_get_dissim (options->params, &metric);
   g_autoptr (CsDissim) gower = NULL;
   const CsDissim *D = options->dissim;
 
-  if (D == NULL && g_strcmp0 (metric, "precomputed") == 0)
+  if (D == NULL && has_metric && metric == CS_METRIC_PRECOMPUTED)
     {
       g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
-                   "The metric ‘precomputed’ needs a dissimilarity matrix: load one (--distances FILE in the CLI)");
+                   "The dissimilarity ‘precomputed’ needs a dissimilarity matrix: load one (--distances FILE in "
+                   "the CLI)");
       return FALSE;
     }
-  if (D == NULL && g_strcmp0 (metric, "gower") == 0)
+  if (D == NULL && has_metric && metric == CS_METRIC_GOWER)
     {
       g_autoptr (GArray) cols = g_array_new (FALSE, FALSE, sizeof (int));
 
@@ -105,15 +98,13 @@ run_algorithm (const CsDataset         *ds,
     }
   if (D == NULL)
     {
-      CsMetric m = CS_METRIC_EUCLIDEAN;
-
       if (!cs_algorithm_run (options->algorithm, r->prep->x, options->params, progress, r->trace, &r->clustering,
                              error))
         return FALSE;
-      if (r->clustering->medoids != NULL && (metric == NULL || cs_metric_from_id (metric, &m)))
+      if (r->clustering->medoids != NULL)
         {
           r->medoid_silhouette_values = g_new (double, r->clustering->n);
-          r->medoid_silhouette = cs_medoid_silhouette_x (r->prep->x, m, r->clustering->medoids, r->clustering->k,
+          r->medoid_silhouette = cs_medoid_silhouette_x (r->prep->x, metric, r->clustering->medoids, r->clustering->k,
                                                          r->medoid_silhouette_values);
         }
       return TRUE;
@@ -290,6 +281,7 @@ cs_pipeline_run_labels (const CsDataset         *ds,
         cs_matrix_row (c->centers, j)[f] = NAN;
   c->objective = cs_metric_inertia (r->prep->x, c->labels, c->centers);
   c->objective_name = "inertia";
+  c->objective_kind = CS_OBJECTIVE_INERTIA;
   c->converged = TRUE;
   c->seconds = (g_get_monotonic_time () - t0) / 1e6;
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/data/cs-dataset.h"
+#include "core/data/cs-prepare.h"
 #include "core/cluster/cs-registry.h"
 
 G_BEGIN_DECLS

@@ -100,6 +100,7 @@ run_common (const CsAlgorithm *algo,
     }
   if (c->params == NULL)
     c->params = cs_params_copy (params);
+  c->objective_kind = algo->objective;
   *out = c;
   return TRUE;
 }
@@ -159,6 +160,37 @@ cs_algorithm_find_param (const CsAlgorithm *algo,
 {
   gssize i = param_index (algo, name);
   return i < 0 ? NULL : &algo->params[i];
+}
+
+gboolean
+cs_algorithm_accepts_precomputed (const CsAlgorithm *algo)
+{
+  const CsParamSpec *spec;
+
+  g_return_val_if_fail (algo != NULL, FALSE);
+  if (algo->run_dissim == NULL || algo->dissim_param == NULL)
+    return FALSE;
+  spec = cs_algorithm_find_param (algo, algo->dissim_param);
+  return spec != NULL && cs_param_spec_choice_label (spec, cs_metric_id (CS_METRIC_PRECOMPUTED)) != NULL;
+}
+
+const char *
+cs_param_spec_choice_label (const CsParamSpec *spec,
+                            const char        *choice)
+{
+  g_return_val_if_fail (spec != NULL, NULL);
+  if (spec->choices == NULL || choice == NULL)
+    return NULL;
+  for (guint i = 0; spec->choices[i] != NULL; i++)
+    if (g_ascii_strcasecmp (spec->choices[i], choice) == 0)
+      return spec->choice_labels != NULL ? spec->choice_labels[i] : spec->choices[i];
+  return NULL;
+}
+
+gboolean
+cs_objective_is_maximised (CsObjectiveKind kind)
+{
+  return kind == CS_OBJECTIVE_MEDOID_SILHOUETTE;
 }
 
 CsParams *
@@ -354,6 +386,32 @@ cs_params_set_double (CsParams   *params,
                       double      value)
 {
   lookup_value (params, name, CS_PARAM_DOUBLE, CS_PARAM_INT)->num = value;
+}
+
+gboolean
+cs_params_get_dissim (const CsParams *params,
+                      CsMetric       *metric)
+{
+  const CsAlgorithm *algo = params->algo;
+
+  if (algo->dissim_param == NULL)
+    return FALSE;
+  return cs_metric_from_id (cs_params_get_string (params, algo->dissim_param), metric);
+}
+
+gboolean
+cs_params_set_dissim (CsParams *params,
+                      CsMetric  metric)
+{
+  const CsAlgorithm *algo = params->algo;
+  const CsParamSpec *spec;
+
+  if (algo->dissim_param == NULL)
+    return FALSE;
+  spec = cs_algorithm_find_param (algo, algo->dissim_param);
+  if (spec == NULL || cs_param_spec_choice_label (spec, cs_metric_id (metric)) == NULL)
+    return FALSE;
+  return cs_params_set (params, algo->dissim_param, cs_metric_id (metric), NULL);
 }
 
 gint64

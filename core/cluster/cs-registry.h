@@ -3,6 +3,7 @@
 #include "core/base/cs-matrix.h"
 #include "core/base/cs-progress.h"
 #include "core/cluster/cs-result.h"
+#include "core/data/cs-dissim.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +16,8 @@ typedef enum
   CS_PARAM_DOUBLE,
   CS_PARAM_ENUM,   /* one of `choices` */
   CS_PARAM_BOOL,
-  CS_PARAM_STRING, /* free text, e.g. explicit initial medoids "0,5,9" */
+  CS_PARAM_STRING, /* free text, e.g. explicit initial medoids "0,5,9"; with `choices`, those are
+                      the usual values and anything else is checked when the algorithm runs */
 } CsParamType;
 
 typedef struct
@@ -28,13 +30,19 @@ typedef struct
   double             max;
   double             default_num; /* INT / DOUBLE / BOOL default */
   const char        *default_str; /* ENUM / STRING default */
-  const char *const *choices;     /* ENUM: NULL-terminated */
+  const char *const *choices;     /* ENUM (and STRING, see above): NULL-terminated ids, what the
+                                     CLI and files take */
   gboolean           log_scale;   /* DOUBLE: a slider should move in log steps (tolerances) */
   gboolean           advanced;    /* hidden behind "More options" in the UI */
+  const char *const *choice_labels; /* what the UI shows for each choice, same order and length
+                                       as `choices` ("Hamerly (bounds)" for "hamerly") */
+  const char        *other_label;   /* STRING with choices: the UI's name for a value that is
+                                       none of them ("Listed rows") */
+  const char        *zero_label;  /* INT / DOUBLE: what 0 means when it stands for "choose for me"
+                                     ("Automatic"); the UI shows this instead of 0 */
 } CsParamSpec;
 
 typedef struct _CsAlgorithm CsAlgorithm;
-typedef struct _CsDissim CsDissim; /* core/cs-dissim.h */
 
 typedef gboolean (*CsAlgorithmRunFunc) (const CsMatrix *x,
                                         const CsParams *params,
@@ -62,6 +70,12 @@ struct _CsAlgorithm
   gsize               n_params;
   CsAlgorithmRunFunc  run;
   CsAlgorithmDissimRunFunc run_dissim; /* may be NULL */
+  /* The ENUM parameter whose choices are cs_metric_id()s ("euclidean", "gower", "precomputed"),
+   * or NULL when the algorithm works on coordinates only. Read it through
+   * cs_params_get_dissim() / cs_params_set_dissim(), never by its name. */
+  const char         *dissim_param;
+  CsObjectiveKind     objective;   /* copied into every result's objective_kind */
+  gboolean            marks_noise; /* labels may be -1 (noise); FALSE: every row gets a cluster */
 };
 
 const CsAlgorithm *const *cs_registry_list (gsize *n_algorithms);
@@ -88,6 +102,14 @@ gboolean cs_algorithm_run_dissim (const CsAlgorithm *algo,
 
 const CsParamSpec *cs_algorithm_find_param (const CsAlgorithm *algo, const char *name);
 
+/* TRUE when the algorithm runs on a ready dissimilarity matrix (run_dissim) and its
+ * dissimilarity parameter offers "precomputed". */
+gboolean cs_algorithm_accepts_precomputed (const CsAlgorithm *algo);
+
+/* The label the UI shows for `choice` of a spec with choices (the id itself when the spec has
+ * no labels), or NULL when `choice` is not one of its choices. */
+const char *cs_param_spec_choice_label (const CsParamSpec *spec, const char *choice);
+
 /* Parameter values for one algorithm, starting at the defaults. */
 CsParams          *cs_params_new (const CsAlgorithm *algo);
 CsParams          *cs_params_copy (const CsParams *params);
@@ -101,6 +123,13 @@ gboolean cs_params_set (CsParams *params, const char *name, const char *value, G
 gboolean cs_params_set_assignment (CsParams *params, const char *assignment, GError **error);
 void     cs_params_set_int (CsParams *params, const char *name, gint64 value);
 void     cs_params_set_double (CsParams *params, const char *name, double value);
+
+/* The dissimilarity the params ask for (see CsAlgorithm.dissim_param). FALSE when the algorithm
+ * has none. */
+gboolean    cs_params_get_dissim (const CsParams *params, CsMetric *metric);
+/* Sets it; FALSE (nothing changed) when the algorithm has no dissimilarity parameter or does
+ * not offer that one. */
+gboolean    cs_params_set_dissim (CsParams *params, CsMetric metric);
 
 gint64      cs_params_get_int (const CsParams *params, const char *name);
 double      cs_params_get_double (const CsParams *params, const char *name);

@@ -1,6 +1,7 @@
 #include "core/cluster/cs-result-io.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
+#include "core/data/cs-csv.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -86,7 +87,7 @@ cs_clustering_to_json (const CsClustering *c)
       json_object_set_array_member (o, "medoids", medoids);
     }
   cs_json_set_number (o, "objective", c->objective);
-  if (g_strcmp0 (c->objective_name, "loss") == 0)
+  if (c->objective_kind == CS_OBJECTIVE_LOSS)
     cs_json_set_number (o, "loss", c->objective);
   if (c->medoids)
     json_object_set_int_member (o, "swaps", c->swaps);

@@ -6,6 +6,19 @@ G_BEGIN_DECLS
 
 typedef struct _CsParams CsParams;
 
+/* What a result's `objective` measures, so front ends can say "higher is better" or pick the
+ * silhouette to show without comparing objective names. */
+typedef enum
+{
+  CS_OBJECTIVE_NONE,               /* a count or a by-product, not optimised (mean shift's modes) */
+  CS_OBJECTIVE_INERTIA,            /* within-cluster sum of squares, minimised */
+  CS_OBJECTIVE_LOSS,               /* total dissimilarity to the medoids, minimised */
+  CS_OBJECTIVE_MEDOID_SILHOUETTE,  /* mean of 1 − a/b over rows, maximised */
+} CsObjectiveKind;
+
+/* TRUE when a larger objective of this kind is better. */
+gboolean cs_objective_is_maximised (CsObjectiveKind kind);
+
 /* The outcome of one clustering run. Immutable once returned by an algorithm; refcounted so
  * the window, an export and a comparison can share it. */
 typedef struct
@@ -20,7 +33,8 @@ typedef struct
   CsMatrix  *centers;        /* Owned, k × d in the clustered feature space, or NULL */
   gsize     *medoids;        /* Owned, k row indices (0-based, into the clustered rows), or NULL */
   double     objective;      /* what the algorithm minimises */
-  const char *objective_name; /* static string: "inertia", "loss", ... */
+  const char *objective_name; /* static string for display: "inertia", "loss", ... */
+  CsObjectiveKind objective_kind; /* what it measures: stamped from the registry entry */
   guint      iterations;
   gboolean   converged;
   double     seconds;        /* wall time of the run */

@@ -1,4 +1,5 @@
 #include "core/data/cs-dataset.h"
+#include "core/data/cs-csv.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 #include "core/data/cs-input.h"

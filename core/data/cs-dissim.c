@@ -1,4 +1,5 @@
 #include "core/data/cs-dissim.h"
+#include "core/metrics/cs-metrics-private.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 #include "core/data/cs-input.h"

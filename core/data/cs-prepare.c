@@ -1,4 +1,5 @@
 #include "core/data/cs-dataset.h"
+#include "core/data/cs-prepare.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 
@@ -18,8 +19,115 @@ cs_prepare_options_init (CsPrepareOptions *options)
 
   options->columns = NULL;
   options->n_columns = 0;
-  options->scaling = CS_SCALE_NONE;
+  options->scaling = CS_SCALE_AUTO;
   options->missing = CS_MISSING_DROP;
+}
+
+static const char *const scaling_ids[] = {
+  [CS_SCALE_NONE] = "none",
+  [CS_SCALE_STANDARDIZE] = "standardize",
+  [CS_SCALE_MINMAX] = "minmax",
+  [CS_SCALE_AUTO] = "auto",
+};
+
+const char *
+cs_scaling_id (CsScaling scaling)
+{
+  g_return_val_if_fail ((guint) scaling < G_N_ELEMENTS (scaling_ids), NULL);
+  return scaling_ids[scaling];
+}
+
+gboolean
+cs_scaling_from_id (const char *id,
+                    CsScaling  *scaling)
+{
+  if (id == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (scaling_ids); i++)
+    if (g_ascii_strcasecmp (id, scaling_ids[i]) == 0)
+      {
+        if (scaling)
+          *scaling = (CsScaling) i;
+        return TRUE;
+      }
+  /* British spelling and the z-score name, as the window says it. */
+  if (g_ascii_strcasecmp (id, "standardise") == 0 || g_ascii_strcasecmp (id, "zscore") == 0)
+    {
+      if (scaling)
+        *scaling = CS_SCALE_STANDARDIZE;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Population standard deviation of column f of x, summed in row order on x / max|x| so that
+ * values near 1e308 do not overflow (the result is at most max|x|). */
+static double
+column_sd (const CsMatrix *x,
+           gsize           f)
+{
+  gsize n = x->rows;
+  gsize d = x->cols;
+  double m = 0.0;
+  double mean = 0.0;
+  double ss = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    m = MAX (m, fabs (x->data[i * d + f]));
+  if (!(m > 0.0) || !isfinite (m))
+    return 0.0;
+  for (gsize i = 0; i < n; i++)
+    mean += x->data[i * d + f] / m;
+  mean /= n;
+  for (gsize i = 0; i < n; i++)
+    {
+      double t = x->data[i * d + f] / m - mean;
+      ss += t * t;
+    }
+  return sqrt (ss / n) * m;
+}
+
+/* CS_SCALE_AUTO: standardise when the widest and the narrowest varying column differ by more
+ * than CS_SCALE_AUTO_RATIO in standard deviation; *notice says so, naming both columns. */
+static CsScaling
+choose_scaling (const CsMatrix *x,
+                char *const    *names,
+                char          **notice)
+{
+  gssize wide = -1;
+  gssize narrow = -1;
+  double sd_wide = 0.0;
+  double sd_narrow = INFINITY;
+  double ratio;
+  g_autofree char *fold = NULL;
+
+  for (gsize f = 0; f < x->cols; f++)
+    {
+      double sd = column_sd (x, f);
+
+      if (!(sd > 0.0) || !isfinite (sd))
+        continue;
+      if (sd > sd_wide)
+        {
+          sd_wide = sd;
+          wide = (gssize) f;
+        }
+      if (sd < sd_narrow)
+        {
+          sd_narrow = sd;
+          narrow = (gssize) f;
+        }
+    }
+  if (wide < 0 || wide == narrow)
+    return CS_SCALE_NONE;
+  ratio = sd_wide / sd_narrow;
+  if (!(ratio > CS_SCALE_AUTO_RATIO))
+    return CS_SCALE_NONE;
+  fold = ratio < 1e15 ? cs_format_count ((guint64) llround (ratio)) : g_strdup ("more than a million billion");
+  *notice = g_strdup_printf ("Columns’ spreads differ %s-fold (‘%s’ against ‘%s’), so each column was standardised "
+                             "(z-score); choose Scaling ‘None’ to keep the raw units.",
+                             fold, names[wide], names[narrow]);
+  return CS_SCALE_STANDARDIZE;
 }
 
 void
@@ -32,6 +140,7 @@ cs_prepared_free (CsPrepared *prep)
   g_strfreev (prep->names);
   g_free (prep->shift);
   g_free (prep->scale);
+  g_free (prep->notice);
   g_free (prep);
 }
 
@@ -244,6 +353,10 @@ cs_dataset_prepare (const CsDataset        *ds,
   }
   prep->n_dropped = ds->n_rows - n_kept;
 
+  prep->scaling = options->scaling;
+  if (prep->scaling == CS_SCALE_AUTO)
+    prep->scaling = choose_scaling (prep->x, (char *const *) names->pdata, &prep->notice);
+
   for (gsize f = 0; f < d; f++)
     {
       double shift = 0.0;
@@ -254,7 +367,7 @@ cs_dataset_prepare (const CsDataset        *ds,
 
       for (gsize i = 0; i < n_kept; i++)
         m = MAX (m, fabs (prep->x->data[i * d + f]));
-      if (options->scaling == CS_SCALE_STANDARDIZE && m > 0.0)
+      if (prep->scaling == CS_SCALE_STANDARDIZE && m > 0.0)
         {
           double mean = 0.0;
           double ss = 0.0;
@@ -273,7 +386,7 @@ cs_dataset_prepare (const CsDataset        *ds,
             for (gsize i = 0; i < n_kept; i++)
               prep->x->data[i * d + f] = (prep->x->data[i * d + f] / m - mean) / (scale / m);
         }
-      else if (options->scaling == CS_SCALE_MINMAX && m > 0.0)
+      else if (prep->scaling == CS_SCALE_MINMAX && m > 0.0)
         {
           double lo = INFINITY;
           double hi = -INFINITY;

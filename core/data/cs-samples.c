@@ -1,5 +1,6 @@
 #include "core/data/cs-samples.h"
 #include "core/base/cs-error.h"
+#include "core/data/cs-csv.h"
 
 #include <gio/gio.h>
 

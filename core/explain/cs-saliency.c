@@ -1,4 +1,5 @@
 #include "core/explain/cs-saliency.h"
+#include "core/base/cs-matrix-private.h"
 #include "core/metrics/cs-metrics.h"
 #include "core/cluster/cs-kmeans.h"
 #include "core/base/cs-error.h"

@@ -1,4 +1,5 @@
 #include "core/explain/cs-shapley.h"
+#include "core/base/cs-matrix-private.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-matrix.h"
 #include "core/base/cs-rng.h"

@@ -1,4 +1,4 @@
-#include "core/metrics/cs-metrics.h"
+#include "core/metrics/cs-metrics-private.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 #include "core/base/cs-rng.h"

@@ -27,11 +27,6 @@ gboolean cs_metric_silhouette (const CsMatrix *x,
                                CsProgress     *progress,
                                GError        **error);
 
-/* Internal: the silhouette of one row from its summed dissimilarities to each cluster
- * (sum[c], its own distance 0 included) and the cluster sizes; 0 for a singleton and for 0/0
- * (Rousseeuw 1987). Shared by the coordinate and the dissimilarity-matrix versions. */
-double cs_i_silhouette_of (const double *sum, const gsize *sizes, guint k, int own);
-
 /* External validity: agreement of two labellings of the same n rows (labels >= 0; a row
  * with -1 in either is ignored). ARI as Hubert & Arabie; NMI with the arithmetic-mean
  * normaliser (scikit-learn's default). */

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "core/data/cs-dataset.h"
+#include "core/data/cs-csv.h"
 #include "core/base/cs-error.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);

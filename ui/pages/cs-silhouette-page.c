@@ -46,7 +46,7 @@ set_result (CsPage *page, CsPageResult *result)
       /* For the methods that optimise it, the medoid silhouette is the one to show; runs on a
        * distance matrix are scored on the matrix only, so it is the only one they have. */
       if (r->medoid_silhouette_values != NULL
-          && (g_strcmp0 (c->objective_name, "medoid silhouette") == 0 || r->silhouette_values == NULL))
+          && (c->objective_kind == CS_OBJECTIVE_MEDOID_SILHOUETTE || r->silhouette_values == NULL))
         {
           sil = cs_silhouette_model_new (c->n, r->medoid_silhouette_values, c->labels, c->k, slots);
           sil->title = g_strdup ("Medoid silhouette per point (1 − nearest / second-nearest medoid distance)");

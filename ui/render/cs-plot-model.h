@@ -4,6 +4,7 @@
 
 #include "core/data/cs-dataset.h"
 #include "core/cluster/cs-result.h"
+#include "core/data/cs-prepare.h"
 
 G_BEGIN_DECLS
 

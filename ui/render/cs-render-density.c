@@ -379,8 +379,47 @@ typedef struct
   double ylabel_h;
   double bar_label_h;
   double bar_tick_w;
-  double          canvas_w;
+  double canvas_w;
+  char  *note;    /* Owned: the bandwidth the surface was computed with */
+  double note_h;
 } Layout;
+
+static char *
+short_number (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (buf, sizeof buf, "%.3g", v);
+  /* Through the grouping formatter: "1,234" is grouped, minus is U+2212. */
+  return cs_render_format_number (g_ascii_strtod (buf, NULL));
+}
+
+/* "Scott bandwidth: h = 132.8 (x), 13.4 (y)": what the window's bandwidth controls say,
+ * for an export, which has none. h is the square root of H's diagonal (the kernel's
+ * standard deviation along each axis); a correlated H adds its correlation. */
+static char *
+bandwidth_note (const CsDensityGrid *g)
+{
+  static const char *const rules[] = { "Scott", "Silverman", "LSCV", "Plug-in (Sheather–Jones)", "Manual" };
+  const char *rule = (guint) g->rule < G_N_ELEMENTS (rules) ? rules[g->rule] : "Manual";
+  double hx = sqrt (MAX (g->h[0], 0.0));
+  double hy = sqrt (MAX (g->h[3], 0.0));
+  g_autofree char *tx = NULL;
+  g_autofree char *ty = NULL;
+  double r;
+
+  if (!isfinite (hx) || !isfinite (hy) || hx <= 0 || hy <= 0)
+    return NULL;
+  tx = short_number (hx);
+  ty = short_number (hy);
+  r = g->h[1] / (hx * hy);
+  if (fabs (r) >= 0.005)
+    {
+      g_autofree char *tr = cs_i_format_fixed (r, 2);
+      return g_strdup_printf ("%s bandwidth: h = %s (x), %s (y), correlation %s", rule, tx, ty, tr);
+    }
+  return g_strdup_printf ("%s bandwidth: h = %s (x), %s (y)", rule, tx, ty);
+}
 
 static double
 ticks_step (const double *t,
@@ -424,7 +463,12 @@ compute_layout (const CsDensityModel *m,
     cs_i_text_extents (m->y_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->ylabel_h);
   cs_i_text_extents ("Density", CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->bar_label_h);
 
+  L->note = bandwidth_note (g);
+  if (L->note != NULL)
+    cs_i_text_extents (L->note, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, NULL, &L->note_h);
   top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 10.0 : L->tick_h * 0.5);
+  if (L->note != NULL)
+    top += L->note_h + (L->title_h > 0 ? 2.0 : 6.0);
   if (marg > 0)
     top += marg + MARGINAL_GAP;
   bottom = CS_STYLE_TICK_GAP + L->tick_h + (L->xlabel_h > 0 ? 6.0 + L->xlabel_h : 0.0) + CS_STYLE_PAD * 0.85;
@@ -495,6 +539,7 @@ cs_render_density_layout (const CsDensityModel *m,
 
   compute_layout (m, width, height, &L);
   *layout = L.pub;
+  g_free (L.note);
 }
 
 void
@@ -1099,6 +1144,15 @@ draw_axes (cairo_t              *cr,
                     f->y + f->height / 2.0, 0.5, 0.0, -G_PI / 2.0);
   if (L->title_h > 0)
     cs_i_view_draw_title (cr, m->title, f->x, L->canvas_w);
+  if (L->note != NULL)
+    {
+      double           y = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 4.0 : 0.0);
+      g_autofree char *fit = cs_i_text_ellipsize (L->note, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL,
+                                                  L->canvas_w - CS_STYLE_PAD - f->x);
+
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
+      cs_i_text_draw (cr, fit, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, f->x, y, 0.0, 0.0, 0.0);
+    }
 }
 
 void
@@ -1130,4 +1184,5 @@ cs_render_density (cairo_t      *cr,
   draw_colorbar (cr, m, &L);
   draw_axes (cr, m, &L);
   cairo_restore (cr);
+  g_free (L.note);
 }

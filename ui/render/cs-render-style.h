@@ -15,7 +15,7 @@
 #define CS_STYLE_NOTE_SIZE       9.5  /* labels on marks inside a plot (contour masses) */
 /* The smallest text a view shrinks to before it leaves text out (at 1024 × 700 every
  * view's headers stay at CS_STYLE_SMALL_SIZE or above). */
-#define CS_STYLE_MIN_TEXT_SIZE   6.5
+#define CS_STYLE_MIN_TEXT_SIZE   8.0
 #define CS_STYLE_WEIGHT_NORMAL   400
 #define CS_STYLE_WEIGHT_SEMIBOLD 600
 

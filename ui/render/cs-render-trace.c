@@ -220,8 +220,7 @@ cs_chart_model_new_choose_k (const CsClustering *c)
   g_free (m->x_label);
   g_free (m->y_label);
   m->x_label = g_strdup ("Number of clusters k");
-  m->y_label = g_strdup (c->objective_name != NULL && g_str_equal (c->objective_name, "medoid silhouette")
-                             ? "Medoid silhouette" : "Score");
+  m->y_label = g_strdup (c->objective_kind == CS_OBJECTIVE_MEDOID_SILHOUETTE ? "Medoid silhouette" : "Score");
   m->title = g_strdup_printf ("%s by k", m->y_label);
   return m;
 }

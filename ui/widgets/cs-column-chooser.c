@@ -282,10 +282,11 @@ cs_column_chooser_choose (CsColumnChooser *self, CsColumnChoice choice)
 {
   g_return_if_fail (CS_IS_COLUMN_CHOOSER (self));
 
+  /* The columns the search shows (all of them without one): search "r3", then None. */
   self->batch++;
-  for (guint i = 0; i < n_items (self); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->filtered)); i++)
     {
-      CsColumnItem *item = item_at (self, i);
+      g_autoptr (CsColumnItem) item = g_list_model_get_item (G_LIST_MODEL (self->filtered), i);
 
       cs_column_item_set_chosen (item, choice == CS_COLUMN_CHOOSE_ALL
                                            || (choice == CS_COLUMN_CHOOSE_NUMERIC && item->numeric));

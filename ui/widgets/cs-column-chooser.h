@@ -11,7 +11,8 @@ G_BEGIN_DECLS
  * the rows on screen) with All / None / Numeric, each column's kind beside its name.
  *
  * Numeric columns other than the label start chosen; categorical ones can be chosen (they are
- * one-hot encoded); the label column is shown but not offered, as it scores the result.
+ * one-hot encoded); the label column is shown but not offered, as it scores the result. With a
+ * search, All / None / Numeric apply to the columns it shows.
  * Emits "changed" once per user action (a click, All, None, Numeric), not once per column. */
 
 #define CS_TYPE_COLUMN_CHOOSER (cs_column_chooser_get_type ())
@@ -37,7 +38,8 @@ guint   cs_column_chooser_get_n_columns (CsColumnChooser *self);
 /* Chooses or drops dataset column `column`; FALSE when it cannot be chosen. Emits "changed"
  * when the choice changes. */
 gboolean cs_column_chooser_set_column_chosen (CsColumnChooser *self, guint column, gboolean chosen);
-/* What the All / None / Numeric buttons do. */
+/* What the All / None / Numeric buttons do: to the columns the search shows (every column when
+ * there is no search); the others keep their choice. */
 void cs_column_chooser_choose (CsColumnChooser *self, CsColumnChoice choice);
 
 /* The search text: rows whose name contains it (ignoring case) stay in the list. */
