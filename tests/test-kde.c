@@ -872,6 +872,59 @@ test_degenerate_data_refused (void)
   }
 }
 
+/* A typed bandwidth so small that h² or h⁴ underflows (h = 1e-300 squares to 0; h = 1e-80 leaves
+ * a subnormal determinant) is the bandwidth's fault on data that vary in every direction: the
+ * message says so instead of blaming constant data. h = 1e-50 is still representable and kept;
+ * a rule on degenerate data still names the data. */
+static void
+test_tiny_manual_bandwidth_refused (void)
+{
+  g_autoptr (CsMatrix) xy = mixture (50, 3);
+  const double tiny[] = { 1e-300, 1e-160, 1e-80, 0.0 };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tiny); t++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CsDensityGrid) g = NULL;
+      CsKdeOptions o;
+
+      cs_kde_options_init (&o);
+      o.rule = CS_BANDWIDTH_MANUAL;
+      o.h[0] = o.h[3] = tiny[t] * tiny[t];
+      o.h[1] = o.h[2] = 0.0;
+      g = cs_kde_grid (xy, &o, NULL, &error);
+      g_assert_null (g);
+      g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, "too small to compute with"));
+      g_assert_null (strstr (error->message, "constant"));
+    }
+  {
+    g_autoptr (GError) error = NULL;
+    double H[4] = { 1e-100, 0.0, 0.0, 1e-100 };
+
+    g_assert_true (cs_kde_bandwidth (xy, CS_BANDWIDTH_MANUAL, FALSE, NULL, H, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpfloat (H[0], ==, 1e-100);
+  }
+  {
+    g_autoptr (GError) error = NULL;
+    double H[4] = { -1.0, 0.0, 0.0, 1.0 };
+
+    g_assert_false (cs_kde_bandwidth (xy, CS_BANDWIDTH_MANUAL, FALSE, NULL, H, NULL, &error));
+    g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "negative"));
+  }
+  {
+    g_autoptr (GError) error = NULL;
+    double H[4] = { 1.0, 2.0, 2.0, 1.0 };
+
+    g_assert_false (cs_kde_bandwidth (xy, CS_BANDWIDTH_MANUAL, FALSE, NULL, H, NULL, &error));
+    g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "not symmetric positive definite"));
+    g_assert_null (strstr (error->message, "constant"));
+  }
+}
+
 /* Values near 1e308 overflow squared distances: refused with the value, not "not positive
  * definite, the data may be constant". */
 static void
@@ -941,6 +994,7 @@ main (int   argc,
   g_test_add_func ("/core/kde/binned-coarse-grid-matches-exact", test_binned_coarse_grid_matches_exact);
   g_test_add_func ("/core/kde/degenerate-data-refused", test_degenerate_data_refused);
   g_test_add_func ("/core/kde/huge-values-refused", test_huge_values_refused);
+  g_test_add_func ("/core/kde/tiny-manual-bandwidth-refused", test_tiny_manual_bandwidth_refused);
   g_test_add_func ("/core/meanshift/records-bandwidth", test_meanshift_records_bandwidth);
   return g_test_run ();
 }

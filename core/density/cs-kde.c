@@ -3,6 +3,7 @@
 #include "core/base/cs-format.h"
 
 #include <fftw3.h>
+#include <float.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -160,12 +161,62 @@ check_magnitude (const CsMatrix *xy,
   return TRUE;
 }
 
+/* from_user: H was given by the caller (a typed bandwidth), not estimated by a rule. Then a
+ * failure is the bandwidth's, not the data's: h = 1e-300 squares to 0 and must not be blamed on
+ * data constant along a direction. */
 static gboolean
 check_h (const double H[4],
+         gboolean     from_user,
          GError     **error)
 {
   double det = H[0] * H[3] - H[1] * H[2];
 
+  if (from_user)
+    {
+      if (isnan (H[0]) || isnan (H[1]) || isnan (H[2]) || isnan (H[3]))
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                       "The bandwidth matrix [[%g, %g], [%g, %g]] holds a value that is not a number; give a "
+                       "bandwidth in the data's units", H[0], H[1], H[2], H[3]);
+          return FALSE;
+        }
+      if (!isfinite (H[0]) || !isfinite (H[1]) || !isfinite (H[2]) || !isfinite (H[3]) || !isfinite (H[0] * H[3]))
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                       "The bandwidth matrix [[%g, %g], [%g, %g]] is too large to compute with (its entries and "
+                       "determinant must be finite, so h up to about 1e76); give a bandwidth in the data's units",
+                       H[0], H[1], H[2], H[3]);
+          return FALSE;
+        }
+      if (H[0] < 0.0 || H[3] < 0.0)
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                       "The bandwidth matrix [[%g, %g], [%g, %g]] has a negative variance on its diagonal; "
+                       "give a positive bandwidth",
+                       H[0], H[1], H[2], H[3]);
+          return FALSE;
+        }
+      /* The kernel divides by det(H) = h⁴ for H = h²·I: below the smallest normal double it is 0
+       * or has lost its digits. */
+      if (!(H[0] * H[3] >= DBL_MIN))
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                       "The bandwidth matrix [[%g, %g], [%g, %g]] is too small to compute with (its determinant "
+                       "must stay within the range of numbers, so h from about 1e-76); give a bandwidth in the "
+                       "data's units, or a rule such as Scott's",
+                       H[0], H[1], H[2], H[3]);
+          return FALSE;
+        }
+      if (fabs (H[1] - H[2]) > 1e-12 * (H[0] + H[3]) || !(det > 1e-12 * H[0] * H[3]))
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                       "The bandwidth matrix [[%g, %g], [%g, %g]] is not symmetric positive definite (the "
+                       "off-diagonal entries must be equal and smaller in size than √(H₁₁·H₂₂))",
+                       H[0], H[1], H[2], H[3]);
+          return FALSE;
+        }
+      return TRUE;
+    }
   /* Relative to H[0]·H[3]: collinear data leave a determinant of rounding size, not 0, and a
    * density on it would peak at 1e30. */
   if (!(H[0] > 0.0) || !(H[3] > 0.0) || !(det > 1e-12 * H[0] * H[3]) || !isfinite (det)
@@ -967,7 +1018,7 @@ cs_kde_bandwidth (const CsMatrix *xy,
     {
       if (diagonal)
         H[1] = H[2] = 0.0;
-      return check_h (H, error);
+      return check_h (H, TRUE, error);
     }
   /* Every rule scales the data's spread: with none along an axis it would return a bandwidth
    * of rounding size (1e-31) and a density peak of 1e36. Density, mean shift and the
@@ -999,7 +1050,7 @@ cs_kde_bandwidth (const CsMatrix *xy,
       /* Searched as a multiple of Scott's H, from 1/20 to 4 times. */
       for (int i = 0; i < 4; i++)
         cov[i] *= pow (neff, -2.0 / 6.0);
-      if (!check_h (cov, error))
+      if (!check_h (cov, FALSE, error))
         return FALSE;
       return lscv_bandwidth (xy, w, cov, H, progress, error);
     case CS_BANDWIDTH_PLUGIN:
@@ -1015,7 +1066,7 @@ cs_kde_bandwidth (const CsMatrix *xy,
             H[k * 3] = h * h;
           }
         H[1] = H[2] = 0.0;
-        return check_h (H, error);
+        return check_h (H, FALSE, error);
       }
     case CS_BANDWIDTH_MANUAL:
     default:
@@ -1023,7 +1074,7 @@ cs_kde_bandwidth (const CsMatrix *xy,
     }
   for (int i = 0; i < 4; i++)
     H[i] = f2 * cov[i];
-  return check_h (H, error);
+  return check_h (H, FALSE, error);
 }
 
 /* ---- Exact evaluation -----------------------------------------------------------------
