@@ -252,7 +252,7 @@ cs_i_cli_cmd_density (int    argc,
       "Release an (ε, δ)-differentially private density instead (Gaussian kernel, random Fourier features; "
       "the bandwidth and extent are not privatised: give --bandwidth VALUE for a data-independent one)", "E" },
     { "delta", 0, 0, G_OPTION_ARG_STRING, &delta_text, "δ for --epsilon (default 1e-5; keep it well below 1/n)", "D" },
-    { "features", 0, 0, G_OPTION_ARG_INT, &features, "Random features for --epsilon (default 1024)", "N" },
+    { "features", 0, 0, G_OPTION_ARG_INT, &features, "Random features for --epsilon (default 1,024)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
       "Seed for --epsilon's features and noise (default: fresh randomness; a known seed voids the privacy, "
       "use it only to reproduce a run)", "S" },
@@ -291,7 +291,7 @@ cs_i_cli_cmd_density (int    argc,
   cs_kde_options_init (&opt);
   if (grid < 4 || grid > 8192)
     {
-      status = cs_i_cli_fail (EXIT_USAGE, "--grid must be 4–8192, not %d", grid);
+      status = cs_i_cli_fail (EXIT_USAGE, "--grid must be 4–8,192, not %d", grid);
       goto out;
     }
   opt.grid = (guint) grid;
@@ -492,7 +492,7 @@ cs_i_cli_cmd_kde_diagnostics (int    argc,
     { "bandwidth", 'b', 0, G_OPTION_ARG_STRING, &bandwidth_text, "A bandwidth h to place among the regimes", "H" },
     { "grid", 0, 0, G_OPTION_ARG_INT, &grid, "Bandwidths on the log grid (default 60)", "N" },
     { "max-queries", 0, 0, G_OPTION_ARG_INT, &max_queries,
-      "Query points for the leave-one-out means; larger data is sampled (default 2000)", "N" },
+      "Query points for the leave-one-out means; larger data is sampled (default 2,000)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed for that sample (default 1)", "S" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print the curves and thresholds as JSON", NULL },
     { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON", NULL },
@@ -521,7 +521,7 @@ cs_i_cli_cmd_kde_diagnostics (int    argc,
     }
   if (grid < 3 || grid > 1000 || max_queries < 1 || seed < 0)
     {
-      status = cs_i_cli_fail (EXIT_USAGE, "kde-diagnostics needs 3 ≤ grid ≤ 1000, max-queries ≥ 1, seed ≥ 0");
+      status = cs_i_cli_fail (EXIT_USAGE, "kde-diagnostics needs 3 ≤ grid ≤ 1,000, max-queries ≥ 1, seed ≥ 0");
       goto out;
     }
   if (bandwidth_text != NULL && !cs_i_cli_parse_number ("bandwidth", bandwidth_text, FALSE, &bandwidth, &error))
@@ -572,11 +572,14 @@ cs_i_cli_cmd_kde_diagnostics (int    argc,
     }
   else
     {
-      printf ("KDE diagnostics for %s: n = %" G_GSIZE_FORMAT ", d = %" G_GSIZE_FORMAT ", α = log n / d = %.4g\n",
-              r.ds->name, diag->n, diag->d, diag->alpha);
+      g_autofree char *n = cs_format_count (diag->n);
+      g_autofree char *d = cs_format_count (diag->d);
+      g_autofree char *queries = cs_format_count (diag->n_queries);
+
+      printf ("KDE diagnostics for %s: n = %s, d = %s, α = log n / d = %.4g\n", r.ds->name, n, d, diag->alpha);
+      /* The seed is an identifier to type back, not a quantity: not grouped. */
       if (diag->sampled)
-        printf ("  leave-one-out means over %" G_GSIZE_FORMAT " sampled points (seed %" G_GINT64_FORMAT ")\n",
-                diag->n_queries, seed);
+        printf ("  leave-one-out means over %s sampled points (seed %" G_GINT64_FORMAT ")\n", queries, seed);
       printf ("  h_G           %.4g   extreme-value regime below (theory: Gaussian data with this covariance)\n",
               diag->h_g);
       printf ("  h_CLT         %.4g   CLT regime above; heavy-tailed in between\n", diag->h_clt);

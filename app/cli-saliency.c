@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/cluster/cs-result-io.h"
 #include "core/explain/cs-saliency.h"
 #include "ui/render/cs-render-saliency.h"
@@ -56,7 +57,10 @@ print_report (const CsSaliencyReport *r,
   g_autofree guint *order = g_new (guint, r->d);
   guint shown = MIN (r->d, 5u);
 
-  printf ("%s: %" G_GSIZE_FORMAT " rows × %u features, %u clusters\n", what, r->n_labelled, r->d, r->k);
+  g_autofree char *rows = cs_format_count (r->n_labelled);
+  g_autofree char *features = cs_format_count (r->d);
+
+  printf ("%s: %s rows × %s features, %u clusters\n", what, rows, features, r->k);
   printf ("Surrogate (one-vs-rest logistic regression) accuracy %.1f %%; maps by %s Shapley values\n",
           100.0 * r->surrogate_accuracy,
           g_strcmp0 (r->method, "kernelshap") != 0 ? "the surrogate's exact linear"
@@ -64,15 +68,22 @@ print_report (const CsSaliencyReport *r,
               ? "the assignment's exact (every coalition)"
               : "KernelSHAP estimates of the assignment's");
   if (g_strcmp0 (r->method, "kernelshap") == 0)
-    printf ("(%u background rows, %" G_GSIZE_FORMAT " coalitions per explained row; favourable and unfavourable "
-            "in shares of hybrid points kept in the cluster)\n",
-            r->shap_background, r->shap_coalitions);
+    {
+      g_autofree char *background = cs_format_count (r->shap_background);
+      g_autofree char *coalitions = cs_format_count (r->shap_coalitions);
+      printf ("(%s background rows, %s coalitions per explained row; favourable and unfavourable in shares of "
+              "hybrid points kept in the cluster)\n",
+              background, coalitions);
+    }
   printf ("\n");
   for (guint c = 0; c < r->k; c++)
     {
       printf ("%s\n", r->summaries[c]);
       if (r->shap_rows != NULL && r->shap_rows[c] < r->sizes[c])
-        printf ("  (maps from a sample of %" G_GSIZE_FORMAT " of its rows)\n", r->shap_rows[c]);
+        {
+          g_autofree char *sample = cs_format_count (r->shap_rows[c]);
+          printf ("  (maps from a sample of %s of its rows)\n", sample);
+        }
       printf ("  %-24s %8s %8s %11s %13s\n", "feature", "effect", "Cliff δ", "favourable", "unfavourable");
       cs_saliency_report_rank (r, c, order);
       for (guint t = 0; t < shown; t++)
@@ -111,7 +122,7 @@ cs_i_cli_cmd_saliency (int    argc,
     { "method", 'm', 0, G_OPTION_ARG_STRING, &s.method,
       "Favourable/unfavourable maps from the linear surrogate's exact Shapley values (linear, default) or from "
       "KernelSHAP on the clustering's own nearest-centre assignment (kernelshap)", "linear|kernelshap" },
-    { "samples", 0, 0, G_OPTION_ARG_INT, &s.samples, "KernelSHAP coalitions per explained row (default 2048)", "N" },
+    { "samples", 0, 0, G_OPTION_ARG_INT, &s.samples, "KernelSHAP coalitions per explained row (default 2,048)", "N" },
     { "background", 0, 0, G_OPTION_ARG_INT, &s.background, "KernelSHAP background rows (default 50)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &s.seed, "Seed for KernelSHAP and descriptive clustering (default 1)", "S" },
     { "C", 0, 0, G_OPTION_ARG_DOUBLE, &s.c, "Inverse L2 regularisation of the surrogate, as scikit-learn's C "

@@ -372,11 +372,20 @@ print_summary (const Run *r)
   const CsPipelineResult *res = r->result;
   g_autofree gsize *sizes = g_new0 (gsize, MAX (c->k, 1));
 
-  printf ("%s on %s: %" G_GSIZE_FORMAT " rows × %" G_GSIZE_FORMAT " features", c->algorithm, r->ds->name, c->n, c->d);
+  g_autofree char *rows = cs_format_count (c->n);
+  g_autofree char *features = cs_format_count (c->d);
+
+  printf ("%s on %s: %s rows × %s features", c->algorithm, r->ds->name, rows, features);
   if (r->prep->n_dropped)
-    printf (" (%" G_GSIZE_FORMAT " rows with missing values dropped)", r->prep->n_dropped);
+    {
+      g_autofree char *dropped = cs_format_count (r->prep->n_dropped);
+      printf (" (%s rows with missing values dropped)", dropped);
+    }
   if (r->prep->n_imputed)
-    printf (" (%" G_GSIZE_FORMAT " missing values filled with the mean)", r->prep->n_imputed);
+    {
+      g_autofree char *imputed = cs_format_count (r->prep->n_imputed);
+      printf (" (%s missing values filled with the mean)", imputed);
+    }
   if (r->prep->notice != NULL)
     printf ("\n  %s", r->prep->notice);
   printf ("\n  clusters     %u\n  %-12s %.6g\n  iterations   %u%s\n  time         %.3f s\n", c->k, c->objective_name,
@@ -393,7 +402,10 @@ print_summary (const Run *r)
   cs_clustering_sizes (c, sizes);
   printf ("  sizes       ");
   for (guint j = 0; j < c->k; j++)
-    printf (" %" G_GSIZE_FORMAT, sizes[j]);
+    {
+      g_autofree char *size = cs_format_count (sizes[j]);
+      printf (" %s", size);
+    }
   printf ("\n");
 }
 
@@ -849,7 +861,7 @@ cmd_generate (int    argc,
   gint64 seed = 0;
   char *out = NULL;
   const GOptionEntry entries[] = {
-    { "n", 'n', 0, G_OPTION_ARG_INT, &n, "Number of points (default 1000)", "N" },
+    { "n", 'n', 0, G_OPTION_ARG_INT, &n, "Number of points (default 1,000)", "N" },
     { "clusters", 'k', 0, G_OPTION_ARG_INT, &clusters, "Number of blobs for the blob kinds (default 3)", "K" },
     { "noise", 0, 0, G_OPTION_ARG_STRING, &noise_text,
       "Standard deviation of extra Gaussian jitter (default 0: the kind's own spread only)", "S" },
@@ -879,7 +891,7 @@ cmd_generate (int    argc,
     }
   if (out == NULL || n < 1 || n > 100000000 || clusters < 1 || clusters > 1000 || seed < 0)
     {
-      status = cs_i_cli_fail (EXIT_USAGE, "generate needs --out FILE, 1 ≤ n ≤ 100000000, 1 ≤ clusters ≤ 1000, seed ≥ 0");
+      status = cs_i_cli_fail (EXIT_USAGE, "generate needs --out FILE, 1 ≤ n ≤ 100,000,000, 1 ≤ clusters ≤ 1,000, seed ≥ 0");
       goto out;
     }
   if (noise_text != NULL && !cs_i_cli_parse_number ("noise", noise_text, TRUE, &noise, &error))

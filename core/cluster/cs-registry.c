@@ -144,6 +144,20 @@ cs_algorithm_run_dissim (const CsAlgorithm *algo,
   return run_common (algo, NULL, dissim, params, progress, trace, out, error);
 }
 
+/* A range bound as messages print numbers: whole ones grouped ("1,000,000", not %g's "1e+06"). */
+static char *
+format_bound (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (v == floor (v) && fabs (v) < 1e15)
+    {
+      g_autofree char *digits = cs_format_count ((guint64) fabs (v));
+      return g_strconcat (v < 0 ? "-" : "", digits, NULL);
+    }
+  return g_strdup (cs_format_double (buf, sizeof buf, v));
+}
+
 static gssize
 param_index (const CsAlgorithm *algo,
              const char        *name)
@@ -298,8 +312,10 @@ cs_params_set (CsParams   *params,
         }
       if (v < s->min || v > s->max)
         {
+          g_autofree char *lo = format_bound (s->min);
+          g_autofree char *hi = format_bound (s->max);
           g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                       "Parameter ‘%s’: %s is outside the accepted range %g to %g", name, value, s->min, s->max);
+                       "Parameter ‘%s’: %s is outside the accepted range %s to %s", name, value, lo, hi);
           return FALSE;
         }
       params->values[i].num = v;

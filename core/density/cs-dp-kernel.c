@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/base/cs-rng.h"
 
 /* Rows between cancellation checks: with D = 512 a block is ~1 ms of cos/sin. */
@@ -153,10 +154,10 @@ check_kernel_options (const CsMatrix *x, const CsDpKernelOptions *options, GErro
     }
   if (options->n_features < 2 || options->n_features % 2 != 0 || options->n_features > 1u << 16)
     {
-      g_set_error (
-          error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-          "the number of random features must be even and in [2, 65536] (got %u); 512 is a good default",
-          options->n_features);
+      g_autofree char *got = cs_format_count (options->n_features);
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "the number of random features must be even and in [2, 65,536] (got %s); 512 is a good default",
+                   got);
       return FALSE;
     }
   if (!(options->bandwidth > 0.0) || !isfinite (options->bandwidth))
@@ -316,15 +317,16 @@ cs_dp_l1_sketch_new (const CsMatrix *x,
   if (levels < 1 || levels > 20)
     {
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "the tree depth must be in [1, 20] (got %u); 10 gives 1024 bins per coordinate", levels);
+                   "the tree depth must be in [1, 20] (got %u); 10 gives 1,024 bins per coordinate", levels);
       return NULL;
     }
   for (gsize j = 0; j < x->cols; j++)
     if (!(lo[j] < hi[j]) || !isfinite (lo[j]) || !isfinite (hi[j]))
       {
+        g_autofree char *coordinate = cs_format_count (j + 1);
         g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                     "the public bounds of coordinate %" G_GSIZE_FORMAT " must satisfy lo < hi (got %g, %g)",
-                     j + 1, lo[j], hi[j]);
+                     "the public bounds of coordinate %s must satisfy lo < hi (got %g, %g)", coordinate, lo[j],
+                     hi[j]);
         return NULL;
       }
 
@@ -556,16 +558,17 @@ cs_dp_surface_compute (const CsMatrix          *xy,
   g_return_val_if_fail (xy != NULL && options != NULL, NULL);
   if (xy->cols != 2 || xy->rows == 0)
     {
+      g_autofree char *rows = cs_format_count (xy->rows);
+      g_autofree char *cols = cs_format_count (xy->cols);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "a private density surface needs at least one row of two columns (got %" G_GSIZE_FORMAT
-                   " × %" G_GSIZE_FORMAT ")",
-                   xy->rows, xy->cols);
+                   "a private density surface needs at least one row of two columns (got %s × %s)", rows, cols);
       return NULL;
     }
   if (grid < 2 || grid > 1024)
     {
+      g_autofree char *got = cs_format_count (grid);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "the grid must have 2 to 1024 nodes per axis (got %u); 64 is plenty for a preview", grid);
+                   "the grid must have 2 to 1,024 nodes per axis (got %s); 64 is plenty for a preview", got);
       return NULL;
     }
 
@@ -826,8 +829,9 @@ cs_dp_accuracy_curve (const CsMatrix          *x,
   n_train = x->rows - n_test;
   if (n_test == 0 || n_train == 0)
     {
+      g_autofree char *rows = cs_format_count (x->rows);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "%" G_GSIZE_FORMAT " rows are too few to split into training and test sets", x->rows);
+                   "%s rows are too few to split into training and test sets", rows);
       return FALSE;
     }
 

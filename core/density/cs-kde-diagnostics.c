@@ -1,5 +1,6 @@
 #include "core/density/cs-kde-diagnostics.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/base/cs-rng.h"
 
 #include <cblas.h>
@@ -259,16 +260,17 @@ cs_kde_diagnostics_run (const CsMatrix         *x,
   d = x->cols;
   if (d < 1 || n < 3)
     {
+      g_autofree char *rows = cs_format_count (n);
+      g_autofree char *cols = cs_format_count (d);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "KDE diagnostics need at least 3 points and 1 column (got %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT
-                   ")",
-                   n, d);
+                   "KDE diagnostics need at least 3 points and 1 column (got %s × %s)", rows, cols);
       return NULL;
     }
   if (options->n_h < 3)
     {
+      g_autofree char *got = cs_format_count (options->n_h);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "KDE diagnostics need at least 3 bandwidths on the grid (got %u)", options->n_h);
+                   "KDE diagnostics need at least 3 bandwidths on the grid (got %s)", got);
       return NULL;
     }
   if ((options->h_min != 0.0 || options->h_max != 0.0) && !(options->h_min > 0.0 && options->h_max > options->h_min))
@@ -281,9 +283,9 @@ cs_kde_diagnostics_run (const CsMatrix         *x,
   for (gsize i = 0; i < n * d; i++)
     if (!isfinite (x->data[i]))
       {
+        g_autofree char *row = cs_format_count (i / d + 1);
         g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                     "KDE diagnostics need finite values; row %" G_GSIZE_FORMAT " has a missing or infinite one",
-                     i / d + 1);
+                     "KDE diagnostics need finite values; row %s has a missing or infinite one", row);
         return NULL;
       }
 

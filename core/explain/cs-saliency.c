@@ -3,6 +3,7 @@
 #include "core/metrics/cs-metrics.h"
 #include "core/cluster/cs-kmeans.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/base/cs-rng.h"
 #include "core/explain/cs-shapley.h"
 
@@ -429,9 +430,10 @@ format_summary (const CsSaliencyReport *r,
   g_autofree guint *order = g_new (guint, r->d);
   guint shown = MIN (n_summary, r->d);
 
+  g_autofree char *size = cs_format_count (r->sizes[c]);
+
   cs_saliency_report_rank (r, c, order);
-  g_string_append_printf (s, "Cluster %u (%" G_GSIZE_FORMAT " rows, %.0f %%)", c + 1, r->sizes[c],
-                          100.0 * r->sizes[c] / r->n_rows);
+  g_string_append_printf (s, "Cluster %u (%s rows, %.0f %%)", c + 1, size, 100.0 * r->sizes[c] / r->n_rows);
   for (guint t = 0; t < shown; t++)
     {
       double g = r->hedges_g[(gsize) c * r->d + order[t]];
@@ -502,9 +504,9 @@ cs_saliency_run (const CsMatrix          *x,
         continue;
       if (labels[i] < 0 || (guint) labels[i] >= k)
         {
+          g_autofree char *row = cs_format_count (i + 1);
           g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                       "Saliency: row %" G_GSIZE_FORMAT " has label %d, outside 0 … %u (or −1 for noise)",
-                       i + 1, labels[i], k - 1);
+                       "Saliency: row %s has label %d, outside 0 … %u (or −1 for noise)", row, labels[i], k - 1);
           return FALSE;
         }
       r->sizes[labels[i]]++;
@@ -736,9 +738,10 @@ cs_saliency_categorical (const CsDataset         *ds,
         continue;
       if ((guint) labels[i] >= k || rows[i] >= ds->n_rows)
         {
+          g_autofree char *item = cs_format_count (i + 1);
+          g_autofree char *row = cs_format_count ((guint64) rows[i] + 1);
           g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                       "Saliency: item %" G_GSIZE_FORMAT " has label %d or row %" G_GSIZE_FORMAT
-                       " out of range", i + 1, labels[i], rows[i] + 1);
+                       "Saliency: item %s has label %d or row %s out of range", item, labels[i], row);
           return FALSE;
         }
       v = col->values[rows[i]];
@@ -1171,17 +1174,23 @@ cs_saliency_report_apply_kernelshap (CsSaliencyReport          *report,
   k = report->k;
   if (x->rows != report->n_rows || x->cols != d)
     {
+      g_autofree char *rows = cs_format_count (x->rows);
+      g_autofree char *cols = cs_format_count (x->cols);
+      g_autofree char *report_rows = cs_format_count (report->n_rows);
+      g_autofree char *report_cols = cs_format_count (d);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "KernelSHAP: the data is %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT ", but the report was made "
-                   "from %" G_GSIZE_FORMAT " × %u; pass the matrix given to cs_saliency_run()",
-                   x->rows, x->cols, report->n_rows, d);
+                   "KernelSHAP: the data is %s × %s, but the report was made from %s × %s; pass the matrix given "
+                   "to cs_saliency_run()", rows, cols, report_rows, report_cols);
       return FALSE;
     }
   if (centers->rows != k || centers->cols != d)
     {
+      g_autofree char *rows = cs_format_count (centers->rows);
+      g_autofree char *cols = cs_format_count (centers->cols);
+      g_autofree char *features = cs_format_count (d);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "KernelSHAP: the centres are %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT ", but there are %u "
-                   "clusters and %u features", centers->rows, centers->cols, k, d);
+                   "KernelSHAP: the centres are %s × %s, but there are %u clusters and %s features", rows, cols, k,
+                   features);
       return FALSE;
     }
   if (opt->n_background < 1)
@@ -1198,9 +1207,9 @@ cs_saliency_report_apply_kernelshap (CsSaliencyReport          *report,
         continue;
       if (labels[i] < 0 || (guint) labels[i] >= k)
         {
+          g_autofree char *row = cs_format_count (i + 1);
           g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                       "KernelSHAP: row %" G_GSIZE_FORMAT " has label %d, outside 0 … %u (or −1 for noise)",
-                       i + 1, labels[i], k - 1);
+                       "KernelSHAP: row %s has label %d, outside 0 … %u (or −1 for noise)", row, labels[i], k - 1);
           return FALSE;
         }
       count[labels[i]]++;
@@ -1208,9 +1217,11 @@ cs_saliency_report_apply_kernelshap (CsSaliencyReport          *report,
   for (guint c = 0; c < k; c++)
     if (count[c] != report->sizes[c])
       {
+        g_autofree char *given = cs_format_count (count[c]);
+        g_autofree char *reported = cs_format_count (report->sizes[c]);
         g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                     "KernelSHAP: cluster %u has %" G_GSIZE_FORMAT " rows, but %" G_GSIZE_FORMAT " in the report; "
-                     "pass the labels given to cs_saliency_run()", c + 1, count[c], report->sizes[c]);
+                     "KernelSHAP: cluster %u has %s rows, but %s in the report; pass the labels given to "
+                     "cs_saliency_run()", c + 1, given, reported);
         return FALSE;
       }
 
@@ -1393,9 +1404,10 @@ cs_saliency_descriptive (const CsMatrix          *x,
         continue;
       if (class_labels[i] < 0 || (guint) class_labels[i] >= n_classes)
         {
+          g_autofree char *row = cs_format_count (i + 1);
           g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                       "Descriptive clustering: row %" G_GSIZE_FORMAT " has class %d, outside 0 … %u (or −1 "
-                       "for none)", i + 1, class_labels[i], n_classes - 1);
+                       "Descriptive clustering: row %s has class %d, outside 0 … %u (or −1 for none)", row,
+                       class_labels[i], n_classes - 1);
           return FALSE;
         }
       class_size[class_labels[i]]++;

@@ -1,6 +1,7 @@
 #include "core/explain/cs-shapley.h"
 #include "core/base/cs-matrix-private.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/base/cs-matrix.h"
 #include "core/base/cs-rng.h"
 
@@ -72,9 +73,10 @@ cs_shapley_exact (guint             d,
 
   if (d == 0 || d > CS_SHAPLEY_EXACT_MAX_D)
     {
+      g_autofree char *got = cs_format_count (d);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "Exact Shapley values enumerate 2^d coalitions and take 1 … %d features (got %u); "
-                   "use KernelSHAP for more", CS_SHAPLEY_EXACT_MAX_D, d);
+                   "Exact Shapley values enumerate 2^d coalitions and take 1 … %d features (got %s); "
+                   "use KernelSHAP for more", CS_SHAPLEY_EXACT_MAX_D, got);
       return FALSE;
     }
 
@@ -342,9 +344,12 @@ cs_kernelshap_plan_new (guint        d,
     }
   if (n_samples < d + 1)
     {
+      g_autofree char *needed = cs_format_count ((guint64) d + 1);
+      g_autofree char *features = cs_format_count (d);
+      g_autofree char *got = cs_format_count (n_samples);
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "KernelSHAP needs at least d + 1 = %u coalition samples for %u features (got %u)",
-                   d + 1, d, n_samples);
+                   "KernelSHAP needs at least d + 1 = %s coalition samples for %s features (got %s)", needed,
+                   features, got);
       return NULL;
     }
 
