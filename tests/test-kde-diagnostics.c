@@ -334,6 +334,24 @@ test_bad_input (void)
   g_assert_error (e3, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
 }
 
+/* Numbers in the messages are grouped: a missing value on row 1,234 of 2,000 says "row 1,234". */
+static void
+test_bad_input_grouped (void)
+{
+  g_autoptr (CsMatrix) x = gaussian_data (2000, 3, 1.0, 2);
+  g_autoptr (CsMatrix) empty = cs_matrix_new (1500, 0);
+  g_autoptr (GError) e1 = NULL;
+  g_autoptr (GError) e2 = NULL;
+
+  x->data[1233 * 3 + 1] = NAN;
+  g_assert_null (cs_kde_diagnostics_run (x, NULL, NULL, &e1));
+  g_assert_error (e1, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e1->message, "row 1,234 has a missing or infinite one"));
+  g_assert_null (cs_kde_diagnostics_run (empty, NULL, NULL, &e2));
+  g_assert_error (e2, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (e2->message, "(got 1,500 × 0)"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -348,5 +366,6 @@ main (int    argc,
   g_test_add_func ("/core/kde-diagnostics/sampled-queries-deterministic", test_sampled_deterministic);
   g_test_add_func ("/core/kde-diagnostics/cancel", test_cancel);
   g_test_add_func ("/core/kde-diagnostics/bad-input", test_bad_input);
+  g_test_add_func ("/core/kde-diagnostics/bad-input-grouped", test_bad_input_grouped);
   return g_test_run ();
 }

@@ -379,6 +379,22 @@ assert_refused (CsParams *p, const char *name, const char *value)
   g_assert_nonnull (strstr (error->message, name));
 }
 
+/* Range bounds in the refusal are grouped as every number in a message: CLARA's sample size
+ * stops at "1,000,000", not %g's "1e+06". */
+static void
+test_range_message_grouped (void)
+{
+  const CsAlgorithm *clara = cs_registry_lookup ("clara");
+  g_autoptr (CsParams) p = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (clara);
+  p = cs_params_new (clara);
+  g_assert_false (cs_params_set (p, "sample_size", "2000000", &error));
+  g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "outside the accepted range 0 to 1,000,000"));
+}
+
 /* Every value outside a spec is refused with a message naming the parameter: at the door by
  * cs_params_set, or (free text, k beyond the rows) when the run starts. */
 static void
@@ -587,6 +603,7 @@ main (int argc, char **argv)
         g_test_add_data_func (path, list[a], contract[c].func);
       }
   g_test_add_func ("/core/registry/kmeans/progress-says-restart", test_kmeans_says_restart);
+  g_test_add_func ("/core/registry/range-message-grouped", test_range_message_grouped);
   g_test_add_func ("/core/prepare/auto-scaling/wine-standardised", test_wine_auto_scaling);
   g_test_add_func ("/core/prepare/auto-scaling/iris-stays-raw", test_iris_stays_raw);
   g_test_add_func ("/core/prepare/auto-scaling/huge-spread-standardised", test_huge_spread_standardised);

@@ -481,6 +481,33 @@ test_bad_input (void)
   g_assert_null (r);
 }
 
+/* Counts and row numbers in the report's summaries and in its errors are grouped, as every
+ * message prints numbers: "1,500 rows", "row 1,234". */
+static void
+test_grouped_counts (void)
+{
+  gsize n = 3000;
+  g_autofree int *labels = g_new (int, n);
+  g_autoptr (CsMatrix) x = make_data (n, 2, 2, G_MAXUINT, G_MAXUINT, 5, labels);
+  CsSaliencyReport *r = NULL;
+  GError *error = NULL;
+
+  g_assert_true (cs_saliency_run (x, NULL, labels, 2, NULL, NULL, &r, &error));
+  g_assert_no_error (error);
+  for (guint c = 0; c < 2; c++)
+    g_assert_true (g_str_has_prefix (r->summaries[c], c == 0 ? "Cluster 1 (1,500 rows, 50 %)"
+                                                             : "Cluster 2 (1,500 rows, 50 %)"));
+  cs_saliency_report_free (r);
+  r = NULL;
+
+  labels[1233] = 9;
+  g_assert_false (cs_saliency_run (x, NULL, labels, 2, NULL, NULL, &r, &error));
+  g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "row 1,234 has label 9"));
+  g_clear_error (&error);
+  g_assert_null (r);
+}
+
 static void
 test_cancel (void)
 {
@@ -1446,6 +1473,7 @@ main (int   argc,
   g_test_add_func ("/core/saliency/summary/ranks-informative-features-first", test_summary_ranks_informative);
   g_test_add_func ("/core/saliency/categorical/proportions", test_categorical);
   g_test_add_func ("/core/saliency/bad-input", test_bad_input);
+  g_test_add_func ("/core/saliency/grouped-counts", test_grouped_counts);
   g_test_add_func ("/core/saliency/cancel/before-start", test_cancel);
   g_test_add_func ("/core/saliency/cancel/from-callback", test_cancel_from_callback);
   g_test_add_func ("/core/saliency/cancel/latency", test_cancel_latency);
