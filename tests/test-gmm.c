@@ -402,6 +402,73 @@ test_reg_covar_prevents_collapse (void)
   g_assert_cmpfloat (cs_matrix_get (c->covariances, 3, 0), >=, 1e-3);
 }
 
+/* mclust (R) chooses among the same four covariance models (VVV full, EEE tied, VVI diag,
+ * VII spherical) and k = 1 … 6 by BIC; ours, by our BIC over the same grid, chooses the same
+ * model, and its best BIC is at least as good (mclust's BIC is ours with the sign flipped). */
+static void
+test_mclust_agrees (void)
+{
+  static const char *const script =
+    "suppressMessages(library(mclust));"
+    "x <- as.matrix(read.csv(commandArgs(TRUE)[1])[, 1:2]);"
+    "m <- Mclust(x, G = 1:6, modelNames = c('VVV', 'EEE', 'VVI', 'VII'), verbose = FALSE);"
+    "cat(m$modelName, m$G, sprintf('%.10g', m$bic), '\\n')";
+  static const char *const names[] = { "VVV", "EEE", "VVI", "VII" };
+  g_autofree char *rscript = g_find_program_in_path ("Rscript");
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "gmm", "aniso.csv", NULL);
+  g_autofree char *out = NULL;
+  g_autofree int *start = NULL;
+  g_autoptr (CsMatrix) x = NULL;
+  g_auto (GStrv) f = NULL;
+  int status = 0;
+  double best = INFINITY;
+  int best_cov = -1;
+  guint best_k = 0;
+
+  if (rscript == NULL)
+    {
+      g_test_skip ("Rscript is not installed");
+      return;
+    }
+  {
+    const char *argv[] = { rscript, "-e", script, path, NULL };
+    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, NULL)
+        || !g_spawn_check_wait_status (status, NULL))
+      {
+        g_test_skip ("R's mclust is not installed (apt-get install r-cran-mclust)");
+        return;
+      }
+  }
+  f = g_strsplit (g_strstrip (out), " ", -1);
+  g_assert_cmpuint (g_strv_length (f), ==, 3);
+
+  x = load_fixture_csv ("aniso.csv", &start);
+  for (int cov = CS_GMM_FULL; cov <= CS_GMM_SPHERICAL; cov++)
+    for (guint k = 1; k <= 6; k++)
+      {
+        CsGmmOptions o;
+        g_autoptr (CsClustering) c = NULL;
+
+        cs_gmm_options_init (&o);
+        o.k = k;
+        o.covariance = (CsGmmCovariance) cov;
+        o.n_init = 5;
+        o.tol = 1e-6;
+        c = run_ok (x, &o);
+        if (c->bic < best)
+          {
+            best = c->bic;
+            best_cov = cov;
+            best_k = k;
+          }
+      }
+  g_test_message ("mclust: %s, G = %s, BIC %s; ours: %s, k = %u, BIC %.10g", f[0], f[1], f[2], names[best_cov], best_k,
+                  -best);
+  g_assert_cmpstr (names[best_cov], ==, f[0]);
+  g_assert_cmpuint (best_k, ==, (guint) atoi (f[1]));
+  g_assert_cmpfloat (-best, >=, g_ascii_strtod (f[2], NULL) - 1e-6 * (double) x->rows);
+}
+
 static void
 test_parameter_count (void)
 {
@@ -433,6 +500,7 @@ main (int argc, char **argv)
       g_test_add_data_func (name, f, test_fixture);
     }
   g_test_add_func ("/core/gmm/parameter-count", test_parameter_count);
+  g_test_add_func ("/core/gmm/bic-choice-agrees-with-mclust", test_mclust_agrees);
   g_test_add_func ("/core/gmm/threads-bitwise-equal", test_threads);
   g_test_add_func ("/core/gmm/restarts-keep-best-and-seed-repeats", test_restarts_and_seed);
   g_test_add_func ("/core/gmm/bic-chooses-k", test_bic_chooses_k);
