@@ -207,10 +207,13 @@ e_step (Work    *w,
                     top = MAX (top, l[j]);
                   }
                 for (gsize j = 0; j < k; j++)
-                  s += exp (l[j] - top);
+                  {
+                    l[j] = exp (l[j] - top);
+                    s += l[j];
+                  }
                 norm = top + log (s);
                 for (gsize j = 0; j < k; j++)
-                  resp[j] = exp (l[j] - norm);
+                  resp[j] = l[j] / s;
                 ll += norm;
               }
           }
