@@ -42,7 +42,27 @@ cs_clustering_unref (CsClustering *c)
   cs_matrix_free (c->centers);
   g_free (c->medoids);
   g_free (c->score_by_k);
+  g_free (c->medoids_by_k);
   g_free (c);
+}
+
+gsize
+cs_clustering_medoids_by_k_size (guint k_min,
+                                 guint n_scores)
+{
+  /* k_min + (k_min + 1) + … + (k_min + n_scores − 1) */
+  return (gsize) n_scores * k_min + (gsize) n_scores * (n_scores - 1) / 2;
+}
+
+const gsize *
+cs_clustering_medoids_at_k (const CsClustering *c,
+                            guint               k)
+{
+  g_return_val_if_fail (c != NULL, NULL);
+
+  if (c->medoids_by_k == NULL || k < c->score_k_min || k - c->score_k_min >= c->n_scores)
+    return NULL;
+  return c->medoids_by_k + cs_clustering_medoids_by_k_size (c->score_k_min, k - c->score_k_min);
 }
 
 void

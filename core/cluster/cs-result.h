@@ -43,11 +43,19 @@ typedef struct
                                 silhouette for k = score_k_min, score_k_min + 1, ...) */
   guint      score_k_min;
   guint      n_scores;
+  gsize     *medoids_by_k;   /* Owned, may be NULL: with score_by_k, the k medoids (row indices)
+                                that scored score_by_k for each k, packed by increasing k; read
+                                them with cs_clustering_medoids_at_k() */
 } CsClustering;
 
 CsClustering *cs_clustering_new (const char *algorithm, gsize n, gsize d, guint k);
 CsClustering *cs_clustering_ref (CsClustering *c);
 void          cs_clustering_unref (CsClustering *c);
+/* The medoids recorded for k (k entries, borrowed), or NULL when the result has no
+ * medoids_by_k or k is outside score_k_min .. score_k_min + n_scores - 1. */
+const gsize  *cs_clustering_medoids_at_k (const CsClustering *c, guint k);
+/* Entries of a medoids_by_k for n_scores curve points from k_min: their k summed. */
+gsize         cs_clustering_medoids_by_k_size (guint k_min, guint n_scores);
 /* sizes[k] = number of rows labelled k */
 void          cs_clustering_sizes (const CsClustering *c, gsize *sizes);
 
