@@ -15,6 +15,7 @@
 #include "ui/cs-worker.h"
 #include "core/base/cs-error.h"
 #include "ui/render/cs-render-density.h"
+#include "ui/render/cs-render-views.h"
 #include "ui/render/cs-render-privacy.h"
 #include "ui/render/cs-render-saliency.h"
 
@@ -827,6 +828,95 @@ test_medoid_views_on_digits (void)
   g_unlink (scatter_png);
   g_unlink (medoids_png);
   g_rmdir (dir);
+  window_free (window);
+}
+
+/* Issue 9 item 13: a point of DynMSC's curve is reachable by the keyboard ("Show k") and
+ * becomes the result of every view: the window's result has that k, with the medoids DynMSC
+ * recorded and its score; the scatter plot colours that many clusters; the curve marks it;
+ * and the best k can be shown again. */
+static void
+test_choose_k_shows_clustering (void)
+{
+  CsWindow   *window = window_new ();
+  GtkWidget  *page;
+  GtkWidget  *dropdown;
+  GtkWidget  *view;
+  const CsPipelineResult *r;
+  const CsPlotModel      *points;
+  const CsChartModel     *chart;
+  guint       best_k;
+  guint       other_k;
+  g_autofree gsize *sizes = NULL;
+  g_autofree gsize *recorded = NULL;
+
+  load_sample (window, "iris");
+  g_assert_true (cs_window_select_algorithm (window, "dynmsc"));
+  set_param (window, "k_max", "6");
+  activate (window, "run", NULL);
+  g_assert_true (wait_for (window, is_idle, 60000));
+  g_assert_null (cs_window_get_error_text (window));
+  r = cs_window_get_result (window);
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->clustering->score_k_min, ==, 2);
+  g_assert_cmpuint (r->clustering->n_scores, ==, 5);
+  best_k = r->clustering->k;
+  other_k = best_k == 5 ? 4 : 5;
+  recorded = g_memdup2 (cs_clustering_medoids_at_k (r->clustering, other_k), other_k * sizeof (gsize));
+
+  activate (window, "show-view", "choose-k");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "choose-k");
+  page = cs_window_get_view_page (window, "choose-k");
+  dropdown = GTK_WIDGET (gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), "show_k_dropdown"));
+  view = GTK_WIDGET (gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), "view"));
+  g_assert_true (gtk_widget_get_visible (dropdown));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, best_k - 2);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown))), ==, 5);
+
+  /* The user picks another k in the drop-down. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), other_k - 2);
+  g_assert_true (cs_window_is_busy (window) || cs_window_get_result (window)->clustering->k == other_k);
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_null (cs_window_get_error_text (window));
+  r = cs_window_get_result (window);
+  g_assert_cmpuint (r->clustering->k, ==, other_k);
+  g_assert_cmpstr (r->clustering->algorithm, ==, "dynmsc");
+  for (guint j = 0; j < other_k; j++)
+    g_assert_cmpuint (r->clustering->medoids[j], ==, recorded[j]);
+  g_assert_cmpfloat (fabs (r->medoid_silhouette - r->clustering->score_by_k[other_k - 2]), <, 1e-12);
+  g_assert_true (isfinite (r->silhouette));
+  {
+    g_autofree char *says = g_strdup_printf ("DynMSC: %u clusters of k = 2–6", other_k);
+
+    g_assert_true (g_str_has_prefix (cs_window_get_status_text (window), says));
+  }
+
+  /* Every view follows: the scatter plot shows other_k clusters, none of them empty. */
+  points = cs_plot_view_get_model (cs_window_get_plot_view (window));
+  g_assert_nonnull (points);
+  g_assert_cmpuint (points->n, ==, 150);
+  g_assert_cmpuint (points->k, ==, other_k);
+  sizes = g_new0 (gsize, other_k);
+  for (gsize i = 0; i < points->n; i++)
+    {
+      g_assert_cmpint (points->labels[i], >=, 0);
+      g_assert_cmpint (points->labels[i], <, (int) other_k);
+      sizes[points->labels[i]]++;
+    }
+  for (guint j = 0; j < other_k; j++)
+    g_assert_cmpuint (sizes[j], >, 0);
+  /* The curve is still there and marks the shown k; the drop-down says it too. */
+  chart = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  g_assert_nonnull (chart);
+  g_assert_cmpint (chart->marked, ==, (gssize) (other_k - 2));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, other_k - 2);
+
+  /* And back to the best k: the run's own clustering. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), best_k - 2);
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_cmpuint (cs_window_get_result (window)->clustering->k, ==, best_k);
+  g_assert_cmpuint (cs_plot_view_get_model (cs_window_get_plot_view (window))->k, ==, best_k);
+
   window_free (window);
 }
 
@@ -1720,6 +1810,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/export-writes-files", test_export_writes_files);
   g_test_add_func ("/ui/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/ui/window/medoid-views-on-digits", test_medoid_views_on_digits);
+  g_test_add_func ("/ui/window/choose-k-shows-clustering", test_choose_k_shows_clustering);
   g_test_add_func ("/ui/window/density-view-slider-and-export", test_density_view);
   g_test_add_func ("/ui/window/privacy-view-epsilon-and-export", test_privacy_view);
   g_test_add_func ("/ui/window/saliency-view-click-feature-and-export", test_saliency_view);

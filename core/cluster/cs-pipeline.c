@@ -427,6 +427,8 @@ cs_pipeline_run_at_k (const CsDataset         *ds,
   c->objective_name = source->objective_name;
   c->objective_kind = source->objective_kind;
   c->converged = source->converged;
+  c->iterations = source->iterations;
+  c->swaps = source->swaps;
   c->score_by_k = g_memdup2 (source->score_by_k, source->n_scores * sizeof (double));
   c->score_k_min = source->score_k_min;
   c->n_scores = source->n_scores;
