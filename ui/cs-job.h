@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /* One background computation for the window: runs cs_pipeline_run and builds the scatter
- * model on a GTask worker thread, so the main thread never computes. Progress arrives on the
+ * model on a CsWorker thread, so the main thread never computes. Progress arrives on the
  * main loop through the "progress" signal (fraction, stage); the result through the
  * GAsyncReadyCallback given to cs_job_run_async. Cancelling stops the worker at its next
  * cs_progress_check (well within 100 ms). */
