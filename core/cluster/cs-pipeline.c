@@ -389,7 +389,6 @@ cs_pipeline_run_at_k (const CsDataset         *ds,
   CsClustering   *c;
   CsMetric        metric;
   double          loss;
-  gint64          t0 = g_get_monotonic_time ();
 
   g_return_val_if_fail (ds != NULL && options != NULL && source != NULL, NULL);
   r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
@@ -439,7 +438,7 @@ cs_pipeline_run_at_k (const CsDataset         *ds,
     return NULL;
   medoid_scores (r, D, metric);
   c->objective = c->objective_kind == CS_OBJECTIVE_MEDOID_SILHOUETTE ? r->medoid_silhouette : loss;
-  c->seconds = (g_get_monotonic_time () - t0) / 1e6;
+  c->seconds = source->seconds;
   if (!score (ds, options, r, progress, error))
     return NULL;
   return g_steal_pointer (&r);

@@ -63,7 +63,7 @@ CsPipelineResult *cs_pipeline_run_labels (const CsDataset         *ds,
  * DynMSC's curve): every row labelled by its nearest of those medoids, on the dissimilarity
  * the run used, then scored as cs_pipeline_run scores. `options` must be the ones of the run
  * that made `source` (same rows, same dissimilarity). The result keeps source's algorithm,
- * parameters, curve, recorded medoids and the run's iteration and swap counts, so it can be shown again at any other k; it has
+ * parameters, curve, recorded medoids and the run's iteration and swap counts and time, so it can be shown again at any other k; it has
  * no trace. Fails when source recorded nothing for k. */
 CsPipelineResult *cs_pipeline_run_at_k (const CsDataset         *ds,
                                         const CsPipelineOptions *options,
