@@ -173,6 +173,50 @@ test_cluster_golden (void)
   }
 }
 
+/* DynMSC's JSON records the medoids behind every point of its curve: k of them, distinct,
+ * in range, and at the chosen k the result's own medoids. */
+static void
+test_dynmsc_json_medoids_by_k (void)
+{
+  g_auto (CliRun) r = { 0 };
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *o;
+  JsonArray  *curve;
+  gboolean    saw_chosen = FALSE;
+
+  cli (&r, "cluster", "iris", "-a", "dynmsc", "-p", "k_max=5", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_json (r.out);
+  o = json_node_get_object (root);
+  curve = json_object_get_array_member (o, "score_by_k");
+  g_assert_cmpuint (json_array_get_length (curve), ==, 4);
+  for (guint i = 0; i < json_array_get_length (curve); i++)
+    {
+      JsonObject *pt = json_array_get_object_element (curve, i);
+      gint64      k = json_object_get_int_member (pt, "k");
+      JsonArray  *m = json_object_get_array_member (pt, "medoids");
+
+      g_assert_cmpint (k, ==, 2 + i);
+      g_assert_cmpuint (json_array_get_length (m), ==, (guint) k);
+      for (guint a = 0; a < k; a++)
+        {
+          g_assert_cmpint (json_array_get_int_element (m, a), >=, 0);
+          g_assert_cmpint (json_array_get_int_element (m, a), <, 150);
+          for (guint b = 0; b < a; b++)
+            g_assert_cmpint (json_array_get_int_element (m, a), !=, json_array_get_int_element (m, b));
+        }
+      if (k == json_object_get_int_member (o, "k"))
+        {
+          JsonArray *chosen = json_object_get_array_member (o, "medoids");
+
+          for (guint a = 0; a < k; a++)
+            g_assert_cmpint (json_array_get_int_element (m, a), ==, json_array_get_int_element (chosen, a));
+          saw_chosen = TRUE;
+        }
+    }
+  g_assert_true (saw_chosen);
+}
+
 static void
 test_list_json (void)
 {
@@ -1227,6 +1271,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/cluster/golden-iris-kmeans", test_cluster_golden);
   g_test_add_func ("/cli/list/json-has-kmeans-params", test_list_json);
+  g_test_add_func ("/cli/cluster/dynmsc-json-medoids-by-k", test_dynmsc_json_medoids_by_k);
   g_test_add_func ("/cli/usage-errors-exit-2", test_usage_errors_exit_2);
   g_test_add_func ("/cli/bad-csv-exit-1-names-position", test_bad_csv_exit_1_names_position);
   g_test_add_func ("/cli/render/writes-png-svg-pdf", test_render_writes_figures);
