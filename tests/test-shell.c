@@ -35,7 +35,9 @@ static gboolean
 wait_until (Condition cond, gpointer data, guint timeout_ms)
 {
   gboolean timed_out = FALSE;
-  guint    timeout = g_timeout_add (timeout_ms, set_flag_cb, &timed_out);
+  /* An upper bound on waiting, not a claim about speed: it stretches with a slow build and a
+   * busy machine (test-common.h). */
+  guint    timeout = g_timeout_add ((guint) (timeout_ms * cs_test_time_scale ()), set_flag_cb, &timed_out);
   guint    wake = g_timeout_add (5, wake_cb, NULL);
   gboolean ok;
 
