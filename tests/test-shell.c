@@ -35,8 +35,7 @@ static gboolean
 wait_until (Condition cond, gpointer data, guint timeout_ms)
 {
   gboolean timed_out = FALSE;
-  /* An upper bound on waiting, not a claim about speed: it stretches with a slow build and a
-   * busy machine (test-common.h). */
+  /* A limit on waiting, not a speed bound: a sanitizer build on a loaded machine gets longer. */
   guint    timeout = g_timeout_add ((guint) (timeout_ms * cs_test_time_scale ()), set_flag_cb, &timed_out);
   guint    wake = g_timeout_add (5, wake_cb, NULL);
   gboolean ok;
