@@ -20,6 +20,7 @@ extern const CsAlgorithm cs_algorithm_fastclarans;
 extern const CsAlgorithm cs_algorithm_fastermsc;
 extern const CsAlgorithm cs_algorithm_dynmsc;
 extern const CsAlgorithm cs_algorithm_meanshift;
+extern const CsAlgorithm cs_algorithm_gmm;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
@@ -34,6 +35,7 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_fastermsc,
   &cs_algorithm_dynmsc,
   &cs_algorithm_meanshift,
+  &cs_algorithm_gmm,
 };
 
 typedef union
@@ -190,7 +192,7 @@ cs_param_spec_choice_label (const CsParamSpec *spec,
 gboolean
 cs_objective_is_maximised (CsObjectiveKind kind)
 {
-  return kind == CS_OBJECTIVE_MEDOID_SILHOUETTE;
+  return kind == CS_OBJECTIVE_MEDOID_SILHOUETTE || kind == CS_OBJECTIVE_LOG_LIKELIHOOD;
 }
 
 CsParams *
