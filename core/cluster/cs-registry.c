@@ -20,6 +20,7 @@ extern const CsAlgorithm cs_algorithm_fastclarans;
 extern const CsAlgorithm cs_algorithm_fastermsc;
 extern const CsAlgorithm cs_algorithm_dynmsc;
 extern const CsAlgorithm cs_algorithm_meanshift;
+extern const CsAlgorithm cs_algorithm_dbscan;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
@@ -34,6 +35,7 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_fastermsc,
   &cs_algorithm_dynmsc,
   &cs_algorithm_meanshift,
+  &cs_algorithm_dbscan,
 };
 
 typedef union
