@@ -4,6 +4,7 @@
 #include "core/base/cs-format.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,8 +39,6 @@
 #define GRID_MAX_DIMS 3
 /* Cell coordinates stay exact integers in a double. */
 #define GRID_MAX_CELLS_PER_AXIS 1e15
-/* Rows handled between progress reports and cancellation checks, per pass. */
-#define CHUNK 4096
 
 static const char *const metric_choices[] = { "euclidean", "manhattan", NULL };
 static const char *const metric_labels[] = { "Euclidean", "Manhattan (city block)", NULL };
@@ -405,13 +404,19 @@ typedef struct
   int           *label;   /* by position */
 } Scan;
 
-/* One pass over the positions of the cells [c0, c1). Cells are independent within a pass
- * (PASS_UNION's merges commute), so the outcome does not depend on the thread count. */
-static void
-scan_cells (const Scan *s, Pass pass, gsize c0, gsize c1, CsProgress *progress, gint *stop)
+/* One pass over every position, in one parallel region: a region per chunk would meet at a
+ * barrier per chunk, and on a machine with more runnable threads than cores each barrier
+ * waits for a descheduled thread (6 times slower on 2 threads than on 1, measured). Cells are
+ * independent within a pass (PASS_UNION's merges commute), so the outcome does not depend on
+ * the thread count. The calling thread (thread 0) reports progress. */
+static gboolean
+run_pass (const Scan *s, Pass pass, CsProgress *progress, double lo, double hi, GError **error)
 {
+  static const char *const stages[] = { "DBSCAN: core points", "DBSCAN: clusters", "DBSCAN: border points" };
   const Grid *g = s->g;
   gsize       d = g->d;
+  gint        stop = 0;
+  gsize       rows_done = 0;
 
 #pragma omp parallel
   {
@@ -419,9 +424,10 @@ scan_cells (const Scan *s, Pass pass, gsize c0, gsize c1, CsProgress *progress, 
     guint work = 0;
 
 #pragma omp for schedule(dynamic, 16)
-    for (gsize c = c0; c < c1; c++)
+    for (gsize c = 0; c < g->n_cells; c++)
       {
-        if (g_atomic_int_get (stop))
+        gsize done;
+        if (g_atomic_int_get (&stop))
           continue;
         g_array_set_size (runs, 0);
         grid_ring (g, g->key + c * g->m, 1, TRUE, runs);
@@ -442,16 +448,10 @@ scan_cells (const Scan *s, Pass pass, gsize c0, gsize c1, CsProgress *progress, 
                   q1 = MIN (q1, p); /* each pair once, from its later position */
                 for (gsize q = q0; q < q1; q++)
                   {
-                    if (pass == PASS_UNION)
-                      {
-                        if (!s->core[q] || uf_find (s->parent, q) == uf_find (s->parent, p))
-                          continue;
-                      }
-                    else if (pass == PASS_BORDER)
-                      {
-                        if (!s->core[q] || (best >= 0 && s->label[q] >= best))
-                          continue;
-                      }
+                    if (pass != PASS_CORE && !s->core[q])
+                      continue;
+                    if (pass == PASS_BORDER && best >= 0 && s->label[q] >= best)
+                      continue;
                     if (partial_dist (a, g->pts + q * d, d, s->metric, s->limit) > s->limit)
                       continue;
                     if (pass == PASS_CORE)
@@ -470,33 +470,14 @@ scan_cells (const Scan *s, Pass pass, gsize c0, gsize c1, CsProgress *progress, 
               s->label[p] = best;
             /* With a large eps one cell can hold most of the data: check within cells too. */
             if ((++work & 255) == 0 && cs_progress_is_cancelled (progress))
-              g_atomic_int_set (stop, 1);
+              g_atomic_int_set (&stop, 1);
           }
+        done = __atomic_add_fetch (&rows_done, g->start[c + 1] - g->start[c], __ATOMIC_RELAXED);
+        if (omp_get_thread_num () == 0)
+          cs_progress_report (progress, lo + (hi - lo) * done / g->n, stages[pass]);
       }
   }
-}
-
-static gboolean
-run_pass (const Scan *s, Pass pass, CsProgress *progress, double lo, double hi, GError **error)
-{
-  const Grid *g = s->g;
-  static const char *const stages[] = { "DBSCAN: core points", "DBSCAN: clusters", "DBSCAN: border points" };
-  gint  stop = 0;
-  gsize c = 0;
-
-  while (c < g->n_cells)
-    {
-      /* Chunks of about CHUNK rows. */
-      gsize c1 = c + 1;
-      while (c1 < g->n_cells && g->start[c1] - g->start[c] < CHUNK)
-        c1++;
-      scan_cells (s, pass, c, c1, progress, &stop);
-      if (!cs_progress_check (progress, error))
-        return FALSE;
-      c = c1;
-      cs_progress_report (progress, lo + (hi - lo) * g->start[c] / g->n, stages[pass]);
-    }
-  return TRUE;
+  return cs_progress_check (progress, error);
 }
 
 void
@@ -537,6 +518,7 @@ k_distance_sorted_positions (const CsMatrix *x,
   double step;
   guint  used = 0;
   gint   stop = 0;
+  gsize  rows_done = 0;
 
   grid_choose_dims (&g, x, range);
   /* Cells holding about k rows each if the rows were spread evenly over the box. */
@@ -553,71 +535,78 @@ k_distance_sorted_positions (const CsMatrix *x,
   step = grid_step (&g, range, step);
   grid_build (&g, x, step);
 
-  for (gsize c0 = 0; c0 < g.n_cells && !stop;)
-    {
-      gsize c1 = c0 + 1;
-      while (c1 < g.n_cells && g.start[c1] - g.start[c0] < CHUNK)
-        c1++;
+  /* One parallel region, as run_pass. */
 #pragma omp parallel
-      {
-        g_autoptr (GArray) runs = g_array_new (FALSE, FALSE, sizeof (gsize));
-        g_autofree double *best = g_new (double, k);
-        guint work = 0;
+  {
+    g_autoptr (GArray) runs = g_array_new (FALSE, FALSE, sizeof (gsize));
+    g_autoptr (GArray) ring_end = g_array_new (FALSE, FALSE, sizeof (guint));
+    g_autofree double *best = g_new (double, k);
+    guint work = 0;
 
 #pragma omp for schedule(dynamic, 16)
-        for (gsize c = c0; c < c1; c++)
+    for (gsize c = 0; c < g.n_cells; c++)
+      {
+        const gint64 *cell = g.key + c * g.m;
+        gint64 r_max = 0;
+        gsize  done;
+        if (g_atomic_int_get (&stop))
+          continue;
+        for (guint t = 0; t < g.m; t++)
+          r_max = MAX (r_max, MAX (cell[t], g.hi_cell[t] - cell[t]));
+        /* The rings around the cell, built as far as some point of it needs them. */
+        g_array_set_size (runs, 0);
+        g_array_set_size (ring_end, 0);
+        for (gsize p = g.start[c]; p < g.start[c + 1]; p++)
           {
-            const gint64 *cell = g.key + c * g.m;
-            gint64 r_max = 0;
-            if (g_atomic_int_get (&stop))
-              continue;
-            for (guint t = 0; t < g.m; t++)
-              r_max = MAX (r_max, MAX (cell[t], g.hi_cell[t] - cell[t]));
-            for (gsize p = g.start[c]; p < g.start[c + 1]; p++)
+            const double *a = g.pts + p * d;
+            guint have = 0;
+            for (gint64 r = 0; r <= r_max; r++)
               {
-                const double *a = g.pts + p * d;
-                guint have = 0;
-                for (gint64 r = 0; r <= r_max; r++)
+                const gsize *rv;
+                double reach;
+                guint e0;
+                if ((guint) r >= ring_end->len)
                   {
-                    const gsize *rv;
-                    double reach;
-                    g_array_set_size (runs, 0);
+                    guint end;
                     grid_ring (&g, cell, r, FALSE, runs);
-                    rv = (const gsize *) runs->data;
-                    for (guint e = 0; e < runs->len; e += 2)
-                      for (gsize q = rv[e]; q < rv[e + 1]; q++)
-                        {
-                          double limit = have == k ? best[k - 1] : INFINITY;
-                          double v = partial_dist (a, g.pts + q * d, d, metric, limit);
-                          guint at;
-                          if (v >= limit)
-                            continue;
-                          /* Insert into the ascending list, dropping the k + 1-th. */
-                          at = have < k ? have++ : k - 1;
-                          while (at > 0 && best[at - 1] > v)
-                            {
-                              best[at] = best[at - 1];
-                              at--;
-                            }
-                          best[at] = v;
-                        }
-                    /* Rows not seen yet differ by more than r cells in some coordinate. */
-                    reach = r * step * (1.0 - 1e-12);
-                    if (metric == CS_DBSCAN_EUCLIDEAN)
-                      reach *= reach;
-                    if (have == k && best[k - 1] <= reach)
-                      break;
+                    end = runs->len;
+                    g_array_append_val (ring_end, end);
                   }
-                kdist[p] = metric == CS_DBSCAN_EUCLIDEAN ? sqrt (best[k - 1]) : best[k - 1];
-                if ((++work & 63) == 0 && cs_progress_is_cancelled (progress))
-                  g_atomic_int_set (&stop, 1);
+                rv = (const gsize *) runs->data;
+                e0 = r == 0 ? 0 : g_array_index (ring_end, guint, r - 1);
+                for (guint e = e0; e < g_array_index (ring_end, guint, r); e += 2)
+                  for (gsize q = rv[e]; q < rv[e + 1]; q++)
+                    {
+                      double limit = have == k ? best[k - 1] : INFINITY;
+                      double v = partial_dist (a, g.pts + q * d, d, metric, limit);
+                      guint at;
+                      if (v >= limit)
+                        continue;
+                      /* Insert into the ascending list, dropping the k + 1-th. */
+                      at = have < k ? have++ : k - 1;
+                      while (at > 0 && best[at - 1] > v)
+                        {
+                          best[at] = best[at - 1];
+                          at--;
+                        }
+                      best[at] = v;
+                    }
+                /* Rows not seen yet differ by more than r cells in some coordinate. */
+                reach = r * step * (1.0 - 1e-12);
+                if (metric == CS_DBSCAN_EUCLIDEAN)
+                  reach *= reach;
+                if (have == k && best[k - 1] <= reach)
+                  break;
               }
+            kdist[p] = metric == CS_DBSCAN_EUCLIDEAN ? sqrt (best[k - 1]) : best[k - 1];
+            if ((++work & 63) == 0 && cs_progress_is_cancelled (progress))
+              g_atomic_int_set (&stop, 1);
           }
+        done = __atomic_add_fetch (&rows_done, g.start[c + 1] - g.start[c], __ATOMIC_RELAXED);
+        if (omp_get_thread_num () == 0)
+          cs_progress_report (progress, (double) done / n, "k-distances");
       }
-      c0 = c1;
-      if (!stop)
-        cs_progress_report (progress, (double) g.start[c0] / n, "k-distances");
-    }
+  }
   if (!cs_progress_check (progress, error))
     {
       grid_free (&g);
