@@ -35,7 +35,8 @@ static gboolean
 wait_until (Condition cond, gpointer data, guint timeout_ms)
 {
   gboolean timed_out = FALSE;
-  guint    timeout = g_timeout_add (timeout_ms, set_flag_cb, &timed_out);
+  /* A limit on waiting, not a speed bound: a sanitizer build on a loaded machine gets longer. */
+  guint    timeout = g_timeout_add ((guint) (timeout_ms * cs_test_time_scale ()), set_flag_cb, &timed_out);
   guint    wake = g_timeout_add (5, wake_cb, NULL);
   gboolean ok;
 

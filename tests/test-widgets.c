@@ -32,7 +32,8 @@ wake_cb (gpointer data)
 static void
 wait_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64)(seconds * G_USEC_PER_SEC);
+  /* An upper bound on waiting: it stretches with a slow build and a busy machine. */
+  gint64 deadline = g_get_monotonic_time () + (gint64)(seconds * cs_test_time_scale () * G_USEC_PER_SEC);
   guint  wake = g_timeout_add (20, wake_cb, NULL);
 
   while (!cond (data))

@@ -69,6 +69,9 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
       g_autofree char *n = cs_format_count (r->prep->n_imputed);
       g_string_append_printf (s, " · filled %s %s", n, r->prep->n_imputed == 1 ? "value" : "values");
     }
+  /* Automatic scaling changed the data the user sees clustered: say so, and how to undo it. */
+  if (r->prep != NULL && r->prep->notice != NULL)
+    g_string_append_printf (s, " · %s", r->prep->notice);
   return g_string_free (s, FALSE);
 }
 

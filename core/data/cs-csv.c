@@ -795,7 +795,7 @@ static gboolean
 grow (Loader  *l,
       GError **error)
 {
-  gsize capacity = l->capacity + l->capacity / 2 + 1024;
+  gsize capacity = l->capacity + l->capacity / 2 + 64;
 
   if (!cs_memory_check ((guint64) capacity * l->n_cols * sizeof (double), "table being loaded",
                         "load fewer rows or columns", error))
@@ -1145,9 +1145,10 @@ parse_rows (Loader  *l,
   {
     gsize record_bytes = MAX (r.pos - l->start, (gsize) 2 * l->n_cols);
     guint64 guess = (l->len - l->start) / record_bytes + 16;
-    guint64 cap = MAX ((guint64) 1024, guess + guess / 8);
+    /* No fixed floor: 1,024 rows of 100,000 columns would be 800 MB for a file of three lines. */
+    guint64 cap = guess + guess / 8;
     if ((guint64) cap * l->n_cols * sizeof (double) > cs_memory_budget () / 2)
-      cap = 1024;
+      cap = 64;
     l->capacity = cap;
     for (guint j = 0; j < l->n_cols; j++)
       {
