@@ -44,10 +44,10 @@ static const char *const metric_choices[] = { "euclidean", "manhattan", NULL };
 static const char *const metric_labels[] = { "Euclidean", "Manhattan (city block)", NULL };
 
 static const CsParamSpec dbscan_params[] = {
-  { .name = "eps", .label = "Neighbourhood radius (eps)",
+  { .name = "eps", .label = "Radius (eps)",
     .help = "Rows closer than this are neighbours, in the units of the prepared data; 0 takes the knee of the "
             "k-distance curve (k = min_samples).",
-    .type = CS_PARAM_DOUBLE, .min = 0, .max = 1e12, .default_num = 0, .zero_label = "Automatic (k-distance knee)" },
+    .type = CS_PARAM_DOUBLE, .min = 0, .max = 1e12, .default_num = 0, .zero_label = "Automatic" },
   { .name = "min_samples", .label = "Neighbours for a core point",
     .help = "A row with at least this many rows within the radius, itself included, is a core point.",
     .type = CS_PARAM_INT, .min = 1, .max = 100000, .default_num = 5 },
