@@ -381,6 +381,8 @@ print_summary (const Run *r)
     printf ("\n  %s", r->prep->notice);
   printf ("\n  clusters     %u\n  %-12s %.6g\n  iterations   %u%s\n  time         %.3f s\n", c->k, c->objective_name,
           c->objective, c->iterations, c->converged ? "" : " (not converged)", c->seconds);
+  if (isfinite (c->bic))
+    printf ("  BIC          %.6g\n  ICL          %.6g\n", c->bic, c->icl);
   if (isfinite (res->silhouette))
     printf ("  silhouette   %.4f%s\n", res->silhouette, res->silhouette_sampled ? " (sampled)" : "");
   if (isfinite (res->medoid_silhouette) && c->objective_kind != CS_OBJECTIVE_MEDOID_SILHOUETTE)

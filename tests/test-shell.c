@@ -255,6 +255,25 @@ recent_has (gpointer path)
   return strv_has (recent, path);
 }
 
+/* What the list holds, for the log of a failure. */
+static void
+dump_recent (CsWindow *window)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_auto (GStrv) groups = gtk_recent_info_get_groups (l->data, NULL);
+      g_autofree char *joined = groups != NULL ? g_strjoinv (",", groups) : g_strdup ("");
+
+      g_test_message ("recent: %s [%s]", gtk_recent_info_get_uri (l->data), joined);
+    }
+  g_list_free_full (items, (GDestroyNotify)gtk_recent_info_unref);
+  g_test_message ("window: dataset %s, error %s",
+                  cs_window_has_dataset (window) ? cs_window_get_dataset (window)->path : "(none)",
+                  cs_window_get_error_text (window));
+}
+
 static void
 test_recent_only_loaded (void)
 {
@@ -281,10 +300,13 @@ test_recent_only_loaded (void)
   answer_chooser (good);
   g_assert_true (wait_until (is_idle, window, 10000));
   g_assert_null (cs_window_get_error_text (window));
+  g_assert_cmpuint (n_rows (window), ==, 30);
 
   /* The list is the desktop's file, which the recent manager writes and re-reads on its own
    * schedule: give it time to settle. */
-  g_assert_true (wait_until (recent_has, good, 3000));
+  if (!wait_until (recent_has, good, 10000))
+    dump_recent (window);
+  g_assert_true (recent_has (good));
   recent = cs_recent_list (10);
   g_assert_true (strv_has (recent, good));
   g_assert_false (strv_has (recent, bad));

@@ -20,6 +20,7 @@ extern const CsAlgorithm cs_algorithm_fastclarans;
 extern const CsAlgorithm cs_algorithm_fastermsc;
 extern const CsAlgorithm cs_algorithm_dynmsc;
 extern const CsAlgorithm cs_algorithm_meanshift;
+extern const CsAlgorithm cs_algorithm_gmm;
 extern const CsAlgorithm cs_algorithm_dbscan;
 
 static const CsAlgorithm *const registry[] = {
@@ -35,6 +36,7 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_fastermsc,
   &cs_algorithm_dynmsc,
   &cs_algorithm_meanshift,
+  &cs_algorithm_gmm,
   &cs_algorithm_dbscan,
 };
 
@@ -192,7 +194,7 @@ cs_param_spec_choice_label (const CsParamSpec *spec,
 gboolean
 cs_objective_is_maximised (CsObjectiveKind kind)
 {
-  return kind == CS_OBJECTIVE_MEDOID_SILHOUETTE;
+  return kind == CS_OBJECTIVE_MEDOID_SILHOUETTE || kind == CS_OBJECTIVE_LOG_LIKELIHOOD;
 }
 
 CsParams *

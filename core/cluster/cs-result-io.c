@@ -103,6 +103,45 @@ cs_clustering_to_json (const CsClustering *c)
         }
       json_object_set_array_member (o, "score_by_k", curve);
     }
+  if (isfinite (c->loglik))
+    {
+      cs_json_set_number (o, "loglik", c->loglik);
+      cs_json_set_number (o, "bic", c->bic);
+      cs_json_set_number (o, "icl", c->icl);
+    }
+  if (c->weights)
+    {
+      JsonArray *weights = json_array_sized_new (c->k);
+      for (guint j = 0; j < c->k; j++)
+        json_array_add_double_element (weights, c->weights[j]);
+      json_object_set_array_member (o, "weights", weights);
+    }
+  if (c->covariances)
+    {
+      /* One d × d matrix per cluster. */
+      gsize d = c->covariances->cols;
+      JsonArray *all = json_array_sized_new (c->k);
+      for (guint j = 0; j < c->k; j++)
+        {
+          JsonArray *m = json_array_sized_new (d);
+          for (gsize s = 0; s < d; s++)
+            {
+              JsonArray *row = json_array_sized_new (d);
+              for (gsize t = 0; t < d; t++)
+                json_array_add_double_element (row, cs_matrix_get (c->covariances, (gsize) j * d + s, t));
+              json_array_add_array_element (m, row);
+            }
+          json_array_add_array_element (all, m);
+        }
+      json_object_set_array_member (o, "covariances", all);
+    }
+  if (c->uncertainty)
+    {
+      JsonArray *u = json_array_sized_new (c->n);
+      for (gsize i = 0; i < c->n; i++)
+        json_array_add_double_element (u, c->uncertainty[i]);
+      json_object_set_array_member (o, "uncertainty", u);
+    }
   json_object_set_string_member (o, "objective_name", c->objective_name);
   json_object_set_int_member (o, "iterations", c->iterations);
   json_object_set_boolean_member (o, "converged", c->converged);

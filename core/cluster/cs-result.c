@@ -35,6 +35,9 @@ cs_clustering_new (const char *algorithm,
   c->labels = g_new0 (int, MAX (n, 1));
   c->objective = NAN;
   c->objective_name = "objective";
+  c->loglik = NAN;
+  c->bic = NAN;
+  c->icl = NAN;
   return c;
 }
 
@@ -57,6 +60,10 @@ cs_clustering_unref (CsClustering *c)
   cs_matrix_free (c->centers);
   g_free (c->medoids);
   g_free (c->score_by_k);
+  g_free (c->weights);
+  cs_matrix_free (c->covariances);
+  cs_matrix_free (c->responsibilities);
+  g_free (c->uncertainty);
   g_free (c->point_kinds);
   g_free (c);
 }

@@ -14,6 +14,7 @@ typedef enum
   CS_OBJECTIVE_INERTIA,            /* within-cluster sum of squares, minimised */
   CS_OBJECTIVE_LOSS,               /* total dissimilarity to the medoids, minimised */
   CS_OBJECTIVE_MEDOID_SILHOUETTE,  /* mean of 1 − a/b over rows, maximised */
+  CS_OBJECTIVE_LOG_LIKELIHOOD,     /* Σ ln p(x_i) of a fitted density model (mixtures), maximised */
 } CsObjectiveKind;
 
 /* TRUE when a larger objective of this kind is better. */
@@ -55,6 +56,14 @@ typedef struct
                                 silhouette for k = score_k_min, score_k_min + 1, ...) */
   guint      score_k_min;
   guint      n_scores;
+  /* Soft clusterings and likelihood models (Gaussian mixtures); NULL or NaN otherwise. */
+  double    *weights;          /* Owned, k mixing weights summing to 1 */
+  CsMatrix  *covariances;      /* Owned, (k·d) × d: cluster j's covariance is rows j·d … j·d + d − 1 */
+  CsMatrix  *responsibilities; /* Owned, n × k: probability of each row belonging to each cluster */
+  double    *uncertainty;      /* Owned, n entries: 1 − the largest responsibility of the row */
+  double     loglik;           /* log-likelihood of the rows under the model */
+  double     bic;              /* Bayesian information criterion, smaller is better */
+  double     icl;              /* integrated completed likelihood (BIC-like sign), smaller is better */
   guint8    *point_kinds;    /* Owned, may be NULL: n CsPointKind values, from methods that tell
                                 core, border and noise rows apart */
 } CsClustering;
