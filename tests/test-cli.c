@@ -1233,6 +1233,53 @@ test_meanshift_json_bandwidth (void)
   g_assert_cmpfloat (json_object_get_double_member (params, "bandwidth"), >, 0.1);
 }
 
+/* DBSCAN from the command line: -p eps= and min_samples= reach the algorithm; the JSON has noise
+ * as -1, the core / border / noise counts and every row's kind. Row 0 is within eps of both
+ * clusters' cores and joins the first (whose core, row 1, comes first), as scikit-learn's does. */
+static void
+test_dbscan_json (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (dir, "cross.csv", NULL);
+  static const int want[] = { 0, 0, 0, 0, 0, 1, 1, 1, 1, -1 };
+  static const char *const kinds[] = { "border", "core", "border", "border", "border",
+                                       "core", "border", "border", "border", "noise" };
+  g_auto (CliRun) r = { 0 };
+  g_auto (CliRun) bad = { 0 };
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *o;
+  JsonArray  *labels;
+  JsonArray  *point_kinds;
+
+  g_assert_true (g_file_set_contents (data, "x,y\n1,0\n2,0\n2,1\n2,-1\n3,0\n0,0\n0,1\n0,-1\n-1,0\n10,10\n",
+                                      -1, NULL));
+  cli (&r, "cluster", data, "--algo", "dbscan", "-p", "eps=1", "-p", "min_samples=4", "--scaling", "none", "--json",
+       NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_json (r.out);
+  o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "algorithm"), ==, "dbscan");
+  g_assert_cmpint (json_object_get_int_member (o, "k"), ==, 2);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (o, "params"), "eps"), ==, 1.0);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "params"), "min_samples"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (o, "core"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (o, "border"), ==, 7);
+  g_assert_cmpint (json_object_get_int_member (o, "noise"), ==, 1);
+  labels = json_object_get_array_member (o, "labels");
+  point_kinds = json_object_get_array_member (o, "point_kinds");
+  g_assert_cmpuint (json_array_get_length (labels), ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      g_assert_cmpint (json_array_get_int_element (labels, i), ==, want[i]);
+      g_assert_cmpstr (json_array_get_string_element (point_kinds, i), ==, kinds[i]);
+    }
+  cli (&bad, "cluster", data, "--algo", "dbscan", "-p", "eps=-1", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "eps"));
+  g_remove (data);
+  g_rmdir (dir);
+}
+
 /* A reader that goes away early (`| head`) is an output error too: exit 1 and a message,
  * not a silent success and not death by SIGPIPE. */
 static void
@@ -1297,5 +1344,6 @@ main (int   argc,
   g_test_add_func ("/cli/cluster/overflow-refused-or-rescaled", test_overflow_refused_or_rescaled);
   g_test_add_func ("/cli/identical-rows-refused-alike", test_identical_rows_refused_alike);
   g_test_add_func ("/cli/cluster/meanshift-json-bandwidth", test_meanshift_json_bandwidth);
+  g_test_add_func ("/cli/cluster/dbscan-json", test_dbscan_json);
   return g_test_run ();
 }

@@ -160,6 +160,21 @@ cs_clustering_to_json (const CsClustering *c)
   for (guint j = 0; j < c->k; j++)
     json_array_add_int_element (size_array, (gint64) sizes[j]);
   json_object_set_array_member (o, "sizes", size_array);
+  if (c->point_kinds)
+    {
+      JsonArray *kinds = json_array_sized_new (c->n);
+      gsize counts[3] = { 0, 0, 0 };
+      for (gsize i = 0; i < c->n; i++)
+        {
+          CsPointKind kind = c->point_kinds[i] <= CS_POINT_BORDER ? c->point_kinds[i] : CS_POINT_NOISE;
+          counts[kind]++;
+          json_array_add_string_element (kinds, cs_point_kind_name (kind));
+        }
+      json_object_set_int_member (o, "core", (gint64) counts[CS_POINT_CORE]);
+      json_object_set_int_member (o, "border", (gint64) counts[CS_POINT_BORDER]);
+      json_object_set_int_member (o, "noise", (gint64) counts[CS_POINT_NOISE]);
+      json_object_set_array_member (o, "point_kinds", kinds);
+    }
   return o;
 }
 

@@ -4,6 +4,21 @@
 #include <math.h>
 #include <string.h>
 
+const char *
+cs_point_kind_name (CsPointKind kind)
+{
+  switch (kind)
+    {
+    case CS_POINT_CORE:
+      return "core";
+    case CS_POINT_BORDER:
+      return "border";
+    case CS_POINT_NOISE:
+    default:
+      return "noise";
+    }
+}
+
 CsClustering *
 cs_clustering_new (const char *algorithm,
                    gsize       n,
@@ -50,6 +65,7 @@ cs_clustering_unref (CsClustering *c)
   cs_matrix_free (c->covariances);
   cs_matrix_free (c->responsibilities);
   g_free (c->uncertainty);
+  g_free (c->point_kinds);
   g_free (c);
 }
 

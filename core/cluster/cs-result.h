@@ -20,6 +20,18 @@ typedef enum
 /* TRUE when a larger objective of this kind is better. */
 gboolean cs_objective_is_maximised (CsObjectiveKind kind);
 
+/* What a row is to a density-based method (DBSCAN): a core point (enough neighbours within
+ * the radius), a border point (a core point's neighbour without enough of its own) or noise. */
+typedef enum
+{
+  CS_POINT_NOISE,
+  CS_POINT_CORE,
+  CS_POINT_BORDER,
+} CsPointKind;
+
+/* "noise", "core", "border": the names the JSON uses. */
+const char *cs_point_kind_name (CsPointKind kind);
+
 /* The outcome of one clustering run. Immutable once returned by an algorithm; refcounted so
  * the window, an export and a comparison can share it. */
 typedef struct
@@ -55,6 +67,8 @@ typedef struct
   double     loglik;           /* log-likelihood of the rows under the model */
   double     bic;              /* Bayesian information criterion, smaller is better */
   double     icl;              /* integrated completed likelihood (BIC-like sign), smaller is better */
+  guint8    *point_kinds;    /* Owned, may be NULL: n CsPointKind values, from methods that tell
+                                core, border and noise rows apart */
 } CsClustering;
 
 CsClustering *cs_clustering_new (const char *algorithm, gsize n, gsize d, guint k);
