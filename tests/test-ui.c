@@ -211,6 +211,41 @@ test_open_csv_shows_points (void)
   window_free (window);
 }
 
+/* Above 5,000 rows the silhouette is sampled and says so; the menu's Exact Silhouette
+ * (win.exact-silhouette) scores every row on the next run. */
+static void
+test_exact_silhouette_setting (void)
+{
+  CsWindow *window = window_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-ui-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  GString         *csv = g_string_new ("a,b\n");
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 6000; i++)
+    g_string_append_printf (csv, "%d,%d\n", (i % 2) * 50 + i % 17, (i * 7) % 23);
+  path = g_build_filename (dir, "rows.csv", NULL);
+  g_file_set_contents (path, csv->str, csv->len, &error);
+  g_assert_no_error (error);
+  g_string_free (csv, TRUE);
+
+  activate (window, "open-file", path);
+  g_assert_true (wait_for (window, is_idle, 10000));
+  run_kmeans (window, "2");
+  g_assert_nonnull (strstr (cs_window_get_status_text (window), "(sampled)"));
+
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "exact-silhouette", g_variant_new_boolean (TRUE));
+  run_kmeans (window, "2");
+  g_test_message ("status: %s", cs_window_get_status_text (window));
+  g_assert_nonnull (strstr (cs_window_get_status_text (window), "silhouette"));
+  g_assert_null (strstr (cs_window_get_status_text (window), "(sampled)"));
+
+  g_unlink (path);
+  g_rmdir (dir);
+  window_free (window);
+}
+
 static void
 test_axes_show_columns (void)
 {
@@ -1826,6 +1861,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/generate-shows-points", test_generate_shows_points);
   g_test_add_func ("/ui/window/run-kmeans-shows-objective", test_run_kmeans_shows_objective);
   g_test_add_func ("/ui/window/run-wine-standardises-automatically", test_run_wine_standardises_automatically);
+  g_test_add_func ("/ui/window/exact-silhouette-setting", test_exact_silhouette_setting);
   g_test_add_func ("/ui/window/open-bad-file-shows-error", test_open_bad_file_shows_error);
   g_test_add_func ("/ui/window/cancel-keeps-window-responsive", test_cancel_keeps_window_responsive);
   g_test_add_func ("/ui/window/close-while-running", test_close_while_running);

@@ -170,6 +170,11 @@ begin_job (CsWindow *self, GArray **columns, CsPipelineOptions *options)
   options->prepare.columns = (const int *)(gpointer)(*columns)->data;
   options->prepare.n_columns = (*columns)->len;
   options->silhouette_sample = SILHOUETTE_MAX;
+  /* The menu's Exact Silhouette: every row, O(n²) time but no sampling error. */
+  {
+    g_autoptr (GVariant) exact = g_action_group_get_action_state (G_ACTION_GROUP (self), "exact-silhouette");
+    options->silhouette_exact = exact != NULL && g_variant_get_boolean (exact);
+  }
   return TRUE;
 }
 
@@ -447,6 +452,7 @@ static const GActionEntry win_entries[] = {
   { "dismiss-error", dismiss_error_activated, NULL, NULL, NULL },
   { "show-view", show_view_activated, "s", NULL, NULL },
   { "medoid-links", NULL, NULL, "false", medoid_links_changed },
+  { "exact-silhouette", NULL, NULL, "false", NULL }, /* read by the next run */
 };
 
 void
