@@ -1311,6 +1311,18 @@ test_stdout_closed_pipe_exit_1 (void)
   g_assert_nonnull (strstr (text->str, "Broken pipe"));
 }
 
+/* Effect sizes that round to zero print as +0.000, never "-0.000" beside real signs. */
+static void
+test_saliency_text_no_minus_zero (void)
+{
+  g_auto (CliRun) r = { 0 };
+
+  cli (&r, "saliency", "wine", "--algo", "kmeans", "-p", "k=4", "--scaling", "none", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "effect"));
+  g_assert_false (g_regex_match_simple ("-0\\.000(?![0-9])", r.out, 0, 0));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1345,5 +1357,6 @@ main (int   argc,
   g_test_add_func ("/cli/identical-rows-refused-alike", test_identical_rows_refused_alike);
   g_test_add_func ("/cli/cluster/meanshift-json-bandwidth", test_meanshift_json_bandwidth);
   g_test_add_func ("/cli/cluster/dbscan-json", test_dbscan_json);
+  g_test_add_func ("/cli/saliency/text-no-minus-zero", test_saliency_text_no_minus_zero);
   return g_test_run ();
 }
