@@ -28,6 +28,15 @@ typedef struct
   double   c;
 } SaliencyOptions;
 
+
+/* A value that rounds to zero at `decimals` prints as +0.000, never "-0.000" beside real
+ * signs in the table. */
+static double
+no_minus_zero (double v,
+               int    decimals)
+{
+  return fabs (v) < 0.5 * pow (10.0, -decimals) ? 0.0 : v;
+}
 static void
 saliency_options_clear (SaliencyOptions *s)
 {
@@ -89,8 +98,8 @@ print_report (const CsSaliencyReport *r,
       for (guint t = 0; t < shown; t++)
         {
           gsize at = (gsize) c * r->d + order[t];
-          printf ("  %-24.24s %+8.3f %+8.3f %11.4f %13.4f\n", r->feature_names[order[t]], r->hedges_g[at],
-                  r->cliff_delta[at], r->favourable[at], r->unfavourable[at]);
+          printf ("  %-24.24s %+8.3f %+8.3f %11.4f %13.4f\n", r->feature_names[order[t]], no_minus_zero (r->hedges_g[at], 3),
+                  no_minus_zero (r->cliff_delta[at], 3), r->favourable[at], r->unfavourable[at]);
         }
       /* Each categorical column's most over-represented level. */
       for (guint i = 0; i < cats->len; i++)

@@ -401,6 +401,16 @@ print_summary (const Run *r)
   if (isfinite (res->ari))
     printf ("  ARI          %.4f\n  NMI          %.4f   (against ‘%s’)\n", res->ari, res->nmi,
             cs_dataset_column (r->ds, r->ds->label_column)->name);
+  if (c->point_kinds != NULL)
+    {
+      guint64 counts[3] = { 0, 0, 0 };
+      for (gsize i = 0; i < c->n; i++)
+        counts[MIN (c->point_kinds[i], CS_POINT_BORDER)]++;
+      g_autofree char *core = cs_format_count (counts[CS_POINT_CORE]);
+      g_autofree char *border = cs_format_count (counts[CS_POINT_BORDER]);
+      g_autofree char *noise = cs_format_count (counts[CS_POINT_NOISE]);
+      printf ("  points       %s core, %s border, %s noise\n", core, border, noise);
+    }
   cs_clustering_sizes (c, sizes);
   printf ("  sizes       ");
   for (guint j = 0; j < c->k; j++)

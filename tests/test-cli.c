@@ -173,6 +173,50 @@ test_cluster_golden (void)
   }
 }
 
+/* DynMSC's JSON records the medoids behind every point of its curve: k of them, distinct,
+ * in range, and at the chosen k the result's own medoids. */
+static void
+test_dynmsc_json_medoids_by_k (void)
+{
+  g_auto (CliRun) r = { 0 };
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *o;
+  JsonArray  *curve;
+  gboolean    saw_chosen = FALSE;
+
+  cli (&r, "cluster", "iris", "-a", "dynmsc", "-p", "k_max=5", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_json (r.out);
+  o = json_node_get_object (root);
+  curve = json_object_get_array_member (o, "score_by_k");
+  g_assert_cmpuint (json_array_get_length (curve), ==, 4);
+  for (guint i = 0; i < json_array_get_length (curve); i++)
+    {
+      JsonObject *pt = json_array_get_object_element (curve, i);
+      gint64      k = json_object_get_int_member (pt, "k");
+      JsonArray  *m = json_object_get_array_member (pt, "medoids");
+
+      g_assert_cmpint (k, ==, 2 + i);
+      g_assert_cmpuint (json_array_get_length (m), ==, (guint) k);
+      for (guint a = 0; a < k; a++)
+        {
+          g_assert_cmpint (json_array_get_int_element (m, a), >=, 0);
+          g_assert_cmpint (json_array_get_int_element (m, a), <, 150);
+          for (guint b = 0; b < a; b++)
+            g_assert_cmpint (json_array_get_int_element (m, a), !=, json_array_get_int_element (m, b));
+        }
+      if (k == json_object_get_int_member (o, "k"))
+        {
+          JsonArray *chosen = json_object_get_array_member (o, "medoids");
+
+          for (guint a = 0; a < k; a++)
+            g_assert_cmpint (json_array_get_int_element (m, a), ==, json_array_get_int_element (chosen, a));
+          saw_chosen = TRUE;
+        }
+    }
+  g_assert_true (saw_chosen);
+}
+
 static void
 test_list_json (void)
 {
@@ -1189,6 +1233,53 @@ test_meanshift_json_bandwidth (void)
   g_assert_cmpfloat (json_object_get_double_member (params, "bandwidth"), >, 0.1);
 }
 
+/* DBSCAN from the command line: -p eps= and min_samples= reach the algorithm; the JSON has noise
+ * as -1, the core / border / noise counts and every row's kind. Row 0 is within eps of both
+ * clusters' cores and joins the first (whose core, row 1, comes first), as scikit-learn's does. */
+static void
+test_dbscan_json (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (dir, "cross.csv", NULL);
+  static const int want[] = { 0, 0, 0, 0, 0, 1, 1, 1, 1, -1 };
+  static const char *const kinds[] = { "border", "core", "border", "border", "border",
+                                       "core", "border", "border", "border", "noise" };
+  g_auto (CliRun) r = { 0 };
+  g_auto (CliRun) bad = { 0 };
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *o;
+  JsonArray  *labels;
+  JsonArray  *point_kinds;
+
+  g_assert_true (g_file_set_contents (data, "x,y\n1,0\n2,0\n2,1\n2,-1\n3,0\n0,0\n0,1\n0,-1\n-1,0\n10,10\n",
+                                      -1, NULL));
+  cli (&r, "cluster", data, "--algo", "dbscan", "-p", "eps=1", "-p", "min_samples=4", "--scaling", "none", "--json",
+       NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_json (r.out);
+  o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "algorithm"), ==, "dbscan");
+  g_assert_cmpint (json_object_get_int_member (o, "k"), ==, 2);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (o, "params"), "eps"), ==, 1.0);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "params"), "min_samples"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (o, "core"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (o, "border"), ==, 7);
+  g_assert_cmpint (json_object_get_int_member (o, "noise"), ==, 1);
+  labels = json_object_get_array_member (o, "labels");
+  point_kinds = json_object_get_array_member (o, "point_kinds");
+  g_assert_cmpuint (json_array_get_length (labels), ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      g_assert_cmpint (json_array_get_int_element (labels, i), ==, want[i]);
+      g_assert_cmpstr (json_array_get_string_element (point_kinds, i), ==, kinds[i]);
+    }
+  cli (&bad, "cluster", data, "--algo", "dbscan", "-p", "eps=-1", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "eps"));
+  g_remove (data);
+  g_rmdir (dir);
+}
+
 /* A reader that goes away early (`| head`) is an output error too: exit 1 and a message,
  * not a silent success and not death by SIGPIPE. */
 static void
@@ -1220,6 +1311,18 @@ test_stdout_closed_pipe_exit_1 (void)
   g_assert_nonnull (strstr (text->str, "Broken pipe"));
 }
 
+/* Effect sizes that round to zero print as +0.000, never "-0.000" beside real signs. */
+static void
+test_saliency_text_no_minus_zero (void)
+{
+  g_auto (CliRun) r = { 0 };
+
+  cli (&r, "saliency", "wine", "--algo", "kmeans", "-p", "k=4", "--scaling", "none", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "effect"));
+  g_assert_false (g_regex_match_simple ("-0\\.000(?![0-9])", r.out, 0, 0));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1227,6 +1330,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/cluster/golden-iris-kmeans", test_cluster_golden);
   g_test_add_func ("/cli/list/json-has-kmeans-params", test_list_json);
+  g_test_add_func ("/cli/cluster/dynmsc-json-medoids-by-k", test_dynmsc_json_medoids_by_k);
   g_test_add_func ("/cli/usage-errors-exit-2", test_usage_errors_exit_2);
   g_test_add_func ("/cli/bad-csv-exit-1-names-position", test_bad_csv_exit_1_names_position);
   g_test_add_func ("/cli/render/writes-png-svg-pdf", test_render_writes_figures);
@@ -1252,5 +1356,7 @@ main (int   argc,
   g_test_add_func ("/cli/cluster/overflow-refused-or-rescaled", test_overflow_refused_or_rescaled);
   g_test_add_func ("/cli/identical-rows-refused-alike", test_identical_rows_refused_alike);
   g_test_add_func ("/cli/cluster/meanshift-json-bandwidth", test_meanshift_json_bandwidth);
+  g_test_add_func ("/cli/cluster/dbscan-json", test_dbscan_json);
+  g_test_add_func ("/cli/saliency/text-no-minus-zero", test_saliency_text_no_minus_zero);
   return g_test_run ();
 }

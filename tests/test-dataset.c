@@ -16,6 +16,7 @@
 #include "core/data/cs-toy.h"
 #include "core/base/cs-format.h"
 #include "core/cluster/cs-result-io.h"
+#include "core/data/cs-dissim.h"
 
 #include "test-common.h"
 
@@ -1130,6 +1131,87 @@ test_pipeline_from_labels (void)
 }
 
 
+/* Issue 9 item 13: a point of DynMSC's curve, shown. For every k of the curve the derived
+ * result has the medoids DynMSC recorded, their medoid silhouette is the curve's score, the
+ * curve is kept, and at the chosen k it is the run itself (labels and scores). On
+ * coordinates (Manhattan) and on a matrix given as a precomputed dissimilarity alike. */
+static void
+test_pipeline_at_k (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("iris", &error);
+
+  g_assert_no_error (error);
+  for (int with_matrix = 0; with_matrix <= 1; with_matrix++)
+    {
+      g_autoptr (CsParams) params = cs_params_new (cs_registry_lookup ("dynmsc"));
+      g_autoptr (CsPipelineResult) run = NULL;
+      g_autoptr (CsDissim) D = NULL;
+      CsPipelineOptions options;
+      const CsClustering *c;
+
+      cs_pipeline_options_init (&options);
+      options.algorithm = cs_registry_lookup ("dynmsc");
+      g_assert_true (cs_params_set (params, "k_max", "6", NULL));
+      g_assert_true (cs_params_set (params, "metric", "manhattan", NULL));
+      if (with_matrix)
+        {
+          CsPrepared *prep = cs_dataset_prepare (ds, &options.prepare, &error);
+
+          g_assert_no_error (error);
+          D = cs_dissim_new_from_matrix (prep->x, CS_METRIC_MANHATTAN, FALSE, NULL, &error);
+          cs_prepared_free (prep);
+          g_assert_no_error (error);
+          options.dissim = D;
+          g_assert_true (cs_params_set (params, "metric", "precomputed", NULL));
+        }
+      options.params = params;
+      run = cs_pipeline_run (ds, &options, NULL, &error);
+      g_assert_no_error (error);
+      c = run->clustering;
+      g_assert_cmpuint (c->score_k_min, ==, 2);
+      g_assert_cmpuint (c->n_scores, ==, 5);
+      for (guint k = 2; k <= 6; k++)
+        {
+          g_autoptr (CsPipelineResult) at = cs_pipeline_run_at_k (ds, &options, c, k, NULL, &error);
+          const CsClustering *a;
+          g_autofree gsize *sizes = g_new0 (gsize, k);
+
+          g_assert_no_error (error);
+          a = at->clustering;
+          g_assert_cmpuint (a->k, ==, k);
+          g_assert_cmpstr (a->algorithm, ==, "dynmsc");
+          for (guint j = 0; j < k; j++)
+            {
+              g_assert_cmpuint (a->medoids[j], ==, cs_clustering_medoids_at_k (c, k)[j]);
+              /* a medoid is in its own cluster */
+              g_assert_cmpint (a->labels[a->medoids[j]], ==, (int) j);
+            }
+          cs_clustering_sizes (a, sizes);
+          for (guint j = 0; j < k; j++)
+            g_assert_cmpuint (sizes[j], >, 0);
+          g_assert_cmpfloat (fabs (at->medoid_silhouette - c->score_by_k[k - 2]), <, 1e-12);
+          g_assert_cmpfloat (fabs (a->objective - c->score_by_k[k - 2]), <, 1e-12);
+          g_assert_true (isfinite (at->silhouette));
+          g_assert_true (isfinite (at->ari));
+          g_assert_cmpuint (a->n_scores, ==, c->n_scores);
+          g_assert_cmpfloat (a->score_by_k[k - 2], ==, c->score_by_k[k - 2]);
+          g_assert_cmpuint (cs_clustering_medoids_at_k (a, 6)[5], ==, cs_clustering_medoids_at_k (c, 6)[5]);
+          if (k == c->k)
+            {
+              for (gsize i = 0; i < c->n; i++)
+                g_assert_cmpint (a->labels[i], ==, c->labels[i]);
+              g_assert_cmpfloat (fabs (at->silhouette - run->silhouette), <, 1e-12);
+              g_assert_cmpfloat (fabs (at->ari - run->ari), <, 1e-12);
+            }
+        }
+      g_assert_null (cs_pipeline_run_at_k (ds, &options, c, 7, NULL, &error));
+      g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+    }
+}
+
+
 /* ---- issue 10: hardening ---- */
 
 /* The formatter it replaced: %.6g to %.17g until one reads back. Slow, but the reference. */
@@ -1581,6 +1663,7 @@ main (int    argc,
   g_test_add_func ("/core/dataset/default-axes", test_default_axes);
   g_test_add_func ("/core/dataset/image-shape-from-column-names", test_image_shape_from_names);
   g_test_add_func ("/core/pipeline/labels-scored-like-a-run", test_pipeline_from_labels);
+  g_test_add_func ("/core/pipeline/at-k-is-the-recorded-clustering", test_pipeline_at_k);
   g_test_add_func ("/core/format/shortest-round-trip", test_format_shortest_round_trip);
   g_test_add_func ("/core/format/count-and-excerpt", test_format_count_and_excerpt);
   g_test_add_func ("/core/format/json-numbers-valid", test_json_numbers_valid);

@@ -355,6 +355,20 @@ test_dynmsc_curve (void)
           guint drop = 0;
 
           assert_close (dyn->score_by_k[k - k_min], f->objective, 1e-12);
+          /* The medoids recorded for k are the replay's, score what the curve says, and are
+           * a local optimum: FasterMSC started from them takes no swap. */
+          {
+            const gsize *rec = cs_clustering_medoids_at_k (dyn, k);
+            g_autoptr (CsClustering) again = NULL;
+
+            g_assert_nonnull (rec);
+            for (guint m = 0; m < k; m++)
+              g_assert_cmpuint (rec[m], ==, f->medoids[m]);
+            assert_close (cs_medoid_silhouette (D, rec, k, NULL), dyn->score_by_k[k - k_min], 1e-12);
+            again = fastermsc_from (D, rec, k, NULL);
+            g_assert_cmpuint (again->swaps, ==, 0);
+            assert_close (again->objective, dyn->score_by_k[k - k_min], 1e-12);
+          }
           if (dyn->score_by_k[k - k_min] > dyn->score_by_k[argmax - k_min])
             argmax = k;
           if (k == k_min)
@@ -376,7 +390,11 @@ test_dynmsc_curve (void)
           memcpy (med, f->medoids, k * sizeof (gsize));
           med[drop] = med[k - 1];
         }
+      g_assert_null (cs_clustering_medoids_at_k (dyn, k_min - 1));
+      g_assert_null (cs_clustering_medoids_at_k (dyn, k_max + 1));
       g_assert_cmpuint (dyn->k, ==, argmax);
+      for (guint m = 0; m < dyn->k; m++)
+        g_assert_cmpuint (cs_clustering_medoids_at_k (dyn, argmax)[m], ==, dyn->medoids[m]);
       assert_close (dyn->objective, dyn->score_by_k[argmax - k_min], 1e-15);
       assert_close (dyn->objective, cs_medoid_silhouette (D, dyn->medoids, dyn->k, NULL), 1e-12);
       for (gsize i = 0; i < D->n; i++)

@@ -505,6 +505,20 @@ test_bandwidth_caption (void)
       }
   g_assert_cmpuint (ink, >, 50);
   cairo_surface_destroy (s);
+
+  /* It names where H came from: the grid's own rule, or the rule and slider factor a caller
+   * (the window's density page) records when it hands core the scaled H as a manual matrix. */
+  {
+    g_autofree char *plain = cs_density_surface_bandwidth_note (m->surface);
+    g_autofree char *scaled = NULL;
+
+    g_assert_nonnull (plain);
+    g_assert_true (g_str_has_prefix (plain, m->surface->grid->rule == CS_BANDWIDTH_MANUAL ? "Manual" : "Scott"));
+    m->surface->bandwidth_rule = CS_BANDWIDTH_SILVERMAN;
+    m->surface->bandwidth_factor = 1.5;
+    scaled = cs_density_surface_bandwidth_note (m->surface);
+    g_assert_true (g_str_has_prefix (scaled, "Silverman × 1.50 bandwidth: h = "));
+  }
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "ui/cs-worker.h"
 #include "core/base/cs-error.h"
 #include "ui/render/cs-render-density.h"
+#include "ui/render/cs-render-views.h"
 #include "ui/render/cs-render-privacy.h"
 #include "ui/render/cs-render-saliency.h"
 
@@ -204,6 +205,41 @@ test_open_csv_shows_points (void)
   g_assert_true (strstr (gtk_window_get_title (GTK_WINDOW (window)), "small.csv") != NULL);
   uri = g_filename_to_uri (path, NULL, NULL);
   g_assert_true (gtk_recent_manager_has_item (gtk_recent_manager_get_default (), uri));
+
+  g_unlink (path);
+  g_rmdir (dir);
+  window_free (window);
+}
+
+/* Above 5,000 rows the silhouette is sampled and says so; the menu's Exact Silhouette
+ * (win.exact-silhouette) scores every row on the next run. */
+static void
+test_exact_silhouette_setting (void)
+{
+  CsWindow *window = window_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-ui-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  GString         *csv = g_string_new ("a,b\n");
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 6000; i++)
+    g_string_append_printf (csv, "%d,%d\n", (i % 2) * 50 + i % 17, (i * 7) % 23);
+  path = g_build_filename (dir, "rows.csv", NULL);
+  g_file_set_contents (path, csv->str, csv->len, &error);
+  g_assert_no_error (error);
+  g_string_free (csv, TRUE);
+
+  activate (window, "open-file", path);
+  g_assert_true (wait_for (window, is_idle, 10000));
+  run_kmeans (window, "2");
+  g_assert_nonnull (strstr (cs_window_get_status_text (window), "(sampled)"));
+
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "exact-silhouette", g_variant_new_boolean (TRUE));
+  run_kmeans (window, "2");
+  g_test_message ("status: %s", cs_window_get_status_text (window));
+  g_assert_nonnull (strstr (cs_window_get_status_text (window), "silhouette"));
+  g_assert_null (strstr (cs_window_get_status_text (window), "(sampled)"));
 
   g_unlink (path);
   g_rmdir (dir);
@@ -848,6 +884,95 @@ test_medoid_views_on_digits (void)
   g_unlink (scatter_png);
   g_unlink (medoids_png);
   g_rmdir (dir);
+  window_free (window);
+}
+
+/* Issue 9 item 13: a point of DynMSC's curve is reachable by the keyboard ("Show k") and
+ * becomes the result of every view: the window's result has that k, with the medoids DynMSC
+ * recorded and its score; the scatter plot colours that many clusters; the curve marks it;
+ * and the best k can be shown again. */
+static void
+test_choose_k_shows_clustering (void)
+{
+  CsWindow   *window = window_new ();
+  GtkWidget  *page;
+  GtkWidget  *dropdown;
+  GtkWidget  *view;
+  const CsPipelineResult *r;
+  const CsPlotModel      *points;
+  const CsChartModel     *chart;
+  guint       best_k;
+  guint       other_k;
+  g_autofree gsize *sizes = NULL;
+  g_autofree gsize *recorded = NULL;
+
+  load_sample (window, "iris");
+  g_assert_true (cs_window_select_algorithm (window, "dynmsc"));
+  set_param (window, "k_max", "6");
+  activate (window, "run", NULL);
+  g_assert_true (wait_for (window, is_idle, 60000));
+  g_assert_null (cs_window_get_error_text (window));
+  r = cs_window_get_result (window);
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->clustering->score_k_min, ==, 2);
+  g_assert_cmpuint (r->clustering->n_scores, ==, 5);
+  best_k = r->clustering->k;
+  other_k = best_k == 5 ? 4 : 5;
+  recorded = g_memdup2 (cs_clustering_medoids_at_k (r->clustering, other_k), other_k * sizeof (gsize));
+
+  activate (window, "show-view", "choose-k");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "choose-k");
+  page = cs_window_get_view_page (window, "choose-k");
+  dropdown = GTK_WIDGET (gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), "show_k_dropdown"));
+  view = GTK_WIDGET (gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), "view"));
+  g_assert_true (gtk_widget_get_visible (dropdown));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, best_k - 2);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown))), ==, 5);
+
+  /* The user picks another k in the drop-down. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), other_k - 2);
+  g_assert_true (cs_window_is_busy (window) || cs_window_get_result (window)->clustering->k == other_k);
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_null (cs_window_get_error_text (window));
+  r = cs_window_get_result (window);
+  g_assert_cmpuint (r->clustering->k, ==, other_k);
+  g_assert_cmpstr (r->clustering->algorithm, ==, "dynmsc");
+  for (guint j = 0; j < other_k; j++)
+    g_assert_cmpuint (r->clustering->medoids[j], ==, recorded[j]);
+  g_assert_cmpfloat (fabs (r->medoid_silhouette - r->clustering->score_by_k[other_k - 2]), <, 1e-12);
+  g_assert_true (isfinite (r->silhouette));
+  {
+    g_autofree char *says = g_strdup_printf ("DynMSC: %u clusters of k = 2–6", other_k);
+
+    g_assert_true (g_str_has_prefix (cs_window_get_status_text (window), says));
+  }
+
+  /* Every view follows: the scatter plot shows other_k clusters, none of them empty. */
+  points = cs_plot_view_get_model (cs_window_get_plot_view (window));
+  g_assert_nonnull (points);
+  g_assert_cmpuint (points->n, ==, 150);
+  g_assert_cmpuint (points->k, ==, other_k);
+  sizes = g_new0 (gsize, other_k);
+  for (gsize i = 0; i < points->n; i++)
+    {
+      g_assert_cmpint (points->labels[i], >=, 0);
+      g_assert_cmpint (points->labels[i], <, (int) other_k);
+      sizes[points->labels[i]]++;
+    }
+  for (guint j = 0; j < other_k; j++)
+    g_assert_cmpuint (sizes[j], >, 0);
+  /* The curve is still there and marks the shown k; the drop-down says it too. */
+  chart = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  g_assert_nonnull (chart);
+  g_assert_cmpint (chart->marked, ==, (gssize) (other_k - 2));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, other_k - 2);
+
+  /* And back to the best k: the run's own clustering. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), best_k - 2);
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_cmpuint (cs_window_get_result (window)->clustering->k, ==, best_k);
+  g_assert_cmpuint (cs_plot_view_get_model (cs_window_get_plot_view (window))->k, ==, best_k);
+
   window_free (window);
 }
 
@@ -1736,12 +1861,14 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/generate-shows-points", test_generate_shows_points);
   g_test_add_func ("/ui/window/run-kmeans-shows-objective", test_run_kmeans_shows_objective);
   g_test_add_func ("/ui/window/run-wine-standardises-automatically", test_run_wine_standardises_automatically);
+  g_test_add_func ("/ui/window/exact-silhouette-setting", test_exact_silhouette_setting);
   g_test_add_func ("/ui/window/open-bad-file-shows-error", test_open_bad_file_shows_error);
   g_test_add_func ("/ui/window/cancel-keeps-window-responsive", test_cancel_keeps_window_responsive);
   g_test_add_func ("/ui/window/close-while-running", test_close_while_running);
   g_test_add_func ("/ui/window/export-writes-files", test_export_writes_files);
   g_test_add_func ("/ui/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/ui/window/medoid-views-on-digits", test_medoid_views_on_digits);
+  g_test_add_func ("/ui/window/choose-k-shows-clustering", test_choose_k_shows_clustering);
   g_test_add_func ("/ui/window/density-view-slider-and-export", test_density_view);
   g_test_add_func ("/ui/window/privacy-view-epsilon-and-export", test_privacy_view);
   g_test_add_func ("/ui/window/saliency-view-click-feature-and-export", test_saliency_view);

@@ -23,6 +23,9 @@ struct _CsJob
   int               x_column;
   int               y_column;
   char             *labels_path;  /* Owned, may be NULL: score labels from this file instead */
+  CsJob            *source;       /* Owned, may be NULL: derive at_k from this finished job's run */
+  CsClustering     *at_clustering; /* Owned ref, with source: the result to show at another k */
+  guint             at_k;
 
   CsWorker *worker;    /* Owned */
   GTask    *task;      /* Owned while running: answers cs_job_run_async's caller */
@@ -60,6 +63,8 @@ cs_job_finalize (GObject *object)
   g_clear_pointer (&self->columns, g_free);
   g_clear_pointer (&self->params, cs_params_free);
   g_free (self->labels_path);
+  g_clear_object (&self->source);
+  g_clear_pointer (&self->at_clustering, cs_clustering_unref);
   if (self->dissim_release != NULL)
     self->dissim_release (self->dissim_owner);
   g_clear_object (&self->worker);
@@ -149,6 +154,28 @@ cs_job_new_labels (CsDataset               *dataset,
   return self;
 }
 
+CsJob *
+cs_job_new_at_k (CsJob *source, const CsClustering *clustering, guint k, int x_column, int y_column)
+{
+  CsJob *self;
+
+  g_return_val_if_fail (CS_IS_JOB (source), NULL);
+  g_return_val_if_fail (source->labels_path == NULL, NULL);
+  g_return_val_if_fail (clustering != NULL, NULL);
+
+  /* Always from the run itself: a shown k's job would otherwise chain every earlier one. */
+  if (source->source != NULL)
+    source = source->source;
+  self = g_object_new (CS_TYPE_JOB, NULL);
+  self->dataset = cs_dataset_ref (source->dataset);
+  self->source = g_object_ref (source);
+  self->at_clustering = cs_clustering_ref ((CsClustering *)clustering);
+  self->at_k = k;
+  self->x_column = x_column;
+  self->y_column = y_column;
+  return self;
+}
+
 void
 cs_job_set_dissim (CsJob *job, const CsDissim *dissim, gpointer owner, GDestroyNotify release)
 {
@@ -172,7 +199,12 @@ job_compute (gpointer input, CsProgress *progress, GError **error_out)
   g_autoptr (GError) error = NULL;
   CsJobResult *result;
 
-  if (self->labels_path != NULL)
+  if (self->source != NULL)
+    /* The source job is finished and never changes: its copies (columns, parameters, the
+     * matrix it keeps alive) are the run's own inputs, read here without a copy. */
+    pipeline = cs_pipeline_run_at_k (self->source->dataset, &self->source->options, self->at_clustering,
+                                     self->at_k, progress, &error);
+  else if (self->labels_path != NULL)
     {
       g_autofree int *labels = NULL;
       guint k = 0;

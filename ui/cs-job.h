@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /* One background computation for the window: runs cs_pipeline_run and builds the scatter
- * model on a GTask worker thread, so the main thread never computes. Progress arrives on the
+ * model on a CsWorker thread, so the main thread never computes. Progress arrives on the
  * main loop through the "progress" signal (fraction, stage); the result through the
  * GAsyncReadyCallback given to cs_job_run_async. Cancelling stops the worker at its next
  * cs_progress_check (well within 100 ms). */
@@ -39,6 +39,14 @@ CsJob       *cs_job_new_labels (CsDataset               *dataset,
                                 const char              *labels_path,
                                 int                      x_column,
                                 int                      y_column);
+/* A job that shows `clustering` (the result of `source`, or of a job made by this function
+ * from it) at another k it recorded (cs_pipeline_run_at_k), with the inputs of the run that
+ * made it; `source` must have finished and is kept, unchanged, by the new job. */
+CsJob       *cs_job_new_at_k (CsJob              *source,
+                              const CsClustering *clustering,
+                              guint               k,
+                              int                 x_column,
+                              int                 y_column);
 /* Runs on a precomputed dissimilarity matrix (CsPipelineOptions.dissim). It may be
  * gigabytes, so it is shared, not copied: `owner` keeps it alive and unchanged, and the job
  * holds `owner` until it is finalized, after the worker is done, then calls `release` on

@@ -2,6 +2,7 @@
 
 #include <math.h>
 
+#include "ui/cs-worker.h"
 #include "ui/render/cs-render.h"
 #include "ui/render/cs-render-style.h"
 
@@ -12,7 +13,8 @@
  *
  * The worker reads the model's n, x and y, which never change once the model is set; the
  * main thread changes only the view fields (range, highlight). A refcounted holder keeps
- * the model alive for a worker that outlives a set_model. */
+ * the model alive for a worker that outlives a set_model. The build runs on a CsWorker: a
+ * new model drops the build for the old one, whose index then never arrives. */
 
 #define ZOOM_STEP 1.25
 #define TOOLTIP_MAX_COLUMNS 12
@@ -57,7 +59,7 @@ struct _CsPlotView
   ModelHolder  *holder;            /* Owned ref, NULL for the empty plot */
   CsDataset    *dataset;           /* Owned ref, may be NULL */
   PickIndex    *index;             /* Owned, NULL until the worker has built it */
-  GCancellable *index_cancellable; /* Owned, for the current build */
+  CsWorker     *index_worker;      /* Owned: builds the index of the current model */
 
   gboolean has_pointer;
   double   pointer_x, pointer_y;
@@ -132,7 +134,7 @@ cell_of (double v, double origin, double size, guint cells)
 }
 
 static PickIndex *
-pick_index_build (const CsPlotModel *m, GCancellable *cancellable)
+pick_index_build (const CsPlotModel *m, CsProgress *progress)
 {
   PickIndex *index = g_new0 (PickIndex, 1);
   double     xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
@@ -171,7 +173,7 @@ pick_index_build (const CsPlotModel *m, GCancellable *cancellable)
   index->cw = wx > 0 ? wx / index->gx : 1.0;
   index->ch = wy > 0 ? wy / index->gy : 1.0;
 
-  if (g_cancellable_is_cancelled (cancellable))
+  if (!cs_progress_check (progress, NULL))
     return index;
 
   /* Counting sort by cell: points of a cell sit together and in index order, which makes
@@ -199,40 +201,29 @@ pick_index_build (const CsPlotModel *m, GCancellable *cancellable)
   return index;
 }
 
-static void
-index_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+static gpointer
+index_compute (gpointer input, CsProgress *progress, GError **error)
 {
-  ModelHolder *holder = task_data;
-  PickIndex   *index;
+  ModelHolder *holder = input;
+  PickIndex   *index = pick_index_build (holder->model, progress);
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  index = pick_index_build (holder->model, cancellable);
-  if (g_cancellable_is_cancelled (cancellable))
+  if (!cs_progress_check (progress, error))
     {
       pick_index_free (index);
-      g_task_return_error_if_cancelled (task);
-      return;
+      return NULL;
     }
-  g_task_return_pointer (task, index, pick_index_free);
+  return index;
 }
 
 static void
-index_ready_cb (GObject *source, GAsyncResult *result, gpointer data)
+index_done (gpointer result, const GError *error, gpointer user_data)
 {
-  CsPlotView *self = CS_PLOT_VIEW (source);
-  PickIndex  *index = g_task_propagate_pointer (G_TASK (result), NULL);
+  CsPlotView *self = user_data;
 
-  if (index == NULL)
+  if (result == NULL)
     return;
-  /* A set_model since this build started makes its index stale. */
-  if (g_task_get_task_data (G_TASK (result)) != self->holder)
-    {
-      pick_index_free (index);
-      return;
-    }
   pick_index_free (self->index);
-  self->index = index;
+  self->index = result;
 }
 
 /* Picking (main thread) ---------------------------------------------------------------- */
@@ -835,9 +826,9 @@ cs_plot_view_dispose (GObject *object)
 {
   CsPlotView *self = CS_PLOT_VIEW (object);
 
-  if (self->index_cancellable)
-    g_cancellable_cancel (self->index_cancellable);
-  g_clear_object (&self->index_cancellable);
+  if (self->index_worker != NULL)
+    cs_worker_drop (self->index_worker);
+  g_clear_object (&self->index_worker);
   g_clear_pointer (&self->index, pick_index_free);
   g_clear_pointer (&self->holder, holder_unref);
   g_clear_pointer (&self->dataset, cs_dataset_unref);
@@ -876,6 +867,8 @@ cs_plot_view_init (CsPlotView *self)
   GtkWidget          *widget = GTK_WIDGET (self);
   GtkEventController *controller;
   GtkGesture         *gesture;
+
+  self->index_worker = cs_worker_new (CS_WORKER_REPLACE);
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_focus_on_click (widget, TRUE);
@@ -934,8 +927,6 @@ keeps_view (CsPlotView *self, const CsPlotModel *model, const CsDataset *dataset
 void
 cs_plot_view_set_model (CsPlotView *view, CsPlotModel *model, CsDataset *dataset)
 {
-  g_autoptr (GTask) task = NULL;
-
   g_return_if_fail (CS_IS_PLOT_VIEW (view));
 
   if (keeps_view (view, model, dataset))
@@ -947,9 +938,7 @@ cs_plot_view_set_model (CsPlotView *view, CsPlotModel *model, CsDataset *dataset
   else
     view->user_view = FALSE;
 
-  if (view->index_cancellable)
-    g_cancellable_cancel (view->index_cancellable);
-  g_clear_object (&view->index_cancellable);
+  cs_worker_drop (view->index_worker);
   g_clear_pointer (&view->index, pick_index_free);
   g_clear_pointer (&view->holder, holder_unref);
   /* A new model may reuse the old one's address. */
@@ -963,11 +952,8 @@ cs_plot_view_set_model (CsPlotView *view, CsPlotModel *model, CsDataset *dataset
     {
       model->highlight = -1;
       view->holder = holder_new (model);
-      view->index_cancellable = g_cancellable_new ();
-      task = g_task_new (view, view->index_cancellable, index_ready_cb, NULL);
-      g_task_set_source_tag (task, cs_plot_view_set_model);
-      g_task_set_task_data (task, holder_ref (view->holder), holder_unref);
-      g_task_run_in_thread (task, index_thread);
+      cs_worker_run (view->index_worker, index_compute, holder_ref (view->holder), holder_unref, pick_index_free,
+                     index_done, view);
     }
 
   update_accessible_label (view);

@@ -27,6 +27,8 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
 
   g_string_append_printf (s, "%s: %s %s", from_labels ? "Labels from a file" : algo != NULL ? algo->name : c->algorithm,
                           k, c->k == 1 ? "cluster" : "clusters");
+  if (c->score_by_k != NULL && c->n_scores > 1)
+    g_string_append_printf (s, " of k = %u–%u", c->score_k_min, c->score_k_min + c->n_scores - 1);
   if (c->objective_name != NULL && isfinite (c->objective))
     {
       /* Large objectives read better as grouped integers than as 4.00165e+06. */
@@ -94,6 +96,7 @@ job_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr (CsWindow) self = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (CsJobResult) result = cs_job_run_finish (job, res, &error);
+  g_autoptr (CsJob) finished = NULL;
   const CsAlgorithm *algo;
   g_autofree char   *status = NULL;
 
@@ -101,7 +104,7 @@ job_done (GObject *source, GAsyncResult *res, gpointer user_data)
   if (self->disposed || job != self->job)
     return;
   g_signal_handlers_disconnect_by_data (job, self);
-  g_clear_object (&self->job);
+  finished = g_steal_pointer (&self->job);
 
   if (result == NULL)
     {
@@ -131,6 +134,7 @@ job_done (GObject *source, GAsyncResult *res, gpointer user_data)
   /* The points first: the pages take the scatter's matched colours for the result. */
   cs_i_window_show_model (self, g_steal_pointer (&result->model));
   cs_i_window_set_result (self, cs_page_result_new (g_steal_pointer (&result->pipeline)));
+  g_set_object (&self->result_job, finished);
   cs_i_window_set_status (self, status);
   g_free (self->result_status);
   self->result_status = g_steal_pointer (&status);
@@ -166,6 +170,11 @@ begin_job (CsWindow *self, GArray **columns, CsPipelineOptions *options)
   options->prepare.columns = (const int *)(gpointer)(*columns)->data;
   options->prepare.n_columns = (*columns)->len;
   options->silhouette_sample = SILHOUETTE_MAX;
+  /* The menu's Exact Silhouette: every row, O(n²) time but no sampling error. */
+  {
+    g_autoptr (GVariant) exact = g_action_group_get_action_state (G_ACTION_GROUP (self), "exact-silhouette");
+    options->silhouette_exact = exact != NULL && g_variant_get_boolean (exact);
+  }
   return TRUE;
 }
 
@@ -223,6 +232,44 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   }
   cs_job_run_async (self->job, job_done, g_object_ref (self));
   cs_i_window_update_actions (self);
+}
+
+gboolean
+cs_window_show_k (CsWindow *self, guint k)
+{
+  const CsClustering *c;
+  const CsAlgorithm  *algo;
+  g_autofree char    *text = NULL;
+  int                 x_column;
+  int                 y_column;
+
+  g_return_val_if_fail (CS_IS_WINDOW (self), FALSE);
+
+  if (self->result == NULL || self->result_job == NULL || cs_i_window_is_loading (self))
+    return FALSE;
+  c = self->result->pipeline->clustering;
+  if (cs_clustering_medoids_at_k (c, k) == NULL)
+    return FALSE;
+  if (k == c->k)
+    return TRUE;
+  if (self->job != NULL)
+    {
+      cs_job_cancel (self->job);
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      g_clear_object (&self->job);
+    }
+  cs_i_window_axis_selection (self, &x_column, &y_column);
+  cs_i_window_hide_error (self);
+  self->job = cs_job_new_at_k (self->result_job, c, k, x_column, y_column);
+  g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
+  cs_i_window_set_progress (self, 0, "Starting");
+  algo = cs_registry_lookup (c->algorithm);
+  text = g_strdup_printf ("Showing the clustering with k = %u from the %s run…", k,
+                          algo != NULL ? algo->name : c->algorithm);
+  cs_i_window_set_status (self, text);
+  cs_job_run_async (self->job, job_done, g_object_ref (self));
+  cs_i_window_update_actions (self);
+  return TRUE;
 }
 
 /* Labels from a file: a clustering made elsewhere (another tool, an earlier export), scored
@@ -405,6 +452,7 @@ static const GActionEntry win_entries[] = {
   { "dismiss-error", dismiss_error_activated, NULL, NULL, NULL },
   { "show-view", show_view_activated, "s", NULL, NULL },
   { "medoid-links", NULL, NULL, "false", medoid_links_changed },
+  { "exact-silhouette", NULL, NULL, "false", NULL }, /* read by the next run */
 };
 
 void

@@ -100,6 +100,8 @@ struct _CsWindow
   CsPageResult *result;
   char         *result_status; /* the status line of the result on screen, or NULL */
   CsJob        *job;
+  CsJob        *result_job;    /* the finished job that made `result`: another k of its run is
+                                  derived from its inputs (cs_window_show_k) */
   CsWorker     *load_worker;
   CsWorker     *model_worker;
   char         *status_text;

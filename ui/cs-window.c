@@ -289,6 +289,12 @@ page_set_axes_cb (CsPage *page, const char *x_column, const char *y_column, CsWi
   return cs_window_set_axes (self, x_column, y_column);
 }
 
+static gboolean
+page_show_k_cb (CsPage *page, guint k, CsWindow *self)
+{
+  return cs_window_show_k (self, k);
+}
+
 static void
 page_changed_cb (CsPage *page, CsWindow *self)
 {
@@ -319,6 +325,7 @@ add_pages (CsWindow *self)
       gtk_stack_add_named (GTK_STACK (self->view_stack), GTK_WIDGET (page), cs_page_get_name (page));
       g_ptr_array_add (self->pages, page);
       g_signal_connect (page, "set-axes", G_CALLBACK (page_set_axes_cb), self);
+      g_signal_connect (page, "show-k", G_CALLBACK (page_show_k_cb), self);
       g_signal_connect (page, "changed", G_CALLBACK (page_changed_cb), self);
 
       if (rows[group] == NULL)
@@ -410,9 +417,13 @@ void
 cs_i_window_set_result (CsWindow *self, CsPageResult *result)
 {
   g_clear_pointer (&self->result, cs_page_result_unref);
+  g_clear_object (&self->result_job);
   self->result = result;
   if (result == NULL)
-    g_clear_pointer (&self->result_status, g_free);
+    {
+      g_clear_pointer (&self->result_status, g_free);
+      g_clear_object (&self->result_job);
+    }
   for (guint i = 0; i < self->pages->len; i++)
     cs_page_set_result (g_ptr_array_index (self->pages, i), result);
   pages_changed (self);
@@ -428,6 +439,14 @@ cs_i_window_set_dataset (CsWindow *self, CsDataset *dataset)
   cs_i_window_set_result (self, NULL);
   /* A new dataset: nothing to match colours with. */
   set_points (self, NULL);
+}
+
+const CsPipelineResult *
+cs_window_get_result (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return self->result != NULL ? self->result->pipeline : NULL;
 }
 
 const char *

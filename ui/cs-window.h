@@ -2,6 +2,7 @@
 
 #include <gtk/gtk.h>
 
+#include "core/cluster/cs-pipeline.h"
 #include "core/data/cs-dataset.h"
 #include "ui/cs-params-panel.h"
 #include "ui/cs-plot-view.h"
@@ -40,6 +41,12 @@ gboolean cs_window_select_algorithm (CsWindow *self, const char *algorithm_id);
 /* Plots two dataset columns (by name), or the first two principal components when either
  * is NULL; FALSE when a name is not a numeric column. */
 gboolean cs_window_set_axes (CsWindow *self, const char *x_column, const char *y_column);
+/* Shows the clustering the result on screen recorded for `k` (a point of DynMSC's curve):
+ * derived and scored on a worker, then published as the current result. FALSE when the
+ * result has no clustering for k. */
+gboolean cs_window_show_k (CsWindow *self, guint k);
+/* The result on screen, or NULL (borrowed until the next result). */
+const CsPipelineResult *cs_window_get_result (CsWindow *self);
 /* The name of the visible main page: "welcome", "loading" or "plot". */
 const char *cs_window_get_page (CsWindow *self);
 /* The view on the plot page: "scatter", "silhouette", "convergence", "medoids", "choose-k",

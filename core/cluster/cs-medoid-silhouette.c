@@ -653,6 +653,7 @@ cs_dynmsc_run (const CsDissim          *D,
   g_autofree gsize *best_med = NULL;
   g_autofree int *best_labels = NULL;
   g_autofree double *scores = NULL;
+  g_autofree gsize *medoids_by_k = NULL;
   Msc s;
   guint k_min;
   guint k_max;
@@ -689,6 +690,7 @@ cs_dynmsc_run (const CsDissim          *D,
     return FALSE;
 
   scores = g_new0 (double, k_max - k_min + 1);
+  medoids_by_k = g_new0 (gsize, cs_clustering_medoids_by_k_size (k_min, k_max - k_min + 1));
   best_med = g_new0 (gsize, k_max);
   best_labels = g_new0 (int, D->n);
   msc_init (&s, D, k_max);
@@ -711,6 +713,9 @@ cs_dynmsc_run (const CsDissim          *D,
       converged = converged && conv;
       score = 1.0 - s.loss / s.n;
       scores[k - k_min] = score;
+      /* Every k's medoids, not only the best's: a front end can show any point of the curve
+       * without running again (about n_scores × k_max / 2 indices). */
+      memcpy (medoids_by_k + cs_clustering_medoids_by_k_size (k_min, k - k_min), s.med, k * sizeof (gsize));
       if (score > best)
         {
           best = score;
@@ -757,6 +762,7 @@ cs_dynmsc_run (const CsDissim          *D,
   result->score_by_k = g_steal_pointer (&scores);
   result->score_k_min = k_min;
   result->n_scores = k_max - k_min + 1;
+  result->medoids_by_k = g_steal_pointer (&medoids_by_k);
   cs_progress_report (progress, 1.0, "done");
   *out = g_steal_pointer (&result);
   ok = TRUE;

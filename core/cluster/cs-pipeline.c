@@ -1,6 +1,7 @@
 #include "core/cluster/cs-pipeline.h"
 #include "core/data/cs-dissim.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/metrics/cs-metrics.h"
 #include "core/cluster/cs-kmedoids.h"
 #include "core/data/cs-prepare.h"
@@ -59,28 +60,33 @@ external_metrics (const CsDataset  *ds,
   r->nmi = cs_metric_nmi (truth, r->clustering->labels, n);
 }
 
-/* On coordinates, on a given dissimilarity matrix, or on Gower dissimilarities over the
- * chosen dataset columns (numeric and categorical alike), as the options say. */
+/* The dissimilarity a run works on, as the options say: *D the given matrix, Gower
+ * dissimilarities over the chosen dataset columns (numeric and categorical alike; *owned
+ * then holds them), or NULL for coordinates under *metric. */
 static gboolean
-run_algorithm (const CsDataset         *ds,
-               const CsPipelineOptions *options,
-               CsPipelineResult        *r,
-               CsProgress              *progress,
-               GError                 **error)
+resolve_dissim (const CsDataset         *ds,
+                const CsPipelineOptions *options,
+                const CsPipelineResult  *r,
+                CsProgress              *progress,
+                CsMetric                *metric,
+                const CsDissim         **D,
+                CsDissim               **owned,
+                GError                 **error)
 {
-  CsMetric metric = CS_METRIC_EUCLIDEAN;
-  gboolean has_metric = options->params != NULL && cs_params_get_dissim (options->params, &metric);
-  g_autoptr (CsDissim) gower = NULL;
-  const CsDissim *D = options->dissim;
+  gboolean has_metric;
 
-  if (D == NULL && has_metric && metric == CS_METRIC_PRECOMPUTED)
+  *metric = CS_METRIC_EUCLIDEAN;
+  has_metric = options->params != NULL && cs_params_get_dissim (options->params, metric);
+  *D = options->dissim;
+  *owned = NULL;
+  if (*D == NULL && has_metric && *metric == CS_METRIC_PRECOMPUTED)
     {
       g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
                    "The dissimilarity ‘precomputed’ needs a dissimilarity matrix: load one (--distances FILE in "
                    "the CLI)");
       return FALSE;
     }
-  if (D == NULL && has_metric && metric == CS_METRIC_GOWER)
+  if (*D == NULL && has_metric && *metric == CS_METRIC_GOWER)
     {
       g_autoptr (GArray) cols = g_array_new (FALSE, FALSE, sizeof (int));
 
@@ -90,42 +96,67 @@ run_algorithm (const CsDataset         *ds,
         for (gsize j = 0; j < cs_dataset_n_columns (ds); j++)
           if ((int) j != ds->label_column)
             g_array_append_val (cols, j);
-      gower = cs_dissim_new_gower (ds, (const int *) (gpointer) cols->data, cols->len, r->prep->rows,
-                                   r->prep->x->rows, FALSE, progress, error);
-      if (gower == NULL)
+      *owned = cs_dissim_new_gower (ds, (const int *) (gpointer) cols->data, cols->len, r->prep->rows,
+                                    r->prep->x->rows, FALSE, progress, error);
+      if (*owned == NULL)
         return FALSE;
-      D = gower;
+      *D = *owned;
     }
+  if (*D != NULL && (*D)->n != r->prep->x->rows)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "The dissimilarity matrix has %" G_GSIZE_FORMAT " rows but %" G_GSIZE_FORMAT " data rows are "
+                   "clustered%s", (*D)->n, r->prep->x->rows,
+                   r->prep->n_dropped ? " (rows with missing values were dropped: fill them with the mean instead)"
+                                      : "");
+      g_clear_pointer (owned, cs_dissim_free);
+      *D = NULL;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The medoid silhouette of a result with medoids, on the dissimilarity it used. */
+static void
+medoid_scores (CsPipelineResult *r,
+               const CsDissim   *D,
+               CsMetric          metric)
+{
+  const CsClustering *c = r->clustering;
+
+  if (c->medoids == NULL)
+    return;
+  r->medoid_silhouette_values = g_new (double, c->n);
+  r->medoid_silhouette = D != NULL ? cs_medoid_silhouette (D, c->medoids, c->k, r->medoid_silhouette_values)
+                                   : cs_medoid_silhouette_x (r->prep->x, metric, c->medoids, c->k,
+                                                             r->medoid_silhouette_values);
+}
+
+/* On coordinates, on a given dissimilarity matrix, or on Gower dissimilarities, as the
+ * options say. */
+static gboolean
+run_algorithm (const CsDataset         *ds,
+               const CsPipelineOptions *options,
+               CsPipelineResult        *r,
+               CsProgress              *progress,
+               GError                 **error)
+{
+  CsMetric metric;
+  g_autoptr (CsDissim) gower = NULL;
+  const CsDissim *D;
+
+  if (!resolve_dissim (ds, options, r, progress, &metric, &D, &gower, error))
+    return FALSE;
   if (D == NULL)
     {
       if (!cs_algorithm_run (options->algorithm, r->prep->x, options->params, progress, r->trace, &r->clustering,
                              error))
         return FALSE;
-      if (r->clustering->medoids != NULL)
-        {
-          r->medoid_silhouette_values = g_new (double, r->clustering->n);
-          r->medoid_silhouette = cs_medoid_silhouette_x (r->prep->x, metric, r->clustering->medoids, r->clustering->k,
-                                                         r->medoid_silhouette_values);
-        }
-      return TRUE;
     }
-  if (D->n != r->prep->x->rows)
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                   "The dissimilarity matrix has %" G_GSIZE_FORMAT " rows but %" G_GSIZE_FORMAT " data rows are "
-                   "clustered%s", D->n, r->prep->x->rows,
-                   r->prep->n_dropped ? " (rows with missing values were dropped: fill them with the mean instead)"
-                                      : "");
-      return FALSE;
-    }
-  if (!cs_algorithm_run_dissim (options->algorithm, D, options->params, progress, r->trace, &r->clustering, error))
+  else if (!cs_algorithm_run_dissim (options->algorithm, D, options->params, progress, r->trace, &r->clustering,
+                                     error))
     return FALSE;
-  if (r->clustering->medoids != NULL)
-    {
-      r->medoid_silhouette_values = g_new (double, r->clustering->n);
-      r->medoid_silhouette = cs_medoid_silhouette (D, r->clustering->medoids, r->clustering->k,
-                                                   r->medoid_silhouette_values);
-    }
+  medoid_scores (r, D, metric);
   return TRUE;
 }
 
@@ -285,6 +316,129 @@ cs_pipeline_run_labels (const CsDataset         *ds,
   c->converged = TRUE;
   c->seconds = (g_get_monotonic_time () - t0) / 1e6;
 
+  if (!score (ds, options, r, progress, error))
+    return NULL;
+  return g_steal_pointer (&r);
+}
+
+/* labels[i] = the nearest of the k medoids to row i (the first on ties), on D or on the
+ * coordinates x under `metric`; *loss = the sum of those distances. */
+static gboolean
+nearest_medoid_labels (const CsMatrix *x,
+                       const CsDissim *D,
+                       CsMetric        metric,
+                       const gsize    *medoids,
+                       guint           k,
+                       int            *labels,
+                       double         *loss,
+                       CsProgress     *progress,
+                       GError        **error)
+{
+  gsize n = x->rows;
+  gsize d = x->cols;
+  g_autofree double *norm = g_new0 (double, n);
+
+  *loss = 0.0;
+  if (D == NULL && metric == CS_METRIC_COSINE)
+    for (gsize i = 0; i < n; i++)
+      {
+        const double *row = cs_matrix_row (x, i);
+        double        ss = 0.0;
+
+        for (gsize f = 0; f < d; f++)
+          ss += row[f] * row[f];
+        norm[i] = sqrt (ss);
+      }
+  for (gsize i = 0; i < n; i++)
+    {
+      double best = INFINITY;
+
+      if (i % 4096 == 0 && !cs_progress_check (progress, error))
+        return FALSE;
+      labels[i] = 0;
+      for (guint j = 0; j < k; j++)
+        {
+          gsize  m = medoids[j];
+          double dist = D != NULL ? cs_dissim_get (D, i, m)
+                                  : cs_metric_distance (metric, cs_matrix_row (x, i), cs_matrix_row (x, m), d,
+                                                        norm[i], norm[m]);
+
+          if (dist < best)
+            {
+              best = dist;
+              labels[i] = (int) j;
+            }
+        }
+      *loss += best;
+    }
+  return TRUE;
+}
+
+CsPipelineResult *
+cs_pipeline_run_at_k (const CsDataset         *ds,
+                      const CsPipelineOptions *options,
+                      const CsClustering      *source,
+                      guint                    k,
+                      CsProgress              *progress,
+                      GError                 **error)
+{
+  g_autoptr (CsPipelineResult) r = g_new0 (CsPipelineResult, 1);
+  g_autoptr (CsDissim) gower = NULL;
+  const CsDissim *D;
+  const gsize    *medoids;
+  CsClustering   *c;
+  CsMetric        metric;
+  double          loss;
+
+  g_return_val_if_fail (ds != NULL && options != NULL && source != NULL, NULL);
+  r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
+
+  medoids = cs_clustering_medoids_at_k (source, k);
+  if (medoids == NULL)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "This %s result recorded no clustering for k = %u; it has medoids for k = %u to %u", source->algorithm,
+                   k, source->score_k_min, source->score_k_min + MAX (source->n_scores, 1) - 1);
+      return NULL;
+    }
+  cs_progress_report (progress, 0.0, "Preparing data");
+  r->prep = cs_dataset_prepare (ds, &options->prepare, error);
+  if (r->prep == NULL || !cs_progress_check (progress, error))
+    return NULL;
+  if (r->prep->x->rows != source->n)
+    {
+      g_autofree char *now = cs_format_count (r->prep->x->rows);
+      g_autofree char *then = cs_format_count (source->n);
+
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "The data now has %s rows to cluster but the %s result was made from %s: run it again", now,
+                   source->algorithm, then);
+      return NULL;
+    }
+  if (!resolve_dissim (ds, options, r, progress, &metric, &D, &gower, error))
+    return NULL;
+
+  /* The same result, seen at another point of its curve: the curve and the run's settings
+   * stay, so the views can mark this k and go to any other. */
+  c = r->clustering = cs_clustering_new (source->algorithm, source->n, source->d, k);
+  c->params = source->params != NULL ? cs_params_copy (source->params) : NULL;
+  c->medoids = g_memdup2 (medoids, k * sizeof (gsize));
+  c->objective_name = source->objective_name;
+  c->objective_kind = source->objective_kind;
+  c->converged = source->converged;
+  c->iterations = source->iterations;
+  c->swaps = source->swaps;
+  c->score_by_k = g_memdup2 (source->score_by_k, source->n_scores * sizeof (double));
+  c->score_k_min = source->score_k_min;
+  c->n_scores = source->n_scores;
+  c->medoids_by_k = g_memdup2 (source->medoids_by_k, cs_clustering_medoids_by_k_size (source->score_k_min,
+                                                                                         source->n_scores)
+                                                         * sizeof (gsize));
+  if (!nearest_medoid_labels (r->prep->x, D, metric, medoids, k, c->labels, &loss, progress, error))
+    return NULL;
+  medoid_scores (r, D, metric);
+  c->objective = c->objective_kind == CS_OBJECTIVE_MEDOID_SILHOUETTE ? r->medoid_silhouette : loss;
+  c->seconds = source->seconds;
   if (!score (ds, options, r, progress, error))
     return NULL;
   return g_steal_pointer (&r);

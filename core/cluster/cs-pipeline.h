@@ -59,6 +59,18 @@ CsPipelineResult *cs_pipeline_run_labels (const CsDataset         *ds,
                                           guint                    k,
                                           CsProgress              *progress,
                                           GError                 **error);
+/* The clustering a result recorded for another k (source->medoids_by_k, e.g. a point of
+ * DynMSC's curve): every row labelled by its nearest of those medoids, on the dissimilarity
+ * the run used, then scored as cs_pipeline_run scores. `options` must be the ones of the run
+ * that made `source` (same rows, same dissimilarity). The result keeps source's algorithm,
+ * parameters, curve, recorded medoids and the run's iteration and swap counts and time, so it can be shown again at any other k; it has
+ * no trace. Fails when source recorded nothing for k. */
+CsPipelineResult *cs_pipeline_run_at_k (const CsDataset         *ds,
+                                        const CsPipelineOptions *options,
+                                        const CsClustering      *source,
+                                        guint                    k,
+                                        CsProgress              *progress,
+                                        GError                 **error);
 void              cs_pipeline_result_free (CsPipelineResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsPipelineResult, cs_pipeline_result_free)

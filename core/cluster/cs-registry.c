@@ -21,6 +21,7 @@ extern const CsAlgorithm cs_algorithm_fastermsc;
 extern const CsAlgorithm cs_algorithm_dynmsc;
 extern const CsAlgorithm cs_algorithm_meanshift;
 extern const CsAlgorithm cs_algorithm_gmm;
+extern const CsAlgorithm cs_algorithm_dbscan;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
@@ -36,6 +37,7 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_dynmsc,
   &cs_algorithm_meanshift,
   &cs_algorithm_gmm,
+  &cs_algorithm_dbscan,
 };
 
 typedef union

@@ -96,9 +96,19 @@ cs_clustering_to_json (const CsClustering *c)
       JsonArray *curve = json_array_sized_new (c->n_scores);
       for (guint i = 0; i < c->n_scores; i++)
         {
-          JsonObject *pt = json_object_new ();
+          JsonObject  *pt = json_object_new ();
+          const gsize *medoids = cs_clustering_medoids_at_k (c, c->score_k_min + i);
+
           json_object_set_int_member (pt, "k", c->score_k_min + i);
           cs_json_set_number (pt, "score", c->score_by_k[i]);
+          if (medoids != NULL)
+            {
+              JsonArray *m = json_array_sized_new (c->score_k_min + i);
+
+              for (guint j = 0; j < c->score_k_min + i; j++)
+                json_array_add_int_element (m, (gint64) medoids[j]);
+              json_object_set_array_member (pt, "medoids", m);
+            }
           json_array_add_object_element (curve, pt);
         }
       json_object_set_array_member (o, "score_by_k", curve);
@@ -150,6 +160,21 @@ cs_clustering_to_json (const CsClustering *c)
   for (guint j = 0; j < c->k; j++)
     json_array_add_int_element (size_array, (gint64) sizes[j]);
   json_object_set_array_member (o, "sizes", size_array);
+  if (c->point_kinds)
+    {
+      JsonArray *kinds = json_array_sized_new (c->n);
+      gsize counts[3] = { 0, 0, 0 };
+      for (gsize i = 0; i < c->n; i++)
+        {
+          CsPointKind kind = c->point_kinds[i] <= CS_POINT_BORDER ? c->point_kinds[i] : CS_POINT_NOISE;
+          counts[kind]++;
+          json_array_add_string_element (kinds, cs_point_kind_name (kind));
+        }
+      json_object_set_int_member (o, "core", (gint64) counts[CS_POINT_CORE]);
+      json_object_set_int_member (o, "border", (gint64) counts[CS_POINT_BORDER]);
+      json_object_set_int_member (o, "noise", (gint64) counts[CS_POINT_NOISE]);
+      json_object_set_array_member (o, "point_kinds", kinds);
+    }
   return o;
 }
 

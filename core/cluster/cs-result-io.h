@@ -13,7 +13,9 @@ G_BEGIN_DECLS
 /* Results as JSON and CSV, shared by the CLI, the window's "Export results" and session files. */
 
 /* {"algorithm", "params": {...}, "n", "d", "k", "labels", "centers" | "medoids",
- *  "objective", "objective_name", "iterations", "converged", "seconds", "sizes"}.
+ *  "objective", "objective_name", "iterations", "converged", "seconds", "sizes"
+ *  [, "core", "border", "noise" (counts), "point_kinds": ["core" | "border" | "noise", ...]
+ *   when the result tells them apart]}.
  * Extra members (metrics) are added by the caller to the returned object. */
 JsonObject *cs_clustering_to_json (const CsClustering *c);
 JsonObject *cs_params_to_json (const CsParams *params);

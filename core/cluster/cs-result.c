@@ -4,6 +4,21 @@
 #include <math.h>
 #include <string.h>
 
+const char *
+cs_point_kind_name (CsPointKind kind)
+{
+  switch (kind)
+    {
+    case CS_POINT_CORE:
+      return "core";
+    case CS_POINT_BORDER:
+      return "border";
+    case CS_POINT_NOISE:
+    default:
+      return "noise";
+    }
+}
+
 CsClustering *
 cs_clustering_new (const char *algorithm,
                    gsize       n,
@@ -45,11 +60,32 @@ cs_clustering_unref (CsClustering *c)
   cs_matrix_free (c->centers);
   g_free (c->medoids);
   g_free (c->score_by_k);
+  g_free (c->medoids_by_k);
   g_free (c->weights);
   cs_matrix_free (c->covariances);
   cs_matrix_free (c->responsibilities);
   g_free (c->uncertainty);
+  g_free (c->point_kinds);
   g_free (c);
+}
+
+gsize
+cs_clustering_medoids_by_k_size (guint k_min,
+                                 guint n_scores)
+{
+  /* k_min + (k_min + 1) + … + (k_min + n_scores − 1) */
+  return (gsize) n_scores * k_min + (gsize) n_scores * (n_scores - 1) / 2;
+}
+
+const gsize *
+cs_clustering_medoids_at_k (const CsClustering *c,
+                            guint               k)
+{
+  g_return_val_if_fail (c != NULL, NULL);
+
+  if (c->medoids_by_k == NULL || k < c->score_k_min || k - c->score_k_min >= c->n_scores)
+    return NULL;
+  return c->medoids_by_k + cs_clustering_medoids_by_k_size (c->score_k_min, k - c->score_k_min);
 }
 
 void

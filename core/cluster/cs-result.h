@@ -20,6 +20,18 @@ typedef enum
 /* TRUE when a larger objective of this kind is better. */
 gboolean cs_objective_is_maximised (CsObjectiveKind kind);
 
+/* What a row is to a density-based method (DBSCAN): a core point (enough neighbours within
+ * the radius), a border point (a core point's neighbour without enough of its own) or noise. */
+typedef enum
+{
+  CS_POINT_NOISE,
+  CS_POINT_CORE,
+  CS_POINT_BORDER,
+} CsPointKind;
+
+/* "noise", "core", "border": the names the JSON uses. */
+const char *cs_point_kind_name (CsPointKind kind);
+
 /* The outcome of one clustering run. Immutable once returned by an algorithm; refcounted so
  * the window, an export and a comparison can share it. */
 typedef struct
@@ -44,6 +56,9 @@ typedef struct
                                 silhouette for k = score_k_min, score_k_min + 1, ...) */
   guint      score_k_min;
   guint      n_scores;
+  gsize     *medoids_by_k;   /* Owned, may be NULL: with score_by_k, the k medoids (row indices)
+                                that scored score_by_k for each k, packed by increasing k; read
+                                them with cs_clustering_medoids_at_k() */
   /* Soft clusterings and likelihood models (Gaussian mixtures); NULL or NaN otherwise. */
   double    *weights;          /* Owned, k mixing weights summing to 1 */
   CsMatrix  *covariances;      /* Owned, (k·d) × d: cluster j's covariance is rows j·d … j·d + d − 1 */
@@ -52,11 +67,18 @@ typedef struct
   double     loglik;           /* log-likelihood of the rows under the model */
   double     bic;              /* Bayesian information criterion, smaller is better */
   double     icl;              /* integrated completed likelihood (BIC-like sign), smaller is better */
+  guint8    *point_kinds;    /* Owned, may be NULL: n CsPointKind values, from methods that tell
+                                core, border and noise rows apart */
 } CsClustering;
 
 CsClustering *cs_clustering_new (const char *algorithm, gsize n, gsize d, guint k);
 CsClustering *cs_clustering_ref (CsClustering *c);
 void          cs_clustering_unref (CsClustering *c);
+/* The medoids recorded for k (k entries, borrowed), or NULL when the result has no
+ * medoids_by_k or k is outside score_k_min .. score_k_min + n_scores - 1. */
+const gsize  *cs_clustering_medoids_at_k (const CsClustering *c, guint k);
+/* Entries of a medoids_by_k for n_scores curve points from k_min: their k summed. */
+gsize         cs_clustering_medoids_by_k_size (guint k_min, guint n_scores);
 /* sizes[k] = number of rows labelled k */
 void          cs_clustering_sizes (const CsClustering *c, gsize *sizes);
 

@@ -154,6 +154,9 @@ density_compute (gpointer input, CsProgress *progress, GError **error)
       density_out_free (out);
       return NULL;
     }
+  /* Still ours alone: the caption names the rule and the slider's factor, not "Manual". */
+  out->surface->bandwidth_rule = data->rule;
+  out->surface->bandwidth_factor = data->scale;
   out->rule = data->rule;
   memcpy (out->base_h, data->base_h, sizeof out->base_h);
   memcpy (out->used_h, options.h, sizeof out->used_h);

@@ -43,6 +43,7 @@ cs_page_group_title (CsPageGroup group)
 enum
 {
   SET_AXES,
+  SHOW_K,
   CHANGED,
   N_SIGNALS
 };
@@ -95,6 +96,16 @@ cs_page_default_init (CsPageInterface *iface)
    */
   signals[SET_AXES] = g_signal_new ("set-axes", CS_TYPE_PAGE, G_SIGNAL_RUN_LAST, 0, g_signal_accumulator_first_wins,
                                     NULL, NULL, G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * CsPage::show-k:
+   * @k: a number of clusters
+   *
+   * The page asks for the clustering the current result recorded for @k (a point of a
+   * model-selection curve) to become the current result; the handler returns TRUE when it
+   * started that (or @k is already shown).
+   */
+  signals[SHOW_K] = g_signal_new ("show-k", CS_TYPE_PAGE, G_SIGNAL_RUN_LAST, 0, g_signal_accumulator_first_wins,
+                                  NULL, NULL, G_TYPE_BOOLEAN, 1, G_TYPE_UINT);
   /**
    * CsPage::changed:
    *
@@ -240,6 +251,17 @@ cs_page_request_axes (CsPage *page, const char *x_column, const char *y_column)
   g_return_val_if_fail (CS_IS_PAGE (page), FALSE);
 
   g_signal_emit (page, signals[SET_AXES], 0, x_column, y_column, &done);
+  return done;
+}
+
+gboolean
+cs_page_request_k (CsPage *page, guint k)
+{
+  gboolean done = FALSE;
+
+  g_return_val_if_fail (CS_IS_PAGE (page), FALSE);
+
+  g_signal_emit (page, signals[SHOW_K], 0, k, &done);
   return done;
 }
 

@@ -90,6 +90,9 @@ gboolean    cs_page_get_figure (CsPage *page, CsRenderFunc *func, gpointer *mode
 gboolean cs_page_is_visible (CsPage *page);
 /* Asks the window to plot two dataset columns (the "set-axes" signal); FALSE when it could not. */
 gboolean cs_page_request_axes (CsPage *page, const char *x_column, const char *y_column);
+/* Asks the window to show the clustering the current result recorded for k (the "show-k"
+ * signal); FALSE when it could not. */
+gboolean cs_page_request_k (CsPage *page, guint k);
 /* Tells the window that what the page offers (its applicability, title or exports) changed
  * outside the set_* calls (the "changed" signal). */
 void     cs_page_changed (CsPage *page);

@@ -72,6 +72,8 @@ cs_density_surface_new (CsDensityGrid *grid,
   s = g_new0 (CsDensitySurface, 1);
   g_atomic_ref_count_init (&s->ref);
   s->grid = cs_density_grid_ref (grid);
+  s->bandwidth_rule = grid->rule;
+  s->bandwidth_factor = 1.0;
   cells = (gsize) grid->nx * grid->ny;
   for (gsize i = 0; i < cells; i++)
     if (isfinite (grid->values[i]))
@@ -397,11 +399,13 @@ short_number (double v)
 /* "Scott bandwidth: h = 132.8 (x), 13.4 (y)": what the window's bandwidth controls say,
  * for an export, which has none. h is the square root of H's diagonal (the kernel's
  * standard deviation along each axis); a correlated H adds its correlation. */
-static char *
-bandwidth_note (const CsDensityGrid *g)
+char *
+cs_density_surface_bandwidth_note (const CsDensitySurface *s)
 {
   static const char *const rules[] = { "Scott", "Silverman", "LSCV", "Plug-in (Sheather–Jones)", "Manual" };
-  const char *rule = (guint) g->rule < G_N_ELEMENTS (rules) ? rules[g->rule] : "Manual";
+  const CsDensityGrid *g = s->grid;
+  const char *name = (guint) s->bandwidth_rule < G_N_ELEMENTS (rules) ? rules[s->bandwidth_rule] : "Manual";
+  g_autofree char *rule = NULL;
   double hx = sqrt (MAX (g->h[0], 0.0));
   double hy = sqrt (MAX (g->h[3], 0.0));
   g_autofree char *tx = NULL;
@@ -410,6 +414,13 @@ bandwidth_note (const CsDensityGrid *g)
 
   if (!isfinite (hx) || !isfinite (hy) || hx <= 0 || hy <= 0)
     return NULL;
+  if (s->bandwidth_rule != CS_BANDWIDTH_MANUAL && fabs (s->bandwidth_factor - 1.0) > 1e-9)
+    {
+      g_autofree char *f = cs_i_format_fixed (s->bandwidth_factor, 2);
+      rule = g_strdup_printf ("%s × %s", name, f);
+    }
+  else
+    rule = g_strdup (name);
   tx = short_number (hx);
   ty = short_number (hy);
   r = g->h[1] / (hx * hy);
@@ -463,7 +474,7 @@ compute_layout (const CsDensityModel *m,
     cs_i_text_extents (m->y_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->ylabel_h);
   cs_i_text_extents ("Density", CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->bar_label_h);
 
-  L->note = bandwidth_note (g);
+  L->note = cs_density_surface_bandwidth_note (m->surface);
   if (L->note != NULL)
     cs_i_text_extents (L->note, CS_STYLE_SMALL_SIZE - 1.0, CS_STYLE_WEIGHT_NORMAL, NULL, &L->note_h);
   top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 10.0 : L->tick_h * 0.5);

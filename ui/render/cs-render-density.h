@@ -33,6 +33,11 @@ typedef struct
   CsDensityContour contours[CS_DENSITY_MAX_LEVELS];
   double        *marginal_x;    /* Owned, grid->nx: ∫ f(x, y) dy at each x node */
   double        *marginal_y;    /* Owned, grid->ny */
+  /* Where grid->h came from, for the caption: a rule's H times bandwidth_factor² (the window's
+   * slider hands core the scaled H as a manual matrix, so grid->rule alone would say "Manual").
+   * cs_density_surface_new sets grid->rule and 1. */
+  CsBandwidthRule bandwidth_rule;
+  double          bandwidth_factor;
 
   /* Points for the overlay (copies), may be empty. */
   gsize   n;
@@ -51,6 +56,9 @@ typedef struct
 /* From a finished grid (takes a reference): contours at the given masses (NULL/0 = 50 %,
  * 80 %, 95 %), marginals. */
 CsDensitySurface *cs_density_surface_new (CsDensityGrid *grid, const double *masses, guint n_masses);
+/* The caption under the title that names the bandwidth ("Scott × 1.50 bandwidth: h = 0.92 (x),
+ * 0.67 (y)"), or NULL when H is not usable; free with g_free. */
+char             *cs_density_surface_bandwidth_note (const CsDensitySurface *s);
 /* Copies the points (labels, k and color_slot may be NULL/0) for the overlay. */
 void              cs_density_surface_set_points (CsDensitySurface *s,
                                                  gsize             n,
