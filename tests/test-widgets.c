@@ -982,6 +982,10 @@ test_params_labels (void)
   g_assert_cmpint (cs_params_get_int (params, "k_max"), ==, 0);
   g_clear_pointer (&params, cs_params_free);
 
+  /* DBSCAN's eps defaults to 0 = automatic, the bottom of its range: it reads "Automatic" too. */
+  cs_params_panel_set_algorithm (p, cs_registry_lookup ("dbscan"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cs_params_panel_get_control (p, "eps"))), ==, "Automatic");
+
   /* PAM: named starts, or listed rows in an entry that shows only for them. */
   cs_params_panel_set_algorithm (p, cs_registry_lookup ("pam"));
   init = cs_params_panel_get_control (p, "init");

@@ -240,6 +240,8 @@ make_control (Row *row)
           control = gtk_spin_button_new_with_range (MAX (spec->min, -SPIN_LIMIT), MIN (spec->max, SPIN_LIMIT),
                                                     step);
           gtk_spin_button_set_digits (GTK_SPIN_BUTTON (control), digits);
+          /* new_with_range makes it numeric, which would refuse the word that stands for 0. */
+          gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (control), spec->zero_label == NULL);
           gtk_spin_button_set_update_policy (GTK_SPIN_BUTTON (control), GTK_UPDATE_IF_VALID);
           g_signal_connect (control, "value-changed", G_CALLBACK (spin_value_changed_cb), row);
         }
