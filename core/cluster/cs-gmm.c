@@ -53,7 +53,6 @@ typedef struct
   guint           restart;
   guint           n_runs;
   gboolean        par;
-  gint            stop;        /* atomic: set by a worker that saw the cancel */
 } Work;
 
 void
@@ -88,29 +87,6 @@ cs_gmm_n_parameters (CsGmmCovariance covariance,
     default: cov = k; break;
     }
   return cov + (guint64) k * d + (k - 1);
-}
-
-static gboolean
-work_cancelled (Work *w)
-{
-  if (g_atomic_int_get (&w->stop))
-    return TRUE;
-  if (cs_progress_is_cancelled (w->progress))
-    {
-      g_atomic_int_set (&w->stop, 1);
-      return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-work_check (Work    *w,
-            GError **error)
-{
-  if (!work_cancelled (w))
-    return TRUE;
-  g_set_error_literal (error, CS_ERROR, CS_ERROR_CANCELLED, "The Gaussian mixture was cancelled");
-  return FALSE;
 }
 
 /* Log-densities of the rows of one block under every component, lp (nb × k), without the
@@ -188,7 +164,7 @@ e_step (Work    *w,
         gsize i_end = MIN ((c + 1) * w->chunk_rows, w->n);
         double ll = 0.0;
 
-        for (gsize i0 = c * w->chunk_rows; i0 < i_end && !work_cancelled (w); i0 += BLOCK_ROWS)
+        for (gsize i0 = c * w->chunk_rows; i0 < i_end && !cs_progress_is_cancelled (w->progress); i0 += BLOCK_ROWS)
           {
             gsize nb = MIN (BLOCK_ROWS, i_end - i0);
 
@@ -222,7 +198,7 @@ e_step (Work    *w,
     g_free (y);
     g_free (lp);
   }
-  if (!work_check (w, error))
+  if (!cs_progress_check (w->progress, error))
     return FALSE;
   for (gsize c = 0; c < w->n_chunks; c++)
     total += w->chunk_ll[c];
@@ -321,7 +297,7 @@ accumulate_means (Work *w)
 
       memset (nk, 0, k * sizeof (double));
       memset (sums, 0, k * d * sizeof (double));
-      for (gsize i0 = c * w->chunk_rows; i0 < i_end && !work_cancelled (w); i0 += BLOCK_ROWS)
+      for (gsize i0 = c * w->chunk_rows; i0 < i_end && !cs_progress_is_cancelled (w->progress); i0 += BLOCK_ROWS)
         {
           gsize nb = MIN (BLOCK_ROWS, i_end - i0);
           const double *r = w->resp + i0 * k;
@@ -357,7 +333,7 @@ accumulate_dense_covariances (Work *w)
         const double *mu = w->means + j * d;
 
         memset (s, 0, d * d * sizeof (double));
-        for (gsize i0 = cc * w->cov_rows; i0 < i_end && !work_cancelled (w); i0 += BLOCK_ROWS)
+        for (gsize i0 = cc * w->cov_rows; i0 < i_end && !cs_progress_is_cancelled (w->progress); i0 += BLOCK_ROWS)
           {
             gsize nb = MIN (BLOCK_ROWS, i_end - i0);
 
@@ -395,7 +371,7 @@ accumulate_variances (Work *w)
         {
           const double *xi = cs_matrix_row (w->x, i);
 
-          if ((i & (BLOCK_ROWS - 1)) == 0 && work_cancelled (w))
+          if ((i & (BLOCK_ROWS - 1)) == 0 && cs_progress_is_cancelled (w->progress))
             break;
           for (gsize j = 0; j < k; j++)
             {
@@ -423,7 +399,7 @@ m_step (Work    *w,
   double total = 0.0;
 
   accumulate_means (w);
-  if (!work_check (w, error))
+  if (!cs_progress_check (w->progress, error))
     return FALSE;
   for (gsize j = 0; j < k; j++)
     {
@@ -452,7 +428,7 @@ m_step (Work    *w,
       g_autofree double *tied = w->cov == CS_GMM_TIED ? g_new0 (double, dd) : NULL;
 
       accumulate_dense_covariances (w);
-      if (!work_check (w, error))
+      if (!cs_progress_check (w->progress, error))
         return FALSE;
       for (gsize j = 0; j < k; j++)
         {
@@ -482,7 +458,7 @@ m_step (Work    *w,
   else
     {
       accumulate_variances (w);
-      if (!work_check (w, error))
+      if (!cs_progress_check (w->progress, error))
         return FALSE;
       for (gsize j = 0; j < k; j++)
         {
@@ -612,7 +588,7 @@ run_once (Work               *w,
       what = g_strdup_printf ("EM step %u", it + 1);
       restart_stage (w, stage, sizeof stage, what);
       if (!cs_progress_report (w->progress, restart_fraction (w, 0.1 + 0.9 * (1.0 - pow (0.9, it + 1))), stage))
-        return work_check (w, error);
+        return cs_progress_check (w->progress, error);
       if (fabs (change) < opt->tol)
         {
           outcome->converged = TRUE;
@@ -654,7 +630,7 @@ initial_labels (Work               *w,
   if (!cs_kmeans_run (x, &ko, stage, NULL, &km, error))
     return FALSE;
   memcpy (labels, km->labels, w->n * sizeof (int));
-  return work_check (w, error);
+  return cs_progress_check (w->progress, error);
 }
 
 gboolean

@@ -34,7 +34,6 @@ typedef struct
   guint           restart;
   guint           n_runs;
   gboolean        par;            /* worth threads: a region costs a time slice on a busy machine */
-  gint            stop;           /* atomic: set by a worker that saw the cancel */
 } Work;
 
 void
@@ -51,29 +50,6 @@ cs_kmeans_options_init (CsKmeansOptions *options)
   options->tol = 1e-4;
   options->seed = 0;
   options->algorithm = CS_KMEANS_HAMERLY;
-}
-
-static gboolean
-work_cancelled (Work *w)
-{
-  if (g_atomic_int_get (&w->stop))
-    return TRUE;
-  if (cs_progress_is_cancelled (w->progress))
-    {
-      g_atomic_int_set (&w->stop, 1);
-      return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-work_check (Work      *w,
-            GError   **error)
-{
-  if (!work_cancelled (w))
-    return TRUE;
-  g_set_error_literal (error, CS_ERROR, CS_ERROR_CANCELLED, "k-means was cancelled");
-  return FALSE;
 }
 
 static inline void
@@ -121,7 +97,7 @@ assign_chunk (Work           *w,
     {
       gsize nb = MIN (BLOCK_ROWS, i_end - i0);
 
-      if (work_cancelled (w))
+      if (cs_progress_is_cancelled (w->progress))
         return changed;
       for (gsize r = 0; r < nb; r++)
         memcpy (dist + r * k, csq, k * sizeof (double));
@@ -181,14 +157,14 @@ assign_all (Work           *w,
 
 #pragma omp for schedule(dynamic, 1)
     for (gsize c = 0; c < w->n_chunks; c++)
-      if (!work_cancelled (w))
+      if (!cs_progress_is_cancelled (w->progress))
         changed += assign_chunk (w, c, centers, csq, dist, labels, accumulate, second);
     g_free (dist);
   }
   cs_i_blas_single_end (saved);
   if (n_changed)
     *n_changed = changed;
-  return work_check (w, error);
+  return cs_progress_check (w->progress, error);
 }
 
 /* The same per-chunk sums as assign_chunk() forms, in the same order, for the bound-based
@@ -395,7 +371,7 @@ hamerly_assign (Work           *w,
           double next = INFINITY;
           int arg = 0;
 
-          if ((i & 255) == 0 && work_cancelled (w))
+          if ((i & 255) == 0 && cs_progress_is_cancelled (w->progress))
             break;
           if (u[i] < m)
             continue;
@@ -528,7 +504,7 @@ run_once (Work                  *w,
         {
           half_separation (centers, s);
           changed = hamerly_assign (w, centers, s, labels, u, l);
-          if (!work_check (w, error))
+          if (!cs_progress_check (w->progress, error))
             return FALSE;
           accumulate_all (w, labels);
         }
@@ -586,7 +562,7 @@ run_once (Work                  *w,
          * instead of creeping by 1 / max_iter and jumping at convergence. */
         restart_stage (w, stage, sizeof stage, what);
         if (!cs_progress_report (w->progress, restart_fraction (w, 0.1 + 0.9 * (1.0 - pow (0.9, it + 1))), stage))
-          return work_check (w, error);
+          return cs_progress_check (w->progress, error);
       }
 
       if (changed == 0 && n_moved == 0)
@@ -652,7 +628,7 @@ init_plusplus (Work      *w,
 
       restart_stage (w, stage, sizeof stage, "k-means++ initialisation");
       if (!cs_progress_report (w->progress, restart_fraction (w, 0.1 * c / k), stage))
-        return work_check (w, error);
+        return cs_progress_check (w->progress, error);
       for (gsize i = 0; i < n; i++)
         {
           acc += closest[i];
@@ -691,7 +667,7 @@ init_plusplus (Work      *w,
             double *cp = cand_pot + ch * trials;
 
             memset (cp, 0, trials * sizeof (double));
-            for (gsize i0 = ch * w->chunk_rows; i0 < i_end && !work_cancelled (w); i0 += BLOCK_ROWS)
+            for (gsize i0 = ch * w->chunk_rows; i0 < i_end && !cs_progress_is_cancelled (w->progress); i0 += BLOCK_ROWS)
               {
                 gsize nb = MIN (BLOCK_ROWS, i_end - i0);
                 cs_matrix_sqdist_block (w->x, w->xsq, i0, nb, cand, cand_sq, dist);
@@ -703,7 +679,7 @@ init_plusplus (Work      *w,
         g_free (dist);
       }
       cs_i_blas_single_end (saved);
-      if (!work_check (w, error))
+      if (!cs_progress_check (w->progress, error))
         return FALSE;
 
       {
