@@ -69,3 +69,50 @@ cs_test_cpu_us (clockid_t clock)
   clock_gettime (clock, &ts);
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
+
+/* Main-loop helpers for the tests that drive GTK (no GTK needed here: GLib's default context). */
+static inline gboolean
+cs_test_set_flag_cb (gpointer flag)
+{
+  *(gboolean *) flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static inline gboolean
+cs_test_wake_cb (gpointer unused)
+{
+  (void) unused;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop (blocking, as the application does) until `cond (data)` holds or
+ * `timeout_ms` passes; a 5 ms wake-up re-checks the condition. The timeout is an upper bound
+ * on waiting, not a claim about speed: it stretches with cs_test_time_scale (). */
+static inline gboolean
+cs_test_wait_until (gboolean (*cond) (gpointer data),
+                    gpointer data,
+                    guint    timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint    timeout = g_timeout_add ((guint) (timeout_ms * cs_test_time_scale ()), cs_test_set_flag_cb, &timed_out);
+  guint    wake = g_timeout_add (5, cs_test_wake_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = cond (data)) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout);
+  g_source_remove (wake);
+  return ok;
+}
+
+/* Runs the main loop for `ms` milliseconds (lets queued work and redraws happen). */
+static inline void
+cs_test_spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, cs_test_set_flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}

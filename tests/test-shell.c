@@ -15,48 +15,6 @@
 static CsApplication *app;
 static char          *tmp_home; /* XDG_DATA_HOME and XDG_CONFIG_HOME of this run */
 
-static gboolean
-set_flag_cb (gpointer user_data)
-{
-  *(gboolean *)user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Runs the main loop until `cond (data)` holds or `timeout_ms` passes. */
-static gboolean
-wait_until (Condition cond, gpointer data, guint timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  /* A limit on waiting, not a speed bound: a sanitizer build on a loaded machine gets longer. */
-  guint    timeout = g_timeout_add ((guint) (timeout_ms * cs_test_time_scale ()), set_flag_cb, &timed_out);
-  guint    wake = g_timeout_add (5, wake_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout);
-  g_source_remove (wake);
-  return ok;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static gboolean
 is_idle (gpointer window)
@@ -76,7 +34,7 @@ first_window (void)
 {
   g_assert_cmpuint (n_windows (), ==, 0);
   g_application_activate (G_APPLICATION (app));
-  spin (50);
+  cs_test_spin (50);
   g_assert_cmpuint (n_windows (), ==, 1);
   return CS_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
 }
@@ -85,7 +43,7 @@ static void
 close_all_windows (void)
 {
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  spin (30);
+  cs_test_spin (30);
   g_assert_cmpuint (n_windows (), ==, 0);
 }
 
@@ -95,7 +53,7 @@ activate_win (CsWindow *window, const char *action, const char *string_arg)
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), action));
   g_action_group_activate_action (G_ACTION_GROUP (window), action,
                                   string_arg != NULL ? g_variant_new_string (string_arg) : NULL);
-  g_assert_true (wait_until (is_idle, window, 20000));
+  g_assert_true (cs_test_wait_until (is_idle, window, 20000));
 }
 
 static gsize
@@ -174,7 +132,7 @@ answer_chooser (const char *path)
   g_autoptr (GFile) folder = g_file_get_parent (file);
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (wait_until (chooser_showing, NULL, 5000));
+  g_assert_true (cs_test_wait_until (chooser_showing, NULL, 5000));
   dialog = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG, NULL);
   /* Both wait for the folder to be read, and a request made while the dialog is still reading
    * the folder it opened in can be lost: ask again until the chooser has the file. */
@@ -191,12 +149,12 @@ answer_chooser (const char *path)
       else
         gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), file, &error);
       g_assert_no_error (error);
-      wait_until (chooser_has_file, &choice, 100);
+      cs_test_wait_until (chooser_has_file, &choice, 100);
     }
   g_assert_true (chooser_has_file (&choice));
   /* A Save dialog answers after checking whether the file exists: wait for it to go. */
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  g_assert_true (wait_until (chooser_gone, NULL, 5000));
+  g_assert_true (cs_test_wait_until (chooser_gone, NULL, 5000));
 }
 
 static void
@@ -217,7 +175,7 @@ test_open_replaces_data (void)
       "<Control>o"));
   g_action_group_activate_action (G_ACTION_GROUP (app), "open", NULL);
   answer_chooser (path);
-  g_assert_true (wait_until (is_idle, window, 10000));
+  g_assert_true (cs_test_wait_until (is_idle, window, 10000));
   g_assert_null (cs_window_get_error_text (window));
   g_assert_cmpuint (n_windows (), ==, 1);
   g_assert_cmpuint (n_rows (window), ==, 40);
@@ -232,7 +190,7 @@ test_open_replaces_data (void)
 
   /* A second window only when asked for, and it starts empty. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
-  spin (30);
+  cs_test_spin (30);
   g_assert_cmpuint (n_windows (), ==, 2);
   g_assert_cmpuint (n_rows (window), ==, 300);
 
@@ -292,19 +250,19 @@ test_recent_only_loaded (void)
   /* Through the Open dialog: the chooser itself records the file it was accepted on. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "open", NULL);
   answer_chooser (bad);
-  g_assert_true (wait_until (is_idle, window, 10000));
+  g_assert_true (cs_test_wait_until (is_idle, window, 10000));
   g_assert_nonnull (cs_window_get_error_text (window));
   g_assert_true (gtk_recent_manager_has_item (gtk_recent_manager_get_default (), bad_uri));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "open", NULL);
   answer_chooser (good);
-  g_assert_true (wait_until (is_idle, window, 10000));
+  g_assert_true (cs_test_wait_until (is_idle, window, 10000));
   g_assert_null (cs_window_get_error_text (window));
   g_assert_cmpuint (n_rows (window), ==, 30);
 
   /* The list is the desktop's file, which the recent manager writes and re-reads on its own
    * schedule: give it time to settle. */
-  if (!wait_until (recent_has, good, 10000))
+  if (!cs_test_wait_until (recent_has, good, 10000))
     dump_recent (window);
   g_assert_true (recent_has (good));
   recent = cs_recent_list (10);
@@ -317,7 +275,7 @@ test_recent_only_loaded (void)
   g_assert_no_error (error);
   activate_win (window, "open-file", good);
   g_assert_nonnull (cs_window_get_error_text (window));
-  spin (300);
+  cs_test_spin (300);
   recent = cs_recent_list (10);
   g_assert_false (strv_has (recent, good));
 
@@ -345,8 +303,8 @@ test_help_opens_guide (void)
       (const char *const *)gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.help"), "F1"));
   /* The stand-in for a browser (set up in main) writes down the URI it is asked to show. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "help", NULL);
-  g_assert_true (wait_until (file_exists, opened, 10000));
-  spin (100);
+  g_assert_true (cs_test_wait_until (file_exists, opened, 10000));
+  cs_test_spin (100);
   g_file_get_contents (opened, &uri, NULL, &error);
   g_assert_no_error (error);
   g_strchomp (uri);
@@ -384,13 +342,13 @@ test_fullscreen_toggles (void)
   /* Xvfb has no window manager to grant the request, so the action's state (the request) is
    * what can be checked here; with one, the window's "fullscreened" follows. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "fullscreen", NULL);
-  spin (30);
+  cs_test_spin (30);
   state = g_action_group_get_action_state (G_ACTION_GROUP (window), "fullscreen");
   g_assert_true (g_variant_get_boolean (state));
   g_clear_pointer (&state, g_variant_unref);
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "fullscreen", NULL);
-  spin (30);
+  cs_test_spin (30);
   state = g_action_group_get_action_state (G_ACTION_GROUP (window), "fullscreen");
   g_assert_false (g_variant_get_boolean (state));
   g_assert_false (gtk_window_is_fullscreen (GTK_WINDOW (window)));
@@ -443,7 +401,7 @@ static GtkDropDown *
 open_export_dialog (CsWindow *window, GtkWindow **dialog)
 {
   g_action_group_activate_action (G_ACTION_GROUP (window), "export", NULL);
-  spin (30);
+  cs_test_spin (30);
   *dialog = find_toplevel (GTK_TYPE_WINDOW, "Export Figure");
   g_assert_nonnull (*dialog);
   return GTK_DROP_DOWN (find_child (GTK_WIDGET (*dialog), GTK_TYPE_DROP_DOWN));
@@ -459,7 +417,7 @@ export_through_dialog (CsWindow *window, guint format, const char *path)
   gtk_drop_down_set_selected (menu, format);
   g_signal_emit_by_name (gtk_window_get_default_widget (dialog), "clicked");
   answer_chooser (path);
-  g_assert_true (wait_until (is_idle, window, 10000));
+  g_assert_true (cs_test_wait_until (is_idle, window, 10000));
   g_assert_null (cs_window_get_error_text (window));
   g_assert_true (file_exists ((gpointer)path));
 }
@@ -600,12 +558,12 @@ test_status_counts_and_chosen_columns (void)
 
   /* No column at all: refused with a message, the window stays usable. */
   cs_column_chooser_choose (chooser, CS_COLUMN_CHOOSE_NONE);
-  spin (50);
-  g_assert_true (wait_until (is_idle, window, 10000));
+  cs_test_spin (50);
+  g_assert_true (cs_test_wait_until (is_idle, window, 10000));
   if (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "run"))
     {
       g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-      g_assert_true (wait_until (is_idle, window, 10000));
+      g_assert_true (cs_test_wait_until (is_idle, window, 10000));
     }
   g_test_message ("with no columns: %s", cs_window_get_error_text (window));
   g_assert_nonnull (cs_window_get_error_text (window));

@@ -23,37 +23,27 @@ static GtkApplication *app;
 
 typedef gboolean (*Condition) (CsWindow *window);
 
-static gboolean
-set_flag_cb (gpointer user_data)
+typedef struct
 {
-  *(gboolean *)user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
+  Condition cond;
+  CsWindow *window;
+} WindowCondition;
 
 static gboolean
-wake_cb (gpointer user_data)
+window_condition_holds (gpointer data)
 {
-  return G_SOURCE_CONTINUE;
+  WindowCondition *c = data;
+
+  return c->cond (c->window);
 }
 
-/* Runs the main loop (blocking, as the application does) until `cond` holds or
- * `timeout_ms` passes; a 5 ms wake-up re-checks the condition. */
+/* Runs the main loop until `cond (window)` holds or `timeout_ms` passes (test-common.h). */
 static gboolean
 wait_for (CsWindow *window, Condition cond, guint timeout_ms)
 {
-  gboolean timed_out = FALSE;
-  /* An upper bound on waiting, not a claim about speed: it stretches with a slow build and a
-   * busy machine (test-common.h). */
-  guint    timeout = g_timeout_add ((guint) (timeout_ms * cs_test_time_scale ()), set_flag_cb, &timed_out);
-  guint    wake = g_timeout_add (5, wake_cb, NULL);
-  gboolean ok;
+  WindowCondition c = { cond, window };
 
-  while (!(ok = cond (window)) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout);
-  g_source_remove (wake);
-  return ok;
+  return cs_test_wait_until (window_condition_holds, &c, timeout_ms);
 }
 
 static gboolean
@@ -62,23 +52,13 @@ is_idle (CsWindow *window)
   return !cs_window_is_busy (window);
 }
 
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static CsWindow *
 window_new (void)
 {
   CsWindow *window = cs_window_new (app);
 
   gtk_window_present (GTK_WINDOW (window));
-  spin (50);
+  cs_test_spin (50);
   return window;
 }
 
@@ -86,7 +66,7 @@ static void
 window_free (CsWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (20);
+  cs_test_spin (20);
 }
 
 static void
@@ -430,7 +410,7 @@ test_cancel_keeps_window_responsive (void)
   g_assert_null (cs_window_get_error_text (window));
   g_assert_cmpuint (n_points (window), ==, 200000);
   /* Let the first paint of 200,000 points pass: the ticks below measure the run. */
-  spin (300);
+  cs_test_spin (300);
 
   g_assert_true (cs_window_select_algorithm (window, "kmeans"));
   set_param (window, "k", "200");
@@ -439,7 +419,7 @@ test_cancel_keeps_window_responsive (void)
   source = g_timeout_add (10, tick_cb, &ticker);
   started = g_get_monotonic_time ();
   activate (window, "run", NULL);
-  spin (400);
+  cs_test_spin (400);
   /* Still computing: otherwise this test would prove nothing about cancelling. */
   g_assert_true (cs_window_is_busy (window));
 
@@ -484,7 +464,7 @@ test_close_while_running (void)
   set_param (window, "k", "200");
   set_param (window, "n_init", "20");
   activate (window, "run", NULL);
-  spin (150);
+  cs_test_spin (150);
   g_assert_true (cs_window_is_busy (window));
 
   /* Closing cancels the run; the worker lets go of the window soon after. */
@@ -496,7 +476,7 @@ test_close_while_running (void)
     gint64 end = closed + 2 * G_USEC_PER_SEC;
 
     while (weak != NULL && g_get_monotonic_time () < end)
-      spin (5);
+      cs_test_spin (5);
   }
   g_test_message ("window finalised %.1f ms after closing", (g_get_monotonic_time () - closed) / 1e3);
   g_assert_true (is_gone (weak));
@@ -717,11 +697,11 @@ static void
 worker_settle (CsWorker *worker, WorkerLog *log, gint n_requests)
 {
   for (guint i = 0; i < 4000 && cs_worker_is_busy (worker); i++)
-    spin (5);
+    cs_test_spin (5);
   g_assert_false (cs_worker_is_busy (worker));
   for (guint i = 0; i < 4000 && g_atomic_int_get (&log->inputs_freed) < n_requests; i++)
-    spin (5);
-  spin (20);
+    cs_test_spin (5);
+  cs_test_spin (20);
   g_assert_cmpint (g_atomic_int_get (&log->inputs_freed), ==, n_requests);
 }
 
@@ -738,7 +718,7 @@ test_worker_newest_wins (void)
     {
       worker_submit (worker, &log, i, 2000, TRUE);
       g_assert_true (cs_worker_is_busy (worker));
-      spin (10);
+      cs_test_spin (10);
     }
   worker_settle (worker, &log, 5);
   g_assert_cmpuint (log.n_done, ==, 1);
@@ -758,7 +738,7 @@ test_worker_stale_dropped (void)
 
   result_log = &log;
   worker_submit (worker, &log, 1, 50, FALSE);
-  spin (5);
+  cs_test_spin (5);
   worker_submit (worker, &log, 2, 200, FALSE);
   worker_settle (worker, &log, 2);
   g_assert_cmpuint (log.n_done, ==, 1);
@@ -784,7 +764,7 @@ test_worker_cancel (void)
 
   result_log = &log;
   worker_submit (worker, &log, 1, 5000, TRUE);
-  spin (20);
+  cs_test_spin (20);
   cs_worker_cancel (worker);
   worker_settle (worker, &log, 1);
   g_assert_cmpuint (log.n_done, ==, 1);
@@ -1348,7 +1328,7 @@ window_new_sized (int width, int height)
 
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
-  spin (50);
+  cs_test_spin (50);
   return window;
 }
 
@@ -1382,7 +1362,7 @@ test_navigation_groups (void)
   GtkWidget *clusters_group;
 
   load_sample (window, "iris");
-  spin (50);
+  cs_test_spin (50);
   for (guint i = 0; i < G_N_ELEMENTS (clusters); i++)
     {
       GtkWidget      *button = find_by_accessible_label (GTK_WIDGET (window), clusters[i]);
@@ -1402,7 +1382,7 @@ test_navigation_groups (void)
   g_assert_cmpstr (cs_window_get_view (window), ==, "scatter");
 
   run_kmeans (window, "3");
-  spin (50);
+  cs_test_spin (50);
   /* The same buttons in the same places, now with what this result can show. */
   for (guint i = 0; i < G_N_ELEMENTS (clusters); i++)
     {
@@ -1456,7 +1436,7 @@ test_cancel_keeps_result_status (void)
   set_param (window, "k", "200");
   set_param (window, "n_init", "20");
   activate (window, "run", NULL);
-  spin (200);
+  cs_test_spin (200);
   g_assert_true (cs_window_is_busy (window));
   activate (window, "cancel", NULL);
   g_assert_true (wait_for (window, is_idle, 5000));
@@ -1485,7 +1465,7 @@ test_page_texts_fit_small_window (void)
   run_kmeans (window, "3");
   activate (window, "show-view", "saliency");
   g_assert_true (wait_for (window, saliency_idle, 30000));
-  spin (100);
+  cs_test_spin (100);
   status = density_child (window, "saliency_status_label");
   g_test_message ("saliency status: %s", gtk_label_get_text (GTK_LABEL (status)));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (status)), "click a feature"));
@@ -1498,7 +1478,7 @@ test_page_texts_fit_small_window (void)
                           NULL);
       if (gtk_widget_get_height (gtk_widget_get_parent (gtk_widget_get_parent (summary))) >= needed)
         break;
-      spin (20);
+      cs_test_spin (20);
     }
   g_test_message ("summaries: %d px needed, %d px shown", needed,
                   gtk_widget_get_height (gtk_widget_get_parent (gtk_widget_get_parent (summary))));
@@ -1506,7 +1486,7 @@ test_page_texts_fit_small_window (void)
 
   activate (window, "show-view", "density");
   g_assert_true (wait_for (window, density_idle, 20000));
-  spin (50);
+  cs_test_spin (50);
   entry = density_child (window, "density_h_entry");
   h = gtk_editable_get_text (GTK_EDITABLE (entry));
   g_test_message ("H: %s", h);
@@ -1818,7 +1798,7 @@ test_distances_match_prepared_rows (void)
     gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
 
     while (weak != NULL && g_get_monotonic_time () < end)
-      spin (5);
+      cs_test_spin (5);
   }
   g_assert_null (weak);
 
