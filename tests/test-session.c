@@ -318,6 +318,66 @@ test_hostile (void)
     }
 }
 
+/* Reopening gives the saved result and the same scores, without running the algorithm. */
+static void
+test_restore (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("iris", &error);
+  g_autoptr (CsDataset) fewer = NULL;
+  const CsAlgorithm *algo = cs_registry_lookup ("fasterpam");
+  g_autoptr (CsParams) params = cs_params_new (algo);
+  g_autoptr (CsPipelineResult) r = NULL;
+  g_autoptr (CsPipelineResult) back = NULL;
+  g_autoptr (CsPipelineResult) none = NULL;
+  g_autoptr (CsSession) s = cs_session_new ();
+  g_autoptr (CsSession) loaded = NULL;
+  g_autofree char *path = temp_path ("iris.clusterscope");
+  CsPipelineOptions o;
+  const CsClustering *a;
+  const CsClustering *b;
+
+  g_assert_no_error (error);
+  g_assert_true (cs_params_set (params, "k", "3", NULL));
+  cs_pipeline_options_init (&o);
+  o.algorithm = algo;
+  o.params = params;
+  o.silhouette_sample = 1000;
+  o.internal_metrics = TRUE;
+  r = cs_pipeline_run (ds, &o, NULL, &error);
+  g_assert_no_error (error);
+  s->sample = g_strdup ("iris");
+  s->current = cs_session_run_from_clustering (r->clustering);
+  g_assert_true (cs_session_save (s, path, &error));
+  loaded = cs_session_load (path, &error);
+  g_assert_no_error (error);
+
+  o.params = NULL;
+  back = cs_session_restore (loaded->current, ds, &o, NULL, &error);
+  g_assert_no_error (error);
+  a = r->clustering;
+  b = back->clustering;
+  g_assert_cmpstr (b->algorithm, ==, "fasterpam");
+  g_assert_cmpint (cs_params_get_int (b->params, "k"), ==, 3);
+  g_assert_cmpuint (b->k, ==, a->k);
+  g_assert_cmpmem (b->labels, b->n * sizeof (int), a->labels, a->n * sizeof (int));
+  g_assert_cmpmem (b->medoids, b->k * sizeof (gsize), a->medoids, a->k * sizeof (gsize));
+  g_assert_cmpfloat (b->objective, ==, a->objective);
+  g_assert_cmpint (b->objective_kind, ==, CS_OBJECTIVE_LOSS);
+  g_assert_cmpfloat (back->silhouette, ==, r->silhouette);
+  g_assert_cmpfloat (back->medoid_silhouette, ==, r->medoid_silhouette);
+  g_assert_cmpfloat (back->ari, ==, r->ari);
+  g_assert_cmpfloat (back->calinski_harabasz, ==, r->calinski_harabasz);
+
+  /* Data with other rows: refused, saying why. */
+  fewer = cs_dataset_new ("fewer", 10);
+  for (gsize c = 0; c < 4; c++)
+    cs_dataset_add_numeric (fewer, cs_dataset_column (ds, c)->name, g_memdup2 (cs_dataset_column (ds, c)->values, 10 * sizeof (double)));
+  none = cs_session_restore (loaded->current, fewer, &o, NULL, &error);
+  g_assert_null (none);
+  g_assert_nonnull (strstr (error->message, "150 rows"));
+}
+
 /* The command copied from a session gives the session's labels when run. */
 static void
 test_command (void)
@@ -382,6 +442,7 @@ main (int    argc,
   g_test_add_func ("/session/embedded", test_embedded);
   g_test_add_func ("/session/changed-data", test_changed_data);
   g_test_add_func ("/session/hostile", test_hostile);
+  g_test_add_func ("/session/restore", test_restore);
   g_test_add_func ("/session/command", test_command);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include "core/cluster/cs-registry.h"
 #include "core/cluster/cs-result-io.h"
 #include "core/data/cs-input.h"
+#include "core/metrics/cs-metrics.h"
 
 #define FORMAT_ID "clusterscope-session"
 /* JSON deeper than this is not a session; json-glib recurses per level, so a file of a million
@@ -1012,6 +1013,100 @@ cs_session_load (const char *path,
     return NULL;
   name = g_filename_display_basename (path);
   return cs_session_load_data (in->data, in->length, name, error);
+}
+
+/* Restoring ------------------------------------------------------------------------------- */
+
+static const char *
+objective_name (CsObjectiveKind kind)
+{
+  switch (kind)
+    {
+    case CS_OBJECTIVE_INERTIA:
+      return "inertia";
+    case CS_OBJECTIVE_LOSS:
+      return "loss";
+    case CS_OBJECTIVE_MEDOID_SILHOUETTE:
+      return "medoid silhouette";
+    case CS_OBJECTIVE_LOG_LIKELIHOOD:
+      return "log-likelihood";
+    case CS_OBJECTIVE_NONE:
+    default:
+      return "objective";
+    }
+}
+
+CsPipelineResult *
+cs_session_restore (const CsSessionRun      *run,
+                    const CsDataset         *ds,
+                    const CsPipelineOptions *options,
+                    CsProgress              *progress,
+                    GError                 **error)
+{
+  const CsAlgorithm *algo = cs_registry_lookup (run->algorithm);
+  g_autoptr (CsPrepared) prep = NULL;
+  g_autoptr (CsClustering) c = NULL;
+  gsize d;
+
+  cs_progress_report (progress, 0.0, "Preparing data");
+  prep = cs_dataset_prepare (ds, &options->prepare, error);
+  if (prep == NULL || !cs_progress_check (progress, error))
+    return NULL;
+  if (prep->x->rows != run->n)
+    {
+      g_autofree char *now = cs_format_count (prep->x->rows);
+      g_autofree char *then = cs_format_count (run->n);
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "The saved result covers %s rows but the data now gives %s: the data changed since the "
+                   "session was saved; run the algorithm again", then, now);
+      return NULL;
+    }
+  if (algo == NULL && !g_str_equal (run->algorithm, "labels"))
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "The saved result comes from ‘%s’, an algorithm this version of Clusterscope does not have",
+                   run->algorithm);
+      return NULL;
+    }
+  d = prep->x->cols;
+  c = cs_clustering_new (run->algorithm, run->n, d, MAX (run->k, 1));
+  c->k = run->k;
+  memcpy (c->labels, run->labels, run->n * sizeof (int));
+  if (algo != NULL)
+    {
+      c->params = cs_params_new (algo);
+      for (gsize i = 0; run->params != NULL && run->params[i] != NULL; i++)
+        if (!cs_params_set_assignment (c->params, run->params[i], error))
+          {
+            g_prefix_error (error, "In the saved result: ");
+            return NULL;
+          }
+      c->objective_kind = algo->objective;
+    }
+  else
+    c->objective_kind = CS_OBJECTIVE_INERTIA;
+  c->objective_name = objective_name (c->objective_kind);
+
+  if (run->centers != NULL && run->centers->cols == d && run->centers->rows == run->k)
+    c->centers = cs_matrix_copy (run->centers);
+  else if (run->k > 0)
+    {
+      g_autofree gsize *count = g_new0 (gsize, run->k);
+      c->centers = cs_matrix_new (run->k, d);
+      cs_metric_cluster_means (prep->x, c->labels, run->k, c->centers->data, count);
+      for (guint j = 0; j < run->k; j++)
+        if (count[j] == 0)
+          for (gsize f = 0; f < d; f++)
+            cs_matrix_row (c->centers, j)[f] = NAN;
+    }
+  if (run->medoids != NULL)
+    c->medoids = g_memdup2 (run->medoids, run->k * sizeof (gsize));
+  c->objective = run->objective;
+  if (isnan (c->objective) && c->centers != NULL && c->objective_kind == CS_OBJECTIVE_INERTIA)
+    c->objective = cs_metric_inertia (prep->x, c->labels, c->centers);
+  c->seconds = run->seconds;
+  c->converged = TRUE;
+  return cs_pipeline_score (ds, options, g_steal_pointer (&prep), g_steal_pointer (&c), progress, error);
 }
 
 /* Data check ------------------------------------------------------------------------------ */

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/base/cs-matrix.h"
+#include "core/cluster/cs-pipeline.h"
 #include "core/cluster/cs-result.h"
 #include "core/data/cs-dataset.h"
 #include "core/data/cs-prepare.h"
@@ -69,6 +70,16 @@ gboolean   cs_session_save (const CsSession *session, const char *path, GError *
 CsSession *cs_session_load (const char *path, GError **error);
 /* The same on bytes in memory; `display_name` is used in messages. */
 CsSession *cs_session_load_data (const char *data, gsize length, const char *display_name, GError **error);
+
+/* The run's result on `ds` prepared with options->prepare, scored like a fresh run but not
+ * computed again: the saved labels, centres (the clusters' means when none were saved),
+ * medoids, parameters and objective. Fails with a sentence when the data no longer has the
+ * rows the run covered. */
+CsPipelineResult *cs_session_restore (const CsSessionRun      *run,
+                                      const CsDataset         *ds,
+                                      const CsPipelineOptions *options,
+                                      CsProgress              *progress,
+                                      GError                 **error);
 
 /* "sha256:<hex>" of a file's bytes. */
 char      *cs_session_hash_file (const char *path, GError **error);
