@@ -135,6 +135,8 @@ job_done (GObject *source, GAsyncResult *res, gpointer user_data)
   cs_i_window_show_model (self, g_steal_pointer (&result->model));
   cs_i_window_set_result (self, cs_page_result_new (g_steal_pointer (&result->pipeline)));
   g_set_object (&self->result_job, finished);
+  self->result->title = g_strdup (status);
+  cs_i_window_history_add (self, self->result);
   cs_i_window_set_status (self, status);
   g_free (self->result_status);
   self->result_status = g_steal_pointer (&status);
