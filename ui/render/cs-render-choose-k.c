@@ -214,10 +214,20 @@ layout (const CsChooseKModel *m, double w, double h, Layout *L)
     {
       double side = MIN (lower_h - small_h * 2 - CAPTION_GAP, aw * 0.34);
 
+      double cap_w;
+      double sub_w;
+      double cell_w;
+
       side = MAX (side, 10);
-      L->heat_cell = (CsRect) { x0 + aw - side, lower_y, side, lower_h };
+      /* The captions may be wider than a small heatmap: the cell takes their width (up to
+       * half the canvas), the heatmap sits at its right edge. */
+      cs_i_text_extents ("Co-association, k = 10 (10 runs)", CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &cap_w, NULL);
+      cs_i_text_extents ("white: never together · black: always", CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, &sub_w,
+                         NULL);
+      cell_w = MIN (MAX (side, MAX (cap_w, sub_w)), aw * 0.5);
+      L->heat_cell = (CsRect) { x0 + aw - cell_w, lower_y, cell_w, lower_h };
       L->heat = (CsRect) { x0 + aw - side, lower_y, side, side };
-      L->thumbs_area.width = MAX (aw - side - 2 * CELL_GAP, 10);
+      L->thumbs_area.width = MAX (aw - cell_w - 2 * CELL_GAP, 10);
     }
   if (L->n_thumbs > 0)
     {
@@ -306,6 +316,7 @@ draw_chart (cairo_t *cr, const CsChooseKModel *m, const Layout *L, guint i)
   g_autofree char *cut = NULL;
   gboolean first = TRUE;
   guint  kstep;
+  double step;
 
 #define MAP_Y(val) (p->y + p->height - ((val) - lo) / (hi - lo) * p->height)
 
@@ -330,12 +341,14 @@ draw_chart (cairo_t *cr, const CsChooseKModel *m, const Layout *L, guint i)
     }
 
   /* y grid and ticks */
-  nt = cs_nice_ticks (lo, hi, p->height > 90 ? 4 : 2, ticks, G_N_ELEMENTS (ticks));
+  nt = cs_nice_ticks (lo, hi, p->height > 90 ? 4 : 3, ticks, G_N_ELEMENTS (ticks));
+  /* The label precision comes from the tick step; with a single tick, from the range. */
+  step = nt > 1 ? ticks[1] - ticks[0] : pow (10.0, floor (log10 (hi - lo)));
   cairo_set_line_width (cr, 1.0);
   for (guint t = 0; t < nt; t++)
     {
       double y = cs_i_view_snap_y (cr, MAP_Y (ticks[t]));
-      g_autofree char *lab = cs_i_format_tick (ticks[t], nt > 1 ? ticks[1] - ticks[0] : 1.0);
+      g_autofree char *lab = cs_i_format_tick (ticks[t], step);
 
       if (y < p->y - 0.5 || y > p->y + p->height + 0.5)
         continue;
@@ -550,17 +563,18 @@ draw_heat (cairo_t *cr, const CsChooseKModel *m, const Layout *L)
       }
   cairo_stroke (cr);
   cs_i_view_stroke_frame (cr, hr);
-  cap = g_strdup_printf ("Co-association at k = %u (%u runs)", m->heat_k, m->result->stability_runs);
-  cut = cs_i_text_ellipsize (cap, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, hr->width + CS_STYLE_PAD);
+  cap = g_strdup_printf ("Co-association, k = %u (%u runs)", m->heat_k, m->result->stability_runs);
+  cut = cs_i_text_ellipsize (cap, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, L->heat_cell.width);
   cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
-  cs_i_text_draw (cr, cut, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, hr->x, hr->y + hr->height + CAPTION_GAP, 0, 0,
-                  0);
+  /* Right-aligned with the heatmap: the canvas edge is there. */
+  cs_i_text_draw (cr, cut, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, hr->x + hr->width,
+                  hr->y + hr->height + CAPTION_GAP, 1, 0, 0);
   {
     g_autofree char *sub = cs_i_text_ellipsize ("white: never together · black: always", CS_STYLE_SMALL_SIZE,
-                                                CS_STYLE_WEIGHT_NORMAL, hr->width + CS_STYLE_PAD);
+                                                CS_STYLE_WEIGHT_NORMAL, L->heat_cell.width);
     cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
-    cs_i_text_draw (cr, sub, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, hr->x,
-                    hr->y + hr->height + CAPTION_GAP + small_h, 0, 0, 0);
+    cs_i_text_draw (cr, sub, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, hr->x + hr->width,
+                    hr->y + hr->height + CAPTION_GAP + small_h, 1, 0, 0);
   }
 }
 
