@@ -1015,6 +1015,23 @@ test_choose_k_shows_clustering (void)
   g_assert_true (m->result == computed);
   g_assert_cmpuint (m->selected_k, ==, 5);
 
+  /* Export writes the page's figure: charts, thumbnails and heatmap. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("cs-test-choose-k-XXXXXX", NULL);
+    g_autofree char *png = g_build_filename (dir, "choose-k.png", NULL);
+    cairo_surface_t *s;
+
+    activate (window, "export-to", png);
+    g_assert_true (wait_for (window, is_idle, 20000));
+    g_assert_null (cs_window_get_error_text (window));
+    s = cairo_image_surface_create_from_png (png);
+    g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+    g_assert_cmpint (cairo_image_surface_get_width (s), >, 300);
+    cairo_surface_destroy (s);
+    g_unlink (png);
+    g_rmdir (dir);
+  }
+
   window_free (window);
 }
 

@@ -809,30 +809,42 @@ cs_choose_k_coassociation (const CsChooseKResult *r, guint k, GError **error)
   return m;
 }
 
-static int
-by_label (gconstpointer a, gconstpointer b, gpointer labels_)
+typedef struct
 {
-  const int *labels = labels_;
-  gsize      i = *(const gsize *) a;
-  gsize      j = *(const gsize *) b;
+  const CsChooseKResult *r;
+  guint                  from; /* index of k in the range */
+} OrderKey;
 
-  if (labels[i] != labels[j])
-    return labels[i] < labels[j] ? -1 : 1;
+static int
+by_label (gconstpointer a, gconstpointer b, gpointer key_)
+{
+  const OrderKey *key = key_;
+  gsize           i = *(const gsize *) a;
+  gsize           j = *(const gsize *) b;
+
+  /* By the label at k, then at k + 1, k + 2, …: rows a finer clustering keeps together stay
+   * together, so the heatmap shows sub-blocks instead of stripes in row order. */
+  for (guint t = key->from; t < key->r->n_k; t++)
+    {
+      const int *l = key->r->labels + (gsize) t * key->r->n;
+      if (l[i] != l[j])
+        return l[i] < l[j] ? -1 : 1;
+    }
   return i < j ? -1 : i > j;
 }
 
 gsize *
 cs_choose_k_order_by_cluster (const CsChooseKResult *r, guint k)
 {
-  const int *labels = cs_choose_k_result_labels (r, k);
-  gsize     *order;
+  OrderKey key = { r, 0 };
+  gsize   *order;
 
-  if (labels == NULL)
+  if (cs_choose_k_result_labels (r, k) == NULL)
     return NULL;
+  key.from = k - r->k_min;
   order = g_new (gsize, r->n);
   for (gsize i = 0; i < r->n; i++)
     order[i] = i;
-  /* Ties are broken by row, so the order is total. */
-  g_qsort_with_data (order, (gint) r->n, sizeof (gsize), by_label, (gpointer) labels);
+  g_qsort_with_data (order, (gint) r->n, sizeof (gsize), by_label, &key);
   return order;
 }

@@ -109,7 +109,8 @@ gboolean cs_choose_k_run (const CsMatrix          *x,
  * above CS_CHOOSE_K_COASSOC_MAX_N rows, and when stability was not computed. */
 float *cs_choose_k_coassociation (const CsChooseKResult *r, guint k, GError **error);
 
-/* Rows ordered by their label at k (stable): the order of a co-association heatmap. */
+/* Rows ordered by their label at k, ties by their labels at k + 1, k + 2, … of the range, then
+ * by row: the order of a co-association heatmap (clusters as blocks, their parts as sub-blocks). */
 gsize *cs_choose_k_order_by_cluster (const CsChooseKResult *r, guint k);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsChooseKResult, cs_choose_k_result_unref)
