@@ -248,7 +248,8 @@ cs_window_show_k (CsWindow *self, guint k)
   if (self->result == NULL || self->result_job == NULL || cs_i_window_is_loading (self))
     return FALSE;
   c = self->result->pipeline->clustering;
-  if (cs_clustering_medoids_at_k (c, k) == NULL)
+  /* Results that record other k: medoids for each (DynMSC), or a tree to cut (agglomerative). */
+  if (cs_clustering_medoids_at_k (c, k) == NULL && (c->merges == NULL || k < 1 || k > c->n))
     return FALSE;
   if (k == c->k)
     return TRUE;

@@ -650,6 +650,35 @@ finish (double *raw, gsize n, gsize d, const CsAgglomerativeOptions *o, CsTrace 
   return c;
 }
 
+CsClustering *
+cs_agglomerative_recut (const CsClustering *source,
+                        guint               k)
+{
+  CsClustering *c;
+  gsize         n_keep;
+
+  g_return_val_if_fail (source != NULL && source->merges != NULL, NULL);
+  if (k < 1 || k > source->n)
+    return NULL;
+  n_keep = source->n - k;
+  c = cs_clustering_new (source->algorithm, source->n, source->d, k);
+  c->k = cs_agglomerative_cut (source->merges, source->n, n_keep, c->labels);
+  c->merges = g_memdup2 (source->merges, MAX (source->n - 1, 1) * 4 * sizeof (double));
+  c->objective = n_keep > 0 ? source->merges[(n_keep - 1) * 4 + 2] : 0.0;
+  c->objective_name = source->objective_name;
+  c->objective_kind = source->objective_kind;
+  c->iterations = source->iterations;
+  c->converged = source->converged;
+  c->seconds = source->seconds;
+  if (source->params != NULL)
+    {
+      c->params = cs_params_copy (source->params);
+      cs_params_set_int (c->params, "k", k);
+      cs_params_set_double (c->params, "height", 0.0);
+    }
+  return c;
+}
+
 static void
 chain_clear (Chain *c)
 {

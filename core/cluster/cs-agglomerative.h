@@ -79,6 +79,10 @@ guint cs_agglomerative_cut (const double *merges, gsize n, gsize n_merges, int *
 /* The merges a cut at `height` keeps: those with height ≤ it (merges are sorted). */
 gsize cs_agglomerative_merges_below (const double *merges, gsize n, double height);
 
+/* A copy of a hierarchical result (merges set) cut into k clusters instead: labels, k,
+ * objective and the params' k (height 0), the same merges. NULL when k is outside 1 … n. */
+CsClustering *cs_agglomerative_recut (const CsClustering *source, guint k);
+
 /* SciPy's dendrogram leaf order (left child first, depth first from the root): order gets
  * the n leaves from left to right. */
 void  cs_agglomerative_leaf_order (const double *merges, gsize n, gsize *order);
