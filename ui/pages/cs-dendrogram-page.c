@@ -278,6 +278,9 @@ cs_dendrogram_page_dispose (GObject *object)
   g_clear_object (&self->worker);
   g_clear_pointer (&self->result, cs_clustering_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), CS_TYPE_DENDROGRAM_PAGE);
+  /* The template's root box is not a bound child: dispose_template leaves it. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (cs_dendrogram_page_parent_class)->dispose (object);
 }
 
