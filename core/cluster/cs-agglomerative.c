@@ -1,4 +1,5 @@
 #include "core/cluster/cs-agglomerative.h"
+#include "core/cluster/cs-agglomerative-private.h"
 #include "core/cluster/cs-registry.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
@@ -356,15 +357,22 @@ typedef struct
   const double   *norms; /* cosine only */
   CsMetric        metric;
   const CsDissim *D;
+  const double   *core;  /* may be NULL: HDBSCAN's core distances, for mutual reachability */
 } Source;
 
 static inline double
 source_dist (const Source *s, gsize i, gsize j)
 {
+  double v;
+
   if (s->D != NULL)
-    return cs_dissim_get (s->D, i, j);
-  return cs_metric_distance (s->metric, cs_matrix_row (s->x, i), cs_matrix_row (s->x, j), s->x->cols,
-                             s->norms ? s->norms[i] : 1.0, s->norms ? s->norms[j] : 1.0);
+    v = cs_dissim_get (s->D, i, j);
+  else
+    v = cs_metric_distance (s->metric, cs_matrix_row (s->x, i), cs_matrix_row (s->x, j), s->x->cols,
+                            s->norms ? s->norms[i] : 1.0, s->norms ? s->norms[j] : 1.0);
+  if (s->core != NULL)
+    v = MAX (v, MAX (s->core[i], s->core[j]));
+  return v;
 }
 
 /* Prim's minimum spanning tree, SciPy's mst_single_linkage: from the last row added, update
@@ -606,6 +614,34 @@ fill_trace (CsTrace *trace, const double *Z, gsize n, gsize n_keep)
     }
 }
 
+gboolean
+cs_i_agglomerative_mst (const CsMatrix *x,
+                        CsMetric        metric,
+                        const double   *core,
+                        CsProgress     *progress,
+                        double        **merges,
+                        GError        **error)
+{
+  Source             s = { x, NULL, metric, NULL, core };
+  g_autofree double *norms = NULL;
+  g_autofree double *raw = NULL;
+  gsize              n = x->rows;
+
+  if (metric == CS_METRIC_COSINE)
+    {
+      norms = g_new (double, n);
+      cs_matrix_row_sqnorms (x, norms);
+      for (gsize i = 0; i < n; i++)
+        norms[i] = sqrt (norms[i]);
+      s.norms = norms;
+    }
+  raw = g_new0 (double, MAX (n, 2) * 4);
+  if (n > 1 && !mst_run (&s, n, raw, progress, error))
+    return FALSE;
+  *merges = sort_and_label (raw, MAX (n, 1));
+  return TRUE;
+}
+
 static gboolean
 validate (gsize n, const CsAgglomerativeOptions *o, GError **error)
 {
@@ -810,7 +846,7 @@ cs_agglomerative_run (const CsMatrix               *x,
                       GError                      **error)
 {
   g_autofree double *norms = NULL;
-  Source             s = { x, NULL, options->metric, NULL };
+  Source             s = { x, NULL, options->metric, NULL, NULL };
 
   g_return_val_if_fail (x != NULL && options != NULL && out != NULL, FALSE);
   if (options->metric == CS_METRIC_GOWER || options->metric == CS_METRIC_PRECOMPUTED)
@@ -839,7 +875,7 @@ cs_agglomerative_run_dissim (const CsDissim               *dissim,
                              CsClustering                **out,
                              GError                      **error)
 {
-  Source s = { NULL, NULL, CS_METRIC_PRECOMPUTED, dissim };
+  Source s = { NULL, NULL, CS_METRIC_PRECOMPUTED, dissim, NULL };
 
   g_return_val_if_fail (dissim != NULL && options != NULL && out != NULL, FALSE);
   return run_source (&s, dissim->n, 0, options, progress, trace, out, error);
