@@ -69,6 +69,8 @@ typedef struct
   double     icl;              /* integrated completed likelihood (BIC-like sign), smaller is better */
   guint8    *point_kinds;    /* Owned, may be NULL: n CsPointKind values, from methods that tell
                                 core, border and noise rows apart */
+  guint      k_known;        /* novel class discovery: labels 0 … k_known − 1 are the known classes,
+                                the rest novel; 0 otherwise */
 } CsClustering;
 
 CsClustering *cs_clustering_new (const char *algorithm, gsize n, gsize d, guint k);
