@@ -65,12 +65,15 @@ fit_once (const Fit    *f,
 
   for (gsize i = 0; i < f->m; i++)
     memcpy (cs_matrix_row (sub, i), cs_matrix_row (f->x, f->rows[i]), d * sizeof (double));
+  g_autoptr (CsTrace) best_trace = NULL;
+
   for (guint r = 0; r < f->n_init; r++)
     {
       CsRng    rng;
       double   total = 0.0;
       guint    it = 0;
       gboolean conv = FALSE;
+      g_autoptr (CsTrace) run_trace = trace ? cs_trace_new (trace->max_steps) : NULL;
 
       cs_rng_init_stream (&rng, f->seed, f->stream * 1000 + r);
       if (f->kf > 0)
@@ -115,12 +118,12 @@ fit_once (const Fit    *f,
             if (cnt[j] > 0)
               for (gsize t = 0; t < d; t++)
                 c[(gsize) j * d + t] = sum[(gsize) j * d + t] / (double) cnt[j];
-          if (trace != NULL && r == 0 && f->n_init == 1)
+          if (run_trace != NULL)
             {
               CsMatrix view = { k, d, c };
               for (gsize i = 0; i < f->m; i++)
                 full_labels[f->rows[i]] = lab[i];
-              cs_trace_add (trace, it, full_labels, trace->n, &view, NULL, k, total, changed, NULL);
+              cs_trace_add (run_trace, it, full_labels, trace->n, &view, NULL, k, total, changed, NULL);
             }
         }
       if (total < best)
@@ -130,8 +133,14 @@ fit_once (const Fit    *f,
           memcpy (centers, c, (gsize) k * d * sizeof (double));
           *iterations = it;
           *converged = conv;
+          g_clear_pointer (&best_trace, cs_trace_free);
+          best_trace = g_steal_pointer (&run_trace);
         }
     }
+  /* Only the winning start's steps are kept. */
+  if (trace != NULL && best_trace != NULL)
+    while (best_trace->steps->len > 0)
+      g_ptr_array_add (trace->steps, g_ptr_array_steal_index (best_trace->steps, 0));
   *inertia = best;
   return TRUE;
 }
@@ -370,8 +379,8 @@ cs_ncd_kmeans_run (const CsMatrix     *x,
 
   {
     guint             k = kk + q;
-    Fit               f = { x, (const gsize *) (gpointer) unl->data, unl->len, F, kk, q, trace ? 1 : o->n_init,
-                            o->max_iter, o->seed, 0, progress };
+    Fit               f = { x, (const gsize *) (gpointer) unl->data, unl->len, F, kk, q, o->n_init, o->max_iter,
+                            o->seed, 0, progress };
     g_autofree int   *lab = g_new (int, MAX (unl->len, 1));
     g_autofree double *cen = g_new (double, (gsize) k * d);
     double            inertia = 0.0;
