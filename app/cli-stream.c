@@ -99,6 +99,21 @@ chunk_matrix (Feed *f, const CsDataset *ds, gsize first_row, GArray *rows, gsize
   return x;
 }
 
+/* Peak resident memory in bytes: VmHWM, since getrusage's ru_maxrss keeps the peak of the
+ * process that forked us across exec (a large parent would be counted as ours). */
+static guint64
+peak_rss_bytes (void)
+{
+  g_autofree char *status = NULL;
+  const char *hwm;
+  struct rusage ru;
+
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) && (hwm = strstr (status, "VmHWM:")) != NULL)
+    return g_ascii_strtoull (hwm + strlen ("VmHWM:"), NULL, 10) * 1024;
+  getrusage (RUSAGE_SELF, &ru);
+  return (guint64) ru.ru_maxrss * 1024;
+}
+
 static int
 fail_error (GError *error)
 {
@@ -131,7 +146,6 @@ cs_i_cli_cluster_stream (const char       *file,
   FILE        *lab = NULL;
   int          status = EXIT_OK;
   gsize        chunks = 0;
-  struct rusage ru;
 
   if (o->algo == NULL || cs_registry_lookup (o->algo) != algo)
     return cs_i_cli_fail (EXIT_USAGE, "--stream works with --algo online-kmeans (k-means learnt batch by batch)");
@@ -349,7 +363,6 @@ cs_i_cli_cluster_stream (const char       *file,
         }
     }
 
-  getrusage (RUSAGE_SELF, &ru);
   if (json)
     {
       JsonObject *obj = json_object_new ();
@@ -387,14 +400,14 @@ cs_i_cli_cluster_stream (const char       *file,
       json_object_set_int_member (obj, "dropped", (gint64) f.n_dropped);
       json_object_set_int_member (obj, "chunks", (gint64) chunks);
       json_object_set_int_member (obj, "memory_budget", (gint64) budget);
-      json_object_set_int_member (obj, "peak_rss", (gint64) ru.ru_maxrss * 1024);
+      json_object_set_int_member (obj, "peak_rss", (gint64) peak_rss_bytes ());
       if (!cs_json_write (root, pretty, "-", &error))
         status = fail_error (error);
     }
   else
     {
       g_autofree char *rows = cs_format_count (f.n_used);
-      g_autofree char *peak = cs_format_count ((guint64) ru.ru_maxrss / 1024);
+      g_autofree char *peak = cs_format_count (peak_rss_bytes () / (1024 * 1024));
       g_autofree char *parts = cs_format_count (chunks);
       printf ("online-kmeans on %s (streamed in %s parts): %s rows × %" G_GSIZE_FORMAT " features\n", file, parts,
               rows, f.d);

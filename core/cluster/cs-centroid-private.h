@@ -37,11 +37,12 @@ cs_i_nearest_center (const double *xi,
   return best;
 }
 
-/* k-means++ (Arthur & Vassilvitskii 2007) with one candidate per step: centres
- * first_fixed … k − 1 of `centers` are drawn from the rows of x with probability ∝ D², the
- * squared distance to the nearest centre chosen so far (centres 0 … first_fixed − 1 are given
- * and count as chosen). With first_fixed = 0 the first centre is a uniform row. When every row
- * already sits on a centre the remaining ones are uniform rows. */
+/* Greedy k-means++ (Arthur & Vassilvitskii 2007; the greedy variant scikit-learn uses, with
+ * 2 + ⌊ln k⌋ candidates a step): centres first_fixed … k − 1 of `centers` are drawn from the
+ * rows of x with probability ∝ D², the squared distance to the nearest centre chosen so far
+ * (centres 0 … first_fixed − 1 are given and count as chosen), and of each step's candidates
+ * the one that lowers Σ D² most is kept. With first_fixed = 0 the first centre is a uniform
+ * row. When every row already sits on a centre the candidates are uniform rows. */
 static inline void
 cs_i_plusplus (const CsMatrix *x,
                guint           first_fixed,
@@ -52,7 +53,11 @@ cs_i_plusplus (const CsMatrix *x,
   gsize   n = x->rows;
   gsize   d = x->cols;
   double *dist = g_new (double, n);
+  double *cand_dist = g_new (double, n);
+  double *best_dist = g_new (double, n);
   guint   start = first_fixed;
+  guint   trials = 2 + (guint) floor (log ((double) MAX (k, 1)));
+  double  total = 0.0;
 
   if (start == 0)
     {
@@ -61,39 +66,58 @@ cs_i_plusplus (const CsMatrix *x,
       start = 1;
     }
   for (gsize i = 0; i < n; i++)
-    cs_i_nearest_center (cs_matrix_row (x, i), centers, start, d, &dist[i]);
+    {
+      cs_i_nearest_center (cs_matrix_row (x, i), centers, start, d, &dist[i]);
+      total += dist[i];
+    }
   for (guint j = start; j < k; j++)
     {
-      double total = 0.0;
-      gsize  pick = n - 1;
+      double best_total = INFINITY;
+      gsize  best_pick = 0;
 
-      for (gsize i = 0; i < n; i++)
-        total += dist[i];
-      if (!(total > 0.0))
-        pick = (gsize) cs_rng_below (rng, n);
-      else
+      for (guint t = 0; t < trials; t++)
         {
-          double u = cs_rng_uniform (rng) * total;
-          double acc = 0.0;
-          for (gsize i = 0; i < n; i++)
+          gsize  pick = n - 1;
+          double sum = 0.0;
+
+          if (!(total > 0.0))
+            pick = (gsize) cs_rng_below (rng, n);
+          else
             {
-              acc += dist[i];
-              if (u < acc)
+              double u = cs_rng_uniform (rng) * total;
+              double acc = 0.0;
+              for (gsize i = 0; i < n; i++)
                 {
-                  pick = i;
-                  break;
+                  acc += dist[i];
+                  if (u < acc)
+                    {
+                      pick = i;
+                      break;
+                    }
                 }
             }
+          for (gsize i = 0; i < n; i++)
+            {
+              double s = cs_sqdist (cs_matrix_row (x, i), cs_matrix_row (x, pick), d);
+              cand_dist[i] = s < dist[i] ? s : dist[i];
+              sum += cand_dist[i];
+            }
+          if (sum < best_total)
+            {
+              double *swap = best_dist;
+              best_total = sum;
+              best_pick = pick;
+              best_dist = cand_dist;
+              cand_dist = swap;
+            }
         }
-      memcpy (centers + (gsize) j * d, cs_matrix_row (x, pick), d * sizeof (double));
-      for (gsize i = 0; i < n; i++)
-        {
-          double s = cs_sqdist (cs_matrix_row (x, i), centers + (gsize) j * d, d);
-          if (s < dist[i])
-            dist[i] = s;
-        }
+      memcpy (centers + (gsize) j * d, cs_matrix_row (x, best_pick), d * sizeof (double));
+      memcpy (dist, best_dist, n * sizeof (double));
+      total = best_total;
     }
   g_free (dist);
+  g_free (cand_dist);
+  g_free (best_dist);
 }
 
 G_END_DECLS

@@ -32,7 +32,7 @@ cs_online_kmeans_options_init (CsOnlineKmeansOptions *options)
   options->epochs = 10;
   options->learning_rate = 0.2;
   options->temperature = 0.0;
-  options->n_init = 3;
+  options->n_init = 5;
 }
 
 struct _CsOnlineKmeans
@@ -55,6 +55,7 @@ struct _CsOnlineKmeans
   double               *weights;  /* Owned, k scratch */
   double               *resp;     /* Owned, batch_size × k scratch */
   int                  *labels;   /* Owned, batch_size scratch */
+  CsProgress           *progress; /* Borrowed, may be NULL: cancels the seeding */
 };
 
 CsOnlineKmeans *
@@ -116,6 +117,13 @@ cs_online_kmeans_free (CsOnlineKmeans *s)
   g_free (s);
 }
 
+void
+cs_online_kmeans_set_progress (CsOnlineKmeans *s,
+                               CsProgress     *progress)
+{
+  s->progress = progress;
+}
+
 const CsMatrix *
 cs_online_kmeans_centers (const CsOnlineKmeans *s)
 {
@@ -134,10 +142,57 @@ cs_online_kmeans_settled (const CsOnlineKmeans *s)
   return s->epoch > 1 && s->shift <= 1e-4 * s->variance * (double) s->d;
 }
 
-/* k-means++ on the first rows, n_init times; the seeding with the lowest inertia on them wins.
+/* Lloyd's iterations on the seeding rows from centres c (until no label changes, at most 50):
+ * a seeding is judged, and learning starts, from the local optimum it leads to on those rows,
+ * which keeps a lucky-looking seeding from sending the batches into a poor optimum. Returns
+ * the inertia on the rows. */
+static double
+lloyd_on_rows (const double *rows, gsize m, gsize d, guint k, double *c, CsProgress *progress)
+{
+  g_autofree int *lab = g_new (int, MAX (m, 1));
+  g_autofree double *sum = g_new (double, (gsize) k * d);
+  g_autofree gsize *cnt = g_new (gsize, k);
+  double inertia = 0.0;
+
+  for (gsize i = 0; i < m; i++)
+    lab[i] = -1;
+  for (guint it = 0; it <= 50; it++)
+    {
+      gsize changed = 0;
+
+      if (cs_progress_is_cancelled (progress))
+        return NAN;
+      inertia = 0.0;
+      for (gsize i = 0; i < m; i++)
+        {
+          double dist;
+          int    j = (int) cs_i_nearest_center (rows + i * d, c, k, d, &dist);
+          changed += j != lab[i];
+          lab[i] = j;
+          inertia += dist;
+        }
+      if (changed == 0 || it == 50)
+        break;
+      memset (sum, 0, (gsize) k * d * sizeof (double));
+      memset (cnt, 0, k * sizeof (gsize));
+      for (gsize i = 0; i < m; i++)
+        {
+          for (gsize t = 0; t < d; t++)
+            sum[(gsize) lab[i] * d + t] += rows[i * d + t];
+          cnt[lab[i]]++;
+        }
+      for (guint j = 0; j < k; j++)
+        if (cnt[j] > 0)
+          for (gsize t = 0; t < d; t++)
+            c[(gsize) j * d + t] = sum[(gsize) j * d + t] / (double) cnt[j];
+    }
+  return inertia;
+}
+
+/* k-means++ on the first rows, then Lloyd on them, n_init times; the seeding with the lowest inertia on them wins.
  * Records the scale the soft assignment's temperature is relative to. */
-static void
-seed_centers (CsOnlineKmeans *s, const double *rows, gsize m)
+static gboolean
+seed_centers (CsOnlineKmeans *s, const double *rows, gsize m, GError **error)
 {
   CsMatrix  view = { m, s->d, (double *) rows };
   guint     k = s->o.k;
@@ -154,11 +209,11 @@ seed_centers (CsOnlineKmeans *s, const double *rows, gsize m)
 
       cs_rng_init_stream (&rng, s->o.seed, r);
       cs_i_plusplus (&view, 0, k, &rng, c);
-      for (gsize i = 0; i < m; i++)
+      inertia = lloyd_on_rows (rows, m, d, k, c, s->progress);
+      if (!cs_progress_check (s->progress, error))
         {
-          double dist;
-          cs_i_nearest_center (rows + i * d, c, k, d, &dist);
-          inertia += dist;
+          g_clear_pointer (&s->centers, cs_matrix_free);
+          return FALSE;
         }
       if (inertia < best)
         {
@@ -180,6 +235,7 @@ seed_centers (CsOnlineKmeans *s, const double *rows, gsize m)
       s->variance += (rows[i * d + t] - mean[t]) * (rows[i * d + t] - mean[t]);
   s->variance /= (double) m * (double) d;
   s->previous = cs_matrix_copy (s->centers);
+  return TRUE;
 }
 
 static void
@@ -286,14 +342,14 @@ want_rows (const CsOnlineKmeans *s)
 
 /* Seeds from the buffered rows, then learns from them batch by batch; leaves the remainder
  * (less than a batch) at the front of the buffer. */
-static void
-drain (CsOnlineKmeans *s, gboolean all)
+static gboolean
+drain (CsOnlineKmeans *s, gboolean all, GError **error)
 {
   gsize done = 0;
   gsize b = s->o.batch_size;
 
-  if (s->centers == NULL)
-    seed_centers (s, s->buf, s->buf_rows);
+  if (s->centers == NULL && !seed_centers (s, s->buf, s->buf_rows, error))
+    return FALSE;
   while (s->buf_rows - done >= b || (all && done < s->buf_rows))
     {
       gsize m = MIN (b, s->buf_rows - done);
@@ -302,6 +358,7 @@ drain (CsOnlineKmeans *s, gboolean all)
     }
   memmove (s->buf, s->buf + done * s->d, (s->buf_rows - done) * s->d * sizeof (double));
   s->buf_rows -= done;
+  return TRUE;
 }
 
 gboolean
@@ -313,7 +370,6 @@ cs_online_kmeans_feed (CsOnlineKmeans *s,
   gsize d = s->d;
   gsize at = 0;
 
-  (void) error;
   while (at < n_rows)
     {
       gsize want = want_rows (s);
@@ -334,8 +390,8 @@ cs_online_kmeans_feed (CsOnlineKmeans *s,
         memcpy (s->buf + s->buf_rows * d, rows + at * d, take * d * sizeof (double));
         s->buf_rows += take;
         at += take;
-        if (s->buf_rows == want)
-          drain (s, FALSE);
+        if (s->buf_rows == want && !drain (s, FALSE, error))
+          return FALSE;
       }
     }
   return TRUE;
@@ -352,8 +408,8 @@ cs_online_kmeans_end_epoch (CsOnlineKmeans *s,
                    "Parameter ‘k’ = %u must be between 1 and the number of rows (%s)", s->o.k, rows);
       return FALSE;
     }
-  if (s->buf_rows > 0 || s->centers == NULL)
-    drain (s, TRUE);
+  if ((s->buf_rows > 0 || s->centers == NULL) && !drain (s, TRUE, error))
+    return FALSE;
   s->shift = 0.0;
   for (gsize e = 0; e < s->centers->rows * s->d; e++)
     {
@@ -408,6 +464,7 @@ cs_online_kmeans_run (const CsMatrix              *x,
   s = cs_online_kmeans_new (o, d, error);
   if (s == NULL)
     return FALSE;
+  cs_online_kmeans_set_progress (s, progress);
   c = cs_clustering_new ("online-kmeans", n, d, o->k);
   for (guint e = 0; e < o->epochs; e++)
     {
@@ -420,7 +477,11 @@ cs_online_kmeans_run (const CsMatrix              *x,
               cs_clustering_unref (c);
               return cs_progress_check (progress, error);
             }
-          cs_online_kmeans_feed (s, cs_matrix_row (x, at), MIN (slice, n - at), NULL);
+          if (!cs_online_kmeans_feed (s, cs_matrix_row (x, at), MIN (slice, n - at), error))
+            {
+              cs_clustering_unref (c);
+              return FALSE;
+            }
         }
       if (!cs_online_kmeans_end_epoch (s, error))
         {
@@ -472,8 +533,9 @@ static const CsParamSpec online_params[] = {
             "Hard gives each row to its nearest centre only.",
     .type = CS_PARAM_DOUBLE, .min = 0, .max = 100, .default_num = 0, .zero_label = "Hard", .advanced = TRUE },
   { .name = "n_init", .label = "Seedings",
-    .help = "k-means++ seedings tried on the first rows; the one with the lowest inertia on them starts.",
-    .type = CS_PARAM_INT, .min = 1, .max = 100, .default_num = 3, .advanced = TRUE },
+    .help = "k-means++ seedings, each refined by k-means on the first rows; the one with the lowest inertia on "
+            "them starts.",
+    .type = CS_PARAM_INT, .min = 1, .max = 100, .default_num = 5, .advanced = TRUE },
   { .name = "init_size", .label = "Seeding rows",
     .help = "How many of the first rows the seeding looks at; Automatic is three batches.",
     .type = CS_PARAM_INT, .min = 0, .max = 10000000, .default_num = 0, .zero_label = "Automatic", .advanced = TRUE },

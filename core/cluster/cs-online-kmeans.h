@@ -35,7 +35,11 @@ CsOnlineKmeans *cs_online_kmeans_new (const CsOnlineKmeansOptions *options,
                                       gsize                        d,
                                       GError                     **error);
 void            cs_online_kmeans_free (CsOnlineKmeans *s);
-/* n_rows rows of d values, row-major. */
+/* Cancels the seeding (k-means on the first rows) when progress is cancelled: feed and
+ * end_epoch then fail with CS_ERROR_CANCELLED. */
+void            cs_online_kmeans_set_progress (CsOnlineKmeans *s,
+                                               CsProgress     *progress);
+/* n_rows rows of d values, row-major; fails only when cancelled. */
 gboolean        cs_online_kmeans_feed (CsOnlineKmeans *s,
                                        const double   *rows,
                                        gsize           n_rows,

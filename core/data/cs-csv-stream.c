@@ -155,6 +155,24 @@ pin_options (CsCsvStream *s, const GString *text, GError **error)
   const char delims[] = { ',', ';', '\t', ' ', '|' };
   const char decimals[] = { '.', ',' };
   const int  headers[] = { 1, 0 };
+  g_autoptr (CsDataset) sniffed = NULL;
+  gsize      len = text->len;
+
+  /* Up to 20 candidates are tried: on the first 64 KiB of whole records, not the whole chunk. */
+  if (len > 65536)
+    {
+      gboolean inq = FALSE;
+      gsize    cut = 0;
+      for (gsize i = 0; i < 65536; i++)
+        if (text->str[i] == '"')
+          inq = !inq;
+        else if (text->str[i] == '\n' && !inq)
+          cut = i + 1;
+      if (cut > 0)
+        len = cut;
+    }
+  sniffed = len == text->len ? cs_dataset_ref (s->schema)
+                             : cs_dataset_load_csv_data (text->str, len, s->path, &s->opt, NULL, NULL);
 
   for (guint a = 0; a < G_N_ELEMENTS (delims); a++)
     for (guint b = 0; b < G_N_ELEMENTS (decimals); b++)
@@ -169,8 +187,8 @@ pin_options (CsCsvStream *s, const GString *text, GError **error)
           o.delimiter = delims[a];
           o.decimal = decimals[b];
           o.header = headers[c];
-          ds = cs_dataset_load_csv_data (text->str, text->len, s->path, &o, NULL, NULL);
-          if (ds != NULL && same_table (ds, s->schema))
+          ds = cs_dataset_load_csv_data (text->str, len, s->path, &o, NULL, NULL);
+          if (ds != NULL && sniffed != NULL && same_table (ds, sniffed))
             {
               s->opt = o;
               return TRUE;
