@@ -164,14 +164,17 @@ read_token (Parser      *p,
       error_at (error, p, start, "found a quote that is not closed on its line; expected a closing %c", q);
       return FALSE;
     }
-  while (*i < p->line_end && p->data[*i] != ' ' && p->data[*i] != '\t' && strchr (stops, p->data[*i]) == NULL)
+  for (; *i < p->line_end; (*i)++)
     {
-      if (p->data[*i] == '\0')
+      char c = p->data[*i];
+
+      if (c == '\0')
         {
           error_at (error, p, *i, "found a NUL byte (is this a binary file?); expected text");
           return FALSE;
         }
-      (*i)++;
+      if (c == ' ' || c == '\t' || strchr (stops, c) != NULL)
+        break;
     }
   *out = g_strndup (p->data + start, *i - start);
   return TRUE;

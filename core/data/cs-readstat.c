@@ -159,9 +159,13 @@ on_variable (int                  index,
              void                *ctx)
 {
   Reader *r = ctx;
-  Variable *v = g_new0 (Variable, 1);
+  Variable *v;
   const char *label = readstat_variable_get_label (variable);
   const char *name = readstat_variable_get_name (variable);
+
+  if (index < 0 || (guint) index != r->vars->len)
+    return READSTAT_HANDLER_ABORT;
+  v = g_new0 (Variable, 1);
 
   v->name = g_strdup (name && name[0] ? name : NULL);
   v->label = label && label[0] ? g_strdup (label) : NULL;
@@ -169,8 +173,6 @@ on_variable (int                  index,
   v->is_string = readstat_variable_get_type_class (variable) == READSTAT_TYPE_CLASS_STRING;
   v->values = g_array_new (FALSE, FALSE, sizeof (double));
   cs_i_levels_init (&v->strings);
-  if (index < 0 || (guint) index != r->vars->len)
-    return READSTAT_HANDLER_ABORT;
   g_ptr_array_add (r->vars, v);
   return READSTAT_HANDLER_OK;
 }
@@ -470,6 +472,10 @@ cs_dataset_load_readstat (const char  *path,
       g_autofree char *offset = cs_format_count ((guint64) MAX (r.offset, 0));
       g_autoptr (GString) where = g_string_new (NULL);
       const char *what = readstat_error_message (rc);
+
+      /* ReadStat's own message often repeats the code's text with errno noise after it. */
+      if (r.message != NULL && what != NULL && strstr (r.message, what) != NULL)
+        g_clear_pointer (&r.message, g_free);
 
       g_string_append_printf (where, "byte %s", offset);
       if (r.last_row >= 0 && r.last_var >= 0 && (guint) r.last_var < r.vars->len)
