@@ -906,7 +906,11 @@ load_locked (const char *path,
 
   ds = cs_dataset_new (NULL, r.n_keep);
   g_free (ds->name);
-  ds->name = g_path_get_basename (path);
+  {
+    g_autofree char *base = g_path_get_basename (path);
+    /* A matrix chosen among several is part of what was opened. */
+    ds->name = chosen == NULL && !anndata ? g_strdup_printf ("%s:%s", base, object) : g_steal_pointer (&base);
+  }
   ds->path = g_strdup (path);
   r.columns = g_new0 (double *, r.cols);
   for (hsize_t j = 0; j < r.cols; j++)
