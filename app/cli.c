@@ -489,7 +489,8 @@ cmd_cluster (int    argc,
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = cs_i_cli_command_context ("FILE",
-      "Cluster FILE (a CSV/TSV path, or a bundled dataset id such as ‘iris’) with one algorithm.\n\n"
+      "Cluster FILE (CSV, TSV, ARFF, SPSS .sav/.zsav/.por, Stata .dta, SAS .sas7bdat/.xpt, HDF5 or AnnData\n"
+      ".h5ad, told apart by their first bytes; or a bundled dataset id such as ‘iris’) with one algorithm.\n\n"
       "Example: clusterscope-cli cluster iris --algo kmeans -p k=3 -p seed=1 --standardize --json");
   g_autoptr (GError) error = NULL;
   Run r = { 0 };

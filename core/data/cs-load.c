@@ -315,7 +315,7 @@ cs_file_format_mime_types (void)
   static const char *const types[] = {
     "text/csv", "text/tab-separated-values", "text/plain", "text/x-arff", "application/x-spss-sav",
     "application/x-spss-por", "application/x-stata-dta", "application/x-sas-data", "application/x-sas-xport",
-    "application/x-hdf5", "application/x-hdf", NULL,
+    "application/x-hdf5", "application/x-hdf", "application/x-spss-zsav", "application/x-anndata", NULL,
   };
   return types;
 }
