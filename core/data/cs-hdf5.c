@@ -7,6 +7,8 @@
 #include <hdf5.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Debian's libhdf5 is built thread-safe, but its error stack and open-object table are
  * process-wide: one reader at a time keeps messages and cleanup simple, and reads are I/O
@@ -127,50 +129,6 @@ attr_string (hid_t       obj,
   return out;
 }
 
-/* A 1-D attribute of variable-length strings (AnnData's column-order), or NULL. */
-static char **
-attr_strings (hid_t       obj,
-              const char *name)
-{
-  hid_t attr;
-  hid_t type;
-  hid_t space;
-  char **out = NULL;
-  hssize_t n;
-
-  if (H5Aexists (obj, name) <= 0)
-    return NULL;
-  attr = H5Aopen (obj, name, H5P_DEFAULT);
-  if (attr < 0)
-    return NULL;
-  type = H5Aget_type (attr);
-  space = H5Aget_space (attr);
-  n = space >= 0 ? H5Sget_simple_extent_npoints (space) : -1;
-  if (type >= 0 && H5Tget_class (type) == H5T_STRING && H5Tis_variable_str (type) > 0 && n >= 0 && n < 100000)
-    {
-      hid_t mem = H5Tcopy (H5T_C_S1);
-      char **raw = g_new0 (char *, n + 1);
-
-      H5Tset_size (mem, H5T_VARIABLE);
-      H5Tset_cset (mem, H5Tget_cset (type));
-      if (H5Aread (attr, mem, raw) >= 0)
-        {
-          out = g_new0 (char *, n + 1);
-          for (hssize_t i = 0; i < n; i++)
-            out[i] = g_utf8_make_valid (raw[i] ? raw[i] : "", -1);
-          H5Dvlen_reclaim (mem, space, H5P_DEFAULT, raw);
-        }
-      g_free (raw);
-      H5Tclose (mem);
-    }
-  if (type >= 0)
-    H5Tclose (type);
-  if (space >= 0)
-    H5Sclose (space);
-  H5Aclose (attr);
-  return out;
-}
-
 /* A 2-element integer attribute such as AnnData's shape. */
 static gboolean
 attr_shape (hid_t       obj,
@@ -201,27 +159,44 @@ attr_shape (hid_t       obj,
   return ok;
 }
 
-/* A group holding a compressed sparse matrix: "csr" or "csc", with its shape. */
+static int dataset_dims (hid_t dset, hsize_t *dims);
+
+/* A group holding a compressed sparse matrix: "csr" or "csc", with its shape. Told by its
+ * structure (indptr has a row or a column more than the matrix), so that no string attribute
+ * (encoding-type) is read: libhdf5 reads those from the global heap unchecked (see
+ * vlen_heap_ok). Only a square matrix needs the attribute. */
 static const char *
 sparse_kind (hid_t    group,
              hsize_t *shape)
 {
-  g_autofree char *enc = attr_string (group, "encoding-type");
-  g_autofree char *old = NULL;
+  hsize_t n_ptr[2] = { 0, 0 };
+  hid_t indptr;
+  int rank;
 
-  if (enc == NULL)
-    enc = attr_string (group, "h5sparse_format");
-  if (enc == NULL)
-    return NULL;
   if (!attr_shape (group, "shape", shape) && !attr_shape (group, "h5sparse_shape", shape))
     return NULL;
   if (H5Lexists (group, "data", H5P_DEFAULT) <= 0 || H5Lexists (group, "indices", H5P_DEFAULT) <= 0
       || H5Lexists (group, "indptr", H5P_DEFAULT) <= 0)
     return NULL;
-  if (g_str_has_prefix (enc, "csr"))
-    return "csr";
-  if (g_str_has_prefix (enc, "csc"))
-    return "csc";
+  indptr = H5Dopen2 (group, "indptr", H5P_DEFAULT);
+  if (indptr < 0)
+    return NULL;
+  rank = dataset_dims (indptr, n_ptr);
+  H5Dclose (indptr);
+  if (rank != 1)
+    return NULL;
+  if (shape[0] != shape[1])
+    return n_ptr[0] == shape[0] + 1 ? "csr" : n_ptr[0] == shape[1] + 1 ? "csc" : NULL;
+  {
+    g_autofree char *enc = attr_string (group, "encoding-type");
+
+    if (enc == NULL)
+      enc = attr_string (group, "h5sparse_format");
+    if (enc != NULL && g_str_has_prefix (enc, "csr"))
+      return "csr";
+    if (enc != NULL && g_str_has_prefix (enc, "csc"))
+      return "csc";
+  }
   return NULL;
 }
 
@@ -573,6 +548,124 @@ out:
   return ok;
 }
 
+/* libhdf5 1.10 trusts the global heap that holds variable-length strings: a damaged heap
+ * collection or heap ID makes H5Dread read out of bounds (found by mutating the .h5ad
+ * fixtures). Before such a read, the dataset's raw heap IDs (length, collection address,
+ * object index) and every collection they name are checked against the file, as the HDF5
+ * file format specification (III.E, "Global Heap") lays them out. Only contiguous datasets
+ * can be checked; others are not read. */
+static guint64
+read_le (const guint8 *p,
+         guint         size)
+{
+  guint64 v = 0;
+
+  for (guint i = size; i-- > 0;)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+static gboolean
+heap_collection_ok (int         fd,
+                    guint64     at,
+                    guint64     file_size,
+                    guint       sizeof_size,
+                    GHashTable *objects) /* filled: object index → size */
+{
+  guint8 head[16 + 8];
+  guint64 size;
+  g_autofree guint8 *buf = NULL;
+  guint64 p;
+
+  if (at >= file_size || file_size - at < 8 + sizeof_size
+      || pread (fd, head, 8 + sizeof_size, (off_t) at) != (ssize_t) (8 + sizeof_size)
+      || memcmp (head, "GCOL", 4) != 0 || head[4] != 1)
+    return FALSE;
+  size = read_le (head + 8, sizeof_size);
+  if (size < 8 + sizeof_size || size > file_size - at || size > (64u << 20))
+    return FALSE;
+  buf = g_malloc (size);
+  if (pread (fd, buf, size, (off_t) at) != (ssize_t) size)
+    return FALSE;
+  for (p = 8 + sizeof_size; p + 8 + sizeof_size <= size;)
+    {
+      guint index = (guint) read_le (buf + p, 2);
+      guint64 obj = read_le (buf + p + 8, sizeof_size);
+
+      if (index == 0) /* free space: the rest of the collection */
+        break;
+      if (obj > size - p - 8 - sizeof_size)
+        return FALSE;
+      g_hash_table_insert (objects, GUINT_TO_POINTER (index), GSIZE_TO_POINTER ((gsize) obj));
+      p += 8 + sizeof_size + ((obj + 7) & ~(guint64) 7);
+    }
+  return TRUE;
+}
+
+static gboolean
+vlen_heap_ok (hid_t   dset,
+              hsize_t n)
+{
+  hid_t file = H5Iget_file_id (dset);
+  hid_t fcpl = file >= 0 ? H5Fget_create_plist (file) : -1;
+  size_t sizeof_addr = 0;
+  size_t sizeof_size = 0;
+  hsize_t userblock = 0;
+  int *fdp = NULL;
+  haddr_t offset = H5Dget_offset (dset);
+  struct stat st;
+  gboolean ok = FALSE;
+
+  if (fcpl >= 0 && H5Pget_sizes (fcpl, &sizeof_addr, &sizeof_size) >= 0 && H5Pget_userblock (fcpl, &userblock) >= 0
+      && (sizeof_addr == 4 || sizeof_addr == 8) && (sizeof_size == 4 || sizeof_size == 8) && offset != HADDR_UNDEF
+      && H5Fget_vfd_handle (file, H5P_DEFAULT, (void **) &fdp) >= 0 && fdp != NULL && fstat (*fdp, &st) == 0)
+    {
+      guint64 file_size = st.st_size;
+      guint entry = 4 + sizeof_addr + 4;
+      g_autoptr (GHashTable) collections = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                                    (GDestroyNotify) g_hash_table_unref);
+      g_autofree guint8 *raw = NULL;
+
+      ok = n <= G_MAXSIZE / entry && userblock + offset <= file_size && n * entry <= file_size - userblock - offset;
+      if (ok)
+        {
+          raw = g_malloc (MAX (n * entry, 1));
+          ok = pread (*fdp, raw, n * entry, (off_t) (userblock + offset)) == (ssize_t) (n * entry);
+        }
+      for (hsize_t i = 0; ok && i < n; i++)
+        {
+          const guint8 *e = raw + i * entry;
+          guint64 length = read_le (e, 4);
+          gint64 addr = (gint64) read_le (e + 4, sizeof_addr);
+          guint index = (guint) read_le (e + 4 + sizeof_addr, 4);
+          GHashTable *objects;
+          gpointer size;
+
+          if (length == 0 && addr == 0)
+            continue; /* an empty or NULL string */
+          objects = g_hash_table_lookup (collections, &addr);
+          if (objects == NULL)
+            {
+              gint64 *key = g_new (gint64, 1);
+
+              *key = addr;
+              objects = g_hash_table_new (g_direct_hash, g_direct_equal);
+              g_hash_table_insert (collections, key, objects);
+              if ((guint64) addr > G_MAXUINT64 - userblock
+                  || !heap_collection_ok (*fdp, userblock + (guint64) addr, file_size, (guint) sizeof_size, objects))
+                ok = FALSE;
+            }
+          ok = ok && index > 0 && g_hash_table_lookup_extended (objects, GUINT_TO_POINTER (index), NULL, &size)
+               && length <= GPOINTER_TO_SIZE (size);
+        }
+    }
+  if (fcpl >= 0)
+    H5Pclose (fcpl);
+  if (file >= 0)
+    H5Fclose (file);
+  return ok;
+}
+
 /* A 1-D dataset of strings (fixed or variable length), n entries; NULL if it is not one. */
 static char **
 read_strings (hid_t   dset,
@@ -588,7 +681,8 @@ read_strings (hid_t   dset,
     {
       hid_t mem = H5Tcopy (H5T_C_S1);
       H5Tset_cset (mem, H5Tget_cset (type));
-      if (H5Tis_variable_str (type) > 0)
+      /* The heap IDs are checked first: they also bound n by the file's size. */
+      if (H5Tis_variable_str (type) > 0 && vlen_heap_ok (dset, n))
         {
           char **raw = g_new0 (char *, MAX (n, 1));
           H5Tset_size (mem, H5T_VARIABLE);
@@ -603,7 +697,7 @@ read_strings (hid_t   dset,
             }
           g_free (raw);
         }
-      else
+      else if (H5Tis_variable_str (type) <= 0)
         {
           size_t size = H5Tget_size (type);
           if (size > 0 && size < 65536 && (guint64) size * n < (256u << 20))
@@ -640,7 +734,8 @@ read_index (hid_t       file,
   group = H5Gopen2 (file, group_name, H5P_DEFAULT);
   if (group < 0)
     return NULL;
-  index = attr_string (group, "_index");
+  /* AnnData names its index _index; only another name needs the (string) attribute. */
+  index = H5Lexists (group, "_index", H5P_DEFAULT) > 0 ? g_strdup ("_index") : attr_string (group, "_index");
   if (index != NULL && H5Lexists (group, index, H5P_DEFAULT) > 0)
     {
       hid_t dset = H5Dopen2 (group, index, H5P_DEFAULT);
@@ -716,7 +811,8 @@ obs_cb (hid_t             group,
   if (kind == H5I_DATASET)
     {
       g_auto (GStrv) strings = read_strings (obj, r->rows);
-      g_autofree char *index_name = attr_string (group, "_index");
+      g_autofree char *index_name = H5Lexists (group, "_index", H5P_DEFAULT) > 0 ? g_strdup ("_index")
+                                                                                 : attr_string (group, "_index");
       g_autofree char *cats_path = g_strconcat ("__categories/", name, NULL);
 
       if (index_name != NULL && strcmp (index_name, name) == 0)
@@ -748,9 +844,9 @@ obs_cb (hid_t             group,
     }
   else if (kind == H5I_GROUP)
     {
-      g_autofree char *enc = attr_string (obj, "encoding-type");
-      if (enc != NULL && strcmp (enc, "categorical") == 0 && H5Lexists (obj, "categories", H5P_DEFAULT) > 0
-          && H5Lexists (obj, "codes", H5P_DEFAULT) > 0)
+      /* A categorical column is a group of categories and codes (its encoding-type attribute
+       * says so too, but is not read: see sparse_kind). */
+      if (H5Lexists (obj, "categories", H5P_DEFAULT) > 0 && H5Lexists (obj, "codes", H5P_DEFAULT) > 0)
         {
           hid_t cats = H5Dopen2 (obj, "categories", H5P_DEFAULT);
           hid_t codes_ds = H5Dopen2 (obj, "codes", H5P_DEFAULT);
@@ -939,23 +1035,29 @@ load_locked (const char *path,
       o.obs = H5Gopen2 (file, "obs", H5P_DEFAULT);
       if (o.obs >= 0)
         {
-          g_auto (GStrv) order = attr_strings (o.obs, "column-order");
-
-          /* In the data frame's own column order, so the first categorical column is the
-           * one its author put first. */
-          if (order != NULL)
-            for (guint i = 0; order[i] != NULL; i++)
-              {
-                H5L_info_t info;
-                if (order[i][0] != '\0' && strchr (order[i], '/') == NULL && H5Lexists (o.obs, order[i], H5P_DEFAULT) > 0
-                    && H5Lget_info (o.obs, order[i], &info, H5P_DEFAULT) >= 0)
-                  obs_cb (o.obs, order[i], &info, &o);
-              }
-          else
+          /* By creation order when the file tracks it (the data frame's column order), else by
+           * name. column-order, an attribute of variable-length strings, is not read: libhdf5
+           * cannot read such an attribute safely from a damaged file (see vlen_heap_ok), and
+           * an attribute's raw heap IDs cannot be checked first. */
+          if (H5Literate (o.obs, H5_INDEX_CRT_ORDER, H5_ITER_INC, NULL, obs_cb, &o) < 0)
             H5Literate (o.obs, H5_INDEX_NAME, H5_ITER_INC, NULL, obs_cb, &o);
           H5Gclose (o.obs);
         }
       fallback = o.first_label;
+      /* Names that single-cell tools give the annotation to compare with, before "the first". */
+      {
+        static const char *const usual[] = { "cell_type", "celltype", "cell_types", "cell_ontology_class",
+                                             "annotation", "leiden", "louvain", "cluster", "clusters" };
+        for (guint u = 0; u < G_N_ELEMENTS (usual); u++)
+          {
+            int c = cs_dataset_find_column (ds, usual[u]);
+            if (c >= 0 && cs_dataset_column (ds, c)->kind == CS_COLUMN_CATEGORICAL)
+              {
+                fallback = c;
+                break;
+              }
+          }
+      }
       if (o.skipped > 0)
         g_ptr_array_add (ds->notices, g_strdup_printf ("%u numeric obs column%s not read (per-cell measures, "
                                                        "not features)", o.skipped, o.skipped == 1 ? " was" : "s were"));

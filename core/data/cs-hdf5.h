@@ -27,7 +27,8 @@ GPtrArray *cs_hdf5_list (const char *path,
  * …), by blocks of rows with progress. When the matrix is bigger than max_bytes (0: half the
  * memory budget), evenly spaced rows are kept and a notice says how many. For an AnnData file
  * (X and obs at the root), obs's categorical and text columns become categorical columns and
- * the first is the label unless a usual label name (or label_column) says otherwise.
+ * the label is one named as single-cell tools name annotations (cell_type, leiden, louvain,
+ * cluster…), else the first, unless a usual label name (or label_column) says otherwise.
  * `object` NULL: /X, or the only matrix in the file. Errors name the file and the object. */
 CsDataset *cs_dataset_load_hdf5 (const char *path,
                                  const char *object,
