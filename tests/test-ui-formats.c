@@ -52,6 +52,21 @@ find_widget (GtkWidget *root,
   return NULL;
 }
 
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static char *
 fixture (const char *name)
 {
@@ -74,6 +89,23 @@ test_open_sav (void)
   g_assert_nonnull (ds);
   g_assert_cmpuint (ds->n_rows, ==, 150);
   g_assert_cmpstr (cs_dataset_column (ds, ds->label_column)->name, ==, "species");
+
+  /* The column list shows the SPSS variable label: on the name's tooltip and as the check
+   * box's accessible description. */
+  cs_test_spin (100);
+  {
+    GtkWidget *name = find_label (GTK_WIDGET (window), "sepal_length");
+    GtkWidget *check;
+
+    g_assert_nonnull (name);
+    check = gtk_widget_get_prev_sibling (name);
+    g_assert_true (GTK_IS_CHECK_BUTTON (check));
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (name), ==, "sepal_length — Sepal length (cm)");
+    gtk_test_accessible_assert_property (check, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                         "Sepal length (cm) — Include this column in the analysis");
+    name = find_label (GTK_WIDGET (window), "sepal_width");
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (name), ==, "sepal_width");
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   cs_test_spin (20);
 }
