@@ -92,7 +92,8 @@ test_value_labels (void)
 {
   g_autoptr (CsDataset) sav = load_fixture ("iris.sav", NULL);
   g_autoptr (CsDataset) dta = load_fixture ("iris.dta", NULL);
-  CsDataset *both[] = { sav, dta };
+  g_autoptr (CsDataset) por = load_fixture ("iris.por", NULL);
+  CsDataset *both[] = { sav, dta, por };
 
   for (guint k = 0; k < G_N_ELEMENTS (both); k++)
     {
@@ -368,9 +369,11 @@ test_h5ad (void)
 static void
 test_detect_by_signature (void)
 {
-  static const char *const names[] = { "iris.sav", "iris.dta", "iris.xpt", "iris.sas7bdat", "iris.arff", "single.h5" };
-  static const CsFileFormat formats[] = { CS_FILE_FORMAT_SAV, CS_FILE_FORMAT_DTA,      CS_FILE_FORMAT_XPT,
-                                          CS_FILE_FORMAT_SAS7BDAT, CS_FILE_FORMAT_ARFF, CS_FILE_FORMAT_HDF5 };
+  static const char *const names[] = { "iris.sav", "iris.dta", "iris.xpt", "iris.sas7bdat", "iris.arff", "single.h5",
+                                       "iris.por" };
+  static const CsFileFormat formats[] = { CS_FILE_FORMAT_SAV,      CS_FILE_FORMAT_DTA,  CS_FILE_FORMAT_XPT,
+                                          CS_FILE_FORMAT_SAS7BDAT, CS_FILE_FORMAT_ARFF, CS_FILE_FORMAT_HDF5,
+                                          CS_FILE_FORMAT_POR };
   g_autofree char *dir = g_dir_make_tmp ("cs-formats-XXXXXX", NULL);
 
   for (guint k = 0; k < G_N_ELEMENTS (names); k++)
@@ -404,7 +407,7 @@ test_detect_by_signature (void)
 static void
 test_truncated (void)
 {
-  static const char *const names[] = { "iris.sav", "iris.zsav", "iris.dta", "iris.xpt", "iris.sas7bdat",
+  static const char *const names[] = { "iris.sav", "iris.zsav", "iris.por", "iris.dta", "iris.xpt", "iris.sas7bdat",
                                        "iris.arff", "iris-sparse.arff", "iris.h5", "single.h5", "iris.h5ad",
                                        "iris-sparse.h5ad", "missing.sav", "missing.dta" };
   g_autofree char *dir = g_dir_make_tmp ("cs-formats-XXXXXX", NULL);
@@ -477,7 +480,7 @@ int
 main (int    argc,
       char **argv)
 {
-  static const char *const same[] = { "iris.sav", "iris.zsav", "iris.dta", "iris.xpt", "iris.sas7bdat",
+  static const char *const same[] = { "iris.sav", "iris.zsav", "iris.por", "iris.dta", "iris.xpt", "iris.sas7bdat",
                                       "iris.arff", "iris-sparse.arff", "single.h5", "iris.h5ad" };
 
   g_test_init (&argc, &argv, NULL);
