@@ -87,5 +87,8 @@ int cs_i_cli_cmd_choose_k (int argc, char **argv); /* cli-choose-k.c */
 /* `render --view saliency`: chart is "bars", "heatmap", "images" or NULL for the default. */
 int cs_i_cli_render_saliency (const Run *r, const char *chart, const char *out, CsExportFormat format,
                               double width_mm, double height_mm, double dpi);
+/* `render --view dendrogram` (cli-dendrogram.c): the result's tree with its cut. */
+int cs_i_cli_render_dendrogram (const Run *r, const char *out, CsExportFormat format, double width_mm,
+                                double height_mm, double dpi);
 
 G_END_DECLS

@@ -551,7 +551,8 @@ cmd_render (int    argc,
   const GOptionEntry entries[] = {
     { "view", 'v', 0, G_OPTION_ARG_STRING, &view,
       "View to draw: scatter (default), density (a KDE heatmap with 50/80/95 % contours; one contour set per "
-      "cluster with --algo) or saliency (what makes each cluster what it is; needs --algo)", "VIEW" },
+      "cluster with --algo), saliency (what makes each cluster what it is; needs --algo) or dendrogram (the tree "
+      "of --algo agglomerative, with its cut)", "VIEW" },
     { "chart", 0, 0, G_OPTION_ARG_STRING, &chart,
       "Saliency chart: bars, heatmap or images (default: images for image data such as digits, else bars)",
       "CHART" },
@@ -582,9 +583,10 @@ cmd_render (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, argc < 2 ? "render needs a FILE" : "render takes one FILE");
       goto out;
     }
-  if (view && strcmp (view, "scatter") != 0 && strcmp (view, "density") != 0 && strcmp (view, "saliency") != 0)
+  if (view && strcmp (view, "scatter") != 0 && strcmp (view, "density") != 0 && strcmp (view, "saliency") != 0
+      && strcmp (view, "dendrogram") != 0)
     {
-      status = cs_i_cli_fail (EXIT_USAGE, "unknown view ‘%s’ (known: scatter, density, saliency)", view);
+      status = cs_i_cli_fail (EXIT_USAGE, "unknown view ‘%s’ (known: scatter, density, saliency, dendrogram)", view);
       goto out;
     }
   if (chart && g_strcmp0 (view, "saliency") != 0)
@@ -595,6 +597,12 @@ cmd_render (int    argc,
   if (g_strcmp0 (view, "saliency") == 0 && o.algo == NULL)
     {
       status = cs_i_cli_fail (EXIT_USAGE, "--view saliency needs --algo NAME: it describes a clustering");
+      goto out;
+    }
+  if (g_strcmp0 (view, "dendrogram") == 0 && (o.algo == NULL || cs_registry_lookup (o.algo) == NULL
+                                               || strcmp (cs_registry_lookup (o.algo)->id, "agglomerative") != 0))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--view dendrogram needs --algo agglomerative: it draws the merge tree");
       goto out;
     }
   if (out == NULL || !cs_export_format_from_path (out, &format))
@@ -624,6 +632,11 @@ cmd_render (int    argc,
   if (g_strcmp0 (view, "saliency") == 0)
     {
       status = cs_i_cli_render_saliency (&r, chart, out, format, width_mm, height_mm, dpi);
+      goto out;
+    }
+  if (g_strcmp0 (view, "dendrogram") == 0)
+    {
+      status = cs_i_cli_render_dendrogram (&r, out, format, width_mm, height_mm, dpi);
       goto out;
     }
   if (xcol)

@@ -22,6 +22,8 @@ extern const CsAlgorithm cs_algorithm_dynmsc;
 extern const CsAlgorithm cs_algorithm_meanshift;
 extern const CsAlgorithm cs_algorithm_gmm;
 extern const CsAlgorithm cs_algorithm_dbscan;
+extern const CsAlgorithm cs_algorithm_agglomerative;
+extern const CsAlgorithm cs_algorithm_hdbscan;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
@@ -38,6 +40,8 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_meanshift,
   &cs_algorithm_gmm,
   &cs_algorithm_dbscan,
+  &cs_algorithm_agglomerative,
+  &cs_algorithm_hdbscan,
 };
 
 typedef union
