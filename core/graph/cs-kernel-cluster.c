@@ -457,7 +457,8 @@ apply_shifted_s (const CsGraph *g,
                  gsize          b)
 {
   gsize n = g->n;
-#pragma omp parallel for schedule(static)
+  /* A parallel region costs more than a small product, and far more on a loaded machine. */
+#pragma omp parallel for schedule(static) if (g->row_ptr[n] * b > 200000)
   for (gsize i = 0; i < n; i++)
     {
       double *yi = y + i * b;
@@ -758,7 +759,7 @@ cs_amg_spectral_cluster (const CsGraph           *g,
         {
           /* Damped Jacobi on L x = 0: x ← x − ω D⁻¹ L x = (1 − ω) x + ω D⁻¹ A x. It damps the
            * rough components and keeps the algebraically smooth ones (near-constant on clusters). */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (h->row_ptr[n] * dim > 200000)
           for (gsize i = 0; i < n; i++)
             {
               for (guint c = 0; c < dim; c++)
