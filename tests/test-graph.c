@@ -11,6 +11,7 @@
 #include "core/base/cs-error.h"
 #include "core/base/cs-rng.h"
 #include "core/cluster/cs-kmeans.h"
+#include "core/cluster/cs-registry.h"
 #include "core/graph/cs-graph-kernel.h"
 #include "core/graph/cs-graph.h"
 #include "core/graph/cs-kernel-cluster.h"
@@ -702,6 +703,44 @@ test_cancel (void)
   g_assert_error (error, CS_ERROR, CS_ERROR_CANCELLED);
 }
 
+/* The registry entry with the linear kernel and every row a landmark is k-means on a rotation
+ * of the data: the same labels and inertia as k-means from the same seed. */
+static void
+test_registry_linear_is_kmeans (void)
+{
+  gsize n = 200, d = 3;
+  g_autofree int *truth = g_new (int, n);
+  g_autoptr (CsMatrix) x = blobs (n, d, 3, 4.0, 12, truth);
+  const CsAlgorithm *kk = cs_registry_lookup ("kernel-kmeans");
+  const CsAlgorithm *km = cs_registry_lookup ("kmeans");
+  g_autoptr (CsParams) pk = cs_params_new (kk);
+  g_autoptr (CsParams) pm = cs_params_new (km);
+  g_autoptr (CsClustering) a = NULL;
+  g_autoptr (CsClustering) b = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (kk);
+  g_assert_true (cs_params_set (pk, "kernel", "linear", &error));
+  g_assert_true (cs_params_set (pk, "landmarks", "500", &error));
+  g_assert_true (cs_params_set (pk, "seed", "3", &error));
+  g_assert_true (cs_params_set (pm, "seed", "3", &error));
+  g_assert_true (cs_algorithm_run (kk, x, pk, NULL, NULL, &a, &error));
+  g_assert_no_error (error);
+  g_assert_true (cs_algorithm_run (km, x, pm, NULL, NULL, &b, &error));
+  g_assert_cmpfloat_with_epsilon (a->objective, b->objective, 1e-9 * b->objective);
+  g_assert_cmpfloat (cs_metric_ari (a->labels, b->labels, n), ==, 1.0);
+  g_assert_null (a->centers);
+
+  /* the Gaussian kernel with 50 landmarks on separated blobs finds them */
+  g_autofree int *truth2 = g_new (int, 600);
+  g_autoptr (CsMatrix) x2 = blobs (600, d, 3, 12.0, 13, truth2);
+  g_autoptr (CsClustering) c = NULL;
+  g_assert_true (cs_params_set (pk, "kernel", "rbf", &error));
+  g_assert_true (cs_params_set (pk, "landmarks", "50", &error));
+  g_assert_true (cs_algorithm_run (kk, x2, pk, NULL, NULL, &c, &error));
+  g_assert_cmpfloat (cs_metric_ari (c->labels, truth2, 600), ==, 1.0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -723,5 +762,6 @@ main (int    argc,
   g_test_add_func ("/graph/load/bad-files-refused-with-position", test_bad_edges);
   g_test_add_func ("/graph/samples/karate-and-sbm", test_karate);
   g_test_add_func ("/graph/cancel", test_cancel);
+  g_test_add_func ("/graph/registry/kernel-kmeans-linear-is-kmeans", test_registry_linear_is_kmeans);
   return g_test_run ();
 }

@@ -22,6 +22,7 @@ extern const CsAlgorithm cs_algorithm_dynmsc;
 extern const CsAlgorithm cs_algorithm_meanshift;
 extern const CsAlgorithm cs_algorithm_gmm;
 extern const CsAlgorithm cs_algorithm_dbscan;
+extern const CsAlgorithm cs_algorithm_kernel_kmeans;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
@@ -38,6 +39,7 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_meanshift,
   &cs_algorithm_gmm,
   &cs_algorithm_dbscan,
+  &cs_algorithm_kernel_kmeans,
 };
 
 typedef union

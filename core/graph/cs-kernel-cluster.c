@@ -1,8 +1,10 @@
 #include "core/graph/cs-kernel-cluster.h"
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
 #include "core/base/cs-matrix-private.h"
 #include "core/base/cs-rng.h"
 #include "core/cluster/cs-kmeans.h"
+#include "core/cluster/cs-registry.h"
 
 #include <cblas.h>
 #include <float.h>
@@ -1050,3 +1052,129 @@ cs_nystrom_features (const CsMatrix         *x,
   *out = g_steal_pointer (&phi);
   return TRUE;
 }
+
+/* ---- registry entry: kernel k-means on point data ---- */
+
+static const char *const point_kernel_choices[] = { "rbf", "ntk", "arccos", "linear", NULL };
+static const char *const point_kernel_labels[] = { "Gaussian (RBF)", "Neural tangent (ReLU network)",
+                                                   "Arc-cosine (ReLU network)", "Linear", NULL };
+static const char *const landmark_choices[] = { "uniform", "kmeans", NULL };
+static const char *const landmark_labels[] = { "Uniform rows", "k-means centres", NULL };
+
+static const CsParamSpec kernel_kmeans_params[] = {
+  { .name = "k", .label = "Clusters (k)", .help = "How many clusters to find.", .type = CS_PARAM_INT, .min = 1,
+    .max = 1000, .default_num = 3 },
+  { .name = "kernel", .label = "Kernel",
+    .help = "The similarity whose feature space is clustered: Gaussian, the neural tangent or arc-cosine kernel of "
+            "an infinitely wide ReLU network, or plain inner products (ordinary k-means).",
+    .type = CS_PARAM_ENUM, .default_str = "rbf", .choices = point_kernel_choices, .choice_labels = point_kernel_labels },
+  { .name = "gamma", .label = "RBF width (γ)",
+    .help = "exp(−γ‖x − y‖²); 0 chooses 1 / (d × the mean column variance).", .type = CS_PARAM_DOUBLE, .min = 0,
+    .max = 1e6, .default_num = 0, .log_scale = TRUE, .zero_label = "Automatic" },
+  { .name = "depth", .label = "Network depth",
+    .help = "Hidden layers of the network behind the arc-cosine and neural tangent kernels.", .type = CS_PARAM_INT,
+    .min = 1, .max = 100, .default_num = 2, .advanced = TRUE },
+  { .name = "landmarks", .label = "Landmarks (Nyström)",
+    .help = "The kernel is approximated through this many landmark rows (all rows when there are fewer): memory "
+            "grows with rows × landmarks, not rows².",
+    .type = CS_PARAM_INT, .min = 1, .max = 5000, .default_num = 200 },
+  { .name = "landmark_init", .label = "Landmarks from",
+    .help = "Rows drawn uniformly, or the centres of a quick k-means of a sample (they cover the data better).",
+    .type = CS_PARAM_ENUM, .default_str = "uniform", .choices = landmark_choices, .choice_labels = landmark_labels,
+    .advanced = TRUE },
+  { .name = "n_init", .label = "Restarts",
+    .help = "How many k-means runs from different starts in the feature space; the lowest inertia is kept.",
+    .type = CS_PARAM_INT, .min = 1, .max = 1000, .default_num = 10, .advanced = TRUE },
+  { .name = "seed", .label = "Random seed",
+    .help = "The same seed gives the same clustering on any machine and any number of threads.",
+    .type = CS_PARAM_INT, .min = 0, .max = 2147483647.0, .default_num = 0 },
+};
+
+static gboolean
+kernel_kmeans_run_params (const CsMatrix *x,
+                          const CsParams *params,
+                          CsProgress     *progress,
+                          CsTrace        *trace,
+                          CsClustering  **out,
+                          GError        **error)
+{
+  CsNystromOptions no = { { CS_POINT_KERNEL_RBF, 0.0, 1 }, 0, FALSE, 0 };
+  CsKmeansOptions ko;
+  g_autoptr (CsMatrix) phi = NULL;
+  CsClustering *c = NULL;
+  CsProgressRange r1, r2;
+  int saved;
+  gboolean ok;
+
+  (void) trace;
+  if (x->rows == 0 || x->cols == 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "kernel k-means needs at least one row and column");
+      return FALSE;
+    }
+  cs_kmeans_options_init (&ko);
+  ko.k = (guint) cs_params_get_int (params, "k");
+  ko.n_init = (guint) cs_params_get_int (params, "n_init");
+  ko.seed = (guint64) cs_params_get_int (params, "seed");
+  if (ko.k > x->rows)
+    {
+      g_autofree char *rows = cs_format_count (x->rows);
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "k = %u is more than the %s rows; choose k ≤ %s", ko.k, rows,
+                   rows);
+      return FALSE;
+    }
+  cs_point_kernel_from_id (cs_params_get_string (params, "kernel"), &no.kernel.kind);
+  no.kernel.depth = (guint) cs_params_get_int (params, "depth");
+  no.kernel.gamma = cs_params_get_double (params, "gamma");
+  if (no.kernel.gamma == 0.0)
+    {
+      /* scikit-learn's gamma="scale": 1 / (d · Var(X)) over all values */
+      double mean = 0.0, var = 0.0;
+      gsize total = x->rows * x->cols;
+      for (gsize i = 0; i < total; i++)
+        mean += x->data[i];
+      mean /= (double) total;
+      for (gsize i = 0; i < total; i++)
+        var += (x->data[i] - mean) * (x->data[i] - mean);
+      var /= (double) total;
+      no.kernel.gamma = var > 0.0 ? 1.0 / ((double) x->cols * var) : 1.0;
+    }
+  no.m = (guint) MIN ((gsize) cs_params_get_int (params, "landmarks"), x->rows);
+  no.kmeans_landmarks = g_strcmp0 (cs_params_get_string (params, "landmark_init"), "kmeans") == 0;
+  no.seed = ko.seed;
+
+  /* One OpenBLAS thread: the pseudo-inverse and its factor must not depend on the thread count. */
+  saved = cs_i_blas_single_begin (0, TRUE);
+  {
+    g_autoptr (CsProgress) p1 = cs_progress_stage_new (&r1, progress, 0.0, 0.5);
+    ok = cs_nystrom_features (x, &no, p1, &phi, error);
+  }
+  cs_i_blas_single_end (saved);
+  if (!ok || !cs_progress_check (progress, error))
+    return FALSE;
+  {
+    g_autoptr (CsProgress) p2 = cs_progress_stage_new (&r2, progress, 0.5, 1.0);
+    if (!cs_kmeans_run (phi, &ko, p2, NULL, &c, error))
+      return FALSE;
+  }
+  /* Centres live in the feature space, not among the input columns. */
+  g_clear_pointer (&c->centers, cs_matrix_free);
+  c->d = x->cols;
+  g_free (c->algorithm);
+  c->algorithm = g_strdup ("kernel-kmeans");
+  *out = c;
+  return TRUE;
+}
+
+const CsAlgorithm cs_algorithm_kernel_kmeans = {
+  .id = "kernel-kmeans",
+  .name = "Kernel k-means",
+  .description = "k-means in the feature space of a kernel (Gaussian, neural tangent, arc-cosine), through a "
+                 "Nyström approximation with a Newton–Schulz pseudo-inverse: finds clusters that are not convex "
+                 "in the input space, in memory that grows with rows × landmarks.",
+  .category = "Centroid",
+  .objective = CS_OBJECTIVE_INERTIA,
+  .params = kernel_kmeans_params,
+  .n_params = G_N_ELEMENTS (kernel_kmeans_params),
+  .run = kernel_kmeans_run_params,
+};
