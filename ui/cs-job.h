@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 
 #include "core/cluster/cs-pipeline.h"
+#include "core/session/cs-session.h"
 #include "ui/render/cs-plot-model.h"
 
 G_BEGIN_DECLS
@@ -47,6 +48,21 @@ CsJob       *cs_job_new_at_k (CsJob              *source,
                               guint               k,
                               int                 x_column,
                               int                 y_column);
+/* A job that runs `source`'s algorithm again on its inputs with the parameter k set to `k`
+ * (the Choose k page's way to show a k of an algorithm that records no medoids by k; runs are
+ * seeded, so this is the clustering the page scored). `source` must have finished, from
+ * cs_job_new (not labels, not an at-k job). NULL when its algorithm has no parameter k. */
+CsJob       *cs_job_new_with_k (CsJob *source,
+                                guint  k,
+                                int    x_column,
+                                int    y_column);
+/* A job that shows a saved result (cs_session_restore: scored, not run again); takes `run`.
+ * options->algorithm may be NULL. */
+CsJob       *cs_job_new_restore (CsDataset               *dataset,
+                                 const CsPipelineOptions *options,
+                                 CsSessionRun            *run,
+                                 int                      x_column,
+                                 int                      y_column);
 /* Runs on a precomputed dissimilarity matrix (CsPipelineOptions.dissim). It may be
  * gigabytes, so it is shared, not copied: `owner` keeps it alive and unchanged, and the job
  * holds `owner` until it is finalized, after the worker is done, then calls `release` on
