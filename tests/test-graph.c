@@ -741,6 +741,41 @@ test_registry_linear_is_kmeans (void)
   g_assert_cmpfloat (cs_metric_ari (c->labels, truth2, 600), ==, 1.0);
 }
 
+/* Points through a k-NN graph: every row gets at least its k neighbours, the graph is symmetric,
+ * and spectral clustering of two interleaved half-moons (where k-means fails) finds them. */
+static void
+test_knn_graph_moons (void)
+{
+  gsize n = 400;
+  g_autoptr (CsMatrix) x = cs_matrix_new (n, 2);
+  g_autofree int *truth = g_new (int, n);
+  g_autoptr (GError) error = NULL;
+  CsRng rng;
+  cs_rng_init (&rng, 17);
+  for (gsize i = 0; i < n; i++)
+    {
+      double a = G_PI * cs_rng_uniform (&rng);
+      truth[i] = (int) (i % 2);
+      x->data[2 * i] = truth[i] ? 1.0 - cos (a) : cos (a);
+      x->data[2 * i + 1] = (truth[i] ? 0.5 - sin (a) : sin (a)) + 0.05 * cs_rng_normal (&rng);
+    }
+  g_autoptr (CsGraph) g = cs_graph_new_knn (x, 8, NULL, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpuint (g->row_ptr[i + 1] - g->row_ptr[i], >=, 8);
+  g_assert_cmpuint (g->n_edges, <=, n * 8);
+  g_assert_cmpuint (g->n_edges, >=, n * 8 / 2);
+  CsSpectralOptions o;
+  cs_spectral_options_init (&o);
+  o.k = 2;
+  g_autoptr (CsClustering) c = NULL;
+  g_assert_true (cs_spectral_cluster (g, &o, NULL, &c, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (cs_metric_ari (c->labels, truth, n), ==, 1.0);
+  g_assert_null (cs_graph_new_knn (x, 0, NULL, &error));
+  g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -763,5 +798,6 @@ main (int    argc,
   g_test_add_func ("/graph/samples/karate-and-sbm", test_karate);
   g_test_add_func ("/graph/cancel", test_cancel);
   g_test_add_func ("/graph/registry/kernel-kmeans-linear-is-kmeans", test_registry_linear_is_kmeans);
+  g_test_add_func ("/graph/knn/moons-by-spectral", test_knn_graph_moons);
   return g_test_run ();
 }
