@@ -13,6 +13,7 @@
 #include "core/cluster/cs-kmeans.h"
 #include "core/cluster/cs-registry.h"
 #include "core/graph/cs-graph-kernel.h"
+#include "core/graph/cs-graph-layout.h"
 #include "core/graph/cs-graph.h"
 #include "core/graph/cs-kernel-cluster.h"
 #include "core/graph/cs-ntk.h"
@@ -776,6 +777,66 @@ test_knn_graph_moons (void)
   g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
 }
 
+static void
+count_snapshot (const double *xy,
+                gsize         n,
+                guint         iteration,
+                gpointer      data)
+{
+  (*(guint *) data)++;
+}
+
+/* Two 10-cliques joined by one edge: each clique is laid out tight and apart from the other. */
+static void
+test_layout_two_cliques (void)
+{
+  g_autoptr (GArray) us = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr (GArray) vs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr (GError) error = NULL;
+  for (guint32 c = 0; c < 2; c++)
+    for (guint32 i = 0; i < 10; i++)
+      for (guint32 j = i + 1; j < 10; j++)
+        {
+          guint32 a = 10 * c + i, b = 10 * c + j;
+          g_array_append_val (us, a);
+          g_array_append_val (vs, b);
+        }
+  guint32 a = 0, b = 10;
+  g_array_append_val (us, a);
+  g_array_append_val (vs, b);
+  g_autoptr (CsGraph) g = cs_graph_new_from_edges (20, (guint32 *) us->data, (guint32 *) vs->data, NULL, us->len,
+                                                   &error);
+  CsLayoutOptions o;
+  guint snapshots = 0;
+  cs_layout_options_init (&o);
+  o.seed = 5;
+  o.snapshot_every = 50;
+  o.snapshot = count_snapshot;
+  o.snapshot_data = &snapshots;
+  g_autofree double *xy = NULL;
+  g_autofree double *again = NULL;
+  g_assert_true (cs_graph_layout (g, &o, NULL, &xy, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (snapshots, ==, 6);
+  double c[2][2] = { { 0, 0 }, { 0, 0 } };
+  for (gsize i = 0; i < 20; i++)
+    {
+      g_assert_cmpfloat (fabs (xy[2 * i]), <=, 1.0 + 1e-12);
+      g_assert_cmpfloat (fabs (xy[2 * i + 1]), <=, 1.0 + 1e-12);
+      c[i / 10][0] += xy[2 * i] / 10;
+      c[i / 10][1] += xy[2 * i + 1] / 10;
+    }
+  double spread = 0.0;
+  for (gsize i = 0; i < 20; i++)
+    spread = MAX (spread, hypot (xy[2 * i] - c[i / 10][0], xy[2 * i + 1] - c[i / 10][1]));
+  double apart = hypot (c[0][0] - c[1][0], c[0][1] - c[1][1]);
+  g_test_message ("cliques %.3f apart, each within %.3f of its centre", apart, spread);
+  g_assert_cmpfloat (apart, >, 2.0 * spread);
+  o.snapshot = NULL;
+  g_assert_true (cs_graph_layout (g, &o, NULL, &again, &error));
+  g_assert_cmpmem (xy, 40 * sizeof (double), again, 40 * sizeof (double));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -799,5 +860,6 @@ main (int    argc,
   g_test_add_func ("/graph/cancel", test_cancel);
   g_test_add_func ("/graph/registry/kernel-kmeans-linear-is-kmeans", test_registry_linear_is_kmeans);
   g_test_add_func ("/graph/knn/moons-by-spectral", test_knn_graph_moons);
+  g_test_add_func ("/graph/layout/two-cliques-apart", test_layout_two_cliques);
   return g_test_run ();
 }
