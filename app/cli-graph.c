@@ -8,6 +8,7 @@
 #include "core/base/cs-format.h"
 #include "core/cluster/cs-result-io.h"
 #include "core/graph/cs-graph-kernel.h"
+#include "core/graph/cs-graph-layout.h"
 #include "core/graph/cs-graph.h"
 #include "core/graph/cs-kernel-cluster.h"
 #include "core/metrics/cs-metrics.h"
@@ -228,11 +229,44 @@ run_kernel_algorithm (const CsGraph     *g,
   return cs_kernel_kmeans_run (k, &o, NULL, out, error);
 }
 
+static gboolean
+write_layout (const CsGraph      *g,
+              const CsClustering *c,
+              const char         *path,
+              guint64             seed,
+              GError            **error)
+{
+  CsLayoutOptions o;
+  g_autofree double *xy = NULL;
+  GString *s;
+  gboolean ok;
+
+  cs_layout_options_init (&o);
+  o.seed = seed;
+  if (!cs_graph_layout (g, &o, NULL, &xy, error))
+    return FALSE;
+  s = g_string_new (c ? "id,x,y,cluster\n" : "id,x,y\n");
+  for (gsize i = 0; i < g->n; i++)
+    {
+      cs_csv_append_field (s, g->names[i]);
+      g_string_append_c (s, ',');
+      cs_format_double_append (s, xy[2 * i]);
+      g_string_append_c (s, ',');
+      cs_format_double_append (s, xy[2 * i + 1]);
+      if (c)
+        g_string_append_printf (s, ",%d", c->labels[i]);
+      g_string_append_c (s, '\n');
+    }
+  ok = cs_write_file_atomic (path, s->str, s->len, error);
+  g_string_free (s, TRUE);
+  return ok;
+}
+
 int
 cs_i_cli_cmd_graph (int    argc,
                     char **argv)
 {
-  char *algo = NULL, *nodes = NULL, *out = NULL, *write_edges = NULL, *write_nodes = NULL;
+  char *algo = NULL, *nodes = NULL, *out = NULL, *write_edges = NULL, *write_nodes = NULL, *layout = NULL;
   char **params = NULL;
   gboolean json = FALSE, pretty = FALSE;
   int grid = 0;
@@ -254,6 +288,9 @@ cs_i_cli_cmd_graph (int    argc,
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write id,cluster CSV to FILE", "FILE" },
     { "write-edges", 0, 0, G_OPTION_ARG_FILENAME, &write_edges, "Write the graph's edge list to FILE", "FILE" },
     { "write-nodes", 0, 0, G_OPTION_ARG_FILENAME, &write_nodes, "Write its node table (with labels) to FILE", "FILE" },
+    { "layout", 0, 0, G_OPTION_ARG_FILENAME, &layout,
+      "Write a force-directed layout as id,x,y[,cluster] CSV to FILE (coordinates in [−1, 1], seeded by -p seed)",
+      "FILE" },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("EDGES");
@@ -279,7 +316,7 @@ cs_i_cli_cmd_graph (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, argc < 2 ? "graph needs EDGES" : "graph takes one EDGES file");
       goto out;
     }
-  if (algo == NULL && grid == 0 && write_edges == NULL && write_nodes == NULL)
+  if (algo == NULL && grid == 0 && write_edges == NULL && write_nodes == NULL && layout == NULL)
     {
       status = cs_i_cli_fail (EXIT_USAGE, "graph needs --algo NAME (kernel-kmeans, kernel-ward, spectral or "
                                           "amg-spectral), --grid N or --write-edges");
@@ -329,7 +366,11 @@ cs_i_cli_cmd_graph (int    argc,
         }
     }
   if (algo == NULL && grid == 0)
-    goto out;
+    {
+      if (layout != NULL && !write_layout (g, NULL, layout, p.seed, &error))
+        status = cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);
+      goto out;
+    }
   if (p.k == 0)
     p.k = g->n_classes >= 2 ? g->n_classes : 2;
   if (p.k >= g->n)
@@ -437,6 +478,11 @@ cs_i_cli_cmd_graph (int    argc,
         if (status != EXIT_OK)
           goto out;
       }
+    if (layout != NULL && !write_layout (g, c, layout, p.seed, &error))
+      {
+        status = cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);
+        goto out;
+      }
     if (json)
       {
         JsonObject *root = json_object_new ();
@@ -526,6 +572,7 @@ out:
   g_free (out);
   g_free (write_edges);
   g_free (write_nodes);
+  g_free (layout);
   g_strfreev (params);
   g_free (p.kernel);
   return status;

@@ -81,6 +81,25 @@ test_edge_file_and_nodes (void)
   g_assert_cmpint (b.status, ==, 1);
   g_assert_nonnull (strstr (b.err, "bad.csv:2:5:"));
 
+  /* a layout beside the clustering: one row per node, coordinates in [−1, 1] */
+  g_autofree char *lay = g_build_filename (dir, "layout.csv", NULL);
+  g_auto (CliRun) l = { 0 };
+  cli (&l, "graph", "karate", "--algo", "spectral", "--layout", lay);
+  g_assert_cmpint (l.status, ==, 0);
+  g_autofree char *lay_text = NULL;
+  g_assert_true (g_file_get_contents (lay, &lay_text, NULL, NULL));
+  g_auto (GStrv) rows = g_strsplit (lay_text, "\n", -1);
+  g_assert_cmpstr (rows[0], ==, "id,x,y,cluster");
+  g_assert_cmpuint (g_strv_length (rows), ==, 1 + 34 + 1);
+  for (guint i = 1; i <= 34; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (rows[i], ",", -1);
+      g_assert_cmpuint (g_strv_length (f), ==, 4);
+      g_assert_cmpfloat (fabs (g_ascii_strtod (f[1], NULL)), <=, 1.0);
+      g_assert_cmpfloat (fabs (g_ascii_strtod (f[2], NULL)), <=, 1.0);
+    }
+  g_remove (lay);
+
   g_remove (edges);
   g_remove (nodes);
   g_remove (out);
