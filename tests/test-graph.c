@@ -773,6 +773,23 @@ test_knn_graph_moons (void)
   g_assert_true (cs_spectral_cluster (g, &o, NULL, &c, &error));
   g_assert_no_error (error);
   g_assert_cmpfloat (cs_metric_ari (c->labels, truth, n), ==, 1.0);
+  /* the registry's spectral entry (Nyström affinity, RBF) separates them too */
+  const CsAlgorithm *sp = cs_registry_lookup ("spectral");
+  g_autoptr (CsParams) p = cs_params_new (sp);
+  g_autoptr (CsClustering) c2 = NULL;
+  g_assert_true (cs_params_set (p, "k", "2", &error));
+  g_assert_true (cs_params_set (p, "gamma", "30", &error));
+  g_assert_true (cs_params_set (p, "landmarks", "150", &error));
+  g_assert_true (cs_algorithm_run (sp, x, p, NULL, NULL, &c2, &error));
+  g_assert_no_error (error);
+  g_test_message ("registry spectral on moons: ARI %.3f", cs_metric_ari (c2->labels, truth, n));
+  g_assert_cmpfloat (cs_metric_ari (c2->labels, truth, n), ==, 1.0);
+  /* where k-means cannot */
+  g_autoptr (CsClustering) c3 = NULL;
+  g_autoptr (CsParams) pk = cs_params_new (cs_registry_lookup ("kmeans"));
+  cs_params_set_int (pk, "k", 2);
+  g_assert_true (cs_algorithm_run (cs_registry_lookup ("kmeans"), x, pk, NULL, NULL, &c3, &error));
+  g_assert_cmpfloat (cs_metric_ari (c3->labels, truth, n), <, 0.7);
   g_assert_null (cs_graph_new_knn (x, 0, NULL, &error));
   g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
 }

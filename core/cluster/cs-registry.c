@@ -23,6 +23,7 @@ extern const CsAlgorithm cs_algorithm_meanshift;
 extern const CsAlgorithm cs_algorithm_gmm;
 extern const CsAlgorithm cs_algorithm_dbscan;
 extern const CsAlgorithm cs_algorithm_kernel_kmeans;
+extern const CsAlgorithm cs_algorithm_spectral;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
@@ -40,6 +41,7 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_gmm,
   &cs_algorithm_dbscan,
   &cs_algorithm_kernel_kmeans,
+  &cs_algorithm_spectral,
 };
 
 typedef union

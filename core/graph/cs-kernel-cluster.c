@@ -875,11 +875,27 @@ pinv_eigen (const CsMatrix *a)
   return x;
 }
 
+static CsMatrix *pinv_newton_schulz (const CsMatrix *a, double tol, guint max_iter, guint *iterations,
+                                     CsProgress *progress, GError **error);
+
 CsMatrix *
 cs_pinv_newton_schulz (const CsMatrix *a,
                        double          tol,
                        guint           max_iter,
                        guint          *iterations)
+{
+  return pinv_newton_schulz (a, tol, max_iter, iterations, NULL, NULL);
+}
+
+/* NULL with CS_ERROR_CANCELLED when progress asks to stop (checked every step: a step is three
+ * m³ products). */
+static CsMatrix *
+pinv_newton_schulz (const CsMatrix *a,
+                    double          tol,
+                    guint           max_iter,
+                    guint          *iterations,
+                    CsProgress     *progress,
+                    GError        **error)
 {
   gsize m = a->rows;
   g_autoptr (CsMatrix) x = cs_matrix_new (m, m);
@@ -910,6 +926,8 @@ cs_pinv_newton_schulz (const CsMatrix *a,
     x->data[i] = a->data[i] / (norm1 * norm1);
   for (guint it = 1; it <= max_iter; it++)
     {
+      if (!cs_progress_check (progress, error))
+        return NULL;
       cblas_dsymm (CblasRowMajor, CblasLeft, CblasUpper, (int) m, (int) m, 1.0, a->data, (int) m, x->data, (int) m, 0.0,
                    ax, (int) m); /* A X */
       /* residual ‖A X A − A‖_F, from the current X */
@@ -1014,7 +1032,9 @@ cs_nystrom_features (const CsMatrix         *x,
     return FALSE;
   w = cs_matrix_new (m, m);
   cs_point_kernel_block (&o->kernel, land, 0, m, land, w->data);
-  winv = cs_pinv_newton_schulz (w, 1e-10, 100, NULL);
+  winv = pinv_newton_schulz (w, 1e-10, 100, NULL, progress, error);
+  if (winv == NULL)
+    return FALSE;
   cs_progress_report (progress, 0.4, "landmark kernel pseudo-inverse");
   /* W⁺ = P L Lᵀ Pᵀ (pivoted Cholesky, stops at the numerical rank). */
   piv = g_new (lapack_int, m);
@@ -1177,4 +1197,188 @@ const CsAlgorithm cs_algorithm_kernel_kmeans = {
   .params = kernel_kmeans_params,
   .n_params = G_N_ELEMENTS (kernel_kmeans_params),
   .run = kernel_kmeans_run_params,
+};
+
+/* ---- registry entry: spectral clustering of point data through Nyström features ---- */
+
+static const CsParamSpec spectral_params[] = {
+  { .name = "k", .label = "Clusters (k)", .help = "How many clusters to find.", .type = CS_PARAM_INT, .min = 1,
+    .max = 1000, .default_num = 3 },
+  { .name = "kernel", .label = "Affinity kernel",
+    .help = "The similarity between rows the graph is built from: Gaussian, or the neural tangent or arc-cosine "
+            "kernel of an infinitely wide ReLU network.",
+    .type = CS_PARAM_ENUM, .default_str = "rbf", .choices = point_kernel_choices, .choice_labels = point_kernel_labels },
+  { .name = "gamma", .label = "RBF width (γ)",
+    .help = "exp(−γ‖x − y‖²); 0 chooses 1 / (d × the mean column variance).", .type = CS_PARAM_DOUBLE, .min = 0,
+    .max = 1e6, .default_num = 0, .log_scale = TRUE, .zero_label = "Automatic" },
+  { .name = "depth", .label = "Network depth",
+    .help = "Hidden layers of the network behind the arc-cosine and neural tangent kernels.", .type = CS_PARAM_INT,
+    .min = 1, .max = 100, .default_num = 2, .advanced = TRUE },
+  { .name = "landmarks", .label = "Landmarks (Nyström)",
+    .help = "The affinity matrix is approximated through this many landmark rows (all rows when there are fewer): "
+            "memory grows with rows × landmarks, not rows².",
+    .type = CS_PARAM_INT, .min = 1, .max = 5000, .default_num = 200 },
+  { .name = "n_init", .label = "Restarts",
+    .help = "How many k-means runs on the spectral embedding; the lowest inertia is kept.",
+    .type = CS_PARAM_INT, .min = 1, .max = 1000, .default_num = 10, .advanced = TRUE },
+  { .name = "seed", .label = "Random seed",
+    .help = "The same seed gives the same clustering on any machine and any number of threads.",
+    .type = CS_PARAM_INT, .min = 0, .max = 2147483647.0, .default_num = 0 },
+};
+
+/* With K ≈ Φ Φᵀ (n × r), the degrees are Φ (Φᵀ 1) and the leading eigenvectors of
+ * D^−½ K D^−½ = Ψ Ψᵀ (Ψ = D^−½ Φ) are Ψ V Σ⁻¹ for the eigenpairs (V, Σ²) of the r × r matrix
+ * Ψᵀ Ψ: spectral clustering in O(n r²) time and O(n r) memory. */
+static gboolean
+spectral_points_embed (CsMatrix  *phi,
+                       guint      dim,
+                       CsMatrix **out,
+                       GError   **error)
+{
+  gsize n = phi->rows, r = phi->cols;
+  g_autofree double *colsum = g_new0 (double, r);
+  g_autofree double *gram = g_new (double, r * r);
+  g_autofree double *lambda = g_new (double, r);
+  g_autofree double *v = g_new (double, r * dim);
+  g_autofree lapack_int *support = g_new (lapack_int, 2 * r);
+  lapack_int found = 0;
+  g_autoptr (CsMatrix) e = NULL;
+
+  if (dim > r)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "k = %u is more than the %" G_GSIZE_FORMAT " dimensions the "
+                   "landmarks give; raise landmarks", dim, r);
+      return FALSE;
+    }
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = 0; j < r; j++)
+      colsum[j] += phi->data[i * r + j];
+  for (gsize i = 0; i < n; i++)
+    {
+      double deg = cblas_ddot ((int) r, phi->data + i * r, 1, colsum, 1);
+      /* an approximate affinity can dip below 0; such a row keeps a tiny degree, not a NaN */
+      double s = 1.0 / sqrt (MAX (deg, 1e-12));
+      for (gsize j = 0; j < r; j++)
+        phi->data[i * r + j] *= s;
+    }
+  cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, (int) r, (int) n, 1.0, phi->data, (int) r, 0.0, gram, (int) r);
+  if (LAPACKE_dsyevr (LAPACK_ROW_MAJOR, 'V', 'I', 'U', (lapack_int) r, gram, (lapack_int) r, 0.0, 0.0,
+                      (lapack_int) (r - dim + 1), (lapack_int) r, 0.0, &found, lambda, v, (lapack_int) dim, support) != 0
+      || found != (lapack_int) dim)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_NUMERIC, "the eigendecomposition of the landmark Gram matrix failed");
+      return FALSE;
+    }
+  for (guint c = 0; c < dim; c++)
+    {
+      double sv = sqrt (MAX (lambda[c], 0.0));
+      for (gsize j = 0; j < r; j++)
+        v[j * dim + c] = sv > 1e-12 ? v[j * dim + c] / sv : 0.0;
+    }
+  e = cs_matrix_try_new (n, dim, "spectral embedding", error);
+  if (e == NULL)
+    return FALSE;
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) n, (int) dim, (int) r, 1.0, phi->data, (int) r, v,
+               (int) dim, 0.0, e->data, (int) dim);
+  /* Ng–Jordan–Weiss: rows scaled to unit length before k-means */
+  for (gsize i = 0; i < n; i++)
+    {
+      double norm = cblas_dnrm2 ((int) dim, e->data + i * dim, 1);
+      if (norm > 0.0)
+        cblas_dscal ((int) dim, 1.0 / norm, e->data + i * dim, 1);
+    }
+  *out = g_steal_pointer (&e);
+  return TRUE;
+}
+
+static gboolean
+spectral_run_params (const CsMatrix *x,
+                     const CsParams *params,
+                     CsProgress     *progress,
+                     CsTrace        *trace,
+                     CsClustering  **out,
+                     GError        **error)
+{
+  CsNystromOptions no = { { CS_POINT_KERNEL_RBF, 0.0, 1 }, 0, FALSE, 0 };
+  CsKmeansOptions ko;
+  g_autoptr (CsMatrix) phi = NULL;
+  g_autoptr (CsMatrix) emb = NULL;
+  CsClustering *c = NULL;
+  CsProgressRange r1, r2;
+  int saved;
+  gboolean ok;
+
+  (void) trace;
+  if (x->rows == 0 || x->cols == 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "spectral clustering needs at least one row and column");
+      return FALSE;
+    }
+  cs_kmeans_options_init (&ko);
+  ko.k = (guint) cs_params_get_int (params, "k");
+  ko.n_init = (guint) cs_params_get_int (params, "n_init");
+  ko.seed = (guint64) cs_params_get_int (params, "seed");
+  if (ko.k > x->rows)
+    {
+      g_autofree char *rows = cs_format_count (x->rows);
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "k = %u is more than the %s rows; choose k ≤ %s", ko.k, rows,
+                   rows);
+      return FALSE;
+    }
+  cs_point_kernel_from_id (cs_params_get_string (params, "kernel"), &no.kernel.kind);
+  if (no.kernel.kind == CS_POINT_KERNEL_LINEAR)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "kernel = linear gives no affinity graph (negative "
+                   "similarities); choose rbf, ntk or arccos");
+      return FALSE;
+    }
+  no.kernel.depth = (guint) cs_params_get_int (params, "depth");
+  no.kernel.gamma = cs_params_get_double (params, "gamma");
+  if (no.kernel.gamma == 0.0)
+    {
+      double mean = 0.0, var = 0.0;
+      gsize total = x->rows * x->cols;
+      for (gsize i = 0; i < total; i++)
+        mean += x->data[i];
+      mean /= (double) total;
+      for (gsize i = 0; i < total; i++)
+        var += (x->data[i] - mean) * (x->data[i] - mean);
+      var /= (double) total;
+      no.kernel.gamma = var > 0.0 ? 1.0 / ((double) x->cols * var) : 1.0;
+    }
+  no.m = (guint) MIN ((gsize) cs_params_get_int (params, "landmarks"), x->rows);
+  no.seed = ko.seed;
+
+  saved = cs_i_blas_single_begin (0, TRUE);
+  {
+    g_autoptr (CsProgress) p1 = cs_progress_stage_new (&r1, progress, 0.0, 0.5);
+    ok = cs_nystrom_features (x, &no, p1, &phi, error) && spectral_points_embed (phi, ko.k, &emb, error);
+  }
+  cs_i_blas_single_end (saved);
+  if (!ok || !cs_progress_check (progress, error))
+    return FALSE;
+  {
+    g_autoptr (CsProgress) p2 = cs_progress_stage_new (&r2, progress, 0.5, 1.0);
+    if (!cs_kmeans_run (emb, &ko, p2, NULL, &c, error))
+      return FALSE;
+  }
+  g_clear_pointer (&c->centers, cs_matrix_free);
+  c->d = x->cols;
+  g_free (c->algorithm);
+  c->algorithm = g_strdup ("spectral");
+  *out = c;
+  return TRUE;
+}
+
+const CsAlgorithm cs_algorithm_spectral = {
+  .id = "spectral",
+  .name = "Spectral clustering",
+  .description = "Embeds the rows by the leading eigenvectors of a normalized kernel affinity (Gaussian, neural "
+                 "tangent, arc-cosine), through a Nyström approximation, then runs k-means there: finds clusters "
+                 "of any shape that are apart, in memory that grows with rows × landmarks.",
+  .category = "Graph",
+  .objective = CS_OBJECTIVE_INERTIA,
+  .params = spectral_params,
+  .n_params = G_N_ELEMENTS (spectral_params),
+  .run = spectral_run_params,
 };
