@@ -969,6 +969,7 @@ static const struct
   { "samples", cmd_samples, "bundled datasets" },
   { "generate", cmd_generate, "write a toy dataset (blobs, moons, circles, ...)" },
   { "choose-k", cs_i_cli_cmd_choose_k, "how many clusters: criteria at every k of a range, each one's suggested k" },
+  { "graph", cs_i_cli_cmd_graph, "cluster the nodes of a graph: kernels on graphs, spectral, AMG-style" },
 };
 
 static void
