@@ -126,6 +126,10 @@ struct _CsWindow
   GtkWidget *history_button; /* Template */
   GtkWidget *history_list;   /* Borrowed: the popover's list */
   GPtrArray *history;        /* Owned, CsPageResult*, newest first */
+
+  /* Selected dataset rows, ascending, shared with every page (issue 14's table and lasso) */
+  gsize     *selection;      /* Owned, may be NULL */
+  gsize      n_selection;
 };
 
 /* cs-window.c: services for the other window files */

@@ -17,6 +17,7 @@
 #include "ui/pages/cs-privacy-page.h"
 #include "ui/pages/cs-silhouette-page.h"
 #include "ui/pages/cs-dendrogram-page.h"
+#include "ui/pages/cs-table-page.h"
 
 /* Every view, in switcher order within its group (CsPageInterface.group): adding a view is
  * one CsPage widget and one line here. The scatter page comes first: it is the view a new
@@ -26,6 +27,7 @@ static GType (*const page_types[]) (void) = {
   cs_images_page_get_type,      cs_choose_k_page_get_type,   cs_density_page_get_type,
   cs_diagnostics_page_get_type, cs_privacy_page_get_type,    cs_saliency_page_get_type,
   cs_dendrogram_page_get_type,  cs_compare_page_get_type,
+  cs_table_page_get_type,
 };
 
 G_DEFINE_FINAL_TYPE (CsWindow, cs_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -304,6 +306,12 @@ page_show_k_cb (CsPage *page, guint k, CsWindow *self)
 }
 
 static void
+page_select_rows_cb (CsPage *page, gpointer rows, guint64 n, CsWindow *self)
+{
+  cs_window_set_selection (self, rows, (gsize) n);
+}
+
+static void
 page_changed_cb (CsPage *page, CsWindow *self)
 {
   if (!self->disposed)
@@ -335,6 +343,7 @@ add_pages (CsWindow *self)
       g_signal_connect (page, "set-axes", G_CALLBACK (page_set_axes_cb), self);
       g_signal_connect (page, "show-k", G_CALLBACK (page_show_k_cb), self);
       g_signal_connect (page, "changed", G_CALLBACK (page_changed_cb), self);
+      g_signal_connect (page, "select-rows", G_CALLBACK (page_select_rows_cb), self);
 
       if (rows[group] == NULL)
         {
@@ -446,8 +455,34 @@ cs_i_window_set_dataset (CsWindow *self, CsDataset *dataset)
   for (guint i = 0; i < self->pages->len; i++)
     cs_page_set_dataset (g_ptr_array_index (self->pages, i), dataset);
   cs_i_window_set_result (self, NULL);
+  cs_window_set_selection (self, NULL, 0);
   /* A new dataset: nothing to match colours with. */
   set_points (self, NULL);
+}
+
+void
+cs_window_set_selection (CsWindow *self, const gsize *rows, gsize n)
+{
+  gsize *copy;
+
+  g_return_if_fail (CS_IS_WINDOW (self));
+
+  /* Copied first: `rows` may be a page's own array, which set_selection replaces. */
+  copy = n > 0 ? g_memdup2 (rows, n * sizeof (gsize)) : NULL;
+  g_free (self->selection);
+  self->selection = copy;
+  self->n_selection = n;
+  for (guint i = 0; i < self->pages->len; i++)
+    cs_page_set_selection (g_ptr_array_index (self->pages, i), self->selection, self->n_selection);
+}
+
+const gsize *
+cs_window_get_selection (CsWindow *self, gsize *n)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  *n = self->n_selection;
+  return self->selection;
 }
 
 const CsPipelineResult *
@@ -529,6 +564,7 @@ cs_window_finalize (GObject *object)
   cs_i_window_distances_finalize (self);
   cs_i_window_session_finalize (self);
   cs_i_window_history_finalize (self);
+  g_clear_pointer (&self->selection, g_free);
   g_clear_object (&self->load_worker);
   g_clear_object (&self->model_worker);
   g_clear_pointer (&self->pages, g_ptr_array_unref);

@@ -56,6 +56,11 @@ const char *cs_window_get_view (CsWindow *self);
  * controls in it. */
 GtkWidget  *cs_window_get_view_page (CsWindow *self, const char *name);
 
+/* The rows selected in the views (dataset rows, ascending, borrowed until the selection
+ * changes); setting it shows it on every page. */
+void         cs_window_set_selection (CsWindow *self, const gsize *rows, gsize n);
+const gsize *cs_window_get_selection (CsWindow *self, gsize *n);
+
 /* Installs the application's style sheet on the default display (once): the application
  * calls it at startup, and UI tests do too so they measure what users see. */
 void cs_window_install_style (void);

@@ -46,6 +46,7 @@ enum
   SET_AXES,
   SHOW_K,
   CHANGED,
+  SELECT_ROWS,
   N_SIGNALS
 };
 
@@ -115,6 +116,15 @@ cs_page_default_init (CsPageInterface *iface)
    */
   signals[CHANGED]
       = g_signal_new ("changed", CS_TYPE_PAGE, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * CsPage::select-rows:
+   * @rows: (array length=n): dataset rows, ascending, borrowed for the emission
+   * @n: how many
+   *
+   * The user selected these rows on the page; the window shares them with every page.
+   */
+  signals[SELECT_ROWS] = g_signal_new ("select-rows", CS_TYPE_PAGE, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                       G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT64);
 }
 
 const char *
@@ -190,6 +200,18 @@ cs_page_set_history (CsPage *page, GPtrArray *history)
   iface = CS_PAGE_GET_IFACE (page);
   if (iface->set_history != NULL)
     iface->set_history (page, history);
+}
+
+void
+cs_page_set_selection (CsPage *page, const gsize *rows, gsize n)
+{
+  CsPageInterface *iface;
+
+  g_return_if_fail (CS_IS_PAGE (page));
+
+  iface = CS_PAGE_GET_IFACE (page);
+  if (iface->set_selection != NULL)
+    iface->set_selection (page, rows, n);
 }
 
 void
@@ -284,4 +306,12 @@ cs_page_changed (CsPage *page)
   g_return_if_fail (CS_IS_PAGE (page));
 
   g_signal_emit (page, signals[CHANGED], 0);
+}
+
+void
+cs_page_request_selection (CsPage *page, const gsize *rows, gsize n)
+{
+  g_return_if_fail (CS_IS_PAGE (page));
+
+  g_signal_emit (page, signals[SELECT_ROWS], 0, rows, (guint64) n);
 }

@@ -77,6 +77,10 @@ struct _CsPageInterface
   /* The window's earlier runs on this dataset, newest first (CsPageResult*, borrowed: take a
    * reference to keep one). */
   void (*set_history) (CsPage *page, GPtrArray *history);
+  /* The window's selection: `n` dataset rows in ascending order (borrowed; copy to keep).
+   * A page that lets the user select emits "select-rows" (cs_page_request_selection); the
+   * window then sets the selection on every page, the one that asked included. */
+  void (*set_selection) (CsPage *page, const gsize *rows, gsize n);
 };
 
 const char *cs_page_get_name (CsPage *page);
@@ -87,6 +91,7 @@ void        cs_page_set_result (CsPage *page, CsPageResult *result);
 void        cs_page_set_points (CsPage *page, const CsPlotModel *scatter);
 void        cs_page_shown (CsPage *page);
 void        cs_page_set_history (CsPage *page, GPtrArray *history);
+void        cs_page_set_selection (CsPage *page, const gsize *rows, gsize n);
 void        cs_page_cancel (CsPage *page);
 gboolean    cs_page_applies (CsPage *page, char **why_not);
 gboolean    cs_page_get_figure (CsPage *page, CsRenderFunc *func, gpointer *model, GDestroyNotify *unref);
@@ -101,5 +106,8 @@ gboolean cs_page_request_k (CsPage *page, guint k);
 /* Tells the window that what the page offers (its applicability, title or exports) changed
  * outside the set_* calls (the "changed" signal). */
 void     cs_page_changed (CsPage *page);
+/* Asks the window to make these dataset rows (ascending, borrowed) the selection shown in
+ * every view (the "select-rows" signal). */
+void     cs_page_request_selection (CsPage *page, const gsize *rows, gsize n);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ui/cs-plot-selection.h"
 #include "ui/cs-plot-view.h"
 #include "ui/pages/cs-page.h"
 
@@ -12,5 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CsScatterPage, cs_scatter_page, CS, SCATTER_PAGE, GtkWidget)
 
 CsPlotView *cs_scatter_page_get_plot_view (CsScatterPage *page);
+/* The page's lasso and rectangle selection (ui/cs-plot-selection.h): for tests. */
+CsPlotSelection *cs_scatter_page_get_selection (CsScatterPage *page);
 
 G_END_DECLS

@@ -52,6 +52,7 @@ cs_plot_model_free (CsPlotModel *m)
   g_free (m->x_label);
   g_free (m->y_label);
   g_free (m->axes_key);
+  g_free (m->selected);
   g_free (m);
 }
 
@@ -75,6 +76,7 @@ cs_plot_model_copy (const CsPlotModel *m)
   c->x_label = g_strdup (m->x_label);
   c->y_label = g_strdup (m->y_label);
   c->axes_key = g_strdup (m->axes_key);
+  c->selected = g_memdup2 (m->selected, m->selected != NULL ? m->n : 0);
   c->distinctive = g_memdup2 (m->distinctive, (gsize) m->k * m->n_distinctive * sizeof (int));
   c->distinctive_d = g_memdup2 (m->distinctive_d, (gsize) m->k * m->n_distinctive * sizeof (double));
   c->distinctive_mean = g_memdup2 (m->distinctive_mean, (gsize)m->k * m->n_distinctive * 2 * sizeof (double));
@@ -100,6 +102,7 @@ cs_plot_model_set_points (CsPlotModel  *m,
   m->y = g_memdup2 (y, n * sizeof (double));
   m->rows = rows != NULL ? g_memdup2 (rows, n * sizeof (gsize)) : NULL;
   m->highlight = -1;
+  g_clear_pointer (&m->selected, g_free);
   cs_plot_model_reset_view (m);
 }
 

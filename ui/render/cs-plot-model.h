@@ -54,6 +54,8 @@ typedef struct
   gssize   highlight;      /* point index or -1 */
   gboolean show_medoid_links; /* a thin line from each point to its cluster's medoid
                                  (only when centers_are_medoids) */
+  guint8  *selected;       /* Owned, n, may be NULL: 1 for a selected point (issue 14's linked
+                              selection), drawn ringed; a view field like highlight */
 } CsPlotModel;
 
 CsPlotModel *cs_plot_model_new (void);

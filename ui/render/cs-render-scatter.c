@@ -1259,6 +1259,42 @@ draw_centers (cairo_t           *cr,
   cairo_restore (cr);
 }
 
+/* Selected points get a ring in ink over a white halo, so they stand out on any cluster colour;
+ * one path and two strokes however many there are. */
+static void
+draw_selection (cairo_t           *cr,
+                const CsPlotModel *m,
+                const Layout      *L)
+{
+  double r;
+
+  if (m->selected == NULL)
+    return;
+  r = MAX (point_radius (m, L) + 2.0, 3.0);
+  cairo_save (cr);
+  cairo_new_path (cr);
+  for (gsize i = 0; i < m->n; i++)
+    {
+      double cx;
+      double cy;
+
+      if (!m->selected[i] || !isfinite (m->x[i]) || !isfinite (m->y[i]))
+        continue;
+      cs_plot_data_to_canvas (m, &L->frame, m->x[i], m->y[i], &cx, &cy);
+      if (!in_frame (L, cx, cy))
+        continue;
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, cx, cy, r, 0, 2 * G_PI);
+    }
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.8);
+  cairo_set_line_width (cr, 2.5);
+  cairo_stroke_preserve (cr);
+  set_rgb (cr, CS_STYLE_RGB_INK);
+  cairo_set_line_width (cr, 1.2);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
 static void
 draw_highlight (cairo_t           *cr,
                 const CsPlotModel *m,
@@ -1322,6 +1358,7 @@ cs_render_scatter (cairo_t           *cr,
       draw_points (cr, m, &L);
       draw_frame (cr, &L);
       draw_centers (cr, m, &L);
+      draw_selection (cr, m, &L);
       draw_highlight (cr, m, &L);
       draw_axes_text (cr, m, &L, width);
       if (L.legend != CS_LEGEND_NONE)

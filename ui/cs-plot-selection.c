@@ -1,0 +1,315 @@
+#include "ui/cs-plot-selection.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "ui/render/cs-render.h"
+#include "ui/render/cs-render-style.h"
+
+struct _CsPlotSelection
+{
+  GObject parent_instance;
+
+  CsPlotView         *view;    /* Borrowed */
+  GtkWidget          *overlay; /* Owned ref */
+  CsPlotSelectionMode mode;
+  GArray             *path;    /* Owned, double pairs: the outline in widget coordinates */
+  gboolean            active;
+};
+
+enum
+{
+  SELECTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (CsPlotSelection, cs_plot_selection, G_TYPE_OBJECT)
+
+static int
+compare_gsize (const void *a, const void *b)
+{
+  gsize x = *(const gsize *) a;
+  gsize y = *(const gsize *) b;
+
+  return (x > y) - (x < y);
+}
+
+gsize *
+cs_plot_selection_rows_in_polygon (const CsPlotModel *m,
+                                   const double      *vx,
+                                   const double      *vy,
+                                   gsize              n_vertices,
+                                   gsize             *n)
+{
+  gsize *rows;
+  gsize  count = 0;
+  double x_lo = INFINITY, x_hi = -INFINITY, y_lo = INFINITY, y_hi = -INFINITY;
+
+  g_return_val_if_fail (m != NULL && n != NULL, NULL);
+
+  rows = g_new (gsize, MAX (m->n, 1));
+  if (n_vertices < 3)
+    {
+      *n = 0;
+      return rows;
+    }
+  for (gsize v = 0; v < n_vertices; v++)
+    {
+      x_lo = MIN (x_lo, vx[v]);
+      x_hi = MAX (x_hi, vx[v]);
+      y_lo = MIN (y_lo, vy[v]);
+      y_hi = MAX (y_hi, vy[v]);
+    }
+  for (gsize i = 0; i < m->n; i++)
+    {
+      double   px = m->x[i];
+      double   py = m->y[i];
+      gboolean inside = FALSE;
+
+      if (!(px >= x_lo && px <= x_hi && py >= y_lo && py <= y_hi))
+        continue;
+      /* Even-odd rule: count edges crossed by a ray to +x; an edge owns its lower end only,
+       * so a ray through a vertex counts once. */
+      for (gsize a = 0, b = n_vertices - 1; a < n_vertices; b = a++)
+        if ((vy[a] > py) != (vy[b] > py)
+            && px < vx[b] + (py - vy[b]) * (vx[a] - vx[b]) / (vy[a] - vy[b]))
+          inside = !inside;
+      if (inside)
+        rows[count++] = m->rows != NULL ? m->rows[i] : i;
+    }
+  qsort (rows, count, sizeof (gsize), compare_gsize);
+  *n = count;
+  return rows;
+}
+
+static void
+rectangle_corners (CsPlotSelection *self, double *xs, double *ys)
+{
+  const double *p = (const double *) self->path->data;
+  double        x0 = p[0], y0 = p[1];
+  double        x1 = p[2 * (self->path->len / 2 - 1)], y1 = p[2 * (self->path->len / 2 - 1) + 1];
+
+  xs[0] = x0; ys[0] = y0;
+  xs[1] = x1; ys[1] = y0;
+  xs[2] = x1; ys[2] = y1;
+  xs[3] = x0; ys[3] = y1;
+}
+
+static void
+draw_overlay (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  CsPlotSelection *self = data;
+  const double    *p;
+  guint            n;
+
+  if (!self->active || self->path->len < 4)
+    return;
+  p = (const double *) self->path->data;
+  n = self->path->len / 2;
+  if (self->mode == CS_PLOT_SELECTION_RECTANGLE)
+    {
+      double xs[4], ys[4];
+      rectangle_corners (self, xs, ys);
+      cairo_rectangle (cr, MIN (xs[0], xs[2]), MIN (ys[0], ys[2]), fabs (xs[2] - xs[0]), fabs (ys[2] - ys[0]));
+    }
+  else
+    {
+      cairo_move_to (cr, p[0], p[1]);
+      for (guint i = 1; i < n; i++)
+        cairo_line_to (cr, p[2 * i], p[2 * i + 1]);
+      cairo_close_path (cr);
+    }
+  cairo_set_source_rgba (cr, 0.2, 0.4, 0.8, 0.12);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0.1, 0.2, 0.5, 0.9);
+  cairo_set_line_width (cr, 1.5);
+  {
+    static const double dash[] = { 4.0, 3.0 };
+    cairo_set_dash (cr, dash, 2, 0);
+  }
+  cairo_stroke (cr);
+}
+
+void
+cs_plot_selection_begin (CsPlotSelection *self, double x, double y)
+{
+  g_return_if_fail (CS_IS_PLOT_SELECTION (self));
+
+  g_array_set_size (self->path, 0);
+  g_array_append_val (self->path, x);
+  g_array_append_val (self->path, y);
+  self->active = TRUE;
+  gtk_widget_queue_draw (self->overlay);
+}
+
+void
+cs_plot_selection_update (CsPlotSelection *self, double x, double y)
+{
+  g_return_if_fail (CS_IS_PLOT_SELECTION (self));
+
+  if (!self->active)
+    return;
+  if (self->mode == CS_PLOT_SELECTION_RECTANGLE && self->path->len >= 4)
+    g_array_set_size (self->path, 2);
+  g_array_append_val (self->path, x);
+  g_array_append_val (self->path, y);
+  gtk_widget_queue_draw (self->overlay);
+}
+
+void
+cs_plot_selection_end (CsPlotSelection *self)
+{
+  const CsPlotModel *m;
+  g_autofree double *vx = NULL;
+  g_autofree double *vy = NULL;
+  g_autofree gsize  *rows = NULL;
+  gsize              n_vertices;
+  gsize              n = 0;
+  CsRect             frame;
+
+  g_return_if_fail (CS_IS_PLOT_SELECTION (self));
+
+  if (!self->active)
+    return;
+  self->active = FALSE;
+  gtk_widget_queue_draw (self->overlay);
+  m = cs_plot_view_get_model (self->view);
+  if (m == NULL || self->path->len < 4)
+    return;
+  n_vertices = self->mode == CS_PLOT_SELECTION_RECTANGLE ? 4 : self->path->len / 2;
+  vx = g_new (double, n_vertices);
+  vy = g_new (double, n_vertices);
+  if (self->mode == CS_PLOT_SELECTION_RECTANGLE)
+    rectangle_corners (self, vx, vy);
+  else
+    for (gsize v = 0; v < n_vertices; v++)
+      {
+        vx[v] = g_array_index (self->path, double, 2 * v);
+        vy[v] = g_array_index (self->path, double, 2 * v + 1);
+      }
+  /* The polygon goes to data coordinates, where the points are: exact at any zoom. */
+  cs_render_scatter_layout (m, gtk_widget_get_width (GTK_WIDGET (self->view)),
+                            gtk_widget_get_height (GTK_WIDGET (self->view)), &frame);
+  for (gsize v = 0; v < n_vertices; v++)
+    cs_plot_canvas_to_data (m, &frame, vx[v], vy[v], &vx[v], &vy[v]);
+  rows = cs_plot_selection_rows_in_polygon (m, vx, vy, n_vertices, &n);
+  g_signal_emit (self, signals[SELECTED], 0, rows, (guint64) n);
+}
+
+static void
+drag_begin_cb (GtkGestureDrag *gesture, double x, double y, CsPlotSelection *self)
+{
+  if (self->mode == CS_PLOT_SELECTION_OFF || cs_plot_view_get_model (self->view) == NULL)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  /* Claimed in the capture phase: the plot's own drag (pan) never starts. */
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  cs_plot_selection_begin (self, x, y);
+}
+
+static void
+drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, CsPlotSelection *self)
+{
+  double x0, y0;
+
+  if (!self->active || !gtk_gesture_drag_get_start_point (gesture, &x0, &y0))
+    return;
+  cs_plot_selection_update (self, x0 + dx, y0 + dy);
+}
+
+static void
+drag_end_cb (GtkGestureDrag *gesture, double dx, double dy, CsPlotSelection *self)
+{
+  cs_plot_selection_end (self);
+}
+
+void
+cs_plot_selection_set_mode (CsPlotSelection *self, CsPlotSelectionMode mode)
+{
+  g_return_if_fail (CS_IS_PLOT_SELECTION (self));
+
+  self->mode = mode;
+  self->active = FALSE;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->view), mode == CS_PLOT_SELECTION_OFF ? NULL : "crosshair");
+  gtk_widget_queue_draw (self->overlay);
+}
+
+CsPlotSelectionMode
+cs_plot_selection_get_mode (CsPlotSelection *self)
+{
+  g_return_val_if_fail (CS_IS_PLOT_SELECTION (self), CS_PLOT_SELECTION_OFF);
+
+  return self->mode;
+}
+
+GtkWidget *
+cs_plot_selection_get_overlay (CsPlotSelection *self)
+{
+  g_return_val_if_fail (CS_IS_PLOT_SELECTION (self), NULL);
+
+  return self->overlay;
+}
+
+static void
+cs_plot_selection_dispose (GObject *object)
+{
+  CsPlotSelection *self = CS_PLOT_SELECTION (object);
+
+  g_clear_object (&self->overlay);
+  G_OBJECT_CLASS (cs_plot_selection_parent_class)->dispose (object);
+}
+
+static void
+cs_plot_selection_finalize (GObject *object)
+{
+  g_array_unref (CS_PLOT_SELECTION (object)->path);
+  G_OBJECT_CLASS (cs_plot_selection_parent_class)->finalize (object);
+}
+
+static void
+cs_plot_selection_class_init (CsPlotSelectionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = cs_plot_selection_dispose;
+  G_OBJECT_CLASS (klass)->finalize = cs_plot_selection_finalize;
+  /**
+   * CsPlotSelection::selected:
+   * @rows: (array length=n): dataset rows inside the outline, ascending; borrowed
+   * @n: how many
+   */
+  signals[SELECTED] = g_signal_new ("selected", CS_TYPE_PLOT_SELECTION, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                    G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT64);
+}
+
+static void
+cs_plot_selection_init (CsPlotSelection *self)
+{
+  self->path = g_array_new (FALSE, FALSE, sizeof (double));
+}
+
+CsPlotSelection *
+cs_plot_selection_new (CsPlotView *view)
+{
+  CsPlotSelection *self;
+  GtkGesture      *gesture;
+
+  g_return_val_if_fail (CS_IS_PLOT_VIEW (view), NULL);
+
+  self = g_object_new (CS_TYPE_PLOT_SELECTION, NULL);
+  self->view = view;
+  self->overlay = g_object_ref_sink (gtk_drawing_area_new ());
+  gtk_widget_set_can_target (self->overlay, FALSE);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->overlay), draw_overlay, self, NULL);
+
+  gesture = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (gesture), GTK_PHASE_CAPTURE);
+  g_signal_connect (gesture, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect (gesture, "drag-update", G_CALLBACK (drag_update_cb), self);
+  g_signal_connect (gesture, "drag-end", G_CALLBACK (drag_end_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (view), GTK_EVENT_CONTROLLER (gesture));
+  return self;
+}
