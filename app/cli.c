@@ -472,6 +472,8 @@ cmd_cluster (int    argc,
   gboolean json = FALSE, pretty = FALSE, no_metrics = FALSE;
   char *labels_out = NULL;
   char *silhouette = NULL;
+  gboolean stream = FALSE;
+  char *memory_budget = NULL;
   const GOptionEntry entries[] = {
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
     { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON", NULL },
@@ -480,6 +482,10 @@ cmd_cluster (int    argc,
     { "silhouette", 0, 0, G_OPTION_ARG_STRING, &silhouette,
       "sampled (default: exact up to 5,000 rows, a seeded sample of 5,000 above) or exact (every row: "
       "O(n²) time)", "sampled|exact" },
+    { "stream", 0, 0, G_OPTION_ARG_NONE, &stream,
+      "Read FILE in chunks, never whole (--algo online-kmeans; no per-row labels in the JSON)", NULL },
+    { "memory-budget", 0, 0, G_OPTION_ARG_STRING, &memory_budget, "With --stream: memory for the chunks (default 256M)",
+      "SIZE" },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = cs_i_cli_command_context ("FILE",
@@ -515,6 +521,12 @@ cmd_cluster (int    argc,
       goto out;
     }
   o.exact_silhouette = g_strcmp0 (silhouette, "exact") == 0;
+  if (stream || memory_budget != NULL)
+    {
+      status = stream ? cs_i_cli_cluster_stream (argv[1], &o, json, pretty, labels_out, memory_budget)
+                      : cs_i_cli_fail (EXIT_USAGE, "--memory-budget needs --stream");
+      goto out;
+    }
   status = cs_i_cli_do_run (argv[1], &o, !no_metrics, &r);
   if (status != EXIT_OK)
     goto out;
@@ -538,6 +550,7 @@ out:
   cs_i_cli_run_options_clear (&o);
   g_free (labels_out);
   g_free (silhouette);
+  g_free (memory_budget);
   return status;
 }
 
@@ -948,6 +961,7 @@ static const struct
   { "saliency", cs_i_cli_cmd_saliency, "what makes each cluster what it is: effect sizes, Shapley maps, summaries" },
   { "samples", cmd_samples, "bundled datasets" },
   { "generate", cmd_generate, "write a toy dataset (blobs, moons, circles, ...)" },
+  { "choose-k", cs_i_cli_cmd_choose_k, "how many clusters: criteria at every k of a range, each one's suggested k" },
 };
 
 static void

@@ -148,7 +148,23 @@ run_algorithm (const CsDataset         *ds,
 
   if (!resolve_dissim (ds, options, r, progress, &metric, &D, &gower, error))
     return FALSE;
-  if (D == NULL)
+  if (D == NULL && options->algorithm->run_labelled != NULL)
+    {
+      /* Algorithms that learn from known classes get the label column, row for row. */
+      g_autofree int *classes = cs_dataset_class_labels (ds, NULL);
+      g_autofree int *known = NULL;
+
+      if (classes != NULL)
+        {
+          known = g_new (int, r->prep->x->rows);
+          for (gsize i = 0; i < r->prep->x->rows; i++)
+            known[i] = classes[r->prep->rows[i]];
+        }
+      if (!cs_algorithm_run_labelled (options->algorithm, r->prep->x, known, options->params, progress, r->trace,
+                                      &r->clustering, error))
+        return FALSE;
+    }
+  else if (D == NULL)
     {
       if (!cs_algorithm_run (options->algorithm, r->prep->x, options->params, progress, r->trace, &r->clustering,
                              error))

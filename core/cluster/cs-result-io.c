@@ -194,6 +194,12 @@ cs_clustering_to_json (const CsClustering *c)
         }
       json_object_set_array_member (o, "merges", merges);
     }
+  /* Novel class discovery: how many of the k clusters are the known classes, how many it found. */
+  if (c->k_known > 0)
+    {
+      json_object_set_int_member (o, "k_known", c->k_known);
+      json_object_set_int_member (o, "k_novel", (gint64) c->k - c->k_known);
+    }
   return o;
 }
 
