@@ -445,6 +445,13 @@ done (gpointer result, const GError *error, gpointer user_data)
   self->syncing = FALSE;
   output_free (out);
   apply_selection (self);
+  /* A new order or filter starts at its first row (GTK 4.8's column view cannot scroll to
+   * an item; its scrolled window can). */
+  {
+    GtkWidget *scroller = gtk_widget_get_ancestor (self->column_view, GTK_TYPE_SCROLLED_WINDOW);
+    if (scroller != NULL)
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller)), 0);
+  }
 }
 
 static int
