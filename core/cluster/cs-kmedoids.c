@@ -1,4 +1,5 @@
 #include "core/cluster/cs-kmedoids-private.h"
+#include "core/cluster/cs-trace.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 #include "core/base/cs-rng.h"
@@ -387,15 +388,16 @@ apply_swap (Swap  *s,
   s->swaps++;
 }
 
-static void
+static CsTraceStep *
 trace_step (Swap       *s,
             guint       iteration,
             const char *note)
 {
   gsize changed = 0;
+  CsTraceStep *step;
 
   if (s->trace == NULL)
-    return;
+    return NULL;
   if (s->labels == NULL)
     {
       s->labels = g_new (int, s->n);
@@ -408,7 +410,10 @@ trace_step (Swap       *s,
         s->labels[o] = (int) s->near[o];
         changed++;
       }
-  cs_trace_add (s->trace, iteration, s->labels, s->n, NULL, s->med, s->k, s->loss, changed, note);
+  step = cs_trace_push (s->trace, iteration == 0 ? CS_TRACE_STEP_INIT : CS_TRACE_STEP_GENERIC, iteration, s->labels,
+                        s->n, s->k, s->loss, changed, note);
+  cs_trace_step_set_medoids (step, s->med, s->k);
+  return step;
 }
 
 static void
@@ -425,7 +430,7 @@ trace_swap (Swap   *s,
     return;
   note = g_strdup_printf ("medoid %u (row %zu) left, row %zu came in, Δ %s%.6g", m, left, came,
                           delta < 0 ? "−" : "", fabs (delta));
-  trace_step (s, iteration, note);
+  cs_trace_step_set_swap (trace_step (s, iteration, note), (gssize) left, (gssize) came, delta, NULL, 0);
 }
 
 /* ---- validation and initialisation ---- */
@@ -912,7 +917,7 @@ swap_begin (Swap                    *s,
   if (!cs_progress_check (progress, error))
     return FALSE;
   assign_all (s);
-  if (trace)
+  if (trace && cs_trace_plan (trace, s->n, s->k, 0, CS_TRACE_RECORDS_LABELS | CS_TRACE_RECORDS_MEDOIDS))
     {
       g_autofree char *note = s->k == 1 ? g_strdup ("the exact 1-medoid")
                                         : g_strdup_printf ("initial medoids (%s)", init_name (o->init));
