@@ -490,6 +490,9 @@ cs_scatter_page_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_pointer (&self->result, cs_page_result_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), CS_TYPE_SCATTER_PAGE);
+  /* The box around the plot and the panel is no template child of its own. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (cs_scatter_page_parent_class)->dispose (object);
 }
 
