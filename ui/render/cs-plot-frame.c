@@ -279,7 +279,7 @@ discovery (CsPlotModel *f, const guint8 *kinds)
         }
     }
   g_free (f->shade_legend);
-  f->shade_legend = g_strdup ("Pale grey: not reached yet · light: border points · full colour: core points");
+  f->shade_legend = g_strdup ("Grey: not reached yet · light: border points · full colour: core points");
 }
 
 static char *
@@ -302,13 +302,18 @@ caption (const CsTrace *trace, guint frame, guint n_frames, const CsTraceStep *s
     g_string_append (s, "Final result");
   else if (kind == CS_TRACE_STEP_SWAP)
     g_string_append_printf (s, "Swap %u", st->iteration);
-  else if (kind == CS_TRACE_STEP_GENERIC || kind == CS_TRACE_STEP_MERGE || kind == CS_TRACE_STEP_DISCOVER)
-    g_string_append_printf (s, "%s %u", kind == CS_TRACE_STEP_MERGE ? "Merge" : "Step", st->iteration);
+  else if (kind == CS_TRACE_STEP_MERGE)
+    g_string_append_printf (s, "Merge %u", st->iteration);
+  else if (kind == CS_TRACE_STEP_DISCOVER)
+    g_string_append (s, "Discovery");
+  else if (kind == CS_TRACE_STEP_GENERIC)
+    g_string_append_printf (s, "Step %u", st->iteration);
   else
     g_string_append_printf (s, "Iteration %u — %s", st->iteration, cs_trace_step_kind_name (kind));
   if (st->note != NULL && st->note[0] != '\0')
     g_string_append_printf (s, "%s%s", kind == CS_TRACE_STEP_ASSIGN || kind == CS_TRACE_STEP_UPDATE
                                                || kind == CS_TRACE_STEP_E || kind == CS_TRACE_STEP_M
+                                               || kind == CS_TRACE_STEP_SHIFT
                                            ? ": "
                                            : " — ",
                             st->note);
@@ -385,7 +390,11 @@ cs_plot_frame_new (const CsPlotModel    *base,
   if (resp != NULL && f->labels != NULL)
     shade (f, resp, NULL, f->k, options->shade);
   if (st->point_kinds != NULL)
-    discovery (f, st->point_kinds);
+    {
+      discovery (f, st->point_kinds);
+      /* Before the last step every row without a cluster is one the scan has not reached. */
+      f->noise_name = g_strdup ("Not reached yet");
+    }
   f->caption = caption (trace, frame, n_frames, st, FALSE);
   return f;
 }

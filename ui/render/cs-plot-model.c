@@ -37,6 +37,7 @@ cs_plot_model_clear_overlays (CsPlotModel *m)
   g_clear_pointer (&m->ellipse, g_free);
   g_clear_pointer (&m->point_rgb, g_free);
   g_clear_pointer (&m->shade_legend, g_free);
+  g_clear_pointer (&m->noise_name, g_free);
 }
 
 static void
@@ -105,6 +106,7 @@ cs_plot_model_copy (const CsPlotModel *m)
   c->ellipse = g_memdup2 (m->ellipse, (gsize) m->k * 5 * sizeof (double));
   c->point_rgb = g_memdup2 (m->point_rgb, m->n * sizeof (guint32));
   c->shade_legend = g_strdup (m->shade_legend);
+  c->noise_name = g_strdup (m->noise_name);
   return c;
 }
 

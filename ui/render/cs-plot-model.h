@@ -75,6 +75,7 @@ typedef struct
                               alpha 0 keeps the cluster colour */
   gboolean show_voronoi;   /* shade the plane by the nearest centre or medoid */
   char    *shade_legend;   /* Owned, may be NULL: a caption for point_rgb ("Uncertainty: …") */
+  char    *noise_name;     /* Owned, may be NULL: the legend's name for label −1 ("Noise") */
 } CsPlotModel;
 
 CsPlotModel *cs_plot_model_new (void);

@@ -133,7 +133,7 @@ legend_entry (const CsPlotModel *m,
 {
   if (L->legend_noise && r == 0)
     {
-      *name = g_strdup ("Noise");
+      *name = g_strdup (m->noise_name != NULL ? m->noise_name : "Noise");
       *size = L->n_noise;
     }
   else
@@ -1357,7 +1357,7 @@ draw_highlight (cairo_t           *cr,
 
 /* Cells of the Voronoi shading, in device pixels: coarse enough to be cheap on every
  * frame, fine enough that the boundaries read as lines. */
-#define VORONOI_CELL 3.0
+#define VORONOI_CELL 2.0
 
 static void
 draw_voronoi (cairo_t           *cr,
@@ -1659,33 +1659,69 @@ draw_swap (cairo_t           *cr,
 /* A line of text on a translucent white box inside the frame, at its top (caption) or
  * bottom (what the point colours mean). */
 static void
-draw_frame_note (cairo_t      *cr,
-                 const Layout *L,
-                 const char   *text,
-                 gboolean      top)
+draw_note_line (cairo_t      *cr,
+                const Layout *L,
+                const char   *text,
+                double        y)
 {
-  g_autofree char *fit = NULL;
+  g_autofree char *fit = cs_i_text_ellipsize (text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, L->frame.width - 16.0);
   double tw;
   double th;
-  double x;
-  double y;
+  double x = L->frame.x + 4.0;
 
-  if (text == NULL || text[0] == '\0')
-    return;
-  fit = cs_i_text_ellipsize (text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, L->frame.width - 16.0);
   if (fit[0] == '\0')
     return;
   cs_i_text_extents (fit, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &tw, &th);
-  x = L->frame.x + 4.0;
-  y = top ? L->frame.y + 4.0 : L->frame.y + L->frame.height - th - 8.0;
-  if (y < L->frame.y)
-    return;
-  cairo_save (cr);
   cairo_rectangle (cr, x, y, MIN (tw + 8.0, L->frame.width - 8.0), th + 4.0);
   cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
   cairo_fill (cr);
   set_rgb (cr, CS_STYLE_RGB_INK);
   cs_i_text_draw (cr, fit, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, x + 4.0, y + 2.0, 0.0, 0.0, 0.0);
+}
+
+/* A caption on translucent white boxes inside the frame, at its top (what the step did) or
+ * bottom (what the point colours mean); a caption that does not fit on a line breaks after
+ * its first " — " or ": " onto a second line. */
+static void
+draw_frame_note (cairo_t      *cr,
+                 const Layout *L,
+                 const char   *text,
+                 gboolean      top)
+{
+  g_autofree char *first = NULL;
+  const char *second = NULL;
+  double tw;
+  double th;
+  double y;
+  int lines = 1;
+
+  if (text == NULL || text[0] == '\0')
+    return;
+  cs_i_text_extents (text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &tw, &th);
+  if (top && tw > L->frame.width - 16.0)
+    {
+      const char *cut = strstr (text, " — ");
+      gsize skip = strlen (" — ");
+
+      if (cut == NULL)
+        {
+          cut = strstr (text, ": ");
+          skip = 2;
+        }
+      if (cut != NULL)
+        {
+          first = g_strndup (text, cut - text);
+          second = cut + skip;
+          lines = 2;
+        }
+    }
+  y = top ? L->frame.y + 4.0 : L->frame.y + L->frame.height - lines * (th + 4.0) - 4.0;
+  if (y < L->frame.y || lines * (th + 4.0) > L->frame.height * 0.5)
+    return;
+  cairo_save (cr);
+  draw_note_line (cr, L, first != NULL ? first : text, y);
+  if (second != NULL)
+    draw_note_line (cr, L, second, y + th + 4.0);
   cairo_restore (cr);
 }
 
