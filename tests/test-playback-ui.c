@@ -111,7 +111,8 @@ test_buttons_step_the_frame (void)
   press (window, "First Step");
   g_assert_cmpuint (cs_playback_bar_get_position (bar), ==, 0);
   /* The start: centres placed, no point assigned. */
-  g_assert_null (frame (window)->labels);
+  g_assert_cmpint (frame (window)->labels[0], ==, -1);
+  g_assert_cmpstr (frame (window)->noise_name, ==, "Not assigned yet");
   g_assert_nonnull (strstr (frame (window)->caption, "Step 1 of"));
 
   press (window, "Step Forward");

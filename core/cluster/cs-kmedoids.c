@@ -227,6 +227,9 @@ typedef struct
   double                  *blk;      /* Owned, BLOCK × n: columns blk0 .. of D, gathered */
   gsize                    blk0;     /* first column in blk, or G_MAXSIZE */
   int                     *labels;   /* Owned, n: the previous trace step's labels, or NULL */
+  gsize                    cand[CS_TRACE_MAX_CANDIDATES]; /* trace: the last rows evaluated as
+                                                             candidates since the last swap (a ring) */
+  guint                    n_cand;
   double                   loss;
   guint64                  work;     /* distance reads since the last cancellation check */
   guint                    swaps;
@@ -430,7 +433,17 @@ trace_swap (Swap   *s,
     return;
   note = g_strdup_printf ("medoid %u (row %zu) left, row %zu came in, Δ %s%.6g", m, left, came,
                           delta < 0 ? "−" : "", fabs (delta));
-  cs_trace_step_set_swap (trace_step (s, iteration, note), (gssize) left, (gssize) came, delta, NULL, 0);
+  {
+    guint kept = MIN (s->n_cand, CS_TRACE_MAX_CANDIDATES);
+    gsize ordered[CS_TRACE_MAX_CANDIDATES];
+
+    /* Oldest first out of the ring. */
+    for (guint c = 0; c < kept; c++)
+      ordered[c] = s->cand[(s->n_cand - kept + c) % CS_TRACE_MAX_CANDIDATES];
+    cs_trace_step_set_swap (trace_step (s, iteration, note), (gssize) left, (gssize) came, delta,
+                            kept > 0 ? ordered : NULL, kept);
+    s->n_cand = 0;
+  }
 }
 
 /* ---- validation and initialisation ---- */
@@ -1235,6 +1248,8 @@ cs_fasterpam_run (const CsDissim          *D,
           if (s.dn[h] == 0.0 && is_medoid (s.med, s.k, h))
             continue;
           m = candidate_eval (&s, column_of (&s, h), s.delta, &delta);
+          if (trace != NULL)
+            s.cand[s.n_cand++ % CS_TRACE_MAX_CANDIDATES] = h;
           if (!swap_tick (&s, s.n, error))
             return FALSE;
           if ((h & 1023) == 0 && !swap_progress (&s, iter - 1 + (double) h / s.n, 2.0, "eager SWAP"))

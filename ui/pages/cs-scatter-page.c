@@ -302,6 +302,8 @@ export_run (gpointer input, CsProgress *progress, GError **error)
         return NULL;
       frame = cs_plot_frame_new (in->base, trace, in->result->pipeline->clustering, i, &in->options);
       frame->show_voronoi = in->voronoi;
+      if (frame->caption == NULL)
+        frame->caption = g_strdup_printf ("Step %u of %u · Final result", i + 1, n);
       name = g_strdup_printf ("step-%0*u.png", (int) digits, i + 1);
       path = g_build_filename (in->folder, name, NULL);
       if (!cs_render_export ((CsRenderFunc) cs_render_scatter, frame, path, CS_EXPORT_PNG, EXPORT_W_MM, EXPORT_H_MM,

@@ -167,7 +167,16 @@ set_step_labels (CsPlotModel *f, const CsPlotModel *base, const CsTraceStep *s, 
 
   if (s->labels == NULL)
     {
-      cs_plot_model_set_labels (f, NULL, 0);
+      /* Nothing assigned yet: every point unlabelled, but the legend keeps its place (the
+       * plot does not jump between the first step and the second). */
+      g_autofree int *none = g_new (int, n);
+
+      for (gsize i = 0; i < n; i++)
+        none[i] = -1;
+      cs_plot_model_set_labels (f, none, k);
+      if (slots != NULL)
+        memcpy (f->color_slot, slots, k * sizeof (int));
+      f->noise_name = g_strdup ("Not assigned yet");
       return;
     }
   for (gsize i = 0; i < n; i++)
@@ -246,6 +255,12 @@ swap_highlight (CsPlotModel *f, const CsTrace *trace, guint s)
 
   f->swap_leaving = st->leaving;
   f->swap_entering = st->entering;
+  if (st->candidates != NULL && st->n_candidates > 0)
+    {
+      g_free (f->candidates);
+      f->candidates = g_memdup2 (st->candidates, st->n_candidates * sizeof (gsize));
+      f->n_candidates = st->n_candidates;
+    }
   if (f->swap_entering >= 0 || prev == NULL || st->medoids == NULL || prev->medoids == NULL)
     return;
   /* Methods that do not say (alternating): the first medoid that changed. */
@@ -283,7 +298,7 @@ discovery (CsPlotModel *f, const guint8 *kinds)
 }
 
 static char *
-caption (const CsTrace *trace, guint frame, guint n_frames, const CsTraceStep *st, gboolean final)
+caption (const CsTrace *trace, guint frame, guint n_frames, const CsTraceStep *st)
 {
   GString *s = g_string_new (NULL);
   g_autofree char *pos = cs_format_count (frame + 1);
@@ -291,7 +306,7 @@ caption (const CsTrace *trace, guint frame, guint n_frames, const CsTraceStep *s
   CsTraceStepKind kind = st != NULL ? (CsTraceStepKind) st->kind : CS_TRACE_STEP_FINAL;
 
   g_string_append_printf (s, "Step %s of %s · ", pos, all);
-  if (st == NULL || (final && trace->truncated))
+  if (st == NULL)
     {
       g_string_append (s, "Final result");
       return g_string_free (s, FALSE);
@@ -336,20 +351,10 @@ cs_plot_frame_new (const CsPlotModel    *base,
 
   if (n_frames == 0 || frame >= n_frames || trace->n != base->n)
     return cs_plot_frame_new_result (base, result, options);
+  /* The end of playback is the result exactly as every other view (and a saved session)
+   * shows it: no caption, no trails. */
   if (frame == n_frames - 1)
-    {
-      /* The end of playback is the result as every other view shows it. */
-      f = cs_plot_frame_new_result (base, result, options);
-      st = frame < trace->steps->len ? step_at (trace, frame) : NULL;
-      f->caption = caption (trace, frame, n_frames, st, TRUE);
-      if (st != NULL)
-        swap_highlight (f, trace, frame);
-      if (st != NULL && st->centers != NULL && f->centers_are_medoids == FALSE && f->center_x != NULL)
-        add_trails (f, trace, frame);
-      if (st != NULL && st->point_kinds != NULL && f->labels != NULL && options->shade == CS_SHADE_CLUSTERS)
-        discovery (f, st->point_kinds);
-      return f;
-    }
+    return cs_plot_frame_new_result (base, result, options);
 
   st = step_at (trace, frame);
   f = copy_base (base);
@@ -395,6 +400,6 @@ cs_plot_frame_new (const CsPlotModel    *base,
       /* Before the last step every row without a cluster is one the scan has not reached. */
       f->noise_name = g_strdup ("Not reached yet");
     }
-  f->caption = caption (trace, frame, n_frames, st, FALSE);
+  f->caption = caption (trace, frame, n_frames, st);
   return f;
 }

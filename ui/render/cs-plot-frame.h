@@ -28,7 +28,7 @@ guint        cs_playback_n_frames (const CsTrace *trace);
 /* The frame at position `frame` (< cs_playback_n_frames): the step's labels, centres with
  * their trails, medoid swap, mixture ellipses and responsibilities, mean-shift positions,
  * DBSCAN discovery, and a caption. The last position shows `result` itself (base's labels
- * and centres) with its overlays. */
+ * and centres, no caption) with its mixture overlays, as cs_plot_frame_new_result(). */
 CsPlotModel *cs_plot_frame_new (const CsPlotModel    *base,
                                 const CsTrace        *trace,
                                 const CsClustering   *result,

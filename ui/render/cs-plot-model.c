@@ -38,6 +38,8 @@ cs_plot_model_clear_overlays (CsPlotModel *m)
   g_clear_pointer (&m->point_rgb, g_free);
   g_clear_pointer (&m->shade_legend, g_free);
   g_clear_pointer (&m->noise_name, g_free);
+  g_clear_pointer (&m->candidates, g_free);
+  m->n_candidates = 0;
 }
 
 static void
@@ -107,6 +109,7 @@ cs_plot_model_copy (const CsPlotModel *m)
   c->point_rgb = g_memdup2 (m->point_rgb, m->n * sizeof (guint32));
   c->shade_legend = g_strdup (m->shade_legend);
   c->noise_name = g_strdup (m->noise_name);
+  c->candidates = g_memdup2 (m->candidates, m->n_candidates * sizeof (gsize));
   return c;
 }
 

@@ -76,6 +76,8 @@ typedef struct
   gboolean show_voronoi;   /* shade the plane by the nearest centre or medoid */
   char    *shade_legend;   /* Owned, may be NULL: a caption for point_rgb ("Uncertainty: …") */
   char    *noise_name;     /* Owned, may be NULL: the legend's name for label −1 ("Noise") */
+  gsize   *candidates;     /* Owned, n_candidates point indices: rows a swap search evaluated */
+  guint    n_candidates;
 } CsPlotModel;
 
 CsPlotModel *cs_plot_model_new (void);

@@ -1403,21 +1403,22 @@ draw_voronoi (cairo_t           *cr,
       CsMarker shape;
       cluster_style (m, j, rgb + 3 * j, &shape);
     }
-  /* Nearest centre in the plotted plane, on screen distances (what the eye compares). */
+  /* Nearest centre in the plotted plane, in the axes' own units (what k-means measures when
+   * the axes are the clustered columns, and the projected distance for principal components). */
   for (int v = 0; v < h; v++)
     for (int u = 0; u < w; u++)
       {
-        double px = f->width * (u + 0.5) / w;
-        double py = f->height * (v + 0.5) / h;
+        double px = m->x_min + (m->x_max - m->x_min) * (u + 0.5) / w;
+        double py = m->y_max - (m->y_max - m->y_min) * (v + 0.5) / h;
         double best = INFINITY;
         int arg = -1;
         const double a = 0.16; /* premultiplied: light enough for the points to stay on top */
 
         for (guint j = 0; j < m->k; j++)
           {
-            double cx = (m->center_x[j] - m->x_min) / (m->x_max - m->x_min) * f->width;
-            double cy = (m->y_max - m->center_y[j]) / (m->y_max - m->y_min) * f->height;
-            double dd = (cx - px) * (cx - px) + (cy - py) * (cy - py);
+            double dx = m->center_x[j] - px;
+            double dy = m->center_y[j] - py;
+            double dd = dx * dx + dy * dy;
             if (dd < best)
               {
                 best = dd;
@@ -1621,6 +1622,23 @@ draw_swap (cairo_t           *cr,
   cairo_save (cr);
   cairo_rectangle (cr, L->frame.x, L->frame.y, L->frame.width, L->frame.height);
   cairo_clip (cr);
+  /* The rows the search tried before this swap: thin rings. */
+  cairo_new_path (cr);
+  for (guint c = 0; c < m->n_candidates; c++)
+    {
+      gsize i = m->candidates[c];
+      double cx;
+      double cy;
+
+      if (i >= m->n || !isfinite (m->x[i]) || !isfinite (m->y[i]))
+        continue;
+      cs_plot_data_to_canvas (m, &L->frame, m->x[i], m->y[i], &cx, &cy);
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, cx, cy, point_radius (m, L) + 3.0, 0, 2 * G_PI);
+    }
+  set_rgb (cr, CS_STYLE_RGB_INK);
+  cairo_set_line_width (cr, 0.9);
+  cairo_stroke (cr);
   if (a >= 0 && (gsize) a < m->n && isfinite (m->x[a]) && isfinite (m->y[a]))
     cs_plot_data_to_canvas (m, &L->frame, m->x[a], m->y[a], &ax, &ay);
   if (isfinite (m->x[b]) && isfinite (m->y[b]))
