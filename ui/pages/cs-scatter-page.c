@@ -7,6 +7,7 @@
 #include "ui/cs-figure-view.h"
 #include "ui/cs-worker.h"
 #include "ui/render/cs-export.h"
+#include "ui/render/cs-export-anim.h"
 #include "ui/render/cs-plot-frame.h"
 #include "ui/render/cs-render-views.h"
 #include "ui/widgets/cs-playback-bar.h"
@@ -22,6 +23,8 @@
 #define EXPORT_W_MM 200.0
 #define EXPORT_H_MM 125.0
 #define EXPORT_DPI  144.0
+/* Each frame of the animated WebP written beside the PNGs, in milliseconds. */
+#define EXPORT_FRAME_MS 500
 
 struct _CsScatterPage
 {
@@ -287,6 +290,15 @@ export_run (gpointer input, CsProgress *progress, GError **error)
   const CsTrace *trace = in->result->pipeline->trace;
   guint n = cs_playback_n_frames (trace);
   guint digits = 1;
+  g_autoptr (CsAnim) anim = NULL;
+
+  if (cs_anim_available ())
+    {
+      anim = cs_anim_new ((int) lround (EXPORT_W_MM / 25.4 * EXPORT_DPI), (int) lround (EXPORT_H_MM / 25.4 * EXPORT_DPI),
+                          EXPORT_FRAME_MS, error);
+      if (anim == NULL)
+        return NULL;
+    }
 
   for (guint v = n; v >= 10; v /= 10)
     digits++;
@@ -309,8 +321,18 @@ export_run (gpointer input, CsProgress *progress, GError **error)
       if (!cs_render_export ((CsRenderFunc) cs_render_scatter, frame, path, CS_EXPORT_PNG, EXPORT_W_MM, EXPORT_H_MM,
                              EXPORT_DPI, error))
         return NULL;
+      if (anim != NULL && !cs_anim_add (anim, (CsRenderFunc) cs_render_scatter, frame, EXPORT_DPI, error))
+        return NULL;
       stage = g_strdup_printf ("%u of %u", i + 1, n);
-      cs_progress_report (progress, (double) (i + 1) / n, stage);
+      cs_progress_report (progress, 0.95 * (i + 1) / n, stage);
+    }
+  if (anim != NULL)
+    {
+      g_autofree char *path = g_build_filename (in->folder, "playback.webp", NULL);
+
+      cs_progress_report (progress, 0.95, "animated WebP");
+      if (!cs_anim_write (anim, path, error))
+        return NULL;
     }
   return GUINT_TO_POINTER (n);
 }
@@ -338,7 +360,8 @@ export_done (gpointer result, const GError *error, gpointer user_data)
   else
     {
       g_autofree char *count = cs_format_count (GPOINTER_TO_UINT (result));
-      message = g_strdup_printf ("Playback exported: %s numbered PNG frames", count);
+      message = g_strdup_printf ("Playback exported: %s numbered PNG frames%s", count,
+                                 cs_anim_available () ? " and playback.webp, an animation of them" : "");
     }
   export_finished (self, message);
 }
