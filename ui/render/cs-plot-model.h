@@ -5,6 +5,7 @@
 #include "core/data/cs-dataset.h"
 #include "core/cluster/cs-result.h"
 #include "core/data/cs-prepare.h"
+#include "ui/render/cs-palette.h"
 
 G_BEGIN_DECLS
 
@@ -54,6 +55,7 @@ typedef struct
   gssize   highlight;      /* point index or -1 */
   gboolean show_medoid_links; /* a thin line from each point to its cluster's medoid
                                  (only when centers_are_medoids) */
+  CsPaletteKind palette;      /* cluster colours: default, or high contrast (presenter mode) */
 } CsPlotModel;
 
 CsPlotModel *cs_plot_model_new (void);
