@@ -107,6 +107,10 @@ struct _CsPlotView
   gboolean   hide_clusters;
   double     scale;        /* presenter mode: > 1 draws text and marks larger */
   CsPaletteKind palette;   /* presenter mode: high contrast */
+  /* The range of the last model on these axes, kept across a model-less moment (the window
+   * clears the plot while a new dataset's points are built) while a tool is in use. */
+  Range      tool_range;
+  char      *tool_axes_key; /* Owned, NULL when nothing is kept */
 };
 
 G_DEFINE_FINAL_TYPE (CsPlotView, cs_plot_view, GTK_TYPE_WIDGET)
@@ -1040,6 +1044,7 @@ cs_plot_view_dispose (GObject *object)
   g_clear_pointer (&self->marks, g_array_unref);
   g_clear_pointer (&self->pending_add, g_array_unref);
   g_clear_pointer (&self->pending_erase, g_array_unref);
+  g_clear_pointer (&self->tool_axes_key, g_free);
 
   G_OBJECT_CLASS (cs_plot_view_parent_class)->dispose (object);
 }
@@ -1157,8 +1162,16 @@ keeps_view_for_tool (CsPlotView *self, const CsPlotModel *model)
 {
   const CsPlotModel *old = get_model (self);
 
-  return self->tool != CS_PLOT_TOOL_NONE && old != NULL && model != NULL && old->axes_key != NULL
-         && g_strcmp0 (old->axes_key, model->axes_key) == 0;
+  if (old != NULL && old->axes_key != NULL)
+    {
+      g_free (self->tool_axes_key);
+      self->tool_axes_key = g_strdup (old->axes_key);
+      get_range (old, &self->tool_range);
+    }
+  else if (old != NULL || self->tool == CS_PLOT_TOOL_NONE)
+    g_clear_pointer (&self->tool_axes_key, g_free);
+  return self->tool != CS_PLOT_TOOL_NONE && model != NULL && self->tool_axes_key != NULL
+         && g_strcmp0 (self->tool_axes_key, model->axes_key) == 0;
 }
 
 void
@@ -1166,7 +1179,9 @@ cs_plot_view_set_model (CsPlotView *view, CsPlotModel *model, CsDataset *dataset
 {
   g_return_if_fail (CS_IS_PLOT_VIEW (view));
 
-  if (keeps_view (view, model, dataset) || keeps_view_for_tool (view, model))
+  if (keeps_view_for_tool (view, model))
+    set_range (model, &view->tool_range);
+  else if (keeps_view (view, model, dataset))
     {
       Range r;
       get_range (get_model (view), &r);

@@ -36,7 +36,7 @@ struct _CsWindowTeach
   GtkWidget *class_dropdown;
   GtkWidget *hide_button;
   GtkWidget *sidebar;
-  GtkWidget *generate_window; /* Owned ref while it exists */
+  GtkWidget *generate_window; /* Borrowed: GTK owns toplevels; NULL once destroyed */
   GtkWidget *gen_kind, *gen_n, *gen_noise, *gen_separation, *gen_classes, *gen_seed;
 
   CsWorker *generate_worker; /* Owned */
@@ -295,9 +295,27 @@ new_drawing_activated (GSimpleAction *action, GVariant *parameter, gpointer user
 }
 
 static void
+set_draw_class (CsWindow *self, int c)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "draw-class");
+
+  self->teach->draw_class = CLAMP (c, 0, N_DRAW_CLASSES - 1);
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_int32 (self->teach->draw_class));
+  cs_plot_view_set_draw_class (plot_view (self), self->teach->draw_class);
+  if (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->teach->class_dropdown)) != (guint)self->teach->draw_class)
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (self->teach->class_dropdown), (guint)self->teach->draw_class);
+}
+
+static void
 class_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *self)
 {
-  self->teach->draw_class = (int)gtk_drop_down_get_selected (dropdown);
+  set_draw_class (self, (int)gtk_drop_down_get_selected (dropdown));
+}
+
+static void
+draw_class_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  set_draw_class (user_data, g_variant_get_int32 (parameter));
 }
 
 /* Placing centres ------------------------------------------------------------------------ */
@@ -598,7 +616,7 @@ generate_window_destroyed_cb (GtkWidget *window, CsWindow *self)
 {
   if (self->teach != NULL)
     {
-      g_clear_object (&self->teach->generate_window);
+      self->teach->generate_window = NULL;
       if (self->teach->generate_timeout != 0)
         g_source_remove (self->teach->generate_timeout);
       self->teach->generate_timeout = 0;
@@ -617,7 +635,8 @@ build_generate_window (CsWindow *self)
 
   for (int k = 0; k < CS_TOY_N_KINDS; k++)
     gtk_string_list_append (kinds, cs_toy_kind_title (k));
-  t->generate_window = g_object_ref_sink (gtk_window_new ());
+  /* GTK owns a toplevel until it is destroyed; "destroy" clears this borrowed pointer. */
+  t->generate_window = gtk_window_new ();
   gtk_window_set_title (GTK_WINDOW (t->generate_window), "Generate Data");
   gtk_window_set_transient_for (GTK_WINDOW (t->generate_window), GTK_WINDOW (self));
   gtk_window_set_destroy_with_parent (GTK_WINDOW (t->generate_window), TRUE);
@@ -709,7 +728,9 @@ cs_i_window_teach_model_shown (CsWindow *self)
     }
   /* View state of the model the view owns, as the zoom is. */
   cs_plot_model_set_labels ((CsPlotModel *)m, labels, k);
-  ((CsPlotModel *)m)->show_legend = TRUE;
+  /* No legend: its counts change width with every stroke and would move the frame under the
+   * pointer; the class chooser says which colour is which. */
+  ((CsPlotModel *)m)->show_legend = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (plot_view (self)));
 }
 
@@ -718,6 +739,7 @@ cs_i_window_teach_model_shown (CsWindow *self)
 static const GActionEntry teach_entries[] = {
   { "draw-points", NULL, NULL, "false", draw_points_changed },
   { "eraser", NULL, NULL, "false", eraser_changed },
+  { "draw-class", draw_class_activated, "i", "0", NULL },
   { "undo", undo_activated, NULL, NULL, NULL },
   { "redo", redo_activated, NULL, NULL, NULL },
   { "new-drawing", new_drawing_activated, NULL, NULL, NULL },
@@ -827,7 +849,9 @@ cs_i_window_teach_init (CsWindow *self)
   t->draw_tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   for (int c = 0; c < N_DRAW_CLASSES; c++)
     {
-      g_autofree char *name = g_strdup_printf ("Class %d", c + 1);
+      /* The palette's first colours, in order (ui/render/cs-palette.c). */
+      static const char *const colours[N_DRAW_CLASSES] = { "blue", "orange", "green", "red", "purple", "sky blue" };
+      g_autofree char *name = g_strdup_printf ("Class %d (%s)", c + 1, colours[c]);
       gtk_string_list_append (classes, name);
     }
   t->class_dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (classes)), NULL);
@@ -902,7 +926,6 @@ cs_i_window_teach_finalize (CsWindow *self)
   if (t == NULL)
     return;
   g_clear_object (&t->generate_worker);
-  g_clear_object (&t->generate_window);
   g_ptr_array_unref (t->undo);
   g_ptr_array_unref (t->redo);
   g_array_unref (t->centres);
