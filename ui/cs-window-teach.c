@@ -368,6 +368,12 @@ place_centres_changed (GSimpleAction *action, GVariant *value, gpointer user_dat
       show_centres (self);
       cs_window_select_algorithm (self, "kmeans");
     }
+  else
+    {
+      /* Runs use the centres only in this mode: leaving it forgets them. */
+      g_array_set_size (self->teach->centres, 0);
+      show_centres (self);
+    }
   sync_tools (self);
 }
 
@@ -671,7 +677,17 @@ build_generate_window (CsWindow *self)
 
   gtk_label_set_xalign (GTK_LABEL (hint), 0);
   gtk_widget_add_css_class (hint, "dim-label");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (close), GTK_ACCESSIBLE_PROPERTY_LABEL, "Close", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (close), GTK_ACCESSIBLE_PROPERTY_LABEL, "Close Generate Data",
+                                  -1);
+  gtk_widget_set_tooltip_text (close, "Keep these points and close (Escape)");
+  {
+    GtkEventController *keys = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_add_shortcut (
+        GTK_SHORTCUT_CONTROLLER (keys),
+        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0), gtk_named_action_new ("window.close")));
+    gtk_widget_add_controller (t->generate_window, keys);
+  }
   gtk_widget_set_halign (close, GTK_ALIGN_END);
   g_signal_connect_swapped (close, "clicked", G_CALLBACK (gtk_window_destroy), t->generate_window);
   gtk_box_append (GTK_BOX (box), grid);
