@@ -3,6 +3,7 @@
  * class, rows removed) and k-means started from given centres (a bad start ends in a worse
  * local optimum). */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -378,6 +379,53 @@ test_kmeans_placed_centres_refused (void)
     }
 }
 
+/* The CLI's generate takes the separation: circles at --separation 2 have an inner radius of
+ * 0.25; a separation of 0 is refused. */
+static void
+test_cli_generate_separation (void)
+{
+  const char      *cli = g_getenv ("CS_CLI");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-teach-XXXXXX", &error);
+  g_autofree char *out = g_build_filename (dir, "c.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  double           r_in = 0;
+  int              status = 0;
+  gsize            n = 0;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("CS_CLI is not set (run through meson test)");
+      return;
+    }
+  {
+    const char *argv[] = { cli, "generate", "circles", "-n", "200", "--separation", "2", "-o", out, NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, 0, NULL, NULL, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (status, ==, 0);
+  }
+  g_assert_true (g_file_get_contents (out, &text, NULL, &error));
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines + 1; *l != NULL && **l != '\0'; l++, n++)
+    {
+      g_auto (GStrv) f = g_strsplit (*l, ",", -1);
+      double x = g_ascii_strtod (f[0], NULL), y = g_ascii_strtod (f[1], NULL);
+
+      if (g_strcmp0 (f[2], "1") == 0)
+        r_in = MAX (r_in, hypot (x, y));
+    }
+  g_assert_cmpuint (n, ==, 200);
+  g_assert_cmpfloat (fabs (r_in - 0.25), <, 1e-9);
+  {
+    const char *argv[] = { cli, "generate", "circles", "--separation", "0", "-o", out, NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, 0, NULL, NULL, NULL, NULL, &status, &error));
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+  }
+  g_remove (out);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -394,5 +442,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/core/teach/dataset/append-adds-label-column", test_append_to_dataset_without_labels);
   g_test_add_func ("/core/teach/kmeans/bad-start-worse-optimum", test_kmeans_from_placed_centres);
   g_test_add_func ("/core/teach/kmeans/placed-centres-refused", test_kmeans_placed_centres_refused);
+  g_test_add_func ("/core/teach/cli/generate-separation", test_cli_generate_separation);
   return g_test_run ();
 }
