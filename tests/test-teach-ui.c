@@ -299,6 +299,15 @@ test_erase_undo_redo (void)
   g_assert_true (g_strv_contains (
       (const char *const *)gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.redo"),
       "<Shift><Control>z"));
+
+  /* Other data on screen: the drawing's history no longer applies. */
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "undo"));
+  cs_window_generate (window, "moons");
+  wait_model (window);
+  g_assert_cmpuint (cs_window_get_dataset (window)->n_rows, ==, 1500);
+  activate (window, "undo");
+  g_assert_cmpuint (cs_window_get_dataset (window)->n_rows, ==, 1500);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "undo"));
   cs_dataset_unref (before);
   cs_dataset_unref (after);
   close_all_windows ();
@@ -555,6 +564,70 @@ test_placed_centres_start_kmeans (void)
   close_all_windows ();
 }
 
+/* The presenter palette: every colour readable against white (4.5:1), no two alike, and the
+ * scatter renderer paints with it when the model asks. */
+static void
+test_high_contrast_palette (void)
+{
+  const double white[3] = { 1, 1, 1 };
+  g_autoptr (CsPlotModel) m = cs_plot_model_new ();
+  const double x[] = { 0.0, 1.0 }, y[] = { 0.0, 1.0 };
+  const int    labels[] = { 0, 1 };
+  double       rgb[3];
+  guint        found[2] = { 0, 0 };
+
+  for (guint i = 0; i < CS_PALETTE_N_COLORS; i++)
+    {
+      double a[3];
+
+      cs_palette_kind_color (CS_PALETTE_HIGH_CONTRAST, i, a);
+      g_assert_cmpfloat (cs_palette_contrast (a, white), >=, 4.5);
+      for (guint j = 0; j < i; j++)
+        {
+          double b[3];
+
+          cs_palette_kind_color (CS_PALETTE_HIGH_CONTRAST, j, b);
+          g_assert_cmpfloat (fabs (a[0] - b[0]) + fabs (a[1] - b[1]) + fabs (a[2] - b[2]), >, 0.1);
+        }
+    }
+  /* Contrast of the extremes is what WCAG defines. */
+  cs_palette_kind_color (CS_PALETTE_HIGH_CONTRAST, 6, rgb);
+  g_assert_cmpfloat (fabs (cs_palette_contrast (rgb, white) - 21.0), <, 1e-9);
+
+  cs_plot_model_set_points (m, 2, x, y, NULL);
+  cs_plot_model_set_labels (m, labels, 2);
+  cs_plot_model_reset_view (m);
+  m->point_radius = 8;
+  m->point_alpha = 1;
+  m->palette = CS_PALETTE_HIGH_CONTRAST;
+  {
+    cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+    cairo_t         *cr = cairo_create (s);
+    guint32          want[2];
+
+    cs_render_scatter (cr, m, 400, 300);
+    cairo_destroy (cr);
+    cairo_surface_flush (s);
+    for (int c = 0; c < 2; c++)
+      {
+        cs_palette_kind_color (CS_PALETTE_HIGH_CONTRAST, c, rgb);
+        want[c] = 0xff000000u | (guint32)lround (rgb[0] * 255) << 16 | (guint32)lround (rgb[1] * 255) << 8
+                  | (guint32)lround (rgb[2] * 255);
+      }
+    for (int row = 0; row < 300; row++)
+      {
+        const guint32 *p = (const guint32 *)(cairo_image_surface_get_data (s) + row * cairo_image_surface_get_stride (s));
+        for (int col = 0; col < 400; col++)
+          for (int c = 0; c < 2; c++)
+            found[c] += p[col] == want[c];
+      }
+    cairo_surface_destroy (s);
+  }
+  /* Each point's disc (and its legend swatch) in its high-contrast colour. */
+  g_assert_cmpuint (found[0], >, 50);
+  g_assert_cmpuint (found[1], >, 50);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -578,6 +651,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/teach/presenter-mode-toggles", test_presenter_mode_toggles);
   g_test_add_func ("/ui/teach/generator-live", test_generator_live);
   g_test_add_func ("/ui/teach/placed-centres-start-kmeans", test_placed_centres_start_kmeans);
+  g_test_add_func ("/ui/teach/high-contrast-palette", test_high_contrast_palette);
 
   status = g_test_run ();
   g_object_unref (app);

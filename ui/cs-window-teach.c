@@ -23,6 +23,8 @@ struct _CsWindowTeach
 {
   GPtrArray *undo; /* Owned, CsDataset*: older first */
   GPtrArray *redo; /* Owned, CsDataset*: the next redo last */
+  CsDataset *shown;   /* Owned ref: the dataset the stacks lead to; another one on screen (a file
+                         was opened) makes them stale */
   GArray    *centres; /* Owned, double pairs in the plotted columns' units */
   int        centre_columns[2];
   int        draw_class;
@@ -102,6 +104,8 @@ show_dataset (CsWindow *self, CsDataset *ds, const char *status)
       x_name = g_strdup (cs_dataset_column (self->dataset, x_column)->name);
       y_name = g_strdup (cs_dataset_column (self->dataset, y_column)->name);
     }
+  g_clear_pointer (&self->teach->shown, cs_dataset_unref);
+  self->teach->shown = cs_dataset_ref (ds);
   cs_i_window_set_dataset (self, ds);
   /* A matrix describes the old rows. */
   cs_i_window_distances_clear (self);
@@ -137,6 +141,12 @@ update_undo_actions (CsWindow *self)
   gboolean       drawing = get_action_state (self, "draw-points");
   GAction       *action;
 
+  if (self->dataset != t->shown)
+    {
+      clear_stack (t->undo);
+      clear_stack (t->redo);
+    }
+
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "undo");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), drawing && t->undo->len > 0);
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "redo");
@@ -151,6 +161,7 @@ apply_edit (CsWindow *self, CsDataset *ds)
   g_autofree char *count = cs_format_count (ds->n_rows);
   g_autofree char *status = g_strdup_printf ("%s drawn points — press Run to cluster", count);
 
+  update_undo_actions (self);
   g_ptr_array_add (t->undo, cs_dataset_ref (self->dataset));
   if (t->undo->len > UNDO_DEPTH)
     g_ptr_array_remove_index (t->undo, 0);
@@ -204,6 +215,7 @@ undo_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   CsWindowTeach *t = self->teach;
   CsDataset     *previous;
 
+  update_undo_actions (self);
   if (t->undo->len == 0 || self->dataset == NULL)
     return;
   previous = g_ptr_array_steal_index (t->undo, t->undo->len - 1);
@@ -219,6 +231,7 @@ redo_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   CsWindowTeach *t = self->teach;
   CsDataset     *next;
 
+  update_undo_actions (self);
   if (t->redo->len == 0 || self->dataset == NULL)
     return;
   next = g_ptr_array_steal_index (t->redo, t->redo->len - 1);
@@ -944,6 +957,7 @@ cs_i_window_teach_finalize (CsWindow *self)
   g_clear_object (&t->generate_worker);
   g_ptr_array_unref (t->undo);
   g_ptr_array_unref (t->redo);
+  g_clear_pointer (&t->shown, cs_dataset_unref);
   g_array_unref (t->centres);
   g_free (t);
   self->teach = NULL;
