@@ -67,7 +67,8 @@ cs_window_is_busy (CsWindow *self)
   g_return_val_if_fail (CS_IS_WINDOW (self), FALSE);
 
   return self->job != NULL || cs_i_window_is_loading (self) || cs_worker_is_busy (self->model_worker)
-         || self->n_writes > 0 || cs_i_window_distances_busy (self);
+         || self->n_writes > 0 || cs_i_window_distances_busy (self)
+         || (self->session_worker != NULL && cs_worker_is_busy (self->session_worker));
 }
 
 void
@@ -116,6 +117,10 @@ cs_i_window_update_actions (CsWindow *self)
   ENABLE ("export-saliency", have_saliency);
   ENABLE ("export-saliency-to", have_saliency);
   ENABLE ("reset-zoom", model != NULL);
+  ENABLE ("save-session", self->dataset != NULL && !cs_i_window_is_loading (self));
+  ENABLE ("save-session-as", self->dataset != NULL && !cs_i_window_is_loading (self));
+  ENABLE ("save-session-to", self->dataset != NULL && !cs_i_window_is_loading (self));
+  ENABLE ("copy-command", have_result);
 #undef ENABLE
 
   gtk_widget_set_visible (self->cancel_button, running);
@@ -484,6 +489,8 @@ cs_i_window_cancel_all (CsWindow *self)
   for (guint i = 0; self->pages != NULL && i < self->pages->len; i++)
     cs_page_cancel (g_ptr_array_index (self->pages, i));
   cs_i_window_distances_cancel (self);
+  if (self->session_worker != NULL)
+    cs_worker_drop (self->session_worker);
   cs_i_window_teach_cancel (self);
 }
 
@@ -518,6 +525,7 @@ cs_window_finalize (GObject *object)
   g_clear_pointer (&self->dataset, cs_dataset_unref);
   g_clear_pointer (&self->result, cs_page_result_unref);
   cs_i_window_distances_finalize (self);
+  cs_i_window_session_finalize (self);
   cs_i_window_teach_finalize (self);
   g_clear_object (&self->load_worker);
   g_clear_object (&self->model_worker);
@@ -601,6 +609,7 @@ cs_window_init (CsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   cs_i_window_data_init (self);
+  cs_i_window_session_init (self);
   cs_i_window_distances_init (self);
   add_pages (self);
   cs_i_window_actions_init (self);
