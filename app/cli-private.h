@@ -83,6 +83,7 @@ gboolean        cs_i_cli_parse (GOptionContext *ctx, int *argc, char ***argv, in
 int cs_i_cli_cmd_density (int argc, char **argv);
 int cs_i_cli_cmd_kde_diagnostics (int argc, char **argv);
 int cs_i_cli_cmd_saliency (int argc, char **argv);
+int cs_i_cli_cmd_choose_k (int argc, char **argv); /* cli-choose-k.c */
 /* `render --view saliency`: chart is "bars", "heatmap", "images" or NULL for the default. */
 int cs_i_cli_render_saliency (const Run *r, const char *chart, const char *out, CsExportFormat format,
                               double width_mm, double height_mm, double dpi);

@@ -952,6 +952,7 @@ static const struct
   { "saliency", cs_i_cli_cmd_saliency, "what makes each cluster what it is: effect sizes, Shapley maps, summaries" },
   { "samples", cmd_samples, "bundled datasets" },
   { "generate", cmd_generate, "write a toy dataset (blobs, moons, circles, ...)" },
+  { "choose-k", cs_i_cli_cmd_choose_k, "how many clusters: criteria at every k of a range, each one's suggested k" },
 };
 
 static void

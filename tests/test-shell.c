@@ -683,6 +683,54 @@ test_session_round_trip (void)
   g_rmdir (dir);
 }
 
+static gboolean
+compare_ready (gpointer window)
+{
+  CsPage *page = CS_PAGE (cs_window_get_view_page (window, "compare"));
+  CsRenderFunc func = NULL;
+  gpointer model = NULL;
+  GDestroyNotify unref = NULL;
+
+  if (!cs_page_get_figure (page, &func, &model, &unref))
+    return FALSE;
+  if (unref != NULL)
+    unref (model);
+  return TRUE;
+}
+
+/* Every run is kept: an earlier one shows again from the history, and the Compare page sets
+ * it against the result on screen. */
+static void
+test_history_and_compare (void)
+{
+  CsWindow *window = first_window ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-shell-XXXXXX", &error);
+  g_autofree char *csv = write_csv (dir, "points.csv", 300);
+  const int *first;
+
+  activate_win (window, "open-file", csv);
+  run_kmeans (window, "3");
+  first = cs_window_get_result (window)->clustering->labels;
+  run_kmeans (window, "5");
+  g_assert_cmpuint (cs_window_get_result (window)->clustering->k, ==, 5);
+
+  /* No label column: the Compare page needs the earlier run, which it has. */
+  activate_win (window, "show-view", "compare");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "compare");
+  g_assert_true (cs_test_wait_until (compare_ready, window, 20000));
+
+  /* Run 1 (k = 3) shown again, nothing run: history index 1 is the older run, the very same. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-run", g_variant_new_uint32 (1));
+  g_assert_true (cs_test_wait_until (is_idle, window, 20000));
+  g_assert_cmpuint (cs_window_get_result (window)->clustering->k, ==, 3);
+  g_assert_true (cs_window_get_result (window)->clustering->labels == first);
+  g_assert_nonnull (strstr (cs_window_get_status_text (window), "3 clusters"));
+  close_all_windows ();
+  g_unlink (csv);
+  g_rmdir (dir);
+}
+
 /* A stand-in for the desktop's browser and text viewer: a desktop entry, made the default for
  * the README's types, whose program writes down the URI it was given. */
 static void
@@ -770,6 +818,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/shell/export-format-follows-name-and-is-remembered", test_export_format_follows_name);
   g_test_add_func ("/ui/shell/status-counts-grouped-and-chosen-columns", test_status_counts_and_chosen_columns);
   g_test_add_func ("/ui/shell/session-round-trip", test_session_round_trip);
+  g_test_add_func ("/ui/shell/history-and-compare", test_history_and_compare);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -123,6 +123,12 @@ struct _CsWindow
   CsWorker *session_worker; /* Owned: reads or writes a session file */
   char     *session_path;   /* Owned, may be NULL: the file Save writes to */
   char     *pending_view;   /* Owned, may be NULL: the view to show when the restored result arrives */
+
+  /* Run history (cs-window-history.c) */
+  GtkWidget *history_button; /* Template */
+  GtkWidget *history_list;   /* Borrowed: the popover's list */
+  GPtrArray *history;        /* Owned, CsPageResult*, newest first */
+
   CsWindowTeach *teach; /* Owned: drawing, placed centres, generator, presenter (cs-window-teach.c) */
 };
 
@@ -191,6 +197,14 @@ void     cs_i_window_open_session (CsWindow *self, const char *path);
 void     cs_i_window_sidebar_set_prepare (CsWindow *self, CsScaling scaling, CsMissingPolicy missing);
 /* A loaded dataset (taken) shown as load_done shows one: sidebar, points, status. */
 void     cs_i_window_take_dataset (CsWindow *self, CsDataset *dataset);
+
+/* cs-window-history.c: the runs kept for this dataset (win.show-run "u": show one again) */
+void cs_i_window_history_init (CsWindow *self);
+void cs_i_window_history_finalize (CsWindow *self);
+/* A finished run (a new reference is taken), newest first. */
+void cs_i_window_history_add (CsWindow *self, CsPageResult *result);
+/* A new dataset: the runs were on other rows. */
+void cs_i_window_history_clear (CsWindow *self);
 
 /* cs-window-welcome.c */
 void cs_i_window_welcome_init (CsWindow *self);

@@ -9,6 +9,7 @@
 #include "ui/cs-scroll-guard.h"
 #include "ui/widgets/cs-column-chooser.h"
 #include "ui/pages/cs-choose-k-page.h"
+#include "ui/pages/cs-compare-page.h"
 #include "ui/pages/cs-convergence-page.h"
 #include "ui/pages/cs-density-page.h"
 #include "ui/pages/cs-diagnostics-page.h"
@@ -23,6 +24,7 @@ static GType (*const page_types[]) (void) = {
   cs_scatter_page_get_type,     cs_silhouette_page_get_type, cs_convergence_page_get_type,
   cs_images_page_get_type,      cs_choose_k_page_get_type,   cs_density_page_get_type,
   cs_diagnostics_page_get_type, cs_privacy_page_get_type,    cs_saliency_page_get_type,
+  cs_compare_page_get_type,
 };
 
 G_DEFINE_FINAL_TYPE (CsWindow, cs_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -440,6 +442,7 @@ cs_i_window_set_dataset (CsWindow *self, CsDataset *dataset)
 {
   g_clear_pointer (&self->dataset, cs_dataset_unref);
   self->dataset = dataset;
+  cs_i_window_history_clear (self);
   for (guint i = 0; i < self->pages->len; i++)
     cs_page_set_dataset (g_ptr_array_index (self->pages, i), dataset);
   cs_i_window_set_result (self, NULL);
@@ -526,6 +529,7 @@ cs_window_finalize (GObject *object)
   g_clear_pointer (&self->result, cs_page_result_unref);
   cs_i_window_distances_finalize (self);
   cs_i_window_session_finalize (self);
+  cs_i_window_history_finalize (self);
   cs_i_window_teach_finalize (self);
   g_clear_object (&self->load_worker);
   g_clear_object (&self->model_worker);
@@ -600,6 +604,7 @@ cs_window_class_init (CsWindowClass *klass)
   BIND (links_button);
   BIND (samples_menu);
   BIND (toys_menu);
+  BIND (history_button);
 #undef BIND
 }
 
@@ -610,6 +615,7 @@ cs_window_init (CsWindow *self)
 
   cs_i_window_data_init (self);
   cs_i_window_session_init (self);
+  cs_i_window_history_init (self);
   cs_i_window_distances_init (self);
   add_pages (self);
   cs_i_window_actions_init (self);
