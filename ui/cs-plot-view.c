@@ -652,8 +652,13 @@ motion_cb (GtkEventControllerMotion *controller, double x, double y, CsPlotView 
   self->has_pointer = TRUE;
   self->pointer_x = x;
   self->pointer_y = y;
-  if (self->tool == CS_PLOT_TOOL_DRAW || self->tool == CS_PLOT_TOOL_ERASE)
-    gtk_widget_queue_draw (GTK_WIDGET (self)); /* the brush outline follows the pointer */
+  if (self->tool != CS_PLOT_TOOL_NONE)
+    {
+      /* The brush outline follows the pointer; a hover ring would only be in the way. */
+      set_highlight (self, -1);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
   /* Without the index a scan of every point per motion event would stall the loop. */
   if (self->index == NULL || self->dragging)
     return;

@@ -902,9 +902,11 @@ cs_i_window_teach_init (CsWindow *self)
                                                         "win.new-drawing", "New Drawing",
                                                         "Start again on an empty canvas"));
   gtk_widget_add_css_class (hint, "dim-label");
+  gtk_label_set_ellipsize (GTK_LABEL (hint), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (t->draw_tools), hint);
   t->centre_tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   t->centre_label = gtk_label_new (NULL);
+  gtk_label_set_ellipsize (GTK_LABEL (t->centre_label), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (t->centre_tools), t->centre_label);
   gtk_box_append (GTK_BOX (t->centre_tools), tool_button (FALSE, "edit-clear-all-symbolic", "Clear Centres",
                                                           "win.clear-centres", "Clear Centres",
