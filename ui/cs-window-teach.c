@@ -80,6 +80,8 @@ empty_model (const CsDataset *ds, int x_column, int y_column)
   cs_plot_model_set_points (m, 0, NULL, NULL, NULL);
   m->x_column = x_column;
   m->y_column = y_column;
+  g_free (m->x_label);
+  g_free (m->y_label);
   m->x_label = g_strdup (cs_dataset_column (ds, x_column)->name);
   m->y_label = g_strdup (cs_dataset_column (ds, y_column)->name);
   m->title = g_strdup (ds->name);
