@@ -20,6 +20,9 @@
 #include "ui/render/cs-render-saliency.h"
 #include "ui/render/cs-render-choose-k.h"
 #include "core/metrics/cs-metrics.h"
+#include "ui/render/cs-render-dendrogram.h"
+#include "ui/pages/cs-page.h"
+#include "core/cluster/cs-agglomerative.h"
 
 static GtkApplication *app;
 
@@ -1886,6 +1889,88 @@ test_distances_match_prepared_rows (void)
   g_rmdir (dir);
 }
 
+/* Issue 12: Ward on iris, then the dendrogram page. Its cut control is found by its accessible
+ * name; a height typed there (the keyboard's way, as the drag sets it) re-cuts the tree, and
+ * every view shows that many clusters: the window's result has the labels cut from the same
+ * merges, the scatter plot colours them. The page applies only to hierarchical results and
+ * exports its figure. */
+static void
+test_dendrogram_cut (void)
+{
+  CsWindow               *window = window_new ();
+  GtkWidget              *page;
+  GtkWidget              *spin;
+  GtkWidget              *view;
+  const CsPipelineResult *r;
+  const CsDendrogramModel *m;
+  g_autofree int         *expected = g_new (int, 150);
+  g_autofree double      *merges = NULL;
+  g_autofree char        *why = NULL;
+  CsRenderFunc            func = NULL;
+  gpointer                model = NULL;
+  GDestroyNotify          unref = NULL;
+
+  load_sample (window, "iris");
+  run_kmeans (window, "3");
+  page = cs_window_get_view_page (window, "dendrogram");
+  g_assert_false (cs_page_applies (CS_PAGE (page), &why));
+  g_assert_nonnull (strstr (why, "Agglomerative"));
+
+  g_assert_true (cs_window_select_algorithm (window, "agglomerative"));
+  set_param (window, "k", "3");
+  activate (window, "run", NULL);
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_null (cs_window_get_error_text (window));
+  r = cs_window_get_result (window);
+  g_assert_nonnull (r->clustering->merges);
+  merges = g_memdup2 (r->clustering->merges, 149 * 4 * sizeof (double));
+  g_assert_true (cs_page_applies (CS_PAGE (page), NULL));
+  activate (window, "show-view", "dendrogram");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "dendrogram");
+
+  spin = find_by_accessible_label (page, "Dendrogram Cut Height");
+  g_assert_nonnull (spin);
+  g_assert_true (GTK_IS_SPIN_BUTTON (spin));
+  g_assert_true (gtk_widget_get_sensitive (spin));
+  view = GTK_WIDGET (gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), "view"));
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  g_assert_nonnull (m);
+  g_assert_cmpuint (m->k, ==, 3);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, m->cut_height);
+
+  /* A height between the merges that leave 6 clusters: the page re-cuts at once, the window
+   * follows. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), cs_dendrogram_cut_height_for (merges, 150, 150 - 6));
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  g_assert_cmpuint (m->k, ==, 6);
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_null (cs_window_get_error_text (window));
+  r = cs_window_get_result (window);
+  g_assert_cmpstr (r->clustering->algorithm, ==, "agglomerative");
+  g_assert_cmpuint (r->clustering->k, ==, 6);
+  g_assert_cmpuint (cs_agglomerative_cut (merges, 150, 150 - 6, expected), ==, 6);
+  g_assert_cmpmem (r->clustering->labels, 150 * sizeof (int), expected, 150 * sizeof (int));
+  g_assert_cmpmem (r->clustering->merges, 149 * 4 * sizeof (double), merges, 149 * 4 * sizeof (double));
+  g_assert_cmpuint (cs_plot_view_get_model (cs_window_get_plot_view (window))->k, ==, 6);
+  /* the page kept the height it was given and still shows 6 */
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  g_assert_cmpuint (m->k, ==, 6);
+
+  /* Keyboard: Page Up raises the cut; never more clusters than before. */
+  gtk_widget_grab_focus (spin);
+  gtk_spin_button_spin (GTK_SPIN_BUTTON (spin), GTK_SPIN_PAGE_FORWARD, 0);
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_cmpuint (cs_window_get_result (window)->clustering->k, <=, 6);
+  g_assert_cmpuint (cs_window_get_result (window)->clustering->k, ==,
+                    ((const CsDendrogramModel *) cs_figure_view_get_model (CS_FIGURE_VIEW (view)))->k);
+
+  /* Export draws the dendrogram. */
+  g_assert_true (cs_page_get_figure (CS_PAGE (page), &func, &model, &unref));
+  g_assert_true (func == cs_render_dendrogram);
+  unref (model);
+  window_free (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1937,6 +2022,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/page-texts-fit-1024x700", test_page_texts_fit_small_window);
   g_test_add_func ("/ui/window/distances/pam-on-matrix-then-coordinates", test_distances_matrix);
   g_test_add_func ("/ui/window/distances/match-prepared-rows", test_distances_match_prepared_rows);
+  g_test_add_func ("/ui/window/dendrogram/cut-shows-clustering", test_dendrogram_cut);
 
   status = g_test_run ();
   g_object_unref (app);

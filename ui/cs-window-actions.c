@@ -282,13 +282,14 @@ cs_window_show_k (CsWindow *self, guint k)
   {
     /* A k the result recorded medoids for (DynMSC), else the same run again with that k
      * (the Choose k page's criteria for any algorithm with a k). */
-    CsJob *job = cs_clustering_medoids_at_k (c, k) != NULL
-                     ? cs_job_new_at_k (self->result_job, c, k, x_column, y_column)
-                     : cs_job_new_with_k (self->result_job, k, x_column, y_column);
+    /* A tree (agglomerative) is cut at k without running again, like recorded medoids. */
+    gboolean recorded = cs_clustering_medoids_at_k (c, k) != NULL || (c->merges != NULL && k >= 1 && k <= c->n);
+    CsJob *job = recorded ? cs_job_new_at_k (self->result_job, c, k, x_column, y_column)
+                          : cs_job_new_with_k (self->result_job, k, x_column, y_column);
 
     if (job == NULL)
       return FALSE;
-    if (cs_clustering_medoids_at_k (c, k) == NULL
+    if (!recorded
         && cs_params_panel_get_algorithm (CS_PARAMS_PANEL (self->params_panel)) == cs_registry_lookup (c->algorithm))
       {
         /* The run's k is the panel's: Run again gives what is shown. */

@@ -66,6 +66,7 @@ cs_clustering_unref (CsClustering *c)
   cs_matrix_free (c->responsibilities);
   g_free (c->uncertainty);
   g_free (c->point_kinds);
+  g_free (c->merges);
   g_free (c);
 }
 

@@ -69,6 +69,11 @@ typedef struct
   double     icl;              /* integrated completed likelihood (BIC-like sign), smaller is better */
   guint8    *point_kinds;    /* Owned, may be NULL: n CsPointKind values, from methods that tell
                                 core, border and noise rows apart */
+  double    *merges;         /* Owned, may be NULL: hierarchical methods' (n − 1) × 4 linkage matrix,
+                                row-major, exactly as SciPy's linkage (a, b, height, size; leaves
+                                0 … n − 1, row i makes cluster n + i) */
+  guint      k_known;        /* novel class discovery: labels 0 … k_known − 1 are the known classes,
+                                the rest novel; 0 otherwise */
 } CsClustering;
 
 CsClustering *cs_clustering_new (const char *algorithm, gsize n, gsize d, guint k);
