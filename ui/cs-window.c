@@ -39,7 +39,7 @@ cs_i_window_set_status (CsWindow *self, const char *text)
 {
   g_free (self->status_text);
   self->status_text = g_strdup (text);
-  gtk_label_set_text (GTK_LABEL (self->status_label), text);
+  gtk_label_set_text (GTK_LABEL (self->status_label), cs_i_window_teach_status (self, text));
   /* A long line of scores is cut at the window's edge: the tooltip has all of it. */
   gtk_widget_set_tooltip_text (self->status_label, text);
 }
@@ -427,6 +427,7 @@ cs_i_window_show_model (CsWindow *self, CsPlotModel *model)
   if (model->labels != NULL && previous != NULL && previous->labels != NULL && same_points (model, previous))
     cs_plot_model_match_colors (model, previous);
   set_points (self, model);
+  cs_i_window_teach_model_shown (self);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
 }
 
@@ -529,6 +530,7 @@ cs_i_window_cancel_all (CsWindow *self)
   cs_i_window_distances_cancel (self);
   if (self->session_worker != NULL)
     cs_worker_drop (self->session_worker);
+  cs_i_window_teach_cancel (self);
 }
 
 /* gtk_window_destroy() unrealizes the window before dropping its reference: stop every
@@ -564,6 +566,7 @@ cs_window_finalize (GObject *object)
   cs_i_window_distances_finalize (self);
   cs_i_window_session_finalize (self);
   cs_i_window_history_finalize (self);
+  cs_i_window_teach_finalize (self);
   g_clear_pointer (&self->selection, g_free);
   g_clear_object (&self->load_worker);
   g_clear_object (&self->model_worker);
@@ -655,6 +658,7 @@ cs_window_init (CsWindow *self)
   cs_i_window_actions_init (self);
   cs_i_window_sidebar_init (self);
   cs_i_window_welcome_init (self);
+  cs_i_window_teach_init (self);
 
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "welcome");
   cs_i_window_set_status (self, "No dataset");

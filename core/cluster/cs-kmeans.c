@@ -1,4 +1,6 @@
 #include "core/cluster/cs-kmeans.h"
+#include "core/cluster/cs-trace.h"
+#include "core/base/cs-format.h"
 #include "core/base/cs-matrix-private.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-rng.h"
@@ -329,16 +331,29 @@ restart_stage (const Work *w,
 static void
 trace_step (Work           *w,
             CsTrace        *trace,
+            CsTraceStepKind kind,
             guint           iteration,
             const int      *labels,
             const CsMatrix *centers,
             gsize           n_changed,
             const char     *note)
 {
+  CsTraceStep *step;
+  char text[128];
+
   if (trace == NULL)
     return;
-  cs_trace_add (trace, iteration, labels, w->n, centers, NULL, w->k, inertia_of (w, centers, labels), n_changed,
-                note);
+  if (note == NULL && kind == CS_TRACE_STEP_ASSIGN)
+    {
+      g_autofree char *count = cs_format_count (n_changed);
+      g_snprintf (text, sizeof text, "%s %s changed", count, n_changed == 1 ? "point" : "points");
+      note = text;
+    }
+  else if (note == NULL && kind == CS_TRACE_STEP_UPDATE)
+    note = "centres moved to their points' means";
+  step = cs_trace_push (trace, kind, iteration, labels, w->n, w->k,
+                        labels != NULL ? inertia_of (w, centers, labels) : NAN, n_changed, note);
+  cs_trace_step_set_centers (step, centers);
 }
 
 /* Hamerly (2010), "Making k-means even faster": one upper bound u (distance to the own
@@ -467,6 +482,8 @@ run_once (Work                  *w,
       p = g_new (double, k);
     }
 
+  if (trace != NULL && cs_trace_plan (trace, n, k, d, CS_TRACE_RECORDS_LABELS | CS_TRACE_RECORDS_CENTERS))
+    trace_step (w, trace, CS_TRACE_STEP_INIT, 0, NULL, centers, 0, "initial centres");
   for (it = 0; it < opt->max_iter; it++)
     {
       gsize changed = 0;
@@ -548,9 +565,9 @@ run_once (Work                  *w,
 
       if (trace)
         {
-          if (it == 0)
-            trace_step (w, trace, 0, labels, centers, n, "initial centres");
-          trace_step (w, trace, it + 1, labels, next, changed, n_moved ? "re-seeded an empty cluster" : NULL);
+          trace_step (w, trace, CS_TRACE_STEP_ASSIGN, it + 1, labels, centers, changed, NULL);
+          trace_step (w, trace, CS_TRACE_STEP_UPDATE, it + 1, labels, next, 0,
+                      n_moved ? "centres moved to their points' means; an empty cluster re-seeded" : NULL);
         }
       memcpy (centers->data, next->data, (gsize) k * d * sizeof (double));
       outcome->iterations = it + 1;
@@ -585,7 +602,7 @@ run_once (Work                  *w,
       if (!assign_all (w, centers, labels, FALSE, NULL, &changed, error))
         return FALSE;
       if (trace && changed > 0)
-        trace_step (w, trace, outcome->iterations + 1, labels, centers, changed, "final assignment");
+        trace_step (w, trace, CS_TRACE_STEP_ASSIGN, outcome->iterations + 1, labels, centers, changed, NULL);
     }
   outcome->inertia = inertia_of (w, centers, labels);
   return TRUE;
@@ -964,7 +981,7 @@ cs_kmeans_run (const CsMatrix        *x,
         goto out;
 
       if (trace)
-        run_trace = cs_trace_new (trace->max_steps);
+        run_trace = cs_trace_new_like (trace);
       run_labels = g_new (int, n);
       if (!run_once (&w, options, centers, run_labels, tol_abs, run_trace, &outcome, error))
         goto out;
@@ -994,16 +1011,14 @@ cs_kmeans_run (const CsMatrix        *x,
   /* Only the winning restart's steps are kept, with its centres in the data's coordinates. */
   if (trace && best_trace)
     {
-      trace->n = n;
-      trace->k = k;
-      while (best_trace->steps->len > 0)
+      for (guint s = 0; s < best_trace->steps->len; s++)
         {
-          CsTraceStep *step = g_ptr_array_steal_index (best_trace->steps, 0);
+          CsTraceStep *step = g_ptr_array_index (best_trace->steps, s);
           if (step->centers)
             for (gsize e = 0; e < (gsize) k * d; e++)
               step->centers->data[e] += mean[e % d];
-          g_ptr_array_add (trace->steps, step);
         }
+      cs_trace_adopt (trace, best_trace);
     }
   cs_progress_report (progress, 1.0, "done");
   *out = g_steal_pointer (&result);
@@ -1027,9 +1042,10 @@ static const CsParamSpec kmeans_params[] = {
   { .name = "k", .label = "Clusters (k)", .help = "How many clusters to find.", .type = CS_PARAM_INT, .min = 1,
     .max = 1000, .default_num = 3 },
   { .name = "init", .label = "Initialisation",
-    .help = "How the first centres are picked: greedy k-means++ seeding, or k distinct rows at random.",
-    .type = CS_PARAM_ENUM, .default_str = "k-means++", .choices = init_choices,
-    .choice_labels = init_labels },
+    .help = "How the first centres are picked: greedy k-means++ seeding, k distinct rows at random, or k "
+            "centres given as numbers, one centre per ‘;’ and one value per column: 0,1;4,4.5",
+    .type = CS_PARAM_STRING, .default_str = "k-means++", .choices = init_choices,
+    .choice_labels = init_labels, .other_label = "Given centres" },
   { .name = "n_init", .label = "Restarts",
     .help = "How many runs from different initial centres; the one with the lowest inertia is kept.",
     .type = CS_PARAM_INT, .min = 1, .max = 1000, .default_num = 10, .advanced = TRUE },
@@ -1047,6 +1063,63 @@ static const CsParamSpec kmeans_params[] = {
     .choice_labels = algorithm_labels, .advanced = TRUE },
 };
 
+/* "x1,y1;x2,y2": k centres of d values, in the units of the clustered data (after scaling).
+ * NULL with an error naming the parameter when the text is not that. */
+static CsMatrix *
+parse_centres (const char *text, guint k, gsize d, GError **error)
+{
+  g_auto (GStrv) rows = g_strsplit (text, ";", -1);
+  g_autoptr (CsMatrix) c = NULL;
+  guint n_rows = 0;
+
+  for (char **r = rows; *r != NULL; r++)
+    if (g_strstrip (*r)[0] != '\0')
+      n_rows++;
+  if (n_rows != k)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
+                   "Parameter ‘init’: ‘%s’ is not k-means++, random or %u centres (found %u; separate centres "
+                   "with ‘;’ and values with ‘,’, as in 0,1;4,4.5)",
+                   text, k, n_rows);
+      return NULL;
+    }
+  c = cs_matrix_new (k, d);
+  n_rows = 0;
+  for (char **r = rows; *r != NULL; r++)
+    {
+      g_auto (GStrv) values = NULL;
+      guint n_values;
+
+      if ((*r)[0] == '\0')
+        continue;
+      values = g_strsplit (*r, ",", -1);
+      n_values = g_strv_length (values);
+      if (n_values != d)
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
+                       "Parameter ‘init’: centre %u (‘%s’) has %u values, but the data has %" G_GSIZE_FORMAT
+                       " columns",
+                       n_rows + 1, *r, n_values, d);
+          return NULL;
+        }
+      for (guint t = 0; t < n_values; t++)
+        {
+          char  *end = NULL;
+          double v = g_ascii_strtod (g_strstrip (values[t]), &end);
+
+          if (end == values[t] || *end != '\0' || !isfinite (v))
+            {
+              g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
+                           "Parameter ‘init’: ‘%s’ in centre %u is not a finite number", values[t], n_rows + 1);
+              return NULL;
+            }
+          c->data[n_rows * d + t] = v;
+        }
+      n_rows++;
+    }
+  return g_steal_pointer (&c);
+}
+
 static gboolean
 kmeans_run_params (const CsMatrix *x,
                    const CsParams *params,
@@ -1056,11 +1129,19 @@ kmeans_run_params (const CsMatrix *x,
                    GError        **error)
 {
   CsKmeansOptions o;
+  g_autoptr (CsMatrix) centres = NULL;
+  const char *init = cs_params_get_string (params, "init");
 
   cs_kmeans_options_init (&o);
   o.k = (guint) cs_params_get_int (params, "k");
-  o.init = g_strcmp0 (cs_params_get_string (params, "init"), "random") == 0 ? CS_KMEANS_INIT_RANDOM
-                                                                             : CS_KMEANS_INIT_PLUSPLUS;
+  o.init = g_strcmp0 (init, "random") == 0 ? CS_KMEANS_INIT_RANDOM : CS_KMEANS_INIT_PLUSPLUS;
+  if (!g_strv_contains (init_choices, init))
+    {
+      centres = parse_centres (init, o.k, x->cols, error);
+      if (centres == NULL)
+        return FALSE;
+      o.initial_centers = centres;
+    }
   o.n_init = (guint) cs_params_get_int (params, "n_init");
   o.max_iter = (guint) cs_params_get_int (params, "max_iter");
   o.tol = cs_params_get_double (params, "tol");

@@ -393,6 +393,13 @@ cs_params_set (CsParams   *params,
     case CS_PARAM_STRING:
       g_free (params->values[i].str);
       params->values[i].str = g_strdup (value);
+      /* A named choice reads as an ENUM does: "RANDOM" is "random". */
+      for (const char *const *c = s->choices; c != NULL && *c; c++)
+        if (g_ascii_strcasecmp (*c, value) == 0)
+          {
+            g_free (params->values[i].str);
+            params->values[i].str = g_strdup (*c);
+          }
       return TRUE;
     default:
       g_assert_not_reached ();

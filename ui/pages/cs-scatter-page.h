@@ -3,6 +3,7 @@
 #include "ui/cs-plot-selection.h"
 #include "ui/cs-plot-view.h"
 #include "ui/pages/cs-page.h"
+#include "ui/widgets/cs-playback-bar.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +14,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CsScatterPage, cs_scatter_page, CS, SCATTER_PAGE, GtkWidget)
 
 CsPlotView *cs_scatter_page_get_plot_view (CsScatterPage *page);
+/* The playback controls under the plot (issue 12). */
+CsPlaybackBar *cs_scatter_page_get_playback_bar (CsScatterPage *page);
+/* Writes every playback frame as step-NNN.png into `folder` on the page's worker (what the
+ * Export Playback… button does after asking for the folder). */
+void           cs_scatter_page_export_playback (CsScatterPage *page, const char *folder);
 /* The page's lasso and rectangle selection (ui/cs-plot-selection.h): for tests. */
 CsPlotSelection *cs_scatter_page_get_selection (CsScatterPage *page);
 
