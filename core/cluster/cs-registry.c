@@ -22,6 +22,9 @@ extern const CsAlgorithm cs_algorithm_dynmsc;
 extern const CsAlgorithm cs_algorithm_meanshift;
 extern const CsAlgorithm cs_algorithm_gmm;
 extern const CsAlgorithm cs_algorithm_dbscan;
+extern const CsAlgorithm cs_algorithm_ppp;
+extern const CsAlgorithm cs_algorithm_sdp_kmeans;
+extern const CsAlgorithm cs_algorithm_ila_sdp;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
@@ -38,6 +41,9 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_meanshift,
   &cs_algorithm_gmm,
   &cs_algorithm_dbscan,
+  &cs_algorithm_ppp,
+  &cs_algorithm_sdp_kmeans,
+  &cs_algorithm_ila_sdp,
 };
 
 typedef union

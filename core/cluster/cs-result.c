@@ -1,5 +1,7 @@
 #include "core/cluster/cs-result.h"
 #include "core/cluster/cs-registry.h"
+#include "core/cluster/cs-ppp.h"
+#include "core/cluster/cs-sdp.h"
 
 #include <math.h>
 #include <string.h>
@@ -38,6 +40,7 @@ cs_clustering_new (const char *algorithm,
   c->loglik = NAN;
   c->bic = NAN;
   c->icl = NAN;
+  c->tight = -1;
   return c;
 }
 
@@ -66,6 +69,8 @@ cs_clustering_unref (CsClustering *c)
   cs_matrix_free (c->responsibilities);
   g_free (c->uncertainty);
   g_free (c->point_kinds);
+  cs_sdp_report_free (c->sdp);
+  cs_ppp_tree_free (c->ppp);
   g_free (c);
 }
 
