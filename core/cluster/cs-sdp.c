@@ -301,6 +301,7 @@ cs_i_sdp_lowrank_solve (const CsSdpLowrank *p,
   guint it = 0;
   gboolean ok = TRUE;
   gboolean done = FALSE;
+  double shown = 0.0;
 
   for (guint b = 0; b < p->blocks; b++)
     {
@@ -418,6 +419,9 @@ cs_i_sdp_lowrank_solve (const CsSdpLowrank *p,
           double by_it = (double) it / p->max_iter;
           double f = CLAMP (MAX (MIN (by_res, 1.0) * 0.9, by_it), 0.0, 1.0);
           static const char stage[] = "low-rank SDP";
+
+          /* The residual may rise when ρ or λ moves: the bar never goes back. */
+          f = shown = MAX (f, shown);
           if (!cs_progress_report (progress, lo + (hi - lo) * f, stage) || !cs_progress_check (progress, error))
             {
               if (error && *error == NULL)
@@ -745,6 +749,7 @@ solve_admm (const CsMatrix     *xc,
   g_autofree double *m = NULL;
   Proj pr = { 0 };
   gboolean ok = FALSE;
+  double shown = 0.0;
   guint it;
 
   for (gsize i = 0; i < n * xc->cols; i++)
@@ -822,7 +827,9 @@ solve_admm (const CsMatrix     *xc,
           double worst = MAX (report->primal_residual, report->dual_residual);
           double by_res = worst >= 1.0 ? 0.0 : log (worst) / log (o->tol);
           double f = MAX (MIN (by_res, 1.0) * 0.9, (double) (it + 1) / o->max_iter);
-          if (!cs_progress_report (progress, 0.9 * CLAMP (f, 0.0, 1.0), "ADMM"))
+
+          f = shown = MAX (CLAMP (f, 0.0, 1.0), shown);
+          if (!cs_progress_report (progress, 0.9 * f, "ADMM"))
             {
               cs_progress_check (progress, error);
               goto out;
