@@ -210,7 +210,7 @@ test_ila_heterogeneous (void)
   ko.k = 2;
   ko.n_init = 10;
   g_assert_true (cs_kmeans_run (x, &ko, NULL, NULL, &km, &error));
-  sdp = run_sdp (x, 2, CS_SDP_AUTO);
+  sdp = run_sdp (x, 2, CS_SDP_LOWRANK);
   ila = run_ila (x, 2, CS_ILA_FULL);
   e_km = errors_two (truth, km->labels, n);
   e_sdp = errors_two (truth, sdp->labels, n);

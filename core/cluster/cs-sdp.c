@@ -398,8 +398,6 @@ cs_i_sdp_lowrank_solve (const CsSdpLowrank *p,
         }
       hn = sqrt (sum_sq (w.h, n));
       res = hn / sqrt ((double) n);
-      if (g_getenv ("CS_SDP_DEBUG"))
-        g_printerr ("it %u inner %u res %g rho %g lag %g step %g\n", it, inner, res, w.rho, lag, step);
       if (res <= p->tol && solved)
         done = TRUE;
       else
@@ -1095,7 +1093,7 @@ cs_sdp_kmeans_run (const CsMatrix     *x,
 /* ---- registry ----------------------------------------------------------------------- */
 
 static const char *const solver_choices[] = { "auto", "admm", "lowrank", NULL };
-static const char *const solver_labels[] = { "Automatic (ADMM up to 300 rows)", "ADMM on the n × n matrix (exact)",
+static const char *const solver_labels[] = { "Automatic (ADMM up to 200 rows)", "ADMM on the n × n matrix (exact)",
                                              "Low-rank factorisation (large n)", NULL };
 
 static const CsParamSpec sdp_params[] = {

@@ -37,7 +37,7 @@ G_BEGIN_DECLS
  * partition matrix, which is the SDP optimum under the separation conditions of the paper
  * but is not verified by a dual certificate. */
 
-#define CS_SDP_AUTO_ADMM_MAX 300
+#define CS_SDP_AUTO_ADMM_MAX 200
 
 typedef enum
 {

@@ -119,7 +119,8 @@ layout (const CsPppModel *m,
   L->tree.height = height - top - CS_STYLE_PAD;
   if (m->scatter != NULL && usable > 500)
     {
-      L->tree.width = usable * 0.55;
+      /* As wide as the leaves need, leaving the clusters at least 40 %. */
+      L->tree.width = CLAMP (L->leaves * 175.0, usable * 0.35, usable * 0.6);
       L->plot.x = L->tree.x + L->tree.width + CS_STYLE_LEGEND_GAP;
       L->plot.y = top - CS_STYLE_PAD;
       L->plot.width = width - L->plot.x;
