@@ -320,6 +320,7 @@ cs_application_startup (GApplication *app)
     { "win.cancel", { "Escape", NULL } },         { "win.export", { "<Control>e", NULL } },
     { "win.reset-zoom", { "<Control>0", NULL } }, { "win.close", { "<Control>w", NULL } },
     { "app.help", { "F1", NULL } },               { "win.fullscreen", { "F11", NULL } },
+    { "win.save-session", { "<Control>s", NULL } }, { "win.save-session-as", { "<Control><Shift>s", NULL } },
   };
 
   G_APPLICATION_CLASS (cs_application_parent_class)->startup (app);

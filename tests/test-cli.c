@@ -1089,8 +1089,10 @@ test_cluster_auto_scaling (void)
   g_auto (CliRun) a = { 0 };
   g_auto (CliRun) n = { 0 };
   g_auto (CliRun) bad = { 0 };
+  g_auto (CliRun) img = { 0 };
   g_autoptr (JsonNode) ja = NULL;
   g_autoptr (JsonNode) jn = NULL;
+  g_autoptr (JsonNode) ji = NULL;
   JsonObject *oa;
   JsonObject *on;
 
@@ -1109,6 +1111,13 @@ test_cluster_auto_scaling (void)
   g_assert_cmpstr (json_object_get_string_member (on, "scaling"), ==, "none");
   g_assert_false (json_object_has_member (on, "scaling_notice"));
   g_assert_cmpfloat (json_object_get_double_member (on, "ari"), <, 0.5);
+
+  /* Pixels keep their common unit under automatic scaling. */
+  cli (&img, "cluster", "digits", "--algo", "kmeans", "-p", "k=10", "--json", NULL);
+  g_assert_cmpint (img.status, ==, 0);
+  ji = parse_json (img.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (ji), "scaling"), ==, "none");
+  g_assert_false (json_object_has_member (json_node_get_object (ji), "scaling_notice"));
 
   cli (&bad, "cluster", "wine", "--algo", "kmeans", "--scaling", "sideways", NULL);
   g_assert_cmpint (bad.status, ==, 2);

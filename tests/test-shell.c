@@ -10,6 +10,7 @@
 #include "app/cs-application.h"
 #include "ui/cs-recent.h"
 #include "ui/cs-window.h"
+#include "ui/pages/cs-page.h"
 #include "ui/widgets/cs-column-chooser.h"
 
 static CsApplication *app;
@@ -574,6 +575,162 @@ test_status_counts_and_chosen_columns (void)
   g_rmdir (dir);
 }
 
+/* The scatter page's figure as pixels, for comparing what two windows show. */
+static GBytes *
+render_view (CsWindow *window, const char *view)
+{
+  CsPage *page = CS_PAGE (cs_window_get_view_page (window, view));
+  CsRenderFunc func = NULL;
+  gpointer model = NULL;
+  GDestroyNotify unref = NULL;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 480, 360);
+  cairo_t *cr = cairo_create (surface);
+  GBytes *pixels;
+
+  g_assert_true (cs_page_get_figure (page, &func, &model, &unref));
+  func (cr, model, 480, 360);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  pixels = g_bytes_new (cairo_image_surface_get_data (surface),
+                        (gsize) cairo_image_surface_get_stride (surface) * 360);
+  cairo_surface_destroy (surface);
+  if (unref != NULL)
+    unref (model);
+  return pixels;
+}
+
+static gboolean
+has_result (gpointer window)
+{
+  return cs_window_get_result (window) != NULL && !cs_window_is_busy (window);
+}
+
+/* Save a session, reopen it in a fresh window: the same labels, view, axes and figure, without
+ * running the algorithm again; a changed data file is said, not fatal. */
+static void
+test_session_round_trip (void)
+{
+  CsWindow *window = first_window ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-shell-XXXXXX", &error);
+  g_autofree char *csv = write_csv (dir, "points.csv", 400);
+  g_autofree char *session = g_build_filename (dir, "work.clusterscope", NULL);
+  g_autofree int *labels = NULL;
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) after = NULL;
+  const CsPipelineResult *r;
+  CsColumnChooser *chooser;
+  double seconds;
+  gsize n;
+
+  g_assert_no_error (error);
+  activate_win (window, "open-file", csv);
+  chooser = CS_COLUMN_CHOOSER (find_child (GTK_WIDGET (window), CS_TYPE_COLUMN_CHOOSER));
+  g_assert_true (cs_column_chooser_set_column_chosen (chooser, 2, FALSE));
+  run_kmeans (window, "4");
+  g_assert_true (cs_window_set_axes (window, "b", "a"));
+  g_assert_true (cs_test_wait_until (is_idle, window, 20000));
+  activate_win (window, "show-view", "silhouette");
+  r = cs_window_get_result (window);
+  g_assert_nonnull (r);
+  n = r->clustering->n;
+  labels = g_memdup2 (r->clustering->labels, n * sizeof (int));
+  seconds = r->clustering->seconds;
+  before = render_view (window, "scatter");
+  activate_win (window, "save-session-to", session);
+  g_assert_null (cs_window_get_error_text (window));
+  g_assert_true (g_file_test (session, G_FILE_TEST_IS_REGULAR));
+  close_all_windows ();
+
+  window = first_window ();
+  activate_win (window, "open-session-path", session);
+  g_assert_true (cs_test_wait_until (has_result, window, 20000));
+  g_assert_null (cs_window_get_error_text (window));
+  r = cs_window_get_result (window);
+  g_assert_cmpstr (r->clustering->algorithm, ==, "kmeans");
+  g_assert_cmpuint (r->clustering->k, ==, 4);
+  g_assert_cmpuint (r->clustering->n, ==, n);
+  g_assert_cmpuint (r->clustering->d, ==, 2);
+  g_assert_cmpmem (r->clustering->labels, n * sizeof (int), labels, n * sizeof (int));
+  /* Not run again: the saved run's time, to the bit. */
+  g_assert_cmpfloat (r->clustering->seconds, ==, seconds);
+  g_assert_cmpstr (cs_window_get_view (window), ==, "silhouette");
+  after = render_view (window, "scatter");
+  g_assert_true (g_bytes_equal (before, after));
+
+  /* The data changed (same rows, one value): the saved result still opens, with a warning. */
+  {
+    g_autofree char *text = NULL;
+    g_autofree char *edited = NULL;
+
+    g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (text, "a,b,c\n0,0,0\n"));
+    edited = g_strconcat ("a,b,c\n0.5,0,0\n", text + strlen ("a,b,c\n0,0,0\n"), NULL);
+    g_assert_true (g_file_set_contents (csv, edited, -1, NULL));
+  }
+  close_all_windows ();
+  window = first_window ();
+  activate_win (window, "open-session-path", session);
+  g_assert_true (cs_test_wait_until (has_result, window, 20000));
+  g_assert_cmpmem (cs_window_get_result (window)->clustering->labels, n * sizeof (int), labels, n * sizeof (int));
+  g_assert_nonnull (cs_window_get_error_text (window));
+  g_test_message ("changed data: %s", cs_window_get_error_text (window));
+  g_assert_nonnull (strstr (cs_window_get_error_text (window), "points.csv"));
+
+  close_all_windows ();
+  g_unlink (session);
+  g_unlink (csv);
+  g_rmdir (dir);
+}
+
+static gboolean
+compare_ready (gpointer window)
+{
+  CsPage *page = CS_PAGE (cs_window_get_view_page (window, "compare"));
+  CsRenderFunc func = NULL;
+  gpointer model = NULL;
+  GDestroyNotify unref = NULL;
+
+  if (!cs_page_get_figure (page, &func, &model, &unref))
+    return FALSE;
+  if (unref != NULL)
+    unref (model);
+  return TRUE;
+}
+
+/* Every run is kept: an earlier one shows again from the history, and the Compare page sets
+ * it against the result on screen. */
+static void
+test_history_and_compare (void)
+{
+  CsWindow *window = first_window ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-shell-XXXXXX", &error);
+  g_autofree char *csv = write_csv (dir, "points.csv", 300);
+  const int *first;
+
+  activate_win (window, "open-file", csv);
+  run_kmeans (window, "3");
+  first = cs_window_get_result (window)->clustering->labels;
+  run_kmeans (window, "5");
+  g_assert_cmpuint (cs_window_get_result (window)->clustering->k, ==, 5);
+
+  /* No label column: the Compare page needs the earlier run, which it has. */
+  activate_win (window, "show-view", "compare");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "compare");
+  g_assert_true (cs_test_wait_until (compare_ready, window, 20000));
+
+  /* Run 1 (k = 3) shown again, nothing run: history index 1 is the older run, the very same. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-run", g_variant_new_uint32 (1));
+  g_assert_true (cs_test_wait_until (is_idle, window, 20000));
+  g_assert_cmpuint (cs_window_get_result (window)->clustering->k, ==, 3);
+  g_assert_true (cs_window_get_result (window)->clustering->labels == first);
+  g_assert_nonnull (strstr (cs_window_get_status_text (window), "3 clusters"));
+  close_all_windows ();
+  g_unlink (csv);
+  g_rmdir (dir);
+}
+
 /* A stand-in for the desktop's browser and text viewer: a desktop entry, made the default for
  * the README's types, whose program writes down the URI it was given. */
 static void
@@ -660,6 +817,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/shell/shortcuts-window-lists-f1-f11", test_shortcuts_window_lists_shell_keys);
   g_test_add_func ("/ui/shell/export-format-follows-name-and-is-remembered", test_export_format_follows_name);
   g_test_add_func ("/ui/shell/status-counts-grouped-and-chosen-columns", test_status_counts_and_chosen_columns);
+  g_test_add_func ("/ui/shell/session-round-trip", test_session_round_trip);
+  g_test_add_func ("/ui/shell/history-and-compare", test_history_and_compare);
 
   status = g_test_run ();
   g_object_unref (app);

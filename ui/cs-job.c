@@ -2,6 +2,7 @@
 
 #include "core/base/cs-error.h"
 #include "core/cluster/cs-result-io.h"
+#include "core/session/cs-session.h"
 #include "ui/cs-worker.h"
 
 /* The run-specific layer over CsWorker: the worker owns the thread, the cancellable and the
@@ -26,6 +27,7 @@ struct _CsJob
   CsJob            *source;       /* Owned, may be NULL: derive at_k from this finished job's run */
   CsClustering     *at_clustering; /* Owned ref, with source: the result to show at another k */
   guint             at_k;
+  CsSessionRun     *restore;      /* Owned, may be NULL: show this saved result instead of running */
 
   CsWorker *worker;    /* Owned */
   GTask    *task;      /* Owned while running: answers cs_job_run_async's caller */
@@ -65,6 +67,7 @@ cs_job_finalize (GObject *object)
   g_free (self->labels_path);
   g_clear_object (&self->source);
   g_clear_pointer (&self->at_clustering, cs_clustering_unref);
+  g_clear_pointer (&self->restore, cs_session_run_free);
   if (self->dissim_release != NULL)
     self->dissim_release (self->dissim_owner);
   g_clear_object (&self->worker);
@@ -176,6 +179,24 @@ cs_job_new_at_k (CsJob *source, const CsClustering *clustering, guint k, int x_c
   return self;
 }
 
+CsJob *
+cs_job_new_restore (CsDataset               *dataset,
+                    const CsPipelineOptions *options,
+                    CsSessionRun            *run,
+                    int                      x_column,
+                    int                      y_column)
+{
+  CsJob *self;
+
+  g_return_val_if_fail (dataset != NULL, NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+  g_return_val_if_fail (run != NULL, NULL);
+
+  self = job_new (dataset, options, x_column, y_column);
+  self->restore = run;
+  return self;
+}
+
 void
 cs_job_set_dissim (CsJob *job, const CsDissim *dissim, gpointer owner, GDestroyNotify release)
 {
@@ -204,6 +225,8 @@ job_compute (gpointer input, CsProgress *progress, GError **error_out)
      * matrix it keeps alive) are the run's own inputs, read here without a copy. */
     pipeline = cs_pipeline_run_at_k (self->source->dataset, &self->source->options, self->at_clustering,
                                      self->at_k, progress, &error);
+  else if (self->restore != NULL)
+    pipeline = cs_session_restore (self->restore, self->dataset, &self->options, progress, &error);
   else if (self->labels_path != NULL)
     {
       g_autofree int *labels = NULL;

@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 
 #include "core/cluster/cs-pipeline.h"
+#include "core/session/cs-session.h"
 #include "ui/render/cs-plot-model.h"
 
 G_BEGIN_DECLS
@@ -47,6 +48,13 @@ CsJob       *cs_job_new_at_k (CsJob              *source,
                               guint               k,
                               int                 x_column,
                               int                 y_column);
+/* A job that shows a saved result (cs_session_restore: scored, not run again); takes `run`.
+ * options->algorithm may be NULL. */
+CsJob       *cs_job_new_restore (CsDataset               *dataset,
+                                 const CsPipelineOptions *options,
+                                 CsSessionRun            *run,
+                                 int                      x_column,
+                                 int                      y_column);
 /* Runs on a precomputed dissimilarity matrix (CsPipelineOptions.dissim). It may be
  * gigabytes, so it is shared, not copied: `owner` keeps it alive and unchanged, and the job
  * holds `owner` until it is finalized, after the worker is done, then calls `release` on

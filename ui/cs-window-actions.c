@@ -135,6 +135,8 @@ job_done (GObject *source, GAsyncResult *res, gpointer user_data)
   cs_i_window_show_model (self, g_steal_pointer (&result->model));
   cs_i_window_set_result (self, cs_page_result_new (g_steal_pointer (&result->pipeline)));
   g_set_object (&self->result_job, finished);
+  self->result->title = g_strdup (status);
+  cs_i_window_history_add (self, self->result);
   cs_i_window_set_status (self, status);
   g_free (self->result_status);
   self->result_status = g_steal_pointer (&status);
@@ -144,6 +146,12 @@ job_done (GObject *source, GAsyncResult *res, gpointer user_data)
     g_autofree char *text = g_strdup_printf ("Done in %s", secs);
     cs_i_window_set_progress (self, 1.0, text);
   }
+  /* A reopened session shows the view it was saved on once its result is there. */
+  if (self->pending_view != NULL)
+    {
+      g_autofree char *view = g_steal_pointer (&self->pending_view);
+      cs_i_window_show_view (self, view);
+    }
   cs_i_window_update_actions (self);
 }
 
@@ -176,6 +184,24 @@ begin_job (CsWindow *self, GArray **columns, CsPipelineOptions *options)
     options->silhouette_exact = exact != NULL && g_variant_get_boolean (exact);
   }
   return TRUE;
+}
+
+gboolean
+cs_i_window_begin_job (CsWindow *self, GArray **columns, CsPipelineOptions *options)
+{
+  return begin_job (self, columns, options);
+}
+
+void
+cs_i_window_start_job (CsWindow *self, CsJob *job, const char *status)
+{
+  cs_i_window_hide_error (self);
+  self->job = job;
+  g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
+  cs_i_window_set_progress (self, 0, "Starting");
+  cs_i_window_set_status (self, status);
+  cs_job_run_async (self->job, job_done, g_object_ref (self));
+  cs_i_window_update_actions (self);
 }
 
 static void

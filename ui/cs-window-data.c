@@ -198,6 +198,8 @@ load_compute (gpointer input, CsProgress *progress, GError **error)
   return loaded;
 }
 
+static void take_dataset (CsWindow *self, CsDataset *dataset, CsPlotModel *model, const GError *model_error);
+
 static void
 load_done (gpointer result, const GError *error, gpointer user_data)
 {
@@ -224,7 +226,16 @@ load_done (gpointer result, const GError *error, gpointer user_data)
       return;
     }
 
-  cs_i_window_set_dataset (self, g_steal_pointer (&loaded->dataset));
+  take_dataset (self, g_steal_pointer (&loaded->dataset), g_steal_pointer (&loaded->model), loaded->model_error);
+  loaded_free (loaded);
+}
+
+/* A loaded dataset (taken) and its preview points (taken, or NULL with `model_error`, or NULL
+ * and no error to build them now) on screen. */
+static void
+take_dataset (CsWindow *self, CsDataset *dataset, CsPlotModel *model, const GError *model_error)
+{
+  cs_i_window_set_dataset (self, dataset);
   /* A matrix describes the old dataset's rows. */
   cs_i_window_distances_clear (self);
   cs_i_window_sidebar_show_dataset (self);
@@ -232,12 +243,17 @@ load_done (gpointer result, const GError *error, gpointer user_data)
     cs_recent_add_loaded (self->dataset->path);
   cs_i_window_hide_error (self);
 
-  if (loaded->model != NULL)
-    cs_i_window_show_model (self, g_steal_pointer (&loaded->model));
+  if (model != NULL)
+    cs_i_window_show_model (self, model);
+  else if (model_error != NULL)
+    {
+      gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
+      cs_i_window_show_error (self, model_error->message);
+    }
   else
     {
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
-      cs_i_window_show_error (self, loaded->model_error->message);
+      cs_i_window_rebuild_model (self);
     }
 
   {
@@ -247,7 +263,13 @@ load_done (gpointer result, const GError *error, gpointer user_data)
   }
   cs_i_window_set_progress (self, 0, "Ready");
   cs_i_window_update_actions (self);
-  loaded_free (loaded);
+}
+
+void
+cs_i_window_take_dataset (CsWindow *self, CsDataset *dataset)
+{
+  gtk_spinner_stop (GTK_SPINNER (self->loading_spinner));
+  take_dataset (self, dataset, NULL, NULL);
 }
 
 static void
@@ -298,6 +320,11 @@ cs_window_open_file (CsWindow *self, GFile *file)
       g_autofree char *msg
           = g_strdup_printf ("%s is not a local file; copy it to this computer and open it again", uri);
       cs_i_window_show_error (self, msg);
+      return;
+    }
+  if (g_str_has_suffix (path, ".clusterscope"))
+    {
+      cs_i_window_open_session (self, path);
       return;
     }
   data = g_new0 (LoadData, 1);

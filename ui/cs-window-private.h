@@ -116,6 +116,16 @@ struct _CsWindow
   gboolean syncing_axes;
   gboolean syncing_nav;
   gboolean disposed;
+
+  /* Sessions (cs-window-session.c) */
+  CsWorker *session_worker; /* Owned: reads or writes a session file */
+  char     *session_path;   /* Owned, may be NULL: the file Save writes to */
+  char     *pending_view;   /* Owned, may be NULL: the view to show when the restored result arrives */
+
+  /* Run history (cs-window-history.c) */
+  GtkWidget *history_button; /* Template */
+  GtkWidget *history_list;   /* Borrowed: the popover's list */
+  GPtrArray *history;        /* Owned, CsPageResult*, newest first */
 };
 
 /* cs-window.c: services for the other window files */
@@ -165,6 +175,32 @@ void cs_i_window_axis_selection (CsWindow *self, int *x_column, int *y_column);
 gboolean cs_i_window_axis_index (CsWindow *self, const char *name, guint *index);
 /* The missing-values line under the preprocessing choices, for the result on screen. */
 void cs_i_window_sidebar_show_prepared (CsWindow *self, const CsPrepared *prep);
+
+/* cs-window-actions.c: a job of the window's own (cs-window-session.c) */
+/* The current job cancelled, the chosen columns and the sidebar's preprocessing in `options`;
+ * FALSE with a message when no column is chosen. */
+gboolean cs_i_window_begin_job (CsWindow *self, GArray **columns, CsPipelineOptions *options);
+/* Runs `job` (taken) as the window's job: progress, status, and its result shown when done. */
+void     cs_i_window_start_job (CsWindow *self, CsJob *job, const char *status);
+
+/* cs-window-session.c: win.save-session, win.save-session-as, win.save-session-to ("s"),
+ * win.open-session, win.open-session-path ("s"), win.copy-command */
+void     cs_i_window_session_init (CsWindow *self);
+void     cs_i_window_session_finalize (CsWindow *self);
+/* Opens a session file (cs_window_open_file sends .clusterscope files here). */
+void     cs_i_window_open_session (CsWindow *self, const char *path);
+/* The sidebar's scaling and missing-value drop-downs set to these. */
+void     cs_i_window_sidebar_set_prepare (CsWindow *self, CsScaling scaling, CsMissingPolicy missing);
+/* A loaded dataset (taken) shown as load_done shows one: sidebar, points, status. */
+void     cs_i_window_take_dataset (CsWindow *self, CsDataset *dataset);
+
+/* cs-window-history.c: the runs kept for this dataset (win.show-run "u": show one again) */
+void cs_i_window_history_init (CsWindow *self);
+void cs_i_window_history_finalize (CsWindow *self);
+/* A finished run (a new reference is taken), newest first. */
+void cs_i_window_history_add (CsWindow *self, CsPageResult *result);
+/* A new dataset: the runs were on other rows. */
+void cs_i_window_history_clear (CsWindow *self);
 
 /* cs-window-welcome.c */
 void cs_i_window_welcome_init (CsWindow *self);

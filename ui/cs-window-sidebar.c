@@ -331,3 +331,10 @@ cs_i_window_sidebar_init (CsWindow *self)
     gtk_drop_down_set_model (GTK_DROP_DOWN (self->y_dropdown), G_LIST_MODEL (axes));
   }
 }
+
+void
+cs_i_window_sidebar_set_prepare (CsWindow *self, CsScaling scaling, CsMissingPolicy missing)
+{
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->scaling_dropdown), item_for_scaling (scaling));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->missing_dropdown), missing == CS_MISSING_MEAN ? 1 : 0);
+}

@@ -9,6 +9,7 @@
 #include "ui/cs-scroll-guard.h"
 #include "ui/widgets/cs-column-chooser.h"
 #include "ui/pages/cs-choose-k-page.h"
+#include "ui/pages/cs-compare-page.h"
 #include "ui/pages/cs-convergence-page.h"
 #include "ui/pages/cs-density-page.h"
 #include "ui/pages/cs-diagnostics-page.h"
@@ -25,6 +26,7 @@ static GType (*const page_types[]) (void) = {
   cs_scatter_page_get_type,     cs_silhouette_page_get_type, cs_convergence_page_get_type,
   cs_images_page_get_type,      cs_choose_k_page_get_type,   cs_density_page_get_type,
   cs_diagnostics_page_get_type, cs_privacy_page_get_type,    cs_saliency_page_get_type,
+  cs_compare_page_get_type,
   cs_ppp_page_get_type,
   cs_sdp_page_get_type,
 };
@@ -71,7 +73,8 @@ cs_window_is_busy (CsWindow *self)
   g_return_val_if_fail (CS_IS_WINDOW (self), FALSE);
 
   return self->job != NULL || cs_i_window_is_loading (self) || cs_worker_is_busy (self->model_worker)
-         || self->n_writes > 0 || cs_i_window_distances_busy (self);
+         || self->n_writes > 0 || cs_i_window_distances_busy (self)
+         || (self->session_worker != NULL && cs_worker_is_busy (self->session_worker));
 }
 
 void
@@ -120,6 +123,10 @@ cs_i_window_update_actions (CsWindow *self)
   ENABLE ("export-saliency", have_saliency);
   ENABLE ("export-saliency-to", have_saliency);
   ENABLE ("reset-zoom", model != NULL);
+  ENABLE ("save-session", self->dataset != NULL && !cs_i_window_is_loading (self));
+  ENABLE ("save-session-as", self->dataset != NULL && !cs_i_window_is_loading (self));
+  ENABLE ("save-session-to", self->dataset != NULL && !cs_i_window_is_loading (self));
+  ENABLE ("copy-command", have_result);
 #undef ENABLE
 
   gtk_widget_set_visible (self->cancel_button, running);
@@ -438,6 +445,7 @@ cs_i_window_set_dataset (CsWindow *self, CsDataset *dataset)
 {
   g_clear_pointer (&self->dataset, cs_dataset_unref);
   self->dataset = dataset;
+  cs_i_window_history_clear (self);
   for (guint i = 0; i < self->pages->len; i++)
     cs_page_set_dataset (g_ptr_array_index (self->pages, i), dataset);
   cs_i_window_set_result (self, NULL);
@@ -487,6 +495,8 @@ cs_i_window_cancel_all (CsWindow *self)
   for (guint i = 0; self->pages != NULL && i < self->pages->len; i++)
     cs_page_cancel (g_ptr_array_index (self->pages, i));
   cs_i_window_distances_cancel (self);
+  if (self->session_worker != NULL)
+    cs_worker_drop (self->session_worker);
 }
 
 /* gtk_window_destroy() unrealizes the window before dropping its reference: stop every
@@ -520,6 +530,8 @@ cs_window_finalize (GObject *object)
   g_clear_pointer (&self->dataset, cs_dataset_unref);
   g_clear_pointer (&self->result, cs_page_result_unref);
   cs_i_window_distances_finalize (self);
+  cs_i_window_session_finalize (self);
+  cs_i_window_history_finalize (self);
   g_clear_object (&self->load_worker);
   g_clear_object (&self->model_worker);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
@@ -593,6 +605,7 @@ cs_window_class_init (CsWindowClass *klass)
   BIND (links_button);
   BIND (samples_menu);
   BIND (toys_menu);
+  BIND (history_button);
 #undef BIND
 }
 
@@ -602,6 +615,8 @@ cs_window_init (CsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   cs_i_window_data_init (self);
+  cs_i_window_session_init (self);
+  cs_i_window_history_init (self);
   cs_i_window_distances_init (self);
   add_pages (self);
   cs_i_window_actions_init (self);

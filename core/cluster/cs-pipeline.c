@@ -321,6 +321,39 @@ cs_pipeline_run_labels (const CsDataset         *ds,
   return g_steal_pointer (&r);
 }
 
+CsPipelineResult *
+cs_pipeline_score (const CsDataset         *ds,
+                   const CsPipelineOptions *options,
+                   CsPrepared              *prep,
+                   CsClustering            *clustering,
+                   CsProgress              *progress,
+                   GError                 **error)
+{
+  g_autoptr (CsPipelineResult) r = g_new0 (CsPipelineResult, 1);
+
+  g_return_val_if_fail (prep != NULL && clustering != NULL && prep->x->rows == clustering->n, NULL);
+  r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
+  r->prep = prep;
+  r->clustering = clustering;
+  if (clustering->medoids != NULL)
+    {
+      /* On the dissimilarity the run used, which its parameters name. */
+      CsPipelineOptions with_params = *options;
+      CsMetric metric;
+      const CsDissim *D;
+      g_autoptr (CsDissim) gower = NULL;
+
+      if (with_params.params == NULL)
+        with_params.params = clustering->params;
+      if (!resolve_dissim (ds, &with_params, r, progress, &metric, &D, &gower, error))
+        return NULL;
+      medoid_scores (r, D, metric);
+    }
+  if (!score (ds, options, r, progress, error))
+    return NULL;
+  return g_steal_pointer (&r);
+}
+
 /* labels[i] = the nearest of the k medoids to row i (the first on ties), on D or on the
  * coordinates x under `metric`; *loss = the sum of those distances. */
 static gboolean

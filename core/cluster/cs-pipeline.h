@@ -71,6 +71,15 @@ CsPipelineResult *cs_pipeline_run_at_k (const CsDataset         *ds,
                                         guint                    k,
                                         CsProgress              *progress,
                                         GError                 **error);
+/* Scores a clustering that exists already (restored from a session) as cs_pipeline_run scores
+ * its own: `prep` and `clustering` (both taken) must describe the same rows. The medoid
+ * silhouette is taken on the dissimilarity options->params (else clustering->params) name. */
+CsPipelineResult *cs_pipeline_score (const CsDataset         *ds,
+                                     const CsPipelineOptions *options,
+                                     CsPrepared              *prep,
+                                     CsClustering            *clustering,
+                                     CsProgress              *progress,
+                                     GError                 **error);
 void              cs_pipeline_result_free (CsPipelineResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsPipelineResult, cs_pipeline_result_free)

@@ -63,6 +63,7 @@ cs_dataset_unref (CsDataset *ds)
   g_ptr_array_unref (ds->columns);
   g_ptr_array_unref (ds->notices);
   g_ptr_array_unref (ds->bad_cells);
+  g_free (ds->sample_id);
   g_free (ds);
 }
 

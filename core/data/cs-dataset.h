@@ -53,6 +53,7 @@ typedef struct
                                and has been dropped"; shown to the user */
   GPtrArray *bad_cells;     /* Owned, CsBadCells*: columns of numbers with cells that are
                                not (each also has a line in notices) */
+  char      *sample_id;     /* Owned: the bundled dataset's id ("wine"), NULL for other data */
 } CsDataset;
 
 CsDataset *cs_dataset_ref (CsDataset *ds);

@@ -354,7 +354,11 @@ cs_dataset_prepare (const CsDataset        *ds,
   prep->n_dropped = ds->n_rows - n_kept;
 
   prep->scaling = options->scaling;
-  if (prep->scaling == CS_SCALE_AUTO)
+  /* Pixels share one unit and their spread is the signal: standardising would blow the
+   * near-constant border pixels up to the weight of the strokes. */
+  if (prep->scaling == CS_SCALE_AUTO && ds->image_rows > 0)
+    prep->scaling = CS_SCALE_NONE;
+  else if (prep->scaling == CS_SCALE_AUTO)
     prep->scaling = choose_scaling (prep->x, (char *const *) names->pdata, &prep->notice);
 
   for (gsize f = 0; f < d; f++)

@@ -98,6 +98,7 @@ cs_sample_load (const char *id,
     return NULL;
   g_free (ds->name);
   ds->name = g_strdup (sample->info.title);
+  ds->sample_id = g_strdup (sample->info.id);
   ds->image_rows = sample->image_side;
   ds->image_cols = sample->image_side;
   return ds;

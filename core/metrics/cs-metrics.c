@@ -507,13 +507,36 @@ entropy_of (const double *sums,
 
 /* Mutual information over the arithmetic mean of the two entropies, with scikit-learn's
  * limit cases: two single-cluster labellings agree perfectly (1); MI = 0 gives 0. */
+/* Mutual information (nats) of a contingency table with n_rows, n_cols > 1; else 0. */
+static double
+mutual_info (const Contingency *ct)
+{
+  double total = (double) ct->n;
+  double mi = 0.0;
+
+  if (ct->n_rows > 1 && ct->n_cols > 1)
+    {
+      double log_total = log (total);
+      for (gsize c = 0; c < ct->n_cells; c++)
+        {
+          double p = ct->cells[c] / total;
+          double outer = ct->row_sums[ct->cell_row[c]] * ct->col_sums[ct->cell_col[c]];
+          double term = p * (log (ct->cells[c]) - log_total) + p * (-log (outer) + 2.0 * log_total);
+          if (fabs (term) >= DBL_EPSILON)
+            mi += term;
+        }
+      mi = MAX (mi, 0.0);
+    }
+  return mi;
+}
+
 double
 cs_metric_nmi (const int *a,
                const int *b,
                gsize      n)
 {
   Contingency ct;
-  double mi = 0.0;
+  double mi;
   double total;
   double norm;
 
@@ -525,19 +548,7 @@ cs_metric_nmi (const int *a,
       contingency_clear (&ct);
       return 1.0;
     }
-  if (ct.n_rows > 1 && ct.n_cols > 1)
-    {
-      double log_total = log (total);
-      for (gsize c = 0; c < ct.n_cells; c++)
-        {
-          double p = ct.cells[c] / total;
-          double outer = ct.row_sums[ct.cell_row[c]] * ct.col_sums[ct.cell_col[c]];
-          double term = p * (log (ct.cells[c]) - log_total) + p * (-log (outer) + 2.0 * log_total);
-          if (fabs (term) >= DBL_EPSILON)
-            mi += term;
-        }
-      mi = MAX (mi, 0.0);
-    }
+  mi = mutual_info (&ct);
   if (mi == 0.0)
     {
       contingency_clear (&ct);
@@ -546,6 +557,62 @@ cs_metric_nmi (const int *a,
   norm = 0.5 * (entropy_of (ct.row_sums, ct.n_rows, total) + entropy_of (ct.col_sums, ct.n_cols, total));
   contingency_clear (&ct);
   return mi / MAX (norm, DBL_EPSILON);
+}
+
+/* E[MI] under the hypergeometric model of random labellings with the table's margins
+ * (Vinh, Epps & Bailey 2010), summed in log space with lgamma. */
+static double
+expected_mutual_info (const Contingency *ct)
+{
+  double N = (double) ct->n;
+  double lg_n = lgamma (N + 1.0);
+  double emi = 0.0;
+
+  for (gsize i = 0; i < ct->n_rows; i++)
+    for (gsize j = 0; j < ct->n_cols; j++)
+      {
+        double ai = ct->row_sums[i];
+        double bj = ct->col_sums[j];
+        double lo = MAX (1.0, ai + bj - N);
+        double hi = MIN (ai, bj);
+        double fixed = lgamma (ai + 1.0) + lgamma (bj + 1.0) + lgamma (N - ai + 1.0) + lgamma (N - bj + 1.0) - lg_n;
+
+        for (double nij = lo; nij <= hi; nij += 1.0)
+          {
+            double lg = fixed - lgamma (nij + 1.0) - lgamma (ai - nij + 1.0) - lgamma (bj - nij + 1.0)
+                        - lgamma (N - ai - bj + nij + 1.0);
+            emi += nij / N * (log (N * nij) - log (ai * bj)) * exp (lg);
+          }
+      }
+  return emi;
+}
+
+double
+cs_metric_ami (const int *a,
+               const int *b,
+               gsize      n)
+{
+  Contingency ct;
+  double mi;
+  double emi;
+  double total;
+  double denominator;
+
+  g_return_val_if_fail (n == 0 || (a != NULL && b != NULL), NAN);
+  contingency_build (a, b, n, &ct);
+  total = (double) ct.n;
+  if ((ct.n_rows == 1 && ct.n_cols == 1) || (ct.n_rows == 0 && ct.n_cols == 0))
+    {
+      contingency_clear (&ct);
+      return 1.0;
+    }
+  mi = mutual_info (&ct);
+  emi = expected_mutual_info (&ct);
+  denominator = 0.5 * (entropy_of (ct.row_sums, ct.n_rows, total) + entropy_of (ct.col_sums, ct.n_cols, total)) - emi;
+  /* As scikit-learn: keep the sign, never divide by (almost) zero. */
+  denominator = denominator < 0.0 ? MIN (denominator, -DBL_EPSILON) : MAX (denominator, DBL_EPSILON);
+  contingency_clear (&ct);
+  return (mi - emi) / denominator;
 }
 
 /* Shortest augmenting paths with row and column potentials (Kuhn 1955, Munkres 1957, in the

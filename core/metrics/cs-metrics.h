@@ -32,6 +32,9 @@ gboolean cs_metric_silhouette (const CsMatrix *x,
  * normaliser (scikit-learn's default). */
 double cs_metric_ari (const int *a, const int *b, gsize n);
 double cs_metric_nmi (const int *a, const int *b, gsize n);
+/* Adjusted mutual information (Vinh et al. 2010; arithmetic normaliser, as scikit-learn): 0 for
+ * chance agreement, 1 for identical partitions. */
+double cs_metric_ami (const int *a, const int *b, gsize n);
 
 /* Minimum-cost assignment on a rows × cols cost matrix (row-major), rows <= cols or not:
  * assignment[r] = the column given to row r, or -1 when rows > cols left it out.

@@ -17,6 +17,7 @@ result_clear (gpointer data)
   CsPageResult *r = data;
 
   g_clear_pointer (&r->pipeline, cs_pipeline_result_free);
+  g_clear_pointer (&r->title, g_free);
 }
 
 CsPageResult *
@@ -177,6 +178,18 @@ cs_page_set_points (CsPage *page, const CsPlotModel *scatter)
   iface = CS_PAGE_GET_IFACE (page);
   if (iface->set_points != NULL)
     iface->set_points (page, scatter);
+}
+
+void
+cs_page_set_history (CsPage *page, GPtrArray *history)
+{
+  CsPageInterface *iface;
+
+  g_return_if_fail (CS_IS_PAGE (page));
+
+  iface = CS_PAGE_GET_IFACE (page);
+  if (iface->set_history != NULL)
+    iface->set_history (page, history);
 }
 
 void

@@ -25,6 +25,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   CsPipelineResult *pipeline; /* Owned */
+  char             *title;    /* Owned, may be NULL: how the run history names it ("k-means, k = 3 …") */
 } CsPageResult;
 
 CsPageResult *cs_page_result_new (CsPipelineResult *pipeline);
@@ -73,6 +74,9 @@ struct _CsPageInterface
   /* What Export writes while the page is on screen: a new reference to the model, freed with
    * `*unref`, safe to use on a worker thread. Default: the first CsFigureView in the page. */
   gboolean (*get_figure) (CsPage *page, CsRenderFunc *func, gpointer *model, GDestroyNotify *unref);
+  /* The window's earlier runs on this dataset, newest first (CsPageResult*, borrowed: take a
+   * reference to keep one). */
+  void (*set_history) (CsPage *page, GPtrArray *history);
 };
 
 const char *cs_page_get_name (CsPage *page);
@@ -82,6 +86,7 @@ void        cs_page_set_dataset (CsPage *page, CsDataset *dataset);
 void        cs_page_set_result (CsPage *page, CsPageResult *result);
 void        cs_page_set_points (CsPage *page, const CsPlotModel *scatter);
 void        cs_page_shown (CsPage *page);
+void        cs_page_set_history (CsPage *page, GPtrArray *history);
 void        cs_page_cancel (CsPage *page);
 gboolean    cs_page_applies (CsPage *page, char **why_not);
 gboolean    cs_page_get_figure (CsPage *page, CsRenderFunc *func, gpointer *model, GDestroyNotify *unref);
