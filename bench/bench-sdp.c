@@ -60,7 +60,7 @@ main (int argc, char *argv[])
   gsize n = argc > 1 ? (gsize) atol (argv[1]) : 10000;
   guint k = argc > 2 ? (guint) atoi (argv[2]) : 10;
   gsize d = 8;
-  g_autoptr (CsMatrix) x = cs_matrix_new (n, d);
+  g_autoptr (CsMatrix) x = NULL;
   g_autofree int *truth = g_new (int, n);
   g_autoptr (CsClustering) c = NULL;
   g_autoptr (GError) error = NULL;
@@ -73,12 +73,17 @@ main (int argc, char *argv[])
   double seconds;
   double cpu;
 
+  g_autofree double *centres = g_new (double, (gsize) k * d);
+
+  /* Centres uniform in [−20, 20]⁸, blobs of sd 1: separated, so the relaxation can be tight. */
   cs_rng_init (&rng, 1);
+  for (gsize t = 0; t < (gsize) k * d; t++)
+    centres[t] = 40.0 * cs_rng_uniform (&rng) - 20.0;
   for (gsize i = 0; i < n; i++)
     {
       truth[i] = (int) (i % k);
       for (gsize j = 0; j < d; j++)
-        x->data[i * d + j] = cs_rng_normal (&rng) + 8.0 * (((truth[i] * 7 + (int) j * 3) % 5) - 2.0);
+        x->data[i * d + j] = centres[truth[i] * d + j] + cs_rng_normal (&rng);
     }
   cs_sdp_options_init (&o);
   o.k = k;
