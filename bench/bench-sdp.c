@@ -60,7 +60,7 @@ main (int argc, char *argv[])
   gsize n = argc > 1 ? (gsize) atol (argv[1]) : 10000;
   guint k = argc > 2 ? (guint) atoi (argv[2]) : 10;
   gsize d = 8;
-  g_autoptr (CsMatrix) x = NULL;
+  g_autoptr (CsMatrix) x = cs_matrix_new (n, d);
   g_autofree int *truth = g_new (int, n);
   g_autoptr (CsClustering) c = NULL;
   g_autoptr (GError) error = NULL;
@@ -72,7 +72,6 @@ main (int argc, char *argv[])
   double cpu0;
   double seconds;
   double cpu;
-
   g_autofree double *centres = g_new (double, (gsize) k * d);
 
   /* Centres uniform in [−20, 20]⁸, blobs of sd 1: separated, so the relaxation can be tight. */
