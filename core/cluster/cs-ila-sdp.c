@@ -20,8 +20,8 @@ cs_ila_options_init (CsIlaOptions *options)
   options->covariance = CS_ILA_FULL;
   options->ridge = 1e-2;
   options->rank = 0;
-  options->max_outer = 10;
-  options->max_iter = 3000;
+  options->max_outer = 5;
+  options->max_iter = 1000;
   options->tol = 1e-5;
   options->tight_tol = 1e-3;
   options->seed = 0;
@@ -393,10 +393,10 @@ static const CsParamSpec ila_params[] = {
     .max = 100, .default_num = 0, .advanced = TRUE, .zero_label = "Automatic" },
   { .name = "max_outer", .label = "Alternations",
     .help = "At most this many rounds of covariances then SDP.", .type = CS_PARAM_INT, .min = 1, .max = 1000,
-    .default_num = 10, .advanced = TRUE },
+    .default_num = 5, .advanced = TRUE },
   { .name = "max_iter", .label = "Maximum steps per SDP",
     .help = "Each SDP solve stops after this many gradient steps at the latest.", .type = CS_PARAM_INT, .min = 1,
-    .max = 1000000, .default_num = 3000, .advanced = TRUE },
+    .max = 1000000, .default_num = 1000, .advanced = TRUE },
   { .name = "tol", .label = "Tolerance", .help = "Each SDP solve stops when ‖Σ Z_k 1 − 1‖ / √n falls below this.",
     .type = CS_PARAM_DOUBLE, .min = 1e-12, .max = 0.1, .default_num = 1e-5, .log_scale = TRUE, .advanced = TRUE },
   { .name = "tight_tol", .label = "Tightness tolerance",

@@ -95,7 +95,7 @@ cs_sdp_options_init (CsSdpOptions *options)
   options->k = 3;
   options->solver = CS_SDP_AUTO;
   options->rank = 0;
-  options->max_iter = 5000;
+  options->max_iter = 2000;
   options->tol = 1e-5;
   options->tight_tol = 1e-3;
   options->seed = 0;
@@ -1107,7 +1107,7 @@ static const CsParamSpec sdp_params[] = {
     .help = "Columns of the low-rank factor U (Z = U Uᵀ); at least k.", .type = CS_PARAM_INT, .min = 0,
     .max = 1000, .default_num = 0, .advanced = TRUE, .zero_label = "Automatic" },
   { .name = "max_iter", .label = "Maximum steps", .help = "The solver stops after this many steps at the latest.",
-    .type = CS_PARAM_INT, .min = 1, .max = 1000000, .default_num = 5000, .advanced = TRUE },
+    .type = CS_PARAM_INT, .min = 1, .max = 1000000, .default_num = 2000, .advanced = TRUE },
   { .name = "tol", .label = "Tolerance",
     .help = "The solver stops when its relative residuals fall below this.", .type = CS_PARAM_DOUBLE, .min = 1e-12,
     .max = 0.1, .default_num = 1e-5, .log_scale = TRUE, .advanced = TRUE },
