@@ -39,7 +39,7 @@ make_blobs (gsize n, guint k, gsize d, double sep, guint64 seed, int *truth)
 }
 
 static CsClustering *
-run_sdp (const CsMatrix *x, guint k, CsSdpSolver solver)
+run_sdp_steps (const CsMatrix *x, guint k, CsSdpSolver solver, guint max_iter)
 {
   CsSdpOptions o;
   CsClustering *c = NULL;
@@ -48,10 +48,18 @@ run_sdp (const CsMatrix *x, guint k, CsSdpSolver solver)
   cs_sdp_options_init (&o);
   o.k = k;
   o.solver = solver;
+  if (max_iter > 0)
+    o.max_iter = max_iter;
   g_assert_true (cs_sdp_kmeans_run (x, &o, NULL, &c, &error));
   g_assert_no_error (error);
   g_assert_nonnull (c->sdp);
   return c;
+}
+
+static CsClustering *
+run_sdp (const CsMatrix *x, guint k, CsSdpSolver solver)
+{
+  return run_sdp_steps (x, k, solver, 0);
 }
 
 static CsClustering *
@@ -86,7 +94,7 @@ static void
 test_tight_separated (gconstpointer data)
 {
   CsSdpSolver solver = GPOINTER_TO_INT (data);
-  gsize n = 150;
+  gsize n = 90;
   g_autofree int *truth = g_new (int, n);
   g_autoptr (CsMatrix) x = make_blobs (n, 3, 2, 12.0, 1, truth);
   g_autoptr (CsClustering) c = run_sdp (x, 3, solver);
@@ -107,9 +115,9 @@ test_tight_separated (gconstpointer data)
 static void
 test_admm_lowrank_agree (void)
 {
-  for (guint64 seed = 1; seed <= 3; seed++)
+  for (guint64 seed = 1; seed <= 2; seed++)
     {
-      gsize n = 120;
+      gsize n = 80;
       g_autoptr (CsMatrix) x = make_blobs (n, 4, 3, 9.0, seed, NULL);
       g_autoptr (CsClustering) a = run_sdp (x, 4, CS_SDP_ADMM);
       g_autoptr (CsClustering) l = run_sdp (x, 4, CS_SDP_LOWRANK);
@@ -127,7 +135,7 @@ test_admm_lowrank_agree (void)
 static void
 test_not_tight_overlapping (void)
 {
-  gsize n = 90;
+  gsize n = 60;
   g_autoptr (CsMatrix) x = cs_matrix_new (n, 2);
   g_autoptr (CsClustering) c = NULL;
   CsRng rng;
@@ -135,7 +143,8 @@ test_not_tight_overlapping (void)
   cs_rng_init (&rng, 5);
   for (gsize i = 0; i < 2 * n; i++)
     x->data[i] = cs_rng_normal (&rng);
-  c = run_sdp (x, 3, CS_SDP_ADMM);
+  /* Without a partition to settle on, ADMM needs more steps than the default. */
+  c = run_sdp_steps (x, 3, CS_SDP_ADMM, 10000);
   g_assert_true (c->sdp->converged);
   g_assert_false (c->sdp->tight);
   g_assert_cmpint (c->tight, ==, 0);
