@@ -83,8 +83,16 @@ gboolean        cs_i_cli_parse (GOptionContext *ctx, int *argc, char ***argv, in
 int cs_i_cli_cmd_density (int argc, char **argv);
 int cs_i_cli_cmd_kde_diagnostics (int argc, char **argv);
 int cs_i_cli_cmd_saliency (int argc, char **argv);
+int cs_i_cli_cmd_choose_k (int argc, char **argv); /* cli-choose-k.c */
 /* `render --view saliency`: chart is "bars", "heatmap", "images" or NULL for the default. */
 int cs_i_cli_render_saliency (const Run *r, const char *chart, const char *out, CsExportFormat format,
                               double width_mm, double height_mm, double dpi);
+/* `render --view dendrogram` (cli-dendrogram.c): the result's tree with its cut. */
+int cs_i_cli_render_dendrogram (const Run *r, const char *out, CsExportFormat format, double width_mm,
+                                double height_mm, double dpi);
+/* `cluster --stream` (cli-stream.c): online k-means over FILE read in chunks within a memory
+ * budget ("64M"; NULL: 256 MiB). */
+int cs_i_cli_cluster_stream (const char *file, const RunOptions *o, gboolean json, gboolean pretty,
+                             const char *labels_out, const char *budget_text);
 
 G_END_DECLS

@@ -478,6 +478,8 @@ cmd_cluster (int    argc,
   gboolean json = FALSE, pretty = FALSE, no_metrics = FALSE;
   char *labels_out = NULL;
   char *silhouette = NULL;
+  gboolean stream = FALSE;
+  char *memory_budget = NULL;
   const GOptionEntry entries[] = {
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
     { "pretty", 0, 0, G_OPTION_ARG_NONE, &pretty, "Indent the JSON", NULL },
@@ -486,6 +488,10 @@ cmd_cluster (int    argc,
     { "silhouette", 0, 0, G_OPTION_ARG_STRING, &silhouette,
       "sampled (default: exact up to 5,000 rows, a seeded sample of 5,000 above) or exact (every row: "
       "O(n²) time)", "sampled|exact" },
+    { "stream", 0, 0, G_OPTION_ARG_NONE, &stream,
+      "Read FILE in chunks, never whole (--algo online-kmeans; no per-row labels in the JSON)", NULL },
+    { "memory-budget", 0, 0, G_OPTION_ARG_STRING, &memory_budget, "With --stream: memory for the chunks (default 256M)",
+      "SIZE" },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = cs_i_cli_command_context ("FILE",
@@ -521,6 +527,12 @@ cmd_cluster (int    argc,
       goto out;
     }
   o.exact_silhouette = g_strcmp0 (silhouette, "exact") == 0;
+  if (stream || memory_budget != NULL)
+    {
+      status = stream ? cs_i_cli_cluster_stream (argv[1], &o, json, pretty, labels_out, memory_budget)
+                      : cs_i_cli_fail (EXIT_USAGE, "--memory-budget needs --stream");
+      goto out;
+    }
   status = cs_i_cli_do_run (argv[1], &o, !no_metrics, &r);
   if (status != EXIT_OK)
     goto out;
@@ -544,6 +556,7 @@ out:
   cs_i_cli_run_options_clear (&o);
   g_free (labels_out);
   g_free (silhouette);
+  g_free (memory_budget);
   return status;
 }
 
@@ -557,7 +570,8 @@ cmd_render (int    argc,
   const GOptionEntry entries[] = {
     { "view", 'v', 0, G_OPTION_ARG_STRING, &view,
       "View to draw: scatter (default), density (a KDE heatmap with 50/80/95 % contours; one contour set per "
-      "cluster with --algo) or saliency (what makes each cluster what it is; needs --algo)", "VIEW" },
+      "cluster with --algo), saliency (what makes each cluster what it is; needs --algo) or dendrogram (the tree "
+      "of --algo agglomerative, with its cut)", "VIEW" },
     { "chart", 0, 0, G_OPTION_ARG_STRING, &chart,
       "Saliency chart: bars, heatmap or images (default: images for image data such as digits, else bars)",
       "CHART" },
@@ -588,9 +602,10 @@ cmd_render (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, argc < 2 ? "render needs a FILE" : "render takes one FILE");
       goto out;
     }
-  if (view && strcmp (view, "scatter") != 0 && strcmp (view, "density") != 0 && strcmp (view, "saliency") != 0)
+  if (view && strcmp (view, "scatter") != 0 && strcmp (view, "density") != 0 && strcmp (view, "saliency") != 0
+      && strcmp (view, "dendrogram") != 0)
     {
-      status = cs_i_cli_fail (EXIT_USAGE, "unknown view ‘%s’ (known: scatter, density, saliency)", view);
+      status = cs_i_cli_fail (EXIT_USAGE, "unknown view ‘%s’ (known: scatter, density, saliency, dendrogram)", view);
       goto out;
     }
   if (chart && g_strcmp0 (view, "saliency") != 0)
@@ -601,6 +616,12 @@ cmd_render (int    argc,
   if (g_strcmp0 (view, "saliency") == 0 && o.algo == NULL)
     {
       status = cs_i_cli_fail (EXIT_USAGE, "--view saliency needs --algo NAME: it describes a clustering");
+      goto out;
+    }
+  if (g_strcmp0 (view, "dendrogram") == 0 && (o.algo == NULL || cs_registry_lookup (o.algo) == NULL
+                                               || strcmp (cs_registry_lookup (o.algo)->id, "agglomerative") != 0))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--view dendrogram needs --algo agglomerative: it draws the merge tree");
       goto out;
     }
   if (out == NULL || !cs_export_format_from_path (out, &format))
@@ -630,6 +651,11 @@ cmd_render (int    argc,
   if (g_strcmp0 (view, "saliency") == 0)
     {
       status = cs_i_cli_render_saliency (&r, chart, out, format, width_mm, height_mm, dpi);
+      goto out;
+    }
+  if (g_strcmp0 (view, "dendrogram") == 0)
+    {
+      status = cs_i_cli_render_dendrogram (&r, out, format, width_mm, height_mm, dpi);
       goto out;
     }
   if (xcol)
@@ -941,6 +967,7 @@ static const struct
   { "saliency", cs_i_cli_cmd_saliency, "what makes each cluster what it is: effect sizes, Shapley maps, summaries" },
   { "samples", cmd_samples, "bundled datasets" },
   { "generate", cmd_generate, "write a toy dataset (blobs, moons, circles, ...)" },
+  { "choose-k", cs_i_cli_cmd_choose_k, "how many clusters: criteria at every k of a range, each one's suggested k" },
 };
 
 static void

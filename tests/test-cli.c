@@ -1251,6 +1251,63 @@ test_dbscan_json (void)
   g_rmdir (dir);
 }
 
+/* Issue 12: agglomerative clustering's JSON carries the linkage matrix as SciPy writes it
+ * (here single linkage on five points of a line, checked against scipy.cluster.hierarchy.linkage),
+ * `render --view dendrogram` draws it, and the view refuses other algorithms as a usage error. */
+static void
+test_agglomerative_json_and_dendrogram (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-cli-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (dir, "line.csv", NULL);
+  g_autofree char *png = g_build_filename (dir, "tree.png", NULL);
+  static const double want[4][4] = { { 0, 1, 1, 2 }, { 2, 5, 2, 3 }, { 3, 6, 4, 4 }, { 4, 7, 8, 5 } };
+  static const int    labels_want[] = { 0, 0, 0, 0, 1 };
+  g_auto (CliRun) r = { 0 };
+  g_auto (CliRun) fig = { 0 };
+  g_auto (CliRun) bad = { 0 };
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *head = NULL;
+  gsize            len = 0;
+  JsonObject *o;
+  JsonArray  *merges;
+  JsonArray  *labels;
+
+  g_assert_true (g_file_set_contents (data, "x\n0\n1\n3\n7\n15\n", -1, NULL));
+  cli (&r, "cluster", data, "--algo", "agglomerative", "-p", "linkage=single", "-p", "k=2", "--scaling", "none",
+       "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_json (r.out);
+  o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "algorithm"), ==, "agglomerative");
+  g_assert_cmpint (json_object_get_int_member (o, "k"), ==, 2);
+  merges = json_object_get_array_member (o, "merges");
+  g_assert_cmpuint (json_array_get_length (merges), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      JsonArray *row = json_array_get_array_element (merges, i);
+      g_assert_cmpuint (json_array_get_length (row), ==, 4);
+      for (guint j = 0; j < 4; j++)
+        g_assert_cmpfloat (json_node_get_double (json_array_get_element (row, j)), ==, want[i][j]);
+    }
+  labels = json_object_get_array_member (o, "labels");
+  for (guint i = 0; i < G_N_ELEMENTS (labels_want); i++)
+    g_assert_cmpint (json_array_get_int_element (labels, i), ==, labels_want[i]);
+
+  cli (&fig, "render", data, "--algo", "agglomerative", "-p", "linkage=single", "-p", "height=3", "--view",
+       "dendrogram", "--out", png, NULL);
+  g_assert_cmpint (fig.status, ==, 0);
+  g_assert_true (g_file_get_contents (png, &head, &len, NULL));
+  g_assert_cmpuint (len, >, 1000);
+  g_assert_cmpmem (head, 8, "\x89PNG\r\n\x1a\n", 8);
+
+  cli (&bad, "render", data, "--algo", "kmeans", "--view", "dendrogram", "--out", png, NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "agglomerative"));
+  g_remove (png);
+  g_remove (data);
+  g_rmdir (dir);
+}
+
 /* A reader that goes away early (`| head`) is an output error too: exit 1 and a message,
  * not a silent success and not death by SIGPIPE. */
 static void
@@ -1329,5 +1386,6 @@ main (int   argc,
   g_test_add_func ("/cli/cluster/meanshift-json-bandwidth", test_meanshift_json_bandwidth);
   g_test_add_func ("/cli/cluster/dbscan-json", test_dbscan_json);
   g_test_add_func ("/cli/saliency/text-no-minus-zero", test_saliency_text_no_minus_zero);
+  g_test_add_func ("/cli/cluster/agglomerative-merges-and-dendrogram", test_agglomerative_json_and_dendrogram);
   return g_test_run ();
 }

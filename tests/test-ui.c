@@ -18,6 +18,11 @@
 #include "ui/render/cs-render-views.h"
 #include "ui/render/cs-render-privacy.h"
 #include "ui/render/cs-render-saliency.h"
+#include "ui/render/cs-render-choose-k.h"
+#include "core/metrics/cs-metrics.h"
+#include "ui/render/cs-render-dendrogram.h"
+#include "ui/pages/cs-page.h"
+#include "core/cluster/cs-agglomerative.h"
 
 static GtkApplication *app;
 
@@ -818,13 +823,22 @@ test_medoid_views_on_digits (void)
   g_assert_cmpstr (cs_window_get_view (window), ==, "scatter");
   g_assert_true (cs_plot_view_get_model (cs_window_get_plot_view (window))->centers_are_medoids);
 
-  /* Every view this result has can be shown; choose k belongs to DynMSC only. */
+  /* Every view this result has can be shown; choose k applies to any algorithm with a k,
+   * and on 1,797 rows it waits for Compute instead of starting by itself. */
   activate (window, "show-view", "silhouette");
   g_assert_cmpstr (cs_window_get_view (window), ==, "silhouette");
   activate (window, "show-view", "medoids");
   g_assert_cmpstr (cs_window_get_view (window), ==, "medoids");
   activate (window, "show-view", "choose-k");
-  g_assert_cmpstr (cs_window_get_view (window), ==, "medoids");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "choose-k");
+  {
+    GtkWidget *page = cs_window_get_view_page (window, "choose-k");
+    GtkWidget *cview = GTK_WIDGET (gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), "view"));
+    GtkWidget *compute = GTK_WIDGET (gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), "compute_button"));
+
+    g_assert_null (cs_figure_view_get_model (CS_FIGURE_VIEW (cview)));
+    g_assert_true (gtk_widget_get_sensitive (compute));
+  }
   activate (window, "show-view", "convergence");
   g_assert_cmpstr (cs_window_get_view (window), ==, "convergence");
 
@@ -854,10 +868,11 @@ test_medoid_views_on_digits (void)
   activate (window, "show-view", "choose-k");
   g_assert_cmpstr (cs_window_get_view (window), ==, "choose-k");
 
-  /* k-means has no medoids: no links, no curve, and the image page shows means. */
+  /* k-means has no medoids: no links, and the image page shows means; Choose k applies to it
+   * too, so the view stays. */
   run_kmeans (window, "10");
   g_assert_false (cs_plot_view_get_model (cs_window_get_plot_view (window))->centers_are_medoids);
-  g_assert_cmpstr (cs_window_get_view (window), ==, "scatter");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "choose-k");
   activate (window, "show-view", "medoids");
   g_assert_cmpstr (cs_window_get_view (window), ==, "medoids");
 
@@ -867,20 +882,30 @@ test_medoid_views_on_digits (void)
   window_free (window);
 }
 
-/* Issue 9 item 13: a point of DynMSC's curve is reachable by the keyboard ("Show k") and
- * becomes the result of every view: the window's result has that k, with the medoids DynMSC
- * recorded and its score; the scatter plot colours that many clusters; the curve marks it;
- * and the best k can be shown again. */
+/* Issue 9 item 13 and issue 11: Choose k computes its criteria for the last run's algorithm
+ * (DynMSC's range runs as FasterMSC, its curve the medoid-silhouette chart), a k picked in the
+ * "Show k" drop-down (the keyboard's way to what a click on a chart or thumbnail does) becomes
+ * the result of every view — for DynMSC from the medoids it recorded, for k-means by running
+ * it again at that k, which is the clustering the page scored — and the page only moves its
+ * mark, without computing again. */
+static GtkWidget *choose_k_view;
+
+static gboolean
+choose_k_has_model (CsWindow *window)
+{
+  return cs_figure_view_get_model (CS_FIGURE_VIEW (choose_k_view)) != NULL && !cs_window_is_busy (window);
+}
+
 static void
 test_choose_k_shows_clustering (void)
 {
   CsWindow   *window = window_new ();
   GtkWidget  *page;
   GtkWidget  *dropdown;
-  GtkWidget  *view;
   const CsPipelineResult *r;
   const CsPlotModel      *points;
-  const CsChartModel     *chart;
+  const CsChooseKModel   *m;
+  const CsChooseKResult  *computed;
   guint       best_k;
   guint       other_k;
   g_autofree gsize *sizes = NULL;
@@ -904,7 +929,16 @@ test_choose_k_shows_clustering (void)
   g_assert_cmpstr (cs_window_get_view (window), ==, "choose-k");
   page = cs_window_get_view_page (window, "choose-k");
   dropdown = GTK_WIDGET (gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), "show_k_dropdown"));
-  view = GTK_WIDGET (gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), "view"));
+  choose_k_view = GTK_WIDGET (gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), "view"));
+  /* 150 rows: computed as soon as the page is shown, over DynMSC's own range. */
+  g_assert_true (wait_for (window, choose_k_has_model, 120000));
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (choose_k_view));
+  computed = m->result;
+  g_assert_cmpstr (computed->algorithm, ==, "fastermsc");
+  g_assert_cmpuint (computed->k_min, ==, 2);
+  g_assert_cmpuint (computed->n_k, ==, 5);
+  g_assert_true (computed->computed & (1u << CS_CRITERION_MEDOID_SILHOUETTE));
+  g_assert_cmpuint (m->selected_k, ==, best_k);
   g_assert_true (gtk_widget_get_visible (dropdown));
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, best_k - 2);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown))), ==, 5);
@@ -941,10 +975,11 @@ test_choose_k_shows_clustering (void)
     }
   for (guint j = 0; j < other_k; j++)
     g_assert_cmpuint (sizes[j], >, 0);
-  /* The curve is still there and marks the shown k; the drop-down says it too. */
-  chart = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
-  g_assert_nonnull (chart);
-  g_assert_cmpint (chart->marked, ==, (gssize) (other_k - 2));
+  /* The page marks the shown k on the same criteria: nothing was computed again. */
+  g_assert_true (wait_for (window, choose_k_has_model, 30000));
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (choose_k_view));
+  g_assert_true (m->result == computed);
+  g_assert_cmpuint (m->selected_k, ==, other_k);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, other_k - 2);
 
   /* And back to the best k: the run's own clustering. */
@@ -952,6 +987,53 @@ test_choose_k_shows_clustering (void)
   g_assert_true (wait_for (window, is_idle, 30000));
   g_assert_cmpuint (cs_window_get_result (window)->clustering->k, ==, best_k);
   g_assert_cmpuint (cs_plot_view_get_model (cs_window_get_plot_view (window))->k, ==, best_k);
+
+  /* k-means: the criteria are computed again (another algorithm), and k = 5 is run again. */
+  run_kmeans (window, "3");
+  activate (window, "show-view", "choose-k");
+  g_assert_true (wait_for (window, choose_k_has_model, 120000));
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (choose_k_view));
+  g_assert_cmpstr (m->result->algorithm, ==, "kmeans");
+  g_assert_cmpuint (m->result->k_min, ==, 2);
+  g_assert_cmpuint (m->result->n_k, ==, 5);
+  g_assert_cmpuint (m->selected_k, ==, 3);
+  for (guint c = 0; c < CS_CRITERION_N; c++)
+    if (c != CS_CRITERION_MEDOID_SILHOUETTE && c != CS_CRITERION_BIC && c != CS_CRITERION_ICL)
+      g_assert_true (m->result->computed & (1u << c));
+  computed = m->result;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 5 - 2);
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_null (cs_window_get_error_text (window));
+  r = cs_window_get_result (window);
+  g_assert_cmpstr (r->clustering->algorithm, ==, "kmeans");
+  g_assert_cmpuint (r->clustering->k, ==, 5);
+  g_assert_cmpfloat (cs_metric_ari (r->clustering->labels, cs_choose_k_result_labels (computed, 5), 150), ==, 1.0);
+  {
+    /* The panel's k follows, so Run gives what is shown. */
+    g_autoptr (CsParams) p = cs_params_panel_get_params (cs_window_get_params_panel (window));
+    g_assert_cmpint (cs_params_get_int (p, "k"), ==, 5);
+  }
+  g_assert_true (wait_for (window, choose_k_has_model, 30000));
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (choose_k_view));
+  g_assert_true (m->result == computed);
+  g_assert_cmpuint (m->selected_k, ==, 5);
+
+  /* Export writes the page's figure: charts, thumbnails and heatmap. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("cs-test-choose-k-XXXXXX", NULL);
+    g_autofree char *png = g_build_filename (dir, "choose-k.png", NULL);
+    cairo_surface_t *s;
+
+    activate (window, "export-to", png);
+    g_assert_true (wait_for (window, is_idle, 20000));
+    g_assert_null (cs_window_get_error_text (window));
+    s = cairo_image_surface_create_from_png (png);
+    g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+    g_assert_cmpint (cairo_image_surface_get_width (s), >, 300);
+    cairo_surface_destroy (s);
+    g_unlink (png);
+    g_rmdir (dir);
+  }
 
   window_free (window);
 }
@@ -1393,9 +1475,9 @@ test_navigation_groups (void)
       g_assert_cmpfloat (p.x, ==, x_before[i]);
     }
   g_assert_true (gtk_widget_get_sensitive (find_by_accessible_label (GTK_WIDGET (window), "Silhouette")));
-  /* Iris is not image data, and k-means does not try several k. */
+  /* Iris is not image data; k-means has a k, so Choose k applies. */
   g_assert_true (is_insensitive_with_reason (find_by_accessible_label (GTK_WIDGET (window), "Means"), "image"));
-  g_assert_true (is_insensitive_with_reason (find_by_accessible_label (GTK_WIDGET (window), "Choose k"), "DynMSC"));
+  g_assert_true (gtk_widget_get_sensitive (find_by_accessible_label (GTK_WIDGET (window), "Choose k")));
 
   /* Clicking a view button shows it; a group shows its first view, later its last one. */
   press (find_by_accessible_label (GTK_WIDGET (window), "Silhouette"));
@@ -1807,6 +1889,88 @@ test_distances_match_prepared_rows (void)
   g_rmdir (dir);
 }
 
+/* Issue 12: Ward on iris, then the dendrogram page. Its cut control is found by its accessible
+ * name; a height typed there (the keyboard's way, as the drag sets it) re-cuts the tree, and
+ * every view shows that many clusters: the window's result has the labels cut from the same
+ * merges, the scatter plot colours them. The page applies only to hierarchical results and
+ * exports its figure. */
+static void
+test_dendrogram_cut (void)
+{
+  CsWindow               *window = window_new ();
+  GtkWidget              *page;
+  GtkWidget              *spin;
+  GtkWidget              *view;
+  const CsPipelineResult *r;
+  const CsDendrogramModel *m;
+  g_autofree int         *expected = g_new (int, 150);
+  g_autofree double      *merges = NULL;
+  g_autofree char        *why = NULL;
+  CsRenderFunc            func = NULL;
+  gpointer                model = NULL;
+  GDestroyNotify          unref = NULL;
+
+  load_sample (window, "iris");
+  run_kmeans (window, "3");
+  page = cs_window_get_view_page (window, "dendrogram");
+  g_assert_false (cs_page_applies (CS_PAGE (page), &why));
+  g_assert_nonnull (strstr (why, "Agglomerative"));
+
+  g_assert_true (cs_window_select_algorithm (window, "agglomerative"));
+  set_param (window, "k", "3");
+  activate (window, "run", NULL);
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_null (cs_window_get_error_text (window));
+  r = cs_window_get_result (window);
+  g_assert_nonnull (r->clustering->merges);
+  merges = g_memdup2 (r->clustering->merges, 149 * 4 * sizeof (double));
+  g_assert_true (cs_page_applies (CS_PAGE (page), NULL));
+  activate (window, "show-view", "dendrogram");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "dendrogram");
+
+  spin = find_by_accessible_label (page, "Dendrogram Cut Height");
+  g_assert_nonnull (spin);
+  g_assert_true (GTK_IS_SPIN_BUTTON (spin));
+  g_assert_true (gtk_widget_get_sensitive (spin));
+  view = GTK_WIDGET (gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), "view"));
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  g_assert_nonnull (m);
+  g_assert_cmpuint (m->k, ==, 3);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, m->cut_height);
+
+  /* A height between the merges that leave 6 clusters: the page re-cuts at once, the window
+   * follows. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), cs_dendrogram_cut_height_for (merges, 150, 150 - 6));
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  g_assert_cmpuint (m->k, ==, 6);
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_null (cs_window_get_error_text (window));
+  r = cs_window_get_result (window);
+  g_assert_cmpstr (r->clustering->algorithm, ==, "agglomerative");
+  g_assert_cmpuint (r->clustering->k, ==, 6);
+  g_assert_cmpuint (cs_agglomerative_cut (merges, 150, 150 - 6, expected), ==, 6);
+  g_assert_cmpmem (r->clustering->labels, 150 * sizeof (int), expected, 150 * sizeof (int));
+  g_assert_cmpmem (r->clustering->merges, 149 * 4 * sizeof (double), merges, 149 * 4 * sizeof (double));
+  g_assert_cmpuint (cs_plot_view_get_model (cs_window_get_plot_view (window))->k, ==, 6);
+  /* the page kept the height it was given and still shows 6 */
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  g_assert_cmpuint (m->k, ==, 6);
+
+  /* Keyboard: Page Up raises the cut; never more clusters than before. */
+  gtk_widget_grab_focus (spin);
+  gtk_spin_button_spin (GTK_SPIN_BUTTON (spin), GTK_SPIN_PAGE_FORWARD, 0);
+  g_assert_true (wait_for (window, is_idle, 30000));
+  g_assert_cmpuint (cs_window_get_result (window)->clustering->k, <=, 6);
+  g_assert_cmpuint (cs_window_get_result (window)->clustering->k, ==,
+                    ((const CsDendrogramModel *) cs_figure_view_get_model (CS_FIGURE_VIEW (view)))->k);
+
+  /* Export draws the dendrogram. */
+  g_assert_true (cs_page_get_figure (CS_PAGE (page), &func, &model, &unref));
+  g_assert_true (func == cs_render_dendrogram);
+  unref (model);
+  window_free (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1858,6 +2022,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/page-texts-fit-1024x700", test_page_texts_fit_small_window);
   g_test_add_func ("/ui/window/distances/pam-on-matrix-then-coordinates", test_distances_matrix);
   g_test_add_func ("/ui/window/distances/match-prepared-rows", test_distances_match_prepared_rows);
+  g_test_add_func ("/ui/window/dendrogram/cut-shows-clustering", test_dendrogram_cut);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -180,6 +180,34 @@ cs_job_new_at_k (CsJob *source, const CsClustering *clustering, guint k, int x_c
 }
 
 CsJob *
+cs_job_new_with_k (CsJob *source, guint k, int x_column, int y_column)
+{
+  CsJob *self;
+
+  g_return_val_if_fail (CS_IS_JOB (source), NULL);
+
+  if (source->labels_path != NULL || source->source != NULL || source->options.algorithm == NULL
+      || cs_algorithm_find_param (source->options.algorithm, "k") == NULL)
+    return NULL;
+  self = job_new (source->dataset, &source->options, x_column, y_column);
+  if (self->params == NULL)
+    {
+      self->params = cs_params_new (source->options.algorithm);
+      self->options.params = self->params;
+    }
+  cs_params_set_int (self->params, "k", k);
+  /* The matrix is shared, not copied: the new job keeps the source (and so its owner) alive. */
+  self->options.dissim = NULL;
+  if (source->options.dissim != NULL)
+    {
+      self->options.dissim = source->options.dissim;
+      self->dissim_owner = g_object_ref (source);
+      self->dissim_release = g_object_unref;
+    }
+  return self;
+}
+
+CsJob *
 cs_job_new_restore (CsDataset               *dataset,
                     const CsPipelineOptions *options,
                     CsSessionRun            *run,

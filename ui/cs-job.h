@@ -48,6 +48,14 @@ CsJob       *cs_job_new_at_k (CsJob              *source,
                               guint               k,
                               int                 x_column,
                               int                 y_column);
+/* A job that runs `source`'s algorithm again on its inputs with the parameter k set to `k`
+ * (the Choose k page's way to show a k of an algorithm that records no medoids by k; runs are
+ * seeded, so this is the clustering the page scored). `source` must have finished, from
+ * cs_job_new (not labels, not an at-k job). NULL when its algorithm has no parameter k. */
+CsJob       *cs_job_new_with_k (CsJob *source,
+                                guint  k,
+                                int    x_column,
+                                int    y_column);
 /* A job that shows a saved result (cs_session_restore: scored, not run again); takes `run`.
  * options->algorithm may be NULL. */
 CsJob       *cs_job_new_restore (CsDataset               *dataset,

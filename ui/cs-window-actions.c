@@ -274,19 +274,37 @@ cs_window_show_k (CsWindow *self, guint k)
   if (self->result == NULL || self->result_job == NULL || cs_i_window_is_loading (self))
     return FALSE;
   c = self->result->pipeline->clustering;
-  if (cs_clustering_medoids_at_k (c, k) == NULL)
-    return FALSE;
   if (k == c->k)
     return TRUE;
-  if (self->job != NULL)
-    {
-      cs_job_cancel (self->job);
-      g_signal_handlers_disconnect_by_data (self->job, self);
-      g_clear_object (&self->job);
-    }
   cs_i_window_axis_selection (self, &x_column, &y_column);
+  {
+    /* A k the result recorded medoids for (DynMSC), else the same run again with that k
+     * (the Choose k page's criteria for any algorithm with a k). */
+    /* A tree (agglomerative) is cut at k without running again, like recorded medoids. */
+    gboolean recorded = cs_clustering_medoids_at_k (c, k) != NULL || (c->merges != NULL && k >= 1 && k <= c->n);
+    CsJob *job = recorded ? cs_job_new_at_k (self->result_job, c, k, x_column, y_column)
+                          : cs_job_new_with_k (self->result_job, k, x_column, y_column);
+
+    if (job == NULL)
+      return FALSE;
+    if (!recorded
+        && cs_params_panel_get_algorithm (CS_PARAMS_PANEL (self->params_panel)) == cs_registry_lookup (c->algorithm))
+      {
+        /* The run's k is the panel's: Run again gives what is shown. */
+        g_autoptr (CsParams) p = cs_params_panel_get_params (CS_PARAMS_PANEL (self->params_panel));
+
+        cs_params_set_int (p, "k", k);
+        cs_params_panel_set_params (CS_PARAMS_PANEL (self->params_panel), p);
+      }
+    if (self->job != NULL)
+      {
+        cs_job_cancel (self->job);
+        g_signal_handlers_disconnect_by_data (self->job, self);
+        g_clear_object (&self->job);
+      }
+    self->job = job;
+  }
   cs_i_window_hide_error (self);
-  self->job = cs_job_new_at_k (self->result_job, c, k, x_column, y_column);
   g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
   cs_i_window_set_progress (self, 0, "Starting");
   algo = cs_registry_lookup (c->algorithm);

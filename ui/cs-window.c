@@ -16,6 +16,7 @@
 #include "ui/pages/cs-images-page.h"
 #include "ui/pages/cs-privacy-page.h"
 #include "ui/pages/cs-silhouette-page.h"
+#include "ui/pages/cs-dendrogram-page.h"
 #include "ui/pages/cs-ppp-page.h"
 #include "ui/pages/cs-sdp-page.h"
 
@@ -26,7 +27,7 @@ static GType (*const page_types[]) (void) = {
   cs_scatter_page_get_type,     cs_silhouette_page_get_type, cs_convergence_page_get_type,
   cs_images_page_get_type,      cs_choose_k_page_get_type,   cs_density_page_get_type,
   cs_diagnostics_page_get_type, cs_privacy_page_get_type,    cs_saliency_page_get_type,
-  cs_compare_page_get_type,
+  cs_dendrogram_page_get_type,  cs_compare_page_get_type,
   cs_ppp_page_get_type,
   cs_sdp_page_get_type,
 };

@@ -1,4 +1,5 @@
 #include "core/cluster/cs-pipeline.h"
+#include "core/cluster/cs-agglomerative.h"
 #include "core/data/cs-dissim.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
@@ -147,7 +148,23 @@ run_algorithm (const CsDataset         *ds,
 
   if (!resolve_dissim (ds, options, r, progress, &metric, &D, &gower, error))
     return FALSE;
-  if (D == NULL)
+  if (D == NULL && options->algorithm->run_labelled != NULL)
+    {
+      /* Algorithms that learn from known classes get the label column, row for row. */
+      g_autofree int *classes = cs_dataset_class_labels (ds, NULL);
+      g_autofree int *known = NULL;
+
+      if (classes != NULL)
+        {
+          known = g_new (int, r->prep->x->rows);
+          for (gsize i = 0; i < r->prep->x->rows; i++)
+            known[i] = classes[r->prep->rows[i]];
+        }
+      if (!cs_algorithm_run_labelled (options->algorithm, r->prep->x, known, options->params, progress, r->trace,
+                                      &r->clustering, error))
+        return FALSE;
+    }
+  else if (D == NULL)
     {
       if (!cs_algorithm_run (options->algorithm, r->prep->x, options->params, progress, r->trace, &r->clustering,
                              error))
@@ -427,7 +444,14 @@ cs_pipeline_run_at_k (const CsDataset         *ds,
   r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
 
   medoids = cs_clustering_medoids_at_k (source, k);
-  if (medoids == NULL)
+  if (source->merges != NULL && (k < 1 || k > source->n))
+    {
+      g_autofree char *rows = cs_format_count (source->n);
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "A tree of %s rows can be cut into 1 to %s clusters, not %u", rows, rows, k);
+      return NULL;
+    }
+  if (medoids == NULL && source->merges == NULL)
     {
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
                    "This %s result recorded no clustering for k = %u; it has medoids for k = %u to %u", source->algorithm,
@@ -450,6 +474,15 @@ cs_pipeline_run_at_k (const CsDataset         *ds,
     }
   if (!resolve_dissim (ds, options, r, progress, &metric, &D, &gower, error))
     return NULL;
+
+  /* A hierarchical result: another cut of the same tree. */
+  if (source->merges != NULL)
+    {
+      r->clustering = cs_agglomerative_recut (source, k);
+      if (!score (ds, options, r, progress, error))
+        return NULL;
+      return g_steal_pointer (&r);
+    }
 
   /* The same result, seen at another point of its curve: the curve and the run's settings
    * stay, so the views can mark this k and go to any other. */

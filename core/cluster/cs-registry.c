@@ -22,6 +22,11 @@ extern const CsAlgorithm cs_algorithm_dynmsc;
 extern const CsAlgorithm cs_algorithm_meanshift;
 extern const CsAlgorithm cs_algorithm_gmm;
 extern const CsAlgorithm cs_algorithm_dbscan;
+extern const CsAlgorithm cs_algorithm_agglomerative;
+extern const CsAlgorithm cs_algorithm_hdbscan;
+extern const CsAlgorithm cs_algorithm_balanced_kmeans;
+extern const CsAlgorithm cs_algorithm_online_kmeans;
+extern const CsAlgorithm cs_algorithm_ncd_kmeans;
 extern const CsAlgorithm cs_algorithm_ppp;
 extern const CsAlgorithm cs_algorithm_sdp_kmeans;
 extern const CsAlgorithm cs_algorithm_ila_sdp;
@@ -41,6 +46,11 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_meanshift,
   &cs_algorithm_gmm,
   &cs_algorithm_dbscan,
+  &cs_algorithm_agglomerative,
+  &cs_algorithm_hdbscan,
+  &cs_algorithm_balanced_kmeans,
+  &cs_algorithm_online_kmeans,
+  &cs_algorithm_ncd_kmeans,
   &cs_algorithm_ppp,
   &cs_algorithm_sdp_kmeans,
   &cs_algorithm_ila_sdp,
@@ -81,6 +91,7 @@ static gboolean
 run_common (const CsAlgorithm *algo,
             const CsMatrix    *x,
             const CsDissim    *dissim,
+            const int         *known,
             const CsParams    *params,
             CsProgress        *progress,
             CsTrace           *trace,
@@ -98,8 +109,9 @@ run_common (const CsAlgorithm *algo,
   g_return_val_if_fail (cs_params_get_algorithm (params) == algo, FALSE);
 
   t0 = g_get_monotonic_time ();
-  ok = dissim ? algo->run_dissim (dissim, params, progress, trace, &c, error)
-              : algo->run (x, params, progress, trace, &c, error);
+  ok = dissim  ? algo->run_dissim (dissim, params, progress, trace, &c, error)
+       : known ? algo->run_labelled (x, known, params, progress, trace, &c, error)
+               : algo->run (x, params, progress, trace, &c, error);
   if (!ok)
     return FALSE;
   c->seconds = (g_get_monotonic_time () - t0) / 1e6;
@@ -131,7 +143,7 @@ cs_algorithm_run (const CsAlgorithm *algo,
                    algo->name);
       return FALSE;
     }
-  return run_common (algo, x, NULL, params, progress, trace, out, error);
+  return run_common (algo, x, NULL, NULL, params, progress, trace, out, error);
 }
 
 gboolean
@@ -151,7 +163,7 @@ cs_algorithm_run_dissim (const CsAlgorithm *algo,
                    algo->name);
       return FALSE;
     }
-  return run_common (algo, NULL, dissim, params, progress, trace, out, error);
+  return run_common (algo, NULL, dissim, NULL, params, progress, trace, out, error);
 }
 
 /* A range bound as messages print numbers: whole ones grouped ("1,000,000", not %g's "1e+06"). */
@@ -176,6 +188,28 @@ param_index (const CsAlgorithm *algo,
     if (strcmp (algo->params[i].name, name) == 0)
       return (gssize) i;
   return -1;
+}
+
+gboolean
+cs_algorithm_run_labelled (const CsAlgorithm *algo,
+                           const CsMatrix    *x,
+                           const int         *known,
+                           const CsParams    *params,
+                           CsProgress        *progress,
+                           CsTrace           *trace,
+                           CsClustering     **out,
+                           GError           **error)
+{
+  g_return_val_if_fail (algo != NULL && x != NULL, FALSE);
+  if (known == NULL || algo->run_labelled == NULL)
+    return cs_algorithm_run (algo, x, params, progress, trace, out, error);
+  if (x->rows == 0 || x->cols == 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "%s needs at least one row and one column of data",
+                   algo->name);
+      return FALSE;
+    }
+  return run_common (algo, x, NULL, known, params, progress, trace, out, error);
 }
 
 const CsParamSpec *

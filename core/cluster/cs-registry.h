@@ -60,6 +60,16 @@ typedef gboolean (*CsAlgorithmDissimRunFunc) (const CsDissim *dissim,
                                               CsClustering  **out,
                                               GError        **error);
 
+/* For algorithms that learn from the classes some rows already have: known holds x->rows
+ * entries, the row's class in [0, n_classes) or -1 where it has none. */
+typedef gboolean (*CsAlgorithmLabelledRunFunc) (const CsMatrix *x,
+                                                const int      *known,
+                                                const CsParams *params,
+                                                CsProgress     *progress,
+                                                CsTrace        *trace,
+                                                CsClustering  **out,
+                                                GError        **error);
+
 struct _CsAlgorithm
 {
   const char         *id;          /* "kmeans" */
@@ -76,6 +86,9 @@ struct _CsAlgorithm
   const char         *dissim_param;
   CsObjectiveKind     objective;   /* copied into every result's objective_kind */
   gboolean            marks_noise; /* labels may be -1 (noise); FALSE: every row gets a cluster */
+  /* May be NULL: runs with the dataset's known classes (the label column); the pipeline uses it
+   * instead of run when the dataset has one. run alone treats every row as unlabelled. */
+  CsAlgorithmLabelledRunFunc run_labelled;
 };
 
 const CsAlgorithm *const *cs_registry_list (gsize *n_algorithms);
@@ -99,6 +112,17 @@ gboolean cs_algorithm_run_dissim (const CsAlgorithm *algo,
                                   CsTrace           *trace,
                                   CsClustering     **out,
                                   GError           **error);
+
+/* The same with known classes (see CsAlgorithm.run_labelled); falls back to run when the
+ * algorithm has no run_labelled or known is NULL. */
+gboolean cs_algorithm_run_labelled (const CsAlgorithm *algo,
+                                    const CsMatrix    *x,
+                                    const int         *known,
+                                    const CsParams    *params,
+                                    CsProgress        *progress,
+                                    CsTrace           *trace,
+                                    CsClustering     **out,
+                                    GError           **error);
 
 const CsParamSpec *cs_algorithm_find_param (const CsAlgorithm *algo, const char *name);
 

@@ -177,6 +177,31 @@ cs_clustering_to_json (const CsClustering *c)
       json_object_set_int_member (o, "noise", (gint64) counts[CS_POINT_NOISE]);
       json_object_set_array_member (o, "point_kinds", kinds);
     }
+  if (c->merges && c->n > 1)
+    {
+      /* SciPy's linkage matrix, one [a, b, height, size] per merge (a, b, size as integers). */
+      JsonArray *merges = json_array_sized_new (c->n - 1);
+      for (gsize r = 0; r + 1 < c->n; r++)
+        {
+          const double *z = c->merges + r * 4;
+          JsonArray    *row = json_array_sized_new (4);
+          json_array_add_int_element (row, (gint64) z[0]);
+          json_array_add_int_element (row, (gint64) z[1]);
+          if (isfinite (z[2]))
+            json_array_add_double_element (row, z[2]);
+          else
+            json_array_add_null_element (row);
+          json_array_add_int_element (row, (gint64) z[3]);
+          json_array_add_array_element (merges, row);
+        }
+      json_object_set_array_member (o, "merges", merges);
+    }
+  /* Novel class discovery: how many of the k clusters are the known classes, how many it found. */
+  if (c->k_known > 0)
+    {
+      json_object_set_int_member (o, "k_known", c->k_known);
+      json_object_set_int_member (o, "k_novel", (gint64) c->k - c->k_known);
+    }
   if (c->tight >= 0)
     json_object_set_boolean_member (o, "tight", c->tight == 1);
   if (c->sdp)

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 /* {"algorithm", "params": {...}, "n", "d", "k", "labels", "centers" | "medoids",
  *  "objective", "objective_name", "iterations", "converged", "seconds", "sizes"
  *  [, "core", "border", "noise" (counts), "point_kinds": ["core" | "border" | "noise", ...]
- *   when the result tells them apart]}.
+ *   when the result tells them apart] [, "merges": [[a, b, height, size], ...] (hierarchical methods:
+ *   SciPy's linkage matrix)]}.
  * Extra members (metrics) are added by the caller to the returned object. */
 JsonObject *cs_clustering_to_json (const CsClustering *c);
 JsonObject *cs_params_to_json (const CsParams *params);

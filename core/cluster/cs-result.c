@@ -69,6 +69,7 @@ cs_clustering_unref (CsClustering *c)
   cs_matrix_free (c->responsibilities);
   g_free (c->uncertainty);
   g_free (c->point_kinds);
+  g_free (c->merges);
   cs_sdp_report_free (c->sdp);
   cs_ppp_tree_free (c->ppp);
   g_free (c);

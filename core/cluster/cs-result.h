@@ -69,6 +69,11 @@ typedef struct
   double     icl;              /* integrated completed likelihood (BIC-like sign), smaller is better */
   guint8    *point_kinds;    /* Owned, may be NULL: n CsPointKind values, from methods that tell
                                 core, border and noise rows apart */
+  double    *merges;         /* Owned, may be NULL: hierarchical methods' (n − 1) × 4 linkage matrix,
+                                row-major, exactly as SciPy's linkage (a, b, height, size; leaves
+                                0 … n − 1, row i makes cluster n + i) */
+  guint      k_known;        /* novel class discovery: labels 0 … k_known − 1 are the known classes,
+                                the rest novel; 0 otherwise */
   /* Issue 11, added at the end: the convex relaxations (SDP k-means, iLA-SDP) and PPP. */
   int        tight;          /* 1: the relaxation was tight, a certificate that the partition is
                                 optimal (cs-sdp.h says within what); 0: not tight; −1: no relaxation */

@@ -12,6 +12,47 @@
 
 /* Model ------------------------------------------------------------------------------- */
 
+/* The result's own centres as images, back in the pixels' units: an online k-means centre is
+ * what the algorithm learnt, not the mean of the rows it labels at the end. Only when every
+ * pixel is one of the clustered features (no projection), found by name. */
+static gboolean
+center_images (const CsDataset    *ds,
+               const CsPrepared   *prep,
+               const CsClustering *c,
+               const int          *pixel_cols,
+               gsize               npix,
+               double             *out)
+{
+  g_autofree gssize *feature = NULL;
+
+  if (c->centers == NULL || prep == NULL || prep->names == NULL || c->centers->rows != c->k
+      || c->centers->cols != prep->x->cols)
+    return FALSE;
+  feature = g_new (gssize, npix);
+  for (gsize p = 0; p < npix; p++)
+    {
+      const char *name = cs_dataset_column (ds, pixel_cols[p])->name;
+
+      feature[p] = -1;
+      for (gsize f = 0; f < prep->x->cols && prep->names[f] != NULL; f++)
+        if (strcmp (prep->names[f], name) == 0)
+          {
+            feature[p] = (gssize) f;
+            break;
+          }
+      if (feature[p] < 0)
+        return FALSE;
+    }
+  for (guint j = 0; j < c->k; j++)
+    for (gsize p = 0; p < npix; p++)
+      {
+        gsize f = (gsize) feature[p];
+        double v = cs_matrix_get (c->centers, j, f);
+        out[j * npix + p] = prep->scale != NULL ? v * prep->scale[f] + (prep->shift ? prep->shift[f] : 0.0) : v;
+      }
+  return TRUE;
+}
+
 CsImagesModel *
 cs_images_model_build (const CsDataset    *ds,
                        const CsPrepared   *prep,
@@ -56,6 +97,13 @@ cs_images_model_build (const CsDataset    *ds,
             m->pixels[j * npix + p] = cs_dataset_column (ds, pixel_cols[p])->values[row];
         }
       m->title = g_strdup ("Medoids: one real row per cluster");
+    }
+  else if (center_images (ds, prep, c, pixel_cols, npix, m->pixels))
+    {
+      for (guint j = 0; j < c->k; j++)
+        m->exemplar[j] = -1;
+      m->centers = TRUE;
+      m->title = g_strdup ("Cluster centres: the prototypes the algorithm learnt");
     }
   else
     {
@@ -130,7 +178,7 @@ caption_line (const CsImagesModel *m,
       g_autofree char *row = cs_i_format_count ((guint64)m->exemplar[j] + 1);
       return g_strdup_printf ("row %s · %s %s", row, size, unit);
     }
-  return g_strdup_printf ("mean · %s %s", size, unit);
+  return g_strdup_printf ("%s · %s %s", m->centers ? "centre" : "mean", size, unit);
 }
 
 static void

@@ -101,11 +101,13 @@ typedef struct
   gsize   *sizes;        /* Owned, k: rows in each cluster */
   int     *color_slot;   /* Owned, k */
   char    *title;        /* Owned, may be NULL */
+  gboolean centers;      /* the images are the result's centres (exemplar −1), not member means */
 } CsImagesModel;
 
-/* One image per cluster: its medoid row when the clustering has medoids, else the mean of
- * its members. Pixels are the first image_rows × image_cols numeric non-label columns of
- * `ds`, raw (unscaled). NULL when the dataset has no image shape. */
+/* One image per cluster: its medoid row when the clustering has medoids, else its centre when
+ * it has centres over the pixel columns themselves, else the mean of its members. Pixels are
+ * the first image_rows × image_cols numeric non-label columns of `ds`, raw (unscaled). NULL
+ * when the dataset has no image shape. */
 CsImagesModel *cs_images_model_build (const CsDataset    *ds,
                                       const CsPrepared   *prep,
                                       const CsClustering *c,
