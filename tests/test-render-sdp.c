@@ -171,6 +171,8 @@ scatter_of (const CsClustering *c)
   cs_plot_model_set_points (p, c->n, xs, ys, NULL);
   cs_plot_model_set_labels (p, c->labels, c->k);
   cs_plot_model_reset_view (p);
+  g_free (p->x_label);
+  g_free (p->y_label);
   p->x_label = g_strdup ("x");
   p->y_label = g_strdup ("y");
   return p;
