@@ -84,6 +84,7 @@ int cs_i_cli_cmd_density (int argc, char **argv);
 int cs_i_cli_cmd_kde_diagnostics (int argc, char **argv);
 int cs_i_cli_cmd_saliency (int argc, char **argv);
 int cs_i_cli_cmd_choose_k (int argc, char **argv); /* cli-choose-k.c */
+int cs_i_cli_cmd_graph (int argc, char **argv);
 /* `render --view saliency`: chart is "bars", "heatmap", "images" or NULL for the default. */
 int cs_i_cli_render_saliency (const Run *r, const char *chart, const char *out, CsExportFormat format,
                               double width_mm, double height_mm, double dpi);

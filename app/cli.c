@@ -26,11 +26,14 @@
 #include "cli-private.h"
 #include "core/data/cs-csv.h"
 #include "core/data/cs-prepare.h"
+#include "core/data/cs-load.h"
 
 const char *cs_i_cli_prog = "clusterscope-cli";
 
 /* --bad-cells, an option of every command that reads a FILE. */
 static char *bad_cells_arg = NULL;
+/* --dataset, the matrix inside an HDF5 file (issue 14). */
+static char *hdf5_dataset_arg = NULL;
 
 /* Messages may quote file content (column names, cells): no byte of it may reach the
  * terminal as a control sequence. */
@@ -164,7 +167,7 @@ cs_i_cli_load_dataset (const char *what,
   opt.label_column = label_column;
   if (bad_cells_arg != NULL)
     cs_csv_bad_cells_from_id (bad_cells_arg, &opt.bad_cells);
-  ds = cs_dataset_load_csv (what, &opt, NULL, error);
+  ds = cs_dataset_load_file (what, &opt, hdf5_dataset_arg, NULL, error);
   for (guint i = 0; ds != NULL && i < ds->notices->len; i++)
     print_message ("note: ", g_ptr_array_index (ds->notices, i));
   if (ds != NULL && ds->bad_cells->len > 0 && bad_cells_arg == NULL)
@@ -442,6 +445,9 @@ cs_i_cli_command_context (const char *parameter,
           "A column of numbers with cells that are not (‘zz’, ‘Inf’, ‘1e400’): auto (default: those cells are "
           "missing when at most 5 % of the column, else it is text), missing (when at most half) or text",
           "auto|missing|text" },
+        { "dataset", 0, 0, G_OPTION_ARG_STRING, &hdf5_dataset_arg,
+          "The matrix to read from an HDF5 file with more than one (its path, e.g. /data); an .h5ad file's is /X",
+          "PATH" },
         { NULL }
       };
       g_option_context_add_main_entries (ctx, entries, NULL);
@@ -495,7 +501,8 @@ cmd_cluster (int    argc,
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = cs_i_cli_command_context ("FILE",
-      "Cluster FILE (a CSV/TSV path, or a bundled dataset id such as ‘iris’) with one algorithm.\n\n"
+      "Cluster FILE (CSV, TSV, ARFF, SPSS .sav/.zsav/.por, Stata .dta, SAS .sas7bdat/.xpt, HDF5 or AnnData\n"
+      ".h5ad, told apart by their first bytes; or a bundled dataset id such as ‘iris’) with one algorithm.\n\n"
       "Example: clusterscope-cli cluster iris --algo kmeans -p k=3 -p seed=1 --standardize --json");
   g_autoptr (GError) error = NULL;
   Run r = { 0 };
@@ -968,6 +975,7 @@ static const struct
   { "samples", cmd_samples, "bundled datasets" },
   { "generate", cmd_generate, "write a toy dataset (blobs, moons, circles, ...)" },
   { "choose-k", cs_i_cli_cmd_choose_k, "how many clusters: criteria at every k of a range, each one's suggested k" },
+  { "graph", cs_i_cli_cmd_graph, "cluster the nodes of a graph: kernels on graphs, spectral, AMG-style" },
 };
 
 static void

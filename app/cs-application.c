@@ -1,5 +1,6 @@
 #include "cs-application.h"
 
+#include "core/data/cs-load.h"
 #include "core/data/cs-samples.h"
 #include "core/data/cs-toy.h"
 #include "ui/cs-settings.h"
@@ -178,9 +179,39 @@ add_filter (GtkFileChooser    *chooser,
   gtk_file_chooser_add_filter (chooser, filter);
 }
 
+/* Suffixes match in any case (DATA.SAV), which patterns do not. */
+static void
+add_suffix_filter (GtkFileChooser *chooser, const char *name, const char *const *suffixes)
+{
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  for (; *suffixes != NULL; suffixes++)
+    gtk_file_filter_add_suffix (filter, *suffixes);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+/* Every file the loaders read (cs_file_format_patterns), the first and so the default filter. */
+static void
+add_supported_filter (GtkFileChooser *chooser)
+{
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, "All supported data (CSV, TSV, ARFF, SPSS, Stata, SAS, HDF5)");
+  for (const char *const *p = cs_file_format_patterns (); *p != NULL; p++)
+    gtk_file_filter_add_suffix (filter, *p + 2);
+  for (const char *const *t = cs_file_format_mime_types (); *t != NULL; t++)
+    if (g_strcmp0 (*t, "text/plain") != 0)
+      gtk_file_filter_add_mime_type (filter, *t);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
 static void
 open_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
+  static const char *const arff_suffixes[] = { "arff", NULL };
+  static const char *const stats_suffixes[] = { "sav", "zsav", "por", "dta", "sas7bdat", "xpt", NULL };
+  static const char *const hdf5_suffixes[] = { "h5", "hdf5", "he5", "h5ad", NULL };
   CsApplication           *self = user_data;
   GtkFileChooserNative    *chooser;
   static const char *const table_patterns[] = { "*.csv", "*.CSV", "*.tsv", "*.TSV", "*.txt", NULL };
@@ -203,9 +234,13 @@ open_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
           gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
         }
     }
+  add_supported_filter (GTK_FILE_CHOOSER (chooser));
   add_filter (GTK_FILE_CHOOSER (chooser), "Tables (CSV, TSV)", table_patterns, table_types);
   add_filter (GTK_FILE_CHOOSER (chooser), "CSV files", csv_patterns, NULL);
   add_filter (GTK_FILE_CHOOSER (chooser), "TSV files", tsv_patterns, NULL);
+  add_suffix_filter (GTK_FILE_CHOOSER (chooser), "ARFF (Weka)", arff_suffixes);
+  add_suffix_filter (GTK_FILE_CHOOSER (chooser), "SPSS, Stata and SAS files", stats_suffixes);
+  add_suffix_filter (GTK_FILE_CHOOSER (chooser), "HDF5 and AnnData", hdf5_suffixes);
   add_filter (GTK_FILE_CHOOSER (chooser), "All files", all_patterns, NULL);
   /* Our reference keeps the chooser alive until "response". */
   g_signal_connect (chooser, "response", G_CALLBACK (open_response_cb), self);

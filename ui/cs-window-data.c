@@ -7,6 +7,9 @@
 #include "ui/cs-recent.h"
 #include "core/data/cs-prepare.h"
 #include "core/data/cs-csv.h"
+#include "core/data/cs-load.h"
+#include "core/data/cs-hdf5.h"
+#include "ui/cs-hdf5-picker.h"
 
 /* Data on workers: loading a dataset (a file, a bundled sample, a generated set) and
  * rebuilding the plotted points when the axes or the columns change. Both run on a CsWorker,
@@ -114,6 +117,7 @@ typedef struct
   gsize            n;
   guint            k;
   CsPrepareOptions prepare;
+  char            *hdf5_object; /* Owned: the matrix chosen inside an HDF5 file, or NULL */
 } LoadData;
 
 typedef struct
@@ -121,12 +125,16 @@ typedef struct
   CsDataset   *dataset;     /* Owned */
   CsPlotModel *model;       /* Owned, NULL when the projection failed */
   GError      *model_error; /* Owned: why there is no model */
+  GPtrArray   *choices;     /* Owned, CsHdf5Entry*: an HDF5 file's matrices to choose from; then
+                               nothing else is set */
+  char        *path;        /* Owned: the file those are in */
 } Loaded;
 
 static void
 load_data_free (LoadData *data)
 {
   g_free (data->path);
+  g_free (data->hdf5_object);
   g_free (data);
 }
 
@@ -136,6 +144,8 @@ loaded_free (Loaded *loaded)
   g_clear_pointer (&loaded->dataset, cs_dataset_unref);
   g_clear_pointer (&loaded->model, cs_plot_model_free);
   g_clear_error (&loaded->model_error);
+  g_clear_pointer (&loaded->choices, g_ptr_array_unref);
+  g_free (loaded->path);
   g_free (loaded);
 }
 
@@ -157,7 +167,23 @@ load_compute (gpointer input, CsProgress *progress, GError **error)
   switch (data->kind)
     {
     case SOURCE_FILE:
-      dataset = cs_dataset_load_csv (data->path, NULL, progress, error);
+      /* An HDF5 file with several matrices: the window asks which one first. */
+      if (data->hdf5_object == NULL && cs_file_format_detect (data->path) == CS_FILE_FORMAT_HDF5)
+        {
+          GPtrArray *entries = cs_hdf5_list (data->path, error);
+
+          if (entries == NULL)
+            return NULL;
+          if (entries->len > 1)
+            {
+              loaded = g_new0 (Loaded, 1);
+              loaded->choices = entries;
+              loaded->path = g_strdup (data->path);
+              return loaded;
+            }
+          g_ptr_array_unref (entries);
+        }
+      dataset = cs_dataset_load_file (data->path, NULL, data->hdf5_object, progress, error);
       break;
     case SOURCE_SAMPLE:
       dataset = cs_sample_load (data->path, error);
@@ -198,6 +224,60 @@ load_compute (gpointer input, CsProgress *progress, GError **error)
   return loaded;
 }
 
+static void start_load (CsWindow *self, LoadData *data, const char *display_name);
+
+typedef struct
+{
+  CsWindow *self; /* Owned reference */
+  char     *path; /* Owned */
+} Pick;
+
+static void
+pick_free (gpointer p)
+{
+  Pick *pick = p;
+
+  g_object_unref (pick->self);
+  g_free (pick->path);
+  g_free (pick);
+}
+
+static void
+hdf5_picked_cb (const char *object, gpointer user_data)
+{
+  Pick     *pick = user_data;
+  LoadData *data;
+  g_autofree char *base = NULL;
+  g_autofree char *shown = NULL;
+
+  if (object == NULL)
+    {
+      cs_i_window_set_status (pick->self, "Cancelled");
+      return;
+    }
+  data = g_new0 (LoadData, 1);
+  data->kind = SOURCE_FILE;
+  data->path = g_strdup (pick->path);
+  data->hdf5_object = g_strdup (object);
+  base = g_path_get_basename (pick->path);
+  shown = g_strdup_printf ("%s:%s", base, object);
+  start_load (pick->self, data, shown);
+}
+
+static void
+ask_hdf5_object (CsWindow *self, Loaded *loaded)
+{
+  Pick            *pick = g_new0 (Pick, 1);
+  g_autofree char *base = g_path_get_basename (loaded->path);
+
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), self->dataset != NULL ? "plot" : "welcome");
+  cs_i_window_set_progress (self, 0, "Choose a dataset");
+  cs_i_window_set_status (self, "Choose the dataset to open");
+  cs_i_window_update_actions (self);
+  pick->self = g_object_ref (self);
+  pick->path = g_strdup (loaded->path);
+  cs_hdf5_picker_show (GTK_WINDOW (self), base, loaded->choices, hdf5_picked_cb, pick, pick_free);
+}
 static void take_dataset (CsWindow *self, CsDataset *dataset, CsPlotModel *model, const GError *model_error);
 
 static void
@@ -223,6 +303,13 @@ load_done (gpointer result, const GError *error, gpointer user_data)
             cs_recent_forget (self->loading_path);
         }
       cs_i_window_update_actions (self);
+      return;
+    }
+
+  if (loaded->choices != NULL)
+    {
+      ask_hdf5_object (self, loaded);
+      loaded_free (loaded);
       return;
     }
 

@@ -2,6 +2,7 @@
 
 #include "core/base/cs-error.h"
 #include "core/data/cs-csv.h"
+#include "core/data/cs-load.h"
 #include "core/data/cs-samples.h"
 #include "core/session/cs-session.h"
 #include "ui/cs-params-panel.h"
@@ -116,7 +117,7 @@ static void
 save_done (gpointer result, const GError *error, gpointer user_data)
 {
   CsWindow *self = user_data;
-  char *path = result;
+  g_autofree char *path = result;
 
   if (path == NULL)
     {
@@ -280,7 +281,8 @@ open_compute (gpointer input, CsProgress *progress, GError **error)
       options.label_column = s->label_column;
       if (s->bad_cells != NULL && cs_csv_bad_cells_from_id (s->bad_cells, &bad))
         options.bad_cells = bad;
-      data->dataset = cs_dataset_load_csv (s->data_path, &options, progress, error);
+      /* Any format the Open dialog reads (issue 14), not only CSV. */
+      data->dataset = cs_dataset_load_file (s->data_path, &options, NULL, progress, error);
     }
   else if (s->sample != NULL)
     data->dataset = cs_sample_load (s->sample, error);

@@ -27,6 +27,8 @@ extern const CsAlgorithm cs_algorithm_hdbscan;
 extern const CsAlgorithm cs_algorithm_balanced_kmeans;
 extern const CsAlgorithm cs_algorithm_online_kmeans;
 extern const CsAlgorithm cs_algorithm_ncd_kmeans;
+extern const CsAlgorithm cs_algorithm_kernel_kmeans;
+extern const CsAlgorithm cs_algorithm_spectral;
 extern const CsAlgorithm cs_algorithm_ppp;
 extern const CsAlgorithm cs_algorithm_sdp_kmeans;
 extern const CsAlgorithm cs_algorithm_ila_sdp;
@@ -51,6 +53,8 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_balanced_kmeans,
   &cs_algorithm_online_kmeans,
   &cs_algorithm_ncd_kmeans,
+  &cs_algorithm_kernel_kmeans,
+  &cs_algorithm_spectral,
   &cs_algorithm_ppp,
   &cs_algorithm_sdp_kmeans,
   &cs_algorithm_ila_sdp,

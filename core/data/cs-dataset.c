@@ -13,6 +13,7 @@ column_free (gpointer data)
   if (col == NULL)
     return;
   g_free (col->name);
+  g_free (col->description);
   g_free (col->values);
   if (col->levels)
     g_ptr_array_unref (col->levels);

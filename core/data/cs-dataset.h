@@ -20,6 +20,8 @@ typedef struct
   GPtrArray    *levels;    /* Owned, char*: categorical level names in order of first
                               appearance; NULL for numeric columns */
   gsize         n_missing;
+  char         *description; /* Owned, may be NULL: what the file says the column is (an SPSS,
+                                Stata or SAS variable label); added for issue 14's formats */
 } CsColumn;
 
 /* A column that holds numbers except for some cells that are not finite numbers ("zz",

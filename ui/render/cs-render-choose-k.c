@@ -317,10 +317,13 @@ draw_chart (cairo_t *cr, const CsChooseKModel *m, const Layout *L, guint i)
   gboolean first = TRUE;
   guint  kstep;
   double step;
+  double last_label_y = -INFINITY;
+  double tick_h;
 
 #define MAP_Y(val) (p->y + p->height - ((val) - lo) / (hi - lo) * p->height)
 
   value_range (m, c, &lo, &hi);
+  cs_i_text_extents ("0", CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &tick_h);
   if (c == CS_CRITERION_GAP)
     head = sug > 0 ? g_strdup_printf ("Gap statistic · rule: k = %u", sug) : g_strdup ("Gap statistic · rule: none");
   else
@@ -341,7 +344,7 @@ draw_chart (cairo_t *cr, const CsChooseKModel *m, const Layout *L, guint i)
     }
 
   /* y grid and ticks */
-  nt = cs_nice_ticks (lo, hi, p->height > 90 ? 4 : 3, ticks, G_N_ELEMENTS (ticks));
+  nt = cs_nice_ticks (lo, hi, p->height > 90 ? 4 : p->height > 45 ? 3 : 2, ticks, G_N_ELEMENTS (ticks));
   /* The label precision comes from the tick step; with a single tick, from the range. */
   step = nt > 1 ? ticks[1] - ticks[0] : pow (10.0, floor (log10 (hi - lo)));
   cairo_set_line_width (cr, 1.0);
@@ -356,6 +359,10 @@ draw_chart (cairo_t *cr, const CsChooseKModel *m, const Layout *L, guint i)
       cairo_move_to (cr, p->x, y);
       cairo_line_to (cr, p->x + p->width, y);
       cairo_stroke (cr);
+      /* On a short chart the labels would overlap: every other one then. */
+      if (fabs (y - last_label_y) < tick_h + 1)
+        continue;
+      last_label_y = y;
       cs_i_view_set_rgb (cr, CS_STYLE_RGB_TICK);
       cs_i_text_draw (cr, lab, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, p->x - CS_STYLE_TICK_GAP, y, 1, 0.5, 0);
     }
@@ -512,8 +519,20 @@ draw_thumb (cairo_t *cr, const CsChooseKModel *m, const Layout *L, guint i)
     g_string_append_printf (cap, " (%u found)", r->k_found[i]);
   if (votes > 0)
     g_string_append_printf (cap, " · ★%u", votes);
-  cut = cs_i_text_ellipsize (cap->str, CS_STYLE_SMALL_SIZE, votes > 0 ? CS_STYLE_WEIGHT_SEMIBOLD : CS_STYLE_WEIGHT_NORMAL,
-                             t->width + 4);
+  {
+    /* Narrow thumbnails: the number and the stars before an ellipsis. */
+    int    weight = votes > 0 ? CS_STYLE_WEIGHT_SEMIBOLD : CS_STYLE_WEIGHT_NORMAL;
+    double cw;
+
+    cs_i_text_extents (cap->str, CS_STYLE_SMALL_SIZE, weight, &cw, NULL);
+    if (cw > t->width + 4)
+      {
+        g_string_printf (cap, "%u", k);
+        if (votes > 0)
+          g_string_append_printf (cap, " ★%u", votes);
+      }
+    cut = cs_i_text_ellipsize (cap->str, CS_STYLE_SMALL_SIZE, weight, t->width + 4);
+  }
   cs_i_view_set_rgb (cr, votes > 0 ? accent : CS_STYLE_RGB_LABEL);
   cs_i_text_draw (cr, cut, CS_STYLE_SMALL_SIZE, votes > 0 ? CS_STYLE_WEIGHT_SEMIBOLD : CS_STYLE_WEIGHT_NORMAL, t->x,
                   t->y + t->height + CAPTION_GAP, 0, 0, 0);

@@ -22,6 +22,7 @@ struct _CsColumnItem
   gboolean numeric;
   gboolean usable;
   gboolean chosen;
+  char    *description; /* Owned, may be NULL: the file's variable label (SPSS, Stata, SAS) */
 };
 
 enum
@@ -85,6 +86,7 @@ cs_column_item_finalize (GObject *object)
   CsColumnItem *item = CS_COLUMN_ITEM (object);
 
   g_free (item->name);
+  g_free (item->description);
   g_free (item->kind);
   g_free (item->tooltip);
   G_OBJECT_CLASS (cs_column_item_parent_class)->finalize (object);
@@ -120,6 +122,7 @@ column_item_new (const CsDataset *ds, guint i)
 
   item->index = i;
   item->name = g_strdup (col->name);
+  item->description = g_strdup (col->description);
   item->numeric = col->kind == CS_COLUMN_NUMERIC;
   item->usable = (int)i != ds->label_column;
   item->chosen = item->usable && item->numeric;
@@ -364,10 +367,22 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer
   GBinding        *binding;
 
   gtk_label_set_text (GTK_LABEL (name), item->name);
-  gtk_widget_set_tooltip_text (name, item->name);
+  if (item->description != NULL)
+    {
+      g_autofree char *tip = g_strdup_printf ("%s — %s", item->name, item->description);
+      gtk_widget_set_tooltip_text (name, tip);
+    }
+  else
+    gtk_widget_set_tooltip_text (name, item->name);
   gtk_label_set_text (GTK_LABEL (kind), item->kind);
   gtk_widget_set_sensitive (check, item->usable);
   gtk_widget_set_tooltip_text (check, item->tooltip);
+  /* The tooltip is the check box's accessible description; the file's variable label leads it. */
+  if (item->description != NULL)
+    {
+      g_autofree char *described = g_strdup_printf ("%s — %s", item->description, item->tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, described, -1);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, check_name, -1);
   binding = g_object_bind_property (item, "chosen", check, "active", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_set_data (G_OBJECT (list_item), "cs-binding", binding);
