@@ -16,6 +16,7 @@
 #include "core/cluster/cs-pipeline.h"
 #include "core/cluster/cs-registry.h"
 #include "core/cluster/cs-result-io.h"
+#include "core/cluster/cs-sdp.h"
 #include "core/data/cs-samples.h"
 #include "core/data/cs-toy.h"
 #include "ui/render/cs-export.h"
@@ -413,6 +414,11 @@ print_summary (const Run *r)
       g_autofree char *border = cs_format_count (counts[CS_POINT_BORDER]);
       g_autofree char *noise = cs_format_count (counts[CS_POINT_NOISE]);
       printf ("  points       %s core, %s border, %s noise\n", core, border, noise);
+    }
+  if (c->sdp != NULL)
+    {
+      g_autofree char *words = cs_sdp_report_describe (c->sdp);
+      printf ("  relaxation   %s\n", words);
     }
   cs_clustering_sizes (c, sizes);
   printf ("  sizes       ");

@@ -17,6 +17,8 @@
 #include "ui/pages/cs-privacy-page.h"
 #include "ui/pages/cs-silhouette-page.h"
 #include "ui/pages/cs-dendrogram-page.h"
+#include "ui/pages/cs-ppp-page.h"
+#include "ui/pages/cs-sdp-page.h"
 #include "ui/pages/cs-table-page.h"
 
 /* Every view, in switcher order within its group (CsPageInterface.group): adding a view is
@@ -27,6 +29,8 @@ static GType (*const page_types[]) (void) = {
   cs_images_page_get_type,      cs_choose_k_page_get_type,   cs_density_page_get_type,
   cs_diagnostics_page_get_type, cs_privacy_page_get_type,    cs_saliency_page_get_type,
   cs_dendrogram_page_get_type,  cs_compare_page_get_type,
+  cs_ppp_page_get_type,
+  cs_sdp_page_get_type,
   cs_table_page_get_type,
 };
 

@@ -29,6 +29,9 @@ extern const CsAlgorithm cs_algorithm_online_kmeans;
 extern const CsAlgorithm cs_algorithm_ncd_kmeans;
 extern const CsAlgorithm cs_algorithm_kernel_kmeans;
 extern const CsAlgorithm cs_algorithm_spectral;
+extern const CsAlgorithm cs_algorithm_ppp;
+extern const CsAlgorithm cs_algorithm_sdp_kmeans;
+extern const CsAlgorithm cs_algorithm_ila_sdp;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
@@ -52,6 +55,9 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_ncd_kmeans,
   &cs_algorithm_kernel_kmeans,
   &cs_algorithm_spectral,
+  &cs_algorithm_ppp,
+  &cs_algorithm_sdp_kmeans,
+  &cs_algorithm_ila_sdp,
 };
 
 typedef union
