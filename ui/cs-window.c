@@ -17,6 +17,7 @@
 #include "ui/pages/cs-privacy-page.h"
 #include "ui/pages/cs-silhouette-page.h"
 #include "ui/pages/cs-dendrogram-page.h"
+#include "ui/pages/cs-graph-page.h"
 
 /* Every view, in switcher order within its group (CsPageInterface.group): adding a view is
  * one CsPage widget and one line here. The scatter page comes first: it is the view a new
@@ -26,6 +27,7 @@ static GType (*const page_types[]) (void) = {
   cs_images_page_get_type,      cs_choose_k_page_get_type,   cs_density_page_get_type,
   cs_diagnostics_page_get_type, cs_privacy_page_get_type,    cs_saliency_page_get_type,
   cs_dendrogram_page_get_type,  cs_compare_page_get_type,
+  cs_graph_page_get_type,
 };
 
 G_DEFINE_FINAL_TYPE (CsWindow, cs_window, GTK_TYPE_APPLICATION_WINDOW)
