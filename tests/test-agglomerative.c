@@ -403,6 +403,27 @@ test_registry_params (void)
   }
 }
 
+/* Distances that overflow to infinity (coordinates near 1e200) still give a tree: every
+ * linkage finishes with n − 1 merges and sizes adding up. */
+static void
+test_infinite_distances (void)
+{
+  static const double pts[] = { 0, 0, 1, 0, 1e200, 0, -1e200, 0, 1e200, 1e200 };
+  g_autoptr (CsMatrix) x = cs_matrix_new_from_data (5, 2, pts);
+
+  for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+    {
+      g_autoptr (CsClustering) c = NULL;
+      CsLinkage linkage;
+
+      g_assert_true (cs_linkage_from_id (methods[m], &linkage));
+      c = run (x, linkage, 2, 0);
+      g_assert_cmpfloat (c->merges[3 * 4 + 3], ==, 5);
+      g_assert_cmpfloat (c->merges[0 * 4 + 2], ==, 1.0);
+      g_assert_cmpuint (c->k, ==, 2);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -418,6 +439,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/agglomerative/threads-same-tree", test_threads);
   g_test_add_func ("/core/agglomerative/trace-plays-last-merges", test_trace);
   g_test_add_func ("/core/agglomerative/registry-params", test_registry_params);
+  g_test_add_func ("/core/agglomerative/infinite-distances", test_infinite_distances);
   rc = g_test_run ();
   g_clear_object (&fixtures);
   return rc;

@@ -378,6 +378,53 @@ test_restore (void)
   g_assert_nonnull (strstr (error->message, "150 rows"));
 }
 
+/* A hierarchical run keeps its tree, so the dendrogram and other cuts work after reopening. */
+static void
+test_merges (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_sample_load ("iris", &error);
+  const CsAlgorithm *algo = cs_registry_lookup ("agglomerative");
+  g_autoptr (CsParams) params = cs_params_new (algo);
+  g_autoptr (CsPipelineResult) r = NULL;
+  g_autoptr (CsPipelineResult) back = NULL;
+  g_autoptr (CsSession) s = cs_session_new ();
+  g_autoptr (CsSession) loaded = NULL;
+  g_autofree char *path = temp_path ("ward.clusterscope");
+  g_autofree char *text = NULL;
+  g_autofree char *bad = NULL;
+  CsPipelineOptions o;
+
+  g_assert_no_error (error);
+  g_assert_true (cs_params_set (params, "k", "3", NULL));
+  cs_pipeline_options_init (&o);
+  o.algorithm = algo;
+  o.params = params;
+  o.silhouette_sample = 0;
+  r = cs_pipeline_run (ds, &o, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r->clustering->merges);
+  s->sample = g_strdup ("iris");
+  s->current = cs_session_run_from_clustering (r->clustering);
+  g_assert_true (cs_session_save (s, path, &error));
+  loaded = cs_session_load (path, &error);
+  g_assert_no_error (error);
+  back = cs_session_restore (loaded->current, ds, &o, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (back->clustering->merges, (r->clustering->n - 1) * 4 * sizeof (double), r->clustering->merges,
+                   (r->clustering->n - 1) * 4 * sizeof (double));
+
+  /* A linkage entry naming a cluster that cannot exist is refused. */
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  bad = replace (text, "\"merges\" : [\n", "\"merges\" : [\n      999,\n");
+  {
+    g_autoptr (GError) e = NULL;
+    g_autoptr (CsSession) none = cs_session_load_data (bad, strlen (bad), "bad.clusterscope", &e);
+    g_assert_null (none);
+    g_assert_nonnull (e);
+  }
+}
+
 /* The command copied from a session gives the session's labels when run. */
 static void
 test_command (void)
@@ -443,6 +490,7 @@ main (int    argc,
   g_test_add_func ("/session/changed-data", test_changed_data);
   g_test_add_func ("/session/hostile", test_hostile);
   g_test_add_func ("/session/restore", test_restore);
+  g_test_add_func ("/session/merges", test_merges);
   g_test_add_func ("/session/command", test_command);
   return g_test_run ();
 }

@@ -278,9 +278,9 @@ cs_window_show_k (CsWindow *self, guint k)
     return TRUE;
   cs_i_window_axis_selection (self, &x_column, &y_column);
   {
-    /* A k the result recorded medoids for (DynMSC), else the same run again with that k
-     * (the Choose k page's criteria for any algorithm with a k). */
-    /* A tree (agglomerative) is cut at k without running again, like recorded medoids. */
+    /* A k the result recorded (medoids for DynMSC, a tree to cut for agglomerative) is shown
+     * without running again; any other k is the same run again with that k (the Choose k
+     * page's criteria for any algorithm with a k). */
     gboolean recorded = cs_clustering_medoids_at_k (c, k) != NULL || (c->merges != NULL && k >= 1 && k <= c->n);
     CsJob *job = recorded ? cs_job_new_at_k (self->result_job, c, k, x_column, y_column)
                           : cs_job_new_with_k (self->result_job, k, x_column, y_column);

@@ -233,6 +233,14 @@ nearest (const Chain *c, gsize px)
   for (int s = 0; s < N_SLICES; s++)
     if (slice[s].pos != G_MAXSIZE && better (slice[s].v, slice[s].id, &best))
       best = slice[s];
+  if (best.pos == G_MAXSIZE)
+    {
+      /* Every distance is infinite (overflow) or NaN: the lowest other cluster, as SciPy's scan
+       * keeps its first candidate. */
+      best.pos = px == 0 ? 1 : 0;
+      best.id = c->act[best.pos];
+      best.v = chain_dist (c, px, best.pos);
+    }
   return best;
 }
 

@@ -33,8 +33,8 @@ static const CsParamSpec hdbscan_params[] = {
     .type = CS_PARAM_INT, .min = 2, .max = 1000000, .default_num = 5 },
   { .name = "min_samples", .label = "Neighbours for density",
     .help = "A row's density is the distance to its min_samples-th nearest row (itself included); larger "
-            "values smooth the density and mark more rows as noise. 0: the smallest cluster size.",
-    .type = CS_PARAM_INT, .min = 0, .max = 1000000, .default_num = 0, .zero_label = "Same as smallest cluster" },
+            "values smooth the density and mark more rows as noise. Automatic (0): the smallest cluster size.",
+    .type = CS_PARAM_INT, .min = 0, .max = 1000000, .default_num = 0, .zero_label = "Automatic" },
   { .name = "metric", .label = "Distance",
     .help = "How the distance between two rows is measured.",
     .type = CS_PARAM_ENUM, .default_str = "euclidean", .choices = metric_choices, .choice_labels = metric_labels,

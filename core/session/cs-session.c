@@ -66,6 +66,9 @@ cs_session_run_from_clustering (const CsClustering *c)
     run->centers = cs_matrix_copy (c->centers);
   if (c->medoids != NULL)
     run->medoids = g_memdup2 (c->medoids, c->k * sizeof (gsize));
+  if (c->merges != NULL && c->n > 1)
+    run->merges = g_memdup2 (c->merges, (c->n - 1) * 4 * sizeof (double));
+  run->k_known = c->k_known;
   run->objective = c->objective;
   run->seconds = c->seconds;
   return run;
@@ -82,6 +85,7 @@ cs_session_run_free (CsSessionRun *run)
   g_free (run->labels);
   g_clear_pointer (&run->centers, cs_matrix_free);
   g_free (run->medoids);
+  g_free (run->merges);
   g_free (run);
 }
 
@@ -181,6 +185,10 @@ run_to_json (const CsSessionRun *run)
         json_array_add_int_element (m, (gint64) run->medoids[j]);
       json_object_set_array_member (o, "medoids", m);
     }
+  if (run->merges != NULL && run->n > 1)
+    json_object_set_array_member (o, "merges", doubles_to_array (run->merges, (run->n - 1) * 4));
+  if (run->k_known > 0)
+    json_object_set_int_member (o, "k_known", run->k_known);
   cs_json_set_number (o, "objective", run->objective);
   cs_json_set_number (o, "seconds", run->seconds);
   return o;
@@ -629,6 +637,42 @@ read_run (Reader     *r,
           run->medoids[j] = (gsize) v;
         }
     }
+  if (member (r, o, "k_known", path, FALSE) != NULL)
+    {
+      g_autofree char *p_known = g_strconcat (path, ".k_known", NULL);
+      run->k_known = (guint) get_int (r, o, "k_known", p_known, 0, k);
+      if (r->failed)
+        return NULL;
+    }
+  {
+    g_autofree char *p_merges = g_strconcat (path, ".merges", NULL);
+    JsonArray *merges = get_array (r, o, "merges", p_merges, FALSE);
+
+    if (merges != NULL)
+      {
+        /* SciPy's linkage matrix: cluster ids below 2n − 1, heights ≥ 0 and sizes up to n. */
+        gsize len = (gsize) (n - 1) * 4;
+        if (n < 2 || json_array_get_length (merges) != len)
+          {
+            fail (r, p_merges, "should hold 4 numbers per merge, %" G_GSIZE_FORMAT " in all", len);
+            return NULL;
+          }
+        run->merges = g_new (double, len);
+        for (gsize i = 0; i < len; i++)
+          {
+            double v = NAN;
+            double limit = i % 4 == 3 ? (double) n : i % 4 == 2 ? INFINITY : (double) (2 * n - 2);
+            if (!node_double (json_array_get_element (merges, (guint) i), &v) || !(v >= 0.0 && v <= limit)
+                || (i % 4 != 2 && v != floor (v)))
+              {
+                g_autofree char *at = g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", p_merges, i);
+                fail (r, at, "is not a valid linkage entry");
+                return NULL;
+              }
+            run->merges[i] = v;
+          }
+      }
+  }
   {
     g_autofree char *p_obj = g_strconcat (path, ".objective", NULL);
     g_autofree char *p_sec = g_strconcat (path, ".seconds", NULL);
@@ -1101,6 +1145,9 @@ cs_session_restore (const CsSessionRun      *run,
     }
   if (run->medoids != NULL)
     c->medoids = g_memdup2 (run->medoids, run->k * sizeof (gsize));
+  if (run->merges != NULL && run->n > 1)
+    c->merges = g_memdup2 (run->merges, (run->n - 1) * 4 * sizeof (double));
+  c->k_known = run->k_known;
   c->objective = run->objective;
   if (isnan (c->objective) && c->centers != NULL && c->objective_kind == CS_OBJECTIVE_INERTIA)
     c->objective = cs_metric_inertia (prep->x, c->labels, c->centers);

@@ -28,6 +28,8 @@ typedef struct
   int       *labels;    /* Owned, n entries in [-1, k) */
   CsMatrix  *centers;   /* Owned, k × d, or NULL */
   gsize     *medoids;   /* Owned, k row indices below n, or NULL */
+  double    *merges;    /* Owned, (n − 1) × 4 linkage matrix of hierarchical runs, or NULL */
+  guint      k_known;   /* novel class discovery: clusters 0 … k_known − 1 are known classes */
   double     objective; /* NaN when unknown */
   double     seconds;   /* run time, NaN when unknown */
 } CsSessionRun;
