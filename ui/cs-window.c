@@ -18,6 +18,7 @@
 #include "ui/pages/cs-silhouette-page.h"
 #include "ui/pages/cs-dendrogram-page.h"
 #include "ui/pages/cs-graph-page.h"
+#include "ui/pages/cs-plain-log-page.h"
 
 /* Every view, in switcher order within its group (CsPageInterface.group): adding a view is
  * one CsPage widget and one line here. The scatter page comes first: it is the view a new
@@ -28,6 +29,7 @@ static GType (*const page_types[]) (void) = {
   cs_diagnostics_page_get_type, cs_privacy_page_get_type,    cs_saliency_page_get_type,
   cs_dendrogram_page_get_type,  cs_compare_page_get_type,
   cs_graph_page_get_type,
+  cs_plain_log_page_get_type,
 };
 
 G_DEFINE_FINAL_TYPE (CsWindow, cs_window, GTK_TYPE_APPLICATION_WINDOW)
