@@ -129,6 +129,8 @@ refresh (CsGraphPage *self)
       show_model (self);
       return;
     }
+  /* The old graph's drawing goes at once rather than stand for the new graph meanwhile. */
+  show_model (self);
   cs_worker_run (self->worker, compute_layout, cs_graph_ref (self->graph), (GDestroyNotify) cs_graph_unref, g_free,
                  layout_done, self);
 }
