@@ -16,6 +16,7 @@
 #include "core/base/cs-matrix-private.h"
 #include "core/base/cs-rng.h"
 #include "core/cluster/cs-gmm.h"
+#include "core/cluster/cs-trace.h"
 
 /* The fixture's data (all columns but the last) and its start labels (the last column). */
 static CsMatrix *
@@ -195,11 +196,20 @@ test_fixture (gconstpointer data)
 
   /* EM: each E-step's likelihood (of the parameters the previous M-step made) is at least the
    * one before it. reg_covar makes the M-step not quite the maximiser: allow rounding only. */
-  g_assert_cmpuint (trace->steps->len, ==, c->iterations + 1);
+  /* Playback: the start, an E- and an M-step per iteration, the final E-step. */
+  g_assert_cmpuint (trace->steps->len, ==, 2 * c->iterations + 2);
   for (guint s = 0; s < trace->steps->len; s++)
     {
       CsTraceStep *step = g_ptr_array_index (trace->steps, s);
 
+      g_assert_nonnull (step->covariances);
+      g_assert_nonnull (step->centers);
+      if (step->kind != CS_TRACE_STEP_E)
+        {
+          g_assert_true (isnan (step->objective));
+          continue;
+        }
+      g_assert_nonnull (step->responsibilities);
       g_assert_cmpfloat (step->objective, >=, prev - 1e-9 * fabs (prev));
       prev = step->objective;
     }

@@ -8,6 +8,7 @@
 #endif
 
 #include "core/cluster/cs-kmeans.h"
+#include "core/cluster/cs-trace.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-rng.h"
 #include "core/metrics/cs-metrics.h"
@@ -502,18 +503,28 @@ test_trace (void)
   o.tol = 0.0;
   g_assert_true (cs_kmeans_run (x, &o, NULL, trace, &c, &error));
   g_assert_no_error (error);
-  /* The winning restart: its initial centres, then one step per iteration. */
-  g_assert_cmpuint (trace->steps->len, ==, c->iterations + 1);
-  for (guint s = 1; s < trace->steps->len; s++)
+  /* The winning restart: its initial centres, then an assignment and an update step per
+   * iteration (tol 0: the run stops when nothing changes, with no extra assignment). */
+  g_assert_cmpuint (trace->steps->len, ==, 2 * c->iterations + 1);
+  g_assert_cmpint (((CsTraceStep *) g_ptr_array_index (trace->steps, 0))->kind, ==, CS_TRACE_STEP_INIT);
+  g_assert_null (((CsTraceStep *) g_ptr_array_index (trace->steps, 0))->labels);
+  for (guint s = 2; s < trace->steps->len; s++)
     {
       CsTraceStep *prev = g_ptr_array_index (trace->steps, s - 1);
       CsTraceStep *step = g_ptr_array_index (trace->steps, s);
-      g_assert_cmpuint (step->iteration, ==, s);
-      /* Lloyd never increases the objective. */
+      g_assert_cmpuint (step->iteration, ==, (s + 1) / 2);
+      g_assert_cmpint (step->kind, ==, s % 2 == 1 ? CS_TRACE_STEP_ASSIGN : CS_TRACE_STEP_UPDATE);
+      /* An update step moves centres and keeps labels; an assignment step the other way round. */
+      if (step->kind == CS_TRACE_STEP_UPDATE)
+        g_assert_cmpmem (step->labels, 1500 * sizeof (int), prev->labels, 1500 * sizeof (int));
+      else
+        g_assert_cmpmem (step->centers->data, 10 * sizeof (double), prev->centers->data, 10 * sizeof (double));
+      /* Lloyd never increases the objective, neither half of an iteration. */
       g_assert_cmpfloat (step->objective, <=, prev->objective * (1 + 1e-12));
     }
   last = g_ptr_array_index (trace->steps, trace->steps->len - 1);
-  g_assert_cmpuint (last->n_changed, ==, 0);
+  g_assert_cmpint (last->kind, ==, CS_TRACE_STEP_UPDATE);
+  g_assert_cmpuint (((CsTraceStep *) g_ptr_array_index (trace->steps, trace->steps->len - 2))->n_changed, ==, 0);
   g_assert_cmpmem (last->labels, 1500 * sizeof (int), c->labels, 1500 * sizeof (int));
   for (gsize e = 0; e < 10; e++)
     g_assert_cmpfloat_with_epsilon (last->centers->data[e], c->centers->data[e], 1e-9);

@@ -768,6 +768,8 @@ update_accessible_label (CsPlotView *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
+static const CsPlotModel *drawn_model (CsPlotView *view, const CsPlotModel *m);
+
 static void
 cs_plot_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -784,7 +786,7 @@ cs_plot_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     {
       /* The snapshot's recording surface cannot tell the renderer the screen's scale. */
       cs_render_set_raster_scale (cr, gtk_widget_get_scale_factor (widget));
-      cs_render_scatter (cr, m, w, h);
+      cs_render_scatter (cr, drawn_model (self, m), w, h);
     }
   else
     {
@@ -966,4 +968,45 @@ cs_plot_view_get_model (CsPlotView *view)
   g_return_val_if_fail (CS_IS_PLOT_VIEW (view), NULL);
 
   return get_model (view);
+}
+
+/* Playback (issue 12): a frame drawn in place of the model; the model keeps zoom, pan,
+ * hover and tooltips, and its view state is copied onto the frame at each draw. */
+#define FRAME_KEY "cs-playback-frame"
+
+static const CsPlotModel *
+drawn_model (CsPlotView *view, const CsPlotModel *m)
+{
+  CsPlotModel *f = g_object_get_data (G_OBJECT (view), FRAME_KEY);
+
+  if (f == NULL || m == NULL || f->n != m->n)
+    return m;
+  f->x_min = m->x_min;
+  f->x_max = m->x_max;
+  f->y_min = m->y_min;
+  f->y_max = m->y_max;
+  f->highlight = m->highlight;
+  f->show_legend = m->show_legend;
+  f->show_centers = m->show_centers;
+  f->show_medoid_links = m->show_medoid_links;
+  f->point_radius = m->point_radius;
+  f->point_alpha = m->point_alpha;
+  return f;
+}
+
+void
+cs_plot_view_set_frame (CsPlotView *view, CsPlotModel *frame)
+{
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  g_object_set_data_full (G_OBJECT (view), FRAME_KEY, frame, (GDestroyNotify) cs_plot_model_free);
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+}
+
+const CsPlotModel *
+cs_plot_view_get_frame (CsPlotView *view)
+{
+  g_return_val_if_fail (CS_IS_PLOT_VIEW (view), NULL);
+
+  return drawn_model (view, get_model (view));
 }

@@ -38,4 +38,10 @@ gboolean           cs_plot_view_is_pick_ready (CsPlotView *view);
  * NULL when i is out of range. */
 char              *cs_plot_view_describe_point (CsPlotView *view, gsize i);
 
+/* Playback (issue 12): takes ownership of `frame` (NULL: none), drawn in place of the model
+ * while it has as many points; the model's zoom, pan and hover apply to it. */
+void               cs_plot_view_set_frame (CsPlotView *view, CsPlotModel *frame);
+/* What is drawn: the frame with the model's view state, or the model. */
+const CsPlotModel *cs_plot_view_get_frame (CsPlotView *view);
+
 G_END_DECLS

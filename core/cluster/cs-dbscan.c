@@ -1,4 +1,5 @@
 #include "core/cluster/cs-dbscan.h"
+#include "core/cluster/cs-trace.h"
 #include "core/cluster/cs-registry.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
@@ -680,6 +681,67 @@ cs_dbscan_knee (const double *sorted,
   return sorted[at];
 }
 
+/* Playback of a DBSCAN run as a scan from row 0 would find it (the numbering of the
+ * clusters is that order): nothing visited, then one cluster after another with its core
+ * and border points (batched so that there are at most MAX_DISCOVERY_STEPS steps), then the
+ * noise. The passes above run in grid order, so the steps are rebuilt from the result; they
+ * show what is found, not the order the grid visited rows in. */
+#define MAX_DISCOVERY_STEPS 200
+
+static void
+trace_discovery (CsTrace *trace, const CsClustering *c)
+{
+  gsize n = c->n;
+  guint k = c->k;
+  guint per = MAX (1, (k + MAX_DISCOVERY_STEPS - 1) / MAX_DISCOVERY_STEPS);
+  g_autofree int *labels = g_new (int, n);
+  g_autofree guint8 *kinds = g_new (guint8, n);
+  CsTraceStep *step;
+  guint it = 0;
+
+  if (!cs_trace_plan (trace, n, k, 0, CS_TRACE_RECORDS_LABELS | CS_TRACE_RECORDS_POINT_KINDS))
+    return;
+  for (gsize i = 0; i < n; i++)
+    {
+      labels[i] = -1;
+      kinds[i] = CS_TRACE_UNVISITED;
+    }
+  step = cs_trace_push (trace, CS_TRACE_STEP_INIT, it++, labels, n, k, NAN, 0, "no point visited yet");
+  cs_trace_step_set_point_kinds (step, kinds, n);
+  for (guint j0 = 0; j0 < k; j0 += per)
+    {
+      guint j1 = MIN (k, j0 + per);
+      gsize n_core = 0;
+      gsize n_border = 0;
+      g_autofree char *cores = NULL;
+      g_autofree char *borders = NULL;
+      g_autofree char *note = NULL;
+
+      for (gsize i = 0; i < n; i++)
+        if (c->labels[i] >= (int) j0 && c->labels[i] < (int) j1)
+          {
+            labels[i] = c->labels[i];
+            kinds[i] = c->point_kinds[i];
+            n_core += c->point_kinds[i] == CS_POINT_CORE;
+            n_border += c->point_kinds[i] == CS_POINT_BORDER;
+          }
+      cores = cs_format_count (n_core);
+      borders = cs_format_count (n_border);
+      note = j1 - j0 == 1 ? g_strdup_printf ("cluster %u expanded: %s core, %s border points", j0 + 1, cores, borders)
+                          : g_strdup_printf ("clusters %u–%u expanded: %s core, %s border points", j0 + 1, j1, cores,
+                                             borders);
+      step = cs_trace_push (trace, CS_TRACE_STEP_DISCOVER, it++, labels, n, k, NAN, n_core + n_border, note);
+      cs_trace_step_set_point_kinds (step, kinds, n);
+    }
+  {
+    g_autofree char *noise = cs_format_count ((gsize) c->objective);
+    g_autofree char *note = g_strdup_printf ("the %s points no cluster reached are noise", noise);
+
+    step = cs_trace_push (trace, CS_TRACE_STEP_FINAL, it, c->labels, n, k, c->objective, (gsize) c->objective, note);
+    cs_trace_step_set_point_kinds (step, c->point_kinds, n);
+  }
+}
+
 gboolean
 cs_dbscan_run (const CsMatrix        *x,
                const CsDbscanOptions *options,
@@ -813,7 +875,7 @@ cs_dbscan_run (const CsMatrix        *x,
   if (eps_used != NULL)
     *eps_used = eps;
   if (trace)
-    cs_trace_add (trace, 1, c->labels, n, NULL, NULL, k, c->objective, 0, "core, border and noise points found");
+    trace_discovery (trace, c);
   cs_progress_report (progress, 1.0, "DBSCAN");
   *out = c;
   return TRUE;

@@ -1,4 +1,5 @@
 #include "core/cluster/cs-gmm.h"
+#include "core/cluster/cs-trace.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 #include "core/base/cs-matrix-private.h"
@@ -496,17 +497,25 @@ hard_labels (const Work *w,
     }
 }
 
+/* One E- or M-step of playback: the current parameters (means in the data's coordinates,
+ * covariances as full matrices whatever the model), the hard labels, and after an E-step the
+ * responsibilities that colour the points. An M-step's log-likelihood is not known until the
+ * next E-step: NaN. */
 static void
-trace_step (Work       *w,
-            CsTrace    *trace,
-            guint       iteration,
-            int        *labels,
-            int        *previous,
-            double      loglik,
-            const char *note)
+trace_step (Work           *w,
+            CsTrace        *trace,
+            CsTraceStepKind kind,
+            guint           iteration,
+            int            *labels,
+            int            *previous,
+            double          loglik,
+            const char     *note)
 {
   g_autoptr (CsMatrix) centers = cs_matrix_new (w->k, w->d);
+  g_autoptr (CsMatrix) covariances = cs_matrix_new ((gsize) w->k * w->d, w->d);
   gsize changed = 0;
+  gsize d = w->d;
+  CsTraceStep *step;
 
   hard_labels (w, labels);
   for (gsize i = 0; i < w->n; i++)
@@ -514,9 +523,18 @@ trace_step (Work       *w,
       changed += labels[i] != previous[i];
       previous[i] = labels[i];
     }
-  for (gsize e = 0; e < (gsize) w->k * w->d; e++)
-    centers->data[e] = w->means[e] + w->shift[e % w->d];
-  cs_trace_add (trace, iteration, labels, w->n, centers, NULL, w->k, loglik, changed, note);
+  for (gsize e = 0; e < (gsize) w->k * d; e++)
+    centers->data[e] = w->means[e] + w->shift[e % d];
+  for (guint j = 0; j < w->k; j++)
+    for (gsize s = 0; s < d; s++)
+      for (gsize t = 0; t < d; t++)
+        covariances->data[((gsize) j * d + s) * d + t]
+            = w->dense ? w->covs[(gsize) j * d * d + s * d + t] : s == t ? w->covs[j * d + t] : 0.0;
+  step = cs_trace_push (trace, kind, iteration, labels, w->n, w->k, loglik, changed, note);
+  cs_trace_step_set_centers (step, centers);
+  cs_trace_step_set_mixture (step, covariances, w->weights, w->k);
+  if (kind == CS_TRACE_STEP_E)
+    cs_trace_step_set_responsibilities (step, w->resp, w->n, w->k);
 }
 
 static double
@@ -568,6 +586,11 @@ run_once (Work               *w,
     w->resp[i * k + start[i]] = 1.0;
   if (!m_step (w, error))
     return FALSE;
+  if (trace != NULL
+      && cs_trace_plan (trace, w->n, w->k, w->d,
+                        CS_TRACE_RECORDS_LABELS | CS_TRACE_RECORDS_CENTERS | CS_TRACE_RECORDS_COVARIANCES
+                            | CS_TRACE_RECORDS_RESPONSIBILITIES))
+    trace_step (w, trace, CS_TRACE_STEP_INIT, 0, labels, previous, NAN, "initial parameters, from the starting labels");
 
   for (guint it = 0; it < opt->max_iter; it++)
     {
@@ -578,9 +601,13 @@ run_once (Work               *w,
       if (!e_step (w, &ll, error))
         return FALSE;
       if (trace)
-        trace_step (w, trace, it, labels, previous, ll, it == 0 ? "initial parameters" : NULL);
+        trace_step (w, trace, CS_TRACE_STEP_E, it, labels, previous, ll,
+                    it == 0 ? "responsibilities under the initial parameters" : "responsibilities updated");
       if (!m_step (w, error))
         return FALSE;
+      if (trace)
+        trace_step (w, trace, CS_TRACE_STEP_M, it + 1, labels, previous, NAN,
+                    "weights, means and covariances re-estimated");
       outcome->iterations = it + 1;
       change = ll / (double) w->n - prev;
       prev = ll / (double) w->n;
@@ -598,7 +625,8 @@ run_once (Work               *w,
   if (!e_step (w, &ll, error))
     return FALSE;
   if (trace)
-    trace_step (w, trace, outcome->iterations, labels, previous, ll, "final parameters");
+    trace_step (w, trace, CS_TRACE_STEP_E, outcome->iterations, labels, previous, ll,
+                "responsibilities under the final parameters");
   outcome->loglik = ll;
   return TRUE;
 }
@@ -807,7 +835,7 @@ cs_gmm_run (const CsMatrix     *x,
   for (guint r = 0; r < n_runs; r++)
     {
       RunOutcome outcome;
-      g_autoptr (CsTrace) run_trace = trace ? cs_trace_new (trace->max_steps) : NULL;
+      g_autoptr (CsTrace) run_trace = cs_trace_new_like (trace);
 
       w.restart = r;
       w.n_runs = n_runs;
@@ -881,13 +909,7 @@ cs_gmm_run (const CsMatrix     *x,
   result->iterations = best.iterations;
   result->converged = best.converged;
 
-  if (trace && best_trace)
-    {
-      trace->n = n;
-      trace->k = k;
-      while (best_trace->steps->len > 0)
-        g_ptr_array_add (trace->steps, g_ptr_array_steal_index (best_trace->steps, 0));
-    }
+  cs_trace_adopt (trace, best_trace);
   cs_progress_report (progress, 1.0, "done");
   *out = g_steal_pointer (&result);
   ok = TRUE;

@@ -1,4 +1,6 @@
 #include "core/cluster/cs-kmeans.h"
+#include "core/cluster/cs-trace.h"
+#include "core/base/cs-format.h"
 #include "core/base/cs-matrix-private.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-rng.h"
@@ -329,16 +331,29 @@ restart_stage (const Work *w,
 static void
 trace_step (Work           *w,
             CsTrace        *trace,
+            CsTraceStepKind kind,
             guint           iteration,
             const int      *labels,
             const CsMatrix *centers,
             gsize           n_changed,
             const char     *note)
 {
+  CsTraceStep *step;
+  char text[128];
+
   if (trace == NULL)
     return;
-  cs_trace_add (trace, iteration, labels, w->n, centers, NULL, w->k, inertia_of (w, centers, labels), n_changed,
-                note);
+  if (note == NULL && kind == CS_TRACE_STEP_ASSIGN)
+    {
+      g_autofree char *count = cs_format_count (n_changed);
+      g_snprintf (text, sizeof text, "%s %s changed", count, n_changed == 1 ? "point" : "points");
+      note = text;
+    }
+  else if (note == NULL && kind == CS_TRACE_STEP_UPDATE)
+    note = "centres moved to their points' means";
+  step = cs_trace_push (trace, kind, iteration, labels, w->n, w->k,
+                        labels != NULL ? inertia_of (w, centers, labels) : NAN, n_changed, note);
+  cs_trace_step_set_centers (step, centers);
 }
 
 /* Hamerly (2010), "Making k-means even faster": one upper bound u (distance to the own
@@ -467,6 +482,8 @@ run_once (Work                  *w,
       p = g_new (double, k);
     }
 
+  if (trace != NULL && cs_trace_plan (trace, n, k, d, CS_TRACE_RECORDS_LABELS | CS_TRACE_RECORDS_CENTERS))
+    trace_step (w, trace, CS_TRACE_STEP_INIT, 0, NULL, centers, 0, "initial centres");
   for (it = 0; it < opt->max_iter; it++)
     {
       gsize changed = 0;
@@ -548,9 +565,9 @@ run_once (Work                  *w,
 
       if (trace)
         {
-          if (it == 0)
-            trace_step (w, trace, 0, labels, centers, n, "initial centres");
-          trace_step (w, trace, it + 1, labels, next, changed, n_moved ? "re-seeded an empty cluster" : NULL);
+          trace_step (w, trace, CS_TRACE_STEP_ASSIGN, it + 1, labels, centers, changed, NULL);
+          trace_step (w, trace, CS_TRACE_STEP_UPDATE, it + 1, labels, next, 0,
+                      n_moved ? "centres moved to their points' means; an empty cluster re-seeded" : NULL);
         }
       memcpy (centers->data, next->data, (gsize) k * d * sizeof (double));
       outcome->iterations = it + 1;
@@ -585,7 +602,7 @@ run_once (Work                  *w,
       if (!assign_all (w, centers, labels, FALSE, NULL, &changed, error))
         return FALSE;
       if (trace && changed > 0)
-        trace_step (w, trace, outcome->iterations + 1, labels, centers, changed, "final assignment");
+        trace_step (w, trace, CS_TRACE_STEP_ASSIGN, outcome->iterations + 1, labels, centers, changed, NULL);
     }
   outcome->inertia = inertia_of (w, centers, labels);
   return TRUE;
@@ -964,7 +981,7 @@ cs_kmeans_run (const CsMatrix        *x,
         goto out;
 
       if (trace)
-        run_trace = cs_trace_new (trace->max_steps);
+        run_trace = cs_trace_new_like (trace);
       run_labels = g_new (int, n);
       if (!run_once (&w, options, centers, run_labels, tol_abs, run_trace, &outcome, error))
         goto out;
@@ -994,16 +1011,14 @@ cs_kmeans_run (const CsMatrix        *x,
   /* Only the winning restart's steps are kept, with its centres in the data's coordinates. */
   if (trace && best_trace)
     {
-      trace->n = n;
-      trace->k = k;
-      while (best_trace->steps->len > 0)
+      for (guint s = 0; s < best_trace->steps->len; s++)
         {
-          CsTraceStep *step = g_ptr_array_steal_index (best_trace->steps, 0);
+          CsTraceStep *step = g_ptr_array_index (best_trace->steps, s);
           if (step->centers)
             for (gsize e = 0; e < (gsize) k * d; e++)
               step->centers->data[e] += mean[e % d];
-          g_ptr_array_add (trace->steps, step);
         }
+      cs_trace_adopt (trace, best_trace);
     }
   cs_progress_report (progress, 1.0, "done");
   *out = g_steal_pointer (&result);

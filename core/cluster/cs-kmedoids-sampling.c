@@ -1,4 +1,5 @@
 #include "core/cluster/cs-kmedoids.h"
+#include "core/cluster/cs-trace.h"
 #include "core/cluster/cs-kmedoids-sampling.h"
 #include "core/cluster/cs-kmedoids-private.h"
 #include "core/base/cs-error.h"
@@ -850,7 +851,7 @@ cs_clarans_run (const CsDissim          *D,
 
   for (guint r = 0; r < num_local; r++)
     {
-      g_autoptr (CsTrace) run_trace = trace ? cs_trace_new (trace->max_steps) : NULL;
+      g_autoptr (CsTrace) run_trace = cs_trace_new_like (trace);
       guint64 tries = 0;
       guint swaps = 0;
       g_autofree char *note = NULL;
@@ -945,13 +946,7 @@ cs_clarans_run (const CsDissim          *D,
       cs_progress_report (progress, shown, fast ? "FastCLARANS" : "CLARANS");
     }
 
-  if (trace && best_trace)
-    {
-      trace->n = n;
-      trace->k = k;
-      while (best_trace->steps->len > 0)
-        g_ptr_array_add (trace->steps, g_ptr_array_steal_index (best_trace->steps, 0));
-    }
+  cs_trace_adopt (trace, best_trace);
   result = cs_clustering_new (algo_id, n, 0, k);
   memcpy (result->labels, best_labels, n * sizeof (int));
   result->medoids = g_steal_pointer (&best_med);

@@ -1,4 +1,5 @@
 #include "core/cluster/cs-kmedoids-private.h"
+#include "core/cluster/cs-trace.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 #include "core/base/cs-rng.h"
@@ -226,6 +227,9 @@ typedef struct
   double                  *blk;      /* Owned, BLOCK × n: columns blk0 .. of D, gathered */
   gsize                    blk0;     /* first column in blk, or G_MAXSIZE */
   int                     *labels;   /* Owned, n: the previous trace step's labels, or NULL */
+  gsize                    cand[CS_TRACE_MAX_CANDIDATES]; /* trace: the last rows evaluated as
+                                                             candidates since the last swap (a ring) */
+  guint                    n_cand;
   double                   loss;
   guint64                  work;     /* distance reads since the last cancellation check */
   guint                    swaps;
@@ -387,15 +391,16 @@ apply_swap (Swap  *s,
   s->swaps++;
 }
 
-static void
+static CsTraceStep *
 trace_step (Swap       *s,
             guint       iteration,
             const char *note)
 {
   gsize changed = 0;
+  CsTraceStep *step;
 
   if (s->trace == NULL)
-    return;
+    return NULL;
   if (s->labels == NULL)
     {
       s->labels = g_new (int, s->n);
@@ -408,7 +413,10 @@ trace_step (Swap       *s,
         s->labels[o] = (int) s->near[o];
         changed++;
       }
-  cs_trace_add (s->trace, iteration, s->labels, s->n, NULL, s->med, s->k, s->loss, changed, note);
+  step = cs_trace_push (s->trace, iteration == 0 ? CS_TRACE_STEP_INIT : CS_TRACE_STEP_GENERIC, iteration, s->labels,
+                        s->n, s->k, s->loss, changed, note);
+  cs_trace_step_set_medoids (step, s->med, s->k);
+  return step;
 }
 
 static void
@@ -425,7 +433,17 @@ trace_swap (Swap   *s,
     return;
   note = g_strdup_printf ("medoid %u (row %zu) left, row %zu came in, Δ %s%.6g", m, left, came,
                           delta < 0 ? "−" : "", fabs (delta));
-  trace_step (s, iteration, note);
+  {
+    guint kept = MIN (s->n_cand, CS_TRACE_MAX_CANDIDATES);
+    gsize ordered[CS_TRACE_MAX_CANDIDATES];
+
+    /* Oldest first out of the ring. */
+    for (guint c = 0; c < kept; c++)
+      ordered[c] = s->cand[(s->n_cand - kept + c) % CS_TRACE_MAX_CANDIDATES];
+    cs_trace_step_set_swap (trace_step (s, iteration, note), (gssize) left, (gssize) came, delta,
+                            kept > 0 ? ordered : NULL, kept);
+    s->n_cand = 0;
+  }
 }
 
 /* ---- validation and initialisation ---- */
@@ -912,7 +930,7 @@ swap_begin (Swap                    *s,
   if (!cs_progress_check (progress, error))
     return FALSE;
   assign_all (s);
-  if (trace)
+  if (trace && cs_trace_plan (trace, s->n, s->k, 0, CS_TRACE_RECORDS_LABELS | CS_TRACE_RECORDS_MEDOIDS))
     {
       g_autofree char *note = s->k == 1 ? g_strdup ("the exact 1-medoid")
                                         : g_strdup_printf ("initial medoids (%s)", init_name (o->init));
@@ -1230,6 +1248,8 @@ cs_fasterpam_run (const CsDissim          *D,
           if (s.dn[h] == 0.0 && is_medoid (s.med, s.k, h))
             continue;
           m = candidate_eval (&s, column_of (&s, h), s.delta, &delta);
+          if (trace != NULL)
+            s.cand[s.n_cand++ % CS_TRACE_MAX_CANDIDATES] = h;
           if (!swap_tick (&s, s.n, error))
             return FALSE;
           if ((h & 1023) == 0 && !swap_progress (&s, iter - 1 + (double) h / s.n, 2.0, "eager SWAP"))

@@ -1,4 +1,5 @@
 #include "core/cluster/cs-meanshift.h"
+#include "core/cluster/cs-trace.h"
 #include "core/cluster/cs-registry.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
@@ -240,6 +241,12 @@ cs_meanshift_run (const CsMatrix           *x,
   density = g_new0 (double, ns);
   done = g_new0 (guint8, ns);
 
+  /* Playback shows points climbing only when every point is its own seed. */
+  if (trace != NULL && all_seeds
+      && cs_trace_plan (trace, n, 0, d, CS_TRACE_RECORDS_POSITIONS | CS_TRACE_RECORDS_LABELS | CS_TRACE_RECORDS_CENTERS))
+    cs_trace_step_set_positions (cs_trace_push (trace, CS_TRACE_STEP_INIT, 0, NULL, n, 0, (double) ns, ns,
+                                                "every point starts where it is"),
+                                 seeds->data, n, d, NULL);
   active = ns;
   for (iter = 0; iter < max_iter && active > 0; iter++)
     {
@@ -292,6 +299,15 @@ cs_meanshift_run (const CsMatrix           *x,
             g_free (num);
         }
       active = moving;
+      if (trace != NULL && all_seeds && !g_atomic_int_get (&stop))
+        {
+          g_autofree char *count = cs_format_count (moving);
+          g_autofree char *note = g_strdup_printf ("every point moved to the weighted mean around it; %s still moving",
+                                                   count);
+          cs_trace_step_set_positions (cs_trace_push (trace, CS_TRACE_STEP_SHIFT, iter + 1, NULL, n, 0,
+                                                      (double) moving, moving, note),
+                                       seeds->data, n, d, NULL);
+        }
       cs_progress_report (progress, 0.9 * (1.0 - (double) active / ns), "mean shift");
     }
   if (!cs_progress_check (progress, error))
@@ -363,7 +379,13 @@ cs_meanshift_run (const CsMatrix           *x,
   c->iterations = iter;
   c->converged = active == 0;
   if (trace)
-    cs_trace_add (trace, iter, c->labels, n, c->centers, NULL, c->k, c->objective, 0, "modes found");
+    {
+      CsTraceStep *step = cs_trace_push (trace, CS_TRACE_STEP_FINAL, iter, c->labels, n, c->k, 0.0, n,
+                                         "nearby ends merged into modes: the clusters");
+      cs_trace_step_set_centers (step, c->centers);
+      if (all_seeds)
+        cs_trace_step_set_positions (step, seeds->data, n, d, NULL);
+    }
   cs_progress_report (progress, 1.0, "mean shift");
   *out = c;
   return TRUE;

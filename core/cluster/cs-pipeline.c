@@ -1,5 +1,6 @@
 #include "core/cluster/cs-pipeline.h"
 #include "core/cluster/cs-agglomerative.h"
+#include "core/cluster/cs-trace.h"
 #include "core/data/cs-dissim.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
@@ -260,7 +261,10 @@ cs_pipeline_run (const CsDataset         *ds,
     return NULL;
 
   if (options->trace_steps > 0)
-    r->trace = cs_trace_new (options->trace_steps);
+    {
+      r->trace = cs_trace_new (options->trace_steps);
+      r->trace->byte_limit = options->trace_bytes > 0 ? options->trace_bytes : CS_TRACE_DEFAULT_BYTES;
+    }
   algo_progress = cs_progress_stage_new (&algo_stage, progress, 0.05, 0.90);
   if (!run_algorithm (ds, options, r, algo_progress, error))
     return NULL;

@@ -24,6 +24,8 @@ typedef struct
                                             values are dropped), for algorithms with run_dissim;
                                             the silhouette is then computed on it (exactly) and
                                             Davies–Bouldin / Calinski–Harabasz are skipped */
+  guint64            trace_bytes;        /* playback's memory bound for the trace (issue 12);
+                                            0 = CS_TRACE_DEFAULT_BYTES */
 } CsPipelineOptions;
 
 typedef struct

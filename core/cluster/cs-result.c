@@ -1,5 +1,6 @@
 #include "core/cluster/cs-result.h"
 #include "core/cluster/cs-registry.h"
+#include "core/cluster/cs-trace.h"
 
 #include <math.h>
 #include <string.h>
@@ -108,6 +109,12 @@ trace_step_free (gpointer data)
   cs_matrix_free (s->centers);
   g_free (s->medoids);
   g_free (s->note);
+  g_free (s->candidates);
+  g_free (s->responsibilities);
+  cs_matrix_free (s->covariances);
+  g_free (s->weights);
+  g_free (s->positions);
+  g_free (s->point_kinds);
   g_free (s);
 }
 
@@ -127,6 +134,7 @@ cs_trace_free (CsTrace *trace)
   if (trace == NULL)
     return;
   g_ptr_array_unref (trace->steps);
+  g_free (trace->notice);
   g_free (trace);
 }
 
@@ -142,19 +150,8 @@ cs_trace_add (CsTrace        *trace,
               gsize           n_changed,
               const char     *note)
 {
-  CsTraceStep *s;
+  CsTraceStep *s = cs_trace_push (trace, CS_TRACE_STEP_GENERIC, iteration, labels, n, k, objective, n_changed, note);
 
-  if (trace == NULL || (trace->max_steps > 0 && trace->steps->len >= trace->max_steps))
-    return;
-  trace->n = n;
-  trace->k = k;
-  s = g_new0 (CsTraceStep, 1);
-  s->iteration = iteration;
-  s->labels = labels ? g_memdup2 (labels, n * sizeof (int)) : NULL;
-  s->centers = centers ? cs_matrix_copy (centers) : NULL;
-  s->medoids = medoids ? g_memdup2 (medoids, k * sizeof (gsize)) : NULL;
-  s->objective = objective;
-  s->n_changed = n_changed;
-  s->note = g_strdup (note);
-  g_ptr_array_add (trace->steps, s);
+  cs_trace_step_set_centers (s, centers);
+  cs_trace_step_set_medoids (s, medoids, k);
 }

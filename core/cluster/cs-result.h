@@ -98,6 +98,20 @@ typedef struct
   double    objective;
   gsize     n_changed; /* labels that changed since the previous step */
   char     *note;      /* Owned, may be NULL: "swap medoid 3 for row 117" */
+  /* Playback (issue 12): what kind of step this is and what only that kind records; read and
+   * written through core/cluster/cs-trace.h. Every pointer may be NULL. */
+  int       kind;             /* CsTraceStepKind */
+  gssize    leaving;          /* swap: the row whose medoid role ends, or -1 */
+  gssize    entering;         /* swap: the row that becomes a medoid, or -1 */
+  double    delta;            /* swap: the change of the loss it brought (negative is better) */
+  gsize    *candidates;       /* Owned: swap: rows evaluated before this swap, a bounded sample */
+  guint     n_candidates;
+  float    *responsibilities; /* Owned, n × k: a mixture's E-step, float to halve the cost */
+  CsMatrix *covariances;      /* Owned, (k·d) × d: a mixture's covariances, in the data's units */
+  double   *weights;          /* Owned, k: a mixture's weights */
+  float    *positions;        /* Owned, n × d: mean shift's points as they climb */
+  gsize     d;                /* columns of positions / centres / covariances */
+  guint8   *point_kinds;      /* Owned, n: CsPointKind, or CS_TRACE_UNVISITED (DBSCAN's discovery) */
 } CsTraceStep;
 
 typedef struct
@@ -106,6 +120,13 @@ typedef struct
   guint      k;
   guint      max_steps; /* steps beyond this are not recorded (0 = no limit) */
   GPtrArray *steps;     /* CsTraceStep* */
+  /* Playback's memory bound (issue 12, core/cluster/cs-trace.h): 0 = no bound. */
+  guint64    byte_limit;
+  guint64    bytes;     /* what the recorded steps take, by the same estimate */
+  gboolean   refused;   /* nothing recorded: one step would not fit */
+  gboolean   truncated; /* later steps were not recorded */
+  char      *notice;    /* Owned, may be NULL: says which of the two and why, for the UI */
+  guint64    step_bytes; /* the estimate per step, from cs_trace_plan (0: labels only) */
 } CsTrace;
 
 CsTrace *cs_trace_new (guint max_steps);

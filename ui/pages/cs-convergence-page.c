@@ -50,11 +50,8 @@ set_result (CsPage *page, CsPageResult *result)
           g_free (convergence->title);
           convergence->title = g_strdup_printf ("%s after each swap", convergence->y_label);
         }
-      else if (convergence != NULL && c->medoids == NULL)
-        {
-          g_free (convergence->x_label);
-          convergence->x_label = g_strdup ("Iteration");
-        }
+      /* Otherwise "Step": k-means records an assignment and an update step per iteration, a
+       * mixture an E- and an M-step (cs-trace.h). */
     }
   cs_figure_view_set_figure (CS_FIGURE_VIEW (self->view), cs_render_trace, convergence,
                              (GBoxedCopyFunc)cs_chart_model_ref, (GDestroyNotify)cs_chart_model_unref);

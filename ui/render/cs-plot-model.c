@@ -20,7 +20,26 @@ cs_plot_model_new (void)
   m->y_max = 1.0;
   m->x_column = -1;
   m->y_column = -1;
+  m->swap_leaving = -1;
+  m->swap_entering = -1;
   return m;
+}
+
+void
+cs_plot_model_clear_overlays (CsPlotModel *m)
+{
+  g_clear_pointer (&m->caption, g_free);
+  g_clear_pointer (&m->trail_x, g_free);
+  g_clear_pointer (&m->trail_y, g_free);
+  m->n_trail = 0;
+  m->swap_leaving = -1;
+  m->swap_entering = -1;
+  g_clear_pointer (&m->ellipse, g_free);
+  g_clear_pointer (&m->point_rgb, g_free);
+  g_clear_pointer (&m->shade_legend, g_free);
+  g_clear_pointer (&m->noise_name, g_free);
+  g_clear_pointer (&m->candidates, g_free);
+  m->n_candidates = 0;
 }
 
 static void
@@ -37,6 +56,8 @@ clear_clusters (CsPlotModel *m)
   m->n_distinctive = 0;
   m->k = 0;
   m->centers_are_medoids = FALSE;
+  /* Trails and ellipses have one entry per cluster, point colours one per point. */
+  cs_plot_model_clear_overlays (m);
 }
 
 void
@@ -45,6 +66,8 @@ cs_plot_model_free (CsPlotModel *m)
   if (m == NULL)
     return;
   clear_clusters (m);
+  cs_plot_model_clear_overlays (m);
+  g_free (m->proj);
   g_free (m->x);
   g_free (m->y);
   g_free (m->rows);
@@ -78,6 +101,15 @@ cs_plot_model_copy (const CsPlotModel *m)
   c->distinctive = g_memdup2 (m->distinctive, (gsize) m->k * m->n_distinctive * sizeof (int));
   c->distinctive_d = g_memdup2 (m->distinctive_d, (gsize) m->k * m->n_distinctive * sizeof (double));
   c->distinctive_mean = g_memdup2 (m->distinctive_mean, (gsize)m->k * m->n_distinctive * 2 * sizeof (double));
+  c->proj = g_memdup2 (m->proj, 2 * (m->proj_d + 1) * sizeof (double));
+  c->caption = g_strdup (m->caption);
+  c->trail_x = g_memdup2 (m->trail_x, (gsize) m->n_trail * m->k * sizeof (double));
+  c->trail_y = g_memdup2 (m->trail_y, (gsize) m->n_trail * m->k * sizeof (double));
+  c->ellipse = g_memdup2 (m->ellipse, (gsize) m->k * 5 * sizeof (double));
+  c->point_rgb = g_memdup2 (m->point_rgb, m->n * sizeof (guint32));
+  c->shade_legend = g_strdup (m->shade_legend);
+  c->noise_name = g_strdup (m->noise_name);
+  c->candidates = g_memdup2 (m->candidates, m->n_candidates * sizeof (gsize));
   return c;
 }
 
@@ -422,6 +454,61 @@ pca_axes_key (const CsPrepared *prep,
   return g_strdup_printf ("pca:%s", g_checksum_get_string (sum));
 }
 
+/* Scores are (f − mean)·c per component: affine in the features. */
+static void
+pca_projection (CsPlotModel    *m,
+                const CsMatrix *x,
+                const CsMatrix *components)
+{
+  gsize d = x->cols;
+  g_autofree double *mean = g_new0 (double, d);
+
+  for (gsize i = 0; i < x->rows; i++)
+    for (gsize t = 0; t < d; t++)
+      mean[t] += cs_matrix_get (x, i, t);
+  for (gsize t = 0; t < d; t++)
+    mean[t] /= MAX (x->rows, 1);
+  m->proj_d = d;
+  m->proj = g_new0 (double, 2 * (d + 1));
+  for (gsize r = 0; r < MIN (components->rows, 2); r++)
+    {
+      double *row = m->proj + r * (d + 1);
+      for (gsize t = 0; t < d; t++)
+        {
+          row[t] = cs_matrix_get (components, r, t);
+          row[d] -= mean[t] * row[t];
+        }
+    }
+}
+
+/* A plotted column that was clustered is f_t · scale_t + shift_t; one that was not makes
+ * the axes no function of the features: no projection. */
+static void
+column_projection (CsPlotModel      *m,
+                   const CsPrepared *prep,
+                   const char       *x_name,
+                   const char       *y_name)
+{
+  gsize d = prep->x->cols;
+  const char *names[2] = { x_name, y_name };
+  g_autofree double *proj = g_new0 (double, 2 * (d + 1));
+
+  for (int r = 0; r < 2; r++)
+    {
+      gssize found = -1;
+
+      for (gsize t = 0; t < d && prep->names != NULL && prep->names[t] != NULL; t++)
+        if (g_strcmp0 (prep->names[t], names[r]) == 0)
+          found = (gssize) t;
+      if (found < 0)
+        return;
+      proj[r * (d + 1) + found] = prep->scale != NULL ? prep->scale[found] : 1.0;
+      proj[r * (d + 1) + d] = prep->shift != NULL ? prep->shift[found] : 0.0;
+    }
+  m->proj_d = d;
+  m->proj = g_steal_pointer (&proj);
+}
+
 CsPlotModel *
 cs_plot_model_build_scatter (const CsDataset    *ds,
                              const CsPrepared   *prep,
@@ -475,6 +562,7 @@ cs_plot_model_build_scatter (const CsDataset    *ds,
       if (!cs_pca (prep->x, nc, &scores, &components, ratio, error))
         return NULL;
       m->axes_key = pca_axes_key (prep, components);
+      pca_projection (m, prep->x, components);
       for (gsize i = 0; i < n; i++)
         {
           x[i] = cs_matrix_get (scores, i, 0);
@@ -518,6 +606,8 @@ cs_plot_model_build_scatter (const CsDataset    *ds,
       m->x_column = x_column;
       m->y_column = y_column;
       m->axes_key = g_strdup_printf ("columns:%d:%d", x_column, y_column);
+      if (prep != NULL)
+        column_projection (m, prep, cx->name, cy->name);
     }
 
   cs_plot_model_set_points (m, n, x, y, rows);

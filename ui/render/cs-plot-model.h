@@ -54,6 +54,30 @@ typedef struct
   gssize   highlight;      /* point index or -1 */
   gboolean show_medoid_links; /* a thin line from each point to its cluster's medoid
                                  (only when centers_are_medoids) */
+
+  /* Playback frames and mixture views (issues 12 and 11); all optional, built by
+   * cs-plot-frame.c. */
+  double  *proj;           /* Owned, 2 × (proj_d + 1), may be NULL: the plotted (x, y) of a
+                              point of the clustered feature space f is (P₀·f + b₀, P₁·f + b₁),
+                              rows [P₀ b₀; P₁ b₁]; NULL when the axes are not affine in the
+                              features (a column that was not clustered) */
+  gsize    proj_d;
+  char    *caption;        /* Owned, may be NULL: what this frame shows ("Iteration 3 — …") */
+  guint    n_trail;        /* earlier centre positions per cluster, oldest first */
+  double  *trail_x;        /* Owned, n_trail × k */
+  double  *trail_y;        /* Owned, n_trail × k */
+  gssize   swap_leaving;   /* point index of a medoid that just left, or -1 */
+  gssize   swap_entering;  /* point index of the row that just became a medoid, or -1 */
+  double  *ellipse;        /* Owned, k × 5, may be NULL: mean x, mean y, Σxx, Σxy, Σyy of each
+                              mixture component on the plotted axes; drawn at 1σ and 2σ */
+  guint32 *point_rgb;      /* Owned, n, may be NULL: 0xAARRGGBB per point instead of its
+                              cluster colour (soft membership, uncertainty, discovery);
+                              alpha 0 keeps the cluster colour */
+  gboolean show_voronoi;   /* shade the plane by the nearest centre or medoid */
+  char    *shade_legend;   /* Owned, may be NULL: a caption for point_rgb ("Uncertainty: …") */
+  char    *noise_name;     /* Owned, may be NULL: the legend's name for label −1 ("Noise") */
+  gsize   *candidates;     /* Owned, n_candidates point indices: rows a swap search evaluated */
+  guint    n_candidates;
 } CsPlotModel;
 
 CsPlotModel *cs_plot_model_new (void);
@@ -93,6 +117,10 @@ CsPlotModel *cs_plot_model_build_scatter (const CsDataset    *ds,
                                           int                 x_column,
                                           int                 y_column,
                                           GError            **error);
+
+/* Clears the playback and mixture overlays above (caption, trails, swap, ellipses, point
+ * colours), keeping proj and show_voronoi. */
+void cs_plot_model_clear_overlays (CsPlotModel *m);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsPlotModel, cs_plot_model_free)
 

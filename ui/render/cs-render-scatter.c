@@ -133,7 +133,7 @@ legend_entry (const CsPlotModel *m,
 {
   if (L->legend_noise && r == 0)
     {
-      *name = g_strdup ("Noise");
+      *name = g_strdup (m->noise_name != NULL ? m->noise_name : "Noise");
       *size = L->n_noise;
     }
   else
@@ -424,6 +424,19 @@ label_style (const CsPlotModel *m,
       cs_palette_color (slot, rgb);
       *shape = cs_palette_marker (slot);
     }
+}
+
+/* A cluster's own colour even while its points are not labelled yet (playback's start). */
+static void
+cluster_style (const CsPlotModel *m,
+               guint              j,
+               double             rgb[3],
+               CsMarker          *shape)
+{
+  guint slot = m->color_slot != NULL ? (guint) m->color_slot[j] : j;
+
+  cs_palette_color (slot, rgb);
+  *shape = cs_palette_marker (slot);
 }
 
 /* Raster point layer ------------------------------------------------------------------ */
@@ -893,6 +906,45 @@ draw_points_vector (cairo_t           *cr,
     }
 }
 
+/* Points with colours of their own (soft membership, uncertainty, discovery): one mark per
+ * point in index order, the marker shape still by cluster. */
+static void
+draw_points_rgb (cairo_t           *cr,
+                 const CsPlotModel *m,
+                 const Layout      *L)
+{
+  double r = point_radius (m, L);
+  double alpha = point_alpha (m);
+
+  for (gsize i = 0; i < m->n; i++)
+    {
+      int l = m->labels != NULL ? m->labels[i] : -1;
+      guint32 c = m->point_rgb[i];
+      double rgb[3];
+      CsMarker shape;
+      double cx;
+      double cy;
+
+      if (!isfinite (m->x[i]) || !isfinite (m->y[i]))
+        continue;
+      cs_plot_data_to_canvas (m, &L->frame, m->x[i], m->y[i], &cx, &cy);
+      if (cx < L->frame.x - 4 * r || cx > L->frame.x + L->frame.width + 4 * r
+          || cy < L->frame.y - 4 * r || cy > L->frame.y + L->frame.height + 4 * r)
+        continue;
+      label_style (m, l, rgb, &shape);
+      if ((c >> 24) != 0)
+        {
+          rgb[0] = ((c >> 16) & 0xff) / 255.0;
+          rgb[1] = ((c >> 8) & 0xff) / 255.0;
+          rgb[2] = (c & 0xff) / 255.0;
+        }
+      cairo_new_path (cr);
+      marker_path (cr, shape, cx, cy, r);
+      cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], MAX (alpha, 0.6));
+      cairo_fill (cr);
+    }
+}
+
 static gsize
 count_visible (const CsPlotModel *m,
                gsize              limit)
@@ -922,7 +974,9 @@ draw_points (cairo_t           *cr,
   cairo_save (cr);
   cairo_rectangle (cr, L->frame.x, L->frame.y, L->frame.width, L->frame.height);
   cairo_clip (cr);
-  if (vector_target && count_visible (m, CS_RENDER_VECTOR_MAX_POINTS) <= CS_RENDER_VECTOR_MAX_POINTS)
+  if (m->point_rgb != NULL)
+    draw_points_rgb (cr, m, L);
+  else if (vector_target && count_visible (m, CS_RENDER_VECTOR_MAX_POINTS) <= CS_RENDER_VECTOR_MAX_POINTS)
     draw_points_vector (cr, m, L);
   else
     {
@@ -1198,7 +1252,7 @@ draw_centers (cairo_t           *cr,
               const CsPlotModel *m,
               const Layout      *L)
 {
-  if (!m->show_centers || m->center_x == NULL || m->center_y == NULL || m->labels == NULL)
+  if (!m->show_centers || m->center_x == NULL || m->center_y == NULL || m->k == 0)
     return;
 
   cairo_save (cr);
@@ -1218,7 +1272,7 @@ draw_centers (cairo_t           *cr,
       cs_plot_data_to_canvas (m, &L->frame, m->center_x[j], m->center_y[j], &cx, &cy);
       if (!in_frame (L, cx, cy))
         continue;
-      label_style (m, (int) j, rgb, &shape);
+      cluster_style (m, j, rgb, &shape);
 
       if (m->centers_are_medoids)
         {
@@ -1299,6 +1353,396 @@ draw_highlight (cairo_t           *cr,
   cairo_restore (cr);
 }
 
+/* Playback and mixture overlays ------------------------------------------------------- */
+
+/* Cells of the Voronoi shading, in device pixels: coarse enough to be cheap on every
+ * frame, fine enough that the boundaries read as lines. */
+#define VORONOI_CELL 2.0
+
+static void
+draw_voronoi (cairo_t           *cr,
+              const CsPlotModel *m,
+              const Layout      *L)
+{
+  const CsRect *f = &L->frame;
+  g_autofree double *rgb = NULL;
+  cairo_surface_t *img;
+  cairo_pattern_t *pattern;
+  cairo_matrix_t matrix;
+  guint32 *data;
+  double sx;
+  double sy;
+  int w;
+  int h;
+  int stride;
+  gboolean any = FALSE;
+
+  if (!m->show_voronoi || m->center_x == NULL || m->center_y == NULL || m->k == 0
+      || !(m->x_max > m->x_min) || !(m->y_max > m->y_min))
+    return;
+  for (guint j = 0; j < m->k; j++)
+    any |= isfinite (m->center_x[j]) && isfinite (m->center_y[j]);
+  if (!any)
+    return;
+
+  cs_i_render_pixel_scale (cr, &sx, &sy);
+  w = MAX (1, (int) ceil (f->width * sx / VORONOI_CELL));
+  h = MAX (1, (int) ceil (f->height * sy / VORONOI_CELL));
+  img = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  if (cairo_surface_status (img) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (img);
+      return;
+    }
+  cairo_surface_flush (img);
+  data = (guint32 *) cairo_image_surface_get_data (img);
+  stride = cairo_image_surface_get_stride (img) / 4;
+  rgb = g_new (double, 3 * m->k);
+  for (guint j = 0; j < m->k; j++)
+    {
+      CsMarker shape;
+      cluster_style (m, j, rgb + 3 * j, &shape);
+    }
+  /* Nearest centre in the plotted plane, in the axes' own units (what k-means measures when
+   * the axes are the clustered columns, and the projected distance for principal components). */
+  for (int v = 0; v < h; v++)
+    for (int u = 0; u < w; u++)
+      {
+        double px = m->x_min + (m->x_max - m->x_min) * (u + 0.5) / w;
+        double py = m->y_max - (m->y_max - m->y_min) * (v + 0.5) / h;
+        double best = INFINITY;
+        int arg = -1;
+        const double a = 0.16; /* premultiplied: light enough for the points to stay on top */
+
+        for (guint j = 0; j < m->k; j++)
+          {
+            double dx = m->center_x[j] - px;
+            double dy = m->center_y[j] - py;
+            double dd = dx * dx + dy * dy;
+            if (dd < best)
+              {
+                best = dd;
+                arg = (int) j;
+              }
+          }
+        data[v * stride + u]
+            = arg < 0 ? 0
+                      : ((guint32) lround (a * 255) << 24) | ((guint32) lround (a * rgb[3 * arg] * 255) << 16)
+                            | ((guint32) lround (a * rgb[3 * arg + 1] * 255) << 8)
+                            | (guint32) lround (a * rgb[3 * arg + 2] * 255);
+      }
+  cairo_surface_mark_dirty (img);
+  cairo_save (cr);
+  pattern = cairo_pattern_create_for_surface (img);
+  cairo_matrix_init_scale (&matrix, w / f->width, h / f->height);
+  cairo_matrix_translate (&matrix, -f->x, -f->y);
+  cairo_pattern_set_matrix (pattern, &matrix);
+  cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+  cairo_set_source (cr, pattern);
+  cairo_rectangle (cr, f->x, f->y, f->width, f->height);
+  cairo_fill (cr);
+  cairo_pattern_destroy (pattern);
+  cairo_surface_destroy (img);
+  cairo_restore (cr);
+}
+
+static void
+draw_trails (cairo_t           *cr,
+             const CsPlotModel *m,
+             const Layout      *L)
+{
+  if (m->n_trail < 2 || m->trail_x == NULL || m->k == 0)
+    return;
+  cairo_save (cr);
+  cairo_rectangle (cr, L->frame.x, L->frame.y, L->frame.width, L->frame.height);
+  cairo_clip (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint j = 0; j < m->k; j++)
+    {
+      double rgb[3];
+      CsMarker shape;
+      gboolean started = FALSE;
+
+      cluster_style (m, j, rgb, &shape);
+      cairo_new_path (cr);
+      for (guint t = 0; t < m->n_trail; t++)
+        {
+          double x = m->trail_x[(gsize) t * m->k + j];
+          double y = m->trail_y[(gsize) t * m->k + j];
+          double cx;
+          double cy;
+
+          if (!isfinite (x) || !isfinite (y))
+            continue;
+          cs_plot_data_to_canvas (m, &L->frame, x, y, &cx, &cy);
+          if (started)
+            cairo_line_to (cr, cx, cy);
+          else
+            cairo_move_to (cr, cx, cy);
+          started = TRUE;
+        }
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+      cairo_set_line_width (cr, 4.0);
+      cairo_stroke_preserve (cr);
+      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      cairo_set_line_width (cr, 2.0);
+      cairo_stroke (cr);
+      /* A dot where the centre was at each earlier step. */
+      for (guint t = 0; t + 1 < m->n_trail; t++)
+        {
+          double x = m->trail_x[(gsize) t * m->k + j];
+          double y = m->trail_y[(gsize) t * m->k + j];
+          double cx;
+          double cy;
+
+          if (!isfinite (x) || !isfinite (y))
+            continue;
+          cs_plot_data_to_canvas (m, &L->frame, x, y, &cx, &cy);
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, cx, cy, 2.6, 0, 2 * G_PI);
+        }
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      cairo_set_line_width (cr, 1.4);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
+/* Σ = [a b; b c] at `sigmas` standard deviations: the axes are the eigenvectors, their
+ * half-lengths sigmas·√eigenvalue. */
+static void
+ellipse_path (cairo_t           *cr,
+              const CsPlotModel *m,
+              const Layout      *L,
+              const double      *e,
+              double             sigmas)
+{
+  double a = e[2];
+  double b = e[3];
+  double c = e[4];
+  double tr = 0.5 * (a + c);
+  double disc = sqrt (MAX (0.0, 0.25 * (a - c) * (a - c) + b * b));
+  double l1 = MAX (tr + disc, 0.0);
+  double l2 = MAX (tr - disc, 0.0);
+  double theta = 0.5 * atan2 (2.0 * b, a - c);
+
+  for (int s = 0; s <= 96; s++)
+    {
+      double t = 2 * G_PI * s / 96;
+      double u = sigmas * sqrt (l1) * cos (t);
+      double v = sigmas * sqrt (l2) * sin (t);
+      double x = e[0] + u * cos (theta) - v * sin (theta);
+      double y = e[1] + u * sin (theta) + v * cos (theta);
+      double cx;
+      double cy;
+
+      cs_plot_data_to_canvas (m, &L->frame, x, y, &cx, &cy);
+      if (s == 0)
+        cairo_move_to (cr, cx, cy);
+      else
+        cairo_line_to (cr, cx, cy);
+    }
+  cairo_close_path (cr);
+}
+
+static void
+draw_ellipses (cairo_t           *cr,
+               const CsPlotModel *m,
+               const Layout      *L)
+{
+  static const double dash[] = { 6.0, 4.0 };
+
+  if (m->ellipse == NULL || m->k == 0)
+    return;
+  cairo_save (cr);
+  cairo_rectangle (cr, L->frame.x, L->frame.y, L->frame.width, L->frame.height);
+  cairo_clip (cr);
+  for (guint j = 0; j < m->k; j++)
+    {
+      const double *e = m->ellipse + (gsize) j * 5;
+      double rgb[3];
+      CsMarker shape;
+
+      if (!isfinite (e[0]) || !isfinite (e[1]) || !isfinite (e[2]) || !isfinite (e[3]) || !isfinite (e[4]))
+        continue;
+      cluster_style (m, j, rgb, &shape);
+      for (int sig = 1; sig <= 2; sig++)
+        {
+          cairo_new_path (cr);
+          ellipse_path (cr, m, L, e, sig);
+          cairo_set_dash (cr, dash, sig == 2 ? 2 : 0, 0);
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+          cairo_set_line_width (cr, 4.0);
+          cairo_stroke_preserve (cr);
+          cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+          cairo_set_line_width (cr, sig == 1 ? 2.2 : 1.5);
+          cairo_stroke (cr);
+        }
+    }
+  cairo_restore (cr);
+}
+
+static void
+ring (cairo_t *cr, double cx, double cy, double r, gboolean dashed)
+{
+  static const double dash[] = { 3.0, 3.0 };
+
+  cairo_new_path (cr);
+  cairo_arc (cr, cx, cy, r, 0, 2 * G_PI);
+  cairo_set_dash (cr, dash, 0, 0);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+  cairo_set_line_width (cr, 5.0);
+  cairo_stroke_preserve (cr);
+  cairo_set_dash (cr, dash, dashed ? 2 : 0, 0);
+  cairo_set_source_rgb (cr, dashed ? 0.80 : 0.11, dashed ? 0.15 : 0.11, dashed ? 0.15 : 0.12);
+  cairo_set_line_width (cr, 2.2);
+  cairo_stroke (cr);
+}
+
+/* The medoid that left (a dashed red ring) and the row that came in (a solid ring), with an
+ * arrow between them. */
+static void
+draw_swap (cairo_t           *cr,
+           const CsPlotModel *m,
+           const Layout      *L)
+{
+  gssize a = m->swap_leaving;
+  gssize b = m->swap_entering;
+  double ax = NAN;
+  double ay = NAN;
+  double bx = NAN;
+  double by = NAN;
+  double r = CS_STYLE_MEDOID_RADIUS + 7.0;
+
+  if (b < 0 || (gsize) b >= m->n)
+    return;
+  cairo_save (cr);
+  cairo_rectangle (cr, L->frame.x, L->frame.y, L->frame.width, L->frame.height);
+  cairo_clip (cr);
+  /* The rows the search tried before this swap: thin rings. */
+  cairo_new_path (cr);
+  for (guint c = 0; c < m->n_candidates; c++)
+    {
+      gsize i = m->candidates[c];
+      double cx;
+      double cy;
+
+      if (i >= m->n || !isfinite (m->x[i]) || !isfinite (m->y[i]))
+        continue;
+      cs_plot_data_to_canvas (m, &L->frame, m->x[i], m->y[i], &cx, &cy);
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, cx, cy, point_radius (m, L) + 3.0, 0, 2 * G_PI);
+    }
+  set_rgb (cr, CS_STYLE_RGB_INK);
+  cairo_set_line_width (cr, 0.9);
+  cairo_stroke (cr);
+  if (a >= 0 && (gsize) a < m->n && isfinite (m->x[a]) && isfinite (m->y[a]))
+    cs_plot_data_to_canvas (m, &L->frame, m->x[a], m->y[a], &ax, &ay);
+  if (isfinite (m->x[b]) && isfinite (m->y[b]))
+    cs_plot_data_to_canvas (m, &L->frame, m->x[b], m->y[b], &bx, &by);
+  if (isfinite (ax) && isfinite (bx))
+    {
+      double dx = bx - ax;
+      double dy = by - ay;
+      double len = sqrt (dx * dx + dy * dy);
+
+      if (len > 2 * r)
+        {
+          double ux = dx / len;
+          double uy = dy / len;
+          double tx = bx - ux * r;
+          double ty = by - uy * r;
+
+          cairo_new_path (cr);
+          cairo_move_to (cr, ax + ux * r, ay + uy * r);
+          cairo_line_to (cr, tx, ty);
+          cairo_move_to (cr, tx - 8 * ux + 4 * uy, ty - 8 * uy - 4 * ux);
+          cairo_line_to (cr, tx, ty);
+          cairo_line_to (cr, tx - 8 * ux - 4 * uy, ty - 8 * uy + 4 * ux);
+          set_rgb (cr, CS_STYLE_RGB_INK);
+          cairo_set_line_width (cr, 1.6);
+          cairo_stroke (cr);
+        }
+    }
+  if (isfinite (ax))
+    ring (cr, ax, ay, r, TRUE);
+  if (isfinite (bx))
+    ring (cr, bx, by, r, FALSE);
+  cairo_restore (cr);
+}
+
+/* A line of text on a translucent white box inside the frame, at its top (caption) or
+ * bottom (what the point colours mean). */
+static void
+draw_note_line (cairo_t      *cr,
+                const Layout *L,
+                const char   *text,
+                double        y)
+{
+  g_autofree char *fit = cs_i_text_ellipsize (text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, L->frame.width - 16.0);
+  double tw;
+  double th;
+  double x = L->frame.x + 4.0;
+
+  if (fit[0] == '\0')
+    return;
+  cs_i_text_extents (fit, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &tw, &th);
+  cairo_rectangle (cr, x, y, MIN (tw + 8.0, L->frame.width - 8.0), th + 4.0);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+  cairo_fill (cr);
+  set_rgb (cr, CS_STYLE_RGB_INK);
+  cs_i_text_draw (cr, fit, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, x + 4.0, y + 2.0, 0.0, 0.0, 0.0);
+}
+
+/* A caption on translucent white boxes inside the frame, at its top (what the step did) or
+ * bottom (what the point colours mean); a caption that does not fit on a line breaks after
+ * its first " — " or ": " onto a second line. */
+static void
+draw_frame_note (cairo_t      *cr,
+                 const Layout *L,
+                 const char   *text,
+                 gboolean      top)
+{
+  g_autofree char *first = NULL;
+  const char *second = NULL;
+  double tw;
+  double th;
+  double y;
+  int lines = 1;
+
+  if (text == NULL || text[0] == '\0')
+    return;
+  cs_i_text_extents (text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &tw, &th);
+  if (top && tw > L->frame.width - 16.0)
+    {
+      const char *cut = strstr (text, " — ");
+      gsize skip = strlen (" — ");
+
+      if (cut == NULL)
+        {
+          cut = strstr (text, ": ");
+          skip = 2;
+        }
+      if (cut != NULL)
+        {
+          first = g_strndup (text, cut - text);
+          second = cut + skip;
+          lines = 2;
+        }
+    }
+  y = top ? L->frame.y + 4.0 : L->frame.y + L->frame.height - lines * (th + 4.0) - 4.0;
+  if (y < L->frame.y || lines * (th + 4.0) > L->frame.height * 0.5)
+    return;
+  cairo_save (cr);
+  draw_note_line (cr, L, first != NULL ? first : text, y);
+  if (second != NULL)
+    draw_note_line (cr, L, second, y + th + 4.0);
+  cairo_restore (cr);
+}
+
 void
 cs_render_scatter (cairo_t           *cr,
                    const CsPlotModel *m,
@@ -1318,11 +1762,17 @@ cs_render_scatter (cairo_t           *cr,
     {
       compute_layout (m, width, height, &L);
       draw_grid (cr, m, &L);
+      draw_voronoi (cr, m, &L);
       draw_medoid_links (cr, m, &L);
       draw_points (cr, m, &L);
       draw_frame (cr, &L);
+      draw_ellipses (cr, m, &L);
+      draw_trails (cr, m, &L);
+      draw_swap (cr, m, &L);
       draw_centers (cr, m, &L);
       draw_highlight (cr, m, &L);
+      draw_frame_note (cr, &L, m->caption, TRUE);
+      draw_frame_note (cr, &L, m->shade_legend, FALSE);
       draw_axes_text (cr, m, &L, width);
       if (L.legend != CS_LEGEND_NONE)
         draw_legend (cr, m, &L);

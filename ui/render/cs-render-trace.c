@@ -176,17 +176,24 @@ cs_chart_model_new_convergence (const CsTrace *trace,
   if (trace == NULL || trace->steps == NULL || trace->steps->len == 0)
     return NULL;
 
-  n = trace->steps->len;
-  x = g_new (double, n);
-  y = g_new (double, n);
-  for (gsize i = 0; i < n; i++)
+  x = g_new (double, trace->steps->len);
+  y = g_new (double, trace->steps->len);
+  n = 0;
+  for (gsize i = 0; i < trace->steps->len; i++)
     {
       const CsTraceStep *s = g_ptr_array_index (trace->steps, i);
       /* Steps are counted in order of recording: the iteration numbers of different
-       * algorithms mean different things (a k-means pass, a PAM swap), the order does not. */
-      x[i] = (double) i;
-      y[i] = s->objective;
+       * algorithms mean different things (a k-means pass, a PAM swap), the order does not.
+       * A step that measures nothing (a start before any assignment, a mixture's M-step,
+       * whose likelihood the next E-step gives) is left out rather than breaking the line. */
+      if (!isfinite (s->objective))
+        continue;
+      x[n] = (double) i;
+      y[n] = s->objective;
+      n++;
     }
+  if (n == 0)
+    return NULL;
   m = cs_chart_model_new (n, x, y);
   m->integer_x = TRUE;
   g_free (m->x_label);

@@ -1,0 +1,405 @@
+#include "ui/render/cs-plot-frame.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/base/cs-format.h"
+#include "core/cluster/cs-trace.h"
+#include "ui/render/cs-colormap.h"
+#include "ui/render/cs-palette.h"
+
+/* Trails longer than this show the last ones: the path's end is what the eye follows. */
+#define MAX_TRAIL 200
+
+guint
+cs_playback_n_frames (const CsTrace *trace)
+{
+  if (trace == NULL || trace->refused || trace->steps == NULL || trace->steps->len < 2)
+    return 0;
+  return trace->steps->len + (trace->truncated ? 1 : 0);
+}
+
+gboolean
+cs_plot_model_project (const CsPlotModel *m, const double *f, double *x, double *y)
+{
+  gsize d = m->proj_d;
+
+  if (m->proj == NULL)
+    return FALSE;
+  *x = m->proj[d];
+  *y = m->proj[2 * d + 1];
+  for (gsize t = 0; t < d; t++)
+    {
+      *x += m->proj[t] * f[t];
+      *y += m->proj[d + 1 + t] * f[t];
+    }
+  return TRUE;
+}
+
+gboolean
+cs_plot_model_project_cov (const CsPlotModel *m, const double *s, double out[3])
+{
+  gsize d = m->proj_d;
+  const double *p0;
+  const double *p1;
+
+  if (m->proj == NULL)
+    return FALSE;
+  p0 = m->proj;
+  p1 = m->proj + d + 1;
+  out[0] = out[1] = out[2] = 0.0;
+  for (gsize a = 0; a < d; a++)
+    for (gsize b = 0; b < d; b++)
+      {
+        double v = s[a * d + b];
+        out[0] += p0[a] * v * p0[b];
+        out[1] += p0[a] * v * p1[b];
+        out[2] += p1[a] * v * p1[b];
+      }
+  return TRUE;
+}
+
+static guint32
+pack_rgb (const double rgb[3])
+{
+  return 0xff000000u | ((guint32) lround (CLAMP (rgb[0], 0, 1) * 255) << 16)
+         | ((guint32) lround (CLAMP (rgb[1], 0, 1) * 255) << 8) | (guint32) lround (CLAMP (rgb[2], 0, 1) * 255);
+}
+
+static void
+slot_rgb (const CsPlotModel *m, guint j, double rgb[3])
+{
+  cs_palette_color (m->color_slot != NULL && j < m->k ? (guint) m->color_slot[j] : j, rgb);
+}
+
+/* Responsibilities in float (trace) or double (result), n × k. */
+static void
+shade (CsPlotModel *m, const float *rf, const double *rd, guint k, CsShadeMode mode)
+{
+  double top = k > 1 ? 1.0 - 1.0 / k : 1.0;
+
+  if (mode == CS_SHADE_CLUSTERS || (rf == NULL && rd == NULL) || m->labels == NULL)
+    return;
+  g_free (m->point_rgb);
+  m->point_rgb = g_new (guint32, m->n);
+  for (gsize i = 0; i < m->n; i++)
+    {
+      double rgb[3] = { 0, 0, 0 };
+      double best = 0.0;
+
+      for (guint j = 0; j < k; j++)
+        {
+          double r = rf != NULL ? rf[i * k + j] : rd[i * k + j];
+          double c[3];
+
+          best = MAX (best, r);
+          if (mode != CS_SHADE_SOFT)
+            continue;
+          slot_rgb (m, j, c);
+          for (int e = 0; e < 3; e++)
+            rgb[e] += r * c[e];
+        }
+      if (mode == CS_SHADE_UNCERTAINTY)
+        cs_colormap_rgb (CS_COLORMAP_GREY, 0.15 + 0.85 * CLAMP ((1.0 - best) / top, 0.0, 1.0), rgb);
+      m->point_rgb[i] = pack_rgb (rgb);
+    }
+  g_free (m->shade_legend);
+  m->shade_legend = g_strdup (mode == CS_SHADE_SOFT
+                                  ? "Colours blended by each point's membership probabilities"
+                                  : "Darker points are less certain (1 − the largest membership probability)");
+}
+
+static void
+add_ellipses (CsPlotModel *m, const CsMatrix *centers, const CsMatrix *cov, guint k)
+{
+  gsize d;
+
+  if (centers == NULL || cov == NULL || m->proj == NULL || centers->cols != m->proj_d || k != m->k)
+    return;
+  d = centers->cols;
+  g_free (m->ellipse);
+  m->ellipse = g_new (double, (gsize) k * 5);
+  for (guint j = 0; j < k; j++)
+    {
+      double *e = m->ellipse + (gsize) j * 5;
+      cs_plot_model_project (m, cs_matrix_row (centers, j), &e[0], &e[1]);
+      cs_plot_model_project_cov (m, cov->data + (gsize) j * d * d, e + 2);
+    }
+}
+
+static CsPlotModel *
+copy_base (const CsPlotModel *base)
+{
+  CsPlotModel *f = cs_plot_model_copy (base);
+
+  cs_plot_model_clear_overlays (f);
+  return f;
+}
+
+CsPlotModel *
+cs_plot_frame_new_result (const CsPlotModel    *base,
+                          const CsClustering   *result,
+                          const CsFrameOptions *options)
+{
+  CsPlotModel *f = copy_base (base);
+
+  if (result == NULL)
+    return f;
+  if (options->ellipses)
+    add_ellipses (f, result->centers, result->covariances, result->k);
+  if (result->responsibilities != NULL && result->responsibilities->rows == f->n)
+    shade (f, NULL, result->responsibilities->data, result->k, options->shade);
+  return f;
+}
+
+static const CsTraceStep *
+step_at (const CsTrace *trace, guint s)
+{
+  return g_ptr_array_index (trace->steps, s);
+}
+
+/* The labels a step shows: k may grow past the result's (agglomerative, before merges). */
+static void
+set_step_labels (CsPlotModel *f, const CsPlotModel *base, const CsTraceStep *s, gsize n)
+{
+  guint k = base->k;
+  g_autofree int *slots = base->color_slot != NULL ? g_memdup2 (base->color_slot, base->k * sizeof (int)) : NULL;
+
+  if (s->labels == NULL)
+    {
+      /* Nothing assigned yet: every point unlabelled, but the legend keeps its place (the
+       * plot does not jump between the first step and the second). */
+      g_autofree int *none = g_new (int, n);
+
+      for (gsize i = 0; i < n; i++)
+        none[i] = -1;
+      cs_plot_model_set_labels (f, none, k);
+      if (slots != NULL)
+        memcpy (f->color_slot, slots, k * sizeof (int));
+      f->noise_name = g_strdup ("Not assigned yet");
+      return;
+    }
+  for (gsize i = 0; i < n; i++)
+    if (s->labels[i] >= (int) k)
+      k = (guint) s->labels[i] + 1;
+  cs_plot_model_set_labels (f, s->labels, k);
+  if (slots != NULL)
+    for (guint j = 0; j < MIN (k, base->k); j++)
+      f->color_slot[j] = slots[j];
+}
+
+static void
+set_centers (CsPlotModel *f, const CsMatrix *c)
+{
+  g_clear_pointer (&f->center_x, g_free);
+  g_clear_pointer (&f->center_y, g_free);
+  f->center_x = g_new (double, f->k);
+  f->center_y = g_new (double, f->k);
+  f->centers_are_medoids = FALSE;
+  for (guint j = 0; j < f->k; j++)
+    if (j >= c->rows || !cs_plot_model_project (f, cs_matrix_row (c, j), &f->center_x[j], &f->center_y[j]))
+      f->center_x[j] = f->center_y[j] = NAN;
+}
+
+/* Where each centre has been: the projected centres of every earlier step that moved them. */
+static void
+add_trails (CsPlotModel *f, const CsTrace *trace, guint upto)
+{
+  g_autoptr (GArray) xs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) ys = g_array_new (FALSE, FALSE, sizeof (double));
+  guint k = f->k;
+  guint n = 0;
+  guint first;
+
+  if (f->proj == NULL || k == 0)
+    return;
+  for (guint s = 0; s <= upto; s++)
+    {
+      const CsTraceStep *st = step_at (trace, s);
+      gboolean moved = n == 0;
+
+      if (st->centers == NULL || st->centers->rows != k || st->centers->cols != f->proj_d)
+        continue;
+      for (guint j = 0; j < k; j++)
+        {
+          double x;
+          double y;
+          cs_plot_model_project (f, cs_matrix_row (st->centers, j), &x, &y);
+          if (n > 0 && (x != g_array_index (xs, double, (n - 1) * k + j)
+                        || y != g_array_index (ys, double, (n - 1) * k + j)))
+            moved = TRUE;
+          g_array_append_val (xs, x);
+          g_array_append_val (ys, y);
+        }
+      if (moved)
+        n++;
+      else
+        {
+          g_array_set_size (xs, (gsize) n * k);
+          g_array_set_size (ys, (gsize) n * k);
+        }
+    }
+  if (n < 2)
+    return;
+  first = n > MAX_TRAIL ? n - MAX_TRAIL : 0;
+  f->n_trail = n - first;
+  f->trail_x = g_memdup2 (&g_array_index (xs, double, (gsize) first * k), (gsize) f->n_trail * k * sizeof (double));
+  f->trail_y = g_memdup2 (&g_array_index (ys, double, (gsize) first * k), (gsize) f->n_trail * k * sizeof (double));
+}
+
+static void
+swap_highlight (CsPlotModel *f, const CsTrace *trace, guint s)
+{
+  const CsTraceStep *st = step_at (trace, s);
+  const CsTraceStep *prev = s > 0 ? step_at (trace, s - 1) : NULL;
+
+  f->swap_leaving = st->leaving;
+  f->swap_entering = st->entering;
+  if (st->candidates != NULL && st->n_candidates > 0)
+    {
+      g_free (f->candidates);
+      f->candidates = g_memdup2 (st->candidates, st->n_candidates * sizeof (gsize));
+      f->n_candidates = st->n_candidates;
+    }
+  if (f->swap_entering >= 0 || prev == NULL || st->medoids == NULL || prev->medoids == NULL)
+    return;
+  /* Methods that do not say (alternating): the first medoid that changed. */
+  for (guint j = 0; j < trace->k; j++)
+    if (st->medoids[j] != prev->medoids[j])
+      {
+        f->swap_leaving = (gssize) prev->medoids[j];
+        f->swap_entering = (gssize) st->medoids[j];
+        break;
+      }
+}
+
+static void
+discovery (CsPlotModel *f, const guint8 *kinds)
+{
+  g_free (f->point_rgb);
+  f->point_rgb = g_new0 (guint32, f->n);
+  for (gsize i = 0; i < f->n; i++)
+    {
+      double rgb[3];
+
+      if (kinds[i] == CS_TRACE_UNVISITED)
+        f->point_rgb[i] = 0xffd4d7dcu;
+      else if (kinds[i] == CS_POINT_BORDER && f->labels != NULL && f->labels[i] >= 0)
+        {
+          /* Border points are lighter: members that cannot extend the cluster. */
+          slot_rgb (f, (guint) f->labels[i], rgb);
+          for (int e = 0; e < 3; e++)
+            rgb[e] = 0.45 * rgb[e] + 0.55;
+          f->point_rgb[i] = pack_rgb (rgb);
+        }
+    }
+  g_free (f->shade_legend);
+  f->shade_legend = g_strdup ("Grey: not reached yet · light: border points · full colour: core points");
+}
+
+static char *
+caption (const CsTrace *trace, guint frame, guint n_frames, const CsTraceStep *st)
+{
+  GString *s = g_string_new (NULL);
+  g_autofree char *pos = cs_format_count (frame + 1);
+  g_autofree char *all = cs_format_count (n_frames);
+  CsTraceStepKind kind = st != NULL ? (CsTraceStepKind) st->kind : CS_TRACE_STEP_FINAL;
+
+  g_string_append_printf (s, "Step %s of %s · ", pos, all);
+  if (st == NULL)
+    {
+      g_string_append (s, "Final result");
+      return g_string_free (s, FALSE);
+    }
+  if (kind == CS_TRACE_STEP_INIT)
+    g_string_append (s, "Start");
+  else if (kind == CS_TRACE_STEP_FINAL)
+    g_string_append (s, "Final result");
+  else if (kind == CS_TRACE_STEP_SWAP)
+    g_string_append_printf (s, "Swap %u", st->iteration);
+  else if (kind == CS_TRACE_STEP_MERGE)
+    g_string_append_printf (s, "Merge %u", st->iteration);
+  else if (kind == CS_TRACE_STEP_DISCOVER)
+    g_string_append (s, "Discovery");
+  else if (kind == CS_TRACE_STEP_GENERIC)
+    g_string_append_printf (s, "Step %u", st->iteration);
+  else
+    g_string_append_printf (s, "Iteration %u — %s", st->iteration, cs_trace_step_kind_name (kind));
+  if (st->note != NULL && st->note[0] != '\0')
+    g_string_append_printf (s, "%s%s", kind == CS_TRACE_STEP_ASSIGN || kind == CS_TRACE_STEP_UPDATE
+                                               || kind == CS_TRACE_STEP_E || kind == CS_TRACE_STEP_M
+                                               || kind == CS_TRACE_STEP_SHIFT
+                                           ? ": "
+                                           : " — ",
+                            st->note);
+  return g_string_free (s, FALSE);
+}
+
+CsPlotModel *
+cs_plot_frame_new (const CsPlotModel    *base,
+                   const CsTrace        *trace,
+                   const CsClustering   *result,
+                   guint                 frame,
+                   const CsFrameOptions *options)
+{
+  guint n_frames = cs_playback_n_frames (trace);
+  const CsTraceStep *st;
+  const float *resp = NULL;
+  CsPlotModel *f;
+
+  g_return_val_if_fail (base != NULL, NULL);
+
+  if (n_frames == 0 || frame >= n_frames || trace->n != base->n)
+    return cs_plot_frame_new_result (base, result, options);
+  /* The end of playback is the result exactly as every other view (and a saved session)
+   * shows it: no caption, no trails. */
+  if (frame == n_frames - 1)
+    return cs_plot_frame_new_result (base, result, options);
+
+  st = step_at (trace, frame);
+  f = copy_base (base);
+  set_step_labels (f, base, st, base->n);
+
+  if (st->positions != NULL && f->proj != NULL && st->d == f->proj_d)
+    {
+      g_autofree double *p = g_new (double, st->d);
+      for (gsize i = 0; i < f->n; i++)
+        {
+          for (gsize t = 0; t < st->d; t++)
+            p[t] = st->positions[i * st->d + t];
+          cs_plot_model_project (f, p, &f->x[i], &f->y[i]);
+        }
+    }
+
+  if (f->labels != NULL || st->centers != NULL)
+    {
+      if (st->centers != NULL && f->proj != NULL && st->centers->cols == f->proj_d)
+        {
+          if (f->labels == NULL)
+            f->k = MIN (trace->k, st->centers->rows);
+          set_centers (f, st->centers);
+          add_trails (f, trace, frame);
+        }
+      else if (st->medoids != NULL)
+        cs_plot_model_compute_centers (f, st->medoids);
+      else if (base->center_x != NULL && f->labels != NULL)
+        cs_plot_model_compute_centers (f, NULL);
+    }
+  swap_highlight (f, trace, frame);
+
+  if (options->ellipses && st->covariances != NULL)
+    add_ellipses (f, st->centers, st->covariances, f->k);
+  /* An M-step keeps the colours of the E-step before it. */
+  for (guint s = frame + 1; s-- > 0 && resp == NULL;)
+    resp = step_at (trace, s)->responsibilities;
+  if (resp != NULL && f->labels != NULL)
+    shade (f, resp, NULL, f->k, options->shade);
+  if (st->point_kinds != NULL)
+    {
+      discovery (f, st->point_kinds);
+      /* Before the last step every row without a cluster is one the scan has not reached. */
+      f->noise_name = g_strdup ("Not reached yet");
+    }
+  f->caption = caption (trace, frame, n_frames, st);
+  return f;
+}

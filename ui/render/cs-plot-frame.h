@@ -1,0 +1,48 @@
+#pragma once
+
+#include "core/cluster/cs-result.h"
+#include "ui/render/cs-plot-model.h"
+
+G_BEGIN_DECLS
+
+/* Frames of playback and the mixture views: a scatter model derived from the result's model
+ * (`base`, which stays untouched) by reading a recorded CsTrace. Nothing is recomputed but
+ * what drawing needs (projections onto the plotted axes, colours). */
+
+typedef enum
+{
+  CS_SHADE_CLUSTERS,    /* each point in its cluster's colour */
+  CS_SHADE_SOFT,        /* colours blended by the responsibilities (mixtures) */
+  CS_SHADE_UNCERTAINTY, /* grey by 1 − the largest responsibility: dark is uncertain */
+} CsShadeMode;
+
+typedef struct
+{
+  gboolean    ellipses; /* mixture components at 1σ and 2σ */
+  CsShadeMode shade;
+} CsFrameOptions;
+
+/* Positions of playback: one per recorded step, plus one for the final result when the
+ * trace stopped early; 0 when there is nothing to play (no trace, refused, or one step). */
+guint        cs_playback_n_frames (const CsTrace *trace);
+/* The frame at position `frame` (< cs_playback_n_frames): the step's labels, centres with
+ * their trails, medoid swap, mixture ellipses and responsibilities, mean-shift positions,
+ * DBSCAN discovery, and a caption. The last position shows `result` itself (base's labels
+ * and centres, no caption) with its mixture overlays, as cs_plot_frame_new_result(). */
+CsPlotModel *cs_plot_frame_new (const CsPlotModel    *base,
+                                const CsTrace        *trace,
+                                const CsClustering   *result,
+                                guint                 frame,
+                                const CsFrameOptions *options);
+/* The result's model with the mixture overlays `options` asks for (no trace needed). */
+CsPlotModel *cs_plot_frame_new_result (const CsPlotModel    *base,
+                                       const CsClustering   *result,
+                                       const CsFrameOptions *options);
+
+/* Projects a point of the clustered feature space (proj_d values) to the plot; FALSE
+ * without a projection. */
+gboolean cs_plot_model_project (const CsPlotModel *m, const double *f, double *x, double *y);
+/* Projects the d × d covariance `s` to the plotted axes: Σxx, Σxy, Σyy. */
+gboolean cs_plot_model_project_cov (const CsPlotModel *m, const double *s, double out[3]);
+
+G_END_DECLS
