@@ -3,6 +3,7 @@
  * highlight ring, and nothing drawn outside the canvas whatever its size. */
 #include <cairo.h>
 #include <math.h>
+#include <string.h>
 
 #include "core/base/cs-error.h"
 #include "core/graph/cs-graph.h"
@@ -98,6 +99,25 @@ test_highlight (void)
   {
     const guint8 *p = pixel (s, x, y + r + 3.0);
     g_assert_cmpint (p[1], <, 90);
+  }
+  /* Only the ring is added: the figure without the highlight differs from it nowhere but
+   * around node 3. */
+  {
+    cairo_surface_t *plain = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 700, 500);
+    cairo_t *pcr = cairo_create (plain);
+    gsize changed = 0;
+    cs_render_graph (pcr, m, 700, 500);
+    cairo_surface_flush (plain);
+    for (int py = 0; py < 500; py++)
+      for (int px = 0; px < 700; px++)
+        if (memcmp (pixel (s, px, py), pixel (plain, px, py), 4) != 0)
+          {
+            g_assert_cmpfloat (hypot (px - x, py - y), <, r + 6.0);
+            changed++;
+          }
+    g_assert_cmpuint (changed, >, 20);
+    cairo_destroy (pcr);
+    cairo_surface_destroy (plain);
   }
   cairo_destroy (cr);
   cairo_surface_destroy (s);

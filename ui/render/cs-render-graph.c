@@ -373,6 +373,9 @@ cs_render_graph (cairo_t            *cr,
       place (&geo, m->xy[2 * m->highlight], m->xy[2 * m->highlight + 1], &px, &py);
       cairo_set_line_width (cr, 2.0);
       cs_i_view_set_rgb (cr, CS_STYLE_RGB_INK);
+      /* Drawing text leaves a current point; without a new path the ring would start with a
+       * line from it. */
+      cairo_new_path (cr);
       cairo_arc (cr, px, py, r + 3.0, 0, 2 * G_PI);
       cairo_stroke (cr);
     }
