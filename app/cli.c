@@ -16,6 +16,7 @@
 #include "core/cluster/cs-pipeline.h"
 #include "core/cluster/cs-registry.h"
 #include "core/cluster/cs-result-io.h"
+#include "core/cluster/cs-sdp.h"
 #include "core/data/cs-samples.h"
 #include "core/data/cs-toy.h"
 #include "ui/render/cs-export.h"
@@ -413,6 +414,11 @@ print_summary (const Run *r)
       g_autofree char *border = cs_format_count (counts[CS_POINT_BORDER]);
       g_autofree char *noise = cs_format_count (counts[CS_POINT_NOISE]);
       printf ("  points       %s core, %s border, %s noise\n", core, border, noise);
+    }
+  if (c->sdp != NULL)
+    {
+      g_autofree char *words = cs_sdp_report_describe (c->sdp);
+      printf ("  relaxation   %s\n", words);
     }
   cs_clustering_sizes (c, sizes);
   printf ("  sizes       ");
@@ -905,6 +911,8 @@ cmd_generate (int    argc,
   char *noise_text = NULL;
   gint64 seed = 0;
   char *out = NULL;
+  char *separation_text = NULL;
+  CsToyOptions toy;
   const GOptionEntry entries[] = {
     { "n", 'n', 0, G_OPTION_ARG_INT, &n, "Number of points (default 1,000)", "N" },
     { "clusters", 'k', 0, G_OPTION_ARG_INT, &clusters, "Number of blobs for the blob kinds (default 3)", "K" },
@@ -912,6 +920,8 @@ cmd_generate (int    argc,
       "Standard deviation of extra Gaussian jitter (default 0: the kind's own spread only)", "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "S" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "CSV file to write", "FILE.csv" },
+    { "separation", 0, 0, G_OPTION_ARG_STRING, &separation_text,
+      "How far apart the groups are (default 1, the classic layout; 2 is twice as far)", "F" },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = NULL;
@@ -944,13 +954,26 @@ cmd_generate (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
       goto out;
     }
-  ds = cs_toy_generate (kind, (gsize) n, (guint) clusters, noise, (guint64) seed);
+  cs_toy_options_init (&toy);
+  if (separation_text != NULL
+      && !cs_i_cli_parse_number ("separation", separation_text, FALSE, &toy.separation, &error))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
+      goto out;
+    }
+  toy.kind = kind;
+  toy.n = (gsize) n;
+  toy.n_clusters = (guint) clusters;
+  toy.noise = noise;
+  toy.seed = (guint64) seed;
+  ds = cs_toy_generate_full (&toy);
   if (!cs_dataset_write_csv (ds, out, &error))
     status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
 
 out:
   g_free (out);
   g_free (noise_text);
+  g_free (separation_text);
   return status;
 }
 

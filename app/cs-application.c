@@ -356,6 +356,9 @@ cs_application_startup (GApplication *app)
     { "win.reset-zoom", { "<Control>0", NULL } }, { "win.close", { "<Control>w", NULL } },
     { "app.help", { "F1", NULL } },               { "win.fullscreen", { "F11", NULL } },
     { "win.save-session", { "<Control>s", NULL } }, { "win.save-session-as", { "<Control><Shift>s", NULL } },
+    { "win.presenter-mode", { "F5", NULL } },
+    { "win.undo", { "<Control>z", NULL } },
+    { "win.redo", { "<Control><Shift>z", NULL } },
   };
 
   G_APPLICATION_CLASS (cs_application_parent_class)->startup (app);

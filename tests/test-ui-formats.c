@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "test-common.h"
+#include "test-ui-common.h"
 #include "ui/cs-window.h"
 
 static GtkApplication *app;
@@ -174,23 +175,11 @@ test_hdf5_picker (void)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *data_home = NULL;
-  int status;
+  int              status;
 
-  data_home = g_dir_make_tmp ("cs-test-ui-formats-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  cs_window_install_style ();
-  app = gtk_application_new ("org.clusterscope.Clusterscope.TestFormats", G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  if (!cs_test_ui_init (&argc, &argv, "org.clusterscope.Clusterscope.TestFormats", &app, &data_home))
+    return 0;
 
   g_test_add_func ("/ui/formats/open-sav", test_open_sav);
   g_test_add_func ("/ui/formats/hdf5-picker-lists-and-opens", test_hdf5_picker);

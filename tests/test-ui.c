@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 #include "test-common.h"
+#include "test-ui-common.h"
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -2068,26 +2069,11 @@ test_graph_views (void)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *data_home = NULL;
   int              status;
 
-  /* Recent files go to a throw-away folder, not the user's list; set before anything
-   * asks GLib for the folder, which it remembers. */
-  data_home = g_dir_make_tmp ("cs-test-ui-data-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-
-  cs_window_install_style ();
-  app = gtk_application_new ("org.clusterscope.Clusterscope.Test", G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  if (!cs_test_ui_init (&argc, &argv, "org.clusterscope.Clusterscope.Test", &app, &data_home))
+    return 0;
 
   g_test_add_func ("/ui/worker/newest-wins", test_worker_newest_wins);
   g_test_add_func ("/ui/worker/stale-dropped", test_worker_stale_dropped);

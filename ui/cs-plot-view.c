@@ -2,6 +2,7 @@
 
 #include <math.h>
 
+#include "core/base/cs-rng.h"
 #include "ui/cs-worker.h"
 #include "ui/render/cs-render.h"
 #include "ui/render/cs-render-style.h"
@@ -49,8 +50,29 @@ typedef struct
   Range              range;
   gboolean           show_legend;
   gboolean           show_centers;
+  double             scale;
   CsRect             frame;
 } FrameCache;
+
+enum
+{
+  SIGNAL_ADD_POINTS,
+  SIGNAL_ERASE_POINTS,
+  SIGNAL_PLACE_CENTRE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* What "hide clusters" takes away from the model while it is drawn or laid out. */
+typedef struct
+{
+  int     *labels;
+  gboolean show_legend;
+  gboolean show_centers;
+  gboolean show_medoid_links;
+  CsPaletteKind palette;
+} Hidden;
 
 struct _CsPlotView
 {
@@ -69,6 +91,26 @@ struct _CsPlotView
   gboolean   dragging;
   gboolean   user_view; /* zoomed or panned since the last reset */
   FrameCache frame_cache;
+
+  /* Teaching tools */
+  CsPlotTool tool;
+  double     brush_radius; /* pixels */
+  guint      per_dab;
+  guint64    n_dabs;       /* seeds the next dab's pattern */
+  gboolean   stroke;       /* between tool_press and tool_release */
+  guint      stroke_button;
+  double     last_dab_x, last_dab_y;
+  GArray    *marks;        /* Owned, double pairs: placed centres in data coordinates */
+  GArray    *pending_add;  /* Owned, double pairs: this stroke's points, data coordinates */
+  GArray    *pending_erase; /* Owned, gsize: this stroke's erased dataset rows */
+  int        draw_class;   /* palette slot of the points being drawn */
+  gboolean   hide_clusters;
+  double     scale;        /* presenter mode: > 1 draws text and marks larger */
+  CsPaletteKind palette;   /* presenter mode: high contrast */
+  /* The range of the last model on these axes, kept across a model-less moment (the window
+   * clears the plot while a new dataset's points are built) while a tool is in use. */
+  Range      tool_range;
+  char      *tool_axes_key; /* Owned, NULL when nothing is kept */
 };
 
 G_DEFINE_FINAL_TYPE (CsPlotView, cs_plot_view, GTK_TYPE_WIDGET)
@@ -228,29 +270,73 @@ index_done (gpointer result, const GError *error, gpointer user_data)
 
 /* Picking (main thread) ---------------------------------------------------------------- */
 
+/* Hiding is view state, like the zoom kept in the same model: the fields are taken away for
+ * the length of one layout or draw and put back, so that revealing needs nothing rebuilt. */
+static void
+hide_begin (CsPlotView *self, CsPlotModel *m, Hidden *saved)
+{
+  saved->labels = m->labels;
+  saved->show_legend = m->show_legend;
+  saved->show_centers = m->show_centers;
+  saved->show_medoid_links = m->show_medoid_links;
+  saved->palette = m->palette;
+  m->palette = self->palette;
+  if (!self->hide_clusters)
+    return;
+  m->labels = NULL;
+  m->show_legend = FALSE;
+  m->show_centers = FALSE;
+  m->show_medoid_links = FALSE;
+}
+
+static void
+hide_end (CsPlotModel *m, const Hidden *saved)
+{
+  m->labels = saved->labels;
+  m->show_legend = saved->show_legend;
+  m->show_centers = saved->show_centers;
+  m->show_medoid_links = saved->show_medoid_links;
+  m->palette = saved->palette;
+}
+
 static gboolean
 get_frame (CsPlotView *self, CsRect *frame)
 {
-  const CsPlotModel *m = get_model (self);
-  int                w = gtk_widget_get_width (GTK_WIDGET (self));
-  int                h = gtk_widget_get_height (GTK_WIDGET (self));
+  CsPlotModel *m = get_model (self);
+  int          w = gtk_widget_get_width (GTK_WIDGET (self));
+  int          h = gtk_widget_get_height (GTK_WIDGET (self));
+  double       s = self->scale;
+  gboolean     legend, centers;
 
   FrameCache *c = &self->frame_cache;
 
   if (m == NULL || w <= 0 || h <= 0)
     return FALSE;
+  legend = m->show_legend && !self->hide_clusters;
+  centers = m->show_centers && !self->hide_clusters;
   if (!(c->valid && c->model == m && c->width == w && c->height == h && c->range.x_min == m->x_min
         && c->range.x_max == m->x_max && c->range.y_min == m->y_min && c->range.y_max == m->y_max
-        && c->show_legend == m->show_legend && c->show_centers == m->show_centers))
+        && c->show_legend == legend && c->show_centers == centers && c->scale == s))
     {
-      cs_render_scatter_layout (m, w, h, &c->frame);
+      Hidden saved;
+
+      /* Laid out at 1 / s of the widget and drawn scaled by s: the frame in widget pixels is
+       * the layout's frame times s. */
+      hide_begin (self, m, &saved);
+      cs_render_scatter_layout (m, w / s, h / s, &c->frame);
+      hide_end (m, &saved);
+      c->frame.x *= s;
+      c->frame.y *= s;
+      c->frame.width *= s;
+      c->frame.height *= s;
       c->valid = TRUE;
       c->model = m;
       c->width = w;
       c->height = h;
       c->range = (Range){ m->x_min, m->x_max, m->y_min, m->y_max };
-      c->show_legend = m->show_legend;
-      c->show_centers = m->show_centers;
+      c->show_legend = legend;
+      c->show_centers = centers;
+      c->scale = s;
     }
   *frame = c->frame;
   return frame->width > 0 && frame->height > 0;
@@ -481,6 +567,12 @@ drag_begin_cb (GtkGestureDrag *gesture, double x, double y, CsPlotView *self)
 {
   CsPlotModel *m = get_model (self);
 
+  if (self->tool != CS_PLOT_TOOL_NONE)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self));
+      cs_plot_view_tool_press (self, x, y, GDK_BUTTON_PRIMARY);
+      return;
+    }
   if (m == NULL)
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
@@ -498,6 +590,14 @@ drag_update_cb (GtkGestureDrag *gesture, double offset_x, double offset_y, CsPlo
   double       ax, ay, bx, by;
   Range        to;
 
+  if (self->stroke)
+    {
+      double x0, y0;
+
+      if (gtk_gesture_drag_get_start_point (gesture, &x0, &y0))
+        cs_plot_view_tool_drag (self, x0 + offset_x, y0 + offset_y);
+      return;
+    }
   if (m == NULL || !self->dragging)
     return;
   if (offset_x != 0 || offset_y != 0)
@@ -522,6 +622,8 @@ drag_update_cb (GtkGestureDrag *gesture, double offset_x, double offset_y, CsPlo
 static void
 drag_end_cb (GtkGestureDrag *gesture, double offset_x, double offset_y, CsPlotView *self)
 {
+  if (self->stroke)
+    cs_plot_view_tool_release (self);
   self->dragging = FALSE;
   gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
 }
@@ -530,8 +632,18 @@ static void
 click_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, CsPlotView *self)
 {
   gtk_widget_grab_focus (GTK_WIDGET (self));
-  if (n_press == 2)
+  /* Two quick clicks while drawing are two points, not a reset. */
+  if (n_press == 2 && self->tool == CS_PLOT_TOOL_NONE)
     cs_plot_view_reset_zoom (self);
+}
+
+static void
+secondary_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, CsPlotView *self)
+{
+  if (self->tool == CS_PLOT_TOOL_NONE)
+    return;
+  cs_plot_view_tool_press (self, x, y, GDK_BUTTON_SECONDARY);
+  cs_plot_view_tool_release (self);
 }
 
 static void
@@ -540,6 +652,13 @@ motion_cb (GtkEventControllerMotion *controller, double x, double y, CsPlotView 
   self->has_pointer = TRUE;
   self->pointer_x = x;
   self->pointer_y = y;
+  if (self->tool != CS_PLOT_TOOL_NONE)
+    {
+      /* The brush outline follows the pointer; a hover ring would only be in the way. */
+      set_highlight (self, -1);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
   /* Without the index a scan of every point per motion event would stall the loop. */
   if (self->index == NULL || self->dragging)
     return;
@@ -551,6 +670,8 @@ leave_cb (GtkEventControllerMotion *controller, CsPlotView *self)
 {
   self->has_pointer = FALSE;
   set_highlight (self, -1);
+  if (self->tool != CS_PLOT_TOOL_NONE)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* Tooltips ----------------------------------------------------------------------------- */
@@ -641,7 +762,7 @@ cs_plot_view_describe_point (CsPlotView *view, gsize i)
   row_text = cs_render_format_number ((double)row + 1);
   s = g_string_new (NULL);
   g_string_append_printf (s, "Row %s", row_text);
-  if (m->labels != NULL)
+  if (m->labels != NULL && !view->hide_clusters)
     {
       if (m->labels[i] < 0)
         g_string_append (s, " · Noise");
@@ -666,7 +787,7 @@ cs_plot_view_describe_point (CsPlotView *view, gsize i)
         add_column (&l, m->y_column, NULL);
       else
         add_axis (&l, m->y_label, m->y[i]);
-      if (m->labels != NULL && m->labels[i] >= 0 && m->distinctive != NULL)
+      if (m->labels != NULL && !view->hide_clusters && m->labels[i] >= 0 && m->distinctive != NULL)
         for (guint r = 0; r < m->n_distinctive; r++)
           {
             gsize            e = (gsize)m->labels[i] * m->n_distinctive + r;
@@ -707,7 +828,8 @@ query_tooltip_cb (
   double             cx, cy;
   gssize             i;
 
-  if (m == NULL || self->dragging || !get_frame (self, &frame))
+  /* While drawing, a tooltip would cover where the next point goes. */
+  if (m == NULL || self->dragging || self->tool != CS_PLOT_TOOL_NONE || !get_frame (self, &frame))
     return FALSE;
   if (keyboard_mode)
     i = m->highlight;
@@ -769,6 +891,89 @@ update_accessible_label (CsPlotView *self)
 }
 
 static const CsPlotModel *drawn_model (CsPlotView *view, const CsPlotModel *m);
+static gboolean pending_erased (CsPlotView *self, gsize row);
+
+/* Placed centres as numbered rings, and the brush or eraser outline under the pointer. */
+static void
+draw_tool_overlay (CsPlotView *self, cairo_t *cr)
+{
+  double s = self->scale;
+
+  for (guint i = 0; self->marks != NULL && i < self->marks->len / 2; i++)
+    {
+      double           x, y;
+      g_autofree char *n = g_strdup_printf ("%u", i + 1);
+
+      if (!cs_plot_view_to_widget (self, g_array_index (self->marks, double, 2 * i),
+                                   g_array_index (self->marks, double, 2 * i + 1), &x, &y))
+        continue;
+      cairo_new_path (cr);
+      cairo_arc (cr, x, y, 9.0 * s, 0, 2 * G_PI);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, CS_STYLE_RGB_INK[0], CS_STYLE_RGB_INK[1], CS_STYLE_RGB_INK[2]);
+      cairo_set_line_width (cr, 2.5 * s);
+      cairo_stroke (cr);
+      cairo_save (cr);
+      cairo_translate (cr, x, y);
+      cairo_scale (cr, s, s);
+      cs_i_text_draw (cr, n, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, 0, 0, 0.5, 0.5, 0.0);
+      cairo_restore (cr);
+    }
+  if (self->stroke)
+    {
+      const CsPlotModel *m = get_model (self);
+      double             rgb[3];
+      double             r = 3.5 * s;
+
+      /* Erased points are covered until the new dataset is shown; new ones drawn in their
+       * class's colour. */
+      for (gsize i = 0; m != NULL && i < m->n && self->pending_erase->len > 0; i++)
+        {
+          double x, y;
+          gsize  row = m->rows != NULL ? m->rows[i] : i;
+
+          if (pending_erased (self, row) && cs_plot_view_to_widget (self, m->x[i], m->y[i], &x, &y))
+            {
+              cairo_new_path (cr);
+              cairo_arc (cr, x, y, r + 1.5, 0, 2 * G_PI);
+              cairo_set_source_rgb (cr, CS_STYLE_RGB_BACKGROUND[0], CS_STYLE_RGB_BACKGROUND[1],
+                                    CS_STYLE_RGB_BACKGROUND[2]);
+              cairo_fill (cr);
+            }
+        }
+      cs_palette_kind_color (self->palette, (guint)MAX (self->draw_class, 0), rgb);
+      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      for (guint i = 0; i < self->pending_add->len / 2; i++)
+        {
+          double x, y;
+
+          if (cs_plot_view_to_widget (self, g_array_index (self->pending_add, double, 2 * i),
+                                      g_array_index (self->pending_add, double, 2 * i + 1), &x, &y))
+            {
+              cairo_new_path (cr);
+              cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+              cairo_fill (cr);
+            }
+        }
+    }
+  if (self->has_pointer && (self->tool == CS_PLOT_TOOL_DRAW || self->tool == CS_PLOT_TOOL_ERASE))
+    {
+      const double *focus = CS_STYLE_RGB_FOCUS;
+
+      cairo_new_path (cr);
+      cairo_arc (cr, self->pointer_x, self->pointer_y, self->brush_radius, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, focus[0], focus[1], focus[2], 0.8);
+      cairo_set_line_width (cr, 1.5);
+      if (self->tool == CS_PLOT_TOOL_ERASE)
+        {
+          static const double dash[] = { 4.0, 3.0 };
+          cairo_set_dash (cr, dash, 2, 0);
+        }
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
+}
 
 static void
 cs_plot_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
@@ -784,9 +989,20 @@ cs_plot_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   if (m != NULL)
     {
+      Hidden saved;
+
       /* The snapshot's recording surface cannot tell the renderer the screen's scale. */
-      cs_render_set_raster_scale (cr, gtk_widget_get_scale_factor (widget));
-      cs_render_scatter (cr, drawn_model (self, m), w, h);
+      /* A playback frame is drawn in place of the model; hiding and the palette apply to it. */
+      CsPlotModel *d = (CsPlotModel *)drawn_model (self, m);
+
+      hide_begin (self, d, &saved);
+      cairo_save (cr);
+      cairo_scale (cr, self->scale, self->scale);
+      cs_render_set_raster_scale (cr, gtk_widget_get_scale_factor (widget) * self->scale);
+      cs_render_scatter (cr, d, w / self->scale, h / self->scale);
+      cairo_restore (cr);
+      hide_end (d, &saved);
+      draw_tool_overlay (self, cr);
     }
   else
     {
@@ -834,6 +1050,10 @@ cs_plot_view_dispose (GObject *object)
   g_clear_pointer (&self->index, pick_index_free);
   g_clear_pointer (&self->holder, holder_unref);
   g_clear_pointer (&self->dataset, cs_dataset_unref);
+  g_clear_pointer (&self->marks, g_array_unref);
+  g_clear_pointer (&self->pending_add, g_array_unref);
+  g_clear_pointer (&self->pending_erase, g_array_unref);
+  g_clear_pointer (&self->tool_axes_key, g_free);
 
   G_OBJECT_CLASS (cs_plot_view_parent_class)->dispose (object);
 }
@@ -861,6 +1081,14 @@ cs_plot_view_class_init (CsPlotViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "plot.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "plot.reset-zoom", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, 0, "plot.reset-zoom", NULL);
+
+  signals[SIGNAL_ADD_POINTS] = g_signal_new ("add-points", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                             NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_POINTER,
+                                             G_TYPE_POINTER);
+  signals[SIGNAL_ERASE_POINTS] = g_signal_new ("erase-points", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                               NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_POINTER);
+  signals[SIGNAL_PLACE_CENTRE] = g_signal_new ("place-centre", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                               NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 }
 
 static void
@@ -871,6 +1099,11 @@ cs_plot_view_init (CsPlotView *self)
   GtkGesture         *gesture;
 
   self->index_worker = cs_worker_new (CS_WORKER_REPLACE);
+  self->brush_radius = 24.0;
+  self->per_dab = 6;
+  self->pending_add = g_array_new (FALSE, FALSE, sizeof (double));
+  self->pending_erase = g_array_new (FALSE, FALSE, sizeof (gsize));
+  self->scale = 1.0;
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_focus_on_click (widget, TRUE);
@@ -905,6 +1138,11 @@ cs_plot_view_init (CsPlotView *self)
   g_signal_connect (gesture, "pressed", G_CALLBACK (click_pressed_cb), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
 
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (secondary_pressed_cb), self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
+
   update_accessible_label (self);
 }
 
@@ -926,12 +1164,33 @@ keeps_view (CsPlotView *self, const CsPlotModel *model, const CsDataset *dataset
          && old->axes_key != NULL && g_strcmp0 (old->axes_key, model->axes_key) == 0;
 }
 
+/* While a tool is in use every edit brings a new dataset; the view must not jump under the
+ * pointer, so it keeps its range as long as the axes are the same columns. */
+static gboolean
+keeps_view_for_tool (CsPlotView *self, const CsPlotModel *model)
+{
+  const CsPlotModel *old = get_model (self);
+
+  if (old != NULL && old->axes_key != NULL)
+    {
+      g_free (self->tool_axes_key);
+      self->tool_axes_key = g_strdup (old->axes_key);
+      get_range (old, &self->tool_range);
+    }
+  else if (old != NULL || self->tool == CS_PLOT_TOOL_NONE)
+    g_clear_pointer (&self->tool_axes_key, g_free);
+  return self->tool != CS_PLOT_TOOL_NONE && model != NULL && self->tool_axes_key != NULL
+         && g_strcmp0 (self->tool_axes_key, model->axes_key) == 0;
+}
+
 void
 cs_plot_view_set_model (CsPlotView *view, CsPlotModel *model, CsDataset *dataset)
 {
   g_return_if_fail (CS_IS_PLOT_VIEW (view));
 
-  if (keeps_view (view, model, dataset))
+  if (keeps_view_for_tool (view, model))
+    set_range (model, &view->tool_range);
+  else if (keeps_view (view, model, dataset))
     {
       Range r;
       get_range (get_model (view), &r);
@@ -1009,4 +1268,302 @@ cs_plot_view_get_frame (CsPlotView *view)
   g_return_val_if_fail (CS_IS_PLOT_VIEW (view), NULL);
 
   return drawn_model (view, get_model (view));
+}
+
+/* Teaching tools ------------------------------------------------------------------------ */
+
+void
+cs_plot_view_set_tool (CsPlotView *view, CsPlotTool tool)
+{
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  if (view->stroke)
+    cs_plot_view_tool_release (view);
+  view->tool = tool;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (view), tool == CS_PLOT_TOOL_NONE ? NULL : "crosshair");
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+}
+
+CsPlotTool
+cs_plot_view_get_tool (CsPlotView *view)
+{
+  g_return_val_if_fail (CS_IS_PLOT_VIEW (view), CS_PLOT_TOOL_NONE);
+
+  return view->tool;
+}
+
+void
+cs_plot_view_set_brush (CsPlotView *view, double radius, guint per_dab)
+{
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+  g_return_if_fail (radius > 0 && per_dab > 0);
+
+  view->brush_radius = radius;
+  view->per_dab = per_dab;
+}
+
+gboolean
+cs_plot_view_to_data (CsPlotView *view, double x, double y, double *data_x, double *data_y)
+{
+  const CsPlotModel *m;
+  CsRect             frame;
+
+  g_return_val_if_fail (CS_IS_PLOT_VIEW (view), FALSE);
+
+  m = get_model (view);
+  if (m == NULL || !get_frame (view, &frame))
+    return FALSE;
+  cs_plot_canvas_to_data (m, &frame, x, y, data_x, data_y);
+  return isfinite (*data_x) && isfinite (*data_y);
+}
+
+gboolean
+cs_plot_view_to_widget (CsPlotView *view, double data_x, double data_y, double *x, double *y)
+{
+  const CsPlotModel *m;
+  CsRect             frame;
+
+  g_return_val_if_fail (CS_IS_PLOT_VIEW (view), FALSE);
+
+  m = get_model (view);
+  if (m == NULL || !get_frame (view, &frame))
+    return FALSE;
+  cs_plot_data_to_canvas (m, &frame, data_x, data_y, x, y);
+  return isfinite (*x) && isfinite (*y);
+}
+
+static void
+add_at (CsPlotView *self, const double *wx, const double *wy, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      double dx, dy;
+
+      if (cs_plot_view_to_data (self, wx[i], wy[i], &dx, &dy))
+        {
+          g_array_append_val (self->pending_add, dx);
+          g_array_append_val (self->pending_add, dy);
+        }
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+pending_erased (CsPlotView *self, gsize row)
+{
+  for (guint i = 0; i < self->pending_erase->len; i++)
+    if (g_array_index (self->pending_erase, gsize, i) == row)
+      return TRUE;
+  return FALSE;
+}
+
+/* One dab: per_dab points uniform in the brush's disc (area-uniform radius), the pattern
+ * seeded by the dab's number so that a replayed stroke sprays the same points. */
+static void
+spray (CsPlotView *self, double x, double y)
+{
+  g_autofree double *wx = g_new (double, self->per_dab);
+  g_autofree double *wy = g_new (double, self->per_dab);
+  CsRng              rng;
+
+  cs_rng_init (&rng, 0x5eed0000u + self->n_dabs++);
+  for (guint i = 0; i < self->per_dab; i++)
+    {
+      double r = self->brush_radius * sqrt (cs_rng_uniform (&rng));
+      double t = 2 * G_PI * cs_rng_uniform (&rng);
+
+      wx[i] = x + r * cos (t);
+      wy[i] = y + r * sin (t);
+    }
+  add_at (self, wx, wy, self->per_dab);
+}
+
+static void
+erase_near (CsPlotView *self, double x, double y)
+{
+  const CsPlotModel *m = get_model (self);
+  double             r2 = self->brush_radius * self->brush_radius;
+  CsRect             frame;
+
+  if (m == NULL || !get_frame (self, &frame))
+    return;
+  /* A linear scan: the eraser is for the few hundred points of a lesson, and must see the
+   * newest model even before its pick index is built. */
+  for (gsize i = 0; i < m->n; i++)
+    {
+      double cx, cy;
+
+      if (!isfinite (m->x[i]) || !isfinite (m->y[i]))
+        continue;
+      cs_plot_data_to_canvas (m, &frame, m->x[i], m->y[i], &cx, &cy);
+      if ((cx - x) * (cx - x) + (cy - y) * (cy - y) <= r2)
+        {
+          gsize row = m->rows != NULL ? m->rows[i] : i;
+
+          if (!pending_erased (self, row))
+            g_array_append_val (self->pending_erase, row);
+        }
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+cs_plot_view_tool_press (CsPlotView *view, double x, double y, guint button)
+{
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  if (view->tool == CS_PLOT_TOOL_NONE || get_model (view) == NULL)
+    return;
+  if (view->stroke)
+    cs_plot_view_tool_release (view);
+  view->stroke = TRUE;
+  view->stroke_button = button;
+  view->last_dab_x = x;
+  view->last_dab_y = y;
+  g_array_set_size (view->pending_add, 0);
+  g_array_set_size (view->pending_erase, 0);
+  switch (view->tool)
+    {
+    case CS_PLOT_TOOL_DRAW:
+      if (button == GDK_BUTTON_SECONDARY)
+        erase_near (view, x, y);
+      else
+        add_at (view, &x, &y, 1);
+      break;
+    case CS_PLOT_TOOL_ERASE:
+      erase_near (view, x, y);
+      break;
+    case CS_PLOT_TOOL_PLACE_CENTRES:
+      {
+        double dx, dy;
+
+        if (button == GDK_BUTTON_PRIMARY && cs_plot_view_to_data (view, x, y, &dx, &dy))
+          g_signal_emit (view, signals[SIGNAL_PLACE_CENTRE], 0, dx, dy);
+      }
+      break;
+    case CS_PLOT_TOOL_NONE:
+    default:
+      break;
+    }
+}
+
+void
+cs_plot_view_tool_drag (CsPlotView *view, double x, double y)
+{
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  view->has_pointer = TRUE;
+  view->pointer_x = x;
+  view->pointer_y = y;
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+  if (!view->stroke || hypot (x - view->last_dab_x, y - view->last_dab_y) < view->brush_radius / 2)
+    return;
+  view->last_dab_x = x;
+  view->last_dab_y = y;
+  if (view->tool == CS_PLOT_TOOL_DRAW && view->stroke_button == GDK_BUTTON_PRIMARY)
+    spray (view, x, y);
+  else if (view->tool == CS_PLOT_TOOL_ERASE
+           || (view->tool == CS_PLOT_TOOL_DRAW && view->stroke_button == GDK_BUTTON_SECONDARY))
+    erase_near (view, x, y);
+}
+
+void
+cs_plot_view_tool_release (CsPlotView *view)
+{
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  if (!view->stroke)
+    return;
+  view->stroke = FALSE;
+  /* One stroke, one edit: the window makes one new dataset (one undo step), and the plot
+   * is not rebuilt under the pointer at every dab. */
+  if (view->pending_erase->len > 0)
+    g_signal_emit (view, signals[SIGNAL_ERASE_POINTS], 0, view->pending_erase->len, view->pending_erase->data);
+  if (view->pending_add->len > 0)
+    {
+      guint              n = view->pending_add->len / 2;
+      g_autofree double *x = g_new (double, n);
+      g_autofree double *y = g_new (double, n);
+
+      for (guint i = 0; i < n; i++)
+        {
+          x[i] = g_array_index (view->pending_add, double, 2 * i);
+          y[i] = g_array_index (view->pending_add, double, 2 * i + 1);
+        }
+      g_signal_emit (view, signals[SIGNAL_ADD_POINTS], 0, n, x, y);
+    }
+  g_array_set_size (view->pending_add, 0);
+  g_array_set_size (view->pending_erase, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+}
+
+void
+cs_plot_view_set_draw_class (CsPlotView *view, int draw_class)
+{
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  view->draw_class = draw_class;
+}
+
+void
+cs_plot_view_set_marks (CsPlotView *view, gsize n, const double *x, const double *y)
+{
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  g_clear_pointer (&view->marks, g_array_unref);
+  if (n > 0)
+    {
+      view->marks = g_array_sized_new (FALSE, FALSE, sizeof (double), 2 * n);
+      for (gsize i = 0; i < n; i++)
+        {
+          g_array_append_val (view->marks, x[i]);
+          g_array_append_val (view->marks, y[i]);
+        }
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+}
+
+void
+cs_plot_view_set_hide_clusters (CsPlotView *view, gboolean hide)
+{
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  view->hide_clusters = !!hide;
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+}
+
+gboolean
+cs_plot_view_get_hide_clusters (CsPlotView *view)
+{
+  g_return_val_if_fail (CS_IS_PLOT_VIEW (view), FALSE);
+
+  return view->hide_clusters;
+}
+
+void
+cs_plot_view_set_palette (CsPlotView *view, CsPaletteKind palette)
+{
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+
+  view->palette = palette;
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+}
+
+void
+cs_plot_view_set_scale (CsPlotView *view, double scale)
+{
+  g_return_if_fail (CS_IS_PLOT_VIEW (view));
+  g_return_if_fail (scale > 0 && isfinite (scale));
+
+  view->scale = scale;
+  view->frame_cache.valid = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+}
+
+double
+cs_plot_view_get_scale (CsPlotView *view)
+{
+  g_return_val_if_fail (CS_IS_PLOT_VIEW (view), 1.0);
+
+  return view->scale;
 }

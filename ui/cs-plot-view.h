@@ -43,5 +43,57 @@ char              *cs_plot_view_describe_point (CsPlotView *view, gsize i);
 void               cs_plot_view_set_frame (CsPlotView *view, CsPlotModel *frame);
 /* What is drawn: the frame with the model's view state, or the model. */
 const CsPlotModel *cs_plot_view_get_frame (CsPlotView *view);
+/* Teaching tools. With a tool other than NONE, the primary button no longer pans (the wheel
+ * still zooms), and the visible range is kept across new models on the same axes, so that
+ * the data under the pointer stays put while the dataset is replaced after every edit. The
+ * view does not edit anything: it reports in data coordinates through signals, and the
+ * window makes the new dataset.
+ *
+ *   "add-points" (guint n, gpointer x, gpointer y)   double arrays, data coordinates
+ *   "erase-points" (guint n, gpointer rows)          gsize array, dataset rows
+ *   "place-centre" (double x, double y)              data coordinates
+ *
+ * A stroke (press … release) is one edit: its points are drawn as an overlay while it lasts,
+ * and "erase-points" and "add-points" are emitted once, at the release.
+ *
+ * DRAW: a click adds one point; dragging sprays a dab of `per_dab` points, uniform in a disc
+ * of `radius` pixels around the pointer (seeded: the n-th dab of a view is always the same
+ * pattern), whenever the pointer has moved radius / 2 pixels since the last one; the
+ * secondary button erases. ERASE: the primary button erases the points within `radius`
+ * pixels, also while dragging. PLACE_CENTRES: a click places a centre. */
+typedef enum
+{
+  CS_PLOT_TOOL_NONE,
+  CS_PLOT_TOOL_DRAW,
+  CS_PLOT_TOOL_ERASE,
+  CS_PLOT_TOOL_PLACE_CENTRES,
+} CsPlotTool;
+
+void       cs_plot_view_set_tool (CsPlotView *view, CsPlotTool tool);
+CsPlotTool cs_plot_view_get_tool (CsPlotView *view);
+void       cs_plot_view_set_brush (CsPlotView *view, double radius, guint per_dab);
+/* The palette slot the overlay draws a stroke's new points in (the class being drawn). */
+void       cs_plot_view_set_draw_class (CsPlotView *view, int draw_class);
+/* What a press, a drag to (x, y) and a release of `button` do with the current tool: the
+ * gestures call these, and tests may too. Widget coordinates. */
+void       cs_plot_view_tool_press (CsPlotView *view, double x, double y, guint button);
+void       cs_plot_view_tool_drag (CsPlotView *view, double x, double y);
+void       cs_plot_view_tool_release (CsPlotView *view);
+/* Widget coordinates to data coordinates and back, through the plot's transform (range,
+ * frame, presenter scale). FALSE when nothing is plotted. */
+gboolean   cs_plot_view_to_data (CsPlotView *view, double x, double y, double *data_x, double *data_y);
+gboolean   cs_plot_view_to_widget (CsPlotView *view, double data_x, double data_y, double *x, double *y);
+/* Centres to mark on the plot (copied; data coordinates), numbered from 1. */
+void       cs_plot_view_set_marks (CsPlotView *view, gsize n, const double *x, const double *y);
+/* Guess, then reveal: all points grey, no centres, no legend (sizes and k), no cluster in
+ * tooltips. */
+void       cs_plot_view_set_hide_clusters (CsPlotView *view, gboolean hide);
+gboolean   cs_plot_view_get_hide_clusters (CsPlotView *view);
+/* Presenter mode: text and marks `scale` times larger (the figure is laid out at 1 / scale of
+ * the widget's size and drawn scaled). 1 is normal. */
+void       cs_plot_view_set_scale (CsPlotView *view, double scale);
+double     cs_plot_view_get_scale (CsPlotView *view);
+/* The cluster colours on screen (exports keep the default palette). */
+void       cs_plot_view_set_palette (CsPlotView *view, CsPaletteKind palette);
 
 G_END_DECLS

@@ -228,6 +228,8 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
     }
   if (!begin_job (self, &columns, &options))
     return;
+  if (!cs_i_window_teach_prepare_run (self, params, &options))
+    return;
   options.algorithm = cs_params_panel_get_algorithm (panel);
   options.params = params;
   options.trace_steps

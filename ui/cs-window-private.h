@@ -41,6 +41,8 @@ void               cs_i_window_distances_unref (CsWindowDistances *d);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsWindowDistances, cs_i_window_distances_unref)
 
+typedef struct _CsWindowTeach CsWindowTeach;
+
 struct _CsWindow
 {
   GtkApplicationWindow parent_instance;
@@ -126,6 +128,8 @@ struct _CsWindow
   GtkWidget *history_button; /* Template */
   GtkWidget *history_list;   /* Borrowed: the popover's list */
   GPtrArray *history;        /* Owned, CsPageResult*, newest first */
+
+  CsWindowTeach *teach; /* Owned: drawing, placed centres, generator, presenter (cs-window-teach.c) */
 };
 
 /* cs-window.c: services for the other window files */
@@ -235,5 +239,18 @@ void cs_i_window_export_results_to_activated (GSimpleAction *action, GVariant *p
 /* The saliency page's report as CSV: "table", "summaries" or "attributions" ("(ss)": and a path). */
 void cs_i_window_export_saliency_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 void cs_i_window_export_saliency_to_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+
+/* cs-window-teach.c: teaching (win.draw-points, eraser, undo, redo, new-drawing, place-centres,
+ * clear-centres, hide-clusters, presenter-mode, generate-data) */
+void        cs_i_window_teach_init (CsWindow *self);
+void        cs_i_window_teach_cancel (CsWindow *self);
+void        cs_i_window_teach_finalize (CsWindow *self);
+/* After a model is shown on the scatter page (drawn points get their class's colour). */
+void        cs_i_window_teach_model_shown (CsWindow *self);
+/* Before a run: placed centres become k-means' "init" (and k); FALSE when they cannot be used
+ * (the error is shown). */
+gboolean    cs_i_window_teach_prepare_run (CsWindow *self, CsParams *params, CsPipelineOptions *options);
+/* What the status line shows for `text` (a fixed question while clusters are hidden). */
+const char *cs_i_window_teach_status (CsWindow *self, const char *text);
 
 G_END_DECLS

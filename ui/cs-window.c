@@ -17,6 +17,8 @@
 #include "ui/pages/cs-privacy-page.h"
 #include "ui/pages/cs-silhouette-page.h"
 #include "ui/pages/cs-dendrogram-page.h"
+#include "ui/pages/cs-ppp-page.h"
+#include "ui/pages/cs-sdp-page.h"
 #include "ui/pages/cs-graph-page.h"
 #include "ui/pages/cs-plain-log-page.h"
 
@@ -28,6 +30,8 @@ static GType (*const page_types[]) (void) = {
   cs_images_page_get_type,      cs_choose_k_page_get_type,   cs_density_page_get_type,
   cs_diagnostics_page_get_type, cs_privacy_page_get_type,    cs_saliency_page_get_type,
   cs_dendrogram_page_get_type,  cs_compare_page_get_type,
+  cs_ppp_page_get_type,
+  cs_sdp_page_get_type,
   cs_graph_page_get_type,
   cs_plain_log_page_get_type,
 };
@@ -41,7 +45,7 @@ cs_i_window_set_status (CsWindow *self, const char *text)
 {
   g_free (self->status_text);
   self->status_text = g_strdup (text);
-  gtk_label_set_text (GTK_LABEL (self->status_label), text);
+  gtk_label_set_text (GTK_LABEL (self->status_label), cs_i_window_teach_status (self, text));
   /* A long line of scores is cut at the window's edge: the tooltip has all of it. */
   gtk_widget_set_tooltip_text (self->status_label, text);
 }
@@ -422,6 +426,7 @@ cs_i_window_show_model (CsWindow *self, CsPlotModel *model)
   if (model->labels != NULL && previous != NULL && previous->labels != NULL && same_points (model, previous))
     cs_plot_model_match_colors (model, previous);
   set_points (self, model);
+  cs_i_window_teach_model_shown (self);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
 }
 
@@ -498,6 +503,7 @@ cs_i_window_cancel_all (CsWindow *self)
   cs_i_window_distances_cancel (self);
   if (self->session_worker != NULL)
     cs_worker_drop (self->session_worker);
+  cs_i_window_teach_cancel (self);
 }
 
 /* gtk_window_destroy() unrealizes the window before dropping its reference: stop every
@@ -533,6 +539,7 @@ cs_window_finalize (GObject *object)
   cs_i_window_distances_finalize (self);
   cs_i_window_session_finalize (self);
   cs_i_window_history_finalize (self);
+  cs_i_window_teach_finalize (self);
   g_clear_object (&self->load_worker);
   g_clear_object (&self->model_worker);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
@@ -623,6 +630,7 @@ cs_window_init (CsWindow *self)
   cs_i_window_actions_init (self);
   cs_i_window_sidebar_init (self);
   cs_i_window_welcome_init (self);
+  cs_i_window_teach_init (self);
 
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "welcome");
   cs_i_window_set_status (self, "No dataset");

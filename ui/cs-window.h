@@ -60,4 +60,9 @@ GtkWidget  *cs_window_get_view_page (CsWindow *self, const char *name);
  * calls it at startup, and UI tests do too so they measure what users see. */
 void cs_window_install_style (void);
 
+/* Teaching (cs-window-teach.c), for tests: whether the sidebar is shown (presenter mode hides
+ * it), and the Generate Data window while it is open (else NULL). */
+gboolean   cs_window_get_sidebar_visible (CsWindow *self);
+GtkWidget *cs_window_get_generate_window (CsWindow *self);
+
 G_END_DECLS

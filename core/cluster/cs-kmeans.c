@@ -1042,9 +1042,10 @@ static const CsParamSpec kmeans_params[] = {
   { .name = "k", .label = "Clusters (k)", .help = "How many clusters to find.", .type = CS_PARAM_INT, .min = 1,
     .max = 1000, .default_num = 3 },
   { .name = "init", .label = "Initialisation",
-    .help = "How the first centres are picked: greedy k-means++ seeding, or k distinct rows at random.",
-    .type = CS_PARAM_ENUM, .default_str = "k-means++", .choices = init_choices,
-    .choice_labels = init_labels },
+    .help = "How the first centres are picked: greedy k-means++ seeding, k distinct rows at random, or k "
+            "centres given as numbers, one centre per ‘;’ and one value per column: 0,1;4,4.5",
+    .type = CS_PARAM_STRING, .default_str = "k-means++", .choices = init_choices,
+    .choice_labels = init_labels, .other_label = "Given centres" },
   { .name = "n_init", .label = "Restarts",
     .help = "How many runs from different initial centres; the one with the lowest inertia is kept.",
     .type = CS_PARAM_INT, .min = 1, .max = 1000, .default_num = 10, .advanced = TRUE },
@@ -1062,6 +1063,63 @@ static const CsParamSpec kmeans_params[] = {
     .choice_labels = algorithm_labels, .advanced = TRUE },
 };
 
+/* "x1,y1;x2,y2": k centres of d values, in the units of the clustered data (after scaling).
+ * NULL with an error naming the parameter when the text is not that. */
+static CsMatrix *
+parse_centres (const char *text, guint k, gsize d, GError **error)
+{
+  g_auto (GStrv) rows = g_strsplit (text, ";", -1);
+  g_autoptr (CsMatrix) c = NULL;
+  guint n_rows = 0;
+
+  for (char **r = rows; *r != NULL; r++)
+    if (g_strstrip (*r)[0] != '\0')
+      n_rows++;
+  if (n_rows != k)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
+                   "Parameter ‘init’: ‘%s’ is not k-means++, random or %u centres (found %u; separate centres "
+                   "with ‘;’ and values with ‘,’, as in 0,1;4,4.5)",
+                   text, k, n_rows);
+      return NULL;
+    }
+  c = cs_matrix_new (k, d);
+  n_rows = 0;
+  for (char **r = rows; *r != NULL; r++)
+    {
+      g_auto (GStrv) values = NULL;
+      guint n_values;
+
+      if ((*r)[0] == '\0')
+        continue;
+      values = g_strsplit (*r, ",", -1);
+      n_values = g_strv_length (values);
+      if (n_values != d)
+        {
+          g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
+                       "Parameter ‘init’: centre %u (‘%s’) has %u values, but the data has %" G_GSIZE_FORMAT
+                       " columns",
+                       n_rows + 1, *r, n_values, d);
+          return NULL;
+        }
+      for (guint t = 0; t < n_values; t++)
+        {
+          char  *end = NULL;
+          double v = g_ascii_strtod (g_strstrip (values[t]), &end);
+
+          if (end == values[t] || *end != '\0' || !isfinite (v))
+            {
+              g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
+                           "Parameter ‘init’: ‘%s’ in centre %u is not a finite number", values[t], n_rows + 1);
+              return NULL;
+            }
+          c->data[n_rows * d + t] = v;
+        }
+      n_rows++;
+    }
+  return g_steal_pointer (&c);
+}
+
 static gboolean
 kmeans_run_params (const CsMatrix *x,
                    const CsParams *params,
@@ -1071,11 +1129,19 @@ kmeans_run_params (const CsMatrix *x,
                    GError        **error)
 {
   CsKmeansOptions o;
+  g_autoptr (CsMatrix) centres = NULL;
+  const char *init = cs_params_get_string (params, "init");
 
   cs_kmeans_options_init (&o);
   o.k = (guint) cs_params_get_int (params, "k");
-  o.init = g_strcmp0 (cs_params_get_string (params, "init"), "random") == 0 ? CS_KMEANS_INIT_RANDOM
-                                                                             : CS_KMEANS_INIT_PLUSPLUS;
+  o.init = g_strcmp0 (init, "random") == 0 ? CS_KMEANS_INIT_RANDOM : CS_KMEANS_INIT_PLUSPLUS;
+  if (!g_strv_contains (init_choices, init))
+    {
+      centres = parse_centres (init, o.k, x->cols, error);
+      if (centres == NULL)
+        return FALSE;
+      o.initial_centers = centres;
+    }
   o.n_init = (guint) cs_params_get_int (params, "n_init");
   o.max_iter = (guint) cs_params_get_int (params, "max_iter");
   o.tol = cs_params_get_double (params, "tol");

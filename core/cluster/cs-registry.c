@@ -29,6 +29,9 @@ extern const CsAlgorithm cs_algorithm_online_kmeans;
 extern const CsAlgorithm cs_algorithm_ncd_kmeans;
 extern const CsAlgorithm cs_algorithm_kernel_kmeans;
 extern const CsAlgorithm cs_algorithm_spectral;
+extern const CsAlgorithm cs_algorithm_ppp;
+extern const CsAlgorithm cs_algorithm_sdp_kmeans;
+extern const CsAlgorithm cs_algorithm_ila_sdp;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
@@ -52,6 +55,9 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_ncd_kmeans,
   &cs_algorithm_kernel_kmeans,
   &cs_algorithm_spectral,
+  &cs_algorithm_ppp,
+  &cs_algorithm_sdp_kmeans,
+  &cs_algorithm_ila_sdp,
 };
 
 typedef union
@@ -393,6 +399,13 @@ cs_params_set (CsParams   *params,
     case CS_PARAM_STRING:
       g_free (params->values[i].str);
       params->values[i].str = g_strdup (value);
+      /* A named choice reads as an ENUM does: "RANDOM" is "random". */
+      for (const char *const *c = s->choices; c != NULL && *c; c++)
+        if (g_ascii_strcasecmp (*c, value) == 0)
+          {
+            g_free (params->values[i].str);
+            params->values[i].str = g_strdup (*c);
+          }
       return TRUE;
     default:
       g_assert_not_reached ();

@@ -1,4 +1,6 @@
 #include "core/cluster/cs-result-io.h"
+#include "core/cluster/cs-ppp.h"
+#include "core/cluster/cs-sdp.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 #include "core/data/cs-csv.h"
@@ -200,6 +202,12 @@ cs_clustering_to_json (const CsClustering *c)
       json_object_set_int_member (o, "k_known", c->k_known);
       json_object_set_int_member (o, "k_novel", (gint64) c->k - c->k_known);
     }
+  if (c->tight >= 0)
+    json_object_set_boolean_member (o, "tight", c->tight == 1);
+  if (c->sdp)
+    json_object_set_object_member (o, "sdp", cs_sdp_report_to_json (c->sdp));
+  if (c->ppp)
+    json_object_set_object_member (o, "ppp", cs_ppp_tree_to_json (c->ppp));
   return o;
 }
 

@@ -1,6 +1,8 @@
 #include "core/cluster/cs-result.h"
 #include "core/cluster/cs-registry.h"
 #include "core/cluster/cs-trace.h"
+#include "core/cluster/cs-ppp.h"
+#include "core/cluster/cs-sdp.h"
 
 #include <math.h>
 #include <string.h>
@@ -39,6 +41,7 @@ cs_clustering_new (const char *algorithm,
   c->loglik = NAN;
   c->bic = NAN;
   c->icl = NAN;
+  c->tight = -1;
   return c;
 }
 
@@ -68,6 +71,8 @@ cs_clustering_unref (CsClustering *c)
   g_free (c->uncertainty);
   g_free (c->point_kinds);
   g_free (c->merges);
+  cs_sdp_report_free (c->sdp);
+  cs_ppp_tree_free (c->ppp);
   g_free (c);
 }
 

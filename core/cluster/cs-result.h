@@ -74,6 +74,11 @@ typedef struct
                                 0 … n − 1, row i makes cluster n + i) */
   guint      k_known;        /* novel class discovery: labels 0 … k_known − 1 are the known classes,
                                 the rest novel; 0 otherwise */
+  /* Issue 11, added at the end: the convex relaxations (SDP k-means, iLA-SDP) and PPP. */
+  int        tight;          /* 1: the relaxation was tight, a certificate that the partition is
+                                optimal (cs-sdp.h says within what); 0: not tight; −1: no relaxation */
+  struct _CsSdpReport *sdp;  /* Owned, may be NULL: solver, residuals, tightness, a sample of Z */
+  struct _CsPppTree   *ppp;  /* Owned, may be NULL: PPP's split tree, every node's tests */
 } CsClustering;
 
 CsClustering *cs_clustering_new (const char *algorithm, gsize n, gsize d, guint k);

@@ -372,3 +372,142 @@ cs_dataset_image_columns (const CsDataset *ds,
       cols[found++] = (int) j;
   return found == npix;
 }
+
+/* Editing: every edit returns a new dataset, so a worker reading the old one is never
+ * disturbed and an undo stack is a list of references. */
+
+static CsColumn *
+column_copy_rows (const CsColumn *src, const gsize *keep, gsize n_keep, gsize n_extra)
+{
+  CsColumn *col = g_new0 (CsColumn, 1);
+
+  col->name = g_strdup (src->name);
+  col->kind = src->kind;
+  col->values = g_new (double, MAX (n_keep + n_extra, 1));
+  for (gsize i = 0; i < n_keep; i++)
+    {
+      col->values[i] = src->values[keep != NULL ? keep[i] : i];
+      if (isnan (col->values[i]))
+        col->n_missing++;
+    }
+  for (gsize i = 0; i < n_extra; i++)
+    col->values[n_keep + i] = NAN;
+  if (src->levels != NULL)
+    {
+      col->levels = g_ptr_array_new_full (src->levels->len, g_free);
+      for (guint l = 0; l < src->levels->len; l++)
+        g_ptr_array_add (col->levels, g_strdup (g_ptr_array_index (src->levels, l)));
+    }
+  return col;
+}
+
+static CsDataset *
+dataset_copy_rows (const CsDataset *ds, const gsize *keep, gsize n_keep, gsize n_extra)
+{
+  CsDataset *copy = cs_dataset_new (ds->name, n_keep + n_extra);
+
+  /* An edited dataset is no longer the file: saving or "recent" must not point there. */
+  copy->path = NULL;
+  copy->label_column = ds->label_column;
+  copy->image_rows = ds->image_rows;
+  copy->image_cols = ds->image_cols;
+  for (gsize c = 0; c < cs_dataset_n_columns (ds); c++)
+    g_ptr_array_add (copy->columns, column_copy_rows (cs_dataset_column (ds, c), keep, n_keep, n_extra));
+  return copy;
+}
+
+CsDataset *
+cs_dataset_new_drawing (void)
+{
+  CsDataset *ds = cs_dataset_new ("Drawing", 0);
+  int        none = 0;
+
+  cs_dataset_add_numeric (ds, "x", NULL);
+  cs_dataset_add_numeric (ds, "y", NULL);
+  cs_dataset_add_categorical (ds, "label", &none, NULL, 0);
+  ds->label_column = 2;
+  return ds;
+}
+
+CsDataset *
+cs_dataset_append_points (const CsDataset *ds,
+                          int              x_column,
+                          int              y_column,
+                          gsize            n,
+                          const double    *x,
+                          const double    *y,
+                          const int       *classes)
+{
+  CsDataset *copy;
+  CsColumn  *label = NULL;
+
+  g_return_val_if_fail (ds != NULL, NULL);
+  g_return_val_if_fail (x_column >= 0 && (gsize) x_column < cs_dataset_n_columns (ds), NULL);
+  g_return_val_if_fail (y_column >= 0 && (gsize) y_column < cs_dataset_n_columns (ds), NULL);
+  g_return_val_if_fail (cs_dataset_column (ds, x_column)->kind == CS_COLUMN_NUMERIC, NULL);
+  g_return_val_if_fail (cs_dataset_column (ds, y_column)->kind == CS_COLUMN_NUMERIC, NULL);
+  g_return_val_if_fail (n == 0 || (x != NULL && y != NULL), NULL);
+
+  copy = dataset_copy_rows (ds, NULL, ds->n_rows, n);
+  if (classes != NULL && copy->label_column < 0)
+    {
+      /* Drawn points carry their class: a dataset without one gets a label column, its old
+       * rows missing. */
+      CsColumn *col = g_new0 (CsColumn, 1);
+
+      col->name = g_strdup (cs_dataset_find_column (ds, "label") < 0 ? "label" : "drawn class");
+      col->kind = CS_COLUMN_CATEGORICAL;
+      col->values = g_new (double, MAX (copy->n_rows, 1));
+      for (gsize i = 0; i < copy->n_rows; i++)
+        col->values[i] = NAN;
+      col->n_missing = ds->n_rows;
+      col->levels = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (copy->columns, col);
+      copy->label_column = (int) cs_dataset_n_columns (copy) - 1;
+    }
+  if (classes != NULL)
+    label = cs_dataset_column (copy, copy->label_column);
+  for (gsize c = 0; c < cs_dataset_n_columns (copy); c++)
+    cs_dataset_column (copy, c)->n_missing += n;
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize row = ds->n_rows + i;
+
+      cs_dataset_column (copy, x_column)->values[row] = x[i];
+      cs_dataset_column (copy, y_column)->values[row] = y[i];
+      cs_dataset_column (copy, x_column)->n_missing -= !isnan (x[i]);
+      cs_dataset_column (copy, y_column)->n_missing -= !isnan (y[i]);
+      if (label != NULL && classes[i] >= 0)
+        {
+          if (label->levels != NULL)
+            while (label->levels->len <= (guint) classes[i])
+              g_ptr_array_add (label->levels, g_strdup_printf ("%u", label->levels->len));
+          label->values[row] = classes[i];
+          label->n_missing--;
+        }
+    }
+  return copy;
+}
+
+CsDataset *
+cs_dataset_remove_rows (const CsDataset *ds,
+                        const gsize     *rows,
+                        gsize            n)
+{
+  g_autofree gboolean *drop = NULL;
+  g_autofree gsize    *keep = NULL;
+  gsize                n_keep = 0;
+
+  g_return_val_if_fail (ds != NULL, NULL);
+  g_return_val_if_fail (n == 0 || rows != NULL, NULL);
+
+  drop = g_new0 (gboolean, MAX (ds->n_rows, 1));
+  for (gsize i = 0; i < n; i++)
+    if (rows[i] < ds->n_rows)
+      drop[rows[i]] = TRUE;
+  keep = g_new (gsize, MAX (ds->n_rows, 1));
+  for (gsize i = 0; i < ds->n_rows; i++)
+    if (!drop[i])
+      keep[n_keep++] = i;
+  return dataset_copy_rows (ds, keep, n_keep, 0);
+}

@@ -117,6 +117,26 @@ void cs_dataset_default_axes (const CsDataset *ds,
                               int             *x_column,
                               int             *y_column);
 
+/* Editing (drawing points on the scatter plot). Each returns a new dataset (columns, roles
+ * and level names copied; path NULL, since it no longer is the file) and leaves `ds` alone. */
+
+/* An empty 2-D dataset: numeric x, y and a categorical label column (no levels yet). */
+CsDataset *cs_dataset_new_drawing (void);
+/* ds with n rows appended: x[i], y[i] in the numeric columns x_column and y_column, the
+ * others missing. With `classes` (may be NULL) row i gets class classes[i] (a level index;
+ * missing when < 0) in the label column, which is added when ds has none; missing levels are
+ * named by their number ("0", "1", …). */
+CsDataset *cs_dataset_append_points (const CsDataset *ds,
+                                     int              x_column,
+                                     int              y_column,
+                                     gsize            n,
+                                     const double    *x,
+                                     const double    *y,
+                                     const int       *classes);
+/* ds without the listed rows (out-of-range and repeated entries are ignored), the others
+ * in their order. */
+CsDataset *cs_dataset_remove_rows (const CsDataset *ds, const gsize *rows, gsize n);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsDataset, cs_dataset_unref)
 
 G_END_DECLS

@@ -72,6 +72,7 @@ static void
 make_blobs (CsRng        *rng,
             gsize         n,
             guint         k,
+            double        spread,
             const double *sds,
             guint         n_sds,
             double       *x,
@@ -82,7 +83,7 @@ make_blobs (CsRng        *rng,
 
   /* Centres uniform in the box (-10, 10)², make_blobs' default. */
   for (guint c = 0; c < 2 * k; c++)
-    centers[c] = -10.0 + 20.0 * cs_rng_uniform (rng);
+    centers[c] = spread * (-10.0 + 20.0 * cs_rng_uniform (rng));
   for (gsize i = 0; i < n; i++)
     {
       guint c = class_of (i, n, k);
@@ -93,6 +94,17 @@ make_blobs (CsRng        *rng,
     }
 }
 
+void
+cs_toy_options_init (CsToyOptions *options)
+{
+  options->kind = CS_TOY_BLOBS;
+  options->n = 1500;
+  options->n_clusters = 3;
+  options->noise = 0.0;
+  options->separation = 1.0;
+  options->seed = 42;
+}
+
 CsDataset *
 cs_toy_generate (CsToyKind kind,
                  gsize     n,
@@ -100,6 +112,26 @@ cs_toy_generate (CsToyKind kind,
                  double    noise,
                  guint64   seed)
 {
+  CsToyOptions o;
+
+  cs_toy_options_init (&o);
+  o.kind = kind;
+  o.n = n;
+  o.n_clusters = n_clusters;
+  o.noise = noise;
+  o.seed = seed;
+  return cs_toy_generate_full (&o);
+}
+
+CsDataset *
+cs_toy_generate_full (const CsToyOptions *options)
+{
+  CsToyKind kind = options->kind;
+  gsize     n = options->n;
+  guint     n_clusters = options->n_clusters;
+  double    noise = options->noise;
+  guint64   seed = options->seed;
+  double    sep = isfinite (options->separation) && options->separation > 0 ? options->separation : 1.0;
   static const double unit_sd[] = { 1.0 };
   static const double varied_sd[] = { 1.0, 2.5, 0.5 };
   g_autofree double *x = NULL;
@@ -126,7 +158,7 @@ cs_toy_generate (CsToyKind kind,
     case CS_TOY_BLOBS:
     case CS_TOY_ANISO:
       k = (guint) MIN ((gsize) n_clusters, MAX (n, 1));
-      make_blobs (&rng, n, k, unit_sd, 1, x, y, label);
+      make_blobs (&rng, n, k, sep, unit_sd, 1, x, y, label);
       if (kind == CS_TOY_ANISO)
         for (gsize i = 0; i < n; i++)
           {
@@ -139,7 +171,7 @@ cs_toy_generate (CsToyKind kind,
       break;
     case CS_TOY_VARIED:
       k = (guint) MIN ((gsize) n_clusters, MAX (n, 1));
-      make_blobs (&rng, n, k, varied_sd, G_N_ELEMENTS (varied_sd), x, y, label);
+      make_blobs (&rng, n, k, sep, varied_sd, G_N_ELEMENTS (varied_sd), x, y, label);
       break;
     case CS_TOY_MOONS:
       {
@@ -157,7 +189,7 @@ cs_toy_generate (CsToyKind kind,
           {
             double t = n_in > 1 ? G_PI * i / (n_in - 1) : 0.0;
             x[n_out + i] = 1.0 - cos (t);
-            y[n_out + i] = 0.5 - sin (t);
+            y[n_out + i] = 0.5 - sin (t) - 0.5 * (sep - 1.0);
             label[n_out + i] = 1;
           }
       }
@@ -166,7 +198,7 @@ cs_toy_generate (CsToyKind kind,
       {
         gsize n_out = n / 2;
         gsize n_in = n - n_out;
-        const double factor = 0.5;
+        const double factor = pow (0.5, sep);
         k = 2;
         for (gsize i = 0; i < n_out; i++)
           {

@@ -530,35 +530,6 @@ mutual_info (const Contingency *ct)
   return mi;
 }
 
-double
-cs_metric_nmi (const int *a,
-               const int *b,
-               gsize      n)
-{
-  Contingency ct;
-  double mi;
-  double total;
-  double norm;
-
-  g_return_val_if_fail (n == 0 || (a != NULL && b != NULL), NAN);
-  contingency_build (a, b, n, &ct);
-  total = (double) ct.n;
-  if ((ct.n_rows == 1 && ct.n_cols == 1) || (ct.n_rows == 0 && ct.n_cols == 0))
-    {
-      contingency_clear (&ct);
-      return 1.0;
-    }
-  mi = mutual_info (&ct);
-  if (mi == 0.0)
-    {
-      contingency_clear (&ct);
-      return 0.0;
-    }
-  norm = 0.5 * (entropy_of (ct.row_sums, ct.n_rows, total) + entropy_of (ct.col_sums, ct.n_cols, total));
-  contingency_clear (&ct);
-  return mi / MAX (norm, DBL_EPSILON);
-}
-
 /* E[MI] under the hypergeometric model of random labellings with the table's margins
  * (Vinh, Epps & Bailey 2010), summed in log space with lgamma. */
 static double
@@ -587,14 +558,17 @@ expected_mutual_info (const Contingency *ct)
   return emi;
 }
 
-double
-cs_metric_ami (const int *a,
-               const int *b,
-               gsize      n)
+/* NMI (adjusted = FALSE) or AMI: the mutual information of the two labellings, less its
+ * expectation under chance when adjusted, over the mean of their entropies (arithmetic). */
+static double
+information_score (const int *a,
+                   const int *b,
+                   gsize      n,
+                   gboolean   adjusted)
 {
   Contingency ct;
   double mi;
-  double emi;
+  double emi = 0.0;
   double total;
   double denominator;
 
@@ -607,12 +581,36 @@ cs_metric_ami (const int *a,
       return 1.0;
     }
   mi = mutual_info (&ct);
-  emi = expected_mutual_info (&ct);
+  if (!adjusted && mi == 0.0)
+    {
+      contingency_clear (&ct);
+      return 0.0;
+    }
+  if (adjusted)
+    emi = expected_mutual_info (&ct);
   denominator = 0.5 * (entropy_of (ct.row_sums, ct.n_rows, total) + entropy_of (ct.col_sums, ct.n_cols, total)) - emi;
+  contingency_clear (&ct);
+  if (!adjusted)
+    return mi / MAX (denominator, DBL_EPSILON);
   /* As scikit-learn: keep the sign, never divide by (almost) zero. */
   denominator = denominator < 0.0 ? MIN (denominator, -DBL_EPSILON) : MAX (denominator, DBL_EPSILON);
-  contingency_clear (&ct);
   return (mi - emi) / denominator;
+}
+
+double
+cs_metric_nmi (const int *a,
+               const int *b,
+               gsize      n)
+{
+  return information_score (a, b, n, FALSE);
+}
+
+double
+cs_metric_ami (const int *a,
+               const int *b,
+               gsize      n)
+{
+  return information_score (a, b, n, TRUE);
 }
 
 /* Shortest augmenting paths with row and column potentials (Kuhn 1955, Munkres 1957, in the

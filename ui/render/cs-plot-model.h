@@ -5,6 +5,7 @@
 #include "core/data/cs-dataset.h"
 #include "core/cluster/cs-result.h"
 #include "core/data/cs-prepare.h"
+#include "ui/render/cs-palette.h"
 
 G_BEGIN_DECLS
 
@@ -78,6 +79,7 @@ typedef struct
   char    *noise_name;     /* Owned, may be NULL: the legend's name for label −1 ("Noise") */
   gsize   *candidates;     /* Owned, n_candidates point indices: rows a swap search evaluated */
   guint    n_candidates;
+  CsPaletteKind palette;      /* cluster colours: default, or high contrast (presenter mode) */
 } CsPlotModel;
 
 CsPlotModel *cs_plot_model_new (void);

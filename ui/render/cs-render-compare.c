@@ -116,6 +116,26 @@ a_name (const CsCompareModel *m,
   return i >= m->comparison->ka ? g_strdup ("Noise") : g_strdup_printf ("Cluster %u", i + 1);
 }
 
+/* The widest of the names `name` gives the listed clusters, at tick size. */
+static double
+widest_name (const CsCompareModel *m,
+             char *(*name) (const CsCompareModel *m, guint i),
+             const guint          *which,
+             guint                 n)
+{
+  double widest = 0.0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = name (m, which[i]);
+      double w;
+
+      cs_i_text_extents (text, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
+      widest = MAX (widest, w);
+    }
+  return widest;
+}
+
 static guint64
 row_sum (const CsComparison *c,
          guint               i)
@@ -175,7 +195,7 @@ draw_alluvial (cairo_t              *cr,
                guint                 n_cols)
 {
   const CsComparison *c = m->comparison;
-  double label_w = 0.0;
+  double label_w;
   double bar_w = 14.0;
   double gap = 6.0;
   double total = (double) c->n;
@@ -189,20 +209,7 @@ draw_alluvial (cairo_t              *cr,
   g_autofree double *fill_r = g_new0 (double, n_cols);
   double y;
 
-  for (guint a = 0; a < n_rows; a++)
-    {
-      g_autofree char *name = a_name (m, rows[a]);
-      double w;
-      cs_i_text_extents (name, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
-      label_w = MAX (label_w, w);
-    }
-  for (guint b = 0; b < n_cols; b++)
-    {
-      g_autofree char *name = b_name (m, cols[b]);
-      double w;
-      cs_i_text_extents (name, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
-      label_w = MAX (label_w, w);
-    }
+  label_w = MAX (widest_name (m, a_name, rows, n_rows), widest_name (m, b_name, cols, n_cols));
   label_w = MIN (label_w, r->width * 0.28);
   xl = r->x + label_w + CS_STYLE_TICK_GAP;
   xr = r->x + r->width - label_w - CS_STYLE_TICK_GAP - bar_w;
@@ -299,20 +306,14 @@ draw_table (cairo_t              *cr,
             guint                 n_cols)
 {
   const CsComparison *c = m->comparison;
-  double row_label_w = 0.0;
+  double row_label_w;
   double head_h;
   double cell_w;
   double cell_h;
   double x0;
   double y0;
 
-  for (guint a = 0; a < n_rows; a++)
-    {
-      g_autofree char *name = a_name (m, rows[a]);
-      double w;
-      cs_i_text_extents (name, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, &w, NULL);
-      row_label_w = MAX (row_label_w, w);
-    }
+  row_label_w = widest_name (m, a_name, rows, n_rows);
   row_label_w = MIN (row_label_w, r->width * 0.3);
   cs_i_text_extents ("Xg", CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &head_h);
   head_h += CS_STYLE_TICK_GAP;

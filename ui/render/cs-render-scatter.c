@@ -415,13 +415,13 @@ label_style (const CsPlotModel *m,
     }
   else if (label < 0 || label >= (int) m->k)
     {
-      cs_palette_neutral (rgb);
+      cs_palette_kind_neutral (m->palette, rgb);
       *shape = CS_MARKER_CIRCLE;
     }
   else
     {
       guint slot = m->color_slot != NULL ? (guint) m->color_slot[label] : (guint) label;
-      cs_palette_color (slot, rgb);
+      cs_palette_kind_color (m->palette, slot, rgb);
       *shape = cs_palette_marker (slot);
     }
 }

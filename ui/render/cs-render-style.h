@@ -54,3 +54,10 @@
 #define CS_STYLE_RGB_UNCLUSTERED  CS_STYLE_RGB (0.38, 0.42, 0.47)
 /* Keyboard focus around the plot widget (Adwaita's accent blue). */
 #define CS_STYLE_RGB_FOCUS        CS_STYLE_RGB (0.21, 0.52, 0.89)
+
+/* Presenter mode ---------------------------------------------------------------------- */
+
+/* How much larger text and marks are in presenter mode. Every renderer honours it without
+ * knowing: the widget lays the figure out at 1 / scale of its size and draws it under
+ * cairo_scale (scale, scale), so sizes in user units above grow and the layout still fits. */
+#define CS_STYLE_PRESENTER_SCALE  1.6
