@@ -944,6 +944,7 @@ static const SampleCase sample_cases[] = {
   { "breast_cancer", 569, 30, "diagnosis", 2, 0 },
   { "digits", 1797, 64, "digit", 10, 8 },
   { "faithful", 272, 2, NULL, 0, 0 },
+  { "karate", 34, 3, "club", 2, 0 },
 };
 
 static void

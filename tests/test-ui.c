@@ -23,6 +23,8 @@
 #include "core/metrics/cs-metrics.h"
 #include "ui/render/cs-render-dendrogram.h"
 #include "ui/pages/cs-page.h"
+#include "ui/render/cs-render-graph.h"
+#include "ui/render/cs-render-plain-log.h"
 #include "core/cluster/cs-agglomerative.h"
 
 static GtkApplication *app;
@@ -1972,6 +1974,98 @@ test_dendrogram_cut (void)
   window_free (window);
 }
 
+/* Issue 13: a graph as the window's data. An edge list (with its node table beside it) opened
+ * by file, then the bundled karate club: the Graph page lays it out on a worker and colours the
+ * nodes by the node labels, then by a run; Plain vs log draws both curves; neither page applies
+ * to a table that is not a graph. */
+static gboolean
+figure_ready (gpointer data)
+{
+  return cs_figure_view_get_model (CS_FIGURE_VIEW (data)) != NULL;
+}
+
+static void
+test_graph_views (void)
+{
+  CsWindow              *window = window_new ();
+  g_autoptr (GError)     error = NULL;
+  g_autofree char       *dir = g_dir_make_tmp ("cs-test-ui-XXXXXX", &error);
+  g_autofree char       *edges = NULL;
+  g_autofree char       *nodes = NULL;
+  g_autofree char       *why = NULL;
+  GtkWidget             *page;
+  GtkWidget             *plain_log;
+  GtkWidget             *view;
+  const CsGraphModel    *m;
+  const CsPlainLogModel *pl;
+  const CsPipelineResult *r;
+
+  g_assert_no_error (error);
+  load_sample (window, "iris");
+  page = cs_window_get_view_page (window, "graph");
+  plain_log = cs_window_get_view_page (window, "plain-log");
+  g_assert_false (cs_page_applies (CS_PAGE (page), &why));
+  g_assert_nonnull (strstr (why, "not a graph"));
+  g_clear_pointer (&why, g_free);
+  g_assert_false (cs_page_applies (CS_PAGE (plain_log), &why));
+
+  /* Two triangles joined by an edge, named by letters, with a node table. */
+  edges = g_build_filename (dir, "two.edges.csv", NULL);
+  nodes = g_build_filename (dir, "two.nodes.csv", NULL);
+  g_file_set_contents (edges, "source,target\na,b\nb,c\na,c\nc,d\nd,e\ne,f\nd,f\n", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (nodes, "id,group\na,L\nb,L\nc,L\nd,R\ne,R\nf,R\n", -1, &error);
+  g_assert_no_error (error);
+  activate (window, "open-file", edges);
+  g_assert_true (wait_for (window, is_idle, 10000));
+  g_assert_null (cs_window_get_error_text (window));
+  g_assert_cmpuint (cs_window_get_dataset (window)->n_rows, ==, 6);
+  g_assert_nonnull (cs_window_get_dataset (window)->graph);
+  g_assert_cmpint (cs_window_get_dataset (window)->label_column, >=, 0);
+  g_assert_true (cs_page_applies (CS_PAGE (page), NULL));
+  activate (window, "show-view", "graph");
+  g_assert_cmpstr (cs_window_get_view (window), ==, "graph");
+  view = GTK_WIDGET (gtk_widget_get_template_child (page, G_OBJECT_TYPE (page), "view"));
+  g_assert_true (cs_test_wait_until (figure_ready, view, 20000));
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  g_assert_cmpuint (m->graph->n, ==, 6);
+  g_assert_cmpuint (m->k, ==, 2);
+  g_assert_cmpint (m->labels[0], ==, m->labels[2]);
+  g_assert_cmpint (m->labels[0], !=, m->labels[5]);
+
+  load_sample (window, "karate");
+  g_assert_cmpuint (cs_window_get_dataset (window)->n_rows, ==, 34);
+  activate (window, "show-view", "graph");
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  /* A new graph: the old layout is gone, the new one comes from the worker. */
+  g_assert_true (m == NULL || m->graph->n == 34);
+  g_assert_true (cs_test_wait_until (figure_ready, view, 20000));
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  g_assert_cmpuint (m->graph->n, ==, 34);
+  g_assert_cmpuint (m->k, ==, 2);
+
+  run_kmeans (window, "3");
+  r = cs_window_get_result (window);
+  m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  g_assert_cmpuint (m->k, ==, 3);
+  for (gsize i = 0; i < r->clustering->n; i++)
+    g_assert_cmpint (m->labels[r->prep->rows[i]], ==, r->clustering->labels[i]);
+
+  g_assert_true (cs_page_applies (CS_PAGE (plain_log), NULL));
+  activate (window, "show-view", "plain-log");
+  view = GTK_WIDGET (gtk_widget_get_template_child (plain_log, G_OBJECT_TYPE (plain_log), "view"));
+  g_assert_true (cs_test_wait_until (figure_ready, view, 60000));
+  pl = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+  g_assert_cmpint (pl->curve->plain, ==, CS_GRAPH_KERNEL_FOREST);
+  g_assert_cmpint (pl->curve->log, ==, CS_GRAPH_KERNEL_LOG_FOREST);
+  g_assert_cmpuint (pl->curve->n, >, 5);
+
+  g_unlink (edges);
+  g_unlink (nodes);
+  g_rmdir (dir);
+  window_free (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -2009,6 +2103,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/window/distances/pam-on-matrix-then-coordinates", test_distances_matrix);
   g_test_add_func ("/ui/window/distances/match-prepared-rows", test_distances_match_prepared_rows);
   g_test_add_func ("/ui/window/dendrogram/cut-shows-clustering", test_dendrogram_cut);
+  g_test_add_func ("/ui/window/graph/open-edge-list-and-karate", test_graph_views);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -20,18 +20,21 @@
 #include "ui/pages/cs-ppp-page.h"
 #include "ui/pages/cs-sdp-page.h"
 #include "ui/pages/cs-table-page.h"
+#include "ui/pages/cs-graph-page.h"
+#include "ui/pages/cs-plain-log-page.h"
 
 /* Every view, in switcher order within its group (CsPageInterface.group): adding a view is
  * one CsPage widget and one line here. The scatter page comes first: it is the view a new
  * dataset or result falls back to. */
 static GType (*const page_types[]) (void) = {
-  cs_scatter_page_get_type,     cs_silhouette_page_get_type, cs_convergence_page_get_type,
-  cs_images_page_get_type,      cs_choose_k_page_get_type,   cs_density_page_get_type,
-  cs_diagnostics_page_get_type, cs_privacy_page_get_type,    cs_saliency_page_get_type,
-  cs_dendrogram_page_get_type,  cs_compare_page_get_type,
-  cs_ppp_page_get_type,
-  cs_sdp_page_get_type,
-  cs_table_page_get_type,
+  /* Clusters: the data, then each result view, then comparing */
+  cs_scatter_page_get_type,     cs_table_page_get_type,       cs_graph_page_get_type,
+  cs_silhouette_page_get_type,  cs_convergence_page_get_type, cs_images_page_get_type,
+  cs_choose_k_page_get_type,    cs_dendrogram_page_get_type,  cs_ppp_page_get_type,
+  cs_sdp_page_get_type,         cs_plain_log_page_get_type,   cs_compare_page_get_type,
+  /* Density and Explain */
+  cs_density_page_get_type,     cs_diagnostics_page_get_type, cs_privacy_page_get_type,
+  cs_saliency_page_get_type,
 };
 
 G_DEFINE_FINAL_TYPE (CsWindow, cs_window, GTK_TYPE_APPLICATION_WINDOW)

@@ -2,6 +2,7 @@
 
 #include "core/base/cs-matrix.h"
 #include "core/base/cs-progress.h"
+#include "core/graph/cs-graph.h"
 
 G_BEGIN_DECLS
 
@@ -56,6 +57,8 @@ typedef struct
   GPtrArray *bad_cells;     /* Owned, CsBadCells*: columns of numbers with cells that are
                                not (each also has a line in notices) */
   char      *sample_id;     /* Owned: the bundled dataset's id ("wine"), NULL for other data */
+  CsGraph   *graph;         /* Owned ref, may be NULL: the graph whose nodes the rows are (an
+                               edge list opened as data; added for issue 13's graph views) */
 } CsDataset;
 
 CsDataset *cs_dataset_ref (CsDataset *ds);

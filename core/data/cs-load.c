@@ -1,4 +1,5 @@
 #include "core/data/cs-load.h"
+#include "core/graph/cs-graph-dataset.h"
 #include "core/data/cs-load-private.h"
 #include "core/data/cs-arff.h"
 #include "core/data/cs-hdf5.h"
@@ -333,6 +334,8 @@ cs_dataset_load_file (const char         *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (cs_graph_dataset_is_edge_list_name (path))
+    return cs_graph_dataset_load (path, progress, error);
   format = cs_file_format_detect (path);
   switch (format)
     {

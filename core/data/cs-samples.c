@@ -1,6 +1,7 @@
 #include "core/data/cs-samples.h"
 #include "core/base/cs-error.h"
 #include "core/data/cs-csv.h"
+#include "core/graph/cs-graph-dataset.h"
 
 #include <gio/gio.h>
 
@@ -24,6 +25,9 @@ static const Sample samples[] = {
       "569 tumour images, 30 cell-nucleus features, benign or malignant" }, "breast_cancer.csv", "diagnosis", 0 },
   { { "digits", "Handwritten digits", "1797 images of 8 × 8 pixels, 10 digits" }, "digits.csv", "digit", 8 },
   { { "faithful", "Old Faithful geyser", "272 eruptions: duration and waiting time, no labels" }, "faithful.csv", "",
+    0 },
+  /* A graph: rows are its nodes (cs-graph-dataset.h); file NULL. */
+  { { "karate", "Karate club (graph)", "34 club members, 78 friendships, the 2 factions it split into" }, NULL, "club",
     0 },
 };
 
@@ -73,6 +77,9 @@ cs_sample_load (const char *id,
                    known->str);
       return NULL;
     }
+
+  if (sample->file == NULL)
+    return cs_graph_dataset_load_sample (sample->info.id, error);
 
   /* Referencing the generated getter keeps its object file (and the resource's registering
    * constructor) in a static link, and registers it where constructors are not supported. */
