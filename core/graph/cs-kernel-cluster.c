@@ -1110,6 +1110,52 @@ static const CsParamSpec kernel_kmeans_params[] = {
     .type = CS_PARAM_INT, .min = 0, .max = 2147483647.0, .default_num = 0 },
 };
 
+/* The options the point-data entries share: k-means' k, restarts and seed, and the Nyström
+ * kernel (gamma 0 is scikit-learn's "scale": 1 / (d · Var(X)) over all values), landmarks, seed. */
+static gboolean
+point_options (const CsMatrix   *x,
+               const CsParams   *params,
+               const char       *what,
+               CsKmeansOptions  *ko,
+               CsNystromOptions *no,
+               GError          **error)
+{
+  if (x->rows == 0 || x->cols == 0)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "%s needs at least one row and column", what);
+      return FALSE;
+    }
+  cs_kmeans_options_init (ko);
+  ko->k = (guint) cs_params_get_int (params, "k");
+  ko->n_init = (guint) cs_params_get_int (params, "n_init");
+  ko->seed = (guint64) cs_params_get_int (params, "seed");
+  if (ko->k > x->rows)
+    {
+      g_autofree char *rows = cs_format_count (x->rows);
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "k = %u is more than the %s rows; choose k ≤ %s", ko->k, rows,
+                   rows);
+      return FALSE;
+    }
+  cs_point_kernel_from_id (cs_params_get_string (params, "kernel"), &no->kernel.kind);
+  no->kernel.depth = (guint) cs_params_get_int (params, "depth");
+  no->kernel.gamma = cs_params_get_double (params, "gamma");
+  if (no->kernel.gamma == 0.0)
+    {
+      double mean = 0.0, var = 0.0;
+      gsize total = x->rows * x->cols;
+      for (gsize i = 0; i < total; i++)
+        mean += x->data[i];
+      mean /= (double) total;
+      for (gsize i = 0; i < total; i++)
+        var += (x->data[i] - mean) * (x->data[i] - mean);
+      var /= (double) total;
+      no->kernel.gamma = var > 0.0 ? 1.0 / ((double) x->cols * var) : 1.0;
+    }
+  no->m = (guint) MIN ((gsize) cs_params_get_int (params, "landmarks"), x->rows);
+  no->seed = ko->seed;
+  return TRUE;
+}
+
 static gboolean
 kernel_kmeans_run_params (const CsMatrix *x,
                           const CsParams *params,
@@ -1127,41 +1173,9 @@ kernel_kmeans_run_params (const CsMatrix *x,
   gboolean ok;
 
   (void) trace;
-  if (x->rows == 0 || x->cols == 0)
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "kernel k-means needs at least one row and column");
-      return FALSE;
-    }
-  cs_kmeans_options_init (&ko);
-  ko.k = (guint) cs_params_get_int (params, "k");
-  ko.n_init = (guint) cs_params_get_int (params, "n_init");
-  ko.seed = (guint64) cs_params_get_int (params, "seed");
-  if (ko.k > x->rows)
-    {
-      g_autofree char *rows = cs_format_count (x->rows);
-      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "k = %u is more than the %s rows; choose k ≤ %s", ko.k, rows,
-                   rows);
-      return FALSE;
-    }
-  cs_point_kernel_from_id (cs_params_get_string (params, "kernel"), &no.kernel.kind);
-  no.kernel.depth = (guint) cs_params_get_int (params, "depth");
-  no.kernel.gamma = cs_params_get_double (params, "gamma");
-  if (no.kernel.gamma == 0.0)
-    {
-      /* scikit-learn's gamma="scale": 1 / (d · Var(X)) over all values */
-      double mean = 0.0, var = 0.0;
-      gsize total = x->rows * x->cols;
-      for (gsize i = 0; i < total; i++)
-        mean += x->data[i];
-      mean /= (double) total;
-      for (gsize i = 0; i < total; i++)
-        var += (x->data[i] - mean) * (x->data[i] - mean);
-      var /= (double) total;
-      no.kernel.gamma = var > 0.0 ? 1.0 / ((double) x->cols * var) : 1.0;
-    }
-  no.m = (guint) MIN ((gsize) cs_params_get_int (params, "landmarks"), x->rows);
+  if (!point_options (x, params, "kernel k-means", &ko, &no, error))
+    return FALSE;
   no.kmeans_landmarks = g_strcmp0 (cs_params_get_string (params, "landmark_init"), "kmeans") == 0;
-  no.seed = ko.seed;
 
   /* One OpenBLAS thread: the pseudo-inverse and its factor must not depend on the thread count. */
   saved = cs_i_blas_single_begin (0, TRUE);
@@ -1309,45 +1323,14 @@ spectral_run_params (const CsMatrix *x,
   gboolean ok;
 
   (void) trace;
-  if (x->rows == 0 || x->cols == 0)
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "spectral clustering needs at least one row and column");
-      return FALSE;
-    }
-  cs_kmeans_options_init (&ko);
-  ko.k = (guint) cs_params_get_int (params, "k");
-  ko.n_init = (guint) cs_params_get_int (params, "n_init");
-  ko.seed = (guint64) cs_params_get_int (params, "seed");
-  if (ko.k > x->rows)
-    {
-      g_autofree char *rows = cs_format_count (x->rows);
-      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "k = %u is more than the %s rows; choose k ≤ %s", ko.k, rows,
-                   rows);
-      return FALSE;
-    }
-  cs_point_kernel_from_id (cs_params_get_string (params, "kernel"), &no.kernel.kind);
+  if (!point_options (x, params, "spectral clustering", &ko, &no, error))
+    return FALSE;
   if (no.kernel.kind == CS_POINT_KERNEL_LINEAR)
     {
       g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "kernel = linear gives no affinity graph (negative "
                    "similarities); choose rbf, ntk or arccos");
       return FALSE;
     }
-  no.kernel.depth = (guint) cs_params_get_int (params, "depth");
-  no.kernel.gamma = cs_params_get_double (params, "gamma");
-  if (no.kernel.gamma == 0.0)
-    {
-      double mean = 0.0, var = 0.0;
-      gsize total = x->rows * x->cols;
-      for (gsize i = 0; i < total; i++)
-        mean += x->data[i];
-      mean /= (double) total;
-      for (gsize i = 0; i < total; i++)
-        var += (x->data[i] - mean) * (x->data[i] - mean);
-      var /= (double) total;
-      no.kernel.gamma = var > 0.0 ? 1.0 / ((double) x->cols * var) : 1.0;
-    }
-  no.m = (guint) MIN ((gsize) cs_params_get_int (params, "landmarks"), x->rows);
-  no.seed = ko.seed;
 
   saved = cs_i_blas_single_begin (0, TRUE);
   {
