@@ -272,13 +272,7 @@ start_derived_job (CsWindow *self, CsJob *job, const char *status)
       g_signal_handlers_disconnect_by_data (self->job, self);
       g_clear_object (&self->job);
     }
-  self->job = job;
-  cs_i_window_hide_error (self);
-  g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
-  cs_i_window_set_progress (self, 0, "Starting");
-  cs_i_window_set_status (self, status);
-  cs_job_run_async (self->job, job_done, g_object_ref (self));
-  cs_i_window_update_actions (self);
+  cs_i_window_start_job (self, job, status);
 }
 
 /* When the panel shows the run's algorithm, it takes the run's new value too, so that Run
