@@ -271,7 +271,11 @@ algorithm_item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, Cs
   gtk_widget_set_margin_start (label, 0);
   if (algo == NULL)
     {
+      g_autofree char *name = g_strdup_printf ("%s algorithms", id + strlen (HEADER_PREFIX));
+
       gtk_label_set_text (GTK_LABEL (label), id + strlen (HEADER_PREFIX));
+      /* Said as a group, and not confused with the view of the same name ("Graph"). */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
       gtk_widget_add_css_class (label, "heading");
       gtk_widget_set_tooltip_text (label, NULL);
       gtk_list_item_set_selectable (item, FALSE);

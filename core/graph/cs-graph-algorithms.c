@@ -35,7 +35,7 @@ static const char *const kernel_labels[] = { "Walk, plain (Katz)",
   { .name = "k", .label = "Clusters (k)",                                                                        \
     .help = "How many groups of nodes to find; automatic takes the number of classes in the node table's "      \
             "label column (2 without one).",                                                                     \
-    .type = CS_PARAM_INT, .min = 0, .max = 1000, .default_num = 0, .zero_label = "As many as the classes" }
+    .type = CS_PARAM_INT, .min = 0, .max = 1000, .default_num = 0, .zero_label = "From the labels" }
 #define SEED_SPEC                                                                                                \
   { .name = "seed", .label = "Random seed",                                                                      \
     .help = "The same seed gives the same clustering on any machine and any number of threads.",                 \
