@@ -32,6 +32,7 @@ extern const CsAlgorithm cs_algorithm_spectral;
 extern const CsAlgorithm cs_algorithm_ppp;
 extern const CsAlgorithm cs_algorithm_sdp_kmeans;
 extern const CsAlgorithm cs_algorithm_ila_sdp;
+extern const CsAlgorithm cs_algorithm_ncd_spectral;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
@@ -58,6 +59,7 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_ppp,
   &cs_algorithm_sdp_kmeans,
   &cs_algorithm_ila_sdp,
+  &cs_algorithm_ncd_spectral,
 };
 
 typedef union
