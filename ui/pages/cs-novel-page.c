@@ -94,7 +94,7 @@ cs_novel_page_iface_init (CsPageInterface *iface)
 {
   iface->name = "novel";
   iface->title = "Novel classes";
-  iface->group = CS_PAGE_GROUP_CLUSTERS;
+  iface->group = CS_PAGE_GROUP_STRUCTURE;
   iface->set_dataset = set_dataset;
   iface->set_points = set_points;
   iface->set_result = set_result;
