@@ -770,7 +770,8 @@ cs_ncd_spectral_embed (const CsMatrix             *x,
     }
   if (!(so->gamma >= 0.0) || !isfinite (so->gamma))
     {
-      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "Parameter ‘gamma’ must be a finite number ≥ 0 (0: automatic)");
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
+                   "Parameter ‘gamma’ must be a finite number ≥ 0 (0: automatic)");
       return FALSE;
     }
   if (dim < 1 || dim >= m)

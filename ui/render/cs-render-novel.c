@@ -109,9 +109,9 @@ cs_novel_model_new (const CsClustering *c,
     m->note = g_strdup ("This result carries no cross-validation curve (results read back from a session do "
                         "not keep it): run again to see it.");
 
-  m->title = g_strdup_printf ("%s: %u known class%s, %u novel%s", spectral ? "Novel classes (spectral)" : "Novel classes",
-                              c->k_known, c->k_known == 1 ? "" : "es", q,
-                              m->curve != NULL ? " (estimated)" : "");
+  m->title = g_strdup_printf ("%s: %u known class%s, %u novel%s",
+                              spectral ? "Novel classes (spectral)" : "Novel classes", c->k_known,
+                              c->k_known == 1 ? "" : "es", q, m->curve != NULL ? " (estimated)" : "");
   return m;
 }
 
