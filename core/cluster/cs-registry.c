@@ -36,6 +36,7 @@ extern const CsAlgorithm cs_algorithm_graph_kernel_kmeans;
 extern const CsAlgorithm cs_algorithm_graph_kernel_ward;
 extern const CsAlgorithm cs_algorithm_graph_spectral;
 extern const CsAlgorithm cs_algorithm_amg_spectral;
+extern const CsAlgorithm cs_algorithm_ncd_spectral;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
@@ -66,6 +67,7 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_graph_kernel_ward,
   &cs_algorithm_graph_spectral,
   &cs_algorithm_amg_spectral,
+  &cs_algorithm_ncd_spectral,
 };
 
 typedef union
