@@ -397,6 +397,7 @@ cs_render_compare (cairo_t              *cr,
   g_autofree char *matched = cs_i_format_count (c->matched);
   g_autofree char *compared = cs_i_format_count (c->compared);
   g_autofree char *line = NULL;
+  g_auto (GStrv) lines = NULL;
   guint n_rows;
   guint n_cols;
   double title_h;
@@ -414,9 +415,13 @@ cs_render_compare (cairo_t              *cr,
                           matched, compared, c->compared > 0 ? 100.0 * c->matched / c->compared : 0.0);
   cs_i_text_extents (line, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &line_h);
   cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
-  cs_i_text_draw (cr, line, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
-                  CS_STYLE_PAD + title_h + CS_STYLE_CAPTION_GAP, 0.0, 0.0, 0.0);
-  top = CS_STYLE_PAD + title_h + CS_STYLE_CAPTION_GAP + line_h + 2 * CS_STYLE_PAD;
+  /* On a narrow canvas (presenter mode) the scores wrap between their parts. */
+  lines = cs_i_text_wrap (line, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, width - 2 * CS_STYLE_PAD,
+                          width - 2 * CS_STYLE_PAD);
+  for (guint i = 0; lines[i] != NULL; i++)
+    cs_i_text_draw (cr, lines[i], CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
+                    CS_STYLE_PAD + title_h + CS_STYLE_CAPTION_GAP + i * line_h, 0.0, 0.0, 0.0);
+  top = CS_STYLE_PAD + title_h + CS_STYLE_CAPTION_GAP + MAX (g_strv_length (lines), 1) * line_h + 2 * CS_STYLE_PAD;
   if (height - top - CS_STYLE_PAD < 40.0 || width < 200.0)
     return;
 
