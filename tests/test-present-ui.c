@@ -118,7 +118,7 @@ static void
 assert_all_presented (CsWindow *window, gboolean on)
 {
   static const char *const pages[] = { "scatter", "silhouette", "convergence", "choose-k", "dendrogram", "compare",
-                                       "density", "diagnostics", "saliency", "condensed-tree" };
+                                       "density", "diagnostics", "saliency", "condensed-tree", "k-distance" };
 
   for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
     {

@@ -81,7 +81,7 @@ cs_hdbscan_tree_page_iface_init (CsPageInterface *iface)
 {
   iface->name = "condensed-tree";
   iface->title = "HDBSCAN tree";
-  iface->group = CS_PAGE_GROUP_CLUSTERS;
+  iface->group = CS_PAGE_GROUP_STRUCTURE;
   iface->set_points = set_points;
   iface->set_result = set_result;
   iface->applies = applies;
