@@ -167,7 +167,8 @@ screenshot (CsWindow *window, const char *name)
     }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (w)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (w), gtk_widget_get_height (w)));
+                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (w),
+                                                              gtk_widget_get_height (w)));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("wrote %s", path);
   g_object_unref (texture);
@@ -205,11 +206,12 @@ test_presenter_reaches_every_view (void)
   g_assert_cmpfloat (fabs (cy - 50.0), <, 1e-9);
   /* Export hands over the model as it is: a file is not presented. */
   {
+    CsPage        *page = CS_PAGE (cs_window_get_view_page (window, "silhouette"));
     CsRenderFunc   func;
     gpointer       model;
     GDestroyNotify unref;
 
-    g_assert_true (cs_page_get_figure (CS_PAGE (cs_window_get_view_page (window, "silhouette")), &func, &model, &unref));
+    g_assert_true (cs_page_get_figure (page, &func, &model, &unref));
     g_assert_true (model == cs_figure_view_get_model (sil));
     unref (model);
   }
@@ -237,8 +239,12 @@ has_figure (gpointer page)
 
   collect_figure_views (page, views);
   for (guint i = 0; i < views->len; i++)
-    if (gtk_widget_get_mapped (g_ptr_array_index (views, i)) && cs_figure_view_get_model (g_ptr_array_index (views, i)) == NULL)
-      return FALSE;
+    {
+      GtkWidget *v = g_ptr_array_index (views, i);
+
+      if (gtk_widget_get_mapped (v) && cs_figure_view_get_model (CS_FIGURE_VIEW (v)) == NULL)
+        return FALSE;
+    }
   return TRUE;
 }
 

@@ -108,7 +108,8 @@ figures (guint *n)
                        (GDestroyNotify) cs_silhouette_model_unref };
       f[1] = (Figure){ "dendrogram", cs_render_dendrogram, den, (GDestroyNotify) cs_dendrogram_model_unref };
       f[2] = (Figure){ "choose-k", (CsRenderFunc) cs_render_trace, chart, (GDestroyNotify) cs_chart_model_unref };
-      f[3] = (Figure){ "compare", (CsRenderFunc) cs_render_compare, cs_compare_model_new (cmp, "k-means, k = 3", "Label column", NULL),
+      f[3] = (Figure){ "compare", (CsRenderFunc) cs_render_compare,
+                       cs_compare_model_new (cmp, "k-means, k = 3", "Label column", NULL),
                        (GDestroyNotify) cs_compare_model_unref };
       f[4] = (Figure){ "condensed-tree", cs_render_condensed_tree, cs_condensed_tree_model_new (hdb, NULL),
                        (GDestroyNotify) cs_condensed_tree_model_unref };

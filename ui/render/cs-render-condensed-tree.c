@@ -34,8 +34,8 @@ tree_title (const CsClustering *c, gsize noise)
   const CsAlgorithm *algo = c->params != NULL ? cs_params_get_algorithm (c->params) : NULL;
 
   if (algo != NULL && g_str_equal (algo->id, "hdbscan"))
-    return g_strdup_printf ("HDBSCAN condensed tree · %s cluster%s, %s noise row%s · smallest cluster %" G_GINT64_FORMAT,
-                            k, c->k == 1 ? "" : "s", rows, noise == 1 ? "" : "s",
+    return g_strdup_printf ("HDBSCAN condensed tree · %s cluster%s, %s noise row%s · smallest cluster "
+                            "%" G_GINT64_FORMAT, k, c->k == 1 ? "" : "s", rows, noise == 1 ? "" : "s",
                             cs_params_get_int (c->params, "min_cluster_size"));
   return g_strdup_printf ("HDBSCAN condensed tree · %s cluster%s, %s noise row%s", k, c->k == 1 ? "" : "s", rows,
                           noise == 1 ? "" : "s");
