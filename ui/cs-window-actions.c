@@ -61,6 +61,8 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
     g_string_append_printf (s, " · ARI %.3f", r->ari);
   if (isfinite (r->nmi))
     g_string_append_printf (s, " · NMI %.3f", r->nmi);
+  if (isfinite (r->modularity))
+    g_string_append_printf (s, " · modularity %.3f", r->modularity);
   if (r->prep != NULL && r->prep->n_dropped > 0)
     {
       g_autofree char *n = cs_format_count (r->prep->n_dropped);
