@@ -550,8 +550,11 @@ objective_pressed (GtkGestureClick *gesture, int n_press, double x, double y, Cs
 
   if (chart == NULL)
     return;
-  cs_render_trace_layout (chart, gtk_widget_get_width (self->objective_view),
-                          gtk_widget_get_height (self->objective_view), &frame);
+  double w, h;
+
+  cs_figure_view_get_canvas (CS_FIGURE_VIEW (self->objective_view), &w, &h);
+  cs_figure_view_to_canvas (CS_FIGURE_VIEW (self->objective_view), x, y, &x, &y);
+  cs_render_trace_layout (chart, w, h, &frame);
   for (gsize i = 0; i < chart->n; i++)
     {
       double cx;
