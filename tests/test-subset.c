@@ -196,6 +196,26 @@ test_refusals (void)
   g_assert_nonnull (strstr (error->message, "Row 11 is not in toy, which has 10 rows"));
 }
 
+static void
+test_rows_to_csv (void)
+{
+  g_autoptr (CsDataset) ds = toy ();
+  int              clusters[10];
+  const gsize      rows[] = { 9, 2, 4 };
+  g_autofree char *text = NULL;
+  g_autofree char *plain = NULL;
+
+  for (int i = 0; i < 10; i++)
+    clusters[i] = i % 2;
+  clusters[2] = -1;
+  clusters[4] = G_MININT;
+  /* As listed; categories by name; a missing category and an unclustered row empty. */
+  text = cs_dataset_rows_to_csv (ds, rows, 3, clusters);
+  g_assert_cmpstr (text, ==, "row,x,y,class,cluster\n9,90.5,-9,rare,1\n2,20.5,-2,a,-1\n4,40.5,-4,,\n");
+  plain = cs_dataset_rows_to_csv (ds, rows, 1, NULL);
+  g_assert_cmpstr (plain, ==, "row,x,y,class\n9,90.5,-9,rare\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -204,5 +224,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/subset/exclude-is-the-complement", test_exclude_is_the_complement);
   g_test_add_func ("/core/subset/subset-of-subset-names-the-first-source", test_subset_of_subset_names_the_first_source);
   g_test_add_func ("/core/subset/refusals", test_refusals);
+  g_test_add_func ("/core/subset/rows-to-csv", test_rows_to_csv);
   return g_test_run ();
 }

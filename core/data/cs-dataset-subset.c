@@ -4,6 +4,7 @@
 
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
+#include "core/cluster/cs-result-io.h"
 
 CsDatasetOrigin *
 cs_dataset_origin_copy (const CsDatasetOrigin *origin)
@@ -183,4 +184,58 @@ cs_dataset_exclude (const CsDataset *ds, const gsize *rows, gsize n, GError **er
     if (!mask[i])
       keep[k++] = i;
   return take_rows (ds, keep, k);
+}
+
+char *
+cs_dataset_rows_to_csv (const CsDataset *ds, const gsize *rows, gsize n, const int *clusters)
+{
+  GString *s;
+  gsize    n_cols;
+
+  g_return_val_if_fail (ds != NULL, NULL);
+  g_return_val_if_fail (n == 0 || rows != NULL, NULL);
+
+  n_cols = cs_dataset_n_columns (ds);
+  s = g_string_sized_new (64 + n * (n_cols + 2) * 10);
+  g_string_append (s, "row");
+  for (gsize c = 0; c < n_cols; c++)
+    {
+      g_string_append_c (s, ',');
+      cs_csv_append_field (s, cs_dataset_column (ds, c)->name);
+    }
+  if (clusters != NULL)
+    /* A column of the data may be called "cluster" already: the run's is then told apart. */
+    g_string_append (s, cs_dataset_find_column (ds, "cluster") < 0 ? ",cluster" : ",cluster (run)");
+  g_string_append_c (s, '\n');
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize r = rows[i];
+
+      g_return_val_if_fail (r < ds->n_rows, g_string_free (s, TRUE));
+      g_string_append_printf (s, "%" G_GSIZE_FORMAT, r);
+      for (gsize c = 0; c < n_cols; c++)
+        {
+          const CsColumn *col = cs_dataset_column (ds, c);
+          double          v = col->values[r];
+
+          g_string_append_c (s, ',');
+          if (isnan (v))
+            continue;
+          if (col->kind == CS_COLUMN_CATEGORICAL)
+            {
+              if ((guint) v < col->levels->len)
+                cs_csv_append_field (s, g_ptr_array_index (col->levels, (guint) v));
+            }
+          else
+            cs_format_double_append (s, v);
+        }
+      if (clusters != NULL)
+        {
+          g_string_append_c (s, ',');
+          if (clusters[r] >= -1)
+            g_string_append_printf (s, "%d", clusters[r]);
+        }
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
 }

@@ -32,6 +32,13 @@ CsDataset *cs_dataset_subset (const CsDataset *ds, const gsize *rows, gsize n, G
  * leave no row or a listed row is out of range. */
 CsDataset *cs_dataset_exclude (const CsDataset *ds, const gsize *rows, gsize n, GError **error);
 
+/* Rows of `ds` (as listed, each must be < n_rows) as CSV text: "row" (the dataset row, from
+ * 0, as the labels export counts), every column (numbers in their shortest exact form,
+ * categories by name, missing values empty), then, with `clusters` (one per dataset row, may
+ * be NULL), a "cluster" column: the label from 0, -1 for noise, empty for a row below -1 (not
+ * clustered). Text fields are quoted and guarded against spreadsheet formulas. */
+char *cs_dataset_rows_to_csv (const CsDataset *ds, const gsize *rows, gsize n, const int *clusters);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsDatasetOrigin, cs_dataset_origin_free)
 
 G_END_DECLS
