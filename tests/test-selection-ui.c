@@ -267,6 +267,7 @@ test_label_as_new_cluster (void)
   GtkWidget *table = cs_window_get_view_page (window, "table");
   gpointer   wait[2];
   guint      k;
+  int        slots[3];
 
   load_wine (window);
   g_assert_true (cs_window_select_algorithm (window, "kmeans"));
@@ -283,6 +284,11 @@ test_label_as_new_cluster (void)
   g_assert_cmpuint (k, ==, 3);
   g_assert_true (cs_test_wait_until (plot_ready, window, 30000));
   expected = lasso_scatter (window);
+  {
+    const CsPlotModel *m = cs_plot_view_get_model (cs_window_get_plot_view (window));
+    g_assert_cmpuint (m->k, ==, 3);
+    memcpy (slots, m->color_slot, 3 * sizeof (int));
+  }
 
   activate (window, "label-selection", NULL);
   wait[0] = window;
@@ -339,6 +345,12 @@ test_label_as_new_cluster (void)
         marked += in;
       }
     g_assert_cmpuint (marked, ==, expected->len);
+    /* The old clusters keep their colours; the new one has a colour of its own. */
+    for (guint j = 0; j < 3; j++)
+      {
+        g_assert_cmpint (m->color_slot[j], ==, slots[j]);
+        g_assert_cmpint (m->color_slot[3], !=, slots[j]);
+      }
   }
   window_free (window);
 }

@@ -263,6 +263,8 @@ typedef struct _CsWindowSelection CsWindowSelection;
 void     cs_i_window_selection_init (CsWindow *self);
 void     cs_i_window_selection_finalize (CsWindow *self);
 void     cs_i_window_selection_cancel (CsWindow *self);
+/* As cs_i_window_show_model, but with the model's colour slots as the caller set them. */
+void     cs_i_window_show_model_as_is (CsWindow *self, CsPlotModel *model);
 /* TRUE while a relabelled result is being scored. */
 gboolean cs_i_window_selection_busy (CsWindow *self);
 /* The actions on only while something is selected (labelling also needs a result). */

@@ -320,6 +320,8 @@ typedef struct
   CsPlotModel      *model;       /* Owned */
   guint             new_cluster; /* its label */
   gsize             n_moved;     /* rows it has */
+  guint             old_k;
+  guint            *old_to_new;  /* Owned, old_k entries: an old cluster's new label, G_MAXUINT when emptied */
 } RelabelOutput;
 
 static void
@@ -337,12 +339,12 @@ relabel_output_free (RelabelOutput *out)
 {
   cs_pipeline_result_free (out->pipeline);
   cs_plot_model_free (out->model);
+  g_free (out->old_to_new);
   g_free (out);
 }
 
 /* Worker: the result's labels with the selected rows as one more cluster, clusters left
- * empty by it dropped (numbers close up in order, so every other cluster keeps its place and,
- * matched to the previous points, its colour), then scored as labels are. */
+ * empty by it dropped (numbers close up in order), then scored as labels are. */
 static gpointer
 relabel_compute (gpointer input, CsProgress *progress, GError **error)
 {
@@ -372,6 +374,8 @@ relabel_compute (gpointer input, CsProgress *progress, GError **error)
     return NULL;
   out = g_new0 (RelabelOutput, 1);
   out->new_cluster = map[c->k];
+  out->old_k = c->k;
+  out->old_to_new = g_memdup2 (map, c->k * sizeof (guint));
   for (gsize i = 0; i < pipeline->clustering->n; i++)
     out->n_moved += pipeline->clustering->labels[i] == (int) out->new_cluster;
   cs_progress_report (progress, 1.0, "Building the plot");
@@ -418,6 +422,45 @@ edited_title (const RelabelOutput *out, const char *from)
   return g_string_free (s, FALSE);
 }
 
+/* Every old cluster keeps its colour and the new one takes a free one. Matching by overlap
+ * (cs_plot_model_match_colors) would hand the old colour to whichever side of a split cluster
+ * is larger, often the selection: the new cluster would look like the old one. */
+static gboolean
+keep_colors (CsWindow *self, RelabelOutput *out)
+{
+  const CsPlotModel *previous = cs_plot_view_get_model (cs_window_get_plot_view (self));
+  CsPlotModel       *m = out->model;
+  g_autofree gboolean *taken = NULL;
+  guint              n_slots;
+  guint              free_slot = 0;
+
+  if (previous == NULL || previous->labels == NULL || previous->k != out->old_k || m->labels == NULL
+      || previous->n != m->n)
+    return FALSE;
+  n_slots = MAX (previous->k, m->k) + 1;
+  taken = g_new0 (gboolean, n_slots + previous->k);
+  for (guint j = 0; j < m->k; j++)
+    m->color_slot[j] = -1;
+  for (guint j = 0; j < out->old_k; j++)
+    if (out->old_to_new[j] != G_MAXUINT && out->old_to_new[j] < m->k)
+      {
+        int slot = previous->color_slot[j];
+
+        m->color_slot[out->old_to_new[j]] = slot;
+        if (slot >= 0 && (guint) slot < n_slots + previous->k)
+          taken[slot] = TRUE;
+      }
+  for (guint j = 0; j < m->k; j++)
+    if (m->color_slot[j] < 0)
+      {
+        while (taken[free_slot])
+          free_slot++;
+        m->color_slot[j] = (int) free_slot;
+        taken[free_slot] = TRUE;
+      }
+  return TRUE;
+}
+
 static void
 relabel_done (gpointer result, const GError *error, gpointer user_data)
 {
@@ -440,8 +483,11 @@ relabel_done (gpointer result, const GError *error, gpointer user_data)
     }
   from = self->result != NULL ? title_head (self->result) : g_strdup ("the last run");
   status = edited_title (out, from);
-  /* The points first: the pages take the scatter's matched colours for the result. */
-  cs_i_window_show_model (self, g_steal_pointer (&out->model));
+  /* The points first: the pages take the scatter's colours for the result. */
+  if (keep_colors (self, out))
+    cs_i_window_show_model_as_is (self, g_steal_pointer (&out->model));
+  else
+    cs_i_window_show_model (self, g_steal_pointer (&out->model));
   cs_i_window_set_result (self, cs_page_result_new (g_steal_pointer (&out->pipeline)));
   self->result->title = g_strdup (status);
   cs_i_window_history_add (self, self->result);

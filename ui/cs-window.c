@@ -441,6 +441,15 @@ cs_i_window_show_model (CsWindow *self, CsPlotModel *model)
 }
 
 void
+cs_i_window_show_model_as_is (CsWindow *self, CsPlotModel *model)
+{
+  model->show_medoid_links = links_enabled (self);
+  set_points (self, model);
+  cs_i_window_teach_model_shown (self);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
+}
+
+void
 cs_i_window_set_result (CsWindow *self, CsPageResult *result)
 {
   g_clear_pointer (&self->result, cs_page_result_unref);
