@@ -227,7 +227,6 @@ show_subset (CsWindow *self, CsDataset *ds, const char *what)
   g_autoptr (GArray) chosen = cs_i_window_chosen_columns (self);
   g_autofree char *x_name = NULL;
   g_autofree char *y_name = NULL;
-  g_autofree char *count = cs_format_count (ds->n_rows);
   g_autofree char *status = NULL;
   int              x_column, y_column;
 
@@ -237,8 +236,8 @@ show_subset (CsWindow *self, CsDataset *ds, const char *what)
       x_name = g_strdup (cs_dataset_column (self->dataset, x_column)->name);
       y_name = g_strdup (cs_dataset_column (self->dataset, y_column)->name);
     }
-  status = g_strdup_printf ("%s: %s — %s %s; press Run to cluster them", ds->name, what, count,
-                            ds->n_rows == 1 ? "row" : "rows");
+  /* The name carries the count: "Wine · 42 of 178 rows: the selected rows only — press Run …" */
+  status = g_strdup_printf ("%s: %s — press Run to cluster %s", ds->name, what, ds->n_rows == 1 ? "it" : "them");
   cs_i_window_take_dataset (self, ds);
   {
     CsColumnChooser *chooser = CS_COLUMN_CHOOSER (self->columns_list);
