@@ -24,6 +24,8 @@
 
 static GtkApplication *app;
 
+static GtkWidget *find_by_label (GtkWidget *root, const char *label);
+
 static gboolean
 is_idle (gpointer window)
 {
@@ -355,6 +357,35 @@ test_label_as_new_cluster (void)
   window_free (window);
 }
 
+/* A right click on `target` (every secondary-button click gesture on it fires, as GTK would)
+ * opens the selection's menu: a visible popover named Selection Actions under `parent`. */
+static void
+assert_context_menu (GtkWidget *target, GtkWidget *parent)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (target);
+  GtkWidget *popover = NULL;
+  guint      fired = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (c) && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == GDK_BUTTON_SECONDARY)
+        {
+          g_signal_emit_by_name (c, "pressed", 1, 40.0, 40.0);
+          fired++;
+        }
+    }
+  g_assert_cmpuint (fired, >, 0);
+  cs_test_spin (50);
+  for (GtkWidget *child = gtk_widget_get_first_child (parent); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      popover = child;
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (popover));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
 static void
 test_export_selection (void)
 {
@@ -395,6 +426,16 @@ test_export_selection (void)
     }
   g_unlink (path);
   g_rmdir (dir);
+
+  /* The same actions on a right click, on the scatter plot and in the table. */
+  {
+    GtkWidget *plot = GTK_WIDGET (cs_window_get_plot_view (window));
+    GtkWidget *table = cs_window_get_view_page (window, "table");
+
+    assert_context_menu (plot, gtk_widget_get_parent (plot));
+    activate (window, "show-view", "table");
+    assert_context_menu (find_by_label (table, "Data Rows"), table);
+  }
   window_free (window);
 }
 
