@@ -54,7 +54,8 @@ static void
 activate (CsWindow *window, const char *action, const char *arg)
 {
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), action));
-  g_action_group_activate_action (G_ACTION_GROUP (window), action, arg != NULL ? g_variant_new_string (arg) : NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (window), action,
+                                  arg != NULL ? g_variant_new_string (arg) : NULL);
   g_assert_true (cs_test_wait_until (is_idle, window, 30000));
   cs_test_spin (30);
 }
@@ -95,7 +96,7 @@ in_triangle (const double *tx, const double *ty, double x, double y)
 static void
 triangle_over (const CsPlotModel *m, double *tx, double *ty)
 {
-  double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+  double       x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
   const double fx[3] = { 0.15, 0.75, 0.35 };
   const double fy[3] = { 0.2, 0.3, 0.85 };
 
@@ -125,7 +126,7 @@ rows_inside (const CsPlotModel *m, const double *tx, const double *ty)
         gsize r = m->rows != NULL ? m->rows[i] : i;
         g_array_append_val (rows, r);
       }
-  g_array_sort (rows, (GCompareFunc) cs_compare_gsize);
+  g_array_sort (rows, (GCompareFunc)cs_compare_gsize);
   return rows;
 }
 
@@ -191,7 +192,8 @@ assert_rows_of (const CsDataset *sub, const CsDataset *full, const gsize *rows, 
   g_assert_cmpuint (cs_dataset_n_columns (sub), ==, cs_dataset_n_columns (full));
   for (gsize c = 0; c < cs_dataset_n_columns (full); c++)
     for (gsize i = 0; i < n; i++)
-      g_assert_cmpfloat (cs_dataset_column (sub, c)->values[i], ==, cs_dataset_column (full, c)->values[rows[i]]);
+      g_assert_cmpfloat (cs_dataset_column (sub, c)->values[i], ==,
+                         cs_dataset_column (full, c)->values[rows[i]]);
 }
 
 static void
@@ -202,7 +204,7 @@ test_cluster_selection_only_and_exclude (void)
   g_autoptr (CsDataset) wine = cs_sample_load ("wine", &error);
   g_autoptr (GArray) expected = NULL;
   g_autofree char *name = NULL;
-  CsDataset *ds;
+  CsDataset       *ds;
 
   g_assert_no_error (error);
   load_wine (window);
@@ -210,10 +212,11 @@ test_cluster_selection_only_and_exclude (void)
 
   activate (window, "cluster-selection", NULL);
   ds = cs_window_get_dataset (window);
-  assert_rows_of (ds, wine, (const gsize *) expected->data, expected->len);
+  assert_rows_of (ds, wine, (const gsize *)expected->data, expected->len);
   name = g_strdup_printf ("Wine · %u of 178 rows", expected->len);
   g_assert_cmpstr (ds->name, ==, name);
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, g_strconcat (name, " — Clusterscope", NULL));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   g_strconcat (name, " — Clusterscope", NULL));
   g_assert_nonnull (strstr (cs_window_get_status_text (window), name));
   g_assert_nonnull (ds->origin);
   g_assert_cmpstr (ds->origin->source_sample, ==, "wine");
@@ -255,7 +258,8 @@ result_changed (gpointer data)
 {
   gpointer *p = data;
 
-  return !cs_window_is_busy (p[0]) && cs_window_get_result (p[0]) != NULL && cs_window_get_result (p[0]) != p[1];
+  return !cs_window_is_busy (p[0]) && cs_window_get_result (p[0]) != NULL
+         && cs_window_get_result (p[0]) != p[1];
 }
 
 static void
@@ -265,11 +269,11 @@ test_label_as_new_cluster (void)
   g_autoptr (GArray) expected = NULL;
   const CsPipelineResult *before;
   const CsPipelineResult *after;
-  CsParamsPanel *panel = cs_window_get_params_panel (window);
-  GtkWidget *table = cs_window_get_view_page (window, "table");
-  gpointer   wait[2];
-  guint      k;
-  int        slots[3];
+  CsParamsPanel          *panel = cs_window_get_params_panel (window);
+  GtkWidget              *table = cs_window_get_view_page (window, "table");
+  gpointer                wait[2];
+  guint                   k;
+  int                     slots[3];
 
   load_wine (window);
   g_assert_true (cs_window_select_algorithm (window, "kmeans"));
@@ -294,7 +298,7 @@ test_label_as_new_cluster (void)
 
   activate (window, "label-selection", NULL);
   wait[0] = window;
-  wait[1] = (gpointer) before;
+  wait[1] = (gpointer)before;
   g_assert_true (cs_test_wait_until (result_changed, wait, 30000));
   after = cs_window_get_result (window);
   /* A small triangle empties no cluster: the new one is cluster 4. */
@@ -315,7 +319,7 @@ test_label_as_new_cluster (void)
         gsize r = before->prep->rows[i];
         if (j < expected->len && g_array_index (expected, gsize, j) == r)
           {
-            g_assert_cmpint (label[r], ==, (int) k);
+            g_assert_cmpint (label[r], ==, (int)k);
             j++;
           }
         else
@@ -326,7 +330,8 @@ test_label_as_new_cluster (void)
   cs_page_shown (CS_PAGE (table));
   for (guint i = 0; i < expected->len; i++)
     {
-      g_autofree char *text = cs_table_page_cell_text (CS_TABLE_PAGE (table), (guint) g_array_index (expected, gsize, i), -1);
+      g_autofree char *text
+          = cs_table_page_cell_text (CS_TABLE_PAGE (table), (guint)g_array_index (expected, gsize, i), -1);
       g_assert_cmpstr (text, ==, "4");
     }
   /* ... and so does the scatter plot, whose points are those rows. */
@@ -343,7 +348,7 @@ test_label_as_new_cluster (void)
 
         for (guint j = 0; j < expected->len && !in; j++)
           in = g_array_index (expected, gsize, j) == r;
-        g_assert_cmpint (m->labels[i] == (int) k, ==, in);
+        g_assert_cmpint (m->labels[i] == (int)k, ==, in);
         marked += in;
       }
     g_assert_cmpuint (marked, ==, expected->len);
@@ -370,7 +375,8 @@ assert_context_menu (GtkWidget *target, GtkWidget *parent)
     {
       g_autoptr (GObject) c = g_list_model_get_item (controllers, i);
 
-      if (GTK_IS_GESTURE_CLICK (c) && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == GDK_BUTTON_SECONDARY)
+      if (GTK_IS_GESTURE_CLICK (c)
+          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == GDK_BUTTON_SECONDARY)
         {
           g_signal_emit_by_name (c, "pressed", 1, 40.0, 40.0);
           fired++;
@@ -378,7 +384,8 @@ assert_context_menu (GtkWidget *target, GtkWidget *parent)
     }
   g_assert_cmpuint (fired, >, 0);
   cs_test_spin (50);
-  for (GtkWidget *child = gtk_widget_get_first_child (parent); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (parent); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     if (GTK_IS_POPOVER_MENU (child))
       popover = child;
   g_assert_nonnull (popover);
@@ -413,7 +420,7 @@ test_export_selection (void)
     {
       gsize r = g_array_index (expected, gsize, i);
 
-      g_assert_cmpfloat (cs_dataset_column (back, row_col)->values[i], ==, (double) r);
+      g_assert_cmpfloat (cs_dataset_column (back, row_col)->values[i], ==, (double)r);
       for (gsize c = 0; c < cs_dataset_n_columns (wine); c++)
         {
           const CsColumn *src = cs_dataset_column (wine, c);
@@ -457,7 +464,8 @@ find_by_label (GtkWidget *root, const char *label)
       if (mismatch == NULL)
         return root;
     }
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_by_label (child, label);
       if (found != NULL)
@@ -488,8 +496,8 @@ test_density_lasso (void)
   const CsPlotModel *m;
   double             tx[3], ty[3];
   g_autoptr (GArray) expected = NULL;
-  const gsize       *sel;
-  gsize              n = 0;
+  const gsize *sel;
+  gsize        n = 0;
 
   load_wine (window);
   activate (window, "show-view", "density");
@@ -534,7 +542,8 @@ test_density_lasso (void)
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_by_label (page, "Rectangle Select")), TRUE);
     g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (lasso_button)));
     cs_plot_selection_begin (lasso, layout.frame.x, layout.frame.y);
-    cs_plot_selection_update (lasso, layout.frame.x + layout.frame.width, layout.frame.y + layout.frame.height);
+    cs_plot_selection_update (lasso, layout.frame.x + layout.frame.width,
+                              layout.frame.y + layout.frame.height);
     cs_plot_selection_end (lasso);
     for (gsize i = 0; i < m->n; i++)
       on_extent += m->x[i] >= g->x_min && m->x[i] <= g->x_max && m->y[i] >= g->y_min && m->y[i] <= g->y_max;
@@ -556,7 +565,8 @@ main (int argc, char **argv)
 
   if (!cs_test_ui_init (&argc, &argv, "org.clusterscope.TestSelection", &app, &data_home))
     return 0;
-  g_test_add_func ("/ui/selection/cluster-selection-only-and-exclude", test_cluster_selection_only_and_exclude);
+  g_test_add_func ("/ui/selection/cluster-selection-only-and-exclude",
+                   test_cluster_selection_only_and_exclude);
   g_test_add_func ("/ui/selection/label-as-new-cluster", test_label_as_new_cluster);
   g_test_add_func ("/ui/selection/export-selection", test_export_selection);
   g_test_add_func ("/ui/selection/density-lasso", test_density_lasso);

@@ -15,11 +15,11 @@
 static CsDataset *
 toy (void)
 {
-  CsDataset         *ds = cs_dataset_new ("toy", 10);
-  double            *x = g_new (double, 10);
-  double            *y = g_new (double, 10);
-  int                codes[10] = { 0, 1, 0, 1, -1, 0, 1, 0, 1, 2 };
-  const char *const  levels[] = { "a", "b", "rare" };
+  CsDataset        *ds = cs_dataset_new ("toy", 10);
+  double           *x = g_new (double, 10);
+  double           *y = g_new (double, 10);
+  int               codes[10] = { 0, 1, 0, 1, -1, 0, 1, 0, 1, 2 };
+  const char *const levels[] = { "a", "b", "rare" };
 
   for (int i = 0; i < 10; i++)
     {
@@ -122,7 +122,7 @@ test_exclude_is_the_complement (void)
       seen[rest->origin->rows[i]]++;
       if (i > 0)
         g_assert_cmpuint (rest->origin->rows[i - 1], <, rest->origin->rows[i]);
-      g_assert_cmpfloat (cs_dataset_column (rest, 1)->values[i], ==, -(double) rest->origin->rows[i]);
+      g_assert_cmpfloat (cs_dataset_column (rest, 1)->values[i], ==, -(double)rest->origin->rows[i]);
     }
   for (gsize i = 0; i < 10; i++)
     g_assert_cmpuint (seen[i], ==, 1);
@@ -222,7 +222,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/subset/keeps-columns-roles-and-order", test_subset_keeps_columns_roles_and_order);
   g_test_add_func ("/core/subset/exclude-is-the-complement", test_exclude_is_the_complement);
-  g_test_add_func ("/core/subset/subset-of-subset-names-the-first-source", test_subset_of_subset_names_the_first_source);
+  g_test_add_func ("/core/subset/subset-of-subset-names-the-first-source",
+                   test_subset_of_subset_names_the_first_source);
   g_test_add_func ("/core/subset/refusals", test_refusals);
   g_test_add_func ("/core/subset/rows-to-csv", test_rows_to_csv);
   return g_test_run ();

@@ -54,10 +54,10 @@ have_selection (CsWindow *self)
 void
 cs_i_window_selection_update_actions (CsWindow *self)
 {
-  static const char *const data_actions[]
-      = { "export-selection", "export-selection-to", "cluster-selection", "exclude-selection", "clear-selection" };
-  gboolean any = have_selection (self);
-  GAction *action;
+  static const char *const data_actions[] = { "export-selection", "export-selection-to", "cluster-selection",
+                                              "exclude-selection", "clear-selection" };
+  gboolean                 any = have_selection (self);
+  GAction                 *action;
 
   /* The window's own updates start before these actions exist. */
   if (self->disposed || self->selection_state == NULL)
@@ -104,8 +104,8 @@ export_done (gpointer result, const GError *error, gpointer user_data)
 
 typedef struct
 {
-  CsDataset *dataset;  /* Owned */
-  gsize     *rows;     /* Owned */
+  CsDataset *dataset; /* Owned */
+  gsize     *rows;    /* Owned */
   gsize      n;
   int       *clusters; /* Owned, may be NULL */
   char      *path;     /* Owned */
@@ -153,7 +153,8 @@ export_selection (CsWindow *self, const char *path)
   writer = g_new0 (Writer, 1);
   writer->window = g_object_ref (self);
   writer->worker = cs_worker_new (CS_WORKER_REPLACE);
-  cs_worker_run (writer->worker, csv_compute, in, (GDestroyNotify) csv_input_free, g_free, export_done, writer);
+  cs_worker_run (writer->worker, csv_compute, in, (GDestroyNotify)csv_input_free, g_free, export_done,
+                 writer);
   cs_i_window_update_actions (self);
 }
 
@@ -184,7 +185,7 @@ export_response_cb (GtkNativeDialog *dialog, int response, CsWindow *self)
 static void
 export_selection_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  CsWindow             *self = user_data;
+  CsWindow *self = user_data;
   g_autoptr (GtkFileFilter) csv = gtk_file_filter_new ();
   GtkFileChooserNative *chooser;
   g_autofree char      *count = cs_format_count (self->n_selection);
@@ -204,7 +205,7 @@ export_selection_activated (GSimpleAction *action, GVariant *parameter, gpointer
     /* "wine-selection.csv": the dataset's name without its extension or subset note. */
     const char      *base = self->dataset->name;
     const char      *cut = strstr (base, " · ");
-    g_autofree char *stem = cut != NULL ? g_strndup (base, (gsize) (cut - base)) : g_strdup (base);
+    g_autofree char *stem = cut != NULL ? g_strndup (base, (gsize)(cut - base)) : g_strdup (base);
     char            *dot = strrchr (stem, '.');
 
     if (dot != NULL && dot != stem)
@@ -237,15 +238,16 @@ show_subset (CsWindow *self, CsDataset *ds, const char *what)
       y_name = g_strdup (cs_dataset_column (self->dataset, y_column)->name);
     }
   /* The name carries the count: "Wine · 42 of 178 rows: the selected rows only — press Run …" */
-  status = g_strdup_printf ("%s: %s — press Run to cluster %s", ds->name, what, ds->n_rows == 1 ? "it" : "them");
+  status
+      = g_strdup_printf ("%s: %s — press Run to cluster %s", ds->name, what, ds->n_rows == 1 ? "it" : "them");
   cs_i_window_take_dataset (self, ds);
   {
-    CsColumnChooser *chooser = CS_COLUMN_CHOOSER (self->columns_list);
-    guint            n_cols = cs_column_chooser_get_n_columns (chooser);
+    CsColumnChooser     *chooser = CS_COLUMN_CHOOSER (self->columns_list);
+    guint                n_cols = cs_column_chooser_get_n_columns (chooser);
     g_autofree gboolean *want = g_new0 (gboolean, MAX (n_cols, 1));
 
     for (guint i = 0; i < chosen->len; i++)
-      if ((guint) g_array_index (chosen, int, i) < n_cols)
+      if ((guint)g_array_index (chosen, int, i) < n_cols)
         want[g_array_index (chosen, int, i)] = TRUE;
     for (guint c = 0; c < n_cols; c++)
       cs_column_chooser_set_column_chosen (chooser, c, want[c]);
@@ -320,7 +322,7 @@ typedef struct
   guint             new_cluster; /* its label */
   gsize             n_moved;     /* rows it has */
   guint             old_k;
-  guint            *old_to_new;  /* Owned, old_k entries: an old cluster's new label, G_MAXUINT when emptied */
+  guint            *old_to_new; /* Owned, old_k entries: an old cluster's new label, G_MAXUINT when emptied */
 } RelabelOutput;
 
 static void
@@ -347,26 +349,26 @@ relabel_output_free (RelabelOutput *out)
 static gpointer
 relabel_compute (gpointer input, CsProgress *progress, GError **error)
 {
-  RelabelInput      *in = input;
-  const CsClustering *c = in->result->pipeline->clustering;
-  gsize               N = in->dataset->n_rows;
-  g_autofree int     *labels = dataset_labels (in->dataset, in->result);
-  g_autofree guint   *map = g_new (guint, c->k + 1);
+  RelabelInput        *in = input;
+  const CsClustering  *c = in->result->pipeline->clustering;
+  gsize                N = in->dataset->n_rows;
+  g_autofree int      *labels = dataset_labels (in->dataset, in->result);
+  g_autofree guint    *map = g_new (guint, c->k + 1);
   g_autofree gboolean *used = g_new0 (gboolean, c->k + 1);
-  guint               k = 0;
-  RelabelOutput      *out;
+  guint                k = 0;
+  RelabelOutput       *out;
   g_autoptr (CsPipelineResult) pipeline = NULL;
 
   for (gsize i = 0; i < in->n; i++)
     if (in->rows[i] < N)
-      labels[in->rows[i]] = (int) c->k;
+      labels[in->rows[i]] = (int)c->k;
   for (gsize i = 0; i < N; i++)
-    if (labels[i] >= 0 && labels[i] <= (int) c->k)
+    if (labels[i] >= 0 && labels[i] <= (int)c->k)
       used[labels[i]] = TRUE;
   for (guint j = 0; j <= c->k; j++)
     map[j] = used[j] ? k++ : G_MAXUINT;
   for (gsize i = 0; i < N; i++)
-    labels[i] = labels[i] >= 0 && labels[i] <= (int) c->k ? (int) map[labels[i]] : -1;
+    labels[i] = labels[i] >= 0 && labels[i] <= (int)c->k ? (int)map[labels[i]] : -1;
 
   pipeline = cs_pipeline_run_labels (in->dataset, &in->options, labels, k, progress, error);
   if (pipeline == NULL || !cs_progress_check (progress, error))
@@ -376,7 +378,7 @@ relabel_compute (gpointer input, CsProgress *progress, GError **error)
   out->old_k = c->k;
   out->old_to_new = g_memdup2 (map, c->k * sizeof (guint));
   for (gsize i = 0; i < pipeline->clustering->n; i++)
-    out->n_moved += pipeline->clustering->labels[i] == (int) out->new_cluster;
+    out->n_moved += pipeline->clustering->labels[i] == (int)out->new_cluster;
   cs_progress_report (progress, 1.0, "Building the plot");
   out->model = cs_plot_model_build_scatter (in->dataset, pipeline->prep, pipeline->clustering, in->x_column,
                                             in->y_column, error);
@@ -396,7 +398,7 @@ title_head (const CsPageResult *r)
   const char *title = r->title != NULL ? r->title : r->pipeline->clustering->algorithm;
   const char *dot = strstr (title, " · ");
 
-  return dot != NULL ? g_strndup (title, (gsize) (dot - title)) : g_strdup (title);
+  return dot != NULL ? g_strndup (title, (gsize)(dot - title)) : g_strdup (title);
 }
 
 static char *
@@ -408,12 +410,14 @@ edited_title (const RelabelOutput *out, const char *from)
   GString                *s = g_string_new (NULL);
 
   /* The head is what the run history lists: it says this result was edited, and from what. */
-  g_string_append_printf (s, "Edited: %s %s as cluster %u (from %s) · %s %s", moved, out->n_moved == 1 ? "row" : "rows",
-                          out->new_cluster + 1, from, k, r->clustering->k == 1 ? "cluster" : "clusters");
+  g_string_append_printf (s, "Edited: %s %s as cluster %u (from %s) · %s %s", moved,
+                          out->n_moved == 1 ? "row" : "rows", out->new_cluster + 1, from, k,
+                          r->clustering->k == 1 ? "cluster" : "clusters");
   if (isfinite (r->clustering->objective) && r->clustering->objective_name != NULL)
     g_string_append_printf (s, " · %s %.6g", r->clustering->objective_name, r->clustering->objective);
   if (isfinite (r->silhouette))
-    g_string_append_printf (s, " · silhouette %.3f%s", r->silhouette, r->silhouette_sampled ? " (sampled)" : "");
+    g_string_append_printf (s, " · silhouette %.3f%s", r->silhouette,
+                            r->silhouette_sampled ? " (sampled)" : "");
   if (isfinite (r->ari))
     g_string_append_printf (s, " · ARI %.3f", r->ari);
   if (isfinite (r->nmi))
@@ -427,11 +431,11 @@ edited_title (const RelabelOutput *out, const char *from)
 static gboolean
 keep_colors (CsWindow *self, RelabelOutput *out)
 {
-  const CsPlotModel *previous = cs_plot_view_get_model (cs_window_get_plot_view (self));
-  CsPlotModel       *m = out->model;
+  const CsPlotModel   *previous = cs_plot_view_get_model (cs_window_get_plot_view (self));
+  CsPlotModel         *m = out->model;
   g_autofree gboolean *taken = NULL;
-  guint              n_slots;
-  guint              free_slot = 0;
+  guint                n_slots;
+  guint                free_slot = 0;
 
   if (previous == NULL || previous->labels == NULL || previous->k != out->old_k || m->labels == NULL
       || previous->n != m->n)
@@ -446,7 +450,7 @@ keep_colors (CsWindow *self, RelabelOutput *out)
         int slot = previous->color_slot[j];
 
         m->color_slot[out->old_to_new[j]] = slot;
-        if (slot >= 0 && (guint) slot < n_slots + previous->k)
+        if (slot >= 0 && (guint)slot < n_slots + previous->k)
           taken[slot] = TRUE;
       }
   for (guint j = 0; j < m->k; j++)
@@ -454,7 +458,7 @@ keep_colors (CsWindow *self, RelabelOutput *out)
       {
         while (taken[free_slot])
           free_slot++;
-        m->color_slot[j] = (int) free_slot;
+        m->color_slot[j] = (int)free_slot;
         taken[free_slot] = TRUE;
       }
   return TRUE;
@@ -519,8 +523,8 @@ label_selection_activated (GSimpleAction *action, GVariant *parameter, gpointer 
   cs_i_window_axis_selection (self, &in->x_column, &in->y_column);
   cs_i_window_hide_error (self);
   cs_i_window_set_progress (self, -1, "Scoring the new cluster");
-  cs_worker_run (self->selection_state->label_worker, relabel_compute, in, (GDestroyNotify) relabel_input_free,
-                 (GDestroyNotify) relabel_output_free, relabel_done, self);
+  cs_worker_run (self->selection_state->label_worker, relabel_compute, in, (GDestroyNotify)relabel_input_free,
+                 (GDestroyNotify)relabel_output_free, relabel_done, self);
   cs_i_window_update_actions (self);
 }
 
@@ -540,7 +544,8 @@ cs_i_window_selection_init (CsWindow *self)
 {
   self->selection_state = g_new0 (CsWindowSelection, 1);
   self->selection_state->label_worker = cs_worker_new (CS_WORKER_REPLACE);
-  g_action_map_add_action_entries (G_ACTION_MAP (self), selection_entries, G_N_ELEMENTS (selection_entries), self);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), selection_entries, G_N_ELEMENTS (selection_entries),
+                                   self);
   cs_i_window_selection_update_actions (self);
 }
 

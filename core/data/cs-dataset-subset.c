@@ -47,7 +47,7 @@ row_mask (const CsDataset *ds, const gsize *rows, gsize n, gsize *n_marked, GErr
     {
       if (rows[i] >= ds->n_rows)
         {
-          g_autofree char *row = cs_format_count ((guint64) rows[i] + 1);
+          g_autofree char *row = cs_format_count ((guint64)rows[i] + 1);
           g_autofree char *total = cs_format_count (ds->n_rows);
 
           g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
@@ -166,8 +166,9 @@ cs_dataset_exclude (const CsDataset *ds, const gsize *rows, gsize n, GError **er
 
   if (n == 0)
     {
-      g_set_error_literal (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
-                           "No rows are selected; select the points to leave out with the lasso or in the table first");
+      g_set_error_literal (
+          error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+          "No rows are selected; select the points to leave out with the lasso or in the table first");
       return NULL;
     }
   mask = row_mask (ds, rows, n, &n_marked, error);
@@ -223,8 +224,8 @@ cs_dataset_rows_to_csv (const CsDataset *ds, const gsize *rows, gsize n, const i
             continue;
           if (col->kind == CS_COLUMN_CATEGORICAL)
             {
-              if ((guint) v < col->levels->len)
-                cs_csv_append_field (s, g_ptr_array_index (col->levels, (guint) v));
+              if ((guint)v < col->levels->len)
+                cs_csv_append_field (s, g_ptr_array_index (col->levels, (guint)v));
             }
           else
             cs_format_double_append (s, v);
