@@ -215,8 +215,10 @@ test_cluster_selection_only_and_exclude (void)
   assert_rows_of (ds, wine, (const gsize *)expected->data, expected->len);
   name = g_strdup_printf ("Wine · %u of 178 rows", expected->len);
   g_assert_cmpstr (ds->name, ==, name);
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
-                   g_strconcat (name, " — Clusterscope", NULL));
+  {
+    g_autofree char *title = g_strconcat (name, " — Clusterscope", NULL);
+    g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, title);
+  }
   g_assert_nonnull (strstr (cs_window_get_status_text (window), name));
   g_assert_nonnull (ds->origin);
   g_assert_cmpstr (ds->origin->source_sample, ==, "wine");
