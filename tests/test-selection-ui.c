@@ -487,6 +487,43 @@ density_to_widget (gpointer view, double x, double y, double *cx, double *cy)
   return TRUE;
 }
 
+/* Each view that selects has a Selection menu with every action, by the names users (and
+ * screen readers) know them by, each bound to the window's action. */
+static void
+assert_selection_menu (GtkWidget *page, CsWindow *window)
+{
+  static const char *const names[] = { "Export Selection", "Cluster Selection Only", "Exclude Selection",
+                                       "Label Selection as New Cluster", "Clear Selection" };
+  static const char *const actions[]
+      = { "win.export-selection", "win.cluster-selection", "win.exclude-selection", "win.label-selection",
+          "win.clear-selection" };
+  GtkWidget  *button = find_by_label (page, "Selection Actions");
+  GMenuModel *menu;
+  guint       found = 0;
+
+  g_assert_true (GTK_IS_MENU_BUTTON (button));
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  g_assert_nonnull (menu);
+  for (int sec = 0; sec < g_menu_model_get_n_items (menu); sec++)
+    {
+      g_autoptr (GMenuModel) section = g_menu_model_get_item_link (menu, sec, G_MENU_LINK_SECTION);
+
+      for (int i = 0; section != NULL && i < g_menu_model_get_n_items (section); i++)
+        {
+          g_autofree char *label = NULL;
+          g_autofree char *action = NULL;
+
+          g_assert_true (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+          g_assert_true (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+          g_assert_cmpstr (label, ==, names[found]);
+          g_assert_cmpstr (action, ==, actions[found]);
+          g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), action + 4));
+          found++;
+        }
+    }
+  g_assert_cmpuint (found, ==, G_N_ELEMENTS (names));
+}
+
 static void
 test_density_lasso (void)
 {
@@ -502,6 +539,9 @@ test_density_lasso (void)
   gsize        n = 0;
 
   load_wine (window);
+  assert_selection_menu (cs_window_get_view_page (window, "scatter"), window);
+  assert_selection_menu (cs_window_get_view_page (window, "table"), window);
+  assert_selection_menu (cs_window_get_view_page (window, "density"), window);
   activate (window, "show-view", "density");
   page = cs_window_get_view_page (window, "density");
   view = find_by_label (page, "Density plot");
