@@ -238,8 +238,30 @@ test_table_header_sort (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+clipboard_text_cb (GObject *clipboard, GAsyncResult *res, gpointer data)
+{
+  char **text = data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (clipboard), res, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static gboolean
+have_text (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static gboolean
+clipboard_set (gpointer widget)
+{
+  return gdk_clipboard_get_content (gtk_widget_get_clipboard (widget)) != NULL;
+}
+
 /* Numbers as written (the shortest exact text) when short, else 6 significant digits; whole
- * numbers whole. */
+ * numbers whole. Ctrl+C copies the selected rows with the exact values. */
 static void
 test_table_number_format (void)
 {
@@ -262,6 +284,17 @@ test_table_number_format (void)
       g_autofree char *text = cs_table_page_cell_text (CS_TABLE_PAGE (page), i, 0);
       g_assert_cmpstr (text, ==, expect[i]);
     }
+  {
+    const gsize      rows[] = { 1, 2 };
+    g_autofree char *copied = NULL;
+
+    cs_page_set_selection (CS_PAGE (page), rows, 2);
+    g_assert_true (gtk_widget_activate_action (page, "table.copy", NULL));
+    g_assert_true (cs_test_wait_until (clipboard_set, page, 20000));
+    gdk_clipboard_read_text_async (gtk_widget_get_clipboard (page), NULL, clipboard_text_cb, &copied);
+    g_assert_true (cs_test_wait_until (have_text, &copied, 20000));
+    g_assert_cmpstr (copied, ==, "row,x\n1,0.30000000000000004\n2,0.3333333333333333\n");
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

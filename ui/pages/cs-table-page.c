@@ -138,6 +138,7 @@ struct _CsTablePage
   gsize              *selected;  /* Owned, sorted dataset rows selected (the window's selection) */
   gsize               n_selected;
   CsWorker           *worker;    /* Owned */
+  CsWorker           *copy_worker; /* Owned: prints the selected rows for the clipboard */
   gboolean            stale;
   gboolean            syncing;   /* changing the selection or drop-down from code */
   GPtrArray          *columns;   /* Owned, GtkColumnViewColumn*: column id + 2 → its column */
@@ -773,6 +774,60 @@ selection_changed_cb (GtkSelectionModel *model, guint position, guint n_items, C
   cs_page_request_selection (CS_PAGE (self), rows, n);
 }
 
+/* Copy: the selected rows as CSV, with the exact values behind rounded cells --------------- */
+
+typedef struct
+{
+  CsDataset *dataset; /* Owned ref */
+  gsize     *rows;    /* Owned */
+  gsize      n;
+  int       *labels;  /* Owned, may be NULL */
+} CopyInput;
+
+static void
+copy_input_free (CopyInput *in)
+{
+  cs_dataset_unref (in->dataset);
+  g_free (in->rows);
+  g_free (in->labels);
+  g_free (in);
+}
+
+static gpointer
+copy_compute (gpointer data, CsProgress *progress, GError **error)
+{
+  CopyInput *in = data;
+
+  /* LABEL_DROPPED is below -1: a row the result did not cluster gets an empty cell. */
+  return cs_dataset_rows_to_csv (in->dataset, in->rows, in->n, in->labels);
+}
+
+static void
+copy_done (gpointer result, const GError *error, gpointer user_data)
+{
+  CsTablePage *self = user_data;
+
+  if (result != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), result);
+  g_free (result);
+}
+
+static void
+copy_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsTablePage *self = CS_TABLE_PAGE (widget);
+  CopyInput   *in;
+
+  if (self->dataset == NULL || self->n_selected == 0)
+    return;
+  in = g_new0 (CopyInput, 1);
+  in->dataset = cs_dataset_ref (self->dataset);
+  in->rows = g_memdup2 (self->selected, self->n_selected * sizeof (gsize));
+  in->n = self->n_selected;
+  in->labels = self->labels != NULL ? g_memdup2 (self->labels, self->dataset->n_rows * sizeof (int)) : NULL;
+  cs_worker_run (self->copy_worker, copy_compute, in, (GDestroyNotify) copy_input_free, g_free, copy_done, self);
+}
+
 /* CsPage ---------------------------------------------------------------------------------- */
 
 static void
@@ -858,6 +913,7 @@ static void
 cancel (CsPage *page)
 {
   cs_worker_drop (CS_TABLE_PAGE (page)->worker);
+  cs_worker_drop (CS_TABLE_PAGE (page)->copy_worker);
 }
 
 static gboolean
@@ -899,6 +955,9 @@ cs_table_page_dispose (GObject *object)
   if (self->worker != NULL)
     cs_worker_drop (self->worker);
   g_clear_object (&self->worker);
+  if (self->copy_worker != NULL)
+    cs_worker_drop (self->copy_worker);
+  g_clear_object (&self->copy_worker);
   /* The columns leave the view's sorter as it goes: that is no click on a header. */
   self->syncing = TRUE;
   if (self->column_view != NULL)
@@ -933,6 +992,9 @@ cs_table_page_class_init (CsTablePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsTablePage, count_label);
   gtk_widget_class_bind_template_child (widget_class, CsTablePage, column_view);
   gtk_widget_class_bind_template_child (widget_class, CsTablePage, selection_menu_button);
+  /* Ctrl+C while the focus is in the table: the selected rows, exact values, as CSV. */
+  gtk_widget_class_install_action (widget_class, "table.copy", NULL, copy_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "table.copy", NULL);
 }
 
 static void
@@ -940,6 +1002,7 @@ cs_table_page_init (CsTablePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->worker = cs_worker_new (CS_WORKER_REPLACE);
+  self->copy_worker = cs_worker_new (CS_WORKER_REPLACE);
   self->model = g_object_new (CS_TYPE_TABLE_MODEL, NULL);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
   gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (self->selection));
