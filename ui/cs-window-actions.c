@@ -61,6 +61,8 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
     g_string_append_printf (s, " · ARI %.3f", r->ari);
   if (isfinite (r->nmi))
     g_string_append_printf (s, " · NMI %.3f", r->nmi);
+  if (isfinite (r->modularity))
+    g_string_append_printf (s, " · modularity %.3f", r->modularity);
   if (r->prep != NULL && r->prep->n_dropped > 0)
     {
       g_autofree char *n = cs_format_count (r->prep->n_dropped);
@@ -272,13 +274,7 @@ start_derived_job (CsWindow *self, CsJob *job, const char *status)
       g_signal_handlers_disconnect_by_data (self->job, self);
       g_clear_object (&self->job);
     }
-  self->job = job;
-  cs_i_window_hide_error (self);
-  g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
-  cs_i_window_set_progress (self, 0, "Starting");
-  cs_i_window_set_status (self, status);
-  cs_job_run_async (self->job, job_done, g_object_ref (self));
-  cs_i_window_update_actions (self);
+  cs_i_window_start_job (self, job, status);
 }
 
 /* When the panel shows the run's algorithm, it takes the run's new value too, so that Run
