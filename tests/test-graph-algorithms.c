@@ -16,6 +16,7 @@
 #include "core/base/cs-matrix-private.h"
 #include "core/base/cs-rng.h"
 #include "core/cluster/cs-pipeline.h"
+#include "core/cluster/cs-choose-k.h"
 #include "core/cluster/cs-registry.h"
 #include "core/data/cs-samples.h"
 #include "core/graph/cs-graph-algorithms.h"
@@ -393,6 +394,54 @@ test_karate_pipeline (void)
   g_assert_true (isfinite (km->modularity));
 }
 
+/* Choose k for a graph algorithm: every k runs on the graph (k = 2 gives the direct run's
+ * partition), stability compares seeded runs (a graph has no bootstrap samples), the gap statistic
+ * (point-cloud references) is skipped, and without the graph the run is refused. */
+static void
+test_karate_choose_k (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsDataset) ds = cs_graph_dataset_load_sample ("karate", &error);
+  const CsAlgorithm *algo = cs_registry_lookup ("graph-kernel-kmeans");
+  g_autoptr (CsParams) params = cs_params_new (algo);
+  g_autoptr (CsPrepared) prep = NULL;
+  g_autoptr (CsChooseKResult) r = NULL;
+  g_autoptr (CsClustering) direct = NULL;
+  CsPrepareOptions po;
+  CsChooseKOptions o;
+  int cols[2];
+
+  g_assert_no_error (error);
+  cs_prepare_options_init (&po);
+  po.columns = cols;
+  po.n_columns = cs_graph_dataset_default_columns (ds, cols);
+  prep = cs_dataset_prepare (ds, &po, &error);
+  g_assert_no_error (error);
+  cs_choose_k_options_init (&o);
+  o.k_min = 2;
+  o.k_max = 4;
+  o.stability_runs = 3;
+  o.criteria = (1u << CS_CRITERION_SILHOUETTE) | (1u << CS_CRITERION_GAP) | (1u << CS_CRITERION_STABILITY);
+  g_assert_false (cs_choose_k_run (prep->x, params, &o, NULL, &r, &error));
+  g_assert_error (error, CS_ERROR, CS_ERROR_PARAMETER);
+  g_assert_nonnull (strstr (error->message, "edge list"));
+  g_clear_error (&error);
+
+  o.graph = ds->graph;
+  g_assert_true (cs_choose_k_run (prep->x, params, &o, NULL, &r, &error));
+  g_assert_no_error (error);
+  g_assert_true (r->computed & (1u << CS_CRITERION_SILHOUETTE));
+  g_assert_true (r->computed & (1u << CS_CRITERION_STABILITY));
+  g_assert_false (r->computed & (1u << CS_CRITERION_GAP));
+  g_assert_cmpuint (r->suggested[CS_CRITERION_GAP], ==, 0);
+  cs_params_set_int (params, "k", 2);
+  direct = run_ok (algo, ds->graph, params, NULL);
+  /* The same partition (choose-k numbers clusters its own way). */
+  g_assert_cmpfloat (cs_metric_ari (cs_choose_k_result_labels (r, 2), direct->labels, 34), ==, 1.0);
+  for (guint i = 0; i < r->n_k; i++)
+    g_assert_cmpfloat (r->values[CS_CRITERION_STABILITY][i], >, 0.5);
+}
+
 /* The block distance on a case small enough to compute by hand: a path 0–1–2–3 whose nodes have
  * one attribute, colour r, r, b, b. The augmented graph adds vertex 4 (r) and 5 (b). */
 static void
@@ -517,6 +566,7 @@ main (int argc, char **argv)
         g_test_add_data_func (path, cs_registry_lookup (ids[a]), contract[c].func);
       }
   g_test_add_func ("/core/graph/algorithms/karate-pipeline-finds-clubs", test_karate_pipeline);
+  g_test_add_func ("/core/graph/algorithms/karate-choose-k", test_karate_choose_k);
   g_test_add_func ("/core/graph/amg/block-distance-by-hand", test_block_distance_by_hand);
   g_test_add_func ("/core/graph/amg/attributes-beat-structure-only", test_attributed_sbm);
   return g_test_run ();
