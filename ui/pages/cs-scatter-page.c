@@ -55,6 +55,7 @@ struct _CsScatterPage
   GtkWidget       *rectangle_button; /* Template */
   GtkWidget       *clear_button;     /* Template */
   GtkWidget       *selection_label;  /* Template */
+  GtkWidget       *selection_menu_button; /* Template: the window's selection actions */
   CsPlotSelection *lasso;            /* Owned */
   gsize           *selected;         /* Owned, the window's selection: ascending dataset rows */
   gsize            n_selected;
@@ -644,6 +645,7 @@ cs_scatter_page_class_init (CsScatterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsScatterPage, rectangle_button);
   gtk_widget_class_bind_template_child (widget_class, CsScatterPage, clear_button);
   gtk_widget_class_bind_template_child (widget_class, CsScatterPage, selection_label);
+  gtk_widget_class_bind_template_child (widget_class, CsScatterPage, selection_menu_button);
 
   /* Keys for playback while the focus is in the page (the plot or the bar): a text entry
    * elsewhere in the window keeps its arrows and space. */
@@ -679,6 +681,12 @@ cs_scatter_page_init (CsScatterPage *self)
   g_signal_connect (self->rectangle_button, "toggled", G_CALLBACK (mode_toggled_cb), self);
   g_signal_connect (self->clear_button, "clicked", G_CALLBACK (clear_clicked_cb), self);
   g_signal_connect (self->lasso, "selected", G_CALLBACK (lasso_selected_cb), self);
+  {
+    g_autoptr (GMenuModel) menu = cs_plot_selection_menu_new ();
+
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->selection_menu_button), menu);
+    cs_plot_selection_attach_context_menu (self->plot_view, self->overlay);
+  }
 }
 
 CsPlotView *
