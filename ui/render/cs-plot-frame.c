@@ -443,7 +443,10 @@ candidates_caption (GString *s, const CsTraceStep *st)
 
       for (guint c = 0; c < st->n_candidates; c++)
         if (st->candidate_slots[c] < st->n_candidates)
-          most = MAX (most, ++per[st->candidate_slots[c]]);
+          {
+            guint here = ++per[st->candidate_slots[c]];
+            most = MAX (most, here);
+          }
       g_string_append_printf (s, " · ringed: the best %u swap%s per medoid of %s evaluated", most,
                               most == 1 ? "" : "s", all);
     }
