@@ -301,14 +301,14 @@ test_dendrogram_and_scatter_step_together (void)
   tree_bar = CS_PLAYBACK_BAR (find_type (page, CS_TYPE_PLAYBACK_BAR));
   points_bar = cs_scatter_page_get_playback_bar (scatter_page (window));
   n = cs_playback_bar_get_n_frames (tree_bar);
-  /* One frame per merge down to the cut, the same playback under both views. */
-  g_assert_cmpuint (n, ==, r->clustering->n - r->clustering->k);
+  /* One frame per merge down to the cut and the result, the same playback under both views. */
+  g_assert_cmpuint (n, ==, r->clustering->n - r->clustering->k + 1);
   g_assert_true (cs_playback_bar_get_playback (tree_bar) == cs_playback_bar_get_playback (points_bar));
   g_assert_cmpuint (cs_playback_bar_get_position (tree_bar), ==, n - 1);
   m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
   g_assert_false (m->step);
 
-  /* Step Back on the dendrogram's bar: both views show merge n − k − 1, four clusters. */
+  /* Step Back on the dendrogram's bar: both views show the last merge made, marked. */
   back = find_by_accessible_label (page, "Step Back");
   g_assert_nonnull (back);
   g_assert_true (gtk_widget_get_sensitive (back) && gtk_widget_is_visible (back));
@@ -318,16 +318,18 @@ test_dendrogram_and_scatter_step_together (void)
   m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
   g_assert_true (m->step);
   g_assert_cmpuint (m->n_keep, ==, n - 1);
-  g_assert_cmpuint (m->k, ==, r->clustering->k + 1);
-  g_assert_cmpuint (frame (window)->k, ==, r->clustering->k + 1);
-  g_assert_cmpmem (frame (window)->labels, r->clustering->n * sizeof (int), m->labels, r->clustering->n * sizeof (int));
-  g_assert_cmpmem (frame (window)->color_slot, m->k * sizeof (int), m->color_slot, m->k * sizeof (int));
+  g_assert_cmpint (cs_dendrogram_model_merge_state (m, n - 2), ==, CS_DENDROGRAM_MERGE_CURRENT);
+  g_assert_nonnull (strstr (frame (window)->caption, "Merge"));
 
-  /* A key on the scatter plot moves the tree. */
+  /* A key on the scatter plot moves the tree: one merge undone, k + 1 clusters on both. */
   gtk_widget_activate_action (GTK_WIDGET (cs_window_get_plot_view (window)), "playback.step", "i", -1);
   g_assert_cmpuint (cs_playback_bar_get_position (tree_bar), ==, n - 3);
   m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
   g_assert_cmpuint (m->n_keep, ==, n - 2);
+  g_assert_cmpuint (m->k, ==, r->clustering->k + 1);
+  g_assert_cmpuint (frame (window)->k, ==, r->clustering->k + 1);
+  g_assert_cmpmem (frame (window)->labels, r->clustering->n * sizeof (int), m->labels, r->clustering->n * sizeof (int));
+  g_assert_cmpmem (frame (window)->color_slot, m->k * sizeof (int), m->color_slot, m->k * sizeof (int));
 
   /* Home on the tree: both at the first merge. */
   gtk_widget_activate_action (view, "playback.step", "i", G_MININT32);

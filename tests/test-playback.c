@@ -366,7 +366,8 @@ test_labels_only_trace (void)
         labels[i] = m < 2 ? (int) (i % (5 - m)) : run.r->clustering->labels[i];
       cs_trace_push (t, CS_TRACE_STEP_MERGE, m, labels, 600, 3, NAN, 0, "merged two clusters");
     }
-  g_assert_cmpuint (cs_playback_n_frames (t), ==, 5);
+  /* Ending on a merge, the result is one more frame: the last merge is seen with its marks. */
+  g_assert_cmpuint (cs_playback_n_frames (t), ==, 6);
   {
     g_autoptr (CsPlotModel) f = cs_plot_frame_new (run.base, t, run.r->clustering, 0, &plain);
     g_assert_cmpuint (f->k, ==, 5);
@@ -524,17 +525,16 @@ check_candidates (const Run *run, const char *method, gboolean build)
             g_assert_false (s->candidates[c] == prev->medoids[s->candidate_slots[c]]);
           }
       }
-      /* The last frame is the result itself, without playback's marks. */
-      if (i + 1 == cs_playback_n_frames (t))
-        continue;
+      /* The result is one more frame after the last swap: every swap is seen with its marks. */
+      g_assert_cmpuint (i + 1, <, cs_playback_n_frames (t));
       {
         g_autoptr (CsPlotModel) f = cs_plot_frame_new (run->base, t, run->r->clustering, i, &plain);
         g_autofree char *all = cs_format_count ((guint64) k * (n - k));
         g_autofree char *want = per * k >= s->n_evaluated
                                     ? g_strdup_printf ("all %s candidates evaluated", all)
-                                    : g_strdup_printf ("the best %u swaps per medoid of %s evaluated", per, all);
-        g_test_message ("%s: %s", method, f->caption);
-        g_assert_nonnull (strstr (f->caption, want));
+                                    : g_strdup_printf ("best %u swaps per medoid, of %s evaluated", per, all);
+        g_test_message ("%s: %s / %s", method, f->caption, f->shade_legend);
+        g_assert_nonnull (strstr (f->shade_legend, want));
         g_assert_cmpuint (f->n_candidates, ==, s->n_candidates);
         g_assert_cmpint (f->swap_entering, ==, s->entering);
       }
@@ -643,8 +643,8 @@ test_dendrogram_steps (void)
   c = run.r->clustering;
   n = c->n;
   n_frames = cs_playback_n_frames (t);
-  /* One frame per merge down to the cut: merges 1 … n − k. */
-  g_assert_cmpuint (n_frames, ==, n - c->k);
+  /* One frame per merge down to the cut (merges 1 … n − k), then the result. */
+  g_assert_cmpuint (n_frames, ==, n - c->k + 1);
   for (guint s = 0; s + 1 < n_frames; s++)
     {
       g_autoptr (CsDendrogramModel) m = cs_dendrogram_model_new_step (c, t, s, run.base->color_slot);

@@ -15,9 +15,19 @@
 guint
 cs_playback_n_frames (const CsTrace *trace)
 {
+  int last;
+
   if (trace == NULL || trace->refused || trace->steps == NULL || trace->steps->len < 2)
     return 0;
-  return trace->steps->len + (trace->truncated ? 1 : 0);
+  last = ((const CsTraceStep *) g_ptr_array_index (trace->steps, trace->steps->len - 1))->kind;
+  /* A swap, a merge or a BUILD step is shown with what it changed, the result at the end
+   * without: when the trace ends on one, the result is one more frame, so that the last swap
+   * or merge is seen too. */
+  return trace->steps->len
+         + (trace->truncated || last == CS_TRACE_STEP_SWAP || last == CS_TRACE_STEP_MERGE
+                    || last == CS_TRACE_STEP_BUILD
+                ? 1
+                : 0);
 }
 
 gboolean
@@ -410,46 +420,39 @@ discovery (CsPlotModel *f, const guint8 *kinds)
   f->shade_legend = g_strdup ("Grey: not reached yet · light: border points · full colour: core points");
 }
 
-/* What the thin rings of a swap or BUILD frame are: all the candidates, or which of them. */
-static void
-candidates_caption (GString *s, const CsTraceStep *st)
+/* What the thin rings of a swap or BUILD frame are (all the candidates, or which of them), for
+ * the note under the plot: the caption above it is full with what the step did. */
+static char *
+candidates_note (const CsTraceStep *st)
 {
   g_autofree char *all = NULL;
 
   if (st->n_candidates == 0 || st->n_evaluated == 0)
-    return;
+    return NULL;
   all = cs_format_count (st->n_evaluated);
   if (st->candidate_slots == NULL)
-    {
-      if (st->n_evaluated > st->n_candidates)
-        g_string_append_printf (s, " · ringed: the last %u of %s rows tried since the last swap", st->n_candidates, all);
-      else
-        g_string_append_printf (s, " · ringed: the %s row%s tried since the last swap", all,
-                                st->n_evaluated == 1 ? "" : "s");
-      return;
-    }
+    return st->n_evaluated > st->n_candidates
+               ? g_strdup_printf ("Thin rings: the last %u of %s rows tried", st->n_candidates, all)
+               : g_strdup_printf ("Thin rings: the %s row%s tried", all,
+                                  st->n_evaluated == 1 ? "" : "s");
   if (st->n_evaluated <= st->n_candidates)
-    {
-      g_string_append_printf (s, " · ringed: all %s candidates evaluated", all);
-      return;
-    }
+    return g_strdup_printf ("Thin rings: all %s candidates evaluated", all);
   if (st->kind == CS_TRACE_STEP_BUILD)
-    g_string_append_printf (s, " · ringed: the best %u of %s rows evaluated", st->n_candidates, all);
-  else
-    {
-      /* Kept per slot: the most any slot has. */
-      g_autofree guint *per = g_new0 (guint, st->n_candidates);
-      guint most = 0;
+    return g_strdup_printf ("Thin rings: best %u of %s rows evaluated", st->n_candidates, all);
+  {
+    /* Kept per slot: the most any slot has. */
+    g_autofree guint *per = g_new0 (guint, st->n_candidates);
+    guint most = 0;
 
-      for (guint c = 0; c < st->n_candidates; c++)
-        if (st->candidate_slots[c] < st->n_candidates)
-          {
-            guint here = ++per[st->candidate_slots[c]];
-            most = MAX (most, here);
-          }
-      g_string_append_printf (s, " · ringed: the best %u swap%s per medoid of %s evaluated", most,
-                              most == 1 ? "" : "s", all);
-    }
+    for (guint c = 0; c < st->n_candidates; c++)
+      if (st->candidate_slots[c] < st->n_candidates)
+        {
+          guint here = ++per[st->candidate_slots[c]];
+          most = MAX (most, here);
+        }
+    return g_strdup_printf ("Thin rings: best %u swap%s per medoid, of %s evaluated", most,
+                            most == 1 ? "" : "s", all);
+  }
 }
 
 static char *
@@ -494,7 +497,6 @@ caption (const CsTrace *trace, guint frame, guint n_frames, const CsTraceStep *s
       g_autofree char *count = cs_format_count (k);
       g_string_append_printf (s, " · %s cluster%s", count, k == 1 ? "" : "s");
     }
-  candidates_caption (s, st);
   return g_string_free (s, FALSE);
 }
 
@@ -568,5 +570,7 @@ cs_plot_frame_new (const CsPlotModel    *base,
       f->noise_name = g_strdup ("Not reached yet");
     }
   f->caption = caption (trace, frame, n_frames, st, f->k);
+  if (f->shade_legend == NULL)
+    f->shade_legend = candidates_note (st);
   return f;
 }

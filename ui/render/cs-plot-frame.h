@@ -23,7 +23,8 @@ typedef struct
 } CsFrameOptions;
 
 /* Positions of playback: one per recorded step, plus one for the final result when the
- * trace stopped early; 0 when there is nothing to play (no trace, refused, or one step). */
+ * trace stopped early or ends on a swap, merge or BUILD step (so its marks are seen); 0 when
+ * there is nothing to play (no trace, refused, or one step). */
 guint        cs_playback_n_frames (const CsTrace *trace);
 /* The frame at position `frame` (< cs_playback_n_frames): the step's labels, centres with
  * their trails, medoid swap, mixture ellipses and responsibilities, mean-shift positions,

@@ -424,10 +424,6 @@ draw_current (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L, const d
   double           y = cs_render_dendrogram_y (m, &L->frame, h);
   double           xa = node_x (m, L, leaf_x, a), xb = node_x (m, L, leaf_x, b);
   double           xm = (xa + xb) / 2;
-  g_autofree char *hs = cs_render_format_number (h);
-  g_autofree char *text = g_strdup_printf ("merge %" G_GSIZE_FORMAT " at %s", r + 1, hs);
-  double           tw, th;
-  double           tx;
 
   cairo_save (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
@@ -442,6 +438,23 @@ draw_current (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L, const d
   cairo_arc (cr, xm, y, lw * 2.6 + 2.5, 0, 2 * G_PI);
   cs_i_view_set_rgb (cr, CS_STYLE_RGB_INK);
   cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+/* The marked merge's number and height beside its dot, on a white box inside the frame; drawn
+ * after the cut line, which passes close by. */
+static void
+draw_current_label (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L, double xm)
+{
+  gsize            r = m->n_keep - 1;
+  double           h = m->merges[r * 4 + 2];
+  double           y = cs_render_dendrogram_y (m, &L->frame, h);
+  g_autofree char *hs = cs_render_format_number (h);
+  g_autofree char *text = g_strdup_printf ("merge %" G_GSIZE_FORMAT " at %s", r + 1, hs);
+  double           tw, th;
+  double           tx;
+
+  cairo_save (cr);
   /* The height beside the dot, on a white box, kept inside the frame. */
   cs_i_text_extents (text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &tw, &th);
   tx = xm + 8.0;
@@ -455,7 +468,8 @@ draw_current (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L, const d
   cairo_restore (cr);
 }
 
-static void
+/* Returns the canvas x of the merge a playback step made, NaN without one. */
+static double
 draw_tree (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L)
 {
   g_autofree double *leaf_x = g_new (double, m->n + m->first);
@@ -495,8 +509,11 @@ draw_tree (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L)
     }
   cairo_stroke (cr);
   cairo_restore (cr);
-  if (made >= 0)
-    draw_current (cr, m, L, leaf_x, (gsize) made, lw);
+  if (made < 0)
+    return NAN;
+  draw_current (cr, m, L, leaf_x, (gsize) made, lw);
+  return (node_x (m, L, leaf_x, (gsize) m->merges[made * 4]) + node_x (m, L, leaf_x, (gsize) m->merges[made * 4 + 1]))
+         / 2;
 }
 
 static void
@@ -527,8 +544,10 @@ draw_leaves (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L)
   cairo_restore (cr);
 }
 
+/* `avoid_x`: the canvas x of the marked merge (NaN: none); the cut's label goes to the other
+ * half of the frame, so the two labels, which sit at nearly the same height, never overlap. */
 static void
-draw_cut (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L)
+draw_cut (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L, double avoid_x)
 {
   const CsRect    *f = &L->frame;
   double           y = cs_render_dendrogram_y (m, f, MIN (m->cut_height, L->ymax));
@@ -544,8 +563,11 @@ draw_cut (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L)
   cairo_move_to (cr, f->x, y);
   cairo_line_to (cr, f->x + f->width, y);
   cairo_stroke (cr);
-  cs_i_text_draw (cr, text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, f->x + f->width - 2.0, y - 3.0, 1.0, 1.0,
-                  0.0);
+  if (isfinite (avoid_x) && avoid_x > f->x + f->width / 2)
+    cs_i_text_draw (cr, text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, f->x + 2.0, y - 3.0, 0.0, 1.0, 0.0);
+  else
+    cs_i_text_draw (cr, text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, f->x + f->width - 2.0, y - 3.0, 1.0, 1.0,
+                    0.0);
   cairo_restore (cr);
 }
 
@@ -557,6 +579,7 @@ cs_render_dendrogram (cairo_t       *cr,
 {
   const CsDendrogramModel *m = model;
   DLayout                  L;
+  double                   made_x;
 
   g_return_if_fail (cr != NULL);
   cairo_save (cr);
@@ -571,9 +594,11 @@ cs_render_dendrogram (cairo_t       *cr,
     {
       d_layout (m, width, height, &L);
       draw_axis (cr, m, &L, width);
-      draw_tree (cr, m, &L);
+      made_x = draw_tree (cr, m, &L);
       draw_leaves (cr, m, &L);
-      draw_cut (cr, m, &L);
+      draw_cut (cr, m, &L, made_x);
+      if (isfinite (made_x))
+        draw_current_label (cr, m, &L, made_x);
     }
   cairo_restore (cr);
 }
