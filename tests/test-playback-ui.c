@@ -331,6 +331,13 @@ test_dendrogram_and_scatter_step_together (void)
   g_assert_cmpmem (frame (window)->labels, r->clustering->n * sizeof (int), m->labels, r->clustering->n * sizeof (int));
   g_assert_cmpmem (frame (window)->color_slot, m->k * sizeof (int), m->color_slot, m->k * sizeof (int));
 
+  /* Play on the tree's bar plays both; pausing on the points' bar pauses both. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_by_accessible_label (page, "Play")), TRUE);
+  g_assert_true (cs_playback_bar_get_playing (points_bar));
+  cs_playback_bar_set_playing (points_bar, FALSE);
+  g_assert_false (cs_playback_bar_get_playing (tree_bar));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (find_by_accessible_label (page, "Play"))));
+
   /* Home on the tree: both at the first merge. */
   gtk_widget_activate_action (view, "playback.step", "i", G_MININT32);
   g_assert_cmpuint (cs_playback_bar_get_position (points_bar), ==, 0);

@@ -498,6 +498,14 @@ check_candidates (const Run *run, const char *method, gboolean build)
           g_assert_cmpfloat (s->candidate_deltas[0], ==, s->delta);
           g_assert_cmpfloat_with_epsilon (s->objective - prev->objective, s->delta, 1e-9 * prev->objective);
           g_assert_cmpuint (s->n_evaluated, ==, n - (builds - 1));
+          {
+            g_autoptr (CsPlotModel) f = cs_plot_frame_new (run->base, t, run->r->clustering, i, &plain);
+            g_autofree char *want = g_strdup_printf ("BUILD %u of %u", builds, k);
+
+            g_assert_nonnull (strstr (f->caption, want));
+            g_assert_nonnull (strstr (f->shade_legend, "rows evaluated"));
+            g_assert_cmpint (f->swap_entering, ==, s->entering);
+          }
           continue;
         }
       if (s->kind != CS_TRACE_STEP_SWAP)
