@@ -352,6 +352,21 @@ test_dendrogram_and_scatter_step_together (void)
   g_assert_false (m->step);
   g_assert_cmpmem (frame (window)->labels, r->clustering->n * sizeof (int), r->clustering->labels,
                    r->clustering->n * sizeof (int));
+
+  /* A cut typed during playback cuts the result: playback goes to its end, the tree shows the cut. */
+  gtk_widget_activate_action (view, "playback.step", "i", G_MININT32);
+  {
+    GtkWidget *spin = find_type (page, GTK_TYPE_SPIN_BUTTON);
+    double h = r->clustering->merges[(r->clustering->n - r->clustering->k - 1) * 4 + 2] * 0.999;
+
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), h);
+    g_assert_cmpuint (cs_playback_bar_get_position (points_bar), ==, n - 1);
+    m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
+    g_assert_false (m->step);
+    g_assert_cmpfloat (m->cut_height, ==, h);
+    g_assert_cmpuint (m->k, ==, r->clustering->k + 1);
+  }
+  g_assert_true (cs_test_wait_until (is_idle, window, 30000));
   gtk_window_destroy (GTK_WINDOW (window));
   cs_test_spin (20);
 }

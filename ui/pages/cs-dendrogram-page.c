@@ -275,6 +275,15 @@ cut_changed_cb (GtkAdjustment *adjustment, CsDendrogramPage *self)
 
   if (self->syncing || self->result == NULL)
     return;
+  if (cs_playback_bar_get_position (CS_PLAYBACK_BAR (self->playback_bar)) + 1
+      < cs_playback_bar_get_n_frames (CS_PLAYBACK_BAR (self->playback_bar)))
+    {
+      /* A cut made during playback cuts the result: both views go to its end first. */
+      cs_playback_bar_set_position (CS_PLAYBACK_BAR (self->playback_bar), G_MAXUINT);
+      self->syncing = TRUE;
+      gtk_adjustment_set_value (adjustment, h);
+      self->syncing = FALSE;
+    }
   self->user_height = h;
   n_keep = cs_agglomerative_merges_below (self->result->merges, self->result->n, h);
   k = (guint) (self->result->n - n_keep);
