@@ -6,11 +6,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/base/cs-format.h"
 #include "core/cluster/cs-pipeline.h"
 #include "core/cluster/cs-registry.h"
 #include "core/cluster/cs-trace.h"
 #include "core/data/cs-csv.h"
 #include "ui/render/cs-plot-frame.h"
+#include "ui/render/cs-render-dendrogram.h"
 #include "ui/render/cs-render-views.h"
 
 /* Three separated blobs in 2-D, as a dataset (columns x, y), n rows. */
@@ -364,7 +366,8 @@ test_labels_only_trace (void)
         labels[i] = m < 2 ? (int) (i % (5 - m)) : run.r->clustering->labels[i];
       cs_trace_push (t, CS_TRACE_STEP_MERGE, m, labels, 600, 3, NAN, 0, "merged two clusters");
     }
-  g_assert_cmpuint (cs_playback_n_frames (t), ==, 5);
+  /* Ending on a merge, the result is one more frame: the last merge is seen with its marks. */
+  g_assert_cmpuint (cs_playback_n_frames (t), ==, 6);
   {
     g_autoptr (CsPlotModel) f = cs_plot_frame_new (run.base, t, run.r->clustering, 0, &plain);
     g_assert_cmpuint (f->k, ==, 5);
@@ -450,6 +453,301 @@ test_memory_bound (void)
   }
 }
 
+/* The slot of the medoid that `leaving` was in the step before. */
+static guint
+slot_of (const CsTraceStep *prev, guint k, gssize leaving)
+{
+  for (guint m = 0; m < k; m++)
+    if (prev->medoids[m] == (gsize) leaving)
+      return m;
+  g_assert_not_reached ();
+  return 0;
+}
+
+/* PAM and FastPAM1 keep the best candidates of every swap (the best few per medoid): the first
+ * is the swap made, with its Δ exactly; the Δ is the loss change between frames; the kept
+ * lists are sorted and bounded; the caption says which they are. Both methods keep the same
+ * candidates (they take the same swaps by the same tie rule). BUILD records its greedy steps
+ * with their best rows the same way. */
+static void
+check_candidates (const Run *run, const char *method, gboolean build)
+{
+  const CsTrace *t = run->r->trace;
+  guint k = run->r->clustering->k;
+  gsize n = run->r->clustering->n;
+  guint per = cs_trace_candidates_per_medoid (n, k);
+  guint swaps = 0;
+  guint builds = 0;
+
+  for (guint i = 0; i < t->steps->len; i++)
+    {
+      const CsTraceStep *s = step (t, i);
+      const CsTraceStep *prev = i > 0 ? step (t, i - 1) : NULL;
+
+      if (s->kind == CS_TRACE_STEP_BUILD)
+        {
+          g_assert_true (build);
+          g_assert_cmpuint (s->iteration, ==, ++builds);
+          g_assert_cmpint (s->entering, ==, (gssize) s->medoids[builds - 1]);
+          for (guint m = builds; m < k; m++)
+            g_assert_cmpuint (s->medoids[m], ==, G_MAXSIZE);
+          if (builds == 1)
+            continue;
+          g_assert_cmpuint (s->n_candidates, >=, 1);
+          g_assert_cmpuint (s->candidates[0], ==, (gsize) s->entering);
+          g_assert_cmpfloat (s->candidate_deltas[0], ==, s->delta);
+          g_assert_cmpfloat_with_epsilon (s->objective - prev->objective, s->delta, 1e-9 * prev->objective);
+          g_assert_cmpuint (s->n_evaluated, ==, n - (builds - 1));
+          {
+            g_autoptr (CsPlotModel) f = cs_plot_frame_new (run->base, t, run->r->clustering, i, &plain);
+            g_autofree char *want = g_strdup_printf ("BUILD %u of %u", builds, k);
+
+            g_assert_nonnull (strstr (f->caption, want));
+            g_assert_nonnull (strstr (f->shade_legend, "rows evaluated"));
+            g_assert_cmpint (f->swap_entering, ==, s->entering);
+          }
+          continue;
+        }
+      if (s->kind != CS_TRACE_STEP_SWAP)
+        continue;
+      swaps++;
+      g_assert_nonnull (s->candidate_slots);
+      g_assert_nonnull (s->candidate_deltas);
+      g_assert_cmpuint (s->n_candidates, >=, 1);
+      g_assert_cmpuint (s->n_candidates, <=, per * k);
+      /* The best recorded is the swap made: its row, the slot that left, its Δ. */
+      g_assert_cmpuint (s->candidates[0], ==, (gsize) s->entering);
+      g_assert_cmpuint (s->candidate_slots[0], ==, slot_of (prev, k, s->leaving));
+      g_assert_cmpfloat (s->candidate_deltas[0], ==, s->delta);
+      g_assert_cmpfloat_with_epsilon (s->objective - prev->objective, s->delta, 1e-9 * prev->objective);
+      /* Every non-medoid row against every medoid (blobs have no duplicate rows). */
+      g_assert_cmpuint (s->n_evaluated, ==, (guint64) k * (n - k));
+      for (guint c = 1; c < s->n_candidates; c++)
+        g_assert_cmpfloat (s->candidate_deltas[c - 1], <=, s->candidate_deltas[c]);
+      {
+        g_autofree guint *count = g_new0 (guint, k);
+        for (guint c = 0; c < s->n_candidates; c++)
+          {
+            g_assert_cmpuint (s->candidate_slots[c], <, k);
+            g_assert_cmpuint (++count[s->candidate_slots[c]], <=, per);
+            g_assert_false (s->candidates[c] == prev->medoids[s->candidate_slots[c]]);
+          }
+      }
+      /* The result is one more frame after the last swap: every swap is seen with its marks. */
+      g_assert_cmpuint (i + 1, <, cs_playback_n_frames (t));
+      {
+        g_autoptr (CsPlotModel) f = cs_plot_frame_new (run->base, t, run->r->clustering, i, &plain);
+        g_autofree char *all = cs_format_count ((guint64) k * (n - k));
+        g_autofree char *want = per * k >= s->n_evaluated
+                                    ? g_strdup_printf ("all %s candidates evaluated", all)
+                                    : g_strdup_printf ("best %u swaps per medoid, of %s evaluated", per, all);
+        g_test_message ("%s: %s / %s", method, f->caption, f->shade_legend);
+        g_assert_nonnull (strstr (f->shade_legend, want));
+        g_assert_cmpuint (f->n_candidates, ==, s->n_candidates);
+        g_assert_cmpint (f->swap_entering, ==, s->entering);
+      }
+    }
+  g_assert_cmpuint (swaps, >=, 1);
+  g_assert_cmpuint (builds, ==, build ? k : 0);
+  assert_last_step_is_result (run);
+  assert_last_frame_is_result (run, &plain);
+}
+
+static void
+test_pam_candidates (void)
+{
+  static const char *const methods[] = { "pam", "fastpam1" };
+  static const char *const inits[] = { "random", "build" };
+  CsTrace *kept[2] = { NULL, NULL };
+  Run runs[2][2] = { { { 0 } } };
+
+  for (guint i = 0; i < 2; i++)
+    for (guint m = 0; m < 2; m++)
+      {
+        const char *const params[] = { "k", "3", "init", inits[i], "seed", "5", NULL };
+
+        run_algorithm (&runs[i][m], methods[m], 300, params, 0);
+        check_candidates (&runs[i][m], methods[m], i == 1);
+        kept[m] = runs[i][m].r->trace;
+      }
+  /* PAM and FastPAM1 from the same start: the same steps, the same candidates kept. */
+  g_assert_cmpuint (kept[0]->steps->len, ==, kept[1]->steps->len);
+  for (guint i = 0; i < kept[0]->steps->len; i++)
+    {
+      const CsTraceStep *a = step (kept[0], i);
+      const CsTraceStep *b = step (kept[1], i);
+
+      g_assert_cmpuint (a->n_candidates, ==, b->n_candidates);
+      for (guint c = 0; c < a->n_candidates; c++)
+        {
+          g_assert_cmpuint (a->candidates[c], ==, b->candidates[c]);
+          if (a->candidate_slots != NULL)
+            g_assert_cmpuint (a->candidate_slots[c], ==, b->candidate_slots[c]);
+          if (a->candidate_deltas != NULL)
+            g_assert_cmpfloat_with_epsilon (a->candidate_deltas[c], b->candidate_deltas[c],
+                                            1e-9 * fabs (a->objective));
+        }
+    }
+  for (guint i = 0; i < 2; i++)
+    for (guint m = 0; m < 2; m++)
+      run_clear (&runs[i][m]);
+
+  /* Small enough to keep every candidate: 2 × 10 swaps, all ringed. */
+  {
+    static const char *const params[] = { "k", "2", "init", "random", "seed", "2", NULL };
+    Run run = { 0 };
+
+    run_algorithm (&run, "pam", 12, params, 0);
+    g_assert_cmpuint (cs_trace_candidates_per_medoid (12, 2), ==, 12);
+    for (guint i = 0; i < run.r->trace->steps->len; i++)
+      if (step (run.r->trace, i)->kind == CS_TRACE_STEP_SWAP)
+        g_assert_cmpuint (step (run.r->trace, i)->n_candidates, ==, 20);
+    check_candidates (&run, "pam", FALSE);
+    run_clear (&run);
+  }
+}
+
+/* The labels' colours of a frame, per row. */
+static int
+row_slot (const int *labels, const int *slots, gsize i)
+{
+  return labels[i] >= 0 ? slots[labels[i]] : -1;
+}
+
+static guchar *
+render_dendrogram (CsDendrogramModel *m, int w, int h, gsize *size, int *stride)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (s);
+  guchar *bytes;
+
+  cs_render_dendrogram (cr, m, w, h);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  *stride = cairo_image_surface_get_stride (s);
+  *size = (gsize) *stride * h;
+  bytes = g_memdup2 (cairo_image_surface_get_data (s), *size);
+  cairo_surface_destroy (s);
+  return bytes;
+}
+
+/* Ward merge by merge on the dendrogram: the tree at step s has the first s merges drawn
+ * opaque (in their clusters' colours, the last one highlighted) and the rest faded; its colours
+ * are the scatter frame's of that step, and a merge recolours only the smaller of the two
+ * clusters; stepping back then forward draws the same bytes; the last frame is the result's
+ * tree. */
+static void
+test_dendrogram_steps (void)
+{
+  static const char *const params[] = { "linkage", "ward", "k", "3", NULL };
+  Run run = { 0 };
+  const CsTrace *t;
+  const CsClustering *c;
+  guint n_frames;
+  gsize n;
+
+  run_algorithm (&run, "agglomerative", 60, params, 0);
+  t = run.r->trace;
+  c = run.r->clustering;
+  n = c->n;
+  n_frames = cs_playback_n_frames (t);
+  /* One frame per merge down to the cut (merges 1 … n − k), then the result. */
+  g_assert_cmpuint (n_frames, ==, n - c->k + 1);
+  for (guint s = 0; s + 1 < n_frames; s++)
+    {
+      g_autoptr (CsDendrogramModel) m = cs_dendrogram_model_new_step (c, t, s, run.base->color_slot);
+      g_autoptr (CsPlotModel) f = cs_plot_frame_new (run.base, t, c, s, &plain);
+      gsize done = 0;
+      gsize current = 0;
+      gsize to_come = 0;
+
+      g_assert_nonnull (m);
+      g_assert_true (m->step);
+      g_assert_cmpint (step (t, s)->kind, ==, CS_TRACE_STEP_MERGE);
+      for (gsize r = 0; r + 1 < n; r++)
+        switch (cs_dendrogram_model_merge_state (m, r))
+          {
+          case CS_DENDROGRAM_MERGE_IN_CLUSTER: done++; g_assert_cmpuint (r, <, s); break;
+          case CS_DENDROGRAM_MERGE_CURRENT: current++; g_assert_cmpuint (r, ==, s); break;
+          case CS_DENDROGRAM_MERGE_TO_COME: to_come++; g_assert_cmpuint (r, >, s); break;
+          default: g_assert_not_reached ();
+          }
+      /* Step s (from 0) has made s + 1 merges. */
+      g_assert_cmpuint (done + current, ==, s + 1);
+      g_assert_cmpuint (current, ==, 1);
+      g_assert_cmpuint (to_come, ==, n - 2 - s);
+      /* The k at this step, the labels and the colours of the scatter's frame. */
+      g_assert_cmpuint (m->k, ==, n - (s + 1));
+      g_assert_cmpuint (f->k, ==, m->k);
+      g_assert_cmpmem (m->labels, n * sizeof (int), f->labels, n * sizeof (int));
+      g_assert_cmpmem (m->color_slot, m->k * sizeof (int), f->color_slot, f->k * sizeof (int));
+      g_assert_nonnull (strstr (f->caption, "Merge"));
+      g_assert_cmpfloat (m->cut_height, >=, c->merges[s * 4 + 2]);
+      /* Between this step and the next, only the rows of the smaller cluster merged change colour. */
+      if (s + 2 < n_frames)
+        {
+          g_autoptr (CsDendrogramModel) next = cs_dendrogram_model_new_step (c, t, s + 1, run.base->color_slot);
+          gsize a = (gsize) c->merges[(s + 1) * 4], b = (gsize) c->merges[(s + 1) * 4 + 1];
+          gsize sa = a < n ? 1 : (gsize) c->merges[(a - n) * 4 + 3];
+          gsize sb = b < n ? 1 : (gsize) c->merges[(b - n) * 4 + 3];
+          gsize smaller = sa >= sb ? b : a;
+          gsize changed = 0;
+
+          for (gsize i = 0; i < n; i++)
+            if (row_slot (m->labels, m->color_slot, i) != row_slot (next->labels, next->color_slot, i))
+              changed++;
+          g_assert_cmpuint (changed, <=, MIN (sa, sb));
+          g_assert_cmpuint (changed, ==, smaller < n ? 1 : (gsize) c->merges[(smaller - n) * 4 + 3]);
+        }
+    }
+  /* The end of playback is the result's own tree. */
+  {
+    g_autoptr (CsDendrogramModel) last = cs_dendrogram_model_new_step (c, t, n_frames - 1, run.base->color_slot);
+    g_assert_nonnull (last);
+    g_assert_false (last->step);
+    g_assert_cmpuint (last->k, ==, c->k);
+    g_assert_cmpmem (last->labels, n * sizeof (int), c->labels, n * sizeof (int));
+    g_assert_cmpmem (last->color_slot, c->k * sizeof (int), run.base->color_slot, c->k * sizeof (int));
+  }
+  /* Pixels: back then forward gives the same bytes, neighbours differ; the root's bar (still to
+   * come) is faded, while the last merge made is drawn opaque in its cluster's colour. */
+  {
+    g_autoptr (CsDendrogramModel) a = cs_dendrogram_model_new_step (c, t, 20, run.base->color_slot);
+    g_autoptr (CsDendrogramModel) b = cs_dendrogram_model_new_step (c, t, 19, run.base->color_slot);
+    g_autoptr (CsDendrogramModel) a2 = cs_dendrogram_model_new_step (c, t, 20, run.base->color_slot);
+    g_autoptr (CsDendrogramModel) last = cs_dendrogram_model_new_step (c, t, n_frames - 1, run.base->color_slot);
+    gsize sa, sb, sa2, sl;
+    int stride;
+    g_autofree guchar *pa = render_dendrogram (a, 900, 560, &sa, &stride);
+    g_autofree guchar *pb = render_dendrogram (b, 900, 560, &sb, &stride);
+    g_autofree guchar *pa2 = render_dendrogram (a2, 900, 560, &sa2, &stride);
+    g_autofree guchar *pl = render_dendrogram (last, 900, 560, &sl, &stride);
+    CsRect frame;
+    double x_root;
+    double y_root;
+    const guchar *px;
+    const guchar *pxl;
+
+    g_assert_cmpmem (pa, sa, pa2, sa2);
+    g_assert_true (sa != sb || memcmp (pa, pb, sa) != 0);
+    cs_render_dendrogram_layout (a, 900, 560, &frame);
+    x_root = frame.x + a->node_x[n - 2 - a->first] / (double) a->p * frame.width;
+    y_root = cs_render_dendrogram_y (a, &frame, c->merges[(n - 2) * 4 + 2]);
+    /* Faded grey over white: light. At the end the same bar is the opaque grey of links above the cut. */
+    px = pa + (gsize) floor (y_root) * stride + (gsize) floor (x_root) * 4;
+    g_assert_cmpuint (px[0], >, 200);
+    g_assert_cmpuint (px[1], >, 200);
+    g_assert_cmpuint (px[2], >, 200);
+    g_assert_cmpuint (px[0], <, 250);
+    cs_render_dendrogram_layout (last, 900, 560, &frame);
+    x_root = frame.x + last->node_x[n - 2 - last->first] / (double) last->p * frame.width;
+    y_root = cs_render_dendrogram_y (last, &frame, c->merges[(n - 2) * 4 + 2]);
+    pxl = pl + (gsize) floor (y_root) * stride + (gsize) floor (x_root) * 4;
+    g_assert_cmpuint (pxl[0], <, 160);
+  }
+  run_clear (&run);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -461,5 +759,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/playback/labels-only-trace-plays", test_labels_only_trace);
   g_test_add_func ("/playback/back-then-forward-identical-frames", test_back_then_forward_identical);
   g_test_add_func ("/playback/memory-bound-limits-or-refuses", test_memory_bound);
+  g_test_add_func ("/playback/kmedoids/pam-fastpam1-build-record-best-candidates", test_pam_candidates);
+  g_test_add_func ("/playback/agglomerative/dendrogram-steps-merge-by-merge", test_dendrogram_steps);
   return g_test_run ();
 }

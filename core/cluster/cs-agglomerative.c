@@ -1,6 +1,7 @@
 #include "core/cluster/cs-agglomerative.h"
 #include "core/cluster/cs-agglomerative-private.h"
 #include "core/cluster/cs-registry.h"
+#include "core/cluster/cs-trace.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 
@@ -618,7 +619,7 @@ fill_trace (CsTrace *trace, const double *Z, gsize n, gsize n_keep)
       g_autofree char *note = g_strdup_printf ("merge clusters of %" G_GSIZE_FORMAT " and %" G_GSIZE_FORMAT
                                                " rows at height %.6g", na, nb, Z[r * 4 + 2]);
 
-      cs_trace_add (trace, (guint) (r + 1), labels, n, NULL, NULL, k, Z[r * 4 + 2], MIN (na, nb), note);
+      cs_trace_push (trace, CS_TRACE_STEP_MERGE, (guint) (r + 1), labels, n, k, Z[r * 4 + 2], MIN (na, nb), note);
     }
 }
 

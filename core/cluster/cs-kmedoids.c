@@ -208,6 +208,87 @@ cs_i_kmedoids_dissim_from_params (const CsMatrix *x,
 
 /* ---- shared state of the swap methods ---- */
 
+/* Trace: one evaluated candidate (a swap of slot m for row h, or BUILD placing h in slot m). */
+typedef struct
+{
+  double delta;
+  gsize  h;
+  guint  m;
+} TraceCand;
+
+/* What a method records of the candidates it evaluates. */
+typedef enum
+{
+  CANDIDATES_NONE,
+  CANDIDATES_TRIED, /* the last rows tried since the last swap (FasterPAM) */
+  CANDIDATES_BEST,  /* the best few of every slot, with their Δ (PAM, FastPAM1) */
+} CandidateMode;
+
+/* Keeps top[0 .. *len) the `cap` lowest (delta, then first seen): candidates arrive in the
+ * order PAM visits them, so among equal Δ the one PAM would take stays first. */
+static void
+tops_insert (TraceCand *top,
+             guint     *len,
+             guint      cap,
+             double     delta,
+             gsize      h,
+             guint      m)
+{
+  guint i = *len;
+
+  if (cap == 0 || isnan (delta))
+    return;
+  if (i == cap)
+    {
+      if (!(delta < top[cap - 1].delta))
+        return;
+      i = cap - 1;
+    }
+  else
+    (*len)++;
+  for (; i > 0 && delta < top[i - 1].delta; i--)
+    top[i] = top[i - 1];
+  top[i] = (TraceCand) { delta, h, m };
+}
+
+static int
+trace_cand_cmp (const void *pa,
+                const void *pb)
+{
+  const TraceCand *a = pa;
+  const TraceCand *b = pb;
+
+  if (a->delta != b->delta)
+    return a->delta < b->delta ? -1 : 1;
+  if (a->h != b->h)
+    return a->h < b->h ? -1 : 1;
+  return a->m < b->m ? -1 : a->m > b->m;
+}
+
+/* Sorted best first (Δ, then row, then slot: the order in which PAM breaks ties), onto `step`. */
+static void
+trace_candidates (CsTraceStep *step,
+                  TraceCand   *cands,
+                  guint        n_cands,
+                  guint        k,
+                  guint64      evaluated)
+{
+  g_autofree gsize *rows = g_new (gsize, MAX (n_cands, 1));
+  g_autofree guint *slots = g_new (guint, MAX (n_cands, 1));
+  g_autofree double *deltas = g_new (double, MAX (n_cands, 1));
+
+  if (step == NULL)
+    return;
+  qsort (cands, n_cands, sizeof (TraceCand), trace_cand_cmp);
+  for (guint c = 0; c < n_cands; c++)
+    {
+      rows[c] = cands[c].h;
+      slots[c] = cands[c].m;
+      deltas[c] = cands[c].delta;
+    }
+  cs_trace_step_set_candidates (step, rows, slots, deltas, n_cands, k, evaluated);
+}
+
 typedef struct
 {
   const CsDissim          *D;        /* Borrowed */
@@ -230,6 +311,11 @@ typedef struct
   gsize                    cand[CS_TRACE_MAX_CANDIDATES]; /* trace: the last rows evaluated as
                                                              candidates since the last swap (a ring) */
   guint                    n_cand;
+  TraceCand               *top;      /* Owned, k × top_cap, or NULL: trace, CANDIDATES_BEST: the best
+                                        candidates of each slot this step */
+  guint                   *n_top;    /* Owned, k */
+  guint                    top_cap;
+  guint64                  evaluated; /* candidates evaluated this step */
   double                   loss;
   guint64                  work;     /* distance reads since the last cancellation check */
   guint                    swaps;
@@ -247,6 +333,8 @@ swap_clear (Swap *s)
   g_free (s->delta);
   g_free (s->blk);
   g_free (s->labels);
+  g_free (s->top);
+  g_free (s->n_top);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Swap, swap_clear)
@@ -434,16 +522,41 @@ trace_swap (Swap   *s,
   note = g_strdup_printf ("medoid %u (row %zu) left, row %zu came in, Δ %s%.6g", m, left, came,
                           delta < 0 ? "−" : "", fabs (delta));
   {
-    guint kept = MIN (s->n_cand, CS_TRACE_MAX_CANDIDATES);
-    gsize ordered[CS_TRACE_MAX_CANDIDATES];
+    CsTraceStep *step = trace_step (s, iteration, note);
 
-    /* Oldest first out of the ring. */
-    for (guint c = 0; c < kept; c++)
-      ordered[c] = s->cand[(s->n_cand - kept + c) % CS_TRACE_MAX_CANDIDATES];
-    cs_trace_step_set_swap (trace_step (s, iteration, note), (gssize) left, (gssize) came, delta,
-                            kept > 0 ? ordered : NULL, kept);
+    cs_trace_step_set_swap (step, (gssize) left, (gssize) came, delta, NULL, 0);
+    if (s->top != NULL)
+      {
+        g_autofree TraceCand *all = g_new (TraceCand, (gsize) s->k * s->top_cap);
+        guint n_all = 0;
+
+        for (guint m = 0; m < s->k; m++)
+          for (guint c = 0; c < s->n_top[m]; c++)
+            all[n_all++] = s->top[(gsize) m * s->top_cap + c];
+        trace_candidates (step, all, n_all, s->k, s->evaluated);
+      }
+    else if (s->n_cand > 0)
+      {
+        guint kept = MIN (s->n_cand, CS_TRACE_MAX_CANDIDATES);
+        gsize ordered[CS_TRACE_MAX_CANDIDATES];
+
+        /* Oldest first out of the ring. */
+        for (guint c = 0; c < kept; c++)
+          ordered[c] = s->cand[(s->n_cand - kept + c) % CS_TRACE_MAX_CANDIDATES];
+        cs_trace_step_set_candidates (step, ordered, NULL, NULL, kept, s->k, s->n_cand);
+      }
     s->n_cand = 0;
   }
+}
+
+/* A new step of the search: no candidate kept yet. */
+static void
+tops_begin (Swap *s)
+{
+  if (s->top == NULL)
+    return;
+  memset (s->n_top, 0, s->k * sizeof (guint));
+  s->evaluated = 0;
 }
 
 /* ---- validation and initialisation ---- */
@@ -589,7 +702,11 @@ build_step (const CsDissim *D,
             const double   *dn,
             const gsize    *med,
             guint           n_med,
-            CsProgress     *progress)
+            CsProgress     *progress,
+            TraceCand      *top,
+            guint          *n_top,
+            guint           top_cap,
+            guint64        *evaluated)
 {
   gssize best = -1;
   double best_gain = -1.0;
@@ -613,6 +730,11 @@ build_step (const CsDissim *D,
               if (coincides_with_medoid (D, c, med, n_med))
                 continue;
               gain = build_gain (blk + (c - c0) * n, dn, n);
+              if (top != NULL)
+                {
+                  tops_insert (top, n_top, top_cap, -gain, c, n_med);
+                  (*evaluated)++;
+                }
               if (gain > best_gain)
                 {
                   best_gain = gain;
@@ -645,33 +767,103 @@ build_step (const CsDissim *D,
   return best;
 }
 
+/* Trace: BUILD has placed `placed` medoids; rows are labelled by the nearest placed one (ties
+ * to the lower slot, as the swap phase assigns them), unplaced slots are G_MAXSIZE. */
+static void
+trace_build (CsTrace      *trace,
+             const gsize  *med,
+             guint         placed,
+             guint         k,
+             const int    *near,
+             gsize         n,
+             const double *dn,
+             gsize         changed,
+             double        delta,
+             TraceCand    *top,
+             guint         n_top,
+             guint64       evaluated)
+{
+  g_autofree gsize *slots = g_new (gsize, k);
+  g_autofree char *note = NULL;
+  CsTraceStep *step;
+  double loss = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    loss += dn[i];
+  for (guint m = 0; m < k; m++)
+    slots[m] = m < placed ? med[m] : G_MAXSIZE;
+  note = placed == 1 ? g_strdup_printf ("row %zu, the best single medoid, placed first", med[0])
+                     : g_strdup_printf ("row %zu placed as medoid %u, Δ %s%.6g", med[placed - 1], placed - 1,
+                                        delta < 0 ? "−" : "", fabs (delta));
+  step = cs_trace_push (trace, CS_TRACE_STEP_BUILD, placed, near, n, k, loss, changed, note);
+  if (step == NULL)
+    return;
+  cs_trace_step_set_medoids (step, slots, k);
+  step->entering = (gssize) med[placed - 1];
+  step->delta = delta;
+  if (top != NULL && n_top > 0)
+    trace_candidates (step, top, n_top, k, evaluated);
+}
+
 static gboolean
 init_build (const CsDissim *D,
             guint           k,
             CsProgress     *progress,
+            CsTrace        *trace,
             gsize          *med,
             GError        **error)
 {
-  g_autofree double *dn = g_new (double, D->n);
+  gsize n = D->n;
+  g_autofree double *dn = g_new (double, n);
+  g_autofree int *near = trace != NULL ? g_new (int, n) : NULL;
+  guint top_cap = trace != NULL ? cs_trace_candidates_per_medoid (n, 1) : 0;
+  g_autofree TraceCand *top = trace != NULL ? g_new (TraceCand, top_cap) : NULL;
 
-  med[0] = best_single (D, NULL, D->n, progress);
+  med[0] = best_single (D, NULL, n, progress);
   if (med[0] == G_MAXSIZE)
     return cs_progress_check (progress, error);
-  for (gsize i = 0; i < D->n; i++)
+  for (gsize i = 0; i < n; i++)
     dn[i] = cs_dissim_get (D, i, med[0]);
+  if (trace != NULL)
+    {
+      memset (near, 0, n * sizeof (int));
+      trace_build (trace, med, 1, k, near, n, dn, n, NAN, NULL, 0, n);
+    }
   for (guint j = 1; j < k; j++)
     {
       gssize c;
+      guint n_top = 0;
+      guint64 evaluated = 0;
+      gsize changed = 0;
+      double before = 0.0;
+      double after = 0.0;
 
       cs_progress_report (progress, 0.5 * j / k, "BUILD");
-      c = build_step (D, NULL, D->n, dn, med, j, progress);
+      c = build_step (D, NULL, n, dn, med, j, progress, top, &n_top, top_cap, &evaluated);
       if (c == -2 || cs_progress_is_cancelled (progress))
         return cs_progress_check (progress, error);
       /* check_k guarantees a row apart from all medoids exists. */
       g_assert (c >= 0);
       med[j] = (gsize) c;
-      for (gsize i = 0; i < D->n; i++)
-        dn[i] = MIN (dn[i], cs_dissim_get (D, i, med[j]));
+      for (gsize i = 0; i < n; i++)
+        {
+          double d = cs_dissim_get (D, i, med[j]);
+
+          before += dn[i];
+          if (d < dn[i])
+            {
+              dn[i] = d;
+              if (near != NULL)
+                {
+                  near[i] = (int) j;
+                  changed++;
+                }
+            }
+          after += dn[i];
+        }
+      if (trace != NULL)
+        trace_build (trace, med, j + 1, k, near, n, dn, changed, n_top > 0 ? top[0].delta : after - before, top,
+                     n_top, evaluated);
     }
   return TRUE;
 }
@@ -729,7 +921,7 @@ init_lab (const CsDissim *D,
           for (guint t = 0; t < j; t++)
             dn[b] = MIN (dn[b], cs_dissim_get (D, sample[b], med[t]));
         }
-      c = build_step (D, sample, ms, dn, med, j, progress);
+      c = build_step (D, sample, ms, dn, med, j, progress, NULL, NULL, 0, NULL);
       if (c < 0)
         {
           /* The whole sample duplicates medoids; fall back to the exact step. */
@@ -740,7 +932,7 @@ init_lab (const CsDissim *D,
               for (guint t = 0; t < j; t++)
                 all[i] = MIN (all[i], cs_dissim_get (D, i, med[t]));
             }
-          c = build_step (D, NULL, n, all, med, j, progress);
+          c = build_step (D, NULL, n, all, med, j, progress, NULL, NULL, 0, NULL);
           if (c == -2)
             return cs_progress_check (progress, error);
         }
@@ -816,17 +1008,19 @@ init_kmeanspp (const CsDissim *D,
   return TRUE;
 }
 
+/* `trace` (may be NULL) records BUILD's steps. */
 static gboolean
 init_medoids (const CsDissim          *D,
               const CsKmedoidsOptions *o,
               CsProgress              *progress,
+              CsTrace                 *trace,
               gsize                   *med,
               GError                 **error)
 {
   switch (o->init)
     {
     case CS_KMEDOIDS_INIT_BUILD:
-      return init_build (D, o->k, progress, med, error);
+      return init_build (D, o->k, progress, trace, med, error);
     case CS_KMEDOIDS_INIT_LAB:
       return init_lab (D, o->k, o->seed, progress, med, error);
     case CS_KMEDOIDS_INIT_RANDOM:
@@ -872,7 +1066,7 @@ cs_kmedoids_init (const CsDissim          *D,
   g_return_val_if_fail (D != NULL && options != NULL && medoids != NULL, FALSE);
   if (!check_k (D, options, "k-medoids initialisation", error))
     return FALSE;
-  return init_medoids (D, options, NULL, medoids, error);
+  return init_medoids (D, options, NULL, NULL, medoids, error);
 }
 
 static const char *
@@ -896,10 +1090,15 @@ swap_begin (Swap                    *s,
             const CsDissim          *D,
             const CsKmedoidsOptions *o,
             const char              *name,
+            CandidateMode            candidates,
             CsProgress              *progress,
             CsTrace                 *trace,
             GError                 **error)
 {
+  guint records = CS_TRACE_RECORDS_LABELS | CS_TRACE_RECORDS_MEDOIDS;
+  gboolean planned = FALSE;
+  guint steps_before = trace != NULL ? trace->steps->len : 0;
+
   g_return_val_if_fail (D != NULL && o != NULL, FALSE);
   s->D = D;
   s->o = o;
@@ -919,18 +1118,36 @@ swap_begin (Swap                    *s,
   s->rloss = g_new0 (double, s->k);
   s->delta = g_new0 (double, s->k);
   s->blk = g_new (double, BLOCK * s->n);
+  if (candidates != CANDIDATES_NONE)
+    records |= CS_TRACE_RECORDS_CANDIDATES;
+  /* Planned before the start: BUILD records its steps as it places the medoids. */
+  if (trace != NULL)
+    planned = cs_trace_plan (trace, s->n, s->k, 0, records);
+  if (planned && candidates == CANDIDATES_BEST)
+    {
+      s->top_cap = cs_trace_candidates_per_medoid (s->n, s->k);
+      s->top = g_new (TraceCand, (gsize) s->k * s->top_cap);
+      s->n_top = g_new0 (guint, s->k);
+    }
   if (s->k == 1)
     {
       s->med[0] = best_single (D, NULL, D->n, progress);
       if (s->med[0] == G_MAXSIZE)
         return cs_progress_check (progress, error);
     }
-  else if (!init_medoids (D, o, progress, s->med, error))
+  else if (!init_medoids (D, o, progress, planned ? trace : NULL, s->med, error))
     return FALSE;
   if (!cs_progress_check (progress, error))
     return FALSE;
   assign_all (s);
-  if (trace && cs_trace_plan (trace, s->n, s->k, 0, CS_TRACE_RECORDS_LABELS | CS_TRACE_RECORDS_MEDOIDS))
+  if (planned && trace->steps->len > steps_before)
+    {
+      /* BUILD's last step is the start: the swaps count their changes from its labels. */
+      s->labels = g_new (int, s->n);
+      for (gsize i = 0; i < s->n; i++)
+        s->labels[i] = (int) s->near[i];
+    }
+  else if (planned)
     {
       g_autofree char *note = s->k == 1 ? g_strdup ("the exact 1-medoid")
                                         : g_strdup_printf ("initial medoids (%s)", init_name (o->init));
@@ -996,7 +1213,7 @@ cs_pam_run (const CsDissim          *D,
   guint iter = 0;
   gboolean converged = FALSE;
 
-  if (!swap_begin (&s, D, o, "PAM", progress, trace, error))
+  if (!swap_begin (&s, D, o, "PAM", CANDIDATES_BEST, progress, trace, error))
     return FALSE;
   if (s.k == 1 || s.k == s.n)
     converged = TRUE;
@@ -1007,6 +1224,7 @@ cs_pam_run (const CsDissim          *D,
       guint best_m = 0;
 
       iter++;
+      tops_begin (&s);
       for (gsize h = 0; h < s.n; h++)
         {
           const double *col;
@@ -1025,6 +1243,11 @@ cs_pam_run (const CsDissim          *D,
                     delta += MIN (d, s.ds[j]) - s.dn[j];
                   else if (d < s.dn[j])
                     delta += d - s.dn[j];
+                }
+              if (s.top != NULL)
+                {
+                  tops_insert (s.top + (gsize) m * s.top_cap, &s.n_top[m], s.top_cap, delta, h, m);
+                  s.evaluated++;
                 }
               if (delta < best)
                 {
@@ -1065,7 +1288,8 @@ static guint
 candidate_eval (const Swap   *s,
                 const double *col,
                 double       *delta,
-                double       *total)
+                double       *total,
+                double       *shared)
 {
   double acc = 0.0;
   guint best = 0;
@@ -1086,6 +1310,8 @@ candidate_eval (const Swap   *s,
     if (delta[m] < delta[best])
       best = m;
   *total = delta[best] + acc;
+  if (shared != NULL)
+    *shared = acc;
   return best;
 }
 
@@ -1110,6 +1336,11 @@ best_swap (Swap       *s,
   g_autofree Candidate *winners = g_new (Candidate, n_blocks);
   double limit = threshold (s);
   gint stop = 0;
+  /* Trace: each block keeps its best candidates per slot; merged below in block order, so the
+   * kept ones do not depend on the thread count. */
+  guint cap = s->top_cap;
+  g_autofree TraceCand *btop = s->top != NULL ? g_new (TraceCand, n_blocks * s->k * cap) : NULL;
+  g_autofree guint *blen = s->top != NULL ? g_new0 (guint, n_blocks * s->k) : NULL;
 
 #pragma omp parallel if (n >= 1024)
   {
@@ -1140,7 +1371,17 @@ best_swap (Swap       *s,
 
             if (s->dn[h] == 0.0 && is_medoid (s->med, s->k, h))
               continue;
-            m = candidate_eval (s, blk + c * n, delta, &total);
+            if (btop != NULL)
+              {
+                double acc;
+
+                m = candidate_eval (s, blk + c * n, delta, &total, &acc);
+                for (guint j = 0; j < s->k; j++)
+                  tops_insert (btop + (b * s->k + j) * cap, &blen[b * s->k + j], cap,
+                               j == m ? total : delta[j] + acc, h, j);
+              }
+            else
+              m = candidate_eval (s, blk + c * n, delta, &total, NULL);
             if (total < w.delta)
               {
                 w.delta = total;
@@ -1157,6 +1398,20 @@ best_swap (Swap       *s,
     {
       g_set_error (error, CS_ERROR, CS_ERROR_CANCELLED, "%s was cancelled", s->name);
       return FALSE;
+    }
+  if (btop != NULL)
+    {
+      tops_begin (s);
+      for (gsize b = 0; b < n_blocks; b++)
+        for (guint j = 0; j < s->k; j++)
+          for (guint c = 0; c < blen[b * s->k + j]; c++)
+            {
+              const TraceCand *t = btop + (b * s->k + j) * cap + c;
+              tops_insert (s->top + (gsize) j * cap, &s->n_top[j], cap, t->delta, t->h, j);
+            }
+      for (gsize h = 0; h < n; h++)
+        if (!(s->dn[h] == 0.0 && is_medoid (s->med, s->k, h)))
+          s->evaluated += s->k;
     }
   best->delta = limit;
   best->h = -1;
@@ -1179,7 +1434,7 @@ cs_fastpam1_run (const CsDissim          *D,
   guint iter = 0;
   gboolean converged = FALSE;
 
-  if (!swap_begin (&s, D, o, "FastPAM1", progress, trace, error))
+  if (!swap_begin (&s, D, o, "FastPAM1", CANDIDATES_BEST, progress, trace, error))
     return FALSE;
   if (s.k == 1 || s.k == s.n)
     converged = TRUE;
@@ -1224,7 +1479,7 @@ cs_fasterpam_run (const CsDissim          *D,
   gboolean converged = FALSE;
   gsize last_swap = G_MAXSIZE;
 
-  if (!swap_begin (&s, D, o, "FasterPAM", progress, trace, error))
+  if (!swap_begin (&s, D, o, "FasterPAM", CANDIDATES_TRIED, progress, trace, error))
     return FALSE;
   if (s.k == 1 || s.k == s.n)
     converged = TRUE;
@@ -1247,7 +1502,7 @@ cs_fasterpam_run (const CsDissim          *D,
             }
           if (s.dn[h] == 0.0 && is_medoid (s.med, s.k, h))
             continue;
-          m = candidate_eval (&s, column_of (&s, h), s.delta, &delta);
+          m = candidate_eval (&s, column_of (&s, h), s.delta, &delta, NULL);
           if (trace != NULL)
             s.cand[s.n_cand++ % CS_TRACE_MAX_CANDIDATES] = h;
           if (!swap_tick (&s, s.n, error))
@@ -1292,7 +1547,7 @@ cs_alternating_run (const CsDissim          *D,
   g_autofree gsize *start = NULL;
   g_autofree gsize *fill = NULL;
 
-  if (!swap_begin (&s, D, o, "Alternating k-medoids", progress, trace, error))
+  if (!swap_begin (&s, D, o, "Alternating k-medoids", CANDIDATES_NONE, progress, trace, error))
     return FALSE;
   order = g_new (gsize, s.n);
   start = g_new (gsize, s.k + 1);

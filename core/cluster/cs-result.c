@@ -122,6 +122,8 @@ trace_step_free (gpointer data)
   g_free (s->weights);
   g_free (s->positions);
   g_free (s->point_kinds);
+  g_free (s->candidate_slots);
+  g_free (s->candidate_deltas);
   g_free (s);
 }
 

@@ -119,6 +119,12 @@ typedef struct
   float    *positions;        /* Owned, n × d: mean shift's points as they climb */
   gsize     d;                /* columns of positions / centres / covariances */
   guint8   *point_kinds;      /* Owned, n: CsPointKind, or CS_TRACE_UNVISITED (DBSCAN's discovery) */
+  /* PAM, FastPAM1 and BUILD (issue 12), parallel to candidates: the medoid slot each candidate
+   * would take (a swap's leaving slot, or the slot BUILD fills) and the change of the loss it
+   * would bring; NULL for FasterPAM's plain list of rows tried. */
+  guint    *candidate_slots;  /* Owned, n_candidates, or NULL */
+  double   *candidate_deltas; /* Owned, n_candidates, or NULL */
+  guint64   n_evaluated;      /* candidates the step evaluated, kept or not (0: not said) */
 } CsTraceStep;
 
 typedef struct

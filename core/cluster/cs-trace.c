@@ -28,7 +28,7 @@ cs_trace_step_bytes (gsize n, guint k, gsize d, guint records)
   if (records & CS_TRACE_RECORDS_POINT_KINDS)
     b += n;
   if (records & CS_TRACE_RECORDS_CANDIDATES)
-    b += CS_TRACE_MAX_CANDIDATES * sizeof (gsize);
+    b += (guint64) MAX (CS_TRACE_MAX_CANDIDATES, k) * (sizeof (gsize) + sizeof (guint) + sizeof (double));
   return b;
 }
 
@@ -206,6 +206,42 @@ cs_trace_step_set_swap (CsTraceStep *step,
     }
 }
 
+guint
+cs_trace_candidates_per_medoid (gsize n, guint k)
+{
+  if (k == 0)
+    return 0;
+  if ((guint64) n * k <= CS_TRACE_MAX_CANDIDATES)
+    return (guint) n;
+  return CLAMP (CS_TRACE_MAX_CANDIDATES / k, 1, CS_TRACE_BEST_PER_MEDOID);
+}
+
+void
+cs_trace_step_set_candidates (CsTraceStep  *step,
+                              const gsize  *rows,
+                              const guint  *slots,
+                              const double *deltas,
+                              guint         n,
+                              guint         k,
+                              guint64       n_evaluated)
+{
+  if (step == NULL)
+    return;
+  g_clear_pointer (&step->candidates, g_free);
+  g_clear_pointer (&step->candidate_slots, g_free);
+  g_clear_pointer (&step->candidate_deltas, g_free);
+  step->n_candidates = 0;
+  step->n_evaluated = n_evaluated;
+  if (rows == NULL || n == 0)
+    return;
+  step->n_candidates = MIN (n, MAX (CS_TRACE_MAX_CANDIDATES, k));
+  step->candidates = g_memdup2 (rows, step->n_candidates * sizeof (gsize));
+  if (slots != NULL)
+    step->candidate_slots = g_memdup2 (slots, step->n_candidates * sizeof (guint));
+  if (deltas != NULL)
+    step->candidate_deltas = g_memdup2 (deltas, step->n_candidates * sizeof (double));
+}
+
 void
 cs_trace_step_set_responsibilities (CsTraceStep *step, const double *r, gsize n, guint k)
 {
@@ -272,6 +308,7 @@ cs_trace_step_kind_name (CsTraceStepKind kind)
     case CS_TRACE_STEP_DISCOVER: return "discovery";
     case CS_TRACE_STEP_MERGE: return "merge";
     case CS_TRACE_STEP_FINAL: return "final result";
+    case CS_TRACE_STEP_BUILD: return "BUILD step";
     case CS_TRACE_STEP_GENERIC:
     default: return "step";
     }

@@ -22,12 +22,17 @@ typedef enum
   CS_TRACE_STEP_DISCOVER, /* DBSCAN: one more cluster (or batch of noise) found */
   CS_TRACE_STEP_MERGE,    /* agglomerative: two clusters merged */
   CS_TRACE_STEP_FINAL,    /* the result as returned */
+  CS_TRACE_STEP_BUILD,    /* k-medoids BUILD: one more medoid placed greedily (unplaced slots G_MAXSIZE) */
 } CsTraceStepKind;
 
 /* A point_kinds value beside CsPointKind: DBSCAN has not reached this row yet. */
 #define CS_TRACE_UNVISITED 255
 /* Candidate rows kept per swap step: enough to show where the search looked. */
 #define CS_TRACE_MAX_CANDIDATES 64
+/* PAM and FastPAM1 evaluate k(n − k) swaps a step: when that is more than
+ * CS_TRACE_MAX_CANDIDATES they keep the best few for each medoid (this many, fewer when k is
+ * large, at least one), and BUILD keeps its best few rows. */
+#define CS_TRACE_BEST_PER_MEDOID 5
 /* The bound when the caller sets none (CsPipelineOptions.trace_bytes = 0). */
 #define CS_TRACE_DEFAULT_BYTES ((guint64) 256 << 20)
 
@@ -83,6 +88,22 @@ void cs_trace_step_set_mixture (CsTraceStep *step, const CsMatrix *covariances, 
 /* x: n × d doubles, stored as floats; `shift` (d, may be NULL) is added to every row. */
 void cs_trace_step_set_positions (CsTraceStep *step, const double *x, gsize n, gsize d, const double *shift);
 void cs_trace_step_set_point_kinds (CsTraceStep *step, const guint8 *kinds, gsize n);
+
+/* Candidates kept for each medoid slot by a step of PAM or FastPAM1 with k medoids over n rows:
+ * every one when all k·n fit in CS_TRACE_MAX_CANDIDATES, else the best few. At most
+ * MAX (CS_TRACE_MAX_CANDIDATES, k) in all, which is what cs_trace_step_bytes counts. */
+guint cs_trace_candidates_per_medoid (gsize n, guint k);
+/* The candidates a step evaluated: `rows` with, when known, the slot each would take and the
+ * change of loss (`slots`, `deltas`: NULL for a plain list of rows); `n_evaluated` counts all
+ * of them, kept or not, for the caption. Copies; at most MAX (CS_TRACE_MAX_CANDIDATES, k) kept
+ * (the first ones: pass the best first). */
+void cs_trace_step_set_candidates (CsTraceStep  *step,
+                                   const gsize  *rows,
+                                   const guint  *slots,
+                                   const double *deltas,
+                                   guint         n,
+                                   guint         k,
+                                   guint64       n_evaluated);
 
 const char *cs_trace_step_kind_name (CsTraceStepKind kind);
 

@@ -6,14 +6,21 @@
 #include "core/cluster/cs-agglomerative.h"
 #include "ui/cs-figure-view.h"
 #include "ui/cs-worker.h"
+#include "ui/render/cs-plot-frame.h"
 #include "ui/render/cs-render-dendrogram.h"
+#include "ui/widgets/cs-playback-bar.h"
 
 /* The tree stays the result's; only the cut moves. A new cut is a new model (O(n): labels by
  * union-find over the kept merges), built here for small trees and on a worker above
  * LARGE_TREE rows so a drag never stalls the main loop. When the cut changes the number of
  * clusters the page asks the window for that k ("show-k"); the window cuts the result's tree
  * the same way on its job worker, scores it and publishes it to every view, and this page then
- * gets it through set_result. */
+ * gets it through set_result.
+ *
+ * Playback: an agglomerative run records one trace step per merge. The result's CsPlayback
+ * (cs_page_result_get_playback) is shared with the scatter page, so the tree and the points
+ * step together whichever page's bar or keys move them; a step's tree is drawn by
+ * cs_dendrogram_model_new_step with the colours the scatter's frame of that step has. */
 
 #define LARGE_TREE 50000
 
@@ -28,6 +35,7 @@ struct _CsDendrogramPage
   GtkAdjustment *cut_adjustment;
   GtkWidget     *clusters_label;
   GtkWidget     *hint_label;
+  GtkWidget     *playback_bar;
 
   /* Borrowed until the next set_points */
   const CsPlotModel *scatter;
@@ -39,6 +47,8 @@ struct _CsDendrogramPage
   gboolean           syncing;      /* the spin button is being set from a result */
   CsWorker          *worker;       /* Owned */
   double             drag_y0;
+  CsPageResult      *page_result;  /* Owned ref, or NULL: its trace and shared playback */
+  double             result_height; /* the cut line of the result's own tree */
 };
 
 static void cs_dendrogram_page_iface_init (CsPageInterface *iface);
@@ -137,6 +147,59 @@ recut (CsDendrogramPage *self, gsize n_keep, double height)
                    cut_done, self);
 }
 
+/* The scatter's colour slots for the result's clusters, or NULL (the palette in order). */
+static const int *
+final_slots (CsDendrogramPage *self)
+{
+  if (self->scatter != NULL && self->scatter->labels != NULL && self->scatter->k == self->result->k
+      && self->scatter->n == self->result->n)
+    return self->scatter->color_slot;
+  return self->result_slots;
+}
+
+/* The playback position's tree: a step of merging, or at the end the result's cut. */
+static void
+show_step (CsDendrogramPage *self)
+{
+  CsPlaybackBar *bar = CS_PLAYBACK_BAR (self->playback_bar);
+  guint n_frames = cs_playback_bar_get_n_frames (bar);
+  guint pos = cs_playback_bar_get_position (bar);
+  g_autoptr (CsDendrogramModel) m = NULL;
+
+  if (self->result == NULL)
+    return;
+  if (n_frames > 0 && pos + 1 < n_frames)
+    m = cs_dendrogram_model_new_step (self->result, self->page_result->pipeline->trace, pos, final_slots (self));
+  if (m == NULL)
+    {
+      self->syncing = TRUE;
+      gtk_adjustment_set_value (self->cut_adjustment, self->result_height);
+      self->syncing = FALSE;
+      recut (self, self->result->n - self->result->k, self->result_height);
+      return;
+    }
+  m->title = tree_title (self->result);
+  show_model (self, m);
+  {
+    g_autofree char *count = cs_format_count (m->k);
+    g_autofree char *p = cs_format_count (pos + 1);
+    g_autofree char *all = cs_format_count (n_frames);
+    g_autofree char *text = g_strdup_printf ("%s cluster%s at step %s of %s", count, m->k == 1 ? "" : "s", p, all);
+
+    gtk_label_set_text (GTK_LABEL (self->clusters_label), text);
+  }
+  /* The spin button shows the step's cut; typing a height there cuts the result anew. */
+  self->syncing = TRUE;
+  gtk_adjustment_set_value (self->cut_adjustment, m->cut_height);
+  self->syncing = FALSE;
+}
+
+static void
+position_changed (CsPlaybackBar *bar, guint position, CsDendrogramPage *self)
+{
+  show_step (self);
+}
+
 static void
 set_points (CsPage *page, const CsPlotModel *scatter)
 {
@@ -154,6 +217,10 @@ set_result (CsPage *page, CsPageResult *result)
   int                     digits;
 
   cs_worker_drop (self->worker);
+  if (self->page_result != result)
+    cs_playback_bar_set_playing (CS_PLAYBACK_BAR (self->playback_bar), FALSE);
+  cs_playback_bar_set_playback (CS_PLAYBACK_BAR (self->playback_bar), NULL);
+  g_clear_pointer (&self->page_result, cs_page_result_unref);
   g_clear_pointer (&self->result, cs_clustering_unref);
   self->have_result = c != NULL;
   self->result_slots = NULL;
@@ -187,7 +254,16 @@ set_result (CsPage *page, CsPageResult *result)
   gtk_adjustment_configure (self->cut_adjustment, height, 0.0, top * 1.05, top / 200, top / 20, 0.0);
   self->syncing = FALSE;
   gtk_widget_set_sensitive (self->cut_spin, TRUE);
-  recut (self, n_keep, height);
+  self->result_height = height;
+  self->page_result = cs_page_result_ref (result);
+  {
+    gsize done;
+
+    /* Only a trace of this tree's merges plays here (frame 0 tells). */
+    if (cs_playback_merges_done (r->trace, c, 0, &done))
+      cs_playback_bar_set_playback (CS_PLAYBACK_BAR (self->playback_bar), cs_page_result_get_playback (result));
+  }
+  show_step (self);
 }
 
 static void
@@ -199,6 +275,15 @@ cut_changed_cb (GtkAdjustment *adjustment, CsDendrogramPage *self)
 
   if (self->syncing || self->result == NULL)
     return;
+  if (cs_playback_bar_get_position (CS_PLAYBACK_BAR (self->playback_bar)) + 1
+      < cs_playback_bar_get_n_frames (CS_PLAYBACK_BAR (self->playback_bar)))
+    {
+      /* A cut made during playback cuts the result: both views go to its end first. */
+      cs_playback_bar_set_position (CS_PLAYBACK_BAR (self->playback_bar), G_MAXUINT);
+      self->syncing = TRUE;
+      gtk_adjustment_set_value (adjustment, h);
+      self->syncing = FALSE;
+    }
   self->user_height = h;
   n_keep = cs_agglomerative_merges_below (self->result->merges, self->result->n, h);
   k = (guint) (self->result->n - n_keep);
@@ -257,6 +342,7 @@ static void
 cancel (CsPage *page)
 {
   cs_worker_drop (CS_DENDROGRAM_PAGE (page)->worker);
+  cs_playback_bar_set_playing (CS_PLAYBACK_BAR (CS_DENDROGRAM_PAGE (page)->playback_bar), FALSE);
 }
 
 static void
@@ -280,11 +366,34 @@ cs_dendrogram_page_dispose (GObject *object)
     cs_worker_drop (self->worker);
   g_clear_object (&self->worker);
   g_clear_pointer (&self->result, cs_clustering_unref);
+  g_clear_pointer (&self->page_result, cs_page_result_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), CS_TYPE_DENDROGRAM_PAGE);
   /* The template's root box is not a bound child: dispose_template leaves it. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
     gtk_widget_unparent (child);
   G_OBJECT_CLASS (cs_dendrogram_page_parent_class)->dispose (object);
+}
+
+static void
+step_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsPlaybackBar *bar = CS_PLAYBACK_BAR (CS_DENDROGRAM_PAGE (widget)->playback_bar);
+  int            delta = g_variant_get_int32 (parameter);
+
+  if (delta == G_MININT32)
+    cs_playback_bar_set_position (bar, 0);
+  else if (delta == G_MAXINT32)
+    cs_playback_bar_set_position (bar, G_MAXUINT);
+  else
+    cs_playback_bar_step (bar, delta);
+}
+
+static void
+toggle_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsPlaybackBar *bar = CS_PLAYBACK_BAR (CS_DENDROGRAM_PAGE (widget)->playback_bar);
+
+  cs_playback_bar_set_playing (bar, !cs_playback_bar_get_playing (bar));
 }
 
 static void
@@ -294,6 +403,7 @@ cs_dendrogram_page_class_init (CsDendrogramPageClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = cs_dendrogram_page_dispose;
   g_type_ensure (CS_TYPE_FIGURE_VIEW);
+  g_type_ensure (CS_TYPE_PLAYBACK_BAR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/clusterscope/Clusterscope/ui/pages/cs-dendrogram-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CsDendrogramPage, view);
@@ -302,6 +412,16 @@ cs_dendrogram_page_class_init (CsDendrogramPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsDendrogramPage, cut_adjustment);
   gtk_widget_class_bind_template_child (widget_class, CsDendrogramPage, clusters_label);
   gtk_widget_class_bind_template_child (widget_class, CsDendrogramPage, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, CsDendrogramPage, playback_bar);
+
+  /* The scatter page's keys, on the same shared playback. */
+  gtk_widget_class_install_action (widget_class, "playback.step", "i", step_activated);
+  gtk_widget_class_install_action (widget_class, "playback.toggle", NULL, toggle_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "playback.step", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "playback.step", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "playback.step", "i", G_MININT32);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "playback.step", "i", G_MAXINT32);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "playback.toggle", NULL);
 }
 
 static void
@@ -314,6 +434,7 @@ cs_dendrogram_page_init (CsDendrogramPage *self)
   self->user_height = NAN;
   gtk_widget_set_sensitive (self->cut_spin, FALSE);
   g_signal_connect (self->cut_adjustment, "value-changed", G_CALLBACK (cut_changed_cb), self);
+  g_signal_connect (self->playback_bar, "position-changed", G_CALLBACK (position_changed), self);
   gtk_widget_set_cursor_from_name (self->view, "row-resize");
   g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);

@@ -3,6 +3,7 @@
 #include "ui/cs-figure-view.h"
 #include "ui/cs-plot-view.h"
 #include "ui/render/cs-render-style.h"
+#include "ui/render/cs-plot-frame.h"
 
 CsPageResult *
 cs_page_result_new (CsPipelineResult *pipeline)
@@ -20,6 +21,7 @@ result_clear (gpointer data)
 
   g_clear_pointer (&r->pipeline, cs_pipeline_result_free);
   g_clear_pointer (&r->title, g_free);
+  g_clear_object (&r->playback);
 }
 
 CsPageResult *
@@ -32,6 +34,22 @@ void
 cs_page_result_unref (CsPageResult *r)
 {
   g_rc_box_release_full (r, result_clear);
+}
+
+CsPlayback *
+cs_page_result_get_playback (CsPageResult *r)
+{
+  guint n_frames;
+
+  g_return_val_if_fail (r != NULL, NULL);
+
+  if (r->playback != NULL)
+    return r->playback;
+  n_frames = r->pipeline != NULL ? cs_playback_n_frames (r->pipeline->trace) : 0;
+  if (n_frames == 0)
+    return NULL;
+  r->playback = cs_playback_new (n_frames);
+  return r->playback;
 }
 
 const char *

@@ -4,6 +4,7 @@
 
 #include "core/cluster/cs-pipeline.h"
 #include "core/data/cs-dataset.h"
+#include "ui/cs-playback.h"
 #include "ui/render/cs-plot-model.h"
 #include "ui/render/cs-render.h"
 
@@ -26,11 +27,16 @@ typedef struct
 {
   CsPipelineResult *pipeline; /* Owned */
   char             *title;    /* Owned, may be NULL: how the run history names it ("k-means, k = 3 …") */
+  CsPlayback       *playback; /* Owned, may be NULL until asked for: the playback position every page
+                                 that plays this result shares (issue 12); main thread only */
 } CsPageResult;
 
 CsPageResult *cs_page_result_new (CsPipelineResult *pipeline);
 CsPageResult *cs_page_result_ref (CsPageResult *r);
 void          cs_page_result_unref (CsPageResult *r);
+/* The playback of the result's trace that every page shares, made on first use (main thread):
+ * stepping on one page moves the others. NULL when the trace has nothing to play. */
+CsPlayback   *cs_page_result_get_playback (CsPageResult *r);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsPageResult, cs_page_result_unref)
 

@@ -193,7 +193,9 @@ rebuild (CsScatterPage *self)
   g_autoptr (CsChartModel) chart = NULL;
 
   self->n_frames = fits ? cs_playback_n_frames (trace) : 0;
-  cs_playback_bar_set_n_frames (CS_PLAYBACK_BAR (self->playback_bar), self->n_frames);
+  /* The result's playback, shared with the other pages that play it (the dendrogram). */
+  cs_playback_bar_set_playback (CS_PLAYBACK_BAR (self->playback_bar),
+                                self->n_frames > 0 ? cs_page_result_get_playback (self->result) : NULL);
   cs_playback_bar_set_notice (CS_PLAYBACK_BAR (self->playback_bar),
                               fits && trace != NULL ? trace->notice : NULL);
   if (self->n_frames > 0)
@@ -213,6 +215,8 @@ set_result (CsPage *page, CsPageResult *result)
 {
   CsScatterPage *self = CS_SCATTER_PAGE (page);
 
+  if (self->result != result)
+    cs_playback_bar_set_playing (CS_PLAYBACK_BAR (self->playback_bar), FALSE);
   g_clear_pointer (&self->result, cs_page_result_unref);
   if (result != NULL)
     self->result = cs_page_result_ref (result);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/base/cs-format.h"
+#include "core/cluster/cs-agglomerative.h"
 #include "core/cluster/cs-trace.h"
 #include "ui/render/cs-colormap.h"
 #include "ui/render/cs-palette.h"
@@ -14,9 +15,19 @@
 guint
 cs_playback_n_frames (const CsTrace *trace)
 {
+  int last;
+
   if (trace == NULL || trace->refused || trace->steps == NULL || trace->steps->len < 2)
     return 0;
-  return trace->steps->len + (trace->truncated ? 1 : 0);
+  last = ((const CsTraceStep *) g_ptr_array_index (trace->steps, trace->steps->len - 1))->kind;
+  /* A swap, a merge or a BUILD step is shown with what it changed, the result at the end
+   * without: when the trace ends on one, the result is one more frame, so that the last swap
+   * or merge is seen too. */
+  return trace->steps->len
+         + (trace->truncated || last == CS_TRACE_STEP_SWAP || last == CS_TRACE_STEP_MERGE
+                    || last == CS_TRACE_STEP_BUILD
+                ? 1
+                : 0);
 }
 
 gboolean
@@ -158,9 +169,119 @@ step_at (const CsTrace *trace, guint s)
   return g_ptr_array_index (trace->steps, s);
 }
 
+gboolean
+cs_playback_merges_done (const CsTrace      *trace,
+                         const CsClustering *result,
+                         guint               frame,
+                         gsize              *n_done)
+{
+  guint n_frames = cs_playback_n_frames (trace);
+  const CsTraceStep *st;
+  int top = -1;
+
+  if (result == NULL || result->merges == NULL || result->n < 2 || n_frames == 0 || frame >= n_frames
+      || trace->n != result->n)
+    return FALSE;
+  if (frame == n_frames - 1)
+    {
+      *n_done = result->n - result->k;
+      return TRUE;
+    }
+  st = step_at (trace, frame);
+  /* Agglomerative numbers its steps by the merges done; the labels must agree with that. */
+  if (st->labels == NULL || st->iteration == 0 || st->iteration >= result->n)
+    return FALSE;
+  for (gsize i = 0; i < result->n; i++)
+    top = MAX (top, st->labels[i]);
+  if ((gsize) top + 1 != result->n - st->iteration)
+    return FALSE;
+  *n_done = st->iteration;
+  return TRUE;
+}
+
+int *
+cs_merge_color_slots (const double *merges,
+                      gsize         n,
+                      gsize         n_done,
+                      gsize         n_final,
+                      const int    *final_slots)
+{
+  gsize nodes = 2 * n - 1;
+  g_autofree int *slot = g_new (int, nodes);
+  g_autofree gsize *rep = g_new (gsize, nodes);
+  g_autofree gsize *parent = g_new (gsize, nodes);
+  g_autofree int *labels = g_new (int, n);
+  g_autofree guint8 *used = NULL;
+  gsize n_used;
+  gsize next = 0;
+  guint kf;
+  int *out;
+
+  g_return_val_if_fail (n >= 1 && n_done < n && n_final < n, NULL);
+
+  for (gsize v = 0; v < nodes; v++)
+    {
+      slot[v] = -1;
+      parent[v] = G_MAXSIZE;
+      rep[v] = v;
+    }
+  for (gsize r = 0; r + 1 < n; r++)
+    {
+      gsize a = (gsize) merges[r * 4], b = (gsize) merges[r * 4 + 1];
+      parent[a] = parent[b] = n + r;
+      rep[n + r] = rep[a];
+    }
+  kf = cs_agglomerative_cut (merges, n, n_final, labels);
+  n_used = kf + n + 1;
+  for (guint j = 0; final_slots != NULL && j < kf; j++)
+    n_used = MAX (n_used, (gsize) final_slots[j] + n + 1);
+  used = g_new0 (guint8, n_used);
+  /* The clusters of the final cut: the nodes made by then that nothing made by then contains. */
+  for (gsize v = 0; v < n + n_final; v++)
+    if (parent[v] == G_MAXSIZE || parent[v] - n >= n_final)
+      {
+        int l = labels[rep[v]];
+        slot[v] = final_slots != NULL ? final_slots[l] : l;
+        if (slot[v] >= 0 && (gsize) slot[v] < n_used)
+          used[slot[v]] = 1;
+      }
+  /* Back from the final cut: each merge undone hands its colour to the larger half. */
+  for (gsize r = n_final; r-- > n_done;)
+    {
+      gsize a = (gsize) merges[r * 4], b = (gsize) merges[r * 4 + 1];
+      double sa = a < n ? 1.0 : merges[(a - n) * 4 + 3];
+      double sb = b < n ? 1.0 : merges[(b - n) * 4 + 3];
+      gsize keep = sa >= sb ? a : b;
+      gsize other = keep == a ? b : a;
+
+      slot[keep] = slot[n + r];
+      while (next + 1 < n_used && used[next])
+        next++;
+      slot[other] = (int) next;
+      used[next] = 1;
+    }
+  /* Forward past the final cut (a step after the result's): the larger half's colour. */
+  for (gsize r = n_final; r < n_done; r++)
+    {
+      gsize a = (gsize) merges[r * 4], b = (gsize) merges[r * 4 + 1];
+      double sa = a < n ? 1.0 : merges[(a - n) * 4 + 3];
+      double sb = b < n ? 1.0 : merges[(b - n) * 4 + 3];
+
+      slot[n + r] = slot[sa >= sb ? a : b];
+    }
+  /* Down to the rows: everything inside a cluster of this cut has its colour. */
+  for (gsize r = n_done; r-- > 0;)
+    slot[(gsize) merges[r * 4]] = slot[(gsize) merges[r * 4 + 1]] = slot[n + r];
+  out = g_new (int, MAX (n - n_done, 1));
+  cs_agglomerative_cut (merges, n, n_done, labels);
+  for (gsize i = 0; i < n; i++)
+    out[labels[i]] = slot[i];
+  return out;
+}
+
 /* The labels a step shows: k may grow past the result's (agglomerative, before merges). */
 static void
-set_step_labels (CsPlotModel *f, const CsPlotModel *base, const CsTraceStep *s, gsize n)
+set_step_labels (CsPlotModel *f, const CsPlotModel *base, const CsTraceStep *s, gsize n, const int *merge_slots)
 {
   guint k = base->k;
   g_autofree int *slots = base->color_slot != NULL ? g_memdup2 (base->color_slot, base->k * sizeof (int)) : NULL;
@@ -183,7 +304,9 @@ set_step_labels (CsPlotModel *f, const CsPlotModel *base, const CsTraceStep *s, 
     if (s->labels[i] >= (int) k)
       k = (guint) s->labels[i] + 1;
   cs_plot_model_set_labels (f, s->labels, k);
-  if (slots != NULL)
+  if (merge_slots != NULL)
+    memcpy (f->color_slot, merge_slots, k * sizeof (int));
+  else if (slots != NULL)
     for (guint j = 0; j < MIN (k, base->k); j++)
       f->color_slot[j] = slots[j];
 }
@@ -297,8 +420,43 @@ discovery (CsPlotModel *f, const guint8 *kinds)
   f->shade_legend = g_strdup ("Grey: not reached yet · light: border points · full colour: core points");
 }
 
+/* What the thin rings of a swap or BUILD frame are (all the candidates, or which of them), for
+ * the note under the plot: the caption above it is full with what the step did. */
 static char *
-caption (const CsTrace *trace, guint frame, guint n_frames, const CsTraceStep *st)
+candidates_note (const CsTraceStep *st)
+{
+  g_autofree char *all = NULL;
+
+  if (st->n_candidates == 0 || st->n_evaluated == 0)
+    return NULL;
+  all = cs_format_count (st->n_evaluated);
+  if (st->candidate_slots == NULL)
+    return st->n_evaluated > st->n_candidates
+               ? g_strdup_printf ("Thin rings: the last %u of %s rows tried", st->n_candidates, all)
+               : g_strdup_printf ("Thin rings: the %s row%s tried", all,
+                                  st->n_evaluated == 1 ? "" : "s");
+  if (st->n_evaluated <= st->n_candidates)
+    return g_strdup_printf ("Thin rings: all %s candidates evaluated", all);
+  if (st->kind == CS_TRACE_STEP_BUILD)
+    return g_strdup_printf ("Thin rings: best %u of %s rows evaluated", st->n_candidates, all);
+  {
+    /* Kept per slot: the most any slot has. */
+    g_autofree guint *per = g_new0 (guint, st->n_candidates);
+    guint most = 0;
+
+    for (guint c = 0; c < st->n_candidates; c++)
+      if (st->candidate_slots[c] < st->n_candidates)
+        {
+          guint here = ++per[st->candidate_slots[c]];
+          most = MAX (most, here);
+        }
+    return g_strdup_printf ("Thin rings: best %u swap%s per medoid, of %s evaluated", most,
+                            most == 1 ? "" : "s", all);
+  }
+}
+
+static char *
+caption (const CsTrace *trace, guint frame, guint n_frames, const CsTraceStep *st, guint k)
 {
   GString *s = g_string_new (NULL);
   g_autofree char *pos = cs_format_count (frame + 1);
@@ -317,6 +475,8 @@ caption (const CsTrace *trace, guint frame, guint n_frames, const CsTraceStep *s
     g_string_append (s, "Final result");
   else if (kind == CS_TRACE_STEP_SWAP)
     g_string_append_printf (s, "Swap %u", st->iteration);
+  else if (kind == CS_TRACE_STEP_BUILD)
+    g_string_append_printf (s, "BUILD %u of %u", st->iteration, trace->k);
   else if (kind == CS_TRACE_STEP_MERGE)
     g_string_append_printf (s, "Merge %u", st->iteration);
   else if (kind == CS_TRACE_STEP_DISCOVER)
@@ -332,6 +492,11 @@ caption (const CsTrace *trace, guint frame, guint n_frames, const CsTraceStep *s
                                            ? ": "
                                            : " — ",
                             st->note);
+  if (kind == CS_TRACE_STEP_MERGE && st->labels != NULL)
+    {
+      g_autofree char *count = cs_format_count (k);
+      g_string_append_printf (s, " · %s cluster%s", count, k == 1 ? "" : "s");
+    }
   return g_string_free (s, FALSE);
 }
 
@@ -346,6 +511,8 @@ cs_plot_frame_new (const CsPlotModel    *base,
   const CsTraceStep *st;
   const float *resp = NULL;
   CsPlotModel *f;
+  gsize n_done = 0;
+  g_autofree int *merge_slots = NULL;
 
   g_return_val_if_fail (base != NULL, NULL);
 
@@ -358,7 +525,9 @@ cs_plot_frame_new (const CsPlotModel    *base,
 
   st = step_at (trace, frame);
   f = copy_base (base);
-  set_step_labels (f, base, st, base->n);
+  if (cs_playback_merges_done (trace, result, frame, &n_done) && base->k == result->k)
+    merge_slots = cs_merge_color_slots (result->merges, result->n, n_done, result->n - result->k, base->color_slot);
+  set_step_labels (f, base, st, base->n, merge_slots);
 
   if (st->positions != NULL && f->proj != NULL && st->d == f->proj_d)
     {
@@ -400,6 +569,8 @@ cs_plot_frame_new (const CsPlotModel    *base,
       /* Before the last step every row without a cluster is one the scan has not reached. */
       f->noise_name = g_strdup ("Not reached yet");
     }
-  f->caption = caption (trace, frame, n_frames, st);
+  f->caption = caption (trace, frame, n_frames, st, f->k);
+  if (f->shade_legend == NULL)
+    f->shade_legend = candidates_note (st);
   return f;
 }

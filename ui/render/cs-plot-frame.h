@@ -23,7 +23,8 @@ typedef struct
 } CsFrameOptions;
 
 /* Positions of playback: one per recorded step, plus one for the final result when the
- * trace stopped early; 0 when there is nothing to play (no trace, refused, or one step). */
+ * trace stopped early or ends on a swap, merge or BUILD step (so its marks are seen); 0 when
+ * there is nothing to play (no trace, refused, or one step). */
 guint        cs_playback_n_frames (const CsTrace *trace);
 /* The frame at position `frame` (< cs_playback_n_frames): the step's labels, centres with
  * their trails, medoid swap, mixture ellipses and responsibilities, mean-shift positions,
@@ -38,6 +39,24 @@ CsPlotModel *cs_plot_frame_new (const CsPlotModel    *base,
 CsPlotModel *cs_plot_frame_new_result (const CsPlotModel    *base,
                                        const CsClustering   *result,
                                        const CsFrameOptions *options);
+
+/* Merge playback (agglomerative results): the merges done at playback position `frame`. FALSE
+ * when the frame is not a step of merging `result`'s tree (no merges, no such frame, or a
+ * trace of something else). The last position is the result's own cut. */
+gboolean cs_playback_merges_done (const CsTrace      *trace,
+                                  const CsClustering *result,
+                                  guint               frame,
+                                  gsize              *n_done);
+/* Colour slots of the clusters after the first n_done merges (k = n − n_done entries, indexed by
+ * cs_agglomerative_cut's labels), stable from step to step: the clusters of the cut at n_final
+ * have `final_slots` (k there, NULL: the identity); undoing a merge, the larger half keeps the
+ * colour and the smaller takes the lowest slot no cluster has, so a merge recolours only the
+ * smaller cluster. The scatter frames and the dendrogram colour a step alike with it. */
+int *cs_merge_color_slots (const double *merges,
+                           gsize         n,
+                           gsize         n_done,
+                           gsize         n_final,
+                           const int    *final_slots);
 
 /* Projects a point of the clustered feature space (proj_d values) to the plot; FALSE
  * without a projection. */

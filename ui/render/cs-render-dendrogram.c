@@ -3,8 +3,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/base/cs-format.h"
 #include "core/cluster/cs-agglomerative.h"
+#include "core/cluster/cs-trace.h"
 #include "ui/render/cs-palette.h"
+#include "ui/render/cs-plot-frame.h"
 #include "ui/render/cs-render-views-private.h"
 
 /* Model ------------------------------------------------------------------------------- */
@@ -119,6 +122,50 @@ cs_dendrogram_model_new_from_result (const CsClustering *c,
 }
 
 CsDendrogramModel *
+cs_dendrogram_model_new_step (const CsClustering *c,
+                              const CsTrace      *trace,
+                              guint               frame,
+                              const int          *final_slots)
+{
+  guint n_frames = cs_playback_n_frames (trace);
+  const CsTraceStep *st;
+  g_autofree int *slots = NULL;
+  g_autofree char *pos = NULL;
+  g_autofree char *all = NULL;
+  CsDendrogramModel *m;
+  gsize n_done;
+
+  g_return_val_if_fail (c != NULL, NULL);
+  if (!cs_playback_merges_done (trace, c, frame, &n_done))
+    return NULL;
+  if (frame == n_frames - 1)
+    return cs_dendrogram_model_new_from_result (c, final_slots);
+  slots = cs_merge_color_slots (c->merges, c->n, n_done, c->n - c->k, final_slots);
+  m = cs_dendrogram_model_new (c->n, c->merges, n_done, NAN, slots, CS_DENDROGRAM_MAX_LEAVES);
+  m->step = TRUE;
+  st = g_ptr_array_index (trace->steps, frame);
+  pos = cs_format_count (frame + 1);
+  all = cs_format_count (n_frames);
+  m->caption = st->note != NULL && st->note[0] != '\0'
+                   ? g_strdup_printf ("Step %s of %s · Merge %u — %s", pos, all, st->iteration, st->note)
+                   : g_strdup_printf ("Step %s of %s · Merge %u", pos, all, st->iteration);
+  return m;
+}
+
+CsDendrogramMergeState
+cs_dendrogram_model_merge_state (const CsDendrogramModel *m, gsize r)
+{
+  g_return_val_if_fail (m != NULL, CS_DENDROGRAM_MERGE_HIDDEN);
+  if (r + 1 >= m->n || r < m->first)
+    return CS_DENDROGRAM_MERGE_HIDDEN;
+  if (m->step && r + 1 == m->n_keep)
+    return CS_DENDROGRAM_MERGE_CURRENT;
+  if (r < m->n_keep)
+    return CS_DENDROGRAM_MERGE_IN_CLUSTER;
+  return m->step ? CS_DENDROGRAM_MERGE_TO_COME : CS_DENDROGRAM_MERGE_ABOVE_CUT;
+}
+
+CsDendrogramModel *
 cs_dendrogram_model_ref (CsDendrogramModel *m)
 {
   g_return_val_if_fail (m != NULL, NULL);
@@ -140,6 +187,7 @@ cs_dendrogram_model_unref (CsDendrogramModel *m)
   g_free (m->node_label);
   g_free (m->title);
   g_free (m->y_label);
+  g_free (m->caption);
   g_free (m);
 }
 
@@ -156,6 +204,7 @@ typedef struct
   double step;
   double tick_h;
   double title_h;
+  double caption_h;
   double ylabel_h;
   double leaf_label_w; /* the longest leaf caption, drawn rotated */
   gboolean leaf_labels;
@@ -185,12 +234,15 @@ d_layout (const CsDendrogramModel *m, double width, double height, DLayout *L)
     cs_i_text_extents (m->title, CS_STYLE_TITLE_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, NULL, &L->title_h);
   if (m->y_label != NULL && m->y_label[0] != '\0')
     cs_i_text_extents (m->y_label, CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->ylabel_h);
+  if (m->caption != NULL && m->caption[0] != '\0')
+    cs_i_text_extents (m->caption, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &L->caption_h);
 
   L->ymax = MAX (m->top, m->cut_height) * 1.05;
   if (!(L->ymax > 0))
     L->ymax = 1.0;
 
-  top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 8.0 : 0.0) + 4.0;
+  top = CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 8.0 : 0.0) + (L->caption_h > 0 ? L->caption_h + 6.0 : 0.0)
+        + 4.0;
   right = CS_STYLE_PAD + 8.0;
   /* Leaf captions, rotated, when each leaf has room for a line of text. */
   for (gsize j = 0; j < m->p; j++)
@@ -314,16 +366,118 @@ draw_axis (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L, double wid
     }
   if (L->title_h > 0)
     cs_i_view_draw_title (cr, m->title, f->x, width);
+  if (L->caption_h > 0)
+    {
+      double           x = MIN (f->x, CS_STYLE_PAD + 0.0);
+      g_autofree char *fit = cs_i_text_ellipsize (m->caption, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL,
+                                                  width - CS_STYLE_PAD - x);
+
+      cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
+      cs_i_text_draw (cr, fit, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, x,
+                      CS_STYLE_PAD + (L->title_h > 0 ? L->title_h + 6.0 : 0.0), 0.0, 0.0, 0.0);
+    }
   cairo_restore (cr);
 }
 
+/* Links still to come in playback: the tree's shape stays readable behind the merges done. */
+#define TO_COME_ALPHA 0.22
+
 static void
+set_merge_colour (cairo_t *cr, const CsDendrogramModel *m, CsDendrogramMergeState state, int label)
+{
+  double rgb[3];
+
+  if (state == CS_DENDROGRAM_MERGE_IN_CLUSTER || state == CS_DENDROGRAM_MERGE_CURRENT)
+    {
+      set_node_colour (cr, m, label);
+      return;
+    }
+  memcpy (rgb, CS_STYLE_RGB_TICK, sizeof rgb);
+  if (state == CS_DENDROGRAM_MERGE_TO_COME)
+    cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], TO_COME_ALPHA);
+  else
+    cs_i_view_set_rgb (cr, rgb);
+}
+
+/* The ∏ of merge r: up from both children to its height and across. */
+static void
+merge_path (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L, const double *leaf_x, gsize r)
+{
+  gsize  a = (gsize) m->merges[r * 4], b = (gsize) m->merges[r * 4 + 1];
+  double xa = node_x (m, L, leaf_x, a), xb = node_x (m, L, leaf_x, b);
+  double ya = cs_render_dendrogram_y (m, &L->frame, node_h (m, a));
+  double yb = cs_render_dendrogram_y (m, &L->frame, node_h (m, b));
+  double y = cs_render_dendrogram_y (m, &L->frame, m->merges[r * 4 + 2]);
+
+  cairo_move_to (cr, xa, ya);
+  cairo_line_to (cr, xa, y);
+  cairo_line_to (cr, xb, y);
+  cairo_line_to (cr, xb, yb);
+}
+
+/* The merge a playback step made: thicker, a dot on its bar and its height beside it. */
+static void
+draw_current (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L, const double *leaf_x, gsize r, double lw)
+{
+  gsize            a = (gsize) m->merges[r * 4], b = (gsize) m->merges[r * 4 + 1];
+  double           h = m->merges[r * 4 + 2];
+  double           y = cs_render_dendrogram_y (m, &L->frame, h);
+  double           xa = node_x (m, L, leaf_x, a), xb = node_x (m, L, leaf_x, b);
+  double           xm = (xa + xb) / 2;
+
+  cairo_save (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_SQUARE);
+  merge_path (cr, m, L, leaf_x, r);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, lw * 2.6 + 3.0);
+  cairo_stroke_preserve (cr);
+  set_merge_colour (cr, m, CS_DENDROGRAM_MERGE_CURRENT, m->node_label[m->n + r]);
+  cairo_set_line_width (cr, lw * 2.6);
+  cairo_stroke (cr);
+  cairo_arc (cr, xm, y, lw * 2.6 + 2.5, 0, 2 * G_PI);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_INK);
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+/* The marked merge's number and height beside its dot, on a white box inside the frame; drawn
+ * after the cut line, which passes close by. */
+static void
+draw_current_label (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L, double xm)
+{
+  gsize            r = m->n_keep - 1;
+  double           h = m->merges[r * 4 + 2];
+  double           y = cs_render_dendrogram_y (m, &L->frame, h);
+  g_autofree char *hs = cs_render_format_number (h);
+  g_autofree char *text = g_strdup_printf ("merge %" G_GSIZE_FORMAT " at %s", r + 1, hs);
+  double           tw, th;
+  double           tx;
+
+  cairo_save (cr);
+  /* The height beside the dot, on a white box, kept inside the frame. */
+  cs_i_text_extents (text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, &tw, &th);
+  tx = xm + 8.0;
+  if (tx + tw > L->frame.x + L->frame.width)
+    tx = xm - 8.0 - tw;
+  cairo_rectangle (cr, tx - 2.0, y - th - 6.0, tw + 4.0, th + 2.0);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+  cairo_fill (cr);
+  cs_i_view_set_rgb (cr, CS_STYLE_RGB_INK);
+  cs_i_text_draw (cr, text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, tx, y - 5.0, 0.0, 1.0, 0.0);
+  cairo_restore (cr);
+}
+
+/* Returns the canvas x of the merge a playback step made, NaN without one. */
+static double
 draw_tree (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L)
 {
   g_autofree double *leaf_x = g_new (double, m->n + m->first);
   /* Thinner links when leaves are packed, so neighbours stay apart. */
   double lw = CLAMP (L->frame.width / (double) m->p / 3.0, 0.75, 1.75);
   int    current = G_MININT;
+  CsDendrogramMergeState current_state = CS_DENDROGRAM_MERGE_HIDDEN;
+  gssize made = -1;
 
   for (gsize j = 0; j < m->p; j++)
     leaf_x[m->leaf_node[j]] = j + 0.5;
@@ -334,28 +488,32 @@ draw_tree (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L)
   /* Merges grouped into one path per colour run: 20,000 rows still make at most p − 1 ∏s. */
   for (gsize r = m->first; r + 1 < m->n; r++)
     {
-      gsize  a = (gsize) m->merges[r * 4], b = (gsize) m->merges[r * 4 + 1];
-      double xa = node_x (m, L, leaf_x, a), xb = node_x (m, L, leaf_x, b);
-      double ya = cs_render_dendrogram_y (m, &L->frame, node_h (m, a));
-      double yb = cs_render_dendrogram_y (m, &L->frame, node_h (m, b));
-      double y = cs_render_dendrogram_y (m, &L->frame, m->merges[r * 4 + 2]);
+      CsDendrogramMergeState state = cs_dendrogram_model_merge_state (m, r);
       int    label = m->node_label[m->n + r];
 
-      if (!isfinite (y))
+      if (!isfinite (cs_render_dendrogram_y (m, &L->frame, m->merges[r * 4 + 2])))
         continue;
-      if (label != current)
+      if (state == CS_DENDROGRAM_MERGE_CURRENT)
+        {
+          made = (gssize) r;
+          state = CS_DENDROGRAM_MERGE_IN_CLUSTER;
+        }
+      if (label != current || state != current_state)
         {
           cairo_stroke (cr);
-          set_node_colour (cr, m, label);
+          set_merge_colour (cr, m, state, label);
           current = label;
+          current_state = state;
         }
-      cairo_move_to (cr, xa, ya);
-      cairo_line_to (cr, xa, y);
-      cairo_line_to (cr, xb, y);
-      cairo_line_to (cr, xb, yb);
+      merge_path (cr, m, L, leaf_x, r);
     }
   cairo_stroke (cr);
   cairo_restore (cr);
+  if (made < 0)
+    return NAN;
+  draw_current (cr, m, L, leaf_x, (gsize) made, lw);
+  return (node_x (m, L, leaf_x, (gsize) m->merges[made * 4]) + node_x (m, L, leaf_x, (gsize) m->merges[made * 4 + 1]))
+         / 2;
 }
 
 static void
@@ -386,14 +544,17 @@ draw_leaves (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L)
   cairo_restore (cr);
 }
 
+/* `avoid_x`: the canvas x of the marked merge (NaN: none); the cut's label goes to the other
+ * half of the frame, so the two labels, which sit at nearly the same height, never overlap. */
 static void
-draw_cut (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L)
+draw_cut (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L, double avoid_x)
 {
   const CsRect    *f = &L->frame;
   double           y = cs_render_dendrogram_y (m, f, MIN (m->cut_height, L->ymax));
   g_autofree char *count = cs_i_format_count (m->k);
   g_autofree char *h = cs_render_format_number (m->cut_height);
-  g_autofree char *text = g_strdup_printf ("cut at %s · %s cluster%s", h, count, m->k == 1 ? "" : "s");
+  g_autofree char *text = m->step ? g_strdup_printf ("%s cluster%s at this step", count, m->k == 1 ? "" : "s")
+                                  : g_strdup_printf ("cut at %s · %s cluster%s", h, count, m->k == 1 ? "" : "s");
 
   cairo_save (cr);
   cairo_set_line_width (cr, 1.5);
@@ -402,8 +563,11 @@ draw_cut (cairo_t *cr, const CsDendrogramModel *m, const DLayout *L)
   cairo_move_to (cr, f->x, y);
   cairo_line_to (cr, f->x + f->width, y);
   cairo_stroke (cr);
-  cs_i_text_draw (cr, text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, f->x + f->width - 2.0, y - 3.0, 1.0, 1.0,
-                  0.0);
+  if (isfinite (avoid_x) && avoid_x > f->x + f->width / 2)
+    cs_i_text_draw (cr, text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, f->x + 2.0, y - 3.0, 0.0, 1.0, 0.0);
+  else
+    cs_i_text_draw (cr, text, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, f->x + f->width - 2.0, y - 3.0, 1.0, 1.0,
+                    0.0);
   cairo_restore (cr);
 }
 
@@ -415,6 +579,7 @@ cs_render_dendrogram (cairo_t       *cr,
 {
   const CsDendrogramModel *m = model;
   DLayout                  L;
+  double                   made_x;
 
   g_return_if_fail (cr != NULL);
   cairo_save (cr);
@@ -429,9 +594,11 @@ cs_render_dendrogram (cairo_t       *cr,
     {
       d_layout (m, width, height, &L);
       draw_axis (cr, m, &L, width);
-      draw_tree (cr, m, &L);
+      made_x = draw_tree (cr, m, &L);
       draw_leaves (cr, m, &L);
-      draw_cut (cr, m, &L);
+      draw_cut (cr, m, &L, made_x);
+      if (isfinite (made_x))
+        draw_current_label (cr, m, &L, made_x);
     }
   cairo_restore (cr);
 }

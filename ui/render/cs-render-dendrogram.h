@@ -40,7 +40,23 @@ typedef struct
   int     *node_label;  /* Owned, 2n − 1: the cluster of a node below the cut, else -1 */
   char    *title;       /* Owned, may be NULL */
   char    *y_label;     /* Owned */
+  /* Playback (issue 12): a step of merging, the first n_keep merges done. Those are drawn in
+   * their clusters' colours, merge n_keep − 1 (the one just made) thicker and marked with its
+   * height, the merges still to come faded; the cut line says how many clusters there are at
+   * this step. FALSE: the tree as cut, links above the cut grey. */
+  gboolean step;
+  char    *caption;     /* Owned, may be NULL: what the step is, under the title */
 } CsDendrogramModel;
+
+/* How merge r of a model is drawn. */
+typedef enum
+{
+  CS_DENDROGRAM_MERGE_HIDDEN,     /* inside a leaf of a truncated tree */
+  CS_DENDROGRAM_MERGE_IN_CLUSTER, /* below the cut: its cluster's colour */
+  CS_DENDROGRAM_MERGE_CURRENT,    /* playback: the merge this step made, highlighted */
+  CS_DENDROGRAM_MERGE_ABOVE_CUT,  /* grey */
+  CS_DENDROGRAM_MERGE_TO_COME,    /* playback: a merge after this step, faded */
+} CsDendrogramMergeState;
 
 /* Copies merges. The cut keeps the first n_keep merges (cs_agglomerative_cut's labels, the same
  * numbering as the result that made the merges). cut_height NaN: midway between the last merge
@@ -54,6 +70,15 @@ CsDendrogramModel *cs_dendrogram_model_new (gsize         n,
 /* From a result with merges (NULL otherwise): its cut, its labels' colour slots. */
 CsDendrogramModel *cs_dendrogram_model_new_from_result (const CsClustering *c,
                                                         const int          *color_slot);
+/* The tree at playback position `frame` of `trace` (a merge trace of `c`, see
+ * cs_playback_merges_done), coloured as the scatter's frame of that step: cs_merge_color_slots
+ * from `final_slots` (the result's colour slots; NULL: the identity). The last position is the
+ * result's own tree (not a step). NULL when the frame is no step of merging c's tree. */
+CsDendrogramModel *cs_dendrogram_model_new_step (const CsClustering *c,
+                                                 const CsTrace      *trace,
+                                                 guint               frame,
+                                                 const int          *final_slots);
+CsDendrogramMergeState cs_dendrogram_model_merge_state (const CsDendrogramModel *m, gsize r);
 CsDendrogramModel *cs_dendrogram_model_ref (CsDendrogramModel *m);
 void               cs_dendrogram_model_unref (CsDendrogramModel *m);
 

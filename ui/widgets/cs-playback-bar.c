@@ -22,10 +22,10 @@ struct _CsPlaybackBar
   GtkWidget     *speed;
   GtkWidget     *notice_label;
 
-  guint n_frames;
-  guint position;
-  guint tick;      /* timeout source while playing, or 0 */
-  gboolean syncing; /* the adjustment is being set from code */
+  CsPlayback *playback; /* Owned ref, or NULL */
+  gulong      position_handler;
+  gulong      playing_handler;
+  gboolean    syncing;  /* the controls are being set from the playback */
 };
 
 enum
@@ -41,99 +41,78 @@ G_DEFINE_FINAL_TYPE (CsPlaybackBar, cs_playback_bar, GTK_TYPE_WIDGET)
 static void
 sync_controls (CsPlaybackBar *self)
 {
-  gboolean any = self->n_frames > 1;
-  g_autofree char *pos = cs_format_count (self->position + 1);
-  g_autofree char *all = cs_format_count (self->n_frames);
+  guint n = self->playback != NULL ? cs_playback_get_n_frames (self->playback) : 0;
+  guint position = self->playback != NULL ? cs_playback_get_position (self->playback) : 0;
+  gboolean playing = self->playback != NULL && cs_playback_get_playing (self->playback);
+  gboolean any = n > 1;
+  g_autofree char *pos = cs_format_count (position + 1);
+  g_autofree char *all = cs_format_count (n);
   g_autofree char *text = any ? g_strdup_printf ("%s / %s", pos, all) : g_strdup ("");
 
   self->syncing = TRUE;
-  gtk_adjustment_set_upper (self->adjustment, any ? self->n_frames - 1 : 0);
-  gtk_adjustment_set_value (self->adjustment, self->position);
+  gtk_adjustment_set_upper (self->adjustment, any ? n - 1 : 0);
+  gtk_adjustment_set_value (self->adjustment, position);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->play_button), playing);
+  gtk_button_set_icon_name (GTK_BUTTON (self->play_button),
+                            playing ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+  if (self->playback != NULL)
+    {
+      guint fps = cs_playback_get_fps (self->playback);
+      guint sel = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (speeds); i++)
+        if (speeds[i] <= fps)
+          sel = i;
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->speed), sel);
+    }
   self->syncing = FALSE;
   gtk_label_set_text (GTK_LABEL (self->position_label), text);
-  gtk_widget_set_sensitive (self->first_button, any && self->position > 0);
-  gtk_widget_set_sensitive (self->back_button, any && self->position > 0);
-  gtk_widget_set_sensitive (self->forward_button, any && self->position + 1 < self->n_frames);
-  gtk_widget_set_sensitive (self->last_button, any && self->position + 1 < self->n_frames);
+  gtk_widget_set_sensitive (self->first_button, any && position > 0);
+  gtk_widget_set_sensitive (self->back_button, any && position > 0);
+  gtk_widget_set_sensitive (self->forward_button, any && position + 1 < n);
+  gtk_widget_set_sensitive (self->last_button, any && position + 1 < n);
   gtk_widget_set_sensitive (self->play_button, any);
   gtk_widget_set_sensitive (self->timeline, any);
   gtk_widget_set_visible (self->controls, any);
 }
 
 static void
-move_to (CsPlaybackBar *self, guint position)
+position_notify (GObject *object, GParamSpec *pspec, CsPlaybackBar *self)
 {
-  position = self->n_frames > 0 ? MIN (position, self->n_frames - 1) : 0;
-  if (position == self->position)
-    {
-      sync_controls (self);
-      return;
-    }
-  self->position = position;
   sync_controls (self);
-  g_signal_emit (self, signals[POSITION_CHANGED], 0, position);
-}
-
-static gboolean
-tick_cb (gpointer user_data)
-{
-  CsPlaybackBar *self = user_data;
-
-  if (self->position + 1 >= self->n_frames)
-    {
-      self->tick = 0;
-      cs_playback_bar_set_playing (self, FALSE);
-      return G_SOURCE_REMOVE;
-    }
-  move_to (self, self->position + 1);
-  if (self->position + 1 >= self->n_frames)
-    {
-      self->tick = 0;
-      cs_playback_bar_set_playing (self, FALSE);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
+  g_signal_emit (self, signals[POSITION_CHANGED], 0, cs_playback_get_position (self->playback));
 }
 
 static void
-restart_tick (CsPlaybackBar *self)
+playing_notify (GObject *object, GParamSpec *pspec, CsPlaybackBar *self)
 {
-  guint sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->speed));
-  guint fps = speeds[MIN (sel, G_N_ELEMENTS (speeds) - 1)];
-
-  g_clear_handle_id (&self->tick, g_source_remove);
-  self->tick = g_timeout_add (1000 / fps, tick_cb, self);
+  sync_controls (self);
 }
 
 static void
 play_toggled (GtkToggleButton *button, CsPlaybackBar *self)
 {
-  gboolean on = gtk_toggle_button_get_active (button);
-
-  gtk_button_set_icon_name (GTK_BUTTON (button), on ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
-  if (!on)
-    {
-      g_clear_handle_id (&self->tick, g_source_remove);
-      return;
-    }
-  /* Play from the start when at the end: what a presenter pressing Play again means. */
-  if (self->position + 1 >= self->n_frames)
-    move_to (self, 0);
-  restart_tick (self);
+  if (self->syncing || self->playback == NULL)
+    return;
+  cs_playback_set_playing (self->playback, gtk_toggle_button_get_active (button));
+  sync_controls (self);
 }
 
 static void
 speed_changed (GObject *object, GParamSpec *pspec, CsPlaybackBar *self)
 {
-  if (self->tick != 0)
-    restart_tick (self);
+  guint sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->speed));
+
+  if (self->syncing || self->playback == NULL)
+    return;
+  cs_playback_set_fps (self->playback, speeds[MIN (sel, G_N_ELEMENTS (speeds) - 1)]);
 }
 
 static void
 first_clicked (GtkButton *b, CsPlaybackBar *self)
 {
   cs_playback_bar_set_playing (self, FALSE);
-  move_to (self, 0);
+  cs_playback_bar_set_position (self, 0);
 }
 
 static void
@@ -152,7 +131,7 @@ static void
 last_clicked (GtkButton *b, CsPlaybackBar *self)
 {
   cs_playback_bar_set_playing (self, FALSE);
-  move_to (self, self->n_frames > 0 ? self->n_frames - 1 : 0);
+  cs_playback_bar_set_position (self, G_MAXUINT);
 }
 
 static void
@@ -160,7 +139,17 @@ timeline_changed (GtkAdjustment *adj, CsPlaybackBar *self)
 {
   if (self->syncing)
     return;
-  move_to (self, (guint) MAX (0.0, gtk_adjustment_get_value (adj) + 0.5));
+  cs_playback_bar_set_position (self, (guint) MAX (0.0, gtk_adjustment_get_value (adj) + 0.5));
+}
+
+static void
+drop_playback (CsPlaybackBar *self)
+{
+  if (self->playback == NULL)
+    return;
+  g_clear_signal_handler (&self->position_handler, self->playback);
+  g_clear_signal_handler (&self->playing_handler, self->playback);
+  g_clear_object (&self->playback);
 }
 
 static void
@@ -168,7 +157,7 @@ cs_playback_bar_dispose (GObject *object)
 {
   CsPlaybackBar *self = CS_PLAYBACK_BAR (object);
 
-  g_clear_handle_id (&self->tick, g_source_remove);
+  drop_playback (self);
   gtk_widget_dispose_template (GTK_WIDGET (object), CS_TYPE_PLAYBACK_BAR);
   G_OBJECT_CLASS (cs_playback_bar_parent_class)->dispose (object);
 }
@@ -219,63 +208,75 @@ cs_playback_bar_new (void)
 }
 
 void
-cs_playback_bar_set_n_frames (CsPlaybackBar *bar, guint n_frames)
+cs_playback_bar_set_playback (CsPlaybackBar *bar, CsPlayback *playback)
 {
   g_return_if_fail (CS_IS_PLAYBACK_BAR (bar));
+  g_return_if_fail (playback == NULL || CS_IS_PLAYBACK (playback));
 
-  cs_playback_bar_set_playing (bar, FALSE);
-  bar->n_frames = n_frames;
-  bar->position = n_frames > 0 ? n_frames - 1 : 0;
+  if (playback == bar->playback)
+    return;
+  drop_playback (bar);
+  if (playback != NULL)
+    {
+      bar->playback = g_object_ref (playback);
+      bar->position_handler = g_signal_connect (playback, "notify::position", G_CALLBACK (position_notify), bar);
+      bar->playing_handler = g_signal_connect (playback, "notify::playing", G_CALLBACK (playing_notify), bar);
+    }
   sync_controls (bar);
+}
+
+CsPlayback *
+cs_playback_bar_get_playback (CsPlaybackBar *bar)
+{
+  g_return_val_if_fail (CS_IS_PLAYBACK_BAR (bar), NULL);
+  return bar->playback;
 }
 
 guint
 cs_playback_bar_get_n_frames (CsPlaybackBar *bar)
 {
   g_return_val_if_fail (CS_IS_PLAYBACK_BAR (bar), 0);
-  return bar->n_frames;
+  return bar->playback != NULL ? cs_playback_get_n_frames (bar->playback) : 0;
 }
 
 void
 cs_playback_bar_set_position (CsPlaybackBar *bar, guint position)
 {
   g_return_if_fail (CS_IS_PLAYBACK_BAR (bar));
-  move_to (bar, position);
+  if (bar->playback != NULL)
+    cs_playback_set_position (bar->playback, position);
+  sync_controls (bar);
 }
 
 guint
 cs_playback_bar_get_position (CsPlaybackBar *bar)
 {
   g_return_val_if_fail (CS_IS_PLAYBACK_BAR (bar), 0);
-  return bar->position;
+  return bar->playback != NULL ? cs_playback_get_position (bar->playback) : 0;
 }
 
 void
 cs_playback_bar_step (CsPlaybackBar *bar, int delta)
 {
-  gint64 p;
-
   g_return_if_fail (CS_IS_PLAYBACK_BAR (bar));
-  if (bar->n_frames < 2)
-    return;
-  cs_playback_bar_set_playing (bar, FALSE);
-  p = CLAMP ((gint64) bar->position + delta, 0, (gint64) bar->n_frames - 1);
-  move_to (bar, (guint) p);
+  if (bar->playback != NULL)
+    cs_playback_step (bar->playback, delta);
 }
 
 void
 cs_playback_bar_set_playing (CsPlaybackBar *bar, gboolean playing)
 {
   g_return_if_fail (CS_IS_PLAYBACK_BAR (bar));
-  if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (bar->play_button)) != playing)
-    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (bar->play_button), playing && bar->n_frames > 1);
+  if (bar->playback != NULL)
+    cs_playback_set_playing (bar->playback, playing);
+  sync_controls (bar);
 }
 
 gboolean
 cs_playback_bar_get_playing (CsPlaybackBar *bar)
 {
   g_return_val_if_fail (CS_IS_PLAYBACK_BAR (bar), FALSE);
-  return gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (bar->play_button));
+  return bar->playback != NULL && cs_playback_get_playing (bar->playback);
 }
 
 void
