@@ -27,7 +27,9 @@
  * one CsPage widget and one line here. The scatter page comes first: it is the view a new
  * dataset or result falls back to. */
 static GType (*const page_types[]) (void) = {
-  /* Clusters: the data, then each result view, then comparing */
+  /* The groups appear in the order of their first page: Data (scatter, table, graph), Clusters
+   * (each result view, then choosing k and comparing), Structure (trees, kernels, the SDP
+   * certificate), Density, Explain. */
   cs_scatter_page_get_type,     cs_table_page_get_type,       cs_graph_page_get_type,
   cs_silhouette_page_get_type,  cs_convergence_page_get_type, cs_images_page_get_type,
   cs_choose_k_page_get_type,    cs_dendrogram_page_get_type,  cs_ppp_page_get_type,
@@ -355,7 +357,6 @@ add_pages (CsWindow *self)
       if (rows[group] == NULL)
         {
           GtkWidget *group_button = gtk_toggle_button_new_with_label (cs_page_group_title (group));
-          g_autofree char *tip = g_strdup_printf ("Views of the %s", cs_page_group_title (group));
 
           rows[group] = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
           gtk_widget_add_css_class (rows[group], "linked");

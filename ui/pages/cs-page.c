@@ -35,7 +35,7 @@ cs_page_result_unref (CsPageResult *r)
 const char *
 cs_page_group_title (CsPageGroup group)
 {
-  static const char *const titles[] = { "Clusters", "Density", "Explain" };
+  static const char *const titles[] = { "Clusters", "Density", "Explain", "Data", "Structure" };
 
   g_return_val_if_fail (group < CS_PAGE_N_GROUPS, NULL);
   return titles[group];

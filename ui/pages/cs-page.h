@@ -39,6 +39,8 @@ typedef enum
   CS_PAGE_GROUP_CLUSTERS,
   CS_PAGE_GROUP_DENSITY,
   CS_PAGE_GROUP_EXPLAIN,
+  CS_PAGE_GROUP_DATA,      /* the data itself: points, rows, the graph */
+  CS_PAGE_GROUP_STRUCTURE, /* what a model found beyond labels: trees, kernels, certificates */
   CS_PAGE_N_GROUPS,
 } CsPageGroup;
 
