@@ -58,7 +58,7 @@ bench (const char *what,
   /* The exact O(n²) repulsion takes minutes at 20,000 nodes; the frames are timed on a
    * partly settled layout there (the clusters have formed by then). */
   if (g->n > 5000)
-    o.iterations = 40;
+    o.iterations = 15;
   t0 = g_get_monotonic_time ();
   if (!cs_graph_layout (g, &o, NULL, &xy, &error))
     {

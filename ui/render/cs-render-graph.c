@@ -395,8 +395,9 @@ inside (double        x,
 }
 
 /* Up to this many nodes each is drawn with a white rim, one after another; beyond, nodes are
- * small and many: one filled path per colour (an order of magnitude faster at 20,000). */
+ * small and many: stamped (draw_nodes_many). */
 #define MAX_RIMMED_NODES 100
+#define EDGE_BUDGET      30000
 
 /* Adds an antialiased line (Wu's: two pixels across the minor axis per step along the major
  * one, weighted by distance) of opacity `a` to an A8 coverage buffer, composited "over" what
@@ -499,12 +500,31 @@ draw_edges (cairo_t            *cr,
       cairo_set_source_rgba (cr, 0.45, 0.47, 0.50, alpha);
       cairo_new_path (cr);
     }
+  /* Level of detail for dense views: past EDGE_BUDGET edges to draw, every s-th one is
+   * drawn, s times as opaque, so the haze keeps its density at a fraction of the cost (the
+   * same edges every frame: the choice goes by edge index). */
+  gsize to_draw = 0, every = 1, seen = 0;
+  if (buf != NULL)
+    {
+      for (gsize i = 0; i < g->n; i++)
+        for (gsize e = g->row_ptr[i]; e < g->row_ptr[i + 1]; e++)
+          {
+            gsize j = g->col[e];
+            if (j > i && (shown[i] || shown[j]
+                          || segment_may_cross (px[2 * i], px[2 * i + 1], px[2 * j], px[2 * j + 1], vis)))
+              to_draw++;
+          }
+      every = MAX ((gsize) 1, (to_draw + EDGE_BUDGET - 1) / EDGE_BUDGET);
+    }
+  double line_alpha = MIN ((many ? 0.6 * alpha : alpha) * (double) every, 1.0);
   for (gsize i = 0; i < g->n; i++)
     for (gsize e = g->row_ptr[i]; e < g->row_ptr[i + 1]; e++)
       {
         gsize j = g->col[e];
         double x0 = px[2 * i], y0 = px[2 * i + 1], x1 = px[2 * j], y1 = px[2 * j + 1];
         if (j <= i || !(shown[i] || shown[j] || segment_may_cross (x0, y0, x1, y1, vis)))
+          continue;
+        if (every > 1 && seen++ % every != 0)
           continue;
         if (fabs (x1 - x0) + fabs (y1 - y0) < 0.25 || !isfinite (x0 + y0 + x1 + y1))
           continue;
@@ -531,7 +551,7 @@ draw_edges (cairo_t            *cr,
             if (!keep)
               continue;
             wu_line (buf, stride, lw, lh, (x0 + t0 * dx - area.x) * sx, (y0 + t0 * dy - area.y) * sy,
-                     (x0 + t1 * dx - area.x) * sx, (y0 + t1 * dy - area.y) * sy, many ? 0.6 * alpha : alpha);
+                     (x0 + t1 * dx - area.x) * sx, (y0 + t1 * dy - area.y) * sy, line_alpha);
           }
         else
           {
@@ -556,6 +576,130 @@ draw_edges (cairo_t            *cr,
     }
   else
     cairo_stroke (cr);
+}
+
+static CsRect
+vis_area (const Geometry *geo,
+          gboolean        viewed,
+          double          width,
+          double          height)
+{
+  return viewed ? geo->plot : (CsRect) { 0, 0, width, height };
+}
+
+/* Many small discs: on screen and in PNGs, one antialiased stamp per colour composited "over"
+ * into an image layer painted once (a cairo path of 20,000 overlapping circles costs its
+ * tessellator seconds); vector exports get one filled path per colour. Unclustered nodes
+ * first, then the clusters in order. */
+static void
+draw_nodes_many (cairo_t            *cr,
+                 const CsGraphModel *m,
+                 const double       *px,
+                 const guint8       *shown,
+                 double              r,
+                 CsRect              area)
+{
+  const CsGraph *g = m->graph;
+  cairo_surface_type_t type = cairo_surface_get_type (cairo_get_target (cr));
+  gboolean vector = type == CAIRO_SURFACE_TYPE_PDF || type == CAIRO_SURFACE_TYPE_SVG || type == CAIRO_SURFACE_TYPE_PS;
+  guint groups = m->labels != NULL ? m->k + 1 : 1;
+  double sx = 1.0, sy = 1.0;
+
+  if (!vector)
+    cs_i_render_pixel_scale (cr, &sx, &sy);
+  int lw = MAX ((int) ceil (area.width * sx), 1), lh = MAX ((int) ceil (area.height * sy), 1);
+  cairo_surface_t *layer = vector ? NULL : cairo_image_surface_create (CAIRO_FORMAT_ARGB32, lw, lh);
+  if (layer != NULL && cairo_surface_status (layer) != CAIRO_STATUS_SUCCESS)
+    g_clear_pointer (&layer, cairo_surface_destroy);
+
+  for (guint c = 0; c < groups; c++)
+    {
+      double rgb[3];
+      if (m->labels == NULL)
+        memcpy (rgb, CS_STYLE_RGB_UNCLUSTERED, sizeof rgb);
+      else if (c == 0)
+        cs_palette_neutral (rgb);
+      else
+        cs_palette_color (c - 1, rgb);
+      if (layer == NULL)
+        {
+          gboolean any = FALSE;
+          cairo_new_path (cr);
+          for (gsize i = 0; i < g->n; i++)
+            {
+              int lab = m->labels != NULL ? m->labels[i] : -1;
+              if (!shown[i] || (c == 0 ? lab >= 0 && (guint) lab < m->k : lab != (int) c - 1))
+                continue;
+              cairo_move_to (cr, px[2 * i] + r, px[2 * i + 1]);
+              cairo_arc (cr, px[2 * i], px[2 * i + 1], r, 0, 2 * G_PI);
+              any = TRUE;
+            }
+          if (any)
+            {
+              cs_i_view_set_rgb (cr, rgb);
+              cairo_fill (cr);
+            }
+          continue;
+        }
+      /* The stamp: premultiplied colour times the disc's coverage (4 × 4 samples a pixel). */
+      double rp = r * sx;
+      int half = (int) ceil (rp) + 1, side = 2 * half + 1;
+      g_autofree guint32 *stamp = g_new (guint32, (gsize) side * side);
+      for (int v = 0; v < side; v++)
+        for (int u = 0; u < side; u++)
+          {
+            int hit = 0;
+            for (int q = 0; q < 16; q++)
+              {
+                double dx = u - half + ((q & 3) + 0.5) / 4.0 - 0.5, dy = v - half + ((q >> 2) + 0.5) / 4.0 - 0.5;
+                hit += dx * dx + dy * dy <= rp * rp;
+              }
+            guint32 a = (guint32) (255 * hit / 16);
+            stamp[v * side + u] = (a << 24) | ((guint32) (rgb[0] * a + 0.5) << 16) | ((guint32) (rgb[1] * a + 0.5) << 8)
+                                  | (guint32) (rgb[2] * a + 0.5);
+          }
+      cairo_surface_flush (layer);
+      guint8 *data = cairo_image_surface_get_data (layer);
+      int stride = cairo_image_surface_get_stride (layer);
+      for (gsize i = 0; i < g->n; i++)
+        {
+          int lab = m->labels != NULL ? m->labels[i] : -1;
+          if (!shown[i] || (c == 0 ? lab >= 0 && (guint) lab < m->k : lab != (int) c - 1))
+            continue;
+          int x0 = (int) floor ((px[2 * i] - area.x) * sx) - half, y0 = (int) floor ((px[2 * i + 1] - area.y) * sy) - half;
+          for (int v = MAX (0, -y0); v < side && y0 + v < lh; v++)
+            {
+              guint32 *row = (guint32 *) (data + (gsize) (y0 + v) * stride);
+              for (int u = MAX (0, -x0); u < side && x0 + u < lw; u++)
+                {
+                  guint32 s = stamp[v * side + u], d = row[x0 + u], sa = s >> 24;
+                  if (sa == 0)
+                    continue;
+                  guint32 out = 0;
+                  for (int sh = 0; sh < 32; sh += 8)
+                    {
+                      guint32 sc = (s >> sh) & 255, dc = (d >> sh) & 255;
+                      out |= MIN (sc + (dc * (255 - sa) + 127) / 255, 255u) << sh;
+                    }
+                  row[x0 + u] = out;
+                }
+            }
+        }
+      cairo_surface_mark_dirty (layer);
+    }
+  if (layer != NULL)
+    {
+      cairo_pattern_t *pattern = cairo_pattern_create_for_surface (layer);
+      cairo_matrix_t matrix;
+      cairo_matrix_init_scale (&matrix, sx, sy);
+      cairo_matrix_translate (&matrix, -area.x, -area.y);
+      cairo_pattern_set_matrix (pattern, &matrix);
+      cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+      cairo_set_source (cr, pattern);
+      cairo_paint (cr);
+      cairo_pattern_destroy (pattern);
+      cairo_surface_destroy (layer);
+    }
 }
 
 void
@@ -633,33 +777,7 @@ cs_render_graph (cairo_t            *cr,
     }
   else
     {
-      /* One path per colour: unclustered (or unlabelled) first, then the clusters in order. */
-      guint groups = m->labels != NULL ? m->k + 1 : 1;
-      for (guint c = 0; c < groups; c++)
-        {
-          double rgb[3];
-          gboolean any = FALSE;
-          cairo_new_path (cr);
-          for (gsize i = 0; i < g->n; i++)
-            {
-              int lab = m->labels != NULL ? m->labels[i] : -1;
-              if (!shown[i] || (c == 0 ? lab >= 0 && (guint) lab < m->k : lab != (int) c - 1))
-                continue;
-              cairo_move_to (cr, px[2 * i] + r, px[2 * i + 1]);
-              cairo_arc (cr, px[2 * i], px[2 * i + 1], r, 0, 2 * G_PI);
-              any = TRUE;
-            }
-          if (!any)
-            continue;
-          if (m->labels == NULL)
-            memcpy (rgb, CS_STYLE_RGB_UNCLUSTERED, sizeof rgb);
-          else if (c == 0)
-            cs_palette_neutral (rgb);
-          else
-            cs_palette_color (c - 1, rgb);
-          cs_i_view_set_rgb (cr, rgb);
-          cairo_fill (cr);
-        }
+      draw_nodes_many (cr, m, px, shown, r, vis_area (&geo, viewed, width, height));
     }
 
   /* Names while they can be read: a small graph, or few nodes in a zoomed view. */
