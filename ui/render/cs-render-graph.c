@@ -397,7 +397,8 @@ inside (double        x,
 /* Up to this many nodes each is drawn with a white rim, one after another; beyond, nodes are
  * small and many: stamped (draw_nodes_many). */
 #define MAX_RIMMED_NODES 100
-#define EDGE_BUDGET      30000
+#define EDGE_BUDGET       30000
+#define EDGE_PIXEL_BUDGET 4e6
 
 /* Adds an antialiased line (Wu's: two pixels across the minor axis per step along the major
  * one, weighted by distance) of opacity `a` to an A8 coverage buffer, composited "over" what
@@ -500,10 +501,11 @@ draw_edges (cairo_t            *cr,
       cairo_set_source_rgba (cr, 0.45, 0.47, 0.50, alpha);
       cairo_new_path (cr);
     }
-  /* Level of detail for dense views: past EDGE_BUDGET edges to draw, every s-th one is
-   * drawn, s times as opaque, so the haze keeps its density at a fraction of the cost (the
-   * same edges every frame: the choice goes by edge index). */
+  /* Level of detail for dense views: past EDGE_BUDGET edges (or EDGE_PIXEL_BUDGET pixels of
+   * line) to draw, every s-th one is drawn, s times as opaque, so the haze keeps its density
+   * at a fraction of the cost (the same edges every frame: the choice goes by edge index). */
   gsize to_draw = 0, every = 1, seen = 0;
+  double length = 0.0;
   if (buf != NULL)
     {
       for (gsize i = 0; i < g->n; i++)
@@ -512,9 +514,15 @@ draw_edges (cairo_t            *cr,
             gsize j = g->col[e];
             if (j > i && (shown[i] || shown[j]
                           || segment_may_cross (px[2 * i], px[2 * i + 1], px[2 * j], px[2 * j + 1], vis)))
-              to_draw++;
+              {
+                to_draw++;
+                /* pixels walked: at most the area's diagonal, as lines are clipped to it */
+                length += MIN (fabs (px[2 * j] - px[2 * i]) + fabs (px[2 * j + 1] - px[2 * i + 1]),
+                               area.width + area.height) * MAX (sx, sy);
+              }
           }
       every = MAX ((gsize) 1, (to_draw + EDGE_BUDGET - 1) / EDGE_BUDGET);
+      every = MAX (every, (gsize) ceil (length / EDGE_PIXEL_BUDGET));
     }
   double line_alpha = MIN ((many ? 0.6 * alpha : alpha) * (double) every, 1.0);
   for (gsize i = 0; i < g->n; i++)
