@@ -224,21 +224,22 @@ test_many_nodes_drawn_in_place (void)
       cairo_t *cr = cairo_create (s);
       double r = cs_graph_model_node_radius (m), px0, py0, pw, ph;
       guint checked = 0;
+      g_autofree double *pos = g_new (double, 2 * m->graph->n);
 
+      for (gsize i = 0; i < m->graph->n; i++)
+        cs_graph_model_node_position (m, w, h, i, &pos[2 * i], &pos[2 * i + 1]);
       cs_render_graph (cr, m, w, h);
       cairo_surface_flush (s);
       cs_graph_model_plot_rect (m, w, h, &px0, &py0, &pw, &ph);
       for (gsize i = 0; i < m->graph->n; i++)
         {
-          double x, y, rgb[3];
+          double x = pos[2 * i], y = pos[2 * i + 1], rgb[3];
           gboolean alone = TRUE;
-          cs_graph_model_node_position (m, w, h, i, &x, &y);
           if (x < px0 + r || x > px0 + pw - r || y < py0 + r || y > py0 + ph - r)
             continue;
           for (gsize j = 0; j < m->graph->n && alone; j++)
             {
-              double x2, y2;
-              cs_graph_model_node_position (m, w, h, j, &x2, &y2);
+              double x2 = pos[2 * j], y2 = pos[2 * j + 1];
               /* names (drawn when few nodes are in view) reach right of their node */
               alone = j == i || hypot (x2 - x, y2 - y) > 2.0 * r + (v == 1 ? 60.0 : 2.0);
             }
