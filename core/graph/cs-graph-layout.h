@@ -20,15 +20,24 @@ typedef struct
 
 void cs_layout_options_init (CsLayoutOptions *o);
 
+/* Up to this many nodes the pairwise repulsion runs on one thread (the results of earlier
+ * releases); beyond, every node sums its own row, split among threads. Both are exact O(n²)
+ * a step: 20,000 nodes take minutes, shown as they settle. */
+#define CS_LAYOUT_EXACT_MAX 3000
+
 /* Force-directed layout (Fruchterman & Reingold 1991): edges pull as d²/k (times the weight),
- * every pair pushes as k²/d, the step is capped by a temperature that cools linearly; exact
- * O(n²) repulsion a step, so meant for graphs of up to a few thousand nodes. Positions start
- * uniform in the unit square from the seed; out receives n × 2 coordinates scaled into
- * [−1, 1]². Same seed, same layout. */
+ * every pair pushes as k²/d (see CS_LAYOUT_EXACT_MAX), the step is capped by a temperature that cools
+ * linearly. Positions start uniform in the unit square from the seed; out receives n × 2
+ * coordinates scaled into [−1, 1]² (cs_graph_layout_normalize). Snapshots get the raw
+ * positions of that iteration; they do not change the result. Same seed, same layout, on any
+ * thread count. */
 gboolean cs_graph_layout (const CsGraph         *g,
                           const CsLayoutOptions *o,
                           CsProgress            *progress,
                           double               **out,
                           GError               **error);
+
+/* Centres xy (n × 2) and scales it into [−1, 1]², one scale for both axes. */
+void cs_graph_layout_normalize (double *xy, gsize n);
 
 G_END_DECLS

@@ -983,6 +983,30 @@ pinv_eigen (const CsMatrix *a)
   return x;
 }
 
+/* C = alpha A B + beta C for m × m row-major matrices, split into fixed panels of C's columns
+ * run side by side: each panel is one single-threaded dgemm whose sums do not depend on how
+ * many threads share the panels, so the result is the same on any thread count (OpenBLAS is
+ * pinned to one thread by the caller). */
+static void
+square_gemm (gsize         m,
+             double        alpha,
+             const double *a,
+             const double *b,
+             double        beta,
+             double       *c)
+{
+  const gsize panel = 128;
+  gsize n_panels = (m + panel - 1) / panel;
+
+#pragma omp parallel for schedule(dynamic, 1) if (m >= 256)
+  for (gsize p = 0; p < n_panels; p++)
+    {
+      gsize j0 = p * panel, nj = MIN (panel, m - j0);
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) m, (int) nj, (int) m, alpha, a, (int) m, b + j0,
+                   (int) m, beta, c + j0, (int) m);
+    }
+}
+
 static CsMatrix *pinv_newton_schulz (const CsMatrix *a, double tol, guint max_iter, guint *iterations,
                                      CsProgress *progress, GError **error);
 
@@ -992,7 +1016,10 @@ cs_pinv_newton_schulz (const CsMatrix *a,
                        guint           max_iter,
                        guint          *iterations)
 {
-  return pinv_newton_schulz (a, tol, max_iter, iterations, NULL, NULL);
+  int saved = cs_i_blas_single_begin (0, TRUE);
+  CsMatrix *x = pinv_newton_schulz (a, tol, max_iter, iterations, NULL, NULL);
+  cs_i_blas_single_end (saved);
+  return x;
 }
 
 /* NULL with CS_ERROR_CANCELLED when progress asks to stop (checked every step: a step is three
@@ -1036,11 +1063,9 @@ pinv_newton_schulz (const CsMatrix *a,
     {
       if (!cs_progress_check (progress, error))
         return NULL;
-      cblas_dsymm (CblasRowMajor, CblasLeft, CblasUpper, (int) m, (int) m, 1.0, a->data, (int) m, x->data, (int) m, 0.0,
-                   ax, (int) m); /* A X */
+      square_gemm (m, 1.0, a->data, x->data, 0.0, ax); /* A X */
       /* residual ‖A X A − A‖_F, from the current X */
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) m, (int) m, (int) m, 1.0, ax, (int) m, a->data,
-                   (int) m, 0.0, t, (int) m);
+      square_gemm (m, 1.0, ax, a->data, 0.0, t);
       double r = 0.0;
       for (gsize i = 0; i < m * m; i++)
         r += (t[i] - a->data[i]) * (t[i] - a->data[i]);
@@ -1057,8 +1082,7 @@ pinv_newton_schulz (const CsMatrix *a,
         }
       last = r;
       /* X ← 2X − X (A X) */
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) m, (int) m, (int) m, -1.0, x->data, (int) m, ax,
-                   (int) m, 0.0, t, (int) m);
+      square_gemm (m, -1.0, x->data, ax, 0.0, t);
       for (gsize i = 0; i < m * m; i++)
         x->data[i] = 2.0 * x->data[i] + t[i];
     }
@@ -1067,8 +1091,8 @@ pinv_newton_schulz (const CsMatrix *a,
   return pinv_eigen (a);
 }
 
-gboolean
-cs_nystrom_features (const CsMatrix         *x,
+static gboolean
+nystrom_features (const CsMatrix         *x,
                      const CsNystromOptions *o,
                      CsProgress             *progress,
                      CsMatrix              **out,
@@ -1164,21 +1188,49 @@ cs_nystrom_features (const CsMatrix         *x,
   if (phi == NULL)
     return FALSE;
   {
-    const gsize block = 1024;
-    g_autofree double *c = g_new (double, block * m);
-    for (gsize i0 = 0; i0 < n; i0 += block)
+    /* Φ = C F by blocks of rows, side by side: each block is its own kernel block and one
+     * single-threaded dgemm, so Φ does not depend on the thread count. Waves of blocks between
+     * progress reports and cancel checks (a wave is well under a second of work). */
+    const gsize block = 512, wave = 8;
+    gsize n_blocks = (n + block - 1) / block;
+    for (gsize b0 = 0; b0 < n_blocks; b0 += wave)
       {
-        gsize nb = MIN (block, n - i0);
-        cs_point_kernel_block (&o->kernel, x, i0, nb, land, c);
-        cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) nb, (int) rank, (int) m, 1.0, c, (int) m,
-                     f->data, (int) rank, 0.0, phi->data + i0 * rank, (int) rank);
-        cs_progress_report (progress, 0.4 + 0.6 * (double) (i0 + nb) / (double) n, "Nyström features");
+        gsize b1 = MIN (b0 + wave, n_blocks);
+#pragma omp parallel if (b1 - b0 > 1 && (gsize) m * rank >= 65536)
+        {
+          double *c = g_new (double, block * m);
+#pragma omp for schedule(dynamic, 1)
+          for (gsize b = b0; b < b1; b++)
+            {
+              gsize i0 = b * block, nb = MIN (block, n - i0);
+              cs_point_kernel_block (&o->kernel, x, i0, nb, land, c);
+              cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) nb, (int) rank, (int) m, 1.0, c, (int) m,
+                           f->data, (int) rank, 0.0, phi->data + i0 * rank, (int) rank);
+            }
+          g_free (c);
+        }
+        cs_progress_report (progress, 0.4 + 0.6 * (double) MIN (b1 * block, n) / (double) n, "Nyström features");
         if (!cs_progress_check (progress, error))
           return FALSE;
       }
   }
   *out = g_steal_pointer (&phi);
   return TRUE;
+}
+
+gboolean
+cs_nystrom_features (const CsMatrix         *x,
+                     const CsNystromOptions *o,
+                     CsProgress             *progress,
+                     CsMatrix              **out,
+                     GError                **error)
+{
+  /* One OpenBLAS thread for the whole map (OpenMP splits the work in fixed pieces instead):
+   * the pseudo-inverse, its factor and Φ must not depend on the thread count. */
+  int saved = cs_i_blas_single_begin (0, TRUE);
+  gboolean ok = nystrom_features (x, o, progress, out, error);
+  cs_i_blas_single_end (saved);
+  return ok;
 }
 
 /* ---- registry entry: kernel k-means on point data ---- */
