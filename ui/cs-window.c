@@ -22,6 +22,7 @@
 #include "ui/pages/cs-table-page.h"
 #include "ui/pages/cs-graph-page.h"
 #include "ui/pages/cs-kdistance-page.h"
+#include "ui/pages/cs-kernel-page.h"
 #include "ui/pages/cs-plain-log-page.h"
 #include "ui/pages/cs-novel-page.h"
 #include "ui/pages/cs-hdbscan-tree-page.h"
@@ -36,7 +37,7 @@ static GType (*const page_types[]) (void) = {
   cs_scatter_page_get_type,     cs_table_page_get_type,       cs_graph_page_get_type,
   cs_silhouette_page_get_type,  cs_convergence_page_get_type, cs_images_page_get_type,
   cs_choose_k_page_get_type,    cs_kdistance_page_get_type,   cs_dendrogram_page_get_type,  cs_ppp_page_get_type,
-  cs_sdp_page_get_type,         cs_plain_log_page_get_type,   cs_compare_page_get_type,
+  cs_sdp_page_get_type,         cs_plain_log_page_get_type,   cs_kernel_page_get_type,   cs_compare_page_get_type,
   /* Density and Explain */
   cs_density_page_get_type,     cs_diagnostics_page_get_type, cs_privacy_page_get_type,
   cs_saliency_page_get_type,

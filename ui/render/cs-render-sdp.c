@@ -241,7 +241,7 @@ cs_render_sdp (cairo_t       *cr,
   draw_heatmap (cr, m, &L);
   draw_colorbar (cr, &L);
   y = L.text_y;
-  cs_i_view_set_rgb (cr, m->tight ? tight_rgb : loose_rgb);
+  cs_i_view_set_rgb (cr, m->descriptive ? CS_STYLE_RGB_LABEL : m->tight ? tight_rgb : loose_rgb);
   for (guint i = 0; L.lines[i] != NULL; i++, y += L.line_h)
     cs_i_text_draw (cr, L.lines[i], CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_SEMIBOLD, CS_STYLE_PAD, y, 0.0, 0.0, 0.0);
   {

@@ -23,9 +23,14 @@ typedef struct
   char    *title;        /* Owned */
   char    *certificate;  /* Owned: cs_sdp_report_describe () */
   char    *numbers;      /* Owned: solver, iterations, residuals */
+  gboolean descriptive;  /* the text under the heatmap describes the matrix (any ordered
+                            similarity, such as a graph kernel) rather than certifying a
+                            relaxation: drawn in the label colour, not as a verdict */
 } CsSdpModel;
 
-/* NULL when c has no SDP report. color_slot (c->k entries) may be NULL. */
+/* NULL when c has no SDP report. color_slot (c->k entries) may be NULL. Other ordered
+ * similarity matrices (the kernel page's) fill a model of their own with descriptive set;
+ * the heatmap shows max(z, 0) / max z. */
 CsSdpModel *cs_sdp_model_new (const CsClustering *c, const int *color_slot);
 CsSdpModel *cs_sdp_model_ref (CsSdpModel *m);
 void        cs_sdp_model_unref (CsSdpModel *m);
