@@ -66,6 +66,7 @@ cs_dataset_unref (CsDataset *ds)
   g_ptr_array_unref (ds->bad_cells);
   g_free (ds->sample_id);
   g_clear_pointer (&ds->graph, cs_graph_unref);
+  g_free (ds->hdf5_object);
   g_free (ds);
 }
 
