@@ -1,6 +1,7 @@
 /* libFuzzer target for the session reader: any bytes must give a session whose counts agree
  * with what it holds (labels in range, medoids below n, centres k rows, the selection ascending
- * and inside embedded data), or a GError, never a crash, a hang or a leak. Built with -Dfuzz=true; run with ./dev fuzz SECONDS session. */
+ * and inside embedded data), or a GError, never a crash, a hang or a leak. Built with
+ * -Dfuzz=true; run with ./dev fuzz SECONDS session. */
 #include <stddef.h>
 #include <stdint.h>
 
