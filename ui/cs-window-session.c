@@ -358,6 +358,13 @@ open_done (gpointer result, const GError *error, gpointer user_data)
       return;
     }
   s = data->session;
+  {
+    g_autofree char *base = g_filename_display_basename (data->path);
+    g_autofree char *label = g_strdup_printf ("Open Session %s", base);
+
+    /* The data, the sidebar and the result it brings are one step back. */
+    cs_i_window_undo_name_next (self, label, NULL);
+  }
   cs_i_window_take_dataset (self, g_steal_pointer (&data->dataset));
   g_free (self->session_path);
   self->session_path = g_strdup (data->path);
