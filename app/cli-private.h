@@ -91,6 +91,9 @@ int cs_i_cli_render_saliency (const Run *r, const char *chart, const char *out, 
 /* `render --view dendrogram` (cli-dendrogram.c): the result's tree with its cut. */
 int cs_i_cli_render_dendrogram (const Run *r, const char *out, CsExportFormat format, double width_mm,
                                 double height_mm, double dpi);
+/* render --view k-distance (cli-kdistance.c) */
+int cs_i_cli_render_kdistance (const Run *r, const char *out, CsExportFormat format, double width_mm,
+                               double height_mm, double dpi);
 /* `cluster --stream` (cli-stream.c): online k-means over FILE read in chunks within a memory
  * budget ("64M"; NULL: 256 MiB). */
 int cs_i_cli_cluster_stream (const char *file, const RunOptions *o, gboolean json, gboolean pretty,

@@ -577,8 +577,8 @@ cmd_render (int    argc,
   const GOptionEntry entries[] = {
     { "view", 'v', 0, G_OPTION_ARG_STRING, &view,
       "View to draw: scatter (default), density (a KDE heatmap with 50/80/95 % contours; one contour set per "
-      "cluster with --algo), saliency (what makes each cluster what it is; needs --algo) or dendrogram (the tree "
-      "of --algo agglomerative, with its cut)", "VIEW" },
+      "cluster with --algo), saliency (what makes each cluster what it is; needs --algo), dendrogram (the tree "
+      "of --algo agglomerative, with its cut) or k-distance (the curve --algo dbscan's radius is chosen on)", "VIEW" },
     { "chart", 0, 0, G_OPTION_ARG_STRING, &chart,
       "Saliency chart: bars, heatmap or images (default: images for image data such as digits, else bars)",
       "CHART" },
@@ -610,9 +610,10 @@ cmd_render (int    argc,
       goto out;
     }
   if (view && strcmp (view, "scatter") != 0 && strcmp (view, "density") != 0 && strcmp (view, "saliency") != 0
-      && strcmp (view, "dendrogram") != 0)
+      && strcmp (view, "dendrogram") != 0 && strcmp (view, "k-distance") != 0)
     {
-      status = cs_i_cli_fail (EXIT_USAGE, "unknown view ‘%s’ (known: scatter, density, saliency, dendrogram)", view);
+      status = cs_i_cli_fail (EXIT_USAGE, "unknown view ‘%s’ (known: scatter, density, saliency, dendrogram, k-distance)",
+                              view);
       goto out;
     }
   if (chart && g_strcmp0 (view, "saliency") != 0)
@@ -629,6 +630,13 @@ cmd_render (int    argc,
                                                || strcmp (cs_registry_lookup (o.algo)->id, "agglomerative") != 0))
     {
       status = cs_i_cli_fail (EXIT_USAGE, "--view dendrogram needs --algo agglomerative: it draws the merge tree");
+      goto out;
+    }
+  if (g_strcmp0 (view, "k-distance") == 0 && (o.algo == NULL || cs_registry_lookup (o.algo) == NULL
+                                               || cs_algorithm_find_param (cs_registry_lookup (o.algo), "eps") == NULL))
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--view k-distance needs --algo dbscan: it draws the curve its radius is "
+                              "chosen on");
       goto out;
     }
   if (out == NULL || !cs_export_format_from_path (out, &format))
@@ -663,6 +671,11 @@ cmd_render (int    argc,
   if (g_strcmp0 (view, "dendrogram") == 0)
     {
       status = cs_i_cli_render_dendrogram (&r, out, format, width_mm, height_mm, dpi);
+      goto out;
+    }
+  if (g_strcmp0 (view, "k-distance") == 0)
+    {
+      status = cs_i_cli_render_kdistance (&r, out, format, width_mm, height_mm, dpi);
       goto out;
     }
   if (xcol)

@@ -1439,7 +1439,8 @@ press (GtkWidget *button)
 static void
 test_navigation_groups (void)
 {
-  static const char *const clusters[] = { "Scatter", "Silhouette", "Convergence", "Means", "Choose k" };
+  /* The shown group's views and every group button */
+  static const char *const clusters[] = { "Scatter", "Table", "Graph", "Data", "Clusters", "Structure", "Density", "Explain" };
   CsWindow *window = window_new_sized (1024, 700);
   double    x_before[G_N_ELEMENTS (clusters)];
   GtkWidget *density;

@@ -180,22 +180,36 @@ cs_job_new_at_k (CsJob *source, const CsClustering *clustering, guint k, int x_c
 }
 
 CsJob *
-cs_job_new_with_k (CsJob *source, guint k, int x_column, int y_column)
+cs_job_new_with_param (CsJob      *source,
+                       const char *name,
+                       const char *value,
+                       int         x_column,
+                       int         y_column,
+                       GError    **error)
 {
   CsJob *self;
 
   g_return_val_if_fail (CS_IS_JOB (source), NULL);
+  g_return_val_if_fail (name != NULL && value != NULL, NULL);
 
   if (source->labels_path != NULL || source->source != NULL || source->options.algorithm == NULL
-      || cs_algorithm_find_param (source->options.algorithm, "k") == NULL)
-    return NULL;
+      || cs_algorithm_find_param (source->options.algorithm, name) == NULL)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "The shown result has no parameter ‘%s’ to change",
+                   name);
+      return NULL;
+    }
   self = job_new (source->dataset, &source->options, x_column, y_column);
   if (self->params == NULL)
     {
       self->params = cs_params_new (source->options.algorithm);
       self->options.params = self->params;
     }
-  cs_params_set_int (self->params, "k", k);
+  if (!cs_params_set (self->params, name, value, error))
+    {
+      g_object_unref (self);
+      return NULL;
+    }
   /* The matrix is shared, not copied: the new job keeps the source (and so its owner) alive. */
   self->options.dissim = NULL;
   if (source->options.dissim != NULL)
@@ -205,6 +219,14 @@ cs_job_new_with_k (CsJob *source, guint k, int x_column, int y_column)
       self->dissim_release = g_object_unref;
     }
   return self;
+}
+
+CsJob *
+cs_job_new_with_k (CsJob *source, guint k, int x_column, int y_column)
+{
+  g_autofree char *text = g_strdup_printf ("%u", k);
+
+  return cs_job_new_with_param (source, "k", text, x_column, y_column, NULL);
 }
 
 CsJob *

@@ -56,6 +56,15 @@ CsJob       *cs_job_new_with_k (CsJob *source,
                                 guint  k,
                                 int    x_column,
                                 int    y_column);
+/* The same with any parameter of the algorithm set to `value` (text as cs_params_set reads
+ * it): NULL with an error naming the parameter when the algorithm has no such parameter or
+ * refuses the value. */
+CsJob       *cs_job_new_with_param (CsJob      *source,
+                                    const char *name,
+                                    const char *value,
+                                    int         x_column,
+                                    int         y_column,
+                                    GError    **error);
 /* A job that shows a saved result (cs_session_restore: scored, not run again); takes `run`.
  * options->algorithm may be NULL. */
 CsJob       *cs_job_new_restore (CsDataset               *dataset,

@@ -262,6 +262,33 @@ run_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   cs_i_window_update_actions (self);
 }
 
+/* Makes `job` (a run derived from the shown result's) the window's job and starts it. */
+static void
+start_derived_job (CsWindow *self, CsJob *job, const char *status)
+{
+  if (self->job != NULL)
+    {
+      cs_job_cancel (self->job);
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      g_clear_object (&self->job);
+    }
+  cs_i_window_start_job (self, job, status);
+}
+
+/* When the panel shows the run's algorithm, it takes the run's new value too, so that Run
+ * again gives what is shown. */
+static void
+panel_follow (CsWindow *self, const CsClustering *c, const char *name, const char *value)
+{
+  if (cs_params_panel_get_algorithm (CS_PARAMS_PANEL (self->params_panel)) == cs_registry_lookup (c->algorithm))
+    {
+      g_autoptr (CsParams) p = cs_params_panel_get_params (CS_PARAMS_PANEL (self->params_panel));
+
+      if (cs_params_set (p, name, value, NULL))
+        cs_params_panel_set_params (CS_PARAMS_PANEL (self->params_panel), p);
+    }
+}
+
 gboolean
 cs_window_show_k (CsWindow *self, guint k)
 {
@@ -289,32 +316,51 @@ cs_window_show_k (CsWindow *self, guint k)
 
     if (job == NULL)
       return FALSE;
-    if (!recorded
-        && cs_params_panel_get_algorithm (CS_PARAMS_PANEL (self->params_panel)) == cs_registry_lookup (c->algorithm))
+    if (!recorded)
       {
-        /* The run's k is the panel's: Run again gives what is shown. */
-        g_autoptr (CsParams) p = cs_params_panel_get_params (CS_PARAMS_PANEL (self->params_panel));
-
-        cs_params_set_int (p, "k", k);
-        cs_params_panel_set_params (CS_PARAMS_PANEL (self->params_panel), p);
+        g_autofree char *value = g_strdup_printf ("%u", k);
+        panel_follow (self, c, "k", value);
       }
-    if (self->job != NULL)
-      {
-        cs_job_cancel (self->job);
-        g_signal_handlers_disconnect_by_data (self->job, self);
-        g_clear_object (&self->job);
-      }
-    self->job = job;
+    algo = cs_registry_lookup (c->algorithm);
+    text = g_strdup_printf ("Showing the clustering with k = %u from the %s run…", k,
+                            algo != NULL ? algo->name : c->algorithm);
+    start_derived_job (self, job, text);
   }
-  cs_i_window_hide_error (self);
-  g_signal_connect (self->job, "progress", G_CALLBACK (job_progress_cb), self);
-  cs_i_window_set_progress (self, 0, "Starting");
+  return TRUE;
+}
+
+gboolean
+cs_window_rerun_with (CsWindow *self, const char *name, const char *value)
+{
+  const CsClustering *c;
+  const CsAlgorithm  *algo;
+  g_autoptr (GError)  error = NULL;
+  g_autofree char    *text = NULL;
+  CsJob              *job;
+  int                 x_column;
+  int                 y_column;
+
+  g_return_val_if_fail (CS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (name != NULL && value != NULL, FALSE);
+
+  if (self->result == NULL || self->result_job == NULL || cs_i_window_is_loading (self))
+    return FALSE;
+  c = self->result->pipeline->clustering;
+  cs_i_window_axis_selection (self, &x_column, &y_column);
+  job = cs_job_new_with_param (self->result_job, name, value, x_column, y_column, &error);
+  if (job == NULL)
+    {
+      cs_i_window_show_error (self, error->message);
+      return FALSE;
+    }
+  panel_follow (self, c, name, value);
   algo = cs_registry_lookup (c->algorithm);
-  text = g_strdup_printf ("Showing the clustering with k = %u from the %s run…", k,
-                          algo != NULL ? algo->name : c->algorithm);
-  cs_i_window_set_status (self, text);
-  cs_job_run_async (self->job, job_done, g_object_ref (self));
-  cs_i_window_update_actions (self);
+  {
+    const CsParamSpec *spec = algo != NULL ? cs_algorithm_find_param (algo, name) : NULL;
+    text = g_strdup_printf ("Running %s again with %s = %s…", algo != NULL ? algo->name : c->algorithm,
+                            spec != NULL && spec->label != NULL ? spec->label : name, value);
+  }
+  start_derived_job (self, job, text);
   return TRUE;
 }
 

@@ -21,16 +21,19 @@
 #include "ui/pages/cs-sdp-page.h"
 #include "ui/pages/cs-table-page.h"
 #include "ui/pages/cs-graph-page.h"
+#include "ui/pages/cs-kdistance-page.h"
 #include "ui/pages/cs-plain-log-page.h"
 
 /* Every view, in switcher order within its group (CsPageInterface.group): adding a view is
  * one CsPage widget and one line here. The scatter page comes first: it is the view a new
  * dataset or result falls back to. */
 static GType (*const page_types[]) (void) = {
-  /* Clusters: the data, then each result view, then comparing */
+  /* The groups appear in the order of their first page: Data (scatter, table, graph), Clusters
+   * (each result view, then choosing k and comparing), Structure (trees, kernels, the SDP
+   * certificate), Density, Explain. */
   cs_scatter_page_get_type,     cs_table_page_get_type,       cs_graph_page_get_type,
   cs_silhouette_page_get_type,  cs_convergence_page_get_type, cs_images_page_get_type,
-  cs_choose_k_page_get_type,    cs_dendrogram_page_get_type,  cs_ppp_page_get_type,
+  cs_choose_k_page_get_type,    cs_kdistance_page_get_type,   cs_dendrogram_page_get_type,  cs_ppp_page_get_type,
   cs_sdp_page_get_type,         cs_plain_log_page_get_type,   cs_compare_page_get_type,
   /* Density and Explain */
   cs_density_page_get_type,     cs_diagnostics_page_get_type, cs_privacy_page_get_type,
@@ -312,6 +315,12 @@ page_show_k_cb (CsPage *page, guint k, CsWindow *self)
   return cs_window_show_k (self, k);
 }
 
+static gboolean
+page_rerun_with_cb (CsPage *page, const char *name, const char *value, CsWindow *self)
+{
+  return cs_window_rerun_with (self, name, value);
+}
+
 static void
 page_select_rows_cb (CsPage *page, gpointer rows, guint64 n, CsWindow *self)
 {
@@ -351,11 +360,11 @@ add_pages (CsWindow *self)
       g_signal_connect (page, "show-k", G_CALLBACK (page_show_k_cb), self);
       g_signal_connect (page, "changed", G_CALLBACK (page_changed_cb), self);
       g_signal_connect (page, "select-rows", G_CALLBACK (page_select_rows_cb), self);
+      g_signal_connect (page, "rerun-with", G_CALLBACK (page_rerun_with_cb), self);
 
       if (rows[group] == NULL)
         {
           GtkWidget *group_button = gtk_toggle_button_new_with_label (cs_page_group_title (group));
-          g_autofree char *tip = g_strdup_printf ("Views of the %s", cs_page_group_title (group));
 
           rows[group] = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
           gtk_widget_add_css_class (rows[group], "linked");

@@ -45,6 +45,11 @@ gboolean cs_window_set_axes (CsWindow *self, const char *x_column, const char *y
  * derived and scored on a worker, then published as the current result. FALSE when the
  * result has no clustering for k. */
 gboolean cs_window_show_k (CsWindow *self, guint k);
+/* Runs the shown result's algorithm again on its inputs with parameter `name` set to `value`
+ * (text, as cs_params_set reads it) and shows that; the panel follows when it shows that
+ * algorithm. FALSE (with the reason on the error bar) when there is nothing to rerun or the
+ * value is refused. */
+gboolean cs_window_rerun_with (CsWindow *self, const char *name, const char *value);
 /* The result on screen, or NULL (borrowed until the next result). */
 const CsPipelineResult *cs_window_get_result (CsWindow *self);
 /* The name of the visible main page: "welcome", "loading" or "plot". */

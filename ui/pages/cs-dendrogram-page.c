@@ -261,7 +261,7 @@ cs_dendrogram_page_iface_init (CsPageInterface *iface)
 {
   iface->name = "dendrogram";
   iface->title = "Dendrogram";
-  iface->group = CS_PAGE_GROUP_CLUSTERS;
+  iface->group = CS_PAGE_GROUP_STRUCTURE;
   iface->set_points = set_points;
   iface->set_result = set_result;
   iface->applies = applies;

@@ -274,7 +274,7 @@ cs_graph_page_iface_init (CsPageInterface *iface)
 {
   iface->name = "graph";
   iface->title = "Graph";
-  iface->group = CS_PAGE_GROUP_CLUSTERS;
+  iface->group = CS_PAGE_GROUP_DATA;
   iface->set_dataset = set_dataset;
   iface->set_result = set_result;
   iface->shown = shown;

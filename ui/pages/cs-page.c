@@ -35,7 +35,7 @@ cs_page_result_unref (CsPageResult *r)
 const char *
 cs_page_group_title (CsPageGroup group)
 {
-  static const char *const titles[] = { "Clusters", "Density", "Explain" };
+  static const char *const titles[] = { "Clusters", "Density", "Explain", "Data", "Structure" };
 
   g_return_val_if_fail (group < CS_PAGE_N_GROUPS, NULL);
   return titles[group];
@@ -47,6 +47,7 @@ enum
   SHOW_K,
   CHANGED,
   SELECT_ROWS,
+  RERUN_WITH,
   N_SIGNALS
 };
 
@@ -125,6 +126,17 @@ cs_page_default_init (CsPageInterface *iface)
    */
   signals[SELECT_ROWS] = g_signal_new ("select-rows", CS_TYPE_PAGE, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                        G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT64);
+  /**
+   * CsPage::rerun-with:
+   * @name: a parameter of the current result's algorithm ("eps")
+   * @value: its new value as text, as cs_params_set() reads it
+   *
+   * The page asks for the current result's run again with one parameter changed (a radius
+   * picked on the k-distance plot), shown everywhere; the handler returns TRUE when it started
+   * that run.
+   */
+  signals[RERUN_WITH] = g_signal_new ("rerun-with", CS_TYPE_PAGE, G_SIGNAL_RUN_LAST, 0, g_signal_accumulator_first_wins,
+                                      NULL, NULL, G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 const char *
@@ -314,4 +326,16 @@ cs_page_request_selection (CsPage *page, const gsize *rows, gsize n)
   g_return_if_fail (CS_IS_PAGE (page));
 
   g_signal_emit (page, signals[SELECT_ROWS], 0, rows, (guint64) n);
+}
+
+gboolean
+cs_page_request_rerun (CsPage *page, const char *name, const char *value)
+{
+  gboolean done = FALSE;
+
+  g_return_val_if_fail (CS_IS_PAGE (page), FALSE);
+  g_return_val_if_fail (name != NULL && value != NULL, FALSE);
+
+  g_signal_emit (page, signals[RERUN_WITH], 0, name, value, &done);
+  return done;
 }

@@ -39,6 +39,8 @@ typedef enum
   CS_PAGE_GROUP_CLUSTERS,
   CS_PAGE_GROUP_DENSITY,
   CS_PAGE_GROUP_EXPLAIN,
+  CS_PAGE_GROUP_DATA,      /* the data itself: points, rows, the graph */
+  CS_PAGE_GROUP_STRUCTURE, /* what a model found beyond labels: trees, kernels, certificates */
   CS_PAGE_N_GROUPS,
 } CsPageGroup;
 
@@ -109,5 +111,8 @@ void     cs_page_changed (CsPage *page);
 /* Asks the window to make these dataset rows (ascending, borrowed) the selection shown in
  * every view (the "select-rows" signal). */
 void     cs_page_request_selection (CsPage *page, const gsize *rows, gsize n);
+/* Asks the window to run the current result's algorithm again with parameter `name` set to
+ * `value` and show that everywhere (the "rerun-with" signal); TRUE when the run started. */
+gboolean cs_page_request_rerun (CsPage *page, const char *name, const char *value);
 
 G_END_DECLS

@@ -171,7 +171,7 @@ cs_plain_log_page_iface_init (CsPageInterface *iface)
 {
   iface->name = "plain-log";
   iface->title = "Plain vs log";
-  iface->group = CS_PAGE_GROUP_CLUSTERS;
+  iface->group = CS_PAGE_GROUP_STRUCTURE;
   iface->set_dataset = set_dataset;
   iface->shown = shown;
   iface->cancel = cancel;

@@ -76,7 +76,7 @@ cs_ppp_page_iface_init (CsPageInterface *iface)
 {
   iface->name = "ppp-tree";
   iface->title = "Split tree";
-  iface->group = CS_PAGE_GROUP_CLUSTERS;
+  iface->group = CS_PAGE_GROUP_STRUCTURE;
   iface->set_points = set_points;
   iface->set_result = set_result;
   iface->applies = applies;

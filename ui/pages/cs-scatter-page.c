@@ -344,7 +344,7 @@ cs_scatter_page_iface_init (CsPageInterface *iface)
 {
   iface->name = "scatter";
   iface->title = "Scatter";
-  iface->group = CS_PAGE_GROUP_CLUSTERS;
+  iface->group = CS_PAGE_GROUP_DATA;
   iface->applies = applies;
   iface->get_figure = get_figure;
   iface->set_result = set_result;

@@ -61,7 +61,7 @@ cs_sdp_page_iface_init (CsPageInterface *iface)
 {
   iface->name = "sdp";
   iface->title = "SDP";
-  iface->group = CS_PAGE_GROUP_CLUSTERS;
+  iface->group = CS_PAGE_GROUP_STRUCTURE;
   iface->set_points = set_points;
   iface->set_result = set_result;
   iface->applies = applies;

@@ -736,7 +736,7 @@ cs_table_page_iface_init (CsPageInterface *iface)
 {
   iface->name = "table";
   iface->title = "Table";
-  iface->group = CS_PAGE_GROUP_CLUSTERS;
+  iface->group = CS_PAGE_GROUP_DATA;
   iface->set_dataset = set_dataset;
   iface->set_result = set_result;
   iface->set_selection = set_selection;

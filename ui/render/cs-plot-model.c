@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/base/cs-error.h"
+#include "core/cluster/cs-registry.h"
 #include "core/metrics/cs-metrics.h"
 
 CsPlotModel *
@@ -512,6 +513,24 @@ column_projection (CsPlotModel      *m,
   m->proj = g_steal_pointer (&proj);
 }
 
+/* Whether the clusters' centres are part of what the algorithm found: medoids, centroids,
+ * mixture means, mean-shift modes. A density-based or hierarchical cluster (a moon, a
+ * chain) has a mean too, but it can lie outside the cluster and mark nothing the method
+ * knows about, so no centre is drawn for those, nor for labels read from a file. */
+static gboolean
+has_centres (const CsClustering *c)
+{
+  const CsAlgorithm *algo;
+
+  if (c->medoids != NULL)
+    return TRUE;
+  algo = cs_registry_lookup (c->algorithm);
+  if (algo == NULL || algo->category == NULL)
+    return FALSE;
+  return strcmp (algo->category, "Centroid") == 0 || strcmp (algo->category, "Model") == 0
+         || strcmp (algo->id, "meanshift") == 0;
+}
+
 CsPlotModel *
 cs_plot_model_build_scatter (const CsDataset    *ds,
                              const CsPrepared   *prep,
@@ -619,6 +638,7 @@ cs_plot_model_build_scatter (const CsDataset    *ds,
     {
       cs_plot_model_set_labels (m, clustering->labels, clustering->k);
       cs_plot_model_compute_centers (m, clustering->medoids);
+      m->show_centers = has_centres (clustering);
       cs_plot_model_rank_features (m, ds, CS_PLOT_MODEL_DISTINCTIVE);
     }
 
