@@ -350,6 +350,86 @@ test_labels_and_pending (void)
   cs_test_spin (50);
 }
 
+static gboolean
+dataset_is_not (gpointer data)
+{
+  gpointer *d = data;
+
+  return !cs_window_is_busy (d[0]) && cs_window_get_dataset (d[0]) != d[1];
+}
+
+/* The live generator replaces the data as its sliders move: the whole visit is one step, and
+ * undo goes back to the data before it. A drawing's empty canvas comes back too. */
+static void
+test_generator_one_step (void)
+{
+  CsWindow *window = cs_window_new (app);
+  GtkWidget *dialog;
+  CsDataset *iris;
+  CsDataset *first;
+  CsDataset *last;
+  gpointer wait[2];
+
+  gtk_window_present (GTK_WINDOW (window));
+  cs_window_open_sample (window, "iris");
+  settle (window);
+  iris = cs_window_get_dataset (window);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "generate-data", NULL);
+  dialog = cs_window_get_generate_window (window);
+  g_assert_nonnull (dialog);
+  wait[0] = window;
+  wait[1] = iris;
+  g_assert_true (cs_test_wait_until (dataset_is_not, wait, 20000));
+  settle (window);
+  first = cs_window_get_dataset (window);
+  assert_undo_label (window, FALSE, "Generate Data");
+  gtk_range_set_value (GTK_RANGE (find_labelled (dialog, GTK_TYPE_RANGE, "Number of points")), 300);
+  wait[1] = first;
+  g_assert_true (cs_test_wait_until (dataset_is_not, wait, 20000));
+  settle (window);
+  gtk_range_set_value (GTK_RANGE (find_labelled (dialog, GTK_TYPE_RANGE, "Separation")), 2.0);
+  wait[1] = cs_window_get_dataset (window);
+  g_assert_true (cs_test_wait_until (dataset_is_not, wait, 20000));
+  settle (window);
+  last = cs_window_get_dataset (window);
+  g_assert_cmpuint (last->n_rows, ==, 300);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  cs_test_spin (20);
+
+  assert_undo_label (window, FALSE, "Generate Data");
+  activate (window, "undo", NULL);
+  g_assert_true (cs_window_get_dataset (window) == iris);
+  assert_undo_label (window, FALSE, NULL);
+  activate (window, "redo", NULL);
+  g_assert_true (cs_window_get_dataset (window) == last);
+
+  /* New Drawing, one point, undo: the empty canvas, then the generated data again. */
+  activate (window, "new-drawing", NULL);
+  g_assert_cmpuint (cs_window_get_dataset (window)->n_rows, ==, 0);
+  assert_undo_label (window, FALSE, "New Drawing");
+  {
+    CsDataset *empty = cs_window_get_dataset (window);
+    CsPlotView *view = cs_window_get_plot_view (window);
+
+    cs_plot_view_tool_press (view, gtk_widget_get_width (GTK_WIDGET (view)) / 2.0,
+                             gtk_widget_get_height (GTK_WIDGET (view)) / 2.0, GDK_BUTTON_PRIMARY);
+    cs_plot_view_tool_release (view);
+    settle (window);
+    g_assert_cmpuint (cs_window_get_dataset (window)->n_rows, ==, 1);
+    assert_undo_label (window, FALSE, "Add a Point");
+    activate (window, "undo", NULL);
+    g_assert_true (cs_window_get_dataset (window) == empty);
+    g_assert_nonnull (cs_plot_view_get_model (view));
+    g_assert_cmpuint (cs_plot_view_get_model (view)->n, ==, 0);
+    activate (window, "undo", NULL);
+    g_assert_true (cs_window_get_dataset (window) == last);
+  }
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "draw-points", g_variant_new_boolean (FALSE));
+  gtk_window_destroy (GTK_WINDOW (window));
+  cs_test_spin (50);
+}
+
 /* HDF5 data in a session: the matrix chosen in the dialog is saved and reopened without asking,
  * the selection comes back, and Copy as Command gives a command (with --dataset) whose labels
  * are the window's. */
@@ -528,6 +608,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/ui/undo/three-changes-undone-and-redone", test_undo_redo_three);
   g_test_add_func ("/ui/undo/labels-and-pending-edits", test_labels_and_pending);
+  g_test_add_func ("/ui/undo/generator-visit-is-one-step", test_generator_one_step);
   g_test_add_func ("/ui/session/hdf5-matrix-and-selection", test_session_hdf5_selection);
   status = g_test_run ();
   g_object_unref (app);

@@ -449,7 +449,9 @@ commit (CsWindow *self)
   /* Nothing before the first dataset to go back to. */
   if (was == NULL || was->dataset == NULL || now->dataset == NULL)
     {
-      g_clear_pointer (&u->last_group, g_free);
+      g_free (u->last_group);
+      u->last_group = now->dataset != NULL && was != NULL && was->dataset != now->dataset ? g_steal_pointer (&group)
+                                                                                          : NULL;
       goto done;
     }
   if (now->dataset != was->dataset)
