@@ -268,6 +268,10 @@ cs_i_cli_cmd_choose_k (int argc, char **argv)
   o.params = assignments;
   if (status != EXIT_OK)
     goto out;
+  /* An edge list's nodes: graph algorithms run on its graph. */
+  copt.graph = r.ds->graph;
+  if (cs_algorithm_needs_graph (cs_params_get_algorithm (params)))
+    copt.stability_mode = CS_STABILITY_SEEDS; /* what the runs do: a graph has no bootstrap samples */
   if (!cs_choose_k_run (r.prep->x, params, &copt, NULL, &result, &error))
     {
       status = cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);

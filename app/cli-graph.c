@@ -7,6 +7,7 @@
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 #include "core/cluster/cs-result-io.h"
+#include "core/graph/cs-graph-algorithms.h"
 #include "core/graph/cs-graph-kernel.h"
 #include "core/graph/cs-graph-layout.h"
 #include "core/graph/cs-graph.h"
@@ -15,128 +16,27 @@
 
 #include "cli-private.h"
 
-static const char *const algorithms[] = { "kernel-kmeans", "kernel-ward", "spectral", "amg-spectral", NULL };
-
-typedef struct
-{
-  char    *kernel;
-  double   t;          /* NaN: from alpha */
-  double   alpha;
-  guint    k;          /* 0: the number of classes, else 2 */
-  guint    n_init;
-  guint64  seed;
-  guint    dim;
-  guint    sweeps;
-  double   omega;
-  double   attr_weight;
-} GraphParams;
-
+/* The grid's kernel k-means reads its kernel, k, restarts and seed from the registry entry's
+ * parameters, so -p means the same with and without --grid. */
 static gboolean
-parse_uint (const char *key,
-            const char *value,
-            guint       min,
-            guint      *out,
-            GError    **error)
+run_grid_point (const CsGraph   *g,
+                const CsParams  *p,
+                CsGraphKernel    kernel,
+                CsGraphSpectra  *s,
+                double           t,
+                CsClustering   **out,
+                GError         **error)
 {
-  guint64 v;
-  if (!g_ascii_string_to_unsigned (value, 10, min, G_MAXUINT32, &v, NULL))
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "-p %s=%s: expected a whole number ≥ %u", key, value, min);
-      return FALSE;
-    }
-  *out = (guint) v;
-  return TRUE;
-}
+  g_autoptr (CsMatrix) k = NULL;
+  CsKernelKmeansOptions o;
 
-static gboolean
-parse_real (const char *key,
-            const char *value,
-            double     *out,
-            GError    **error)
-{
-  char *end = NULL;
-  double v = g_ascii_strtod (value, &end);
-  if (end == value || *end != '\0' || !isfinite (v))
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "-p %s=%s: expected a number", key, value);
-      return FALSE;
-    }
-  *out = v;
-  return TRUE;
-}
-
-static gboolean
-set_param (GraphParams *p,
-           const char  *assignment,
-           GError     **error)
-{
-  g_auto (GStrv) kv = g_strsplit (assignment, "=", 2);
-  const char *key, *value;
-
-  if (kv[0] == NULL || kv[1] == NULL)
-    {
-      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "-p %s: expected name=value", assignment);
-      return FALSE;
-    }
-  key = kv[0];
-  value = kv[1];
-  if (strcmp (key, "kernel") == 0)
-    {
-      CsGraphKernel kernel;
-      if (!cs_graph_kernel_from_id (value, &kernel))
-        {
-          GString *known = g_string_new (NULL);
-          for (int i = 0; i < CS_GRAPH_KERNEL_COUNT; i++)
-            g_string_append_printf (known, "%s%s", i ? ", " : "", cs_graph_kernel_id (i));
-          g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "-p kernel=%s: unknown kernel (known: %s)", value, known->str);
-          g_string_free (known, TRUE);
-          return FALSE;
-        }
-      g_free (p->kernel);
-      p->kernel = g_strdup (value);
-      return TRUE;
-    }
-  if (strcmp (key, "t") == 0)
-    return parse_real (key, value, &p->t, error);
-  if (strcmp (key, "alpha") == 0)
-    {
-      if (!parse_real (key, value, &p->alpha, error))
-        return FALSE;
-      if (!(p->alpha > 0.0 && p->alpha < 1.0))
-        {
-          g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "-p alpha=%s: the paper's scaled parameter is in (0, 1)",
-                       value);
-          return FALSE;
-        }
-      return TRUE;
-    }
-  if (strcmp (key, "k") == 0)
-    return parse_uint (key, value, 1, &p->k, error);
-  if (strcmp (key, "n_init") == 0)
-    return parse_uint (key, value, 1, &p->n_init, error);
-  if (strcmp (key, "dim") == 0)
-    return parse_uint (key, value, 1, &p->dim, error);
-  if (strcmp (key, "sweeps") == 0)
-    return parse_uint (key, value, 1, &p->sweeps, error);
-  if (strcmp (key, "omega") == 0)
-    return parse_real (key, value, &p->omega, error);
-  if (strcmp (key, "attr_weight") == 0)
-    return parse_real (key, value, &p->attr_weight, error);
-  if (strcmp (key, "seed") == 0)
-    {
-      guint64 v;
-      if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &v, NULL))
-        {
-          g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER, "-p seed=%s: expected a whole number ≥ 0", value);
-          return FALSE;
-        }
-      p->seed = v;
-      return TRUE;
-    }
-  g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
-               "-p %s: unknown parameter (known: kernel, t, alpha, k, n_init, seed, dim, sweeps, omega, attr_weight)",
-               key);
-  return FALSE;
+  if (!cs_graph_kernel_compute (s, kernel, t, &k, NULL, NULL, error))
+    return FALSE;
+  cs_kernel_kmeans_options_init (&o);
+  o.k = cs_graph_algorithm_resolve_k (g, cs_params_get_int (p, "k"));
+  o.n_init = (guint) cs_params_get_int (p, "n_init");
+  o.seed = (guint64) cs_params_get_int (p, "seed");
+  return cs_kernel_kmeans_run (k, &o, NULL, out, error);
 }
 
 /* "sbm:SIZES:P_IN:P_OUT[:SEED]", sizes separated by commas. */
@@ -204,32 +104,6 @@ load_graph (const char *what,
 }
 
 static gboolean
-run_kernel_algorithm (const CsGraph     *g,
-                      const char        *algo,
-                      const GraphParams *p,
-                      CsGraphSpectra    *s,
-                      double             t,
-                      CsClustering     **out,
-                      gsize             *floored,
-                      GError           **error)
-{
-  CsGraphKernel kernel;
-  g_autoptr (CsMatrix) k = NULL;
-
-  cs_graph_kernel_from_id (p->kernel, &kernel);
-  if (!cs_graph_kernel_compute (s, kernel, t, &k, floored, NULL, error))
-    return FALSE;
-  if (strcmp (algo, "kernel-ward") == 0)
-    return cs_kernel_ward_run (k, p->k, NULL, out, error);
-  CsKernelKmeansOptions o;
-  cs_kernel_kmeans_options_init (&o);
-  o.k = p->k;
-  o.n_init = p->n_init;
-  o.seed = p->seed;
-  return cs_kernel_kmeans_run (k, &o, NULL, out, error);
-}
-
-static gboolean
 write_layout (const CsGraph      *g,
               const CsClustering *c,
               const char         *path,
@@ -274,11 +148,14 @@ cs_i_cli_cmd_graph (int    argc,
     { "nodes", 'n', 0, G_OPTION_ARG_FILENAME, &nodes,
       "Node table: a header id,label[,attribute…] and one row per node (labels give the ARI; attributes feed "
       "amg-spectral's augmented graph)", "NODES" },
-    { "algo", 'a', 0, G_OPTION_ARG_STRING, &algo, "kernel-kmeans, kernel-ward, spectral or amg-spectral", "NAME" },
+    { "algo", 'a', 0, G_OPTION_ARG_STRING, &algo,
+      "kernel-kmeans, kernel-ward, spectral or amg-spectral (the registry's graph-kernel-kmeans, "
+      "graph-kernel-ward, graph-spectral, amg-spectral: `clusterscope-cli list` has their parameters)", "NAME" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params,
-      "A parameter: kernel=ID (pwalk walk for logfor comm logcomm heat logheat nheat lognheat ct sct logsct ppr "
-      "logppr mppr logmppr; default logcomm), t=T (the kernel's own) or alpha=A in (0, 1) (the paper's scaling; "
-      "default 0.5), k=K (default: the number of labels, else 2), n_init, seed, dim, sweeps, omega, attr_weight",
+      "A parameter of the algorithm: kernel=ID (pwalk walk for logfor comm logcomm heat logheat nheat lognheat ct "
+      "sct logsct ppr logppr mppr logmppr; default logfor), alpha=A in (0, 1) (the paper's scaling, default 0.5) "
+      "or t=T (the kernel's own), k=K (default: the number of label classes, else 2), n_init, seed; dim; "
+      "amg-spectral: sweeps, omega, attr_weight, distance=block|nodes",
       "NAME=VALUE" },
     { "grid", 'g', 0, G_OPTION_ARG_INT, &grid,
       "Instead of one run: kernel k-means at N values of alpha across (0, 1) for the kernel and its plain/log "
@@ -297,12 +174,10 @@ cs_i_cli_cmd_graph (int    argc,
   g_autoptr (GError) error = NULL;
   g_autoptr (CsGraph) g = NULL;
   g_autoptr (CsClustering) c = NULL;
-  g_autoptr (CsGraphSpectra) spectra = NULL;
-  GraphParams p = { NULL, NAN, 0.5, 0, 10, 0, 0, 50, 0.5, 1.0 };
+  g_autoptr (CsParams) p = NULL;
+  const CsAlgorithm *entry = NULL;
   int status = EXIT_OK;
-  gsize floored = 0;
-  double t = NAN;
-  gint64 start;
+  guint64 seed = 0;
 
   g_option_context_set_summary (ctx,
       "Cluster the nodes of a graph. EDGES is an edge list (CSV/TSV source,target[,weight]), a bundled graph "
@@ -322,7 +197,7 @@ cs_i_cli_cmd_graph (int    argc,
                                           "amg-spectral), --grid N or --write-edges");
       goto out;
     }
-  if (algo != NULL && !g_strv_contains (algorithms, algo))
+  if (algo != NULL && (entry = cs_graph_algorithm_lookup (algo)) == NULL)
     {
       status = cs_i_cli_fail (EXIT_USAGE, "unknown graph algorithm ‘%s’ (known: kernel-kmeans, kernel-ward, "
                                           "spectral, amg-spectral)", algo);
@@ -333,13 +208,22 @@ cs_i_cli_cmd_graph (int    argc,
       status = cs_i_cli_fail (EXIT_USAGE, "--grid must be 1–1,000, not %d", grid);
       goto out;
     }
-  p.kernel = g_strdup ("logcomm");
+  if (grid > 0 && entry != NULL && entry != &cs_algorithm_graph_kernel_kmeans)
+    {
+      status = cs_i_cli_fail (EXIT_USAGE, "--grid runs kernel-kmeans; leave out --algo %s", algo);
+      goto out;
+    }
+  /* One parser for every front end: the registry entry's. Without --algo (--grid, a layout) the
+   * kernel k-means entry's parameters (kernel, k, seed…) apply. */
+  p = cs_params_new (entry != NULL ? entry : &cs_algorithm_graph_kernel_kmeans);
   for (guint i = 0; params && params[i]; i++)
-    if (!set_param (&p, params[i], &error))
+    if (!cs_params_set_assignment (p, params[i], &error))
       {
         status = cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
         goto out;
       }
+  if (cs_algorithm_find_param (cs_params_get_algorithm (p), "seed") != NULL)
+    seed = (guint64) cs_params_get_int (p, "seed");
 
   g = load_graph (argv[1], nodes, &error);
   if (g == NULL)
@@ -365,104 +249,81 @@ cs_i_cli_cmd_graph (int    argc,
           goto out;
         }
     }
-  if (algo == NULL && grid == 0)
+  if (entry == NULL && grid == 0)
     {
-      if (layout != NULL && !write_layout (g, NULL, layout, p.seed, &error))
+      if (layout != NULL && !write_layout (g, NULL, layout, seed, &error))
         status = cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);
       goto out;
     }
-  if (p.k == 0)
-    p.k = g->n_classes >= 2 ? g->n_classes : 2;
-  if (p.k >= g->n)
+
+  if (grid > 0)
     {
-      status = cs_i_cli_fail (EXIT_USAGE, "k = %u for a graph of %" G_GSIZE_FORMAT " nodes; k must be smaller", p.k,
-                              g->n);
+      g_autoptr (CsGraphSpectra) spectra = NULL;
+      CsGraphKernel kernel;
+      double rho = 1.0;
+      guint k = cs_graph_algorithm_resolve_k (g, cs_params_get_int (p, "k"));
+
+      if (k >= g->n)
+        {
+          status = cs_i_cli_fail (EXIT_USAGE, "k = %u for a graph of %" G_GSIZE_FORMAT " nodes; k must be smaller", k,
+                                  g->n);
+          goto out;
+        }
+      cs_graph_kernel_from_id (cs_params_get_string (p, "kernel"), &kernel);
+      spectra = cs_graph_spectra_new (g, &error);
+      if (spectra == NULL || !cs_graph_spectra_rho (spectra, &rho, NULL, &error))
+        {
+          status = cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);
+          goto out;
+        }
+      /* The kernel and its plain/log twin (the paper's comparison), on shared decompositions. */
+      CsGraphKernel pair[2] = { kernel, kernel };
+      const char *id = cs_graph_kernel_id (kernel);
+      g_autofree char *twin = g_str_has_prefix (id, "log") ? g_strdup (id + 3) : g_strconcat ("log", id, NULL);
+      if (kernel == CS_GRAPH_KERNEL_WALK || kernel == CS_GRAPH_KERNEL_PWALK)
+        pair[1] = kernel == CS_GRAPH_KERNEL_WALK ? CS_GRAPH_KERNEL_PWALK : CS_GRAPH_KERNEL_WALK;
+      else if (!cs_graph_kernel_from_id (twin, &pair[1]))
+        pair[1] = kernel;
+      GString *s = g_string_new ("kernel,alpha,t,ari,modularity\n");
+      for (int which = 0; which < (pair[1] != pair[0] ? 2 : 1); which++)
+        for (int gi = 1; gi <= grid; gi++)
+          {
+            double alpha = (double) gi / (grid + 1);
+            double tt = cs_graph_kernel_t_from_alpha (pair[which], alpha, rho);
+            const char *kid = cs_graph_kernel_id (pair[which]);
+            g_autoptr (CsClustering) cg = NULL;
+            g_autoptr (GError) e2 = NULL;
+            char a[40], b[40], r[40], m[40];
+            if (!run_grid_point (g, p, pair[which], spectra, tt, &cg, &e2))
+              {
+                g_string_append_printf (s, "%s,%s,%s,,\n", kid, cs_format_double (a, sizeof a, alpha),
+                                        cs_format_double (b, sizeof b, tt));
+                continue;
+              }
+            g_string_append_printf (s, "%s,%s,%s,%s,%s\n", kid, cs_format_double (a, sizeof a, alpha),
+                                    cs_format_double (b, sizeof b, tt),
+                                    g->labels ? cs_format_double (r, sizeof r,
+                                                                  cs_metric_ari (cg->labels, g->labels, g->n))
+                                              : "",
+                                    cs_format_double (m, sizeof m, cs_graph_modularity (g, cg->labels, cg->k)));
+          }
+      if (!cs_i_cli_write_stdout (s->str, s->len, &error))
+        status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
+      g_string_free (s, TRUE);
       goto out;
     }
 
-  start = g_get_monotonic_time ();
-  if (grid > 0 || (algo != NULL && (strcmp (algo, "kernel-kmeans") == 0 || strcmp (algo, "kernel-ward") == 0)))
+  if (!cs_algorithm_run_graph (entry, g, p, NULL, NULL, &c, &error))
     {
-      CsGraphKernel kernel;
-      double rho = 1.0;
-      cs_graph_kernel_from_id (p.kernel, &kernel);
-      spectra = cs_graph_spectra_new (g, &error);
-      if (spectra == NULL || (cs_graph_kernel_scale (kernel) == CS_GRAPH_SCALE_RHO
-                              && !cs_graph_spectra_rho (spectra, &rho, NULL, &error)))
-        {
-          status = cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);
-          goto out;
-        }
-      if (grid > 0)
-        {
-          /* The kernel and its plain/log twin (the paper's comparison), on shared decompositions. */
-          CsGraphKernel pair[2] = { kernel, kernel };
-          const char *id = cs_graph_kernel_id (kernel);
-          g_autofree char *twin = g_str_has_prefix (id, "log") ? g_strdup (id + 3) : g_strconcat ("log", id, NULL);
-          if (kernel == CS_GRAPH_KERNEL_WALK || kernel == CS_GRAPH_KERNEL_PWALK)
-            pair[1] = kernel == CS_GRAPH_KERNEL_WALK ? CS_GRAPH_KERNEL_PWALK : CS_GRAPH_KERNEL_WALK;
-          else if (!cs_graph_kernel_from_id (twin, &pair[1]))
-            pair[1] = kernel;
-          GString *s = g_string_new ("kernel,alpha,t,ari,modularity\n");
-          for (int which = 0; which < (pair[1] != pair[0] ? 2 : 1); which++)
-            for (int gi = 1; gi <= grid; gi++)
-              {
-                double alpha = (double) gi / (grid + 1);
-                double tt = cs_graph_kernel_t_from_alpha (pair[which], alpha, rho);
-                GraphParams q = p;
-                q.kernel = (char *) cs_graph_kernel_id (pair[which]);
-                g_autoptr (CsClustering) cg = NULL;
-                g_autoptr (GError) e2 = NULL;
-                char a[40], b[40], r[40], m[40];
-                if (!run_kernel_algorithm (g, algo ? algo : "kernel-kmeans", &q, spectra, tt, &cg, NULL, &e2))
-                  {
-                    g_string_append_printf (s, "%s,%s,%s,,\n", q.kernel, cs_format_double (a, sizeof a, alpha),
-                                            cs_format_double (b, sizeof b, tt));
-                    continue;
-                  }
-                g_string_append_printf (s, "%s,%s,%s,%s,%s\n", q.kernel, cs_format_double (a, sizeof a, alpha),
-                                        cs_format_double (b, sizeof b, tt),
-                                        g->labels ? cs_format_double (r, sizeof r,
-                                                                      cs_metric_ari (cg->labels, g->labels, g->n))
-                                                  : "",
-                                        cs_format_double (m, sizeof m, cs_graph_modularity (g, cg->labels, p.k)));
-              }
-          if (!cs_i_cli_write_stdout (s->str, s->len, &error))
-            status = cs_i_cli_fail (EXIT_RUNTIME, "%s", error->message);
-          g_string_free (s, TRUE);
-          goto out;
-        }
-      t = isnan (p.t) ? cs_graph_kernel_t_from_alpha (kernel, p.alpha, rho) : p.t;
-      if (!run_kernel_algorithm (g, algo, &p, spectra, t, &c, &floored, &error))
-        {
-          status = cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);
-          goto out;
-        }
+      status = cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);
+      goto out;
     }
-  else
-    {
-      CsSpectralOptions o;
-      cs_spectral_options_init (&o);
-      o.k = p.k;
-      o.dim = p.dim;
-      o.n_init = p.n_init;
-      o.seed = p.seed;
-      o.sweeps = p.sweeps;
-      o.omega = p.omega;
-      o.attr_weight = p.attr_weight;
-      if (!(strcmp (algo, "spectral") == 0 ? cs_spectral_cluster (g, &o, NULL, &c, &error)
-                                           : cs_amg_spectral_cluster (g, &o, NULL, &c, &error)))
-        {
-          status = cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);
-          goto out;
-        }
-    }
-  c->seconds = (double) (g_get_monotonic_time () - start) / 1e6;
 
   {
     double q = cs_graph_modularity (g, c->labels, c->k);
     double ari = g->labels ? cs_metric_ari (c->labels, g->labels, g->n) : NAN;
     gsize n_comp = cs_graph_components (g, NULL);
+    const CsParams *used = c->params != NULL ? c->params : p;
 
     if (out)
       {
@@ -478,7 +339,7 @@ cs_i_cli_cmd_graph (int    argc,
         if (status != EXIT_OK)
           goto out;
       }
-    if (layout != NULL && !write_layout (g, c, layout, p.seed, &error))
+    if (layout != NULL && !write_layout (g, c, layout, seed, &error))
       {
         status = cs_i_cli_fail (cs_i_cli_status_for (error), "%s", error->message);
         goto out;
@@ -501,26 +362,20 @@ cs_i_cli_cmd_graph (int    argc,
           json_object_set_string_member (graph, "label_column", g->label_name);
         json_object_set_int_member (graph, "attributes", (gint64) g->n_attrs);
         json_object_set_object_member (root, "graph", graph);
-        json_object_set_string_member (root, "algorithm", algo);
-        json_object_set_int_member (par, "k", p.k);
-        json_object_set_int_member (par, "seed", (gint64) p.seed);
-        json_object_set_int_member (par, "n_init", p.n_init);
-        if (spectra != NULL)
+        json_object_set_string_member (root, "algorithm", entry->id);
+        /* Every parameter of the entry as the run used it (k and t resolved). */
+        for (gsize i = 0; i < entry->n_params; i++)
           {
-            json_object_set_string_member (par, "kernel", p.kernel);
-            cs_json_set_number (par, "t", t);
-            if (isnan (p.t))
-              cs_json_set_number (par, "alpha", p.alpha);
-            json_object_set_int_member (root, "log_entries_floored", (gint64) floored);
+            const CsParamSpec *spec = &entry->params[i];
+            if (spec->type == CS_PARAM_INT)
+              json_object_set_int_member (par, spec->name, cs_params_get_int (used, spec->name));
+            else if (spec->type == CS_PARAM_DOUBLE)
+              cs_json_set_number (par, spec->name, cs_params_get_double (used, spec->name));
+            else if (spec->type == CS_PARAM_BOOL)
+              json_object_set_boolean_member (par, spec->name, cs_params_get_bool (used, spec->name));
+            else
+              json_object_set_string_member (par, spec->name, cs_params_get_string (used, spec->name));
           }
-        if (strcmp (algo, "amg-spectral") == 0)
-          {
-            json_object_set_int_member (par, "sweeps", p.sweeps);
-            cs_json_set_number (par, "omega", p.omega);
-            cs_json_set_number (par, "attr_weight", p.attr_weight);
-          }
-        if (strcmp (algo, "spectral") == 0 || strcmp (algo, "amg-spectral") == 0)
-          json_object_set_int_member (par, "dim", p.dim ? p.dim : p.k);
         json_object_set_object_member (root, "params", par);
         json_object_set_int_member (root, "k", c->k);
         for (gsize i = 0; i < g->n; i++)
@@ -551,18 +406,12 @@ cs_i_cli_cmd_graph (int    argc,
         if (n_comp > 1)
           printf (", %" G_GSIZE_FORMAT " components", n_comp);
         printf ("\n%s", algo);
-        if (spectra != NULL)
-          printf (" (%s, t = %g)", p.kernel, t);
+        if (cs_algorithm_find_param (entry, "kernel") != NULL)
+          printf (" (%s, t = %g)", cs_params_get_string (used, "kernel"), cs_params_get_double (used, "t"));
         printf (": k = %u, modularity %.4f", c->k, q);
         if (g->labels)
           printf (", ARI %.4f against ‘%s’", ari, g->label_name ? g->label_name : "labels");
         printf (", %.2f s\n", c->seconds);
-        if (floored > 0)
-          {
-            g_autofree char *nf = cs_format_count (floored);
-            printf ("note: %s kernel entries were ≤ 0 before the log (rounding, or nodes in different components) and "
-                    "took the smallest positive entry's log\n", nf);
-          }
         fflush (stdout);
       }
   }
@@ -574,6 +423,5 @@ out:
   g_free (write_nodes);
   g_free (layout);
   g_strfreev (params);
-  g_free (p.kernel);
   return status;
 }

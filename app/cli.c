@@ -23,6 +23,8 @@
 #include "ui/render/cs-render.h"
 #include "ui/render/cs-render-density.h"
 
+#include "core/graph/cs-graph-dataset.h"
+
 #include "cli-private.h"
 #include "core/data/cs-csv.h"
 #include "core/data/cs-prepare.h"
@@ -302,6 +304,18 @@ cs_i_cli_do_run (const char       *file,
     return cs_i_cli_fail (EXIT_USAGE, "%s", error->message);
 
   cs_pipeline_options_init (&popt);
+  /* A graph's nodes are clustered on their spectral coordinates unless --columns says otherwise,
+   * as in the window (the degree column would split hubs from the rest). */
+  if (r->columns == NULL && r->ds->graph != NULL)
+    {
+      int graph_columns[2];
+      gsize n = cs_graph_dataset_default_columns (r->ds, graph_columns);
+      if (n > 0)
+        {
+          r->columns = g_array_new (FALSE, FALSE, sizeof (int));
+          g_array_append_vals (r->columns, graph_columns, n);
+        }
+    }
   if (r->columns)
     {
       popt.prepare.columns = (const int *) (gpointer) r->columns->data;

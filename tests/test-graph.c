@@ -365,7 +365,10 @@ test_spectral_sbm (void)
   g_assert_cmpfloat_with_epsilon (c3->objective, cs_graph_modularity (g, c3->labels, 3), 1e-12);
 }
 
-/* An ambiguous structure with a helpful attribute: the augmentation lets AMG find the blocks. */
+/* An ambiguous structure with a helpful attribute: the augmentation lets AMG find the blocks,
+ * even compared by the nodes' own rows. (With the paper's block distance, the default, the
+ * clustering follows the colour, which is wrong for 13 % of the nodes here, and scores below
+ * the structure alone: test-graph-algorithms.c has the case the block distance is for.) */
 static void
 test_amg_attributes (void)
 {
@@ -394,6 +397,7 @@ test_amg_attributes (void)
   cs_spectral_options_init (&o);
   o.k = 3;
   o.seed = 1;
+  o.block_distance = FALSE;
   g_autoptr (CsClustering) plain = NULL;
   g_autoptr (CsClustering) attr = NULL;
   g_assert_true (cs_amg_spectral_cluster (g, &o, NULL, &plain, &error));

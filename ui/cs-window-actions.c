@@ -27,7 +27,10 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
 
   g_string_append_printf (s, "%s: %s %s", from_labels ? "Labels from a file" : algo != NULL ? algo->name : c->algorithm,
                           k, c->k == 1 ? "cluster" : "clusters");
-  if (c->score_by_k != NULL && c->n_scores > 1)
+  if (c->k_known > 0 && c->k >= c->k_known)
+    /* Novel class discovery: its curve is over the number of novel classes, shown on its page. */
+    g_string_append_printf (s, " (%u known + %u novel)", c->k_known, c->k - c->k_known);
+  else if (c->score_by_k != NULL && c->n_scores > 1)
     g_string_append_printf (s, " of k = %u–%u", c->score_k_min, c->score_k_min + c->n_scores - 1);
   if (c->objective_name != NULL && isfinite (c->objective))
     {
@@ -61,6 +64,8 @@ format_result (const CsAlgorithm *algo, const CsPipelineResult *r)
     g_string_append_printf (s, " · ARI %.3f", r->ari);
   if (isfinite (r->nmi))
     g_string_append_printf (s, " · NMI %.3f", r->nmi);
+  if (isfinite (r->modularity))
+    g_string_append_printf (s, " · modularity %.3f", r->modularity);
   if (r->prep != NULL && r->prep->n_dropped > 0)
     {
       g_autofree char *n = cs_format_count (r->prep->n_dropped);

@@ -2,6 +2,8 @@
 
 #include "core/base/cs-format.h"
 #include "core/cluster/cs-registry.h"
+#include "core/graph/cs-graph-dataset.h"
+#include "core/graph/cs-graph-algorithms.h"
 #include "ui/widgets/cs-column-chooser.h"
 
 /* The sidebar's dataset panel: the dataset's name and size, its columns (the chosen ones are
@@ -126,6 +128,8 @@ preprocessing_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *se
     cs_i_window_rebuild_model (self);
 }
 
+static void fill_algorithms (CsWindow *self, const char *fallback);
+
 void
 cs_i_window_sidebar_show_dataset (CsWindow *self)
 {
@@ -136,6 +140,8 @@ cs_i_window_sidebar_show_dataset (CsWindow *self)
   g_autofree char *rows = cs_format_count (ds->n_rows);
   g_autofree char *n_columns = cs_format_count (cs_dataset_n_columns (ds));
   int              pca = -1;
+  int              graph_columns[2];
+  gsize            n_graph_columns = cs_graph_dataset_default_columns (ds, graph_columns);
 
   gtk_label_set_text (GTK_LABEL (self->dataset_name_label), ds->name);
   gtk_widget_set_tooltip_text (self->dataset_name_label, ds->name);
@@ -180,7 +186,7 @@ cs_i_window_sidebar_show_dataset (CsWindow *self)
     guint x_item = 0, y_item = 0;
     int x_col, y_col;
 
-    cs_dataset_default_axes (ds, NULL, 0, &x_col, &y_col);
+    cs_dataset_default_axes (ds, n_graph_columns > 0 ? graph_columns : NULL, n_graph_columns, &x_col, &y_col);
     for (guint i = 1; i < self->axis_columns->len; i++)
       {
         if (g_array_index (self->axis_columns, int, i) == x_col)
@@ -197,42 +203,196 @@ cs_i_window_sidebar_show_dataset (CsWindow *self)
   }
 
   gtk_widget_set_visible (self->missing_info_label, FALSE);
+
+  /* A graph: its nodes' spectral coordinates are clustered by default, and the first run is a
+   * graph algorithm (which reads k from the node labels' classes). */
+  if (n_graph_columns > 0)
+    {
+      CsColumnChooser *chooser = CS_COLUMN_CHOOSER (self->columns_list);
+
+      for (gsize c = 0; c < cs_dataset_n_columns (ds); c++)
+        {
+          gboolean keep = FALSE;
+          for (gsize j = 0; j < n_graph_columns; j++)
+            keep |= graph_columns[j] == (int) c;
+          cs_column_chooser_set_column_chosen (chooser, (guint) c, keep);
+        }
+    }
+  fill_algorithms (self, ds->graph != NULL ? cs_algorithm_graph_kernel_kmeans.id : NULL);
+}
+
+/* The algorithm drop-down lists the registry by category, a header row above each group (the
+ * Graph group first on graph data, last otherwise). Its items are GtkStringObjects holding an
+ * algorithm id, or HEADER_PREFIX and a category. An algorithm that cannot run on the data (a
+ * graph algorithm on a table) stays in its place, greyed, with the reason as its tooltip, and
+ * cannot be chosen. */
+#define HEADER_PREFIX "\x1f"
+
+/* NULL when algo can run on ds (which may be NULL), else why not. */
+static const char *
+algorithm_unavailable (const CsAlgorithm *algo, const CsDataset *ds)
+{
+  if (cs_algorithm_needs_graph (algo) && (ds == NULL || ds->graph == NULL))
+    return "Clusters the nodes of a graph: open an edge list (.edges) or the Karate club sample";
+  return NULL;
+}
+
+static const CsAlgorithm *
+item_algorithm (gpointer item)
+{
+  const char *id = item != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : NULL;
+
+  if (id == NULL || g_str_has_prefix (id, HEADER_PREFIX))
+    return NULL;
+  return cs_registry_lookup (id);
+}
+
+static void
+algorithm_item_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+algorithm_item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CsWindow *self)
+{
+  GtkWidget         *label = gtk_list_item_get_child (item);
+  const char        *id = gtk_string_object_get_string (GTK_STRING_OBJECT (gtk_list_item_get_item (item)));
+  const CsAlgorithm *algo = item_algorithm (gtk_list_item_get_item (item));
+  const char        *why = algo != NULL ? algorithm_unavailable (algo, self->dataset) : NULL;
+  gboolean           in_list = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "in-list"));
+
+  gtk_widget_remove_css_class (label, "heading");
+  gtk_widget_remove_css_class (label, "dim-label");
+  gtk_widget_set_margin_start (label, 0);
+  if (algo == NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("%s algorithms", id + strlen (HEADER_PREFIX));
+
+      gtk_label_set_text (GTK_LABEL (label), id + strlen (HEADER_PREFIX));
+      /* Said as a group, and not confused with the view of the same name ("Graph"). */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_widget_add_css_class (label, "heading");
+      gtk_widget_set_tooltip_text (label, NULL);
+      gtk_list_item_set_selectable (item, FALSE);
+      gtk_list_item_set_activatable (item, FALSE);
+      return;
+    }
+  gtk_label_set_text (GTK_LABEL (label), algo->name);
+  if (in_list)
+    gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_tooltip_text (label, why != NULL ? why : algo->description);
+  if (why != NULL)
+    gtk_widget_add_css_class (label, "dim-label");
+  gtk_list_item_set_selectable (item, why == NULL);
+  gtk_list_item_set_activatable (item, why == NULL);
+}
+
+static GtkListItemFactory *
+algorithm_factory (CsWindow *self, gboolean in_list)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_object_set_data (G_OBJECT (factory), "in-list", GINT_TO_POINTER (in_list));
+  g_signal_connect (factory, "setup", G_CALLBACK (algorithm_item_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (algorithm_item_bind_cb), self);
+  return factory;
+}
+
+/* The drop-down's position of algorithm id, or GTK_INVALID_LIST_POSITION. */
+static guint
+algorithm_position (CsWindow *self, const char *id)
+{
+  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (self->algorithm_dropdown));
+  guint       n = model != NULL ? g_list_model_get_n_items (model) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (model, i);
+      if (g_strcmp0 (gtk_string_object_get_string (GTK_STRING_OBJECT (item)), id) == 0)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
 }
 
 static void
 algorithm_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, CsWindow *self)
 {
-  gsize                     n = 0;
-  const CsAlgorithm *const *algos = cs_registry_list (&n);
-  guint                     i = gtk_drop_down_get_selected (dropdown);
+  const CsAlgorithm *algo = item_algorithm (gtk_drop_down_get_selected_item (dropdown));
 
-  if (i >= n)
+  /* A header, or the list being rebuilt: the panel keeps what it has. */
+  if (algo == NULL)
     return;
-  cs_params_panel_set_algorithm (CS_PARAMS_PANEL (self->params_panel), algos[i]);
-  gtk_label_set_text (GTK_LABEL (self->algorithm_description_label), algos[i]->description);
+  cs_params_panel_set_algorithm (CS_PARAMS_PANEL (self->params_panel), algo);
+  gtk_label_set_text (GTK_LABEL (self->algorithm_description_label), algo->description);
   gtk_widget_set_visible (self->algorithm_description_label,
-                          algos[i]->description != NULL && algos[i]->description[0] != '\0');
+                          algo->description != NULL && algo->description[0] != '\0');
   cs_i_window_distances_algorithm_changed (self);
   if (!self->disposed)
     cs_i_window_update_actions (self);
 }
 
-gboolean
-cs_window_select_algorithm (CsWindow *self, const char *algorithm_id)
+/* The list for the current dataset; the panel's algorithm stays selected when it can run on
+ * the data, else `fallback` is. */
+static void
+fill_algorithms (CsWindow *self, const char *fallback)
 {
   gsize                     n = 0;
   const CsAlgorithm *const *algos = cs_registry_list (&n);
+  g_autoptr (GtkStringList) items = gtk_string_list_new (NULL);
+  g_autoptr (GPtrArray) categories = g_ptr_array_new ();
+  gboolean graph_first = self->dataset != NULL && self->dataset->graph != NULL;
+  const CsAlgorithm *current = cs_params_panel_get_algorithm (CS_PARAMS_PANEL (self->params_panel));
+  const char        *want;
+  guint              pos;
+
+  for (gsize i = 0; i < n; i++)
+    if (!g_ptr_array_find_with_equal_func (categories, algos[i]->category, g_str_equal, NULL))
+      g_ptr_array_add (categories, (gpointer) algos[i]->category);
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint c = 0; c < categories->len; c++)
+      {
+        const char *category = g_ptr_array_index (categories, c);
+        gboolean    is_graph = g_strcmp0 (category, "Graph") == 0;
+        g_autofree char *header = g_strconcat (HEADER_PREFIX, category, NULL);
+
+        if ((pass == 0) != (is_graph == graph_first))
+          continue;
+        gtk_string_list_append (items, header);
+        for (gsize i = 0; i < n; i++)
+          if (g_strcmp0 (algos[i]->category, category) == 0)
+            gtk_string_list_append (items, algos[i]->id);
+      }
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->algorithm_dropdown), G_LIST_MODEL (items));
+  want = fallback;
+  if (want == NULL && current != NULL && algorithm_unavailable (current, self->dataset) == NULL)
+    want = current->id;
+  if (want == NULL)
+    want = algos[0]->id;
+  pos = algorithm_position (self, want);
+  if (pos != GTK_INVALID_LIST_POSITION)
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (self->algorithm_dropdown), pos);
+}
+
+gboolean
+cs_window_select_algorithm (CsWindow *self, const char *algorithm_id)
+{
+  const CsAlgorithm *algo;
+  guint              pos;
 
   g_return_val_if_fail (CS_IS_WINDOW (self), FALSE);
 
-  for (gsize i = 0; i < n; i++)
-    if (g_strcmp0 (algos[i]->id, algorithm_id) == 0)
-      {
-        gtk_drop_down_set_selected (GTK_DROP_DOWN (self->algorithm_dropdown), i);
-        algorithm_changed_cb (GTK_DROP_DOWN (self->algorithm_dropdown), NULL, self);
-        return TRUE;
-      }
-  return FALSE;
+  algo = cs_registry_lookup (algorithm_id);
+  pos = algorithm_position (self, algorithm_id);
+  if (algo == NULL || pos == GTK_INVALID_LIST_POSITION || algorithm_unavailable (algo, self->dataset) != NULL)
+    return FALSE;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->algorithm_dropdown), pos);
+  algorithm_changed_cb (GTK_DROP_DOWN (self->algorithm_dropdown), NULL, self);
+  return TRUE;
 }
 
 gboolean
@@ -296,7 +456,6 @@ cs_i_window_sidebar_init (CsWindow *self)
 {
   gsize                     n_algos = 0;
   const CsAlgorithm *const *algos = cs_registry_list (&n_algos);
-  g_autoptr (GtkStringList) algo_names = gtk_string_list_new (NULL);
   CsPrepareOptions prepare;
 
   self->axis_columns = g_array_new (FALSE, FALSE, sizeof (int));
@@ -307,13 +466,17 @@ cs_i_window_sidebar_init (CsWindow *self)
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->missing_dropdown),
                               prepare.missing == CS_MISSING_MEAN ? 1 : 0);
 
-  for (gsize i = 0; i < n_algos; i++)
-    gtk_string_list_append (algo_names, algos[i]->name);
-  gtk_drop_down_set_model (GTK_DROP_DOWN (self->algorithm_dropdown), G_LIST_MODEL (algo_names));
+  {
+    g_autoptr (GtkListItemFactory) button = algorithm_factory (self, FALSE);
+    g_autoptr (GtkListItemFactory) list = algorithm_factory (self, TRUE);
+
+    gtk_drop_down_set_factory (GTK_DROP_DOWN (self->algorithm_dropdown), button);
+    gtk_drop_down_set_list_factory (GTK_DROP_DOWN (self->algorithm_dropdown), list);
+  }
   g_signal_connect (self->algorithm_dropdown, "notify::selected", G_CALLBACK (algorithm_changed_cb), self);
   if (n_algos > 0)
     {
-      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->algorithm_dropdown), 0);
+      fill_algorithms (self, algos[0]->id);
       algorithm_changed_cb (GTK_DROP_DOWN (self->algorithm_dropdown), NULL, self);
     }
 

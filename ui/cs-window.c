@@ -23,6 +23,7 @@
 #include "ui/pages/cs-graph-page.h"
 #include "ui/pages/cs-kdistance-page.h"
 #include "ui/pages/cs-plain-log-page.h"
+#include "ui/pages/cs-novel-page.h"
 
 /* Every view, in switcher order within its group (CsPageInterface.group): adding a view is
  * one CsPage widget and one line here. The scatter page comes first: it is the view a new
@@ -38,6 +39,7 @@ static GType (*const page_types[]) (void) = {
   /* Density and Explain */
   cs_density_page_get_type,     cs_diagnostics_page_get_type, cs_privacy_page_get_type,
   cs_saliency_page_get_type,
+  cs_novel_page_get_type,
 };
 
 G_DEFINE_FINAL_TYPE (CsWindow, cs_window, GTK_TYPE_APPLICATION_WINDOW)

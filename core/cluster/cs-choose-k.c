@@ -378,7 +378,13 @@ run_at (Ctx *ctx, const CsMatrix *x, gboolean on_data, guint k, guint64 seed_off
       cs_params_set_int (ctx->params, "seed", base + (gint64) seed_offset);
     }
   stage = cs_progress_stage_new (&range, ctx->progress, ctx->done / ctx->total, (ctx->done + 1) / ctx->total);
-  if (on_data && ctx->D != NULL && ctx->algo->run_dissim != NULL)
+  if (ctx->o->graph != NULL && cs_algorithm_needs_graph (ctx->algo))
+    {
+      /* Only the data itself is a graph: references and bootstrap samples are never asked for. */
+      g_assert (on_data);
+      ok = cs_algorithm_run_graph (ctx->algo, ctx->o->graph, ctx->params, stage, NULL, &c, error);
+    }
+  else if (on_data && ctx->D != NULL && ctx->algo->run_dissim != NULL)
     ok = cs_algorithm_run_dissim (ctx->algo, ctx->D, ctx->params, stage, NULL, &c, error);
   else
     ok = cs_algorithm_run (ctx->algo, x, ctx->params, stage, NULL, &c, error);
@@ -490,6 +496,7 @@ cs_choose_k_run (const CsMatrix *x, const CsParams *params, const CsChooseKOptio
   guint           S;
   gint64          t0 = g_get_monotonic_time ();
   gboolean        ok = FALSE;
+  gboolean        graph_run;
   const CsParamSpec *kspec;
 
   g_return_val_if_fail (x != NULL && params != NULL && o != NULL && out != NULL, FALSE);
@@ -542,8 +549,18 @@ cs_choose_k_run (const CsMatrix *x, const CsParams *params, const CsChooseKOptio
                    ctx.algo->name, kspec->min);
       return FALSE;
     }
+  if (cs_algorithm_needs_graph (ctx.algo) && (o->graph == NULL || o->graph->n != n))
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
+                   o->graph == NULL ? "%s clusters the nodes of a graph: open an edge list to choose its k"
+                                    : "%s clusters the nodes of a graph, and some nodes were left out of the rows "
+                                      "(missing values): keep every node to choose its k",
+                   ctx.algo->name);
+      return FALSE;
+    }
+  graph_run = cs_algorithm_needs_graph (ctx.algo);
   n_k = o->k_max - o->k_min + 1;
-  B = (o->criteria & (1u << CS_CRITERION_GAP)) ? o->gap_references : 0;
+  B = (o->criteria & (1u << CS_CRITERION_GAP)) && !graph_run ? o->gap_references : 0;
   S = (o->criteria & (1u << CS_CRITERION_STABILITY)) ? o->stability_runs : 0;
 
   ctx.metric = CS_METRIC_EUCLIDEAN;
@@ -688,7 +705,7 @@ cs_choose_k_run (const CsMatrix *x, const CsParams *params, const CsChooseKOptio
             {
               int *lab = runs + (gsize) s * n;
 
-              if (o->stability_mode == CS_STABILITY_SEEDS)
+              if (o->stability_mode == CS_STABILITY_SEEDS || graph_run)
                 {
                   if (!run_at (&ctx, x, TRUE, k, s + 1, lab, NULL, error))
                     goto out;
@@ -743,7 +760,7 @@ cs_choose_k_run (const CsMatrix *x, const CsParams *params, const CsChooseKOptio
         any |= isfinite (r->values[c][i]);
       if (any)
         r->computed |= 1u << c;
-      if (c == CS_CRITERION_GAP)
+      if (c == CS_CRITERION_GAP && r->gap_s != NULL)
         {
           /* Smallest k with Gap(k) ≥ Gap(k+1) − s_{k+1} (Tibshirani et al., 2001, step 3). */
           for (guint i = 0; i + 1 < n_k; i++)

@@ -56,6 +56,10 @@ typedef struct
   guint           stability_runs; /* runs per k (≥ 2) */
   CsStabilityMode stability_mode;
   guint64         seed;           /* of the reference sets and the bootstrap samples */
+  const CsGraph  *graph;          /* Borrowed, may be NULL: the graph whose nodes x's rows are, for
+                                     algorithms that cluster a graph (cs_algorithm_needs_graph);
+                                     their gap statistic is skipped (its reference sets are point
+                                     clouds, not graphs) and stability compares seeded runs */
 } CsChooseKOptions;
 
 void cs_choose_k_options_init (CsChooseKOptions *o);

@@ -62,6 +62,57 @@ external_metrics (const CsDataset  *ds,
   r->nmi = cs_metric_nmi (truth, r->clustering->labels, n);
 }
 
+/* Modularity on the dataset's graph, whose nodes are the dataset's rows (rows the preparation
+ * dropped count as unlabelled). */
+static void
+graph_metrics (const CsDataset  *ds,
+               CsPipelineResult *r)
+{
+  const CsClustering *c = r->clustering;
+  g_autofree int *labels = NULL;
+
+  if (ds->graph == NULL || ds->graph->n != ds->n_rows)
+    return;
+  labels = g_new (int, ds->graph->n);
+  for (gsize i = 0; i < ds->graph->n; i++)
+    labels[i] = -1;
+  for (gsize i = 0; i < c->n; i++)
+    labels[r->prep->rows[i]] = c->labels[i];
+  r->modularity = cs_graph_modularity (ds->graph, labels, c->k);
+}
+
+/* A graph algorithm on the dataset's graph: labels for every node, of which the prepared rows
+ * (the nodes the views show) keep theirs. */
+static gboolean
+run_graph_algorithm (const CsDataset         *ds,
+                     const CsPipelineOptions *options,
+                     CsPipelineResult        *r,
+                     CsProgress              *progress,
+                     GError                 **error)
+{
+  CsClustering *c;
+  gsize n = r->prep->x->rows;
+
+  if (!cs_algorithm_run_graph (options->algorithm, ds->graph, options->params, progress, r->trace, &r->clustering,
+                               error))
+    return FALSE;
+  c = r->clustering;
+  g_assert (c->n == ds->n_rows);
+  if (n != c->n)
+    {
+      g_autofree int *all = c->labels;
+
+      c->labels = g_new (int, MAX (n, 1));
+      for (gsize i = 0; i < n; i++)
+        c->labels[i] = all[r->prep->rows[i]];
+      c->n = n;
+    }
+  /* Centres in the kernel's or the embedding's space are not points of the prepared columns. */
+  g_clear_pointer (&c->centers, cs_matrix_free);
+  c->d = r->prep->x->cols;
+  return TRUE;
+}
+
 /* The dissimilarity a run works on, as the options say: *D the given matrix, Gower
  * dissimilarities over the chosen dataset columns (numeric and categorical alike; *owned
  * then holds them), or NULL for coordinates under *metric. */
@@ -147,6 +198,9 @@ run_algorithm (const CsDataset         *ds,
   g_autoptr (CsDissim) gower = NULL;
   const CsDissim *D;
 
+  if (ds->graph != NULL && ds->graph->n == ds->n_rows && options->algorithm->run_graph != NULL
+      && options->dissim == NULL)
+    return run_graph_algorithm (ds, options, r, progress, error);
   if (!resolve_dissim (ds, options, r, progress, &metric, &D, &gower, error))
     return FALSE;
   if (D == NULL && options->algorithm->run_labelled != NULL)
@@ -238,6 +292,7 @@ score (const CsDataset         *ds,
       r->calinski_harabasz = cs_metric_calinski_harabasz (r->prep->x, c->labels, c->k);
     }
   external_metrics (ds, r);
+  graph_metrics (ds, r);
   cs_progress_report (progress, 1.0, "Done");
   return TRUE;
 }
@@ -254,6 +309,15 @@ cs_pipeline_run (const CsDataset         *ds,
 
   g_return_val_if_fail (ds != NULL && options != NULL && options->algorithm != NULL, NULL);
   r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
+  r->modularity = NAN;
+  if (cs_algorithm_needs_graph (options->algorithm) && ds->graph == NULL)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_PARAMETER,
+                   "%s clusters the nodes of a graph, and ‘%s’ is a table of points: open an edge list (in the "
+                   "command line: clusterscope-cli graph EDGES --algo %s)",
+                   options->algorithm->name, ds->name != NULL ? ds->name : "this data", options->algorithm->id);
+      return NULL;
+    }
 
   cs_progress_report (progress, 0.0, "Preparing data");
   r->prep = cs_dataset_prepare (ds, &options->prepare, error);
@@ -302,6 +366,7 @@ cs_pipeline_run_labels (const CsDataset         *ds,
 
   g_return_val_if_fail (ds != NULL && options != NULL && labels != NULL, NULL);
   r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
+  r->modularity = NAN;
 
   cs_progress_report (progress, 0.0, "Preparing data");
   r->prep = cs_dataset_prepare (ds, &options->prepare, error);
@@ -354,6 +419,7 @@ cs_pipeline_score (const CsDataset         *ds,
 
   g_return_val_if_fail (prep != NULL && clustering != NULL && prep->x->rows == clustering->n, NULL);
   r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
+  r->modularity = NAN;
   r->prep = prep;
   r->clustering = clustering;
   if (clustering->medoids != NULL)
@@ -446,6 +512,7 @@ cs_pipeline_run_at_k (const CsDataset         *ds,
 
   g_return_val_if_fail (ds != NULL && options != NULL && source != NULL, NULL);
   r->silhouette = r->davies_bouldin = r->calinski_harabasz = r->ari = r->nmi = r->medoid_silhouette = NAN;
+  r->modularity = NAN;
 
   medoids = cs_clustering_medoids_at_k (source, k);
   if (source->merges != NULL && (k < 1 || k > source->n))

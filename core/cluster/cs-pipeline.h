@@ -8,6 +8,9 @@ G_BEGIN_DECLS
 
 /* The path every front end walks — prepare the dataset, run one algorithm, score the
  * result — so the window's worker thread, the CLI and the tests do it the same way. */
+/* Graph data (CsDataset.graph) runs an algorithm's run_graph on the graph (labels for every
+ * node; the prepared rows keep theirs) when it has one, else its run on the prepared node rows;
+ * an algorithm that needs a graph is refused on other data (CS_ERROR_PARAMETER). */
 typedef struct
 {
   CsPrepareOptions   prepare;
@@ -44,6 +47,9 @@ typedef struct
   double        calinski_harabasz;  /* NaN when not computed */
   double        ari;         /* against the dataset's label column; NaN when there is none */
   double        nmi;
+  /* Issue 13, added at the end: Newman's modularity of the clustering on the dataset's graph
+   * (CsDataset.graph), whichever algorithm made it; NaN for other data. */
+  double        modularity;
 } CsPipelineResult;
 
 void              cs_pipeline_options_init (CsPipelineOptions *options);

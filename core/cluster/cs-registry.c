@@ -32,6 +32,11 @@ extern const CsAlgorithm cs_algorithm_spectral;
 extern const CsAlgorithm cs_algorithm_ppp;
 extern const CsAlgorithm cs_algorithm_sdp_kmeans;
 extern const CsAlgorithm cs_algorithm_ila_sdp;
+extern const CsAlgorithm cs_algorithm_graph_kernel_kmeans;
+extern const CsAlgorithm cs_algorithm_graph_kernel_ward;
+extern const CsAlgorithm cs_algorithm_graph_spectral;
+extern const CsAlgorithm cs_algorithm_amg_spectral;
+extern const CsAlgorithm cs_algorithm_ncd_spectral;
 
 static const CsAlgorithm *const registry[] = {
   &cs_algorithm_kmeans,
@@ -58,6 +63,11 @@ static const CsAlgorithm *const registry[] = {
   &cs_algorithm_ppp,
   &cs_algorithm_sdp_kmeans,
   &cs_algorithm_ila_sdp,
+  &cs_algorithm_graph_kernel_kmeans,
+  &cs_algorithm_graph_kernel_ward,
+  &cs_algorithm_graph_spectral,
+  &cs_algorithm_amg_spectral,
+  &cs_algorithm_ncd_spectral,
 };
 
 typedef union
@@ -141,6 +151,8 @@ cs_algorithm_run (const CsAlgorithm *algo,
                   GError           **error)
 {
   g_return_val_if_fail (algo != NULL && x != NULL, FALSE);
+  if (algo->run == NULL)
+    return cs_algorithm_run_graph (algo, NULL, params, progress, trace, out, error);
   if (x->rows == 0 || x->cols == 0)
     {
       g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "%s needs at least one row and one column of data",
@@ -535,4 +547,60 @@ cs_params_to_string (const CsParams *params,
     default:
       return g_strdup (params->values[i].str);
     }
+}
+
+gboolean
+cs_algorithm_needs_graph (const CsAlgorithm *algo)
+{
+  g_return_val_if_fail (algo != NULL, FALSE);
+  return algo->run_graph != NULL && algo->run == NULL;
+}
+
+gboolean
+cs_algorithm_run_graph (const CsAlgorithm *algo,
+                        const CsGraph     *g,
+                        const CsParams    *params,
+                        CsProgress        *progress,
+                        CsTrace           *trace,
+                        CsClustering     **out,
+                        GError           **error)
+{
+  g_autoptr (CsParams) defaults = NULL;
+  CsClustering *c = NULL;
+  gint64 t0;
+
+  g_return_val_if_fail (algo != NULL && out != NULL, FALSE);
+  if (algo->run_graph == NULL || g == NULL)
+    {
+      /* The one message for every front end that reaches a graph algorithm with a table. */
+      g_set_error (error, CS_ERROR, algo->run_graph == NULL ? CS_ERROR_INVALID_ARGUMENT : CS_ERROR_PARAMETER,
+                   algo->run_graph == NULL ? "%s clusters rows of a table, not the nodes of a graph"
+                                           : "%s clusters the nodes of a graph, and this data is a table of "
+                                             "points: open an edge list (in the command line: clusterscope-cli "
+                                             "graph EDGES --algo ...)",
+                   algo->name);
+      return FALSE;
+    }
+  if (g->n < 2)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT, "%s needs a graph of at least two nodes", algo->name);
+      return FALSE;
+    }
+  if (params == NULL)
+    params = defaults = cs_params_new (algo);
+  g_return_val_if_fail (cs_params_get_algorithm (params) == algo, FALSE);
+  t0 = g_get_monotonic_time ();
+  if (!algo->run_graph (g, params, progress, trace, &c, error))
+    return FALSE;
+  c->seconds = (g_get_monotonic_time () - t0) / 1e6;
+  if (c->algorithm == NULL || strcmp (c->algorithm, algo->id) != 0)
+    {
+      g_free (c->algorithm);
+      c->algorithm = g_strdup (algo->id);
+    }
+  if (c->params == NULL)
+    c->params = cs_params_copy (params);
+  c->objective_kind = algo->objective;
+  *out = c;
+  return TRUE;
 }

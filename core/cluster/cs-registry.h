@@ -4,6 +4,7 @@
 #include "core/base/cs-progress.h"
 #include "core/cluster/cs-result.h"
 #include "core/data/cs-dissim.h"
+#include "core/graph/cs-graph.h"
 
 G_BEGIN_DECLS
 
@@ -70,6 +71,14 @@ typedef gboolean (*CsAlgorithmLabelledRunFunc) (const CsMatrix *x,
                                                 CsClustering  **out,
                                                 GError        **error);
 
+/* For algorithms that cluster the nodes of a graph (issue 13): labels for all g->n nodes. */
+typedef gboolean (*CsAlgorithmGraphRunFunc) (const CsGraph  *g,
+                                             const CsParams *params,
+                                             CsProgress     *progress,
+                                             CsTrace        *trace,
+                                             CsClustering  **out,
+                                             GError        **error);
+
 struct _CsAlgorithm
 {
   const char         *id;          /* "kmeans" */
@@ -89,6 +98,10 @@ struct _CsAlgorithm
   /* May be NULL: runs with the dataset's known classes (the label column); the pipeline uses it
    * instead of run when the dataset has one. run alone treats every row as unlabelled. */
   CsAlgorithmLabelledRunFunc run_labelled;
+  /* Issue 13, added at the end. May be NULL: clusters the nodes of a graph. The pipeline uses
+   * it whenever the dataset is a graph (CsDataset.graph); an entry with run_graph and no run
+   * needs one (cs_algorithm_needs_graph) and is refused on tables of points. */
+  CsAlgorithmGraphRunFunc run_graph;
 };
 
 const CsAlgorithm *const *cs_registry_list (gsize *n_algorithms);
@@ -161,6 +174,19 @@ gboolean    cs_params_get_bool (const CsParams *params, const char *name);
 const char *cs_params_get_string (const CsParams *params, const char *name); /* ENUM and STRING */
 /* The canonical text of a value ("10", "1e-04", "k-means++"): the inverse of cs_params_set. */
 char       *cs_params_to_string (const CsParams *params, const char *name);
+
+/* Issue 13: graph algorithms. TRUE when the algorithm clusters graph nodes only (run_graph, no
+ * run): front ends offer it only for graph data. */
+gboolean cs_algorithm_needs_graph (const CsAlgorithm *algo);
+/* Runs run_graph on g (labels for every node) and stamps the result as cs_algorithm_run does;
+ * CS_ERROR_INVALID_ARGUMENT when the algorithm has none. */
+gboolean cs_algorithm_run_graph (const CsAlgorithm *algo,
+                                 const CsGraph     *g,
+                                 const CsParams    *params,
+                                 CsProgress        *progress,
+                                 CsTrace           *trace,
+                                 CsClustering     **out,
+                                 GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsParams, cs_params_free)
 

@@ -449,6 +449,7 @@ cs_spectral_options_init (CsSpectralOptions *o)
   o->sweeps = 50;
   o->omega = 0.5;
   o->attr_weight = 1.0;
+  o->block_distance = TRUE;
 }
 
 /* y = (S + I)/2 x for a block of b columns (row-major n × b). */
@@ -805,6 +806,8 @@ amg_run (const CsGraph           *g,
            * which the sweep preserves; repeated against rounding). */
           if (s % 5 == 4 || s + 1 == o->sweeps)
             {
+              if (!cs_progress_check (progress, error))
+                return FALSE;
               for (guint c = 0; c < dim; c++)
                 {
                   double m = 0.0;
@@ -823,7 +826,18 @@ amg_run (const CsGraph           *g,
                 }
             }
         }
-      e = cs_matrix_new_from_data (n0, dim, x); /* the original nodes' rows */
+      if (aug != NULL && o->block_distance)
+        {
+          /* The modified k-means of the paper: nodes compared block by block with their
+           * attribute vertices. Its distance is the norm of the vector of block distances, so
+           * k-means on the blocks side by side minimises it exactly. */
+          g_autoptr (CsMatrix) all = cs_matrix_new_from_data (n, dim, x);
+          e = cs_amg_block_embedding (g, aug, all, error);
+          if (e == NULL)
+            return FALSE;
+        }
+      else
+        e = cs_matrix_new_from_data (n0, dim, x); /* the original nodes' rows */
       if (!kmeans_rows (e, o->k, 1, o->seed + r, NULL, &c, error))
         return FALSE;
       double q = cs_graph_modularity (g, c->labels, o->k);
@@ -844,6 +858,100 @@ amg_run (const CsGraph           *g,
   cs_progress_report (progress, 1.0, "smooth vectors");
   *out = g_steal_pointer (&best);
   return TRUE;
+}
+
+CsMatrix *
+cs_amg_block_embedding (const CsGraph  *g,
+                        const CsGraph  *aug,
+                        const CsMatrix *x,
+                        GError        **error)
+{
+  gsize n0 = g->n, m = g->n_attrs, dim = x->cols, width = (1 + m) * dim;
+  g_autofree gsize *start = g_new0 (gsize, m + 1);
+  g_autofree double *mean = g_new0 (double, MAX (m * dim, 1));
+  g_autofree gsize *count = g_new0 (gsize, MAX (m, 1));
+  g_autoptr (CsMatrix) e = NULL;
+
+  g_return_val_if_fail (x->rows == aug->n && aug->n >= n0, NULL);
+  /* cs_graph_augment numbers the extra vertices attribute by attribute (each value once, in
+   * order of first appearance): attribute j owns the vertices start[j] … start[j + 1] − 1. */
+  start[0] = n0;
+  for (gsize j = 0; j < m; j++)
+    {
+      g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+      for (gsize i = 0; i < n0; i++)
+        if (g->attr_values[i * m + j] != NULL)
+          g_hash_table_add (seen, g->attr_values[i * m + j]);
+      start[j + 1] = start[j] + g_hash_table_size (seen);
+    }
+  if (start[m] != aug->n)
+    {
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "the augmented graph has %" G_GSIZE_FORMAT " vertices, not the %" G_GSIZE_FORMAT " of its "
+                   "attribute values", aug->n, start[m]);
+      return NULL;
+    }
+  e = cs_matrix_try_new (n0, width, "block embedding", error);
+  if (e == NULL)
+    return NULL;
+  for (gsize i = 0; i < n0; i++)
+    {
+      double *row = e->data + i * width;
+
+      memcpy (row, x->data + i * dim, dim * sizeof (double));
+      for (gsize j = 0; j < m; j++)
+        row[(1 + j) * dim] = NAN;
+      for (gsize p = aug->row_ptr[i]; p < aug->row_ptr[i + 1]; p++)
+        {
+          gsize v = aug->col[p], j = 0;
+
+          if (v < n0)
+            continue;
+          while (v >= start[j + 1])
+            j++;
+          memcpy (row + (1 + j) * dim, x->data + v * dim, dim * sizeof (double));
+          count[j]++;
+          for (gsize c = 0; c < dim; c++)
+            mean[j * dim + c] += x->data[v * dim + c];
+        }
+    }
+  /* A node without a value for an attribute sits at that attribute's mean vertex position: it
+   * neither pulls towards nor away from any value. */
+  for (gsize j = 0; j < m; j++)
+    for (gsize c = 0; c < dim; c++)
+      mean[j * dim + c] = count[j] > 0 ? mean[j * dim + c] / (double) count[j] : 0.0;
+  for (gsize i = 0; i < n0; i++)
+    for (gsize j = 0; j < m; j++)
+      {
+        double *block = e->data + i * width + (1 + j) * dim;
+        if (isnan (block[0]))
+          memcpy (block, mean + j * dim, dim * sizeof (double));
+      }
+  return g_steal_pointer (&e);
+}
+
+double
+cs_amg_block_distance (const double *a,
+                       const double *b,
+                       gsize         blocks,
+                       gsize         dim,
+                       double       *components)
+{
+  double total = 0.0;
+
+  for (gsize blk = 0; blk < blocks; blk++)
+    {
+      double s = 0.0;
+      for (gsize c = 0; c < dim; c++)
+        {
+          double t = a[blk * dim + c] - b[blk * dim + c];
+          s += t * t;
+        }
+      if (components != NULL)
+        components[blk] = sqrt (s);
+      total += s;
+    }
+  return sqrt (total);
 }
 
 /* ---- pseudo-inverse and Nyström ---- */
@@ -1359,7 +1467,7 @@ const CsAlgorithm cs_algorithm_spectral = {
   .description = "Embeds the rows by the leading eigenvectors of a normalized kernel affinity (Gaussian, neural "
                  "tangent, arc-cosine), through a Nyström approximation, then runs k-means there: finds clusters "
                  "of any shape that are apart, in memory that grows with rows × landmarks.",
-  .category = "Graph",
+  .category = "Kernel",
   .objective = CS_OBJECTIVE_INERTIA,
   .params = spectral_params,
   .n_params = G_N_ELEMENTS (spectral_params),

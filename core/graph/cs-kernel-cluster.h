@@ -46,6 +46,8 @@ typedef struct
   guint   sweeps;      /* damped-Jacobi sweeps per test vector */
   double  omega;       /* damping */
   double  attr_weight; /* weight of the augmentation's node–attribute edges */
+  gboolean block_distance; /* AMG on an attributed graph: k-means on the block distance
+                              (cs_amg_block_embedding), else on the nodes' own rows */
 } CsSpectralOptions;
 
 void cs_spectral_options_init (CsSpectralOptions *o);
@@ -70,13 +72,33 @@ gboolean cs_spectral_cluster (const CsGraph           *g,
 /* The AMG idea (D'Ambra, Vassilevski & Cutillo): instead of eigenvectors, dim algebraically
  * smooth vectors — random vectors after `sweeps` damped-Jacobi sweeps on L x = 0, the constant
  * removed, D-orthonormalized — embed the nodes; k-means on the rows. An attributed graph (node
- * table with attribute columns) is first augmented (cs_graph_augment). Each of n_init restarts
- * draws new vectors; the partition of highest modularity (on g) wins. */
+ * table with attribute columns) is first augmented (cs_graph_augment) and, with block_distance,
+ * each node is compared with its attribute vertices (cs_amg_block_embedding). Each of n_init
+ * restarts draws new vectors; the partition of highest modularity (on g) wins. */
 gboolean cs_amg_spectral_cluster (const CsGraph           *g,
                                   const CsSpectralOptions *o,
                                   CsProgress              *progress,
                                   CsClustering           **out,
                                   GError                 **error);
+
+/* The paper's vector-valued ("block") distance. On the augmented graph every node i of g is a
+ * block of 1 + g->n_attrs rows of the embedding x (aug->n × dim, rows of aug's vertices): its
+ * own row, then for each attribute the row of the vertex of i's value (the mean of those rows
+ * over the nodes that have a value, where i has none). Returns the n × ((1 + n_attrs) · dim)
+ * matrix of the blocks laid side by side (node row first). aug must be cs_graph_augment (g, …). */
+CsMatrix *cs_amg_block_embedding (const CsGraph  *g,
+                                  const CsGraph  *aug,
+                                  const CsMatrix *x,
+                                  GError        **error);
+
+/* The block distance between two rows of a block embedding (blocks rows of dim values each):
+ * the vector of the blocks' Euclidean distances (written to components, blocks entries, when
+ * not NULL) and, returned, its Euclidean norm, which is what the modified k-means compares. */
+double cs_amg_block_distance (const double *a,
+                              const double *b,
+                              gsize         blocks,
+                              gsize         dim,
+                              double       *components);
 
 /* The Moore–Penrose pseudo-inverse of a symmetric positive semi-definite matrix by the
  * Newton–Schulz iteration X ← X (2I − A X) from X₀ = A / ‖A‖₂², stopped when ‖A X A − A‖_F

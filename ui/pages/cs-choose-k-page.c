@@ -6,6 +6,8 @@
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 #include "core/cluster/cs-choose-k.h"
+#include "core/data/cs-dataset.h"
+#include "core/graph/cs-graph.h"
 #include "ui/cs-figure-view.h"
 #include "ui/cs-worker.h"
 #include "ui/render/cs-render-choose-k.h"
@@ -55,6 +57,7 @@ struct _CsChooseKPage
   gboolean       stale;
   gboolean       busy;
   gboolean       syncing;
+  CsGraph       *graph;          /* Owned ref, may be NULL: the dataset's graph, for graph algorithms */
 };
 
 static void cs_choose_k_page_iface_init (CsPageInterface *iface);
@@ -109,6 +112,7 @@ typedef struct
   CsParams        *params;   /* Owned */
   CsChooseKOptions options;
   CsChooseKResult *reuse;    /* Owned ref, may be NULL: only rebuild the figure (the heatmap) */
+  CsGraph         *graph;    /* Owned ref, may be NULL: options.graph */
   char            *title;
   gsize            n_points;
   double          *px;
@@ -123,6 +127,7 @@ input_free (Input *in)
   g_clear_pointer (&in->result, cs_page_result_unref);
   g_clear_pointer (&in->params, cs_params_free);
   g_clear_pointer (&in->reuse, cs_choose_k_result_unref);
+  g_clear_pointer (&in->graph, cs_graph_unref);
   g_free (in->title);
   g_free (in->px);
   g_free (in->py);
@@ -321,6 +326,11 @@ start (CsChooseKPage *self, CsChooseKResult *reuse)
       return;
     }
   in->reuse = reuse != NULL ? cs_choose_k_result_ref (reuse) : NULL;
+  if (self->graph != NULL)
+    {
+      in->graph = cs_graph_ref (self->graph);
+      in->options.graph = in->graph;
+    }
   rows = cs_format_count (c->n);
   in->title = g_strdup_printf ("How many clusters? %s on %s rows", algo->name, rows);
   in->selected_k = c->k;
@@ -503,11 +513,22 @@ applies (CsPage *page, char **why_not)
 }
 
 static void
+set_dataset (CsPage *page, CsDataset *dataset)
+{
+  CsChooseKPage *self = CS_CHOOSE_K_PAGE (page);
+
+  g_clear_pointer (&self->graph, cs_graph_unref);
+  if (dataset != NULL && dataset->graph != NULL)
+    self->graph = cs_graph_ref (dataset->graph);
+}
+
+static void
 cs_choose_k_page_iface_init (CsPageInterface *iface)
 {
   iface->name = "choose-k";
   iface->title = "Choose k";
   iface->group = CS_PAGE_GROUP_CLUSTERS;
+  iface->set_dataset = set_dataset;
   iface->set_points = set_points;
   iface->set_result = set_result;
   iface->shown = shown;
@@ -526,6 +547,7 @@ cs_choose_k_page_dispose (GObject *object)
   g_clear_pointer (&self->result, cs_page_result_unref);
   g_clear_pointer (&self->computed_from, cs_page_result_unref);
   g_clear_pointer (&self->computed_key, g_free);
+  g_clear_pointer (&self->graph, cs_graph_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), CS_TYPE_CHOOSE_K_PAGE);
   /* The template's root box is not a bound child: dispose_template leaves it. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
