@@ -1,5 +1,7 @@
 #include "ui/cs-figure-view.h"
 
+#include <math.h>
+
 struct _CsFigureView
 {
   GtkWidget parent_instance;
@@ -8,6 +10,9 @@ struct _CsFigureView
   gpointer       model; /* Owned: one reference, dropped with unref */
   GBoxedCopyFunc ref;
   GDestroyNotify unref;
+  double         scale;   /* presenter mode: > 1 draws text, lines and marks larger */
+  CsPaletteKind  palette; /* presenter mode: high contrast */
+  int            request_w, request_h; /* the size request at scale 1 */
 };
 
 G_DEFINE_FINAL_TYPE (CsFigureView, cs_figure_view, GTK_TYPE_WIDGET)
@@ -36,7 +41,7 @@ cs_figure_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   /* The snapshot's recording surface cannot tell a renderer the screen's scale. */
   cs_render_set_raster_scale (cr, gtk_widget_get_scale_factor (widget));
-  self->func (cr, self->model, w, h);
+  cs_render_presented (cr, self->func, self->model, w, h, self->scale, self->palette);
   cairo_destroy (cr);
 }
 
@@ -62,6 +67,8 @@ cs_figure_view_class_init (CsFigureViewClass *klass)
 static void
 cs_figure_view_init (CsFigureView *self)
 {
+  self->scale = 1.0;
+  self->palette = CS_PALETTE_DEFAULT;
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
 }
@@ -117,4 +124,67 @@ cs_figure_view_dup_model (CsFigureView *view, GDestroyNotify *unref)
 
   *unref = view->unref;
   return view->model != NULL ? view->ref (view->model) : NULL;
+}
+
+void
+cs_figure_view_set_scale (CsFigureView *view, double scale)
+{
+  g_return_if_fail (CS_IS_FIGURE_VIEW (view));
+  g_return_if_fail (scale > 0 && isfinite (scale));
+
+  if (view->scale == scale)
+    return;
+  /* A figure that asks for a size (the objective panel beside the scatter plot) asks for
+   * `scale` times more, so its canvas keeps the size its layout was made for. */
+  if (view->scale == 1.0)
+    gtk_widget_get_size_request (GTK_WIDGET (view), &view->request_w, &view->request_h);
+  gtk_widget_set_size_request (GTK_WIDGET (view), view->request_w > 0 ? (int) lround (view->request_w * scale) : -1,
+                               view->request_h > 0 ? (int) lround (view->request_h * scale) : -1);
+  view->scale = scale;
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+}
+
+double
+cs_figure_view_get_scale (CsFigureView *view)
+{
+  g_return_val_if_fail (CS_IS_FIGURE_VIEW (view), 1.0);
+
+  return view->scale;
+}
+
+void
+cs_figure_view_set_palette (CsFigureView *view, CsPaletteKind palette)
+{
+  g_return_if_fail (CS_IS_FIGURE_VIEW (view));
+
+  if (view->palette == palette)
+    return;
+  view->palette = palette;
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+}
+
+CsPaletteKind
+cs_figure_view_get_palette (CsFigureView *view)
+{
+  g_return_val_if_fail (CS_IS_FIGURE_VIEW (view), CS_PALETTE_DEFAULT);
+
+  return view->palette;
+}
+
+void
+cs_figure_view_get_canvas (CsFigureView *view, double *width, double *height)
+{
+  g_return_if_fail (CS_IS_FIGURE_VIEW (view));
+
+  *width = gtk_widget_get_width (GTK_WIDGET (view)) / view->scale;
+  *height = gtk_widget_get_height (GTK_WIDGET (view)) / view->scale;
+}
+
+void
+cs_figure_view_to_canvas (CsFigureView *view, double x, double y, double *cx, double *cy)
+{
+  g_return_if_fail (CS_IS_FIGURE_VIEW (view));
+
+  *cx = x / view->scale;
+  *cy = y / view->scale;
 }

@@ -27,4 +27,16 @@ gconstpointer cs_figure_view_get_model (CsFigureView *view);
  * the GDestroyNotify returned in `unref`. */
 gpointer      cs_figure_view_dup_model (CsFigureView *view, GDestroyNotify *unref);
 
+/* Presenter mode: text, lines and marks `scale` times larger (the figure is laid out on a
+ * canvas 1 / scale of the widget's size and drawn scaled, cs_render_presented) and cluster
+ * colours from `palette`. Exports are not affected: they render the model as it is. */
+void          cs_figure_view_set_scale (CsFigureView *view, double scale);
+double        cs_figure_view_get_scale (CsFigureView *view);
+void          cs_figure_view_set_palette (CsFigureView *view, CsPaletteKind palette);
+CsPaletteKind cs_figure_view_get_palette (CsFigureView *view);
+/* The canvas the render function lays the figure out on, and a widget point in its units:
+ * what a page passes to its renderer's layout and hit tests. */
+void          cs_figure_view_get_canvas (CsFigureView *view, double *width, double *height);
+void          cs_figure_view_to_canvas (CsFigureView *view, double x, double y, double *cx, double *cy);
+
 G_END_DECLS

@@ -998,7 +998,8 @@ cs_plot_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       hide_begin (self, d, &saved);
       cairo_save (cr);
       cairo_scale (cr, self->scale, self->scale);
-      cs_render_set_raster_scale (cr, gtk_widget_get_scale_factor (widget) * self->scale);
+      /* The renderer multiplies this by the scale already in cr's matrix. */
+      cs_render_set_raster_scale (cr, gtk_widget_get_scale_factor (widget));
       cs_render_scatter (cr, d, w / self->scale, h / self->scale);
       cairo_restore (cr);
       hide_end (d, &saved);

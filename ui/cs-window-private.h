@@ -134,6 +134,7 @@ struct _CsWindow
   /* Selected dataset rows, ascending, shared with every page (issue 14's table and lasso) */
   gsize     *selection;      /* Owned, may be NULL */
   gsize      n_selection;
+  struct _CsWindowSelection *selection_state; /* Owned: what the selection becomes (cs-window-selection.c) */
   /* Undo and redo (cs-window-undo.c) */
   CsWindowUndo *undo;        /* Owned */
   GMenu        *undo_menu;   /* Template: the main menu's Undo / Redo section */
@@ -278,5 +279,18 @@ void cs_i_window_undo_dataset_replacing (CsWindow *self);
 void cs_i_window_undo_name_next (CsWindow *self, const char *label, const char *group);
 /* A button that shows what undo (or redo) does: its tooltip and accessible name follow. */
 void cs_i_window_undo_track_button (CsWindow *self, GtkWidget *button, gboolean redo);
+
+/* cs-window-selection.c: the selection's actions (win.export-selection, export-selection-to
+ * ("s"), cluster-selection, exclude-selection, label-selection, clear-selection) */
+typedef struct _CsWindowSelection CsWindowSelection;
+void     cs_i_window_selection_init (CsWindow *self);
+void     cs_i_window_selection_finalize (CsWindow *self);
+void     cs_i_window_selection_cancel (CsWindow *self);
+/* As cs_i_window_show_model, but with the model's colour slots as the caller set them. */
+void     cs_i_window_show_model_as_is (CsWindow *self, CsPlotModel *model);
+/* TRUE while a relabelled result is being scored. */
+gboolean cs_i_window_selection_busy (CsWindow *self);
+/* The actions on only while something is selected (labelling also needs a result). */
+void     cs_i_window_selection_update_actions (CsWindow *self);
 
 G_END_DECLS

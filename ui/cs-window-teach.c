@@ -5,7 +5,6 @@
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 #include "core/data/cs-toy.h"
-#include "ui/render/cs-render-style.h"
 
 /* Teaching: drawing points, placing k-means' first centres by clicking, the data generator with
  * live settings, guess-then-reveal and presenter mode. The plot view reports clicks in data
@@ -440,8 +439,9 @@ presenter_mode_changed (GSimpleAction *action, GVariant *value, gpointer user_da
     }
   if (t->sidebar != NULL)
     gtk_widget_set_visible (t->sidebar, !on);
-  cs_plot_view_set_scale (plot_view (self), on ? CS_STYLE_PRESENTER_SCALE : 1.0);
-  cs_plot_view_set_palette (plot_view (self), on ? CS_PALETTE_HIGH_CONTRAST : CS_PALETTE_DEFAULT);
+  /* Every view, the scatter plot's included: its figures draw larger, in high contrast. */
+  for (guint i = 0; i < self->pages->len; i++)
+    cs_page_set_presenter (g_ptr_array_index (self->pages, i), on);
 }
 
 gboolean

@@ -24,6 +24,7 @@
 #include "ui/pages/cs-kdistance-page.h"
 #include "ui/pages/cs-plain-log-page.h"
 #include "ui/pages/cs-novel-page.h"
+#include "ui/pages/cs-hdbscan-tree-page.h"
 
 /* Every view, in switcher order within its group (CsPageInterface.group): adding a view is
  * one CsPage widget and one line here. The scatter page comes first: it is the view a new
@@ -40,6 +41,7 @@ static GType (*const page_types[]) (void) = {
   cs_density_page_get_type,     cs_diagnostics_page_get_type, cs_privacy_page_get_type,
   cs_saliency_page_get_type,
   cs_novel_page_get_type,
+  cs_hdbscan_tree_page_get_type,
 };
 
 G_DEFINE_FINAL_TYPE (CsWindow, cs_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -85,7 +87,8 @@ cs_window_is_busy (CsWindow *self)
 
   return self->job != NULL || cs_i_window_is_loading (self) || cs_worker_is_busy (self->model_worker)
          || self->n_writes > 0 || cs_i_window_distances_busy (self)
-         || (self->session_worker != NULL && cs_worker_is_busy (self->session_worker));
+         || (self->session_worker != NULL && cs_worker_is_busy (self->session_worker))
+         || cs_i_window_selection_busy (self);
 }
 
 void
@@ -144,6 +147,7 @@ cs_i_window_update_actions (CsWindow *self)
   gtk_widget_set_visible (self->run_button, !running);
   gtk_widget_set_sensitive (self->x_dropdown, self->dataset != NULL);
   gtk_widget_set_sensitive (self->y_dropdown, self->dataset != NULL);
+  cs_i_window_selection_update_actions (self);
 }
 
 char *
@@ -450,6 +454,15 @@ cs_i_window_show_model (CsWindow *self, CsPlotModel *model)
 }
 
 void
+cs_i_window_show_model_as_is (CsWindow *self, CsPlotModel *model)
+{
+  model->show_medoid_links = links_enabled (self);
+  set_points (self, model);
+  cs_i_window_teach_model_shown (self);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
+}
+
+void
 cs_i_window_set_result (CsWindow *self, CsPageResult *result)
 {
   g_clear_pointer (&self->result, cs_page_result_unref);
@@ -494,6 +507,7 @@ cs_window_set_selection (CsWindow *self, const gsize *rows, gsize n)
   self->n_selection = n;
   for (guint i = 0; i < self->pages->len; i++)
     cs_page_set_selection (g_ptr_array_index (self->pages, i), self->selection, self->n_selection);
+  cs_i_window_selection_update_actions (self);
 }
 
 const gsize *
@@ -550,6 +564,7 @@ cs_i_window_cancel_all (CsWindow *self)
   if (self->session_worker != NULL)
     cs_worker_drop (self->session_worker);
   cs_i_window_teach_cancel (self);
+  cs_i_window_selection_cancel (self);
 }
 
 /* gtk_window_destroy() unrealizes the window before dropping its reference: stop every
@@ -586,6 +601,7 @@ cs_window_finalize (GObject *object)
   cs_i_window_session_finalize (self);
   cs_i_window_history_finalize (self);
   cs_i_window_teach_finalize (self);
+  cs_i_window_selection_finalize (self);
   g_clear_pointer (&self->selection, g_free);
   cs_i_window_undo_finalize (self);
   g_clear_object (&self->load_worker);
@@ -681,6 +697,7 @@ cs_window_init (CsWindow *self)
   cs_i_window_welcome_init (self);
   cs_i_window_undo_init (self);
   cs_i_window_teach_init (self);
+  cs_i_window_selection_init (self);
 
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "welcome");
   cs_i_window_set_status (self, "No dataset");

@@ -154,6 +154,85 @@ collect_rows (const double *Z, gsize n, gsize v, gsize *stack, GArray *out)
     }
 }
 
+static CsCondensedTree *
+condensed_tree_new (GArray *entries, gsize n, gsize n_clusters, const double *stability)
+{
+  CsCondensedTree *t = g_new0 (CsCondensedTree, 1);
+
+  t->n = n;
+  t->n_clusters = n_clusters;
+  t->n_edges = entries->len;
+  t->parent = g_new (gsize, MAX (t->n_edges, 1));
+  t->child = g_new (gsize, MAX (t->n_edges, 1));
+  t->lambda = g_new (double, MAX (t->n_edges, 1));
+  t->size = g_new (gsize, MAX (t->n_edges, 1));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const Entry *e = &g_array_index (entries, Entry, i);
+
+      t->parent[i] = n + e->parent;
+      t->child[i] = e->child;
+      t->lambda[i] = e->lambda;
+      t->size[i] = e->size;
+    }
+  t->stability = g_memdup2 (stability, n_clusters * sizeof (double));
+  t->label = g_new (int, n_clusters);
+  for (gsize c = 0; c < n_clusters; c++)
+    t->label[c] = -1;
+  return t;
+}
+
+void
+cs_condensed_tree_free (CsCondensedTree *tree)
+{
+  if (tree == NULL)
+    return;
+  g_free (tree->parent);
+  g_free (tree->child);
+  g_free (tree->lambda);
+  g_free (tree->size);
+  g_free (tree->stability);
+  g_free (tree->label);
+  g_free (tree);
+}
+
+JsonObject *
+cs_condensed_tree_to_json (const CsCondensedTree *tree)
+{
+  JsonObject *o = json_object_new ();
+  JsonArray  *edges = json_array_sized_new (tree->n_edges);
+  JsonArray  *clusters = json_array_sized_new (tree->n_clusters);
+
+  for (gsize i = 0; i < tree->n_edges; i++)
+    {
+      JsonArray *row = json_array_sized_new (4);
+
+      json_array_add_int_element (row, (gint64) tree->parent[i]);
+      json_array_add_int_element (row, (gint64) tree->child[i]);
+      if (isfinite (tree->lambda[i]))
+        json_array_add_double_element (row, tree->lambda[i]);
+      else
+        json_array_add_null_element (row);
+      json_array_add_int_element (row, (gint64) tree->size[i]);
+      json_array_add_array_element (edges, row);
+    }
+  for (gsize c = 0; c < tree->n_clusters; c++)
+    {
+      JsonObject *co = json_object_new ();
+
+      json_object_set_int_member (co, "id", (gint64) (tree->n + c));
+      if (isfinite (tree->stability[c]))
+        json_object_set_double_member (co, "stability", tree->stability[c]);
+      else
+        json_object_set_null_member (co, "stability");
+      json_object_set_int_member (co, "label", tree->label[c]);
+      json_array_add_object_element (clusters, co);
+    }
+  json_object_set_array_member (o, "edges", edges);
+  json_object_set_array_member (o, "clusters", clusters);
+  return o;
+}
+
 static gsize
 uf_find (gsize *parent, gsize i)
 {
@@ -165,9 +244,10 @@ uf_find (gsize *parent, gsize i)
   return i;
 }
 
-/* Labels (−1 noise) from the single-linkage tree; returns the number of clusters. */
+/* Labels (−1 noise) from the single-linkage tree, and the condensed tree they were selected
+ * from; returns the number of clusters. */
 static guint
-condense_and_select (const double *Z, gsize n, gsize mcs, int *labels)
+condense_and_select (const double *Z, gsize n, gsize mcs, int *labels, CsCondensedTree **out)
 {
   g_autoptr (GArray) tree = g_array_new (FALSE, FALSE, sizeof (Entry));
   g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (gsize));
@@ -249,6 +329,9 @@ condense_and_select (const double *Z, gsize n, gsize mcs, int *labels)
       Entry *e = &g_array_index (tree, Entry, t);
       stability[e->parent] += (e->lambda - birth[e->parent]) * (double) e->size;
     }
+  /* The tree keeps each cluster's own stability; excess of mass below overwrites it with the
+   * best of its subtree. */
+  *out = condensed_tree_new (tree, n, n_clusters, stability);
 
   /* Excess of mass, newest first; cluster ids grow down the tree, so children come first. */
   {
@@ -301,6 +384,7 @@ condense_and_select (const double *Z, gsize n, gsize mcs, int *labels)
   number = g_new (int, n_clusters);
   for (gsize c = 0; c < n_clusters; c++)
     number[c] = selected[c] ? (int) k++ : -1;
+  memcpy ((*out)->label, number, n_clusters * sizeof (int));
   for (gsize i = 0; i < n; i++)
     {
       gsize r = uf_find (uf, i);
@@ -362,7 +446,7 @@ cs_hdbscan_run (const CsMatrix         *x,
     return FALSE;
 
   c = cs_clustering_new ("hdbscan", n, x->cols, 0);
-  c->k = n > 1 ? condense_and_select (Z, n, options->min_cluster_size, c->labels) : 0;
+  c->k = n > 1 ? condense_and_select (Z, n, options->min_cluster_size, c->labels, &c->condensed_tree) : 0;
   if (n == 1)
     c->labels[0] = -1;
   /* No point_kinds: HDBSCAN has no border rows, and "core" would claim more than it knows. */

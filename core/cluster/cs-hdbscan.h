@@ -5,6 +5,8 @@
 #include "core/cluster/cs-result.h"
 #include "core/data/cs-dissim.h"
 
+#include <json-glib/json-glib.h>
+
 G_BEGIN_DECLS
 
 /* HDBSCAN (Campello, Moulavi & Sander 2013; the condensed tree and excess-of-mass selection of
@@ -33,6 +35,30 @@ typedef struct
   guint           min_samples;      /* 0: min_cluster_size */
   CsHdbscanMetric metric;
 } CsHdbscanOptions;
+
+/* The condensed tree a run selects its clusters from (CsClustering.condensed_tree), numbered as
+ * the hdbscan package's condensed_tree_: rows are 0 … n − 1, clusters n … n + n_clusters − 1,
+ * the root is n and a cluster's id is larger than its parent's. Each edge says that `child`
+ * (a row or a cluster of `size` rows) leaves `parent` at λ = 1 / distance; a split is two
+ * cluster edges at the same λ. A row of a selected cluster's subtree carries that cluster's
+ * label; a row that leaves any other cluster is noise. */
+typedef struct _CsCondensedTree
+{
+  gsize   n;          /* rows */
+  gsize   n_clusters; /* clusters, the root included */
+  gsize   n_edges;
+  gsize  *parent;     /* Owned, n_edges: a cluster id (≥ n) */
+  gsize  *child;      /* Owned, n_edges: a row (< n) or a cluster id */
+  double *lambda;     /* Owned, n_edges: 1 / the distance where child leaves; +inf at distance 0 */
+  gsize  *size;       /* Owned, n_edges: rows in child */
+  double *stability;  /* Owned, n_clusters: Σ (λ − λ_birth) · size over what leaves the cluster */
+  int    *label;      /* Owned, n_clusters: the label of a selected cluster, −1 for the others */
+} CsCondensedTree;
+
+void        cs_condensed_tree_free (CsCondensedTree *tree);
+/* {"edges": [[parent, child, lambda, size], …] (lambda null when infinite), "clusters": [{"id",
+ * "stability", "label"} per cluster, the root first]}. */
+JsonObject *cs_condensed_tree_to_json (const CsCondensedTree *tree);
 
 void     cs_hdbscan_options_init (CsHdbscanOptions *options);
 

@@ -1,6 +1,7 @@
 #include "core/cluster/cs-result-io.h"
 #include "core/cluster/cs-ppp.h"
 #include "core/cluster/cs-sdp.h"
+#include "core/cluster/cs-hdbscan.h"
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
 #include "core/data/cs-csv.h"
@@ -208,6 +209,8 @@ cs_clustering_to_json (const CsClustering *c)
     json_object_set_object_member (o, "sdp", cs_sdp_report_to_json (c->sdp));
   if (c->ppp)
     json_object_set_object_member (o, "ppp", cs_ppp_tree_to_json (c->ppp));
+  if (c->condensed_tree)
+    json_object_set_object_member (o, "condensed_tree", cs_condensed_tree_to_json (c->condensed_tree));
   return o;
 }
 

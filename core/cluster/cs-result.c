@@ -3,6 +3,7 @@
 #include "core/cluster/cs-trace.h"
 #include "core/cluster/cs-ppp.h"
 #include "core/cluster/cs-sdp.h"
+#include "core/cluster/cs-hdbscan.h"
 
 #include <math.h>
 #include <string.h>
@@ -73,6 +74,7 @@ cs_clustering_unref (CsClustering *c)
   g_free (c->merges);
   cs_sdp_report_free (c->sdp);
   cs_ppp_tree_free (c->ppp);
+  cs_condensed_tree_free (c->condensed_tree);
   g_free (c);
 }
 

@@ -79,6 +79,8 @@ typedef struct
                                 optimal (cs-sdp.h says within what); 0: not tight; −1: no relaxation */
   struct _CsSdpReport *sdp;  /* Owned, may be NULL: solver, residuals, tightness, a sample of Z */
   struct _CsPppTree   *ppp;  /* Owned, may be NULL: PPP's split tree, every node's tests */
+  /* Issue 12, added at the end: HDBSCAN's condensed tree (cs-hdbscan.h), which its view draws. */
+  struct _CsCondensedTree *condensed_tree; /* Owned, may be NULL */
 } CsClustering;
 
 CsClustering *cs_clustering_new (const char *algorithm, gsize n, gsize d, guint k);

@@ -1,4 +1,5 @@
 #include "core/data/cs-dataset.h"
+#include "core/data/cs-dataset-subset.h"
 #include "core/base/cs-error.h"
 
 #include <math.h>
@@ -66,6 +67,7 @@ cs_dataset_unref (CsDataset *ds)
   g_ptr_array_unref (ds->bad_cells);
   g_free (ds->sample_id);
   g_clear_pointer (&ds->graph, cs_graph_unref);
+  g_clear_pointer (&ds->origin, cs_dataset_origin_free);
   g_free (ds->hdf5_object);
   g_free (ds);
 }

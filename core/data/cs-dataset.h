@@ -59,6 +59,9 @@ typedef struct
   char      *sample_id;     /* Owned: the bundled dataset's id ("wine"), NULL for other data */
   CsGraph   *graph;         /* Owned ref, may be NULL: the graph whose nodes the rows are (an
                                edge list opened as data; added for issue 13's graph views) */
+  struct _CsDatasetOrigin *origin; /* Owned, may be NULL: a subset's provenance, the source it
+                                      was cut from and which of its rows (cs-dataset-subset.h;
+                                      added for issue 14's selection actions, for sessions) */
   char      *hdf5_object;   /* Owned, may be NULL: the matrix read from the HDF5 file at `path`
                                ("/X", "/measurements/petals"), so that a session reopens the same
                                one; added for issue 14's sessions */

@@ -490,10 +490,13 @@ view_pressed_cb (GtkGestureClick *gesture, int n_press, double px, double py, Cs
 {
   const CsChooseKModel *m = cs_figure_view_get_model (CS_FIGURE_VIEW (self->view));
   guint                 k;
+  double                w, h;
 
   if (m == NULL)
     return;
-  k = cs_render_choose_k_hit (m, gtk_widget_get_width (self->view), gtk_widget_get_height (self->view), px, py);
+  cs_figure_view_get_canvas (CS_FIGURE_VIEW (self->view), &w, &h);
+  cs_figure_view_to_canvas (CS_FIGURE_VIEW (self->view), px, py, &px, &py);
+  k = cs_render_choose_k_hit (m, w, h, px, py);
   if (k >= self->k_min && k < self->k_min + self->n_items)
     gtk_drop_down_set_selected (GTK_DROP_DOWN (self->show_k_dropdown), k - self->k_min);
 }

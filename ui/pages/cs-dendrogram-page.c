@@ -213,10 +213,13 @@ move_cut_to (CsDendrogramPage *self, double y)
 {
   const CsDendrogramModel *m = cs_figure_view_get_model (CS_FIGURE_VIEW (self->view));
   CsRect                   frame;
+  double                   w, h, x;
 
   if (m == NULL || self->result == NULL)
     return;
-  cs_render_dendrogram_layout (m, gtk_widget_get_width (self->view), gtk_widget_get_height (self->view), &frame);
+  cs_figure_view_get_canvas (CS_FIGURE_VIEW (self->view), &w, &h);
+  cs_figure_view_to_canvas (CS_FIGURE_VIEW (self->view), 0.0, y, &x, &y);
+  cs_render_dendrogram_layout (m, w, h, &frame);
   y = CLAMP (y, frame.y, frame.y + frame.height);
   gtk_adjustment_set_value (self->cut_adjustment, cs_render_dendrogram_height_at (m, &frame, y));
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "core/base/cs-error.h"
+#include "core/base/cs-format.h"
+#include "ui/cs-plot-selection.h"
 #include "ui/cs-figure-view.h"
 #include "ui/cs-worker.h"
 #include "ui/render/cs-render-density.h"
@@ -38,6 +40,16 @@ struct _CsDensityPage
   GtkWidget *density_marginals_toggle;
   GtkWidget *density_spinner;
   GtkWidget *density_status_label;
+  GtkWidget *density_overlay;
+  GtkWidget *density_selection_label;
+  GtkWidget *density_selection_menu_button;
+  GtkWidget *density_lasso_button;
+  GtkWidget *density_rectangle_button;
+
+  /* Linked selection (issue 14): a lasso on the heatmap selects the points under it */
+  CsPlotSelection *lasso;      /* Owned */
+  gsize           *selected;   /* Owned: the window's selection, ascending dataset rows */
+  gsize            n_selected;
 
   /* Owned */
   CsWorker *worker; /* WAIT mode: a dragged slider shows a stream of surfaces, ending on the last */
@@ -241,6 +253,8 @@ density_show (CsDensityPage *self, CsDensitySurface *surface)
     }
   cs_figure_view_set_figure (CS_FIGURE_VIEW (self->density_view), cs_render_density, model,
                              (GBoxedCopyFunc)cs_density_model_ref, (GDestroyNotify)cs_density_model_unref);
+  /* The selection's rings follow the new frame. */
+  gtk_widget_queue_draw (cs_plot_selection_get_overlay (self->lasso));
 }
 
 static void
@@ -323,6 +337,80 @@ density_request (CsDensityPage *self)
                  (GDestroyNotify)density_out_free, density_done, self);
 }
 
+/* Selection ------------------------------------------------------------------------------ */
+
+/* The heatmap's frame on the view as drawn now, or FALSE before a surface is shown. */
+static gboolean
+heatmap_frame (CsDensityPage *self, const CsDensityModel **model, CsDensityLayout *layout)
+{
+  *model = cs_figure_view_get_model (CS_FIGURE_VIEW (self->density_view));
+  if (*model == NULL || (*model)->surface == NULL || (*model)->surface->grid == NULL)
+    return FALSE;
+  cs_render_density_layout (*model, gtk_widget_get_width (self->density_view),
+                            gtk_widget_get_height (self->density_view), layout);
+  return layout->frame.width > 0 && layout->frame.height > 0;
+}
+
+/* The inverse of cs_render_density_point: the grid's extent fills the frame. */
+static gboolean
+view_to_data (gpointer owner, double x, double y, double *dx, double *dy)
+{
+  CsDensityPage        *self = owner;
+  const CsDensityModel *m;
+  CsDensityLayout       layout;
+  const CsDensityGrid  *g;
+  const CsRect         *f = &layout.frame;
+
+  if (!heatmap_frame (self, &m, &layout))
+    return FALSE;
+  g = m->surface->grid;
+  *dx = g->x_min + (x - f->x) / f->width * (g->x_max > g->x_min ? g->x_max - g->x_min : 1.0);
+  *dy = g->y_min + (f->y + f->height - y) / f->height * (g->y_max > g->y_min ? g->y_max - g->y_min : 1.0);
+  return isfinite (*dx) && isfinite (*dy);
+}
+
+static gboolean
+data_to_view (gpointer owner, double x, double y, double *vx, double *vy)
+{
+  CsDensityPage        *self = owner;
+  const CsDensityModel *m;
+  CsDensityLayout       layout;
+
+  if (!heatmap_frame (self, &m, &layout))
+    return FALSE;
+  cs_render_density_point (m, &layout, x, y, vx, vy);
+  /* Points outside the surface's extent are not drawn: neither are their rings. */
+  return *vx >= layout.frame.x && *vx <= layout.frame.x + layout.frame.width && *vy >= layout.frame.y
+         && *vy <= layout.frame.y + layout.frame.height;
+}
+
+static void
+show_selection (CsDensityPage *self)
+{
+  g_autofree char *count = cs_format_count (self->n_selected);
+  g_autofree char *text = g_strdup_printf ("%s selected", count);
+
+  gtk_label_set_text (GTK_LABEL (self->density_selection_label), self->n_selected > 0 ? text : "");
+  cs_plot_selection_set_marked (self->lasso, self->selected, self->n_selected);
+}
+
+static void
+set_selection (CsPage *page, const gsize *rows, gsize n)
+{
+  CsDensityPage *self = CS_DENSITY_PAGE (page);
+
+  g_free (self->selected);
+  self->selected = n > 0 ? g_memdup2 (rows, n * sizeof (gsize)) : NULL;
+  self->n_selected = n;
+  show_selection (self);
+}
+
+static void
+lasso_selected_cb (CsPlotSelection *lasso, gpointer rows, guint64 n, CsDensityPage *self)
+{
+  cs_page_request_selection (CS_PAGE (self), rows, (gsize) n);
+}
+
 static void
 cancel (CsPage *page)
 {
@@ -347,6 +435,8 @@ set_points (CsPage *page, const CsPlotModel *m)
   CsDensityPage *self = CS_DENSITY_PAGE (page);
 
   self->scatter = m;
+  /* The surface is of these points, in their coordinates: the lasso selects among them. */
+  cs_plot_selection_set_points (self->lasso, m);
   gtk_widget_set_sensitive (self->density_clusters_toggle, m != NULL && m->labels != NULL && m->k > 0);
   self->serial++;
   /* A manual H survives new points (the user typed it); a rule's H is for the old points. */
@@ -480,6 +570,7 @@ cs_density_page_iface_init (CsPageInterface *iface)
   iface->title = "Surface";
   iface->group = CS_PAGE_GROUP_DENSITY;
   iface->set_points = set_points;
+  iface->set_selection = set_selection;
   iface->shown = shown;
   iface->cancel = cancel;
   iface->applies = applies;
@@ -493,6 +584,8 @@ cs_density_page_dispose (GObject *object)
   if (self->worker != NULL)
     cs_worker_drop (self->worker);
   g_clear_object (&self->worker);
+  g_clear_object (&self->lasso);
+  g_clear_pointer (&self->selected, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), CS_TYPE_DENSITY_PAGE);
   /* The template's root box is not a bound child: dispose_template leaves it. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
@@ -522,6 +615,11 @@ cs_density_page_class_init (CsDensityPageClass *klass)
   BIND (density_marginals_toggle);
   BIND (density_spinner);
   BIND (density_status_label);
+  BIND (density_overlay);
+  BIND (density_selection_label);
+  BIND (density_selection_menu_button);
+  BIND (density_lasso_button);
+  BIND (density_rectangle_button);
 #undef BIND
 }
 
@@ -548,4 +646,23 @@ cs_density_page_init (CsDensityPage *self)
                             self);
   g_signal_connect_swapped (self->density_marginals_toggle, "toggled", G_CALLBACK (density_look_changed),
                             self);
+
+  self->lasso = cs_plot_selection_new_for_widget (self->density_view, view_to_data, data_to_view, self);
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->density_overlay), cs_plot_selection_get_overlay (self->lasso));
+  cs_plot_selection_bind_toggles (self->lasso, self->density_lasso_button, self->density_rectangle_button);
+  g_signal_connect (self->lasso, "selected", G_CALLBACK (lasso_selected_cb), self);
+  {
+    g_autoptr (GMenuModel) menu = cs_plot_selection_menu_new ();
+
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->density_selection_menu_button), menu);
+    cs_plot_selection_attach_context_menu (self->density_view, self->density_overlay);
+  }
+}
+
+CsPlotSelection *
+cs_density_page_get_selection (CsDensityPage *page)
+{
+  g_return_val_if_fail (CS_IS_DENSITY_PAGE (page), NULL);
+
+  return page->lasso;
 }

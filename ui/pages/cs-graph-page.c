@@ -192,10 +192,13 @@ motion_cb (GtkEventControllerMotion *motion,
            double                    y,
            CsGraphPage              *self)
 {
+  double w, h;
+
   if (self->model == NULL)
     return;
-  set_hovered (self, cs_graph_model_node_at (self->model, gtk_widget_get_width (self->view),
-                                             gtk_widget_get_height (self->view), x, y));
+  cs_figure_view_get_canvas (CS_FIGURE_VIEW (self->view), &w, &h);
+  cs_figure_view_to_canvas (CS_FIGURE_VIEW (self->view), x, y, &x, &y);
+  set_hovered (self, cs_graph_model_node_at (self->model, w, h, x, y));
 }
 
 static void

@@ -212,12 +212,13 @@ view_pressed_cb (GtkGestureClick *gesture,
   const CsKDistanceModel *m = cs_figure_view_get_model (CS_FIGURE_VIEW (self->view));
   char   text[G_ASCII_DTOSTR_BUF_SIZE];
   char   k_text[32];
-  double eps;
+  double eps, w, h;
 
   if (m == NULL || self->result == NULL)
     return;
-  if (!cs_kdistance_model_eps_at (m, gtk_widget_get_width (self->view), gtk_widget_get_height (self->view), px, py,
-                                  &eps)
+  cs_figure_view_get_canvas (CS_FIGURE_VIEW (self->view), &w, &h);
+  cs_figure_view_to_canvas (CS_FIGURE_VIEW (self->view), px, py, &px, &py);
+  if (!cs_kdistance_model_eps_at (m, w, h, px, py, &eps)
       || !(eps > 0))
     return;
   /* Four significant digits: a radius read off a chart, not a measurement. */

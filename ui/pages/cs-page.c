@@ -1,6 +1,8 @@
 #include "ui/pages/cs-page.h"
 
 #include "ui/cs-figure-view.h"
+#include "ui/cs-plot-view.h"
+#include "ui/render/cs-render-style.h"
 
 CsPageResult *
 cs_page_result_new (CsPipelineResult *pipeline)
@@ -84,10 +86,39 @@ default_get_figure (CsPage *page, CsRenderFunc *func, gpointer *model, GDestroyN
   return *model != NULL;
 }
 
+/* Every figure at or below `widget`, the scatter plot's widget included. */
+static void
+present_figures (GtkWidget *widget, gboolean on)
+{
+  double        scale = on ? CS_STYLE_PRESENTER_SCALE : 1.0;
+  CsPaletteKind palette = on ? CS_STYLE_PRESENTER_PALETTE : CS_PALETTE_DEFAULT;
+
+  if (CS_IS_FIGURE_VIEW (widget))
+    {
+      cs_figure_view_set_scale (CS_FIGURE_VIEW (widget), scale);
+      cs_figure_view_set_palette (CS_FIGURE_VIEW (widget), palette);
+    }
+  else if (CS_IS_PLOT_VIEW (widget))
+    {
+      cs_plot_view_set_scale (CS_PLOT_VIEW (widget), scale);
+      cs_plot_view_set_palette (CS_PLOT_VIEW (widget), palette);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    present_figures (child, on);
+}
+
+static void
+default_set_presenter (CsPage *page, gboolean on)
+{
+  present_figures (GTK_WIDGET (page), on);
+}
+
 static void
 cs_page_default_init (CsPageInterface *iface)
 {
   iface->get_figure = default_get_figure;
+  iface->set_presenter = default_set_presenter;
 
   /**
    * CsPage::set-axes:
@@ -280,6 +311,18 @@ cs_page_get_figure (CsPage *page, CsRenderFunc *func, gpointer *model, GDestroyN
   *unref = NULL;
   iface = CS_PAGE_GET_IFACE (page);
   return iface->get_figure != NULL && iface->get_figure (page, func, model, unref);
+}
+
+void
+cs_page_set_presenter (CsPage *page, gboolean on)
+{
+  CsPageInterface *iface;
+
+  g_return_if_fail (CS_IS_PAGE (page));
+
+  iface = CS_PAGE_GET_IFACE (page);
+  if (iface->set_presenter != NULL)
+    iface->set_presenter (page, on);
 }
 
 gboolean

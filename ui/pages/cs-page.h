@@ -83,6 +83,9 @@ struct _CsPageInterface
    * A page that lets the user select emits "select-rows" (cs_page_request_selection); the
    * window then sets the selection on every page, the one that asked included. */
   void (*set_selection) (CsPage *page, const gsize *rows, gsize n);
+  /* Presenter mode on or off (issue 12). Default: every CsFigureView and CsPlotView in the
+   * page draws `scale` times larger in the high-contrast palette (cs-render-style.h). */
+  void (*set_presenter) (CsPage *page, gboolean on);
 };
 
 const char *cs_page_get_name (CsPage *page);
@@ -97,6 +100,7 @@ void        cs_page_set_selection (CsPage *page, const gsize *rows, gsize n);
 void        cs_page_cancel (CsPage *page);
 gboolean    cs_page_applies (CsPage *page, char **why_not);
 gboolean    cs_page_get_figure (CsPage *page, CsRenderFunc *func, gpointer *model, GDestroyNotify *unref);
+void        cs_page_set_presenter (CsPage *page, gboolean on);
 
 /* For implementations: TRUE while `page` is the visible child of its stack. */
 gboolean cs_page_is_visible (CsPage *page);

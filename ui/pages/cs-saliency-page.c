@@ -431,8 +431,7 @@ static void
 saliency_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, CsSaliencyPage *self)
 {
   GtkWidget *view = self->saliency_view;
-  double     w = gtk_widget_get_width (view);
-  double     h = gtk_widget_get_height (view);
+  double     w, h;
   guint      chart = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->saliency_chart_dropdown));
   gboolean   y_axis = (gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture))
                      & GDK_SHIFT_MASK) != 0;
@@ -441,6 +440,8 @@ saliency_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, 
 
   if (self->saliency == NULL)
     return;
+  cs_figure_view_get_canvas (CS_FIGURE_VIEW (view), &w, &h);
+  cs_figure_view_to_canvas (CS_FIGURE_VIEW (view), x, y, &x, &y);
   if (chart == CHART_HEATMAP)
     {
       if (cs_render_saliency_heatmap_hit (self->saliency->model, w, h, x, y, &cluster, &feature))

@@ -55,6 +55,7 @@ struct _CsScatterPage
   GtkWidget       *rectangle_button; /* Template */
   GtkWidget       *clear_button;     /* Template */
   GtkWidget       *selection_label;  /* Template */
+  GtkWidget       *selection_menu_button; /* Template: the window's selection actions */
   CsPlotSelection *lasso;            /* Owned */
   gsize           *selected;         /* Owned, the window's selection: ascending dataset rows */
   gsize            n_selected;
@@ -550,8 +551,11 @@ objective_pressed (GtkGestureClick *gesture, int n_press, double x, double y, Cs
 
   if (chart == NULL)
     return;
-  cs_render_trace_layout (chart, gtk_widget_get_width (self->objective_view),
-                          gtk_widget_get_height (self->objective_view), &frame);
+  double w, h;
+
+  cs_figure_view_get_canvas (CS_FIGURE_VIEW (self->objective_view), &w, &h);
+  cs_figure_view_to_canvas (CS_FIGURE_VIEW (self->objective_view), x, y, &x, &y);
+  cs_render_trace_layout (chart, w, h, &frame);
   for (gsize i = 0; i < chart->n; i++)
     {
       double cx;
@@ -641,6 +645,7 @@ cs_scatter_page_class_init (CsScatterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsScatterPage, rectangle_button);
   gtk_widget_class_bind_template_child (widget_class, CsScatterPage, clear_button);
   gtk_widget_class_bind_template_child (widget_class, CsScatterPage, selection_label);
+  gtk_widget_class_bind_template_child (widget_class, CsScatterPage, selection_menu_button);
 
   /* Keys for playback while the focus is in the page (the plot or the bar): a text entry
    * elsewhere in the window keeps its arrows and space. */
@@ -676,6 +681,12 @@ cs_scatter_page_init (CsScatterPage *self)
   g_signal_connect (self->rectangle_button, "toggled", G_CALLBACK (mode_toggled_cb), self);
   g_signal_connect (self->clear_button, "clicked", G_CALLBACK (clear_clicked_cb), self);
   g_signal_connect (self->lasso, "selected", G_CALLBACK (lasso_selected_cb), self);
+  {
+    g_autoptr (GMenuModel) menu = cs_plot_selection_menu_new ();
+
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->selection_menu_button), menu);
+    cs_plot_selection_attach_context_menu (self->plot_view, self->overlay);
+  }
 }
 
 CsPlotView *

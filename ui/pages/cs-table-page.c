@@ -6,6 +6,8 @@
 
 #include "core/base/cs-error.h"
 #include "core/base/cs-format.h"
+#include "core/data/cs-dataset-subset.h"
+#include "ui/cs-plot-selection.h"
 #include "ui/cs-worker.h"
 
 /* Columns before the dataset's own: the row number and the cluster. */
@@ -126,6 +128,7 @@ struct _CsTablePage
   GtkWidget *descending_button;
   GtkWidget *count_label;
   GtkWidget *column_view;
+  GtkWidget *selection_menu_button;
 
   CsDataset          *dataset;   /* Owned ref, may be NULL */
   CsPageResult       *result;    /* Owned ref, may be NULL */
@@ -135,14 +138,52 @@ struct _CsTablePage
   gsize              *selected;  /* Owned, sorted dataset rows selected (the window's selection) */
   gsize               n_selected;
   CsWorker           *worker;    /* Owned */
+  CsWorker           *copy_worker; /* Owned: prints the selected rows for the clipboard */
   gboolean            stale;
   gboolean            syncing;   /* changing the selection or drop-down from code */
+  GPtrArray          *columns;   /* Owned, GtkColumnViewColumn*: column id + 2 → its column */
+  CsTableRow         *probe[2];  /* Owned: two rows the headers' sorters are asked to compare */
+  int                 probed;    /* the first column whose sorter was asked, or PROBE_NONE */
+  gboolean            probing;
 };
+
+#define PROBE_NONE G_MININT
 
 static void cs_table_page_iface_init (CsPageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CsTablePage, cs_table_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (CS_TYPE_PAGE, cs_table_page_iface_init))
+
+/* Numbers as a person wrote them ("14.23", "1065"): the shortest text that reads back as the
+ * value, when it has at most SHORT_DIGITS significant digits. A computed or generated value
+ * (17 digits of which the last ten are noise) shows 6 significant digits instead, and
+ * *rounded says so (the cell's tooltip then has the exact value); integers stay whole. */
+#define SHORT_DIGITS 9
+
+static const char *
+format_number (char *buf, gsize len, double v, gboolean *rounded)
+{
+  guint digits = 0;
+
+  if (rounded != NULL)
+    *rounded = FALSE;
+  cs_format_double (buf, len, v);
+  /* Significant digits of the mantissa: leading zeros do not count, nor does the exponent. */
+  for (const char *p = buf; *p != '\0' && *p != 'e' && *p != 'E'; p++)
+    if (g_ascii_isdigit (*p) && (*p != '0' || digits > 0))
+      digits++;
+  if (digits <= SHORT_DIGITS)
+    return buf;
+  if (v == floor (v) && fabs (v) < 1e15)
+    g_snprintf (buf, len, "%.0f", v);
+  else
+    {
+      g_ascii_formatd (buf, len, "%.6g", v);
+      if (rounded != NULL)
+        *rounded = TRUE;
+    }
+  return buf;
+}
 
 /* What a cell shows; the filter searches the same text. Returns `buf` or a constant. */
 static const char *
@@ -171,7 +212,7 @@ format_cell (const CsDataset *ds, const int *labels, guint row, int column, char
       return "";
     if (col->kind == CS_COLUMN_CATEGORICAL)
       return (guint) v < col->levels->len ? g_ptr_array_index (col->levels, (guint) v) : "";
-    return cs_format_double (buf, len, v);
+    return format_number (buf, len, v, NULL);
   }
 }
 
@@ -248,10 +289,17 @@ row_matches (const Input *in, guint row, guint8 **level_match, const char *noise
             return TRUE;
           continue;
         }
-      cs_format_double (buf, len, v);
-      /* Numbers print in ASCII with a lowercase exponent; the needle is casefolded. */
-      if (strstr (buf, in->needle) != NULL)
-        return TRUE;
+      /* The text shown, or the exact value behind a rounded one. Numbers print in ASCII with
+       * a lowercase exponent; the needle is casefolded. */
+      {
+        gboolean rounded = FALSE;
+
+        format_number (buf, len, v, &rounded);
+        if (strstr (buf, in->needle) != NULL)
+          return TRUE;
+        if (rounded && strstr (cs_format_double (buf, len, v), in->needle) != NULL)
+          return TRUE;
+      }
     }
   return FALSE;
 }
@@ -520,10 +568,75 @@ bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CsTablePage 
   int         column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "cs-column"));
   char        buf[64];
 
+  GtkWidget  *label = gtk_list_item_get_child (item);
+  gboolean    rounded = FALSE;
+
   if (self->dataset == NULL || row == NULL || row->row >= self->dataset->n_rows)
     return;
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
-                      format_cell (self->dataset, self->labels, row->row, column, buf, sizeof buf));
+  if (column >= 0 && cs_dataset_column (self->dataset, (gsize) column)->kind == CS_COLUMN_NUMERIC
+      && !isnan (cs_dataset_column (self->dataset, (gsize) column)->values[row->row]))
+    {
+      double v = cs_dataset_column (self->dataset, (gsize) column)->values[row->row];
+
+      gtk_label_set_text (GTK_LABEL (label), format_number (buf, sizeof buf, v, &rounded));
+      /* The exact value behind a rounded one. */
+      gtk_widget_set_tooltip_text (label, rounded ? cs_format_double (buf, sizeof buf, v) : NULL);
+      return;
+    }
+  gtk_label_set_text (GTK_LABEL (label), format_cell (self->dataset, self->labels, row->row, column, buf, sizeof buf));
+  gtk_widget_set_tooltip_text (label, NULL);
+}
+
+/* Sorting by a click on a header ------------------------------------------------------------ */
+
+/* GTK 4.8 does not say which header was clicked (GtkColumnViewSorter's primary column is 4.10):
+ * the view's sorter is asked to compare two probe rows, and it asks the primary column's sorter
+ * first. Every column's sorter answers "smaller", so the first one asked is the primary column
+ * and the sign of the answer its direction. The rows are sorted on the worker, never by these. */
+static int
+probe_compare (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  GtkColumnViewColumn *col = (GtkColumnViewColumn *) user_data;
+  CsTablePage         *self = g_object_get_data (G_OBJECT (col), "cs-page");
+
+  if (self != NULL && self->probing && self->probed == PROBE_NONE)
+    self->probed = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (col), "cs-column"));
+  return -1;
+}
+
+/* The column the headers sort by (COLUMN_ROW when none) and whether it is descending. */
+static int
+header_sort (CsTablePage *self, gboolean *descending)
+{
+  GtkSorter  *sorter = gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view));
+  GtkOrdering order;
+
+  self->probing = TRUE;
+  self->probed = PROBE_NONE;
+  order = gtk_sorter_compare (sorter, self->probe[0], self->probe[1]);
+  self->probing = FALSE;
+  *descending = order == GTK_ORDERING_LARGER;
+  return self->probed == PROBE_NONE ? COLUMN_ROW : self->probed;
+}
+
+static void sync_headers (CsTablePage *self);
+static void schedule (CsTablePage *self);
+
+/* A click on a header: the drop-down and the toggle follow, then the rows. */
+static void
+header_sorter_changed_cb (GtkSorter *sorter, GtkSorterChange change, CsTablePage *self)
+{
+  gboolean descending = FALSE;
+  int      column;
+
+  if (self->syncing || self->dataset == NULL)
+    return;
+  column = header_sort (self, &descending);
+  self->syncing = TRUE;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->sort_dropdown), (guint) (column + 2));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->descending_button), descending);
+  self->syncing = FALSE;
+  schedule (self);
 }
 
 static void
@@ -531,14 +644,36 @@ add_column (CsTablePage *self, const char *title, int column)
 {
   GtkListItemFactory   *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn  *col;
+  GtkSorter            *sorter;
 
   g_object_set_data (G_OBJECT (factory), "cs-column", GINT_TO_POINTER (column));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), self);
   col = gtk_column_view_column_new (title, factory);
+  g_object_set_data (G_OBJECT (col), "cs-column", GINT_TO_POINTER (column));
+  g_object_set_data (G_OBJECT (col), "cs-page", self);
+  /* The column (not the page) is the sorter's data: it outlives neither. */
+  sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, col, NULL));
+  gtk_column_view_column_set_sorter (col, sorter);
+  g_object_unref (sorter);
   gtk_column_view_column_set_resizable (col, TRUE);
   gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), col);
-  g_object_unref (col);
+  g_ptr_array_add (self->columns, col);
+}
+
+/* The headers show the drop-down's column and direction. */
+static void
+sync_headers (CsTablePage *self)
+{
+  guint item = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->sort_dropdown));
+  gboolean descending = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->descending_button));
+
+  if (item >= self->columns->len)
+    return;
+  self->syncing = TRUE;
+  gtk_column_view_sort_by_column (GTK_COLUMN_VIEW (self->column_view), g_ptr_array_index (self->columns, item),
+                                  descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  self->syncing = FALSE;
 }
 
 static void
@@ -547,11 +682,14 @@ rebuild_columns (CsTablePage *self)
   GListModel                *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (self->column_view));
   g_autoptr (GtkStringList)  sort_items = gtk_string_list_new (NULL);
 
+  self->syncing = TRUE;
   while (g_list_model_get_n_items (columns) > 0)
     {
       g_autoptr (GtkColumnViewColumn) col = g_list_model_get_item (columns, 0);
       gtk_column_view_remove_column (GTK_COLUMN_VIEW (self->column_view), col);
     }
+  self->syncing = FALSE;
+  g_ptr_array_set_size (self->columns, 0);
   gtk_string_list_append (sort_items, "Row");
   gtk_string_list_append (sort_items, "Cluster");
   if (self->dataset != NULL)
@@ -568,7 +706,9 @@ rebuild_columns (CsTablePage *self)
   self->syncing = TRUE;
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->sort_dropdown), G_LIST_MODEL (sort_items));
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->sort_dropdown), 0);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->descending_button), FALSE);
   self->syncing = FALSE;
+  sync_headers (self);
 }
 
 /* Controls ---------------------------------------------------------------------------------- */
@@ -576,13 +716,18 @@ rebuild_columns (CsTablePage *self)
 static void
 sort_changed_cb (GObject *object, GParamSpec *pspec, CsTablePage *self)
 {
-  if (!self->syncing)
-    schedule (self);
+  if (self->syncing)
+    return;
+  sync_headers (self);
+  schedule (self);
 }
 
 static void
 descending_toggled_cb (GtkToggleButton *button, CsTablePage *self)
 {
+  if (self->syncing)
+    return;
+  sync_headers (self);
   schedule (self);
 }
 
@@ -627,6 +772,60 @@ selection_changed_cb (GtkSelectionModel *model, guint position, guint n_items, C
   self->n_selected = n;
   update_count (self);
   cs_page_request_selection (CS_PAGE (self), rows, n);
+}
+
+/* Copy: the selected rows as CSV, with the exact values behind rounded cells --------------- */
+
+typedef struct
+{
+  CsDataset *dataset; /* Owned ref */
+  gsize     *rows;    /* Owned */
+  gsize      n;
+  int       *labels;  /* Owned, may be NULL */
+} CopyInput;
+
+static void
+copy_input_free (CopyInput *in)
+{
+  cs_dataset_unref (in->dataset);
+  g_free (in->rows);
+  g_free (in->labels);
+  g_free (in);
+}
+
+static gpointer
+copy_compute (gpointer data, CsProgress *progress, GError **error)
+{
+  CopyInput *in = data;
+
+  /* LABEL_DROPPED is below -1: a row the result did not cluster gets an empty cell. */
+  return cs_dataset_rows_to_csv (in->dataset, in->rows, in->n, in->labels);
+}
+
+static void
+copy_done (gpointer result, const GError *error, gpointer user_data)
+{
+  CsTablePage *self = user_data;
+
+  if (result != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), result);
+  g_free (result);
+}
+
+static void
+copy_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsTablePage *self = CS_TABLE_PAGE (widget);
+  CopyInput   *in;
+
+  if (self->dataset == NULL || self->n_selected == 0)
+    return;
+  in = g_new0 (CopyInput, 1);
+  in->dataset = cs_dataset_ref (self->dataset);
+  in->rows = g_memdup2 (self->selected, self->n_selected * sizeof (gsize));
+  in->n = self->n_selected;
+  in->labels = self->labels != NULL ? g_memdup2 (self->labels, self->dataset->n_rows * sizeof (int)) : NULL;
+  cs_worker_run (self->copy_worker, copy_compute, in, (GDestroyNotify) copy_input_free, g_free, copy_done, self);
 }
 
 /* CsPage ---------------------------------------------------------------------------------- */
@@ -714,6 +913,7 @@ static void
 cancel (CsPage *page)
 {
   cs_worker_drop (CS_TABLE_PAGE (page)->worker);
+  cs_worker_drop (CS_TABLE_PAGE (page)->copy_worker);
 }
 
 static gboolean
@@ -755,12 +955,22 @@ cs_table_page_dispose (GObject *object)
   if (self->worker != NULL)
     cs_worker_drop (self->worker);
   g_clear_object (&self->worker);
+  if (self->copy_worker != NULL)
+    cs_worker_drop (self->copy_worker);
+  g_clear_object (&self->copy_worker);
+  /* The columns leave the view's sorter as it goes: that is no click on a header. */
+  self->syncing = TRUE;
+  if (self->column_view != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view)), self);
   gtk_widget_dispose_template (GTK_WIDGET (object), CS_TYPE_TABLE_PAGE);
   /* The template's root box is not a bound child, so dispose_template leaves it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
+  g_clear_pointer (&self->columns, g_ptr_array_unref);
+  g_clear_object (&self->probe[0]);
+  g_clear_object (&self->probe[1]);
   g_clear_pointer (&self->dataset, cs_dataset_unref);
   g_clear_pointer (&self->result, cs_page_result_unref);
   g_clear_pointer (&self->labels, g_free);
@@ -781,6 +991,10 @@ cs_table_page_class_init (CsTablePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsTablePage, descending_button);
   gtk_widget_class_bind_template_child (widget_class, CsTablePage, count_label);
   gtk_widget_class_bind_template_child (widget_class, CsTablePage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, CsTablePage, selection_menu_button);
+  /* Ctrl+C while the focus is in the table: the selected rows, exact values, as CSV. */
+  gtk_widget_class_install_action (widget_class, "table.copy", NULL, copy_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "table.copy", NULL);
 }
 
 static void
@@ -788,6 +1002,7 @@ cs_table_page_init (CsTablePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->worker = cs_worker_new (CS_WORKER_REPLACE);
+  self->copy_worker = cs_worker_new (CS_WORKER_REPLACE);
   self->model = g_object_new (CS_TYPE_TABLE_MODEL, NULL);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
   gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (self->selection));
@@ -795,6 +1010,17 @@ cs_table_page_init (CsTablePage *self)
   g_signal_connect (self->sort_dropdown, "notify::selected", G_CALLBACK (sort_changed_cb), self);
   g_signal_connect (self->descending_button, "toggled", G_CALLBACK (descending_toggled_cb), self);
   g_signal_connect (self->filter_entry, "search-changed", G_CALLBACK (filter_changed_cb), self);
+  self->columns = g_ptr_array_new_with_free_func (g_object_unref);
+  self->probe[0] = g_object_new (CS_TYPE_TABLE_ROW, NULL);
+  self->probe[1] = g_object_new (CS_TYPE_TABLE_ROW, NULL);
+  g_signal_connect (gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view)), "changed",
+                    G_CALLBACK (header_sorter_changed_cb), self);
+  {
+    g_autoptr (GMenuModel) menu = cs_plot_selection_menu_new ();
+
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->selection_menu_button), menu);
+    cs_plot_selection_attach_context_menu (self->column_view, GTK_WIDGET (self));
+  }
   update_count (self);
 }
 

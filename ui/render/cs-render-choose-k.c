@@ -492,9 +492,9 @@ draw_thumb (cairo_t *cr, const CsChooseKModel *m, const Layout *L, guint i)
             continue;
           l = m->index[p] < r->n ? labels[m->index[p]] : -1;
           if (l >= 0)
-            cs_palette_color ((guint) l, rgb);
+            cs_i_render_color (cr, (guint) l, rgb);
           else
-            cs_palette_neutral (rgb);
+            cs_i_render_neutral (cr, rgb);
           cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
           cairo_rectangle (cr, ox + (m->px[p] - xmin) * s - radius, oy - (m->py[p] - ymin) * s - radius, 2 * radius,
                            2 * radius);

@@ -68,34 +68,36 @@ cs_compare_model_b_order (const CsCompareModel *m,
 
 /* Colour of a's cluster i; noise (i == ka) neutral. */
 static void
-a_rgb (const CsComparison *c,
+a_rgb (cairo_t            *cr,
+       const CsComparison *c,
        guint               i,
        double              rgb[3])
 {
   if (i >= c->ka)
-    cs_palette_neutral (rgb);
+    cs_i_render_neutral (cr, rgb);
   else
-    cs_palette_color (i, rgb);
+    cs_i_render_color (cr, i, rgb);
 }
 
 /* b's cluster j takes the colour of the a cluster matched to it, so a pair reads as one. */
 static void
-b_rgb (const CsComparison *c,
+b_rgb (cairo_t            *cr,
+       const CsComparison *c,
        guint               j,
        double              rgb[3])
 {
   if (j >= c->kb)
     {
-      cs_palette_neutral (rgb);
+      cs_i_render_neutral (cr, rgb);
       return;
     }
   for (guint i = 0; i < c->ka; i++)
     if (c->match[i] == (int) j)
       {
-        cs_palette_color (i, rgb);
+        cs_i_render_color (cr, i, rgb);
         return;
       }
-  cs_palette_color (c->ka + j, rgb);
+  cs_i_render_color (cr, c->ka + j, rgb);
 }
 
 static char *
@@ -253,7 +255,7 @@ draw_alluvial (cairo_t              *cr,
         for (guint aa = 0; aa < a; aa++)
           y0r += cs_comparison_count (c, rows[aa], cols[b]) * scale_r;
         y1r = y0r + count * scale_r;
-        a_rgb (c, rows[a], rgb);
+        a_rgb (cr, c, rows[a], rgb);
         cairo_move_to (cr, xl + bar_w, y0l);
         cairo_curve_to (cr, mid, y0l, mid, y0r, xr, y0r);
         cairo_line_to (cr, xr, y1r);
@@ -271,7 +273,7 @@ draw_alluvial (cairo_t              *cr,
       g_autofree char *name = a_name (m, rows[a]);
       g_autofree char *fit = cs_i_text_ellipsize (name, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, label_w);
 
-      a_rgb (c, rows[a], rgb);
+      a_rgb (cr, c, rows[a], rgb);
       cs_i_view_set_rgb (cr, rgb);
       cairo_rectangle (cr, xl, top_l[a], bar_w, MAX (h, 1.0));
       cairo_fill (cr);
@@ -286,7 +288,7 @@ draw_alluvial (cairo_t              *cr,
       g_autofree char *name = b_name (m, cols[b]);
       g_autofree char *fit = cs_i_text_ellipsize (name, CS_STYLE_TICK_SIZE, CS_STYLE_WEIGHT_NORMAL, label_w);
 
-      b_rgb (c, cols[b], rgb);
+      b_rgb (cr, c, cols[b], rgb);
       cs_i_view_set_rgb (cr, rgb);
       cairo_rectangle (cr, xr, top_r[b], bar_w, MAX (h, 1.0));
       cairo_fill (cr);
@@ -395,6 +397,7 @@ cs_render_compare (cairo_t              *cr,
   g_autofree char *matched = cs_i_format_count (c->matched);
   g_autofree char *compared = cs_i_format_count (c->compared);
   g_autofree char *line = NULL;
+  g_auto (GStrv) lines = NULL;
   guint n_rows;
   guint n_cols;
   double title_h;
@@ -412,9 +415,13 @@ cs_render_compare (cairo_t              *cr,
                           matched, compared, c->compared > 0 ? 100.0 * c->matched / c->compared : 0.0);
   cs_i_text_extents (line, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, NULL, &line_h);
   cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
-  cs_i_text_draw (cr, line, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
-                  CS_STYLE_PAD + title_h + CS_STYLE_CAPTION_GAP, 0.0, 0.0, 0.0);
-  top = CS_STYLE_PAD + title_h + CS_STYLE_CAPTION_GAP + line_h + 2 * CS_STYLE_PAD;
+  /* On a narrow canvas (presenter mode) the scores wrap between their parts. */
+  lines = cs_i_text_wrap (line, CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, width - 2 * CS_STYLE_PAD,
+                          width - 2 * CS_STYLE_PAD);
+  for (guint i = 0; lines[i] != NULL; i++)
+    cs_i_text_draw (cr, lines[i], CS_STYLE_SMALL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
+                    CS_STYLE_PAD + title_h + CS_STYLE_CAPTION_GAP + i * line_h, 0.0, 0.0, 0.0);
+  top = CS_STYLE_PAD + title_h + CS_STYLE_CAPTION_GAP + MAX (g_strv_length (lines), 1) * line_h + 2 * CS_STYLE_PAD;
   if (height - top - CS_STYLE_PAD < 40.0 || width < 200.0)
     return;
 

@@ -281,7 +281,7 @@ set_node_colour (cairo_t *cr, const CsDendrogramModel *m, int label)
   double rgb[3];
 
   if (label >= 0 && (guint) label < m->k)
-    cs_i_view_cluster_rgb (m->color_slot, (guint) label, rgb);
+    cs_i_view_cluster_rgb (cr, m->color_slot, (guint) label, rgb);
   else
     memcpy (rgb, CS_STYLE_RGB_TICK, sizeof rgb);
   cs_i_view_set_rgb (cr, rgb);

@@ -646,14 +646,15 @@ draw_heatmap (cairo_t              *cr,
 }
 
 static void
-point_rgb (const CsDensityModel *m,
+point_rgb (cairo_t              *cr,
+           const CsDensityModel *m,
            gsize                 i,
            double                rgb[3])
 {
   const CsDensitySurface *s = m->surface;
 
   if (s->labels != NULL && s->labels[i] >= 0 && (guint) s->labels[i] < s->k)
-    cs_i_view_cluster_rgb (s->color_slot, (guint) s->labels[i], rgb);
+    cs_i_view_cluster_rgb (cr, s->color_slot, (guint) s->labels[i], rgb);
   else if (m->colormap == CS_COLORMAP_GREY)
     memcpy (rgb, CS_STYLE_RGB_INK, sizeof (double) * 3);
   else
@@ -702,7 +703,7 @@ draw_points (cairo_t              *cr,
       cs_render_density_point (m, &L->pub, s->x[i], s->y[i], &cx, &cy);
       if (cx < f->x - r || cx > f->x + f->width + r || cy < f->y - r || cy > f->y + f->height + r)
         continue;
-      point_rgb (m, i, rgb);
+      point_rgb (cr, m, i, rgb);
       cairo_set_source_rgb (lc, rgb[0], rgb[1], rgb[2]);
       if (s->n < 20000)
         {
@@ -921,7 +922,7 @@ draw_contours (cairo_t              *cr,
 
             if (s->cluster_grids[j] == NULL || c->lines == NULL)
               continue;
-            cs_i_view_cluster_rgb (s->color_slot, j, rgb);
+            cs_i_view_cluster_rgb (cr, s->color_slot, j, rgb);
             cairo_new_path (cr);
             contour_path (cr, m, L, c->lines);
             cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
@@ -945,7 +946,7 @@ draw_contours (cairo_t              *cr,
           text = mass_text (c->mass);
           if (!label_anchor (m, L, c->lines, text, &placed, &cx, &cy))
             continue;
-          cs_i_view_cluster_rgb (s->color_slot, j, rgb);
+          cs_i_view_cluster_rgb (cr, s->color_slot, j, rgb);
           draw_label (cr, text, cx, cy, rgb, white);
         }
     }

@@ -530,7 +530,7 @@ draw_optimum (cairo_t                *cr,
     return;
   cx = x_of (L, f, d->h_opt);
   cy = y_ll (L, d->loo_ll_opt);
-  cs_palette_color (1, accent);
+  cs_i_render_color (cr, 1, accent);
 
   cairo_save (cr);
   cs_i_view_mark_point (cr, cx, cy, 5.5, f->y + f->height, accent);
@@ -731,7 +731,7 @@ cs_render_diagnostics (cairo_t       *cr,
   draw_boundaries (cr, d, &L, &L.bottom, FALSE);
   draw_neff_references (cr, d, &L);
 
-  cs_palette_color (0, series);
+  cs_i_render_color (cr, 0, series);
   draw_curve (cr, d->h, d->loo_ll, d->n_h, &L, &L.top, FALSE, series);
   draw_curve (cr, d->h, d->n_eff, d->n_h, &L, &L.bottom, TRUE, series);
   draw_regime_names (cr, d, &L);

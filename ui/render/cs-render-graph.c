@@ -247,16 +247,17 @@ cs_graph_model_node_at (const CsGraphModel *m,
 }
 
 static void
-node_rgb (const CsGraphModel *m,
+node_rgb (cairo_t            *cr,
+          const CsGraphModel *m,
           gsize               i,
           double              rgb[3])
 {
   if (m->labels == NULL)
     memcpy (rgb, CS_STYLE_RGB_UNCLUSTERED, sizeof (double[3]));
   else if (m->labels[i] < 0)
-    cs_palette_neutral (rgb);
+    cs_i_render_neutral (cr, rgb);
   else
-    cs_palette_color ((guint) m->labels[i], rgb);
+    cs_i_render_color (cr, (guint) m->labels[i], rgb);
 }
 
 static void
@@ -281,12 +282,12 @@ draw_legend (cairo_t            *cr,
           if (!has_unclustered (m))
             break;
           name = g_strdup ("unclustered");
-          cs_palette_neutral (rgb);
+          cs_i_render_neutral (cr, rgb);
         }
       else
         {
           name = legend_name (m, j);
-          cs_palette_color (j, rgb);
+          cs_i_render_color (cr, j, rgb);
         }
       if (y + row > geo->plot.y + geo->plot.height)
         break;
@@ -345,7 +346,7 @@ cs_render_graph (cairo_t            *cr,
     {
       double px, py, rgb[3];
       place (&geo, m->xy[2 * i], m->xy[2 * i + 1], &px, &py);
-      node_rgb (m, i, rgb);
+      node_rgb (cr, m, i, rgb);
       cairo_new_sub_path (cr);
       cairo_arc (cr, px, py, r, 0, 2 * G_PI);
       cs_i_view_set_rgb (cr, rgb);

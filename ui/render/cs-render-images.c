@@ -419,7 +419,7 @@ cs_render_images (cairo_t       *cr,
       double ty;
 
       cell_image_rect (&G, j, &r);
-      cs_i_view_cluster_rgb (m->color_slot, j, rgb);
+      cs_i_view_cluster_rgb (cr, m->color_slot, j, rgb);
       cairo_rectangle (cr, r.x - FRAME_W, r.y - FRAME_W, r.width + 2 * FRAME_W, r.height + 2 * FRAME_W);
       cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
       cairo_fill (cr);

@@ -230,8 +230,8 @@ cs_render_kdistance (cairo_t                *cr,
                       + CS_STYLE_TICK_GAP, 0.5, 0.0, 0.0);
     }
 
-  cs_palette_color (0, eps_rgb);
-  cs_palette_color (1, knee_rgb);
+  cs_i_render_color (cr, 0, eps_rgb);
+  cs_i_render_color (cr, 1, knee_rgb);
   /* Above the run’s radius: rows that cannot be core, shaded so the cut reads at a glance. */
   if (isfinite (m->eps))
     {

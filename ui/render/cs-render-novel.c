@@ -311,7 +311,7 @@ draw_entry (cairo_t            *cr,
     }
   else
     counts = g_strdup_printf ("%s rows", size);
-  cs_i_view_cluster_rgb (m->color_slot, j, rgb);
+  cs_i_view_cluster_rgb (cr, m->color_slot, j, rgb);
   cs_i_view_set_rgb (cr, rgb);
   cairo_new_sub_path (cr);
   cairo_arc (cr, t->x + CS_STYLE_SWATCH_RADIUS + 1.0, cy, CS_STYLE_SWATCH_RADIUS, 0, 2 * G_PI);

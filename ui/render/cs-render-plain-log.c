@@ -146,8 +146,8 @@ cs_render_plain_log (cairo_t               *cr,
   cs_i_text_draw (cr, "ARI against the node labels", CS_STYLE_LABEL_SIZE, CS_STYLE_WEIGHT_NORMAL, CS_STYLE_PAD,
                   f.y + 0.5 * f.height, 0.5, 0.0, -G_PI / 2);
 
-  cs_palette_color (0, plain_rgb);
-  cs_palette_color (1, log_rgb);
+  cs_i_render_color (cr, 0, plain_rgb);
+  cs_i_render_color (cr, 1, log_rgb);
   draw_curve (cr, c->alpha, c->ari_plain, c->n, &f, lo, hi, plain_rgb, TRUE);
   draw_curve (cr, c->alpha, c->ari_log, c->n, &f, lo, hi, log_rgb, FALSE);
 

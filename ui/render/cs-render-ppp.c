@@ -254,7 +254,7 @@ draw_tree (cairo_t          *cr,
       cairo_rectangle (cr, x, y, L->box_w, L->box_h);
       if (nd->cluster >= 0 && (guint) nd->cluster < m->k)
         {
-          cs_i_view_cluster_rgb (m->color_slot, (guint) nd->cluster, rgb);
+          cs_i_view_cluster_rgb (cr, m->color_slot, (guint) nd->cluster, rgb);
           cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], 0.22);
           cairo_fill_preserve (cr);
           cs_i_view_set_rgb (cr, rgb);

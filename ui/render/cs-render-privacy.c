@@ -443,7 +443,7 @@ draw_curve (cairo_t *cr, const CsPrivacyModel *m, const Layout *L)
     }
   cairo_set_dash (cr, NULL, 0, 0);
 
-  cs_palette_color (0, rgb);
+  cs_i_render_color (cr, 0, rgb);
   cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
   cairo_set_line_width (cr, 2.0);
   for (guint i = 0; i < m->n_curve; i++)

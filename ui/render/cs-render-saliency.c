@@ -749,7 +749,7 @@ draw_bar_panel (cairo_t               *cr,
 
   bars_panel_rect (L, c, &p);
   hy = p.y + (L->head_h - 6.0) / 2.0;
-  cs_i_view_cluster_rgb (m->color_slot, c, rgb);
+  cs_i_view_cluster_rgb (cr, m->color_slot, c, rgb);
   draw_swatch (cr, rgb, p.x, hy - SWATCH / 2.0, SWATCH);
   fit = ellipsize (title, L->head_font, CS_STYLE_WEIGHT_SEMIBOLD, p.width - SWATCH - SWATCH_GAP);
   cs_i_view_set_rgb (cr, CS_STYLE_RGB_TITLE);
@@ -1130,7 +1130,7 @@ draw_heat_labels (cairo_t               *cr,
       if (L->cell_h < text_height (L->row_font) * 0.9
           && c % (guint) ceil (text_height (L->row_font) / L->cell_h) != 0)
         continue;
-      cs_i_view_cluster_rgb (m->color_slot, c, rgb);
+      cs_i_view_cluster_rgb (cr, m->color_slot, c, rgb);
       draw_swatch (cr, rgb, tx - w - SWATCH_GAP - side, cy - side / 2, side);
       cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);
       cs_i_text_draw (cr, name, L->row_font, CS_STYLE_WEIGHT_SEMIBOLD, tx, cy, 1.0, 0.5, 0.0);
@@ -1851,7 +1851,7 @@ draw_images_by_row (cairo_t *cr, const CsSaliencyImagesModel *m, const ImgLayout
 
       images_rect (L, j, CS_SALIENCY_IMAGE_MEAN, &r);
       cx = r.x - L->caption_w;
-      cs_i_view_cluster_rgb (m->color_slot, j, rgb);
+      cs_i_view_cluster_rgb (cr, m->color_slot, j, rgb);
       cairo_rectangle (cr, cx, r.y, 4.0, r.height);
       cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
       cairo_fill (cr);
@@ -1901,7 +1901,7 @@ draw_images_by_column (cairo_t *cr, const CsSaliencyImagesModel *m, const ImgLay
           CsRect r;
 
           images_rect (L, j, CS_SALIENCY_IMAGE_MEAN, &r);
-          cs_i_view_cluster_rgb (m->color_slot, j, rgb);
+          cs_i_view_cluster_rgb (cr, m->color_slot, j, rgb);
           cairo_rectangle (cr, r.x, band_y, r.width, 4.0);
           cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
           cairo_fill (cr);

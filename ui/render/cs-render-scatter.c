@@ -435,7 +435,7 @@ cluster_style (const CsPlotModel *m,
 {
   guint slot = m->color_slot != NULL ? (guint) m->color_slot[j] : j;
 
-  cs_palette_color (slot, rgb);
+  cs_palette_kind_color (m->palette, slot, rgb);
   *shape = cs_palette_marker (slot);
 }
 
@@ -1785,10 +1785,19 @@ cs_render_scatter (cairo_t           *cr,
                    double             width,
                    double             height)
 {
-  Layout L;
+  Layout      L;
+  CsPlotModel presented;
 
   g_return_if_fail (cr != NULL);
 
+  /* A figure presenting the plot (presenter mode, or one embedding it) sets the palette on cr;
+   * the struct copy shares every array and only its palette differs. */
+  if (m != NULL && m->palette == CS_PALETTE_DEFAULT && cs_render_get_palette (cr) != CS_PALETTE_DEFAULT)
+    {
+      presented = *m;
+      presented.palette = cs_render_get_palette (cr);
+      m = &presented;
+    }
   cairo_save (cr);
   cairo_rectangle (cr, 0, 0, width, height);
   set_rgb (cr, CS_STYLE_RGB_BACKGROUND);

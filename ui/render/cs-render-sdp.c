@@ -169,7 +169,7 @@ draw_heatmap (cairo_t          *cr,
       while (j < n && m->labels[j] == m->labels[i])
         j++;
       if (m->labels[i] >= 0 && (guint) m->labels[i] < m->k)
-        cs_i_view_cluster_rgb (m->color_slot, (guint) m->labels[i], rgb);
+        cs_i_view_cluster_rgb (cr, m->color_slot, (guint) m->labels[i], rgb);
       else
         memcpy (rgb, CS_STYLE_RGB_FRAME, sizeof rgb);
       cs_i_view_set_rgb (cr, rgb);

@@ -290,7 +290,7 @@ draw_bars (cairo_t                 *cr,
           cairo_line_to (cr, x0, y);
           cairo_close_path (cr);
         }
-      cs_i_view_cluster_rgb (m->color_slot, j, rgb);
+      cs_i_view_cluster_rgb (cr, m->color_slot, j, rgb);
       cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
       cairo_fill (cr);
     }
@@ -360,7 +360,7 @@ draw_cluster_captions (cairo_t                 *cr,
         continue;
       name = g_strdup_printf ("Cluster %u", j + 1);
       count = cs_i_format_count (size);
-      cs_i_view_cluster_rgb (m->color_slot, j, rgb);
+      cs_i_view_cluster_rgb (cr, m->color_slot, j, rgb);
       if (h >= 2.1 * L->small_h)
         {
           cs_i_view_set_rgb (cr, CS_STYLE_RGB_LABEL);

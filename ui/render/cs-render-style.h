@@ -57,7 +57,13 @@
 
 /* Presenter mode ---------------------------------------------------------------------- */
 
-/* How much larger text and marks are in presenter mode. Every renderer honours it without
- * knowing: the widget lays the figure out at 1 / scale of its size and draws it under
- * cairo_scale (scale, scale), so sizes in user units above grow and the layout still fits. */
-#define CS_STYLE_PRESENTER_SCALE  1.6
+/* How much larger text, line widths and marks are in presenter mode, and its palette (a
+ * CsPaletteKind, cs-palette.h). Every renderer honours both without code of its own: the
+ * scatter plot's widget and every CsFigureView draw through cs_render_presented
+ * (cs-render.h), which lays the figure out at 1 / scale of the canvas and draws it under
+ * cairo_scale (scale, scale), so every size in user units above grows and the layout still
+ * fits, and stores the palette on the cairo context, where the renderers' colour helpers
+ * (cs_i_render_color, cs_i_view_cluster_rgb) read it. Exports never present: a file's text
+ * is sized in points for the page it goes on, whatever the screen showed. */
+#define CS_STYLE_PRESENTER_SCALE   1.6
+#define CS_STYLE_PRESENTER_PALETTE CS_PALETTE_HIGH_CONTRAST

@@ -113,11 +113,12 @@ cs_i_view_draw_title (cairo_t *cr, const char *title, double x, double width)
 }
 
 void
-cs_i_view_cluster_rgb (const int *color_slot,
+cs_i_view_cluster_rgb (cairo_t   *cr,
+                       const int *color_slot,
                        guint      j,
                        double     rgb[3])
 {
-  cs_palette_color (color_slot != NULL ? (guint) color_slot[j] : j, rgb);
+  cs_i_render_color (cr, color_slot != NULL ? (guint) color_slot[j] : j, rgb);
 }
 
 /* Chart model ------------------------------------------------------------------------- */
@@ -468,9 +469,9 @@ draw_chart_axes (cairo_t            *cr,
 
 /* The line colour: palette slot 0, the colour every single-series figure in the app uses. */
 static void
-series_rgb (double rgb[3])
+series_rgb (cairo_t *cr, double rgb[3])
 {
-  cs_palette_color (0, rgb);
+  cs_i_render_color (cr, 0, rgb);
 }
 
 static void
@@ -483,7 +484,7 @@ draw_series (cairo_t            *cr,
   double rgb[3];
   double r;
 
-  series_rgb (rgb);
+  series_rgb (cr, rgb);
   cairo_save (cr);
   cairo_rectangle (cr, f->x, f->y, f->width, f->height);
   cairo_clip (cr);
@@ -549,7 +550,7 @@ draw_mark (cairo_t            *cr,
   if (i < 0 || (gsize) i >= m->n || !isfinite (m->x[i]) || !isfinite (m->y[i]))
     return;
   to_canvas (L, m->x[i], m->y[i], &cx, &cy);
-  cs_palette_color (1, accent);
+  cs_i_render_color (cr, 1, accent);
 
   cairo_save (cr);
   /* A dashed drop line ties the chosen point to its k on the axis. */

@@ -21,8 +21,8 @@ void   cs_i_view_clear (cairo_t *cr, double width, double height);
 /* A view's title, semibold, its top-left corner at (x, CS_STYLE_PAD) on a canvas `width`
  * wide, kept on it (cs_i_draw_title); nothing for NULL. */
 void cs_i_view_draw_title (cairo_t *cr, const char *title, double x, double width);
-/* Colour of a palette slot for label j (identity without slots). */
-void   cs_i_view_cluster_rgb (const int *color_slot, guint j, double rgb[3]);
+/* Colour of a palette slot for label j (identity without slots), in cr's palette. */
+void   cs_i_view_cluster_rgb (cairo_t *cr, const int *color_slot, guint j, double rgb[3]);
 
 /* Each cluster's mean image over its rows (c->labels, dataset rows via prep->rows or the
  * identity when prep is NULL): out is k × npix, pixel columns pixel_cols; a missing value

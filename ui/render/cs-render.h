@@ -97,4 +97,27 @@ char *cs_i_format_count (guint64 count);
 /* Pixels per user unit of cr's target in x and y (see cs_render_set_raster_scale). */
 void cs_i_render_pixel_scale (cairo_t *cr, double *sx, double *sy);
 
+/* Presenter mode (cs-render-present.c) ------------------------------------------------- */
+
+/* The palette cluster colours and single series take on cr (stored on it, like the raster
+ * scale); unset means CS_PALETTE_DEFAULT. */
+void          cs_render_set_palette (cairo_t *cr, CsPaletteKind palette);
+CsPaletteKind cs_render_get_palette (cairo_t *cr);
+
+/* Draws func (model) on a width × height canvas with text, lines and marks `scale` times
+ * larger: laid out on a canvas of width / scale × height / scale and drawn scaled by
+ * `scale`, in `palette`'s colours. cr's state is kept. With scale 1 and the default palette
+ * this draws exactly what func (cr, model, width, height) draws. */
+void cs_render_presented (cairo_t      *cr,
+                          CsRenderFunc  func,
+                          gconstpointer model,
+                          double        width,
+                          double        height,
+                          double        scale,
+                          CsPaletteKind palette);
+
+/* Palette slot `slot`'s colour and the noise grey in cr's palette. */
+void cs_i_render_color (cairo_t *cr, guint slot, double rgb[3]);
+void cs_i_render_neutral (cairo_t *cr, double rgb[3]);
+
 G_END_DECLS
