@@ -10,6 +10,7 @@
 #include "core/base/cs-error.h"
 #include "core/cluster/cs-pipeline.h"
 #include "core/cluster/cs-result-io.h"
+#include "core/data/cs-load.h"
 #include "core/data/cs-samples.h"
 #include "core/session/cs-session.h"
 
@@ -231,7 +232,7 @@ test_changed_data (void)
   "{\"format\":\"clusterscope-session\",\"version\":1,\"data\":{\"sample\":\"iris\"},"                         \
   "\"prepare\":{\"scaling\":\"auto\",\"missing\":\"drop\"},"                                                   \
   "\"current\":{\"algorithm\":\"kmeans\",\"params\":[\"k=2\"],\"n\":4,\"k\":2,\"labels\":[0,1,1,-1],"           \
-  "\"centers\":[[1,2],[3,4]],\"medoids\":[0,3]}}"
+  "\"centers\":[[1,2],[3,4]],\"medoids\":[0,3]},\"selection\":[0,2,5]}"
 
 static void
 expect_refused (const char *text,
@@ -286,11 +287,23 @@ test_hostile (void)
     { "\"missing\":\"drop\"", "\"missing\":7", "prepare.missing" },
     { "\"params\":[\"k=2\"]", "\"params\":[\"k\"]", "name=value" },
     { "\"algorithm\":\"kmeans\"", "\"algorithm\":\"\"", "current.algorithm" },
+    { "\"selection\":[0,2,5]", "\"selection\":[0,5,2]", "‘selection[2]’ should be greater" },
+    { "\"selection\":[0,2,5]", "\"selection\":[0,2,2]", "selection[2]" },
+    { "\"selection\":[0,2,5]", "\"selection\":[0,-2]", "‘selection[1]’ should be a row number" },
+    { "\"selection\":[0,2,5]", "\"selection\":[0,\"2\"]", "selection[1]" },
+    { "\"selection\":[0,2,5]", "\"selection\":[0,2.5]", "selection[1]" },
+    { "\"selection\":[0,2,5]", "\"selection\":{\"0\":1}", "‘selection’ should be a list" },
+    { "\"selection\":[0,2,5]", "\"selection\":[0,99999999999]", "selection[1]" },
+    { "{\"sample\":\"iris\"}", "{\"sample\":\"iris\",\"dataset\":\"/X\"}", "data.dataset" },
+    { "{\"sample\":\"iris\"}", "{\"path\":\"/x.h5\",\"dataset\":\"X\"}", "data.dataset" },
+    { "{\"sample\":\"iris\"}", "{\"path\":\"/x.h5\",\"dataset\":7}", "‘data.dataset’ should be text" },
   };
 
   g_assert_no_error (error);
   g_assert_nonnull (ok);
   g_assert_cmpint (ok->current->labels[3], ==, -1);
+  g_assert_cmpuint (ok->n_selection, ==, 3);
+  g_assert_cmpuint (ok->selection[2], ==, 5);
 
   for (gsize i = 0; i < G_N_ELEMENTS (edits); i++)
     {
@@ -480,6 +493,123 @@ test_command (void)
   g_assert_nonnull (strstr (why, "a,b"));
 }
 
+static char *
+fixture (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "fixtures", "formats", name, NULL);
+}
+
+/* An HDF5 file with two matrices: the session names the one that was opened, reading it back
+ * gives the same, and the copied command opens the same matrix (--dataset) and reproduces the
+ * labels. The selection goes along, checked against the data's rows. */
+static void
+test_hdf5_and_selection (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *h5 = fixture ("iris.h5");
+  g_autofree char *abs = g_canonicalize_filename (h5, NULL);
+  g_autoptr (CsDataset) ds = cs_dataset_load_file (abs, NULL, "/measurements/petals_int", NULL, &error);
+  g_autoptr (CsDataset) again = NULL;
+  g_autoptr (CsSession) s = cs_session_new ();
+  g_autoptr (CsSession) back = NULL;
+  g_autoptr (CsPipelineResult) r = NULL;
+  g_autofree char *path = temp_path ("h5.clusterscope");
+  g_autofree char *cmd = NULL;
+  g_autofree char *why = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const CsAlgorithm *algo = cs_registry_lookup ("kmeans");
+  g_autoptr (CsParams) params = cs_params_new (algo);
+  const gsize rows[] = { 0, 7, 49, 149 };
+  const gsize unsorted[] = { 3, 1 };
+  CsPipelineOptions o;
+  JsonArray *labels;
+  int status = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (ds->hdf5_object, ==, "/measurements/petals_int");
+  g_assert_cmpuint (cs_dataset_n_columns (ds), ==, 2);
+  g_assert_true (cs_params_set (params, "k", "3", NULL));
+  g_assert_true (cs_params_set (params, "seed", "11", NULL));
+  cs_pipeline_options_init (&o);
+  o.algorithm = algo;
+  o.params = params;
+  o.prepare.scaling = CS_SCALE_NONE;
+  o.silhouette_sample = 0;
+  r = cs_pipeline_run (ds, &o, NULL, &error);
+  g_assert_no_error (error);
+
+  s->data_path = g_strdup (ds->path);
+  s->data_object = g_strdup (ds->hdf5_object);
+  s->scaling = CS_SCALE_NONE;
+  s->current = cs_session_run_from_clustering (r->clustering);
+  g_assert_false (cs_session_set_selection (s, unsorted, G_N_ELEMENTS (unsorted)));
+  g_assert_null (s->selection);
+  g_assert_true (cs_session_set_selection (s, rows, G_N_ELEMENTS (rows)));
+  g_assert_true (cs_session_save (s, path, &error));
+  g_assert_no_error (error);
+  back = cs_session_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->data_path, ==, abs);
+  g_assert_cmpstr (back->data_object, ==, "/measurements/petals_int");
+  g_assert_cmpuint (back->n_selection, ==, G_N_ELEMENTS (rows));
+  g_assert_cmpmem (back->selection, back->n_selection * sizeof (gsize), rows, sizeof rows);
+  assert_runs_equal (s->current, back->current);
+
+  /* The rows are checked against the data: 150 hold row 149, 149 do not. */
+  g_assert_true (cs_session_check_selection (back, ds->n_rows, &error));
+  g_assert_no_error (error);
+  g_assert_false (cs_session_check_selection (back, 149, &error));
+  g_assert_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "row 150"));
+  g_assert_nonnull (strstr (error->message, "149 rows"));
+  g_clear_error (&error);
+
+  /* Reopening reads the same matrix, not the first one in the file. */
+  again = cs_dataset_load_file (back->data_path, NULL, back->data_object, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cs_dataset_n_columns (again), ==, 2);
+  g_assert_cmpfloat (cs_dataset_column (again, 0)->values[0], ==, 14);
+
+  cmd = cs_session_to_command (back, g_getenv ("CS_CLI"), &why);
+  g_assert_nonnull (cmd);
+  g_test_message ("%s", cmd);
+  g_assert_nonnull (strstr (cmd, " --dataset /measurements/petals_int"));
+  g_assert_true (g_spawn_sync (NULL, (char *[]) { "/bin/sh", "-c", cmd, NULL }, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("‘%s’ failed: %s", cmd, err);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  labels = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "labels");
+  g_assert_cmpuint (json_array_get_length (labels), ==, r->clustering->n);
+  for (gsize i = 0; i < r->clustering->n; i++)
+    g_assert_cmpint (json_array_get_int_element (labels, (guint) i), ==, r->clustering->labels[i]);
+
+  /* Embedded data bounds the selection when the file is read. */
+  {
+    g_autoptr (CsDataset) tiny = cs_dataset_new ("tiny", 2);
+    g_autoptr (CsSession) e = cs_session_new ();
+    g_autoptr (CsSession) none = NULL;
+    g_autofree char *epath = temp_path ("tiny.clusterscope");
+    g_autofree char *text = NULL;
+    g_autofree char *bad = NULL;
+
+    cs_dataset_add_numeric (tiny, "x", g_memdup2 ((double[]) { 1, 2 }, 2 * sizeof (double)));
+    e->embedded = cs_dataset_ref (tiny);
+    g_assert_true (cs_session_set_selection (e, (gsize[]) { 1 }, 1));
+    g_assert_true (cs_session_save (e, epath, &error));
+    g_assert_true (g_file_get_contents (epath, &text, NULL, NULL));
+    bad = replace (text, "\"selection\" : [\n    1\n  ]", "\"selection\" : [\n    2\n  ]");
+    none = cs_session_load_data (bad, strlen (bad), "tiny.clusterscope", &error);
+    g_assert_null (none);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "‘selection[0]’ should be a row number from 0 to 1"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -492,5 +622,6 @@ main (int    argc,
   g_test_add_func ("/session/restore", test_restore);
   g_test_add_func ("/session/merges", test_merges);
   g_test_add_func ("/session/command", test_command);
+  g_test_add_func ("/session/hdf5-dataset-and-selection", test_hdf5_and_selection);
   return g_test_run ();
 }

@@ -42,6 +42,7 @@ void               cs_i_window_distances_unref (CsWindowDistances *d);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsWindowDistances, cs_i_window_distances_unref)
 
 typedef struct _CsWindowTeach CsWindowTeach;
+typedef struct _CsWindowUndo  CsWindowUndo;
 
 struct _CsWindow
 {
@@ -134,6 +135,9 @@ struct _CsWindow
   gsize     *selection;      /* Owned, may be NULL */
   gsize      n_selection;
   struct _CsWindowSelection *selection_state; /* Owned: what the selection becomes (cs-window-selection.c) */
+  /* Undo and redo (cs-window-undo.c) */
+  CsWindowUndo *undo;        /* Owned */
+  GMenu        *undo_menu;   /* Template: the main menu's Undo / Redo section */
 };
 
 /* cs-window.c: services for the other window files */
@@ -256,6 +260,25 @@ void        cs_i_window_teach_model_shown (CsWindow *self);
 gboolean    cs_i_window_teach_prepare_run (CsWindow *self, CsParams *params, CsPipelineOptions *options);
 /* What the status line shows for `text` (a fixed question while clusters are hidden). */
 const char *cs_i_window_teach_status (CsWindow *self, const char *text);
+/* The points of self->dataset on columns x_name and y_name (NULL: the sidebar's axes), or the
+ * blank frame of an empty drawing. */
+void        cs_i_window_teach_show_points (CsWindow *self, const char *x_name, const char *y_name);
+
+/* cs-window-undo.c: one undo stack (win.undo, win.redo) over data and parameter changes: the
+ * dataset, chosen columns, preprocessing, algorithm and parameters; a step restores the result
+ * that was on screen with them, without running anything. Changes are found by comparing the
+ * window with its last committed state, so the sidebar and the panel need no calls. */
+void cs_i_window_undo_init (CsWindow *self);
+void cs_i_window_undo_finalize (CsWindow *self);
+/* cs_i_window_set_dataset calls it before the old dataset goes: every replacement of the data
+ * (open, sample, generate, drawing, a dataset made from a selection) is one undo step. */
+void cs_i_window_undo_dataset_replacing (CsWindow *self);
+/* Names the next replacement of the dataset in the Undo item ("Draw Points", "Keep Selected
+ * Rows"; the default says "Open wine.csv"); consecutive replacements of the same non-NULL
+ * `group` are one step (the live generator). Call it just before replacing the dataset. */
+void cs_i_window_undo_name_next (CsWindow *self, const char *label, const char *group);
+/* A button that shows what undo (or redo) does: its tooltip and accessible name follow. */
+void cs_i_window_undo_track_button (CsWindow *self, GtkWidget *button, gboolean redo);
 
 /* cs-window-selection.c: the selection's actions (win.export-selection, export-selection-to
  * ("s"), cluster-selection, exclude-selection, label-selection, clear-selection) */

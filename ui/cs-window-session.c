@@ -32,7 +32,11 @@ capture (CsWindow *self)
   int y_column;
 
   if (ds->path != NULL)
-    s->data_path = g_canonicalize_filename (ds->path, NULL);
+    {
+      s->data_path = g_canonicalize_filename (ds->path, NULL);
+      /* The matrix picked from an HDF5 file: reopening takes it without asking. */
+      s->data_object = g_strdup (ds->hdf5_object);
+    }
   else if (ds->sample_id != NULL)
     s->sample = g_strdup (ds->sample_id);
   else
@@ -47,6 +51,10 @@ capture (CsWindow *self)
   cs_i_window_fill_prepare_options (self, &prepare);
   s->scaling = prepare.scaling;
   s->missing = prepare.missing;
+
+  /* The window keeps its selection ascending without repeats, as the session wants it. */
+  if (!cs_session_set_selection (s, self->selection, self->n_selection))
+    g_warn_if_reached ();
 
   if (self->result != NULL)
     {
@@ -282,7 +290,7 @@ open_compute (gpointer input, CsProgress *progress, GError **error)
       if (s->bad_cells != NULL && cs_csv_bad_cells_from_id (s->bad_cells, &bad))
         options.bad_cells = bad;
       /* Any format the Open dialog reads (issue 14), not only CSV. */
-      data->dataset = cs_dataset_load_file (s->data_path, &options, NULL, progress, error);
+      data->dataset = cs_dataset_load_file (s->data_path, &options, s->data_object, progress, error);
     }
   else if (s->sample != NULL)
     data->dataset = cs_sample_load (s->sample, error);
@@ -350,6 +358,13 @@ open_done (gpointer result, const GError *error, gpointer user_data)
       return;
     }
   s = data->session;
+  {
+    g_autofree char *base = g_filename_display_basename (data->path);
+    g_autofree char *label = g_strdup_printf ("Open Session %s", base);
+
+    /* The data, the sidebar and the result it brings are one step back. */
+    cs_i_window_undo_name_next (self, label, NULL);
+  }
   cs_i_window_take_dataset (self, g_steal_pointer (&data->dataset));
   g_free (self->session_path);
   self->session_path = g_strdup (data->path);
@@ -381,6 +396,21 @@ open_done (gpointer result, const GError *error, gpointer user_data)
     }
   else if (s->view != NULL)
     cs_i_window_show_view (self, s->view);
+  /* After the result job is set up: a new dataset would clear it, a result does not. */
+  if (s->n_selection > 0)
+    {
+      g_autoptr (GError) why = NULL;
+
+      if (cs_session_check_selection (s, self->dataset->n_rows, &why))
+        cs_window_set_selection (self, s->selection, s->n_selection);
+      else
+        {
+          char *both = data->warning != NULL ? g_strdup_printf ("%s %s", data->warning, why->message)
+                                             : g_strdup (why->message);
+          g_free (data->warning);
+          data->warning = both;
+        }
+    }
   if (data->warning != NULL)
     cs_i_window_show_error (self, data->warning);
   open_data_free (data);

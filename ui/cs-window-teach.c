@@ -6,24 +6,19 @@
 #include "core/base/cs-format.h"
 #include "core/data/cs-toy.h"
 
-/* Teaching: drawing points (an undo stack of datasets), placing k-means' first centres by
- * clicking, the data generator with live settings, guess-then-reveal and presenter mode. The
- * plot view reports clicks in data coordinates; every edit here makes a new dataset (datasets
- * are immutable and refcounted, so undo is a stack of references and "undo restores the
- * previous set exactly" holds by construction), which the window then shows as any loaded
- * dataset. */
+/* Teaching: drawing points, placing k-means' first centres by clicking, the data generator with
+ * live settings, guess-then-reveal and presenter mode. The plot view reports clicks in data
+ * coordinates; every edit here makes a new dataset, which the window then shows as any loaded
+ * dataset. Datasets are immutable and refcounted, so the window's undo stack
+ * (cs-window-undo.c), which sees every replacement of the dataset, holds references and "undo
+ * restores the previous set exactly" holds by construction. */
 
-#define UNDO_DEPTH        200
 #define GENERATE_DELAY_MS 150
 #define N_DRAW_CLASSES    6
 #define HIDDEN_STATUS     "Clusters hidden: how many groups do you see? Press Reveal Clusters to check"
 
 struct _CsWindowTeach
 {
-  GPtrArray *undo; /* Owned, CsDataset*: older first */
-  GPtrArray *redo; /* Owned, CsDataset*: the next redo last */
-  CsDataset *shown;   /* Owned ref: the dataset the stacks lead to; another one on screen (a file
-                         was opened) makes them stale */
   GArray    *centres; /* Owned, double pairs in the plotted columns' units */
   int        centre_columns[2];
   int        draw_class;
@@ -105,13 +100,23 @@ show_dataset (CsWindow *self, CsDataset *ds, const char *status)
       x_name = g_strdup (cs_dataset_column (self->dataset, x_column)->name);
       y_name = g_strdup (cs_dataset_column (self->dataset, y_column)->name);
     }
-  g_clear_pointer (&self->teach->shown, cs_dataset_unref);
-  self->teach->shown = cs_dataset_ref (ds);
   cs_i_window_set_dataset (self, ds);
   /* A matrix describes the old rows. */
   cs_i_window_distances_clear (self);
   cs_i_window_sidebar_show_dataset (self);
   cs_i_window_hide_error (self);
+  cs_i_window_teach_show_points (self, x_name, y_name);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
+  cs_i_window_show_view (self, "scatter");
+  if (status != NULL)
+    cs_i_window_set_status (self, status);
+  cs_i_window_set_progress (self, 0, "Ready");
+  cs_i_window_update_actions (self);
+}
+
+void
+cs_i_window_teach_show_points (CsWindow *self, const char *x_name, const char *y_name)
+{
   if (self->dataset->n_rows == 0)
     {
       int xc = x_name != NULL ? cs_dataset_find_column (self->dataset, x_name) : 0;
@@ -121,54 +126,17 @@ show_dataset (CsWindow *self, CsDataset *ds, const char *status)
     }
   else if (x_name == NULL || !cs_window_set_axes (self, x_name, y_name))
     cs_i_window_rebuild_model (self);
-  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plot");
-  cs_i_window_show_view (self, "scatter");
-  if (status != NULL)
-    cs_i_window_set_status (self, status);
-  cs_i_window_set_progress (self, 0, "Ready");
-  cs_i_window_update_actions (self);
 }
 
+/* An edit: `ds` (taken) is shown, one undo step named `label`. */
 static void
-clear_stack (GPtrArray *stack)
+apply_edit (CsWindow *self, CsDataset *ds, const char *label)
 {
-  g_ptr_array_set_size (stack, 0);
-}
-
-static void
-update_undo_actions (CsWindow *self)
-{
-  CsWindowTeach *t = self->teach;
-  gboolean       drawing = get_action_state (self, "draw-points");
-  GAction       *action;
-
-  if (self->dataset != t->shown)
-    {
-      clear_stack (t->undo);
-      clear_stack (t->redo);
-    }
-
-  action = g_action_map_lookup_action (G_ACTION_MAP (self), "undo");
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), drawing && t->undo->len > 0);
-  action = g_action_map_lookup_action (G_ACTION_MAP (self), "redo");
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), drawing && t->redo->len > 0);
-}
-
-/* An edit: the current dataset goes on the undo stack, `ds` (taken) is shown. */
-static void
-apply_edit (CsWindow *self, CsDataset *ds)
-{
-  CsWindowTeach   *t = self->teach;
   g_autofree char *count = cs_format_count (ds->n_rows);
   g_autofree char *status = g_strdup_printf ("%s drawn points — press Run to cluster", count);
 
-  update_undo_actions (self);
-  g_ptr_array_add (t->undo, cs_dataset_ref (self->dataset));
-  if (t->undo->len > UNDO_DEPTH)
-    g_ptr_array_remove_index (t->undo, 0);
-  clear_stack (t->redo);
+  cs_i_window_undo_name_next (self, label, NULL);
   show_dataset (self, ds, status);
-  update_undo_actions (self);
 }
 
 /* Drawing -------------------------------------------------------------------------------- */
@@ -198,7 +166,8 @@ add_points_cb (CsPlotView *view, guint n, gpointer xp, gpointer yp, CsWindow *se
     return;
   for (guint i = 0; i < n; i++)
     classes[i] = self->teach->draw_class;
-  apply_edit (self, cs_dataset_append_points (self->dataset, x_column, y_column, n, x, y, classes));
+  apply_edit (self, cs_dataset_append_points (self->dataset, x_column, y_column, n, x, y, classes),
+              n == 1 ? "Add a Point" : "Add Points");
 }
 
 static void
@@ -206,39 +175,7 @@ erase_points_cb (CsPlotView *view, guint n, gpointer rows, CsWindow *self)
 {
   if (self->dataset == NULL || n == 0)
     return;
-  apply_edit (self, cs_dataset_remove_rows (self->dataset, rows, n));
-}
-
-static void
-undo_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  CsWindow      *self = user_data;
-  CsWindowTeach *t = self->teach;
-  CsDataset     *previous;
-
-  update_undo_actions (self);
-  if (t->undo->len == 0 || self->dataset == NULL)
-    return;
-  previous = g_ptr_array_steal_index (t->undo, t->undo->len - 1);
-  g_ptr_array_add (t->redo, cs_dataset_ref (self->dataset));
-  show_dataset (self, previous, "Undone");
-  update_undo_actions (self);
-}
-
-static void
-redo_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  CsWindow      *self = user_data;
-  CsWindowTeach *t = self->teach;
-  CsDataset     *next;
-
-  update_undo_actions (self);
-  if (t->redo->len == 0 || self->dataset == NULL)
-    return;
-  next = g_ptr_array_steal_index (t->redo, t->redo->len - 1);
-  g_ptr_array_add (t->undo, cs_dataset_ref (self->dataset));
-  show_dataset (self, next, "Redone");
-  update_undo_actions (self);
+  apply_edit (self, cs_dataset_remove_rows (self->dataset, rows, n), "Erase Points");
 }
 
 static void
@@ -258,7 +195,6 @@ sync_tools (CsWindow *self)
   gtk_widget_set_visible (t->tools_row, drawing || placing);
   gtk_widget_set_visible (t->draw_tools, drawing);
   gtk_widget_set_visible (t->centre_tools, placing);
-  update_undo_actions (self);
   /* Drawn points show their class (the label column) while drawing. */
   if (self->dataset != NULL && self->dataset->n_rows > 0)
     cs_i_window_rebuild_model (self);
@@ -293,17 +229,15 @@ eraser_changed (GSimpleAction *action, GVariant *value, gpointer user_data)
 static void
 new_drawing_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  CsWindow      *self = user_data;
-  CsWindowTeach *t = self->teach;
+  CsWindow *self = user_data;
 
   if (cs_i_window_is_loading (self))
     return;
-  clear_stack (t->undo);
-  clear_stack (t->redo);
   set_action_state (self, "draw-points", TRUE);
   set_action_state (self, "eraser", FALSE);
   set_action_state (self, "place-centres", FALSE);
   g_clear_pointer (&self->loading_path, g_free);
+  cs_i_window_undo_name_next (self, "New Drawing", NULL);
   show_dataset (self, cs_dataset_new_drawing (), "Click to add points, drag to spray, right-click to erase");
   sync_tools (self);
 }
@@ -545,11 +479,10 @@ generate_done (gpointer result, const GError *error, gpointer user_data)
     }
   count = cs_format_count (ds->n_rows);
   status = g_strdup_printf ("%s points — press Run to cluster", count);
-  clear_stack (self->teach->undo);
-  clear_stack (self->teach->redo);
   g_clear_pointer (&self->loading_path, g_free);
+  /* The generator follows its settings live: one step for the whole visit. */
+  cs_i_window_undo_name_next (self, "Generate Data", "generate");
   show_dataset (self, ds, status);
-  update_undo_actions (self);
 }
 
 static void
@@ -771,8 +704,6 @@ static const GActionEntry teach_entries[] = {
   { "draw-points", NULL, NULL, "false", draw_points_changed },
   { "eraser", NULL, NULL, "false", eraser_changed },
   { "draw-class", draw_class_activated, "i", "0", NULL },
-  { "undo", undo_activated, NULL, NULL, NULL },
-  { "redo", redo_activated, NULL, NULL, NULL },
   { "new-drawing", new_drawing_activated, NULL, NULL, NULL },
   { "place-centres", NULL, NULL, "false", place_centres_changed },
   { "clear-centres", clear_centres_activated, NULL, NULL, NULL },
@@ -848,8 +779,6 @@ cs_i_window_teach_init (CsWindow *self)
   CsPlotView    *view = plot_view (self);
 
   self->teach = t;
-  t->undo = g_ptr_array_new_with_free_func ((GDestroyNotify)cs_dataset_unref);
-  t->redo = g_ptr_array_new_with_free_func ((GDestroyNotify)cs_dataset_unref);
   t->centres = g_array_new (FALSE, FALSE, sizeof (double));
   t->generate_worker = cs_worker_new (CS_WORKER_WAIT);
   g_action_map_add_action_entries (G_ACTION_MAP (self), teach_entries, G_N_ELEMENTS (teach_entries), self);
@@ -895,10 +824,15 @@ cs_i_window_teach_init (CsWindow *self)
   gtk_box_append (GTK_BOX (t->draw_tools), tool_button (TRUE, "edit-clear-symbolic", "Eraser", "win.eraser",
                                                         "Eraser", "Erase the points under the pointer"));
   gtk_widget_add_css_class (undo_box, "linked");
-  gtk_box_append (GTK_BOX (undo_box),
-                  tool_button (FALSE, "edit-undo-symbolic", NULL, "win.undo", "Undo", "Undo (Ctrl+Z)"));
-  gtk_box_append (GTK_BOX (undo_box),
-                  tool_button (FALSE, "edit-redo-symbolic", NULL, "win.redo", "Redo", "Redo (Ctrl+Shift+Z)"));
+  {
+    GtkWidget *undo = tool_button (FALSE, "edit-undo-symbolic", NULL, "win.undo", "Undo", "Undo (Ctrl+Z)");
+    GtkWidget *redo = tool_button (FALSE, "edit-redo-symbolic", NULL, "win.redo", "Redo", "Redo (Ctrl+Shift+Z)");
+
+    gtk_box_append (GTK_BOX (undo_box), undo);
+    gtk_box_append (GTK_BOX (undo_box), redo);
+    cs_i_window_undo_track_button (self, undo, FALSE);
+    cs_i_window_undo_track_button (self, redo, TRUE);
+  }
   gtk_box_append (GTK_BOX (t->draw_tools), undo_box);
   gtk_box_append (GTK_BOX (t->draw_tools), tool_button (FALSE, "document-new-symbolic", "New Drawing",
                                                         "win.new-drawing", "New Drawing",
@@ -932,7 +866,6 @@ cs_i_window_teach_init (CsWindow *self)
   g_signal_connect (view, "add-points", G_CALLBACK (add_points_cb), self);
   g_signal_connect (view, "erase-points", G_CALLBACK (erase_points_cb), self);
   g_signal_connect (view, "place-centre", G_CALLBACK (place_centre_cb), self);
-  update_undo_actions (self);
 }
 
 void
@@ -959,9 +892,6 @@ cs_i_window_teach_finalize (CsWindow *self)
   if (t == NULL)
     return;
   g_clear_object (&t->generate_worker);
-  g_ptr_array_unref (t->undo);
-  g_ptr_array_unref (t->redo);
-  g_clear_pointer (&t->shown, cs_dataset_unref);
   g_array_unref (t->centres);
   g_free (t);
   self->teach = NULL;

@@ -482,6 +482,7 @@ cs_i_window_set_result (CsWindow *self, CsPageResult *result)
 void
 cs_i_window_set_dataset (CsWindow *self, CsDataset *dataset)
 {
+  cs_i_window_undo_dataset_replacing (self);
   g_clear_pointer (&self->dataset, cs_dataset_unref);
   self->dataset = dataset;
   cs_i_window_history_clear (self);
@@ -603,6 +604,7 @@ cs_window_finalize (GObject *object)
   cs_i_window_teach_finalize (self);
   cs_i_window_selection_finalize (self);
   g_clear_pointer (&self->selection, g_free);
+  cs_i_window_undo_finalize (self);
   g_clear_object (&self->load_worker);
   g_clear_object (&self->model_worker);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
@@ -677,6 +679,7 @@ cs_window_class_init (CsWindowClass *klass)
   BIND (samples_menu);
   BIND (toys_menu);
   BIND (history_button);
+  BIND (undo_menu);
 #undef BIND
 }
 
@@ -693,6 +696,7 @@ cs_window_init (CsWindow *self)
   cs_i_window_actions_init (self);
   cs_i_window_sidebar_init (self);
   cs_i_window_welcome_init (self);
+  cs_i_window_undo_init (self);
   cs_i_window_teach_init (self);
   cs_i_window_selection_init (self);
 

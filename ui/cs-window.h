@@ -75,4 +75,8 @@ void cs_window_install_style (void);
 gboolean   cs_window_get_sidebar_visible (CsWindow *self);
 GtkWidget *cs_window_get_generate_window (CsWindow *self);
 
+/* Undo (cs-window-undo.c): what win.undo (redo: win.redo) would take back, "Change k to 5", in
+ * *label (borrowed until the next change); FALSE, and NULL, when there is nothing. */
+gboolean   cs_window_get_undo_label (CsWindow *self, gboolean redo, const char **label);
+
 G_END_DECLS

@@ -68,6 +68,7 @@ cs_dataset_unref (CsDataset *ds)
   g_free (ds->sample_id);
   g_clear_pointer (&ds->graph, cs_graph_unref);
   g_clear_pointer (&ds->origin, cs_dataset_origin_free);
+  g_free (ds->hdf5_object);
   g_free (ds);
 }
 

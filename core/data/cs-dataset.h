@@ -62,6 +62,9 @@ typedef struct
   struct _CsDatasetOrigin *origin; /* Owned, may be NULL: a subset's provenance, the source it
                                       was cut from and which of its rows (cs-dataset-subset.h;
                                       added for issue 14's selection actions, for sessions) */
+  char      *hdf5_object;   /* Owned, may be NULL: the matrix read from the HDF5 file at `path`
+                               ("/X", "/measurements/petals"), so that a session reopens the same
+                               one; added for issue 14's sessions */
 } CsDataset;
 
 CsDataset *cs_dataset_ref (CsDataset *ds);

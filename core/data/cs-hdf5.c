@@ -1008,6 +1008,7 @@ load_locked (const char *path,
     ds->name = chosen == NULL && !anndata ? g_strdup_printf ("%s:%s", base, object) : g_steal_pointer (&base);
   }
   ds->path = g_strdup (path);
+  ds->hdf5_object = g_strdup (object);
   r.columns = g_new0 (double *, r.cols);
   for (hsize_t j = 0; j < r.cols; j++)
     r.columns[j] = g_new (double, MAX (r.n_keep, 1));

@@ -119,6 +119,8 @@ cs_session_free (CsSession *s)
   g_ptr_array_unref (s->kept);
   g_free (s->view);
   g_hash_table_unref (s->settings);
+  g_free (s->data_object);
+  g_free (s->selection);
   g_free (s);
 }
 
@@ -254,6 +256,8 @@ session_to_json (const CsSession *s)
     json_object_set_string_member (data, "path", s->data_path);
   if (s->data_hash != NULL)
     json_object_set_string_member (data, "hash", s->data_hash);
+  if (s->data_object != NULL)
+    json_object_set_string_member (data, "dataset", s->data_object);
   if (s->sample != NULL)
     json_object_set_string_member (data, "sample", s->sample);
   if (s->embedded != NULL)
@@ -278,6 +282,13 @@ session_to_json (const CsSession *s)
     json_array_add_object_element (kept, run_to_json (g_ptr_array_index (s->kept, i)));
   json_object_set_array_member (root, "kept", kept);
 
+  if (s->n_selection > 0)
+    {
+      JsonArray *sel = json_array_sized_new ((guint) s->n_selection);
+      for (gsize i = 0; i < s->n_selection; i++)
+        json_array_add_int_element (sel, (gint64) s->selection[i]);
+      json_object_set_array_member (root, "selection", sel);
+    }
   if (s->view != NULL)
     json_object_set_string_member (root, "view", s->view);
   /* Sorted keys: the same session always gives the same bytes. */
@@ -852,6 +863,55 @@ check_depth (const char *data,
   return TRUE;
 }
 
+/* The selection: row numbers, ascending without repeats (what the window keeps), below the
+ * embedded data's row count when the data is in the file; a file's rows are checked against
+ * the data once it is loaded (cs_session_check_selection). */
+static gboolean
+read_selection (Reader     *r,
+                JsonObject *o,
+                CsSession  *s)
+{
+  JsonArray *a = get_array (r, o, "selection", "selection", FALSE);
+  gint64     limit = s->embedded != NULL ? (gint64) s->embedded->n_rows : MAX_ROWS;
+  guint      n;
+
+  if (r->failed)
+    return FALSE;
+  if (a == NULL)
+    return TRUE;
+  n = json_array_get_length (a);
+  if ((gint64) n > limit)
+    {
+      g_autofree char *count = cs_format_count (n);
+      g_autofree char *rows = cs_format_count ((gsize) limit);
+      fail (r, "selection", "has %s rows where the data has %s", count, rows);
+      return FALSE;
+    }
+  s->selection = g_new (gsize, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 v = 0;
+      g_autofree char *at = g_strdup_printf ("selection[%u]", i);
+
+      if (!node_int (json_array_get_element (a, i), &v) || v < 0 || v >= limit)
+        {
+          g_autofree char *last = cs_format_count ((gsize) (limit - 1));
+          fail (r, at, "should be a row number from 0 to %s", last);
+          return FALSE;
+        }
+      if (i > 0 && (gsize) v <= s->selection[i - 1])
+        {
+          fail (r, at, "should be greater than the row before it (rows ascending, each once)");
+          return FALSE;
+        }
+      s->selection[i] = (gsize) v;
+    }
+  s->n_selection = n;
+  if (n == 0)
+    g_clear_pointer (&s->selection, g_free);
+  return TRUE;
+}
+
 CsSession *
 cs_session_load_data (const char *data,
                       gsize       length,
@@ -945,6 +1005,7 @@ cs_session_load_data (const char *data,
   s->data_hash = g_strdup (get_string (&r, data_o, "hash", "data.hash", FALSE));
   s->sample = g_strdup (get_string (&r, data_o, "sample", "data.sample", FALSE));
   s->distances_path = g_strdup (get_string (&r, data_o, "distances", "data.distances", FALSE));
+  s->data_object = g_strdup (get_string (&r, data_o, "dataset", "data.dataset", FALSE));
   if (!r.failed && member (&r, data_o, "embedded", "data.embedded", FALSE) != NULL)
     {
       JsonObject *e = get_object (&r, data_o, "embedded", "data.embedded", TRUE);
@@ -961,6 +1022,12 @@ cs_session_load_data (const char *data,
   if (s->data_path != NULL && !g_path_is_absolute (s->data_path))
     {
       fail (&r, "data.path", "should be an absolute path");
+      return NULL;
+    }
+  if (s->data_object != NULL && (s->data_path == NULL || s->data_object[0] != '/'))
+    {
+      fail (&r, "data.dataset", s->data_path == NULL ? "needs a data file (path) to be inside"
+                                                     : "should be a path inside the HDF5 file, such as /data");
       return NULL;
     }
 
@@ -1018,6 +1085,8 @@ cs_session_load_data (const char *data,
   if (r.failed)
     return NULL;
 
+  if (!read_selection (&r, o, s))
+    return NULL;
   s->view = g_strdup (get_string (&r, o, "view", "view", FALSE));
   if (member (&r, o, "settings", "settings", FALSE) != NULL)
     {
@@ -1156,6 +1225,45 @@ cs_session_restore (const CsSessionRun      *run,
   return cs_pipeline_score (ds, options, g_steal_pointer (&prep), g_steal_pointer (&c), progress, error);
 }
 
+/* Selection ------------------------------------------------------------------------------- */
+
+gboolean
+cs_session_set_selection (CsSession   *s,
+                          const gsize *rows,
+                          gsize        n)
+{
+  g_return_val_if_fail (s != NULL, FALSE);
+  g_return_val_if_fail (rows != NULL || n == 0, FALSE);
+
+  for (gsize i = 1; i < n; i++)
+    if (rows[i] <= rows[i - 1])
+      return FALSE;
+  g_clear_pointer (&s->selection, g_free);
+  s->selection = n > 0 ? g_memdup2 (rows, n * sizeof (gsize)) : NULL;
+  s->n_selection = n;
+  return TRUE;
+}
+
+gboolean
+cs_session_check_selection (const CsSession *s,
+                            gsize            n_rows,
+                            GError         **error)
+{
+  g_return_val_if_fail (s != NULL, FALSE);
+
+  /* Ascending: the last row is the largest. */
+  if (s->n_selection > 0 && s->selection[s->n_selection - 1] >= n_rows)
+    {
+      g_autofree char *row = cs_format_count (s->selection[s->n_selection - 1] + 1);
+      g_autofree char *rows = cs_format_count (n_rows);
+      g_set_error (error, CS_ERROR, CS_ERROR_INVALID_ARGUMENT,
+                   "The saved selection includes row %s but the data now has %s %s: the data changed since "
+                   "the session was saved, so nothing is selected", row, rows, n_rows == 1 ? "row" : "rows");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Data check ------------------------------------------------------------------------------ */
 
 char *
@@ -1246,6 +1354,11 @@ cs_session_to_command (const CsSession *s,
   cmd = g_string_new (cli);
   append_arg (cmd, "cluster");
   append_arg (cmd, s->data_path != NULL ? s->data_path : s->sample);
+  if (s->data_path != NULL && s->data_object != NULL)
+    {
+      append_arg (cmd, "--dataset");
+      append_arg (cmd, s->data_object);
+    }
   append_arg (cmd, "--algo");
   append_arg (cmd, run->algorithm);
   for (gsize i = 0; run->params != NULL && run->params[i] != NULL; i++)

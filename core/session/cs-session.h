@@ -55,6 +55,12 @@ typedef struct
   /* The view */
   char       *view;          /* Owned, may be NULL: the visible page's name ("scatter") */
   GHashTable *settings;      /* Owned, string → string: per-view settings ("scatter.x" → "alcohol") */
+  /* Added after the first release of version 1 (readers of version 1 ignore them) */
+  char       *data_object;   /* Owned, may be NULL: the matrix inside the HDF5 file at data_path
+                                ("/measurements/petals"), opened without asking again */
+  gsize      *selection;     /* Owned, may be NULL: the selected rows of the data (0-based, ascending,
+                                no repeats), as the table and the lasso left them */
+  gsize       n_selection;
 } CsSession;
 
 CsSessionRun *cs_session_run_new (const char *algorithm, gsize n, guint k, const int *labels);
@@ -82,6 +88,12 @@ CsPipelineResult *cs_session_restore (const CsSessionRun      *run,
                                       const CsPipelineOptions *options,
                                       CsProgress              *progress,
                                       GError                 **error);
+
+/* Sets the selection (copied; `rows` ascending without repeats, else FALSE and nothing set). */
+gboolean   cs_session_set_selection (CsSession *session, const gsize *rows, gsize n);
+/* TRUE when every selected row exists in data of `n_rows` rows; else FALSE with a sentence
+ * naming the first row that does not (the data changed since the session was saved). */
+gboolean   cs_session_check_selection (const CsSession *session, gsize n_rows, GError **error);
 
 /* "sha256:<hex>" of a file's bytes. */
 char      *cs_session_hash_file (const char *path, GError **error);

@@ -1,6 +1,7 @@
 /* libFuzzer target for the session reader: any bytes must give a session whose counts agree
- * with what it holds (labels in range, medoids below n, centres k rows), or a GError, never a
- * crash, a hang or a leak. Built with -Dfuzz=true; run with ./dev fuzz SECONDS session. */
+ * with what it holds (labels in range, medoids below n, centres k rows, the selection ascending
+ * and inside embedded data), or a GError, never a crash, a hang or a leak. Built with
+ * -Dfuzz=true; run with ./dev fuzz SECONDS session. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         check_run (s->current);
       for (guint i = 0; i < s->kept->len; i++)
         check_run (g_ptr_array_index (s->kept, i));
+      /* The selection is ascending without repeats, inside embedded data. */
+      g_assert ((s->selection == NULL) == (s->n_selection == 0));
+      for (gsize i = 1; i < s->n_selection; i++)
+        g_assert (s->selection[i] > s->selection[i - 1]);
+      if (s->embedded != NULL && s->n_selection > 0)
+        g_assert (s->selection[s->n_selection - 1] < s->embedded->n_rows);
+      g_assert (s->data_object == NULL || (s->data_path != NULL && s->data_object[0] == '/'));
       cs_session_free (s);
     }
   else
