@@ -105,7 +105,7 @@ test_view_applies_to_ncd_only (void)
       GStatBuf st;
 
       run (window, algos[a]);
-      button = find_by_accessible_label (GTK_WIDGET (window), "Novel classes");
+      button = find_by_accessible_label (GTK_WIDGET (window), "Novel");
       g_assert_nonnull (button);
       g_assert_true (gtk_widget_get_sensitive (button));
       activate (window, "show-view", "novel");
@@ -130,7 +130,7 @@ test_view_applies_to_ncd_only (void)
     }
 
   run (window, "kmeans");
-  button = find_by_accessible_label (GTK_WIDGET (window), "Novel classes");
+  button = find_by_accessible_label (GTK_WIDGET (window), "Novel");
   g_assert_nonnull (button);
   g_assert_false (gtk_widget_get_sensitive (button));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "novel class discovery"));

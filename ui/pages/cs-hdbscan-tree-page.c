@@ -80,7 +80,7 @@ static void
 cs_hdbscan_tree_page_iface_init (CsPageInterface *iface)
 {
   iface->name = "condensed-tree";
-  iface->title = "HDBSCAN tree";
+  iface->title = "HDBSCAN";
   iface->group = CS_PAGE_GROUP_STRUCTURE;
   iface->set_points = set_points;
   iface->set_result = set_result;

@@ -303,7 +303,7 @@ cs_kernel_page_iface_init (CsPageInterface *iface)
 {
   iface->name = "kernel";
   iface->title = "Kernel";
-  iface->group = CS_PAGE_GROUP_STRUCTURE;
+  iface->group = CS_PAGE_GROUP_DATA;
   iface->set_dataset = set_dataset;
   iface->set_result = set_result;
   iface->set_points = set_points;

@@ -93,7 +93,7 @@ static void
 cs_novel_page_iface_init (CsPageInterface *iface)
 {
   iface->name = "novel";
-  iface->title = "Novel classes";
+  iface->title = "Novel";
   iface->group = CS_PAGE_GROUP_STRUCTURE;
   iface->set_dataset = set_dataset;
   iface->set_points = set_points;
