@@ -20,25 +20,6 @@
 
 static GtkApplication *app;
 
-static gboolean
-is_idle (gpointer window)
-{
-  return !cs_window_is_busy (window);
-}
-
-static GtkWidget *
-find_type (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static gboolean
 has_model (gpointer view)
@@ -72,7 +53,7 @@ test_curve_knee_and_click (void)
   gtk_window_present (GTK_WINDOW (window));
   cs_test_spin (50);
   g_action_group_activate_action (G_ACTION_GROUP (window), "generate", g_variant_new_string ("moons:400"));
-  g_assert_true (cs_test_wait_until (is_idle, window, 20000));
+  g_assert_true (cs_test_wait_until (cs_test_window_idle, window, 20000));
 
   /* Before a DBSCAN result the page says what it is for. */
   page = cs_window_get_view_page (window, "k-distance");
@@ -85,7 +66,7 @@ test_curve_knee_and_click (void)
 
   g_assert_true (cs_window_select_algorithm (window, "dbscan"));
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  g_assert_true (cs_test_wait_until (is_idle, window, 30000));
+  g_assert_true (cs_test_wait_until (cs_test_window_idle, window, 30000));
   g_assert_null (cs_window_get_error_text (window));
   r = cs_window_get_result (window);
   g_assert_cmpstr (r->clustering->algorithm, ==, "dbscan");
@@ -93,7 +74,7 @@ test_curve_knee_and_click (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-view", g_variant_new_string ("k-distance"));
   g_assert_cmpstr (cs_window_get_view (window), ==, "k-distance");
-  view = find_type (page, CS_TYPE_FIGURE_VIEW);
+  view = cs_test_find_type (page, CS_TYPE_FIGURE_VIEW);
   g_assert_nonnull (view);
   g_assert_true (cs_test_wait_until (has_model, view, 20000));
   m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
@@ -140,7 +121,7 @@ test_curve_knee_and_click (void)
     double picked;
     g_assert_true (cs_kdistance_model_eps_at (m, w, h, w / 2.0, best_y, &picked));
     g_signal_emit_by_name (click, "pressed", 1, w / 2.0, best_y);
-    g_assert_true (cs_test_wait_until (is_idle, window, 30000));
+    g_assert_true (cs_test_wait_until (cs_test_window_idle, window, 30000));
     g_assert_null (cs_window_get_error_text (window));
     r = cs_window_get_result (window);
     g_assert_cmpstr (r->clustering->algorithm, ==, "dbscan");
@@ -170,10 +151,10 @@ test_not_for_kmeans (void)
 
   gtk_window_present (GTK_WINDOW (window));
   g_action_group_activate_action (G_ACTION_GROUP (window), "generate", g_variant_new_string ("blobs:300:3"));
-  g_assert_true (cs_test_wait_until (is_idle, window, 20000));
+  g_assert_true (cs_test_wait_until (cs_test_window_idle, window, 20000));
   g_assert_true (cs_window_select_algorithm (window, "kmeans"));
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  g_assert_true (cs_test_wait_until (is_idle, window, 30000));
+  g_assert_true (cs_test_wait_until (cs_test_window_idle, window, 30000));
   page = cs_window_get_view_page (window, "k-distance");
   g_assert_nonnull (page);
   {

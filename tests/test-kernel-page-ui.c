@@ -18,25 +18,6 @@
 
 static GtkApplication *app;
 
-static gboolean
-is_idle (gpointer window)
-{
-  return !cs_window_is_busy (window);
-}
-
-static GtkWidget *
-find_type (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static gconstpointer last_model;
 
@@ -78,13 +59,13 @@ test_karate_blocks (void)
   gtk_window_present (GTK_WINDOW (window));
   cs_test_spin (50);
   g_action_group_activate_action (G_ACTION_GROUP (window), "open-sample", g_variant_new_string ("karate"));
-  g_assert_true (cs_test_wait_until (is_idle, window, 20000));
+  g_assert_true (cs_test_wait_until (cs_test_window_idle, window, 20000));
   page = cs_window_get_view_page (window, "kernel");
   g_assert_nonnull (page);
   g_assert_true (cs_page_applies (CS_PAGE (page), NULL));
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-view", g_variant_new_string ("kernel"));
   g_assert_cmpstr (cs_window_get_view (window), ==, "kernel");
-  view = find_type (page, CS_TYPE_FIGURE_VIEW);
+  view = cs_test_find_type (page, CS_TYPE_FIGURE_VIEW);
   last_model = NULL;
   g_assert_true (cs_test_wait_until (has_new_model, view, 20000));
   m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
@@ -102,7 +83,7 @@ test_karate_blocks (void)
   /* After the default run (graph kernel k-means) the order is the clusters'. */
   last_model = m;
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  g_assert_true (cs_test_wait_until (is_idle, window, 30000));
+  g_assert_true (cs_test_wait_until (cs_test_window_idle, window, 30000));
   g_assert_true (cs_test_wait_until (has_new_model, view, 20000));
   m = cs_figure_view_get_model (CS_FIGURE_VIEW (view));
   g_assert_nonnull (strstr (m->certificate, "clustering"));
@@ -122,7 +103,7 @@ test_not_for_points (void)
 
   gtk_window_present (GTK_WINDOW (window));
   g_action_group_activate_action (G_ACTION_GROUP (window), "open-sample", g_variant_new_string ("iris"));
-  g_assert_true (cs_test_wait_until (is_idle, window, 20000));
+  g_assert_true (cs_test_wait_until (cs_test_window_idle, window, 20000));
   g_assert_false (cs_page_applies (CS_PAGE (cs_window_get_view_page (window, "kernel")), &why));
   g_assert_nonnull (strstr (why, "not a graph"));
   gtk_window_destroy (GTK_WINDOW (window));

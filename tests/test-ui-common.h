@@ -32,3 +32,26 @@ cs_test_ui_init (int            *argc,
   g_assert_no_error (error);
   return TRUE;
 }
+
+/* For cs_test_wait_until: the window runs nothing (no load, run or page work). */
+static inline gboolean
+cs_test_window_idle (gpointer window)
+{
+  return !cs_window_is_busy (window);
+}
+
+/* The first widget of `type` at or below `root`, depth first, or NULL. */
+static inline GtkWidget *
+cs_test_find_type (GtkWidget *root,
+                   GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = cs_test_find_type (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
