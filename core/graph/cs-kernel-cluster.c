@@ -1316,6 +1316,50 @@ point_options (const CsMatrix   *x,
   return TRUE;
 }
 
+static gboolean spectral_points_embed (CsMatrix *phi, guint dim, CsMatrix **out, GError **error);
+
+/* The point-data entries' common run: Nyström features of x (one OpenBLAS thread, so the
+ * pseudo-inverse and its factor do not depend on the thread count), optionally their spectral
+ * embedding, then k-means there. The centres live in that space, not among x's columns, so the
+ * result has none. */
+static gboolean
+nystrom_kmeans (const CsMatrix         *x,
+                const CsNystromOptions *no,
+                const CsKmeansOptions  *ko,
+                gboolean                spectral,
+                const char             *id,
+                CsProgress             *progress,
+                CsClustering          **out,
+                GError                **error)
+{
+  g_autoptr (CsMatrix) phi = NULL;
+  g_autoptr (CsMatrix) emb = NULL;
+  CsClustering *c = NULL;
+  CsProgressRange r1, r2;
+  int saved;
+  gboolean ok;
+
+  saved = cs_i_blas_single_begin (0, TRUE);
+  {
+    g_autoptr (CsProgress) p1 = cs_progress_stage_new (&r1, progress, 0.0, 0.5);
+    ok = cs_nystrom_features (x, no, p1, &phi, error) && (!spectral || spectral_points_embed (phi, ko->k, &emb, error));
+  }
+  cs_i_blas_single_end (saved);
+  if (!ok || !cs_progress_check (progress, error))
+    return FALSE;
+  {
+    g_autoptr (CsProgress) p2 = cs_progress_stage_new (&r2, progress, 0.5, 1.0);
+    if (!cs_kmeans_run (spectral ? emb : phi, ko, p2, NULL, &c, error))
+      return FALSE;
+  }
+  g_clear_pointer (&c->centers, cs_matrix_free);
+  c->d = x->cols;
+  g_free (c->algorithm);
+  c->algorithm = g_strdup (id);
+  *out = c;
+  return TRUE;
+}
+
 static gboolean
 kernel_kmeans_run_params (const CsMatrix *x,
                           const CsParams *params,
@@ -1326,38 +1370,12 @@ kernel_kmeans_run_params (const CsMatrix *x,
 {
   CsNystromOptions no = { { CS_POINT_KERNEL_RBF, 0.0, 1 }, 0, FALSE, 0 };
   CsKmeansOptions ko;
-  g_autoptr (CsMatrix) phi = NULL;
-  CsClustering *c = NULL;
-  CsProgressRange r1, r2;
-  int saved;
-  gboolean ok;
 
   (void) trace;
   if (!point_options (x, params, "kernel k-means", &ko, &no, error))
     return FALSE;
   no.kmeans_landmarks = g_strcmp0 (cs_params_get_string (params, "landmark_init"), "kmeans") == 0;
-
-  /* One OpenBLAS thread: the pseudo-inverse and its factor must not depend on the thread count. */
-  saved = cs_i_blas_single_begin (0, TRUE);
-  {
-    g_autoptr (CsProgress) p1 = cs_progress_stage_new (&r1, progress, 0.0, 0.5);
-    ok = cs_nystrom_features (x, &no, p1, &phi, error);
-  }
-  cs_i_blas_single_end (saved);
-  if (!ok || !cs_progress_check (progress, error))
-    return FALSE;
-  {
-    g_autoptr (CsProgress) p2 = cs_progress_stage_new (&r2, progress, 0.5, 1.0);
-    if (!cs_kmeans_run (phi, &ko, p2, NULL, &c, error))
-      return FALSE;
-  }
-  /* Centres live in the feature space, not among the input columns. */
-  g_clear_pointer (&c->centers, cs_matrix_free);
-  c->d = x->cols;
-  g_free (c->algorithm);
-  c->algorithm = g_strdup ("kernel-kmeans");
-  *out = c;
-  return TRUE;
+  return nystrom_kmeans (x, &no, &ko, FALSE, "kernel-kmeans", progress, out, error);
 }
 
 const CsAlgorithm cs_algorithm_kernel_kmeans = {
@@ -1542,12 +1560,6 @@ spectral_run_params (const CsMatrix *x,
 {
   CsNystromOptions no = { { CS_POINT_KERNEL_RBF, 0.0, 1 }, 0, FALSE, 0 };
   CsKmeansOptions ko;
-  g_autoptr (CsMatrix) phi = NULL;
-  g_autoptr (CsMatrix) emb = NULL;
-  CsClustering *c = NULL;
-  CsProgressRange r1, r2;
-  int saved;
-  gboolean ok;
 
   (void) trace;
   if (!point_options (x, params, "spectral clustering", &ko, &no, error))
@@ -1560,26 +1572,7 @@ spectral_run_params (const CsMatrix *x,
                    "similarities); choose rbf, ntk or arccos");
       return FALSE;
     }
-
-  saved = cs_i_blas_single_begin (0, TRUE);
-  {
-    g_autoptr (CsProgress) p1 = cs_progress_stage_new (&r1, progress, 0.0, 0.5);
-    ok = cs_nystrom_features (x, &no, p1, &phi, error) && spectral_points_embed (phi, ko.k, &emb, error);
-  }
-  cs_i_blas_single_end (saved);
-  if (!ok || !cs_progress_check (progress, error))
-    return FALSE;
-  {
-    g_autoptr (CsProgress) p2 = cs_progress_stage_new (&r2, progress, 0.5, 1.0);
-    if (!cs_kmeans_run (emb, &ko, p2, NULL, &c, error))
-      return FALSE;
-  }
-  g_clear_pointer (&c->centers, cs_matrix_free);
-  c->d = x->cols;
-  g_free (c->algorithm);
-  c->algorithm = g_strdup ("spectral");
-  *out = c;
-  return TRUE;
+  return nystrom_kmeans (x, &no, &ko, TRUE, "spectral", progress, out, error);
 }
 
 const CsAlgorithm cs_algorithm_spectral = {
