@@ -375,28 +375,6 @@ cs_dendrogram_page_dispose (GObject *object)
 }
 
 static void
-step_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  CsPlaybackBar *bar = CS_PLAYBACK_BAR (CS_DENDROGRAM_PAGE (widget)->playback_bar);
-  int            delta = g_variant_get_int32 (parameter);
-
-  if (delta == G_MININT32)
-    cs_playback_bar_set_position (bar, 0);
-  else if (delta == G_MAXINT32)
-    cs_playback_bar_set_position (bar, G_MAXUINT);
-  else
-    cs_playback_bar_step (bar, delta);
-}
-
-static void
-toggle_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  CsPlaybackBar *bar = CS_PLAYBACK_BAR (CS_DENDROGRAM_PAGE (widget)->playback_bar);
-
-  cs_playback_bar_set_playing (bar, !cs_playback_bar_get_playing (bar));
-}
-
-static void
 cs_dendrogram_page_class_init (CsDendrogramPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
@@ -414,14 +392,7 @@ cs_dendrogram_page_class_init (CsDendrogramPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsDendrogramPage, hint_label);
   gtk_widget_class_bind_template_child (widget_class, CsDendrogramPage, playback_bar);
 
-  /* The scatter page's keys, on the same shared playback. */
-  gtk_widget_class_install_action (widget_class, "playback.step", "i", step_activated);
-  gtk_widget_class_install_action (widget_class, "playback.toggle", NULL, toggle_activated);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "playback.step", "i", -1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "playback.step", "i", 1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "playback.step", "i", G_MININT32);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "playback.step", "i", G_MAXINT32);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "playback.toggle", NULL);
+  cs_playback_bar_install_keys (widget_class);
 }
 
 static void

@@ -580,29 +580,6 @@ objective_pressed (GtkGestureClick *gesture, int n_press, double x, double y, Cs
 }
 
 static void
-step_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  CsScatterPage *self = CS_SCATTER_PAGE (widget);
-  CsPlaybackBar *bar = CS_PLAYBACK_BAR (self->playback_bar);
-  int delta = g_variant_get_int32 (parameter);
-
-  if (delta == G_MININT32)
-    cs_playback_bar_set_position (bar, 0);
-  else if (delta == G_MAXINT32)
-    cs_playback_bar_set_position (bar, G_MAXUINT);
-  else
-    cs_playback_bar_step (bar, delta);
-}
-
-static void
-toggle_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  CsPlaybackBar *bar = CS_PLAYBACK_BAR (CS_SCATTER_PAGE (widget)->playback_bar);
-
-  cs_playback_bar_set_playing (bar, !cs_playback_bar_get_playing (bar));
-}
-
-static void
 cs_scatter_page_dispose (GObject *object)
 {
   CsScatterPage *self = CS_SCATTER_PAGE (object);
@@ -651,15 +628,7 @@ cs_scatter_page_class_init (CsScatterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsScatterPage, selection_label);
   gtk_widget_class_bind_template_child (widget_class, CsScatterPage, selection_menu_button);
 
-  /* Keys for playback while the focus is in the page (the plot or the bar): a text entry
-   * elsewhere in the window keeps its arrows and space. */
-  gtk_widget_class_install_action (widget_class, "playback.step", "i", step_activated);
-  gtk_widget_class_install_action (widget_class, "playback.toggle", NULL, toggle_activated);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "playback.step", "i", -1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "playback.step", "i", 1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "playback.step", "i", G_MININT32);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "playback.step", "i", G_MAXINT32);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "playback.toggle", NULL);
+  cs_playback_bar_install_keys (widget_class);
 }
 
 static void

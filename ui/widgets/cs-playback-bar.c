@@ -286,3 +286,55 @@ cs_playback_bar_set_notice (CsPlaybackBar *bar, const char *notice)
   gtk_label_set_text (GTK_LABEL (bar->notice_label), notice != NULL ? notice : "");
   gtk_widget_set_visible (bar->notice_label, notice != NULL && notice[0] != '\0');
 }
+
+/* The first playback bar at or below `widget`, depth first. */
+static CsPlaybackBar *
+find_bar (GtkWidget *widget)
+{
+  if (CS_IS_PLAYBACK_BAR (widget))
+    return CS_PLAYBACK_BAR (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      CsPlaybackBar *bar = find_bar (child);
+      if (bar != NULL)
+        return bar;
+    }
+  return NULL;
+}
+
+static void
+key_step_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsPlaybackBar *bar = find_bar (widget);
+  int            delta = g_variant_get_int32 (parameter);
+
+  if (bar == NULL)
+    return;
+  if (delta == G_MININT32)
+    cs_playback_bar_set_position (bar, 0);
+  else if (delta == G_MAXINT32)
+    cs_playback_bar_set_position (bar, G_MAXUINT);
+  else
+    cs_playback_bar_step (bar, delta);
+}
+
+static void
+key_toggle_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CsPlaybackBar *bar = find_bar (widget);
+
+  if (bar != NULL)
+    cs_playback_bar_set_playing (bar, !cs_playback_bar_get_playing (bar));
+}
+
+void
+cs_playback_bar_install_keys (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "playback.step", "i", key_step_activated);
+  gtk_widget_class_install_action (widget_class, "playback.toggle", NULL, key_toggle_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "playback.step", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "playback.step", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "playback.step", "i", G_MININT32);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "playback.step", "i", G_MAXINT32);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "playback.toggle", NULL);
+}

@@ -29,4 +29,9 @@ gboolean    cs_playback_bar_get_playing (CsPlaybackBar *bar);
  * playback), or NULL. */
 void        cs_playback_bar_set_notice (CsPlaybackBar *bar, const char *notice);
 
+/* Playback keys for a page class (←, →, Home, End, Space) acting on the first playback bar
+ * inside the page, while the focus is in the page: a text entry elsewhere in the window keeps
+ * its arrows and space. */
+void        cs_playback_bar_install_keys (GtkWidgetClass *widget_class);
+
 G_END_DECLS
