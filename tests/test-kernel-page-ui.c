@@ -1,5 +1,5 @@
 /* The Kernel view (issue 13: "the kernel matrix as a heatmap ordered by cluster"), under Xvfb:
- * on the karate club the log-communicability kernel, ordered by the club labels, is brighter
+ * on the karate club the log-communicability kernel, ordered by the club labels, is higher
  * inside the two clubs than between them; after a run the order follows the clusters; the
  * view does not apply to a table of points. */
 

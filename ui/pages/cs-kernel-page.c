@@ -129,7 +129,7 @@ compute (gpointer    data,
   shown_text = cs_format_count (shown);
   m->title = shown == g->n ? g_strdup (in->title) : g_strdup_printf ("%s (%s of %s nodes, evenly spaced)", in->title,
                                                                      shown_text, rows);
-  m->certificate = g_strdup_printf ("%s. Bright diagonal blocks: nodes the kernel finds close to each other.",
+  m->certificate = g_strdup_printf ("%s. Dark diagonal blocks: nodes the kernel finds close to each other.",
                                     in->order);
   {
     g_autofree char *lo_text = cs_render_format_number (lo);
